@@ -1,0 +1,20 @@
+// The four staff roles. A role's facility scope (front desk, cemetery staff) limits what it sees.
+export const roles = ['admin', 'bureau', 'front_desk', 'cemetery_staff'] as const;
+export type Role = (typeof roles)[number];
+
+/** Roles whose accounts must be tied to one facility. */
+export const scopedRoles: readonly Role[] = ['front_desk', 'cemetery_staff'];
+
+export interface User {
+  id: number;
+  username: string;
+  display_name: string;
+  role: Role;
+  facility_id: number | null;
+  facility_name?: string | null;
+  disabled: boolean;
+  failed_logins: number;
+  locked_until: string | null;
+  created_at: string;
+  updated_at: string;
+}

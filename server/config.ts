@@ -1,0 +1,60 @@
+// Environment → typed configuration. Every npm script reads the same variables (listed in README).
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './paths.js';
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  SHIAN_DATA_DIR: z.string().default('data'),
+  SHIAN_DEMO_PASSWORD: z.string().min(8).optional(),
+  SHIAN_DEMO_DATA: z.enum(['on', 'off']).default('on'),
+  SHIAN_COOKIE_SECURE: z.enum(['on', 'off']).default('off'),
+  SHIAN_TRUST_PROXY: z.string().optional(),
+  SHIAN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+  SHIAN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
+  SHIAN_LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  demoPassword?: string;
+  demoData: boolean;
+  cookieSecure: boolean;
+  trustProxy?: string;
+  login: { maxFailures: number; lockMinutes: number; ipLimitPer15Min: number };
+  logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** Set by tests: no background timers, quiet logs. */
+  testing: boolean;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(projectRoot, e.SHIAN_DATA_DIR),
+    demoPassword: e.SHIAN_DEMO_PASSWORD,
+    demoData: e.SHIAN_DEMO_DATA === 'on',
+    cookieSecure: e.SHIAN_COOKIE_SECURE === 'on',
+    trustProxy: e.SHIAN_TRUST_PROXY,
+    login: {
+      maxFailures: e.SHIAN_LOGIN_MAX_FAILURES,
+      lockMinutes: e.SHIAN_LOGIN_LOCK_MINUTES,
+      ipLimitPer15Min: e.SHIAN_LOGIN_IP_LIMIT,
+    },
+    logLevel: e.LOG_LEVEL,
+    testing: false,
+  };
+}

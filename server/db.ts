@@ -1,0 +1,73 @@
+// The knex instance: SQLite (better-sqlite3) by default, PostgreSQL when DATABASE_URL is set.
+import fs from 'node:fs';
+import path from 'node:path';
+import knex, { type Knex } from 'knex';
+import pg from 'pg';
+import type { Config } from './config.js';
+
+export type Db = Knex;
+export type Dialect = 'sqlite' | 'postgres';
+
+// Uniform values from both drivers: counts as numbers, dates as 'YYYY-MM-DD', instants as ISO strings in UTC.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+pg.types.setTypeParser(1082, (v) => v);
+pg.types.setTypeParser(1184, (v) => new Date(v).toISOString());
+pg.types.setTypeParser(1114, (v) => new Date(`${v}Z`).toISOString());
+
+export interface DbOptions {
+  databaseUrl?: string;
+  sqliteFile?: string;
+  /** PostgreSQL schema to use (tests give each suite its own). */
+  searchPath?: string;
+  poolMax?: number;
+}
+
+export function createDb(opts: DbOptions): Db {
+  if (opts.databaseUrl) {
+    return knex({
+      client: 'pg',
+      connection: opts.databaseUrl,
+      searchPath: opts.searchPath ? [opts.searchPath] : undefined,
+      pool: { min: 0, max: opts.poolMax ?? 10 },
+    });
+  }
+  const file = opts.sqliteFile ?? ':memory:';
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  return knex({
+    client: 'better-sqlite3',
+    connection: { filename: file },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      // WAL with synchronous=FULL: an acknowledged booking survives a power cut (DESIGN.md, Principles).
+      afterCreate(conn: { pragma(s: string): unknown }, done: (err: Error | null, conn: unknown) => void) {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('synchronous = FULL');
+        conn.pragma('foreign_keys = ON');
+        conn.pragma('busy_timeout = 10000');
+        done(null, conn);
+      },
+    },
+  });
+}
+
+export function dbFromConfig(config: Config): Db {
+  return createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'shian.sqlite') });
+}
+
+export function dialectOf(db: Db): Dialect {
+  return db.client.config.client === 'pg' ? 'postgres' : 'sqlite';
+}
+
+/** True when err is a unique-constraint violation from either driver. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+export const nowIso = (): string => new Date().toISOString();
+
+/** Booleans come back as 0/1 from SQLite and true/false from PostgreSQL. */
+export const bool = (v: unknown): boolean => v === true || v === 1 || v === '1';

@@ -1,0 +1,23 @@
+// Facility kinds and statuses (DESIGN.md, Domain). Codes are stored; names come from the catalogs.
+export const facilityKinds = ['funeral_home', 'columbarium', 'urban_public_cemetery', 'rural_public_cemetery', 'commercial_cemetery', 'funeral_service_point'] as const;
+export type FacilityKind = (typeof facilityKinds)[number];
+
+export const facilityStatuses = ['planned', 'building', 'operating', 'closed'] as const;
+export type FacilityStatus = (typeof facilityStatuses)[number];
+
+export interface Facility {
+  id: number;
+  name: string;
+  kind: FacilityKind;
+  status: FacilityStatus;
+  region_code: string;
+  region_name?: string;
+  parent_region_name?: string | null;
+  address: string | null;
+  phone: string | null;
+  lng: number | null;
+  lat: number | null;
+  niche_capacity: number | null;
+  plot_capacity: number | null;
+  is_sample: boolean;
+}

@@ -1,0 +1,35 @@
+// Typed errors with an HTTP status and a stable code; the code is also the message key in the catalogs.
+export type FieldErrors = Record<string, { key: string; params?: Record<string, unknown> }>;
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly fields: FieldErrors = {},
+    readonly params: Record<string, unknown> = {},
+  ) {
+    super(code);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(fields: FieldErrors, code = 'invalid_input') { super(400, code, fields); }
+}
+export class UnauthorizedError extends AppError {
+  constructor(code = 'login_required') { super(401, code); }
+}
+export class ForbiddenError extends AppError {
+  constructor(code = 'forbidden') { super(403, code); }
+}
+export class NotFoundError extends AppError {
+  constructor(code = 'not_found') { super(404, code); }
+}
+export class ConflictError extends AppError {
+  constructor(code: string, fields: FieldErrors = {}) { super(409, code, fields); }
+}
+export class TooManyRequestsError extends AppError {
+  constructor(code: string, readonly retryAfterSeconds: number) {
+    super(429, code, {}, { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) });
+  }
+}

@@ -1,0 +1,52 @@
+// How values are shown: Asia/Shanghai time the Chinese way, money from fen, personal data masked.
+import { DateTime } from 'luxon';
+import type { Lang } from '../i18n/index.js';
+
+export const zone = 'Asia/Shanghai';
+
+const money = new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 });
+
+/** 123450 fen → "¥1,234.50" */
+export function formatMoney(fen: number | null | undefined): string {
+  if (fen === null || fen === undefined) return '';
+  return money.format(fen / 100);
+}
+
+function toDateTime(v: string | Date): DateTime {
+  return (typeof v === 'string' ? DateTime.fromISO(v, { zone: 'utc' }) : DateTime.fromJSDate(v)).setZone(zone);
+}
+
+/** An instant, shown in Asia/Shanghai: 2026年11月25日 14:05 / 2026-11-25 14:05 */
+export function formatDateTime(v: string | Date | null | undefined, lang: Lang): string {
+  if (!v) return '';
+  const d = toDateTime(v);
+  if (!d.isValid) return '';
+  return d.toFormat(lang === 'zh-CN' ? 'yyyy年M月d日 HH:mm' : 'yyyy-MM-dd HH:mm');
+}
+
+/** A calendar date 'YYYY-MM-DD' (no time zone): 2026年11月25日 / 2026-11-25 */
+export function formatDate(v: string | null | undefined, lang: Lang): string {
+  if (!v) return '';
+  const d = DateTime.fromISO(v.slice(0, 10), { zone });
+  if (!d.isValid) return '';
+  return d.toFormat(lang === 'zh-CN' ? 'yyyy年M月d日' : 'yyyy-MM-dd');
+}
+
+/** Today's date in Asia/Shanghai as YYYY-MM-DD. */
+export function todayInShanghai(now: Date = new Date()): string {
+  return DateTime.fromJSDate(now).setZone(zone).toISODate()!;
+}
+
+/** 520201199001011234 → 520201********1234 */
+export function maskIdNumber(id: string | null | undefined): string {
+  if (!id) return '';
+  if (id.length <= 10) return '*'.repeat(id.length);
+  return `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
+}
+
+/** 13812345678 → 138****5678 */
+export function maskPhone(phone: string | null | undefined): string {
+  if (!phone) return '';
+  if (phone.length < 7) return '*'.repeat(phone.length);
+  return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
+}

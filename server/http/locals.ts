@@ -1,0 +1,22 @@
+// Per-request view data: language, the signed-in user and navigation, the one-time flash message.
+import type { RequestHandler } from 'express';
+import { defaultLang, isLang } from '../i18n/index.js';
+import { navFor } from './nav.js';
+
+export const locals: RequestHandler = (req, res, next) => {
+  const cookieLang = req.cookies?.lang;
+  req.lang = isLang(cookieLang) ? cookieLang : defaultLang;
+  res.locals.lang = req.lang;
+  res.locals.path = req.path;
+  res.locals.originalUrl = req.originalUrl;
+  res.locals.csrf = () => req.csrfToken?.() ?? '';
+  if (req.user) {
+    res.locals.user = req.user;
+    res.locals.nav = navFor(req.user.role, req.path);
+  }
+  if (req.session?.flash) {
+    res.locals.flash = req.session.flash;
+    delete req.session.flash;
+  }
+  next();
+};

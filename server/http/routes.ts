@@ -1,0 +1,44 @@
+// Route tables: each domain lists its routes with the roles allowed; mount() adds the checks and
+// records every route, so the permission test can fail when a route has no entry in its table.
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import type { Role } from '../accounts/roles.js';
+import { ForbiddenError, UnauthorizedError } from './errors.js';
+
+export type Handler = (req: Request, res: Response, next: NextFunction) => unknown;
+
+export interface RouteDef {
+  method: 'get' | 'post';
+  path: string;
+  /** 'public' needs no login; otherwise the roles allowed. */
+  roles: 'public' | readonly Role[];
+  handler: Handler;
+  /** Extra middleware before the handler (rate limits). */
+  before?: RequestHandler[];
+}
+
+export function isApi(req: Request): boolean {
+  return req.path.startsWith('/api/');
+}
+
+function requireRoles(allowed: readonly Role[]): RequestHandler {
+  return (req, res, next) => {
+    if (!req.user) {
+      if (isApi(req)) return next(new UnauthorizedError());
+      return res.redirect(`/login?next=${encodeURIComponent(req.originalUrl)}`);
+    }
+    if (!allowed.includes(req.user.role)) return next(new ForbiddenError());
+    if (!isApi(req)) res.locals.layout = 'staff';
+    next();
+  };
+}
+
+export function mount(router: Router, defs: RouteDef[], registry: RouteDef[]): void {
+  for (const def of defs) {
+    const chain: RequestHandler[] = [];
+    if (def.roles !== 'public') chain.push(requireRoles(def.roles));
+    chain.push(...(def.before ?? []));
+    chain.push(def.handler as RequestHandler);
+    router[def.method](def.path, ...chain);
+    registry.push(def);
+  }
+}

@@ -1,0 +1,42 @@
+// Message catalogs: Chinese first, English second. Templates use {{t}}, code uses translator(lang).
+import i18next, { type TFunction } from 'i18next';
+import { zhCN } from './zh-CN.js';
+import { en } from './en.js';
+import { formatDateTime } from '../http/format.js';
+
+export const languages = ['zh-CN', 'en'] as const;
+export type Lang = (typeof languages)[number];
+export const defaultLang: Lang = 'zh-CN';
+
+const i18n = i18next.createInstance();
+void i18n.init({
+  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  lng: defaultLang,
+  fallbackLng: defaultLang,
+  initAsync: false,
+  interpolation: { escapeValue: false }, // Handlebars escapes what helpers return
+});
+
+export type Translate = (key: string, params?: Record<string, unknown>) => string;
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+function make(lang: Lang): Translate {
+  const t: TFunction = i18n.getFixedT(lang);
+  // Instants in messages (a lock's end, say) are shown in Asia/Shanghai, the way the language writes them.
+  return (key, params = {}) => {
+    const shown = Object.fromEntries(Object.entries(params).map(([k, v]) =>
+      [k, typeof v === 'string' && ISO_INSTANT.test(v) ? formatDateTime(v, lang) : v]));
+    return t(key, shown) as string;
+  };
+}
+
+const fixed = new Map<Lang, Translate>(languages.map((l) => [l, make(l)]));
+
+export function translator(lang: Lang): Translate {
+  return fixed.get(lang)!;
+}
+
+export function isLang(v: unknown): v is Lang {
+  return typeof v === 'string' && (languages as readonly string[]).includes(v);
+}

@@ -1,0 +1,32 @@
+// Starts Shi'an: configuration, database, migrations, demo data on first start, then listen.
+import { seedDemo } from '../db/seeds/demo.js';
+import { buildApp } from './app.js';
+import { loadConfig } from './config.js';
+import { dbFromConfig, dialectOf } from './db.js';
+import { createLogger, prepare } from './startup.js';
+
+const config = loadConfig();
+const log = createLogger(config);
+const db = dbFromConfig(config);
+const ctx = await prepare(db, config, log);
+
+if (config.demoData) {
+  const seeded = await seedDemo(db, { password: config.demoPassword, onProgress: (m) => log.info(m) });
+  if (seeded.created) {
+    const shown = seeded.password === config.demoPassword ? '(SHIAN_DEMO_PASSWORD)' : seeded.password;
+    // Printed once, on the first start only: nothing else records a generated password.
+    process.stdout.write(`\n演示账户 demo accounts: ${seeded.usernames.join(', ')}\n密码 password: ${shown}\n\n`);
+  }
+}
+
+const server = buildApp(ctx).listen(config.port, config.host, () => {
+  log.info({ port: config.port, database: dialectOf(db) }, `逝安 Shi'an listening on http://localhost:${config.port}`);
+});
+
+function shutdown(signal: string) {
+  log.info({ signal }, 'shutting down');
+  server.close(() => void db.destroy().then(() => process.exit(0)));
+  setTimeout(() => process.exit(1), 10_000).unref();
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+process.on('SIGINT', () => shutdown('SIGINT'));

@@ -1,0 +1,51 @@
+// Regions: the public JSON lookup used by the picker, and the staff browser.
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { AppContext } from '../context.js';
+import type { RouteDef } from '../http/routes.js';
+import { NotFoundError } from '../http/errors.js';
+import type { Region } from './levels.js';
+import { pickerFromQuery } from './picker.js';
+import * as service from './service.js';
+import * as store from './store.js';
+
+const Code = z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$/);
+
+const childJson = (r: Region) => ({
+  code: r.code,
+  name: r.name,
+  level: r.level,
+  ...(r.level === 'village' ? { kind: r.is_admin_village ? 'village' : 'community', is_central_village: r.is_central_village } : {}),
+});
+
+export function regionRoutes(ctx: AppContext): RouteDef[] {
+  const { db } = ctx;
+
+  async function apiRegion(req: Request, res: Response) {
+    const code = Code.safeParse(req.params.code);
+    if (!code.success) throw new NotFoundError('region_not_found');
+    const { region, children } = await service.regionWithChildren(db, code.data);
+    res.set('Cache-Control', 'public, max-age=300');
+    res.json({ ...childJson(region), parent_code: region.parent_code, population: region.population, lng: region.lng, lat: region.lat,
+      children: children.map(childJson) });
+  }
+
+  async function browse(req: Request, res: Response) {
+    const picker = await pickerFromQuery(db, req.query, 'code');
+    const code = picker.value;
+    const region = code ? await store.find(db, code) : undefined;
+    const children = await store.children(db, region ? region.code : null);
+    const summaries = region ? await store.childSummaries(db, region.code) : new Map();
+    const rows = children.map((c) => ({ ...c, ...(summaries.get(c.code) ?? {}) }));
+    res.render('regions/browse', {
+      picker, region, rows,
+      trail: region ? await store.ancestry(db, region.code) : [],
+      totals: await store.countByLevel(db, region?.code ?? ''),
+    });
+  }
+
+  return [
+    { method: 'get', path: '/api/v1/regions/:code', roles: 'public', handler: apiRegion },
+    { method: 'get', path: '/staff/regions', roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'], handler: browse },
+  ];
+}

@@ -1,0 +1,67 @@
+// Queries on administrative divisions.
+import type { Knex } from 'knex';
+import { bool } from '../db.js';
+import type { Level, Region } from './levels.js';
+
+const toRegion = (row: Record<string, unknown>): Region => ({
+  ...(row as unknown as Region),
+  is_admin_village: row.is_admin_village === null || row.is_admin_village === undefined ? null : bool(row.is_admin_village),
+  is_central_village: bool(row.is_central_village),
+});
+
+export async function find(db: Knex, code: string): Promise<Region | undefined> {
+  const row = await db('regions').where({ code }).first();
+  return row ? toRegion(row) : undefined;
+}
+
+export async function children(db: Knex, code: string | null): Promise<Region[]> {
+  const q = db('regions').orderBy('code');
+  if (code === null) q.whereNull('parent_code'); else q.where('parent_code', code);
+  return (await q.select()).map(toRegion);
+}
+
+/** The region and every ancestor, top first. */
+export async function ancestry(db: Knex, code: string): Promise<Region[]> {
+  const out: Region[] = [];
+  let next: string | null = code;
+  while (next) {
+    const r = await find(db, next);
+    if (!r) break;
+    out.unshift(r);
+    next = r.parent_code;
+  }
+  return out;
+}
+
+export async function countByLevel(db: Knex, prefix = ''): Promise<Record<Level | 'admin_village', number>> {
+  const rows = (await db('regions').where('code', 'like', `${prefix}%`).groupBy('level').select('level').count({ n: '*' })) as unknown as { level: Level; n: number }[];
+  const [{ n: villages }] = await db('regions').where('code', 'like', `${prefix}%`).where({ level: 'village', is_admin_village: true }).count({ n: '*' });
+  const out = { province: 0, city: 0, county: 0, township: 0, village: 0, admin_village: Number(villages) };
+  for (const r of rows) out[r.level] = Number(r.n);
+  return out;
+}
+
+/** Counts of direct children and of administrative villages below each child of a region. */
+export async function childSummaries(db: Knex, code: string): Promise<Map<string, { children: number; villages: number; adminVillages: number }>> {
+  const kids = await children(db, code);
+  const out = new Map<string, { children: number; villages: number; adminVillages: number }>();
+  for (const k of kids) out.set(k.code, { children: 0, villages: 0, adminVillages: 0 });
+  if (kids.length === 0) return out;
+  const len = kids[0].code.length;
+  const direct = (await db('regions').whereIn('parent_code', kids.map((k) => k.code)).groupBy('parent_code').select('parent_code').count({ n: '*' })) as unknown as { parent_code: string; n: number }[];
+  for (const d of direct) out.get(d.parent_code)!.children = Number(d.n);
+  const villages = (await db('regions').where('code', 'like', `${code}%`).where('level', 'village')
+    .groupByRaw(`substr(code, 1, ${len})`).select(db.raw(`substr(code, 1, ${len}) as prefix`))
+    .count({ n: '*' }).sum({ a: db.raw('CASE WHEN is_admin_village THEN 1 ELSE 0 END') })) as unknown as { prefix: string; n: number; a: number }[];
+  for (const v of villages) {
+    const s = out.get(v.prefix);
+    if (s) { s.villages = Number(v.n); s.adminVillages = Number(v.a); }
+  }
+  return out;
+}
+
+export async function upsertMany(trx: Knex, rows: Omit<Region, 'is_central_village' | 'population' | 'lng' | 'lat'>[]): Promise<void> {
+  // Names and the village/community flag come from the source; central-village marks, population and
+  // coordinates are the bureau's own and are kept.
+  await trx('regions').insert(rows).onConflict('code').merge(['name', 'level', 'parent_code', 'is_admin_village']);
+}

@@ -1,0 +1,26 @@
+// The staff dashboard: what the signed-in user works on, with figures from the registry.
+import type { Request, Response } from 'express';
+import type { AppContext } from '../context.js';
+import * as facilities from '../facilities/store.js';
+import { facilityKinds, facilityStatuses } from '../facilities/kinds.js';
+import type { RouteDef } from '../http/routes.js';
+import * as regions from '../regions/store.js';
+
+export function staffRoutes(ctx: AppContext): RouteDef[] {
+  const { db } = ctx;
+
+  async function dashboard(req: Request, res: Response) {
+    const user = req.user!;
+    const counts = await facilities.countByKindAndStatus(db);
+    const table = facilityKinds.map((kind) => ({
+      kind,
+      cells: facilityStatuses.map((status) => counts.find((c) => c.kind === kind && c.status === status)?.n ?? 0),
+    }));
+    const scope = user.facility_id ? await facilities.find(db, user.facility_id) : undefined;
+    res.render('staff/dashboard', { table, statuses: facilityStatuses, regionCounts: await regions.countByLevel(db), scope });
+  }
+
+  return [
+    { method: 'get', path: '/staff', roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'], handler: dashboard },
+  ];
+}

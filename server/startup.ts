@@ -1,0 +1,29 @@
+// Everything a process needs before it serves: migrations, the shared secret, the login limiter.
+import { randomBytes } from 'node:crypto';
+import { pino, type Logger } from 'pino';
+import { RateLimiterPostgres, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { migrateLatest } from '../db/migrate.js';
+import type { Config } from './config.js';
+import type { AppContext } from './context.js';
+import { dialectOf, type Db } from './db.js';
+import { getOrCreate } from './settings/store.js';
+
+export function createLogger(config: Config): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'],
+  });
+}
+
+function loginLimiter(db: Db, config: Config): RateLimiterAbstract {
+  const opts = { storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true,
+    keyPrefix: 'rl', points: config.login.ipLimitPer15Min, duration: 15 * 60, clearExpiredByTimeout: !config.testing };
+  return dialectOf(db) === 'postgres' ? new RateLimiterPostgres(opts) : new RateLimiterSQLite(opts);
+}
+
+export async function prepare(db: Db, config: Config, log: Logger = createLogger(config)): Promise<AppContext> {
+  const applied = await migrateLatest(db);
+  if (applied.length) log.info({ applied }, 'migrations applied');
+  const secret = await getOrCreate(db, 'cookie_secret', () => randomBytes(32).toString('hex'));
+  return { db, config, log, secret, loginLimiter: loginLimiter(db, config) };
+}

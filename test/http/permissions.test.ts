@@ -1,0 +1,85 @@
+// Every staff and API route × every role: allowed roles get through, the others get 403, strangers are sent to
+// log in (pages) or get 401 (API). A route added without an entry here fails the first test.
+import { expect } from 'chai';
+import { createToken } from '../../server/accounts/tokens.js';
+import type { Role } from '../../server/accounts/roles.js';
+import { startApp, dialect, type TestApp } from '../helpers/app.js';
+import { Client } from '../helpers/client.js';
+
+const ALL: Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
+const ADMIN: Role[] = ['admin'];
+
+// route → [roles allowed, a concrete path to request]
+const table: Record<string, [Role[], string]> = {
+  'GET /api/v1/me': [ALL, '/api/v1/me'],
+  'GET /staff': [ALL, '/staff'],
+  'GET /staff/account': [ALL, '/staff/account'],
+  'POST /staff/account/password': [ALL, '/staff/account/password'],
+  'GET /staff/users': [ADMIN, '/staff/users'],
+  'GET /staff/users/new': [ADMIN, '/staff/users/new'],
+  'POST /staff/users': [ADMIN, '/staff/users'],
+  'GET /staff/users/:id': [ADMIN, '/staff/users/1'],
+  'POST /staff/users/:id': [ADMIN, '/staff/users/1'],
+  'POST /staff/users/:id/password': [ADMIN, '/staff/users/1/password'],
+  'GET /staff/tokens': [ADMIN, '/staff/tokens'],
+  'POST /staff/tokens': [ADMIN, '/staff/tokens'],
+  'GET /staff/tokens/:id/revoke': [ADMIN, '/staff/tokens/999/revoke'],
+  'POST /staff/tokens/:id/revoke': [ADMIN, '/staff/tokens/999/revoke'],
+  'GET /staff/regions': [ALL, '/staff/regions'],
+  'GET /staff/facilities': [ALL, '/staff/facilities'],
+  'GET /staff/audit': [ADMIN, '/staff/audit'],
+};
+
+const usernames: Record<Role, string> = { admin: 'admin', bureau: 'bureau', front_desk: 'frontdesk', cemetery_staff: 'cemetery' };
+
+describe(`permissions: route × role (${dialect})`, () => {
+  let app: TestApp;
+  const clients = new Map<Role, Client>();
+  const tokens = new Map<Role, string>();
+
+  before(async () => {
+    app = await startApp();
+    for (const role of ALL) {
+      const c = new Client(app.url);
+      await c.login(usernames[role]);
+      clients.set(role, c);
+      const user = await app.db('users').where({ username: usernames[role] }).first('id');
+      tokens.set(role, (await createToken(app.db, null, user.id, `test ${role}`, null)).token);
+    }
+  });
+  after(() => app.close());
+
+  const protectedRoutes = () => app.routes.filter((r) => r.roles !== 'public');
+
+  it('has an entry in this table for every protected route, with the same roles', () => {
+    const seen = protectedRoutes().map((r) => `${r.method.toUpperCase()} ${r.path}`);
+    expect(seen.length).to.be.greaterThan(10);
+    for (const key of seen) expect(table, `no permission entry for ${key}`).to.have.property(key);
+    for (const r of protectedRoutes()) {
+      expect([...(r.roles as Role[])].sort(), `roles of ${r.method} ${r.path}`).to.deep.equal([...table[`${r.method.toUpperCase()} ${r.path}`][0]].sort());
+    }
+  });
+
+  for (const [key, [allowed, path]] of Object.entries(table)) {
+    const method = key.split(' ')[0];
+    it(`${key}: allows ${allowed.join(', ')} and refuses the others`, async () => {
+      for (const role of ALL) {
+        const c = clients.get(role)!;
+        const auth = { authorization: `Bearer ${tokens.get(role)}` };
+        const res = path.startsWith('/api/') ? await c.request(method, path, { headers: auth, json: method === 'GET' ? undefined : {} })
+          : method === 'GET' ? await c.get(path) : await c.post(path, {});
+        if (allowed.includes(role)) {
+          expect(res.status, `${role} on ${key}`).to.not.be.oneOf([401, 403]);
+          if (res.status === 302) expect(res.location).to.not.match(/^\/login/);
+        } else expect(res.status, `${role} on ${key}`).to.equal(403);
+      }
+      const stranger = new Client(app.url);
+      const res = method === 'GET' ? await stranger.get(path) : await stranger.post(path, {}, { from: '/login' });
+      if (path.startsWith('/api/')) expect(res.status).to.equal(401);
+      else {
+        expect(res.status, `stranger on ${key}`).to.equal(302);
+        expect(res.location).to.match(/^\/login\?next=/);
+      }
+    });
+  }
+});
