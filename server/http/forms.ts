@@ -1,7 +1,7 @@
 // Form handling shared by the staff pages: re-render with values and per-field messages, flash after redirect.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { AppError, NotFoundError } from './errors.js';
+import { AppError, NotFoundError, TooManyRequestsError } from './errors.js';
 
 /** Runs fn; on a client error (bad input, conflict, locked) re-renders the form with the values and messages. */
 export async function withForm(res: Response, view: string, data: () => Promise<object> | object, fn: () => Promise<void>): Promise<void> {
@@ -9,7 +9,9 @@ export async function withForm(res: Response, view: string, data: () => Promise<
     await fn();
   } catch (err) {
     if (err instanceof AppError && err.status < 500 && err.status !== 403 && err.status !== 404) {
-      res.status(err.status).render(view, { ...(await data()), errors: err.fields, formError: err.code, formErrorParams: err.params });
+      if (err instanceof TooManyRequestsError) res.set('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
+      const errors = Object.keys(err.fields).length ? err.fields : undefined;
+      res.status(err.status).render(view, { ...(await data()), errors, formError: err.code, formErrorParams: err.params });
       return;
     }
     throw err;

@@ -1,0 +1,437 @@
+// Load benchmark: autocannon against the built app (dist/) and a bare Express 5 "hello world" baseline, each
+// server in a child process of its own, on loopback. Prints a table and writes docs/BENCHMARKS.md.
+//
+//   npm run bench                          build, measure, print, update docs/BENCHMARKS.md
+//   npm run bench -- --duration 5 --connections 20 --no-write
+//   DATABASE_URL=postgres://… npm run bench  the same on PostgreSQL (its own section of the doc)
+//
+// To add a scenario, add a row to `scenarios` below. Requests/s is compared with the baseline measured in the same run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { projectRoot } from '../server/paths.js';
+
+// ─── Scenarios ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+/** What a logged-in scenario gets: the Cookie header carrying the session of `loginAs`. */
+interface Session { username: string; cookie: string }
+
+interface Scenario {
+  name: string;
+  method: 'GET' | 'POST';
+  path: string;
+  /** Request body; a function when it depends on the session (e.g. a form needing a token). */
+  body?: string | ((s: Session | undefined) => string);
+  headers?: Record<string, string> | ((s: Session | undefined) => Record<string, string>);
+  /** Demo user to log in as (see db/seeds/demo.ts); its session cookie is sent. Omit for anonymous requests. */
+  loginAs?: 'admin' | 'bureau' | 'frontdesk' | 'cemetery';
+  /** Status every response must have (default 200); anything else counts as an error. */
+  expectStatus?: number;
+  /** Minimum requests/s as a fraction of the bare Express baseline; reported as PASS/FAIL, never fails the run. */
+  goal?: number;
+}
+
+const scenarios: Scenario[] = [
+  { name: 'public home page', method: 'GET', path: '/', goal: 0.35 },
+  { name: 'staff dashboard (logged in)', method: 'GET', path: '/staff', loginAs: 'admin' },
+];
+
+// ─── Options ────────────────────────────────────────────────────────────────────────────────────────────────────
+
+const { values: opts } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
+    write: { type: 'boolean', default: true },
+    'no-write': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (opts.help) {
+  process.stdout.write('usage: npm run bench -- [--duration S=10] [--connections N=10] [--warmup S=2] [--no-write]\n');
+  process.exit(0);
+}
+const positiveInt = (name: string, v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer, got ${JSON.stringify(v)}`);
+  return n;
+};
+const duration = positiveInt('duration', opts.duration);
+const connections = positiveInt('connections', opts.connections);
+const warmup = positiveInt('warmup', opts.warmup);
+const write = opts.write && !opts['no-write'];
+
+const DEMO_PASSWORD = 'bench-pass-2026';
+const docFile = path.join(projectRoot, 'docs', 'BENCHMARKS.md');
+const mainJs = path.join(projectRoot, 'dist', 'server', 'main.js');
+
+const log = (msg: string) => process.stdout.write(`${msg}\n`);
+
+// ─── Child servers ──────────────────────────────────────────────────────────────────────────────────────────────
+
+interface Server { name: string; child: ChildProcess; base: string; output: string[] }
+const servers = new Set<Server>();
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.unref();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function startServer(name: string, args: string[], port: number, env: NodeJS.ProcessEnv): Server {
+  const child = spawn(process.execPath, args, { cwd: projectRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const server: Server = { name, child, base: `http://127.0.0.1:${port}`, output: [] };
+  const keep = (chunk: Buffer) => {
+    server.output.push(...chunk.toString().split('\n').filter(Boolean));
+    if (server.output.length > 200) server.output.splice(0, server.output.length - 200);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  servers.add(server);
+  child.on('exit', () => servers.delete(server));
+  return server;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForHealth(server: Server, healthPath: string, timeoutMs = 180_000): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) {
+      throw new Error(`${server.name} exited (${server.child.exitCode ?? server.child.signalCode}) before answering:\n${server.output.slice(-30).join('\n')}`);
+    }
+    try {
+      const res = await fetch(server.base + healthPath);
+      if (res.ok) return res;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`${server.name} did not answer ${healthPath} within ${timeoutMs / 1000} s:\n${server.output.slice(-30).join('\n')}`);
+    await sleep(200);
+  }
+}
+
+async function stopServer(server: Server): Promise<void> {
+  const { child } = server;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function killAllNow() {
+  for (const s of servers) s.child.kill('SIGKILL');
+}
+process.on('exit', killAllNow);
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    log(`\n${sig}: stopping servers`);
+    killAllNow();
+    process.exit(130);
+  });
+}
+
+// The baseline: the smallest Express 5 app, run by the same node binary as the app.
+const baselineSource = `
+import express from 'express';
+const app = express();
+app.get('/', (req, res) => res.send('hello'));
+app.listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+// ─── Login ──────────────────────────────────────────────────────────────────────────────────────────────────────
+
+function cookieFrom(res: Response, name: string): string | undefined {
+  for (const c of res.headers.getSetCookie()) {
+    const [pair] = c.split(';');
+    const i = pair.indexOf('=');
+    if (pair.slice(0, i).trim() === name) return pair.slice(i + 1);
+  }
+  return undefined;
+}
+
+async function login(base: string, username: string): Promise<Session> {
+  const page = await fetch(`${base}/login`, { redirect: 'manual' });
+  const html = await page.text();
+  const csrfCookie = cookieFrom(page, 'shian.csrf');
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (page.status !== 200 || !csrfCookie || !token) {
+    throw new Error(`GET /login: status ${page.status}, csrf cookie ${csrfCookie ? 'present' : 'missing'}, _csrf field ${token ? 'present' : 'missing'}`);
+  }
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `shian.csrf=${csrfCookie}` },
+    body: new URLSearchParams({ _csrf: token, username, password: DEMO_PASSWORD }).toString(),
+  });
+  await res.arrayBuffer();
+  const sid = cookieFrom(res, 'shian.sid');
+  if (res.status !== 302 || !sid) {
+    throw new Error(`POST /login as ${username}: status ${res.status}, session cookie ${sid ? 'set' : 'missing'}` +
+      ' (with DATABASE_URL, the database must be fresh so the demo accounts get the benchmark password)');
+  }
+  return { username, cookie: `shian.sid=${sid}` };
+}
+
+// ─── Measuring ──────────────────────────────────────────────────────────────────────────────────────────────────
+
+interface Target { name: string; base: string; method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string; expectStatus: number }
+interface Row { name: string; rps: number; p50: number; p99: number; ratio?: number; goal?: number; requests: number; bad: number }
+
+async function checkFirst(t: Target): Promise<void> {
+  const res = await fetch(t.base + t.path, { method: t.method, headers: t.headers, body: t.body, redirect: 'manual' });
+  const text = await res.text();
+  if (res.status !== t.expectStatus) {
+    throw new Error(`${t.name}: ${t.method} ${t.path} answered ${res.status}, expected ${t.expectStatus}` +
+      `${res.headers.get('location') ? ` (→ ${res.headers.get('location')})` : ''}\n${text.slice(0, 500)}`);
+  }
+}
+
+function cannon(t: Target, seconds: number): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({
+      url: t.base + t.path,
+      method: t.method,
+      headers: t.headers,
+      body: t.body,
+      connections,
+      duration: seconds,
+      title: t.name,
+    }, (err: unknown, result: autocannon.Result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+async function measure(t: Target): Promise<Row> {
+  await checkFirst(t);
+  log(`  warming up ${t.name}… (${warmup} s)`);
+  await cannon(t, warmup);
+  log(`  measuring ${t.name}… (${duration} s, ${connections} connections)`);
+  const r = await cannon(t, duration);
+  const expected = r.statusCodeStats?.[String(t.expectStatus) as `${number}`]?.count ?? 0;
+  const responses = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'];
+  const bad = responses - expected + r.errors + r.timeouts + r.mismatches;
+  const row: Row = { name: t.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, bad };
+  if (bad > 0) {
+    const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}×${s.count ?? 0}`).join(', ');
+    log(`  ✗ ${t.name}: ${bad} bad responses/errors (status codes: ${codes}; errors ${r.errors}, timeouts ${r.timeouts})`);
+  }
+  return row;
+}
+
+// ─── Facts and output ───────────────────────────────────────────────────────────────────────────────────────────
+
+function cpuModel(): string {
+  try {
+    const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) return m[1].trim();
+  } catch { /* not Linux */ }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+async function databaseFacts(): Promise<{ key: 'sqlite' | 'postgres'; label: string }> {
+  const url = process.env.DATABASE_URL;
+  if (url) {
+    const u = new URL(url);
+    const name = decodeURIComponent(u.pathname.replace(/^\//, '')) || '(default)';
+    let version = 'PostgreSQL';
+    try {
+      const { default: pg } = await import('pg');
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      const { rows } = await client.query<{ v: string }>('show server_version');
+      await client.end();
+      version = `PostgreSQL ${rows[0].v.split(' ')[0]}`;
+    } catch { /* the app reports connection problems itself */ }
+    return { key: 'postgres', label: `${version}, database \`${name}\` on ${u.hostname}:${u.port || 5432}` };
+  }
+  const { default: Database } = await import('better-sqlite3');
+  const mem = new Database(':memory:');
+  const { v } = mem.prepare('select sqlite_version() as v').get() as { v: string };
+  mem.close();
+  return { key: 'sqlite', label: `SQLite ${v} (better-sqlite3, WAL, synchronous=FULL), file in a fresh temp dir` };
+}
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const verdict = (r: Row) => (r.goal === undefined || r.ratio === undefined ? '' : r.ratio >= r.goal ? `PASS (goal ≥ ${fmt(r.goal * 100)}%)` : `FAIL (goal ≥ ${fmt(r.goal * 100)}%)`);
+
+function cells(r: Row): string[] {
+  return [r.name, fmt(r.rps), fmt(r.p50), fmt(r.p99), r.ratio === undefined ? '—' : `${fmt(r.ratio * 100, 1)}%`, verdict(r) || '—'];
+}
+const header = ['scenario', 'requests/s', 'p50 ms', 'p99 ms', 'vs baseline', 'goal'];
+
+function textTable(rows: Row[]): string {
+  const data = [header, ...rows.map(cells)];
+  const widths = header.map((_, i) => Math.max(...data.map((r) => [...r[i]].length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [line(data[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...data.slice(1).map(line)].join('\n');
+}
+
+function markdownTable(rows: Row[]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    '|:--|--:|--:|--:|--:|:--|',
+    ...rows.map((r) => `| ${cells(r).join(' | ')} |`),
+  ].join('\n');
+}
+
+const docIntro = (warmupSeconds: number) => `# Benchmarks
+
+Throughput and latency of the built app (\`dist/\`) under [autocannon](https://github.com/mcollina/autocannon) load,
+compared with a bare Express 5 "hello world" measured in the same run on the same machine. The ratio to the baseline
+matters more than the absolute numbers: it cancels most of the machine's speed and shows what the app's middleware,
+database queries and templates cost per request.
+
+## How to run
+
+\`\`\`sh
+npm run bench                                    # SQLite; builds, measures, prints, rewrites the SQLite section below
+npm run bench -- --duration 5 --connections 20   # seconds per scenario (default 10), concurrent connections (default 10)
+npm run bench -- --no-write                      # print only
+# PostgreSQL: a fresh database each run, so the demo accounts are seeded with the benchmark password
+psql -h 127.0.0.1 -U postgres -c 'drop database if exists bench_shian' -c 'create database bench_shian'
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_shian npm run bench   # rewrites the PostgreSQL section
+\`\`\`
+
+## What is measured
+
+- Each server runs in its own child process (\`node\`), never in the process running autocannon; all traffic is on
+  127.0.0.1. The baseline is \`app.get('/', (req, res) => res.send('hello'))\` on Express 5. The app is started as
+  \`node dist/server/main.js\` with a fresh \`SHIAN_DATA_DIR\` (so demo data is seeded), \`LOG_LEVEL=warn\` (no
+  per-request log lines) and, when set, \`DATABASE_URL\`.
+- Every target gets one checked request (it must answer 200), a ${warmupSeconds}-second warm-up, then the measured run
+  with keep-alive connections. *requests/s* is autocannon's mean of per-second samples; *p50*/*p99* are response
+  latencies; *vs baseline* is requests/s divided by the baseline's.
+- Logged-in scenarios log in once as a demo user (GET /login for the CSRF cookie and field, POST /login) and send
+  that \`shian.sid\` session cookie with every request.
+- A scenario with a goal shows PASS/FAIL; goals never fail the run. Non-expected status codes or socket errors do:
+  the command exits non-zero. Scenarios are the \`scenarios\` table in \`scripts/bench.ts\`.
+`;
+
+const marker = (key: string, edge: 'start' | 'end') => `<!-- bench:${key}:${edge} -->`;
+
+function updateDoc(key: 'sqlite' | 'postgres', section: string): void {
+  let doc = fs.existsSync(docFile) ? fs.readFileSync(docFile, 'utf8') : '';
+  const sections: Record<string, string> = {};
+  for (const k of ['sqlite', 'postgres']) {
+    const m = new RegExp(`${marker(k, 'start')}[\\s\\S]*?${marker(k, 'end')}`).exec(doc);
+    if (m) sections[k] = m[0];
+  }
+  sections[key] = `${marker(key, 'start')}\n${section}\n${marker(key, 'end')}`;
+  const pending = (k: string, title: string) =>
+    `${marker(k, 'start')}\n## Results: ${title}\n\nNot measured yet.\n${marker(k, 'end')}`;
+  doc = [
+    docIntro(warmup).trimEnd(),
+    sections.sqlite ?? pending('sqlite', 'SQLite'),
+    sections.postgres ?? pending('postgres', 'PostgreSQL'),
+  ].join('\n\n') + '\n';
+  fs.mkdirSync(path.dirname(docFile), { recursive: true });
+  fs.writeFileSync(docFile, doc);
+}
+
+// ─── Run ────────────────────────────────────────────────────────────────────────────────────────────────────────
+
+async function main(): Promise<number> {
+  if (!fs.existsSync(mainJs)) throw new Error(`${path.relative(projectRoot, mainJs)} is missing: run "npm run build" first (npm run bench does)`);
+  const db = await databaseFacts();
+  const facts = {
+    date: new Date().toISOString().slice(0, 10),
+    cpu: cpuModel(),
+    cores: os.cpus().length,
+    node: process.version,
+    database: db.label,
+  };
+  log(`逝安 benchmark — ${facts.date}, ${facts.cpu}, ${facts.cores} cores, Node ${facts.node}`);
+  log(`database: ${facts.database}`);
+  log(`${duration} s per scenario after a ${warmup} s warm-up, ${connections} connections\n`);
+
+  // 1. Baseline.
+  log('baseline: starting bare Express 5 hello world…');
+  const basePort = await freePort();
+  const baseline = startServer('baseline', ['--input-type=module', '-e', baselineSource], basePort, { ...process.env, PORT: String(basePort) });
+  await waitForHealth(baseline, '/', 15_000);
+  const baselineRow = await measure({ name: 'bare Express 5 baseline', base: baseline.base, method: 'GET', path: '/', headers: {}, expectStatus: 200 });
+  await stopServer(baseline);
+
+  // 2. The app.
+  log(`\napp: starting node dist/server/main.js (first start seeds the demo data)…`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shian-bench-'));
+  const rows: Row[] = [baselineRow];
+  try {
+    const appPort = await freePort();
+    const app = startServer('app', [mainJs], appPort, {
+      ...process.env,
+      PORT: String(appPort),
+      HOST: '127.0.0.1',
+      SHIAN_DATA_DIR: dataDir,
+      SHIAN_DEMO_PASSWORD: DEMO_PASSWORD,
+      LOG_LEVEL: 'warn',
+    });
+    const health = (await (await waitForHealth(app, '/healthz')).json()) as { database?: string };
+    if (health.database !== db.key) throw new Error(`app reports database ${health.database}, expected ${db.key}`);
+
+    const sessions = new Map<string, Session>();
+    for (const s of scenarios) {
+      let session: Session | undefined;
+      if (s.loginAs) {
+        session = sessions.get(s.loginAs) ?? (await login(app.base, s.loginAs));
+        sessions.set(s.loginAs, session);
+      }
+      const headers = { ...(typeof s.headers === 'function' ? s.headers(session) : s.headers) };
+      if (session) headers.cookie = headers.cookie ? `${headers.cookie}; ${session.cookie}` : session.cookie;
+      const body = typeof s.body === 'function' ? s.body(session) : s.body;
+      const row = await measure({ name: s.name, base: app.base, method: s.method, path: s.path, headers, body, expectStatus: s.expectStatus ?? 200 });
+      row.ratio = row.rps / baselineRow.rps;
+      row.goal = s.goal;
+      rows.push(row);
+    }
+    await stopServer(app);
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  log(`\n${textTable(rows)}\n`);
+  for (const r of rows) if (r.goal !== undefined) log(`${r.name}: ${verdict(r)} — ${fmt((r.ratio ?? 0) * 100, 1)}% of baseline`);
+
+  const failed = rows.filter((r) => r.bad > 0);
+  if (write) {
+    const title = db.key === 'postgres' ? 'PostgreSQL' : 'SQLite';
+    updateDoc(db.key, [
+      `## Results: ${title}`,
+      '',
+      `- Date: ${facts.date}`,
+      `- CPU: ${facts.cpu}, ${facts.cores} cores`,
+      `- Node: ${facts.node}`,
+      `- Database: ${facts.database}`,
+      `- Load: ${connections} connections, ${warmup} s warm-up then ${duration} s per scenario`,
+      '',
+      markdownTable(rows),
+      ...(failed.length ? ['', `**Errors:** ${failed.map((r) => `${r.name} (${r.bad} bad responses)`).join(', ')}`] : []),
+    ].join('\n'));
+    log(`\nwrote ${path.relative(projectRoot, docFile)} (${title} section)`);
+  }
+  if (failed.length) {
+    log(`\nerrors in: ${failed.map((r) => r.name).join(', ')}`);
+    return 1;
+  }
+  return 0;
+}
+
+main().then(
+  (code) => { killAllNow(); process.exit(code); },
+  (err: unknown) => {
+    process.stderr.write(`\nbench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    killAllNow();
+    process.exit(1);
+  },
+);

@@ -1,0 +1,153 @@
+// In a real browser (Debian's Chromium, see test/helpers/browser.ts): each demo account logs in through the form,
+// sees exactly the navigation its role allows, opens a page, and logs out; the public home page on a phone; a
+// wrong password; and the region picker's JavaScript on the facilities filter. No page may log a console error
+// (a Content-Security-Policy violation would be one). Screenshots land in test/artifacts/.
+import { expect } from 'chai';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Role } from '../../server/accounts/roles.js';
+import { navFor } from '../../server/http/nav.js';
+import { startApp, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
+import { CHROMIUM_MISSING, chromiumAvailable, launchBrowser, screenshot, watchErrors, type TestBrowser } from '../helpers/browser.js';
+
+const SUITE = 'roles';
+
+// The demo accounts of db/seeds/demo.ts, each with a page its role may open besides the dashboard.
+const accounts: { username: string; role: Role; displayName: string; page: string; heading: string }[] = [
+  { username: 'admin', role: 'admin', displayName: '系统管理员', page: '/staff/users', heading: '用户' },
+  { username: 'bureau', role: 'bureau', displayName: '市民政局殡葬管理科', page: '/staff/facilities', heading: '设施' },
+  { username: 'frontdesk', role: 'front_desk', displayName: '殡仪馆前台', page: '/staff/facilities', heading: '设施' },
+  { username: 'cemetery', role: 'cemetery_staff', displayName: '公墓管理员', page: '/staff/regions', heading: '行政区划' },
+];
+
+describe('browser: each role logs in, sees its navigation, logs out', function () {
+  this.timeout(30_000);
+  let app: TestApp | undefined;
+  let browser: TestBrowser | undefined;
+
+  before(async function () {
+    if (!chromiumAvailable()) {
+      console.log(`    ${CHROMIUM_MISSING}`);
+      this.skip();
+    }
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  /** A fresh context and page; fails the test if the page logged any console error or threw. */
+  async function withPage(fn: (page: Page, context: BrowserContext) => Promise<void>, opts: BrowserContextOptions = {}) {
+    const context = await browser!.newContext({ baseURL: app!.url, ...opts });
+    context.setDefaultTimeout(5_000);
+    const page = await context.newPage();
+    const problems = watchErrors(page);
+    try {
+      await fn(page, context);
+      expect(problems, 'console errors / page errors').to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  }
+
+  async function logIn(page: Page, username: string, password: string) {
+    await page.goto('/login');
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+  }
+
+  const navHrefs = (page: Page) =>
+    page.locator('header nav.site-nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+
+  it('shows the public home page in Chinese at phone width (375×800)', async () => {
+    await withPage(async (page) => {
+      const res = await page.goto('/');
+      expect(res?.status()).to.equal(200);
+      expect(await page.locator('html').getAttribute('lang')).to.equal('zh-CN');
+      expect((await page.locator('h1').innerText()).trim()).to.equal('逝有所安');
+      // The directory lists the operating sample facilities.
+      expect(await page.locator('.facility-list li').count()).to.be.greaterThan(0);
+      await screenshot(page, SUITE, 'home-phone');
+    }, { viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true });
+  });
+
+  it('refuses a wrong password with the error next to the form', async () => {
+    await withPage(async (page) => {
+      await logIn(page, 'frontdesk', 'wrong-password-1');
+      expect(new URL(page.url()).pathname).to.equal('/login');
+      const alert = page.locator('.login-box [role=alert]');
+      await alert.waitFor();
+      expect(await alert.innerText()).to.contain('用户名或密码不正确。');
+      // Shown in the login box, right above the form, and the username is kept for another try.
+      const [alertBox, formBox] = [await alert.boundingBox(), await page.locator('.login-box form').boundingBox()];
+      expect(alertBox && formBox && formBox.y - (alertBox.y + alertBox.height)).to.be.within(0, 80);
+      expect(await page.getByLabel('用户名').inputValue()).to.equal('frontdesk');
+      expect(await page.getByLabel('密码').inputValue()).to.equal('');
+      await screenshot(page, SUITE, 'login-wrong-password');
+    });
+  });
+
+  for (const account of accounts) {
+    it(`${account.username} (${account.role}): logs in, sees its navigation, opens ${account.page}, logs out`, async () => {
+      await withPage(async (page) => {
+        await logIn(page, account.username, DEMO_PASSWORD);
+        await page.waitForURL((url) => url.pathname === '/staff');
+        expect(await page.locator('main h1').innerText()).to.contain(account.displayName);
+        expect(await page.getByTestId('user-name').innerText()).to.equal(account.displayName);
+
+        const expected = navFor(account.role, '/staff');
+        expect(await navHrefs(page), 'nav links on the dashboard').to.deep.equal(expected.map((i) => i.href));
+        expect(await page.locator('header nav.site-nav a[aria-current=page]').getAttribute('href')).to.equal('/staff');
+        await screenshot(page, SUITE, `dashboard-${account.username}`);
+
+        // A page of the navigation this role may open, reached by clicking its link.
+        await page.locator(`header nav.site-nav a[href="${account.page}"]`).click();
+        await page.waitForURL((url) => url.pathname === account.page);
+        expect(await page.locator('main h1').innerText()).to.equal(account.heading);
+        expect(await navHrefs(page), `nav links on ${account.page}`).to.deep.equal(navFor(account.role, account.page).map((i) => i.href));
+        expect(await page.locator('header nav.site-nav a[aria-current=page]').getAttribute('href')).to.equal(account.page);
+        await screenshot(page, SUITE, `page-${account.username}`);
+
+        await page.getByRole('button', { name: '退出', exact: true }).click();
+        await page.waitForURL((url) => url.pathname === '/login');
+        expect(await page.getByRole('status').innerText()).to.contain('您已安全退出。');
+        expect(await page.locator('header nav.site-nav a[href="/staff"]').count(), 'no staff nav after logout').to.equal(0);
+
+        // The session is gone: the staff area sends the browser back to log in.
+        await page.goto('/staff');
+        expect(new URL(page.url()).pathname).to.equal('/login');
+      });
+    });
+  }
+
+  it('region picker: choosing a county loads its townships, and filtering by 大河镇 lists the facilities there', async () => {
+    await withPage(async (page) => {
+      await logIn(page, 'bureau', DEMO_PASSWORD);
+      await page.waitForURL((url) => url.pathname === '/staff');
+      await page.goto('/staff/facilities');
+      expect(await page.locator('table.table tbody tr').count()).to.equal(8);
+      expect(await page.getByLabel('乡镇（街道）', { exact: true }).count(), 'no township select before a county is chosen').to.equal(0);
+
+      const regionResponse = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/regions/520201');
+      await page.getByLabel('区县', { exact: true }).selectOption({ label: '钟山区' });
+      expect((await regionResponse).status()).to.equal(200);
+      const township = page.getByLabel('乡镇（街道）', { exact: true });
+      await township.waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('select[name="region__township"] option').length > 1);
+      expect(await township.locator('option[value="520201101"]').innerText()).to.equal('大河镇');
+      await township.selectOption('520201101');
+      await screenshot(page, SUITE, 'picker-chosen');
+
+      await page.getByRole('button', { name: '筛选', exact: true }).click();
+      await page.waitForURL((url) => url.searchParams.get('region__township') === '520201101');
+      const names = await page.locator('table.table tbody tr td:first-child').evaluateAll((cells) =>
+        cells.map((c) => (c.firstChild?.textContent ?? '').trim()));
+      expect(names.sort()).to.deep.equal(['大河镇农村公益性公墓（示例）', '钟山区公益性骨灰堂（示例）'].sort());
+      // The page comes back with the choice kept, drawn by the server this time.
+      expect(await page.getByLabel('区县', { exact: true }).inputValue()).to.equal('520201');
+      expect(await page.getByLabel('乡镇（街道）', { exact: true }).inputValue()).to.equal('520201101');
+      await screenshot(page, SUITE, 'picker-filtered');
+    });
+  });
+});

@@ -1,0 +1,75 @@
+// A real browser for end-to-end tests: Debian's Chromium at /usr/bin/chromium driven by playwright-core (no
+// downloaded browsers). Suites call chromiumAvailable() first and skip, saying why, when it is not installed.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { dialect } from './app.js';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+export const CHROMIUM_MISSING =
+  `Chromium is not installed at ${CHROMIUM_PATH}: the browser tests are skipped. ` +
+  'Install it with `apt-get update && apt-get install -y chromium` (and `fonts-noto-cjk` so Chinese renders in screenshots); ' +
+  'never `npx playwright install`.';
+
+/** Screenshots go here; the folder is git-ignored. */
+export const artifactsDir = path.resolve(import.meta.dirname, '..', 'artifacts');
+
+export function chromiumAvailable(): boolean {
+  try {
+    fs.accessSync(CHROMIUM_PATH, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface TestBrowser {
+  browser: Browser;
+  /** A new, isolated context (own cookies and storage): one per person in a test. Chinese locale by default. */
+  newContext(opts?: BrowserContextOptions): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/**
+ * Launches headless Chromium. launch() (rather than launchPersistentContext) so each person in a test gets an
+ * isolated context; Playwright gives the browser a fresh temporary user-data-dir (playwright_chromiumdev_profile-*
+ * under the OS temp dir) and removes it on close.
+ */
+export async function launchBrowser(): Promise<TestBrowser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync',
+    ],
+    timeout: 20_000,
+  });
+  return {
+    browser,
+    newContext: (opts = {}) => browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 800 }, ...opts }),
+    close: () => browser.close(),
+  };
+}
+
+/** Saves a full-page screenshot as test/artifacts/<suite>-<step>-<dialect>.png and returns its path. */
+export async function screenshot(page: Page, suite: string, step: string): Promise<string> {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  const file = path.join(artifactsDir, `${suite}-${step}-${dialect}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}
+
+/**
+ * Collects what a page reports as broken: console errors (a CSP violation shows up as one) and uncaught
+ * exceptions. Check the returned list is empty at the end of a test.
+ */
+export function watchErrors(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error on ${page.url()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
+  return problems;
+}
