@@ -20,7 +20,33 @@ const source: Knex.MigrationSource<Migration> = {
   getMigration: async (m) => import(pathToFileURL(m.file).href) as Promise<Knex.Migration>,
 };
 
-export async function migrateLatest(db: Knex): Promise<string[]> {
+async function latest(db: Knex): Promise<string[]> {
   const [, applied] = await db.migrate.latest({ migrationSource: source });
   return applied as string[];
+}
+
+// Any number that is ours alone: the advisory lock that serialises migrations across processes.
+const MIGRATION_LOCK = 5_202_001;
+
+/**
+ * Applies pending migrations. Several processes may start at once on a new database, and knex creates its own
+ * bookkeeping tables without a lock: on PostgreSQL an advisory lock serialises them; SQLite, where a second
+ * process is rare, retries while the other process finishes.
+ */
+export async function migrateLatest(db: Knex): Promise<string[]> {
+  if (db.client.config.client === 'pg') {
+    return db.transaction(async (lock) => {
+      await lock.raw('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
+      return latest(db);
+    });
+  }
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await latest(db);
+    } catch (err) {
+      const contended = err instanceof Error && /already exists|already locked|SQLITE_BUSY/i.test(err.message);
+      if (!contended || attempt >= 60) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }

@@ -34,13 +34,21 @@ function inScope(code: string, prefix: string): boolean {
 
 export interface ReadProgress { level: Level; bytes: number; totalBytes: number }
 
-const cache = new Map<string, DivisionRow[]>();
+const cache = new Map<string, Promise<DivisionRow[]>>();
 
 /** All rows in scope, parents before children. Parsed once per process and scope. */
-export async function readDivisions(scope: Scope, onProgress?: (p: ReadProgress) => void): Promise<DivisionRow[]> {
+export function readDivisions(scope: Scope, onProgress?: (p: ReadProgress) => void): Promise<DivisionRow[]> {
   const prefix = prefixOf(scope);
-  const hit = cache.get(prefix);
-  if (hit) return hit;
+  let rows = cache.get(prefix);
+  if (!rows) {
+    rows = read(prefix, onProgress);
+    rows.catch(() => cache.delete(prefix));
+    cache.set(prefix, rows);
+  }
+  return rows;
+}
+
+async function read(prefix: string, onProgress?: (p: ReadProgress) => void): Promise<DivisionRow[]> {
   const out: DivisionRow[] = [];
   const totalBytes = sources.reduce((s, src) => s + fs.statSync(path.join(dataDir, src.file)).size, 0);
   let doneBytes = 0;
@@ -65,6 +73,5 @@ export async function readDivisions(scope: Scope, onProgress?: (p: ReadProgress)
     }
     doneBytes += fs.statSync(file).size;
   }
-  cache.set(prefix, out);
   return out;
 }

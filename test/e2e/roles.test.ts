@@ -37,11 +37,13 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
   });
 
   /** A fresh context and page; fails the test if the page logged any console error or threw. */
-  async function withPage(fn: (page: Page, context: BrowserContext) => Promise<void>, opts: BrowserContextOptions = {}) {
-    const context = await browser!.newContext({ baseURL: app!.url, ...opts });
+  async function withPage(fn: (page: Page, context: BrowserContext) => Promise<void>,
+    opts: BrowserContextOptions & { expectedStatuses?: number[] } = {}) {
+    const { expectedStatuses, ...contextOptions } = opts;
+    const context = await browser!.newContext({ baseURL: app!.url, ...contextOptions });
     context.setDefaultTimeout(5_000);
     const page = await context.newPage();
-    const problems = watchErrors(page);
+    const problems = watchErrors(page, { expectedStatuses });
     try {
       await fn(page, context);
       expect(problems, 'console errors / page errors').to.deep.equal([]);
@@ -74,7 +76,9 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
 
   it('refuses a wrong password with the error next to the form', async () => {
     await withPage(async (page) => {
+      const refused = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login');
       await logIn(page, 'frontdesk', 'wrong-password-1');
+      expect((await refused).status()).to.equal(401);
       expect(new URL(page.url()).pathname).to.equal('/login');
       const alert = page.locator('.login-box [role=alert]');
       await alert.waitFor();
@@ -85,7 +89,7 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
       expect(await page.getByLabel('用户名').inputValue()).to.equal('frontdesk');
       expect(await page.getByLabel('密码').inputValue()).to.equal('');
       await screenshot(page, SUITE, 'login-wrong-password');
-    });
+    }, { expectedStatuses: [401] }); // the refused login page is answered with 401 on purpose
   });
 
   for (const account of accounts) {

@@ -63,12 +63,18 @@ export async function screenshot(page: Page, suite: string, step: string): Promi
 
 /**
  * Collects what a page reports as broken: console errors (a CSP violation shows up as one) and uncaught
- * exceptions. Check the returned list is empty at the end of a test.
+ * exceptions. Check the returned list is empty at the end of a test. Chromium also logs "Failed to load resource"
+ * for every 4xx/5xx response, including a page the server deliberately answers with an error status (a refused
+ * login is a 401); list such statuses in `expectedStatuses` to leave out those lines for same-origin documents.
  */
-export function watchErrors(page: Page): string[] {
+export function watchErrors(page: Page, opts: { expectedStatuses?: number[] } = {}): string[] {
   const problems: string[] = [];
+  const expected = new Set(opts.expectedStatuses ?? []);
   page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error on ${page.url()}: ${msg.text()}`);
+    if (msg.type() !== 'error') return;
+    const status = /^Failed to load resource: the server responded with a status of (\d+)/.exec(msg.text());
+    if (status && expected.has(Number(status[1])) && msg.location().url === page.url()) return;
+    problems.push(`console error on ${page.url()}: ${msg.text()}${msg.location().url ? ` (${msg.location().url})` : ''}`);
   });
   page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
   return problems;
