@@ -1,6 +1,7 @@
 // The knex instance: SQLite (better-sqlite3) by default, PostgreSQL when DATABASE_URL is set.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
 import type { Config } from './config.js';
@@ -34,7 +35,7 @@ export function createDb(opts: DbOptions): Db {
   }
   const file = opts.sqliteFile ?? ':memory:';
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
-  return knex({
+  const db = knex({
     client: 'better-sqlite3',
     connection: { filename: file },
     useNullAsDefault: true,
@@ -51,6 +52,24 @@ export function createDb(opts: DbOptions): Db {
       },
     },
   });
+  beginImmediate(db);
+  return db;
+}
+
+/**
+ * SQLite transactions start with BEGIN IMMEDIATE, taking the write lock at once. With knex's plain BEGIN a
+ * transaction that reads before it writes cannot upgrade its lock when another process (a second app process, or
+ * a command-line script next to the server) wrote meanwhile, and fails with "database is locked" instead of
+ * waiting out the busy timeout. Knex has no option for this, so its SQLite transaction class is extended.
+ */
+function beginImmediate(db: Knex): void {
+  const require = createRequire(import.meta.url);
+  const Base = require('knex/lib/dialects/sqlite3/execution/sqlite-transaction.js') as new (...args: unknown[]) => { query(conn: unknown, sql: string): Promise<unknown> };
+  class ImmediateTransaction extends Base {
+    begin(conn: unknown) { return this.query(conn, 'BEGIN IMMEDIATE;'); }
+  }
+  const client = db.client as { transaction: (...args: unknown[]) => unknown };
+  client.transaction = function transaction(this: unknown, ...args: unknown[]) { return new ImmediateTransaction(this, ...args); };
 }
 
 export function dbFromConfig(config: Config): Db {

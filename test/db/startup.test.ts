@@ -1,11 +1,8 @@
-// Several app processes starting together on one new database: one migrates and seeds, the others wait and
+// Several app processes (real ones) starting together on one new database: one migrates and seeds, the others wait and
 // find the work done; nothing is duplicated.
 import { expect } from 'chai';
-import { pino } from 'pino';
-import { seedDemo } from '../../db/seeds/demo.js';
-import { createDb } from '../../server/db.js';
-import { prepare } from '../../server/startup.js';
-import { dialect, freshDb, testConfig, DEMO_PASSWORD, type TestDb } from '../helpers/app.js';
+import { execFile } from 'node:child_process';
+import { dialect, freshDb, type TestDb } from '../helpers/app.js';
 
 describe(`db: concurrent first start (${dialect})`, () => {
   let t: TestDb;
@@ -13,23 +10,18 @@ describe(`db: concurrent first start (${dialect})`, () => {
   after(() => t.drop());
 
   it('three processes starting at once leave one set of demo data and one shared secret', async () => {
-    // each "process" has its own connection pool, as separate processes would
-    const pools = [0, 1, 2].map(() => createDb({ databaseUrl: t.databaseUrl, searchPath: t.schema, sqliteFile: t.sqliteFile }));
-    try {
-      const results = await Promise.all(pools.map(async (db) => {
-        const ctx = await prepare(db, testConfig(), pino({ level: 'silent' }));
-        const seeded = await seedDemo(db, { password: DEMO_PASSWORD });
-        return { secret: ctx.secret, created: seeded.created };
-      }));
-      expect(results.filter((r) => r.created)).to.have.length(1);
-      expect(new Set(results.map((r) => r.secret)).size).to.equal(1);
-      const count = async (table: string) => Number((await t.db(table).count({ n: '*' }))[0].n);
-      expect(await count('users')).to.equal(4);
-      expect(await count('facilities')).to.equal(8);
-      expect(await count('regions')).to.equal(1250);
-    } finally {
-      await Promise.all(pools.map((p) => p.destroy()));
-    }
+    const env = { ...process.env, FIRST_START_URL: t.databaseUrl ?? '', FIRST_START_SCHEMA: t.schema ?? '', FIRST_START_FILE: t.sqliteFile ?? '' };
+    const run = () => new Promise<{ secret: string; created: boolean }>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', 'test/helpers/first-start.ts'], { env }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)));
+    });
+    const results = await Promise.all([run(), run(), run()]);
+    expect(results.filter((r) => r.created)).to.have.length(1);
+    expect(new Set(results.map((r) => r.secret)).size).to.equal(1);
+    const count = async (table: string) => Number((await t.db(table).count({ n: '*' }))[0].n);
+    expect(await count('users')).to.equal(4);
+    expect(await count('facilities')).to.equal(8);
+    expect(await count('regions')).to.equal(1250);
   });
 
   it('runs SQLite with WAL, synchronous=FULL and foreign keys; PostgreSQL with synchronous_commit on', async () => {

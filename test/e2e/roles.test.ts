@@ -70,6 +70,8 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
       expect((await page.locator('h1').innerText()).trim()).to.equal('逝有所安');
       // The directory lists the operating sample facilities.
       expect(await page.locator('.facility-list li').count()).to.be.greaterThan(0);
+      // Nothing sticks out sideways on a phone.
+      expect(await page.evaluate('document.documentElement.scrollWidth'), 'page width at 375px').to.be.at.most(375);
       await screenshot(page, SUITE, 'home-phone');
     }, { viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true });
   });
