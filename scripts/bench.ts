@@ -6,7 +6,7 @@
 //   DATABASE_URL=postgres://… npm run bench  the same on PostgreSQL (its own section of the doc)
 //
 // To add a scenario, add a row to `scenarios` below. Requests/s is compared with the baseline measured in the same run.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -130,8 +130,12 @@ async function stopServer(server: Server): Promise<void> {
   clearTimeout(timer);
 }
 
+const tempDirs = new Set<string>();
+
 function killAllNow() {
   for (const s of servers) s.child.kill('SIGKILL');
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
 }
 process.on('exit', killAllNow);
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
@@ -179,15 +183,34 @@ async function login(base: string, username: string): Promise<Session> {
   const sid = cookieFrom(res, 'shian.sid');
   if (res.status !== 302 || !sid) {
     throw new Error(`POST /login as ${username}: status ${res.status}, session cookie ${sid ? 'set' : 'missing'}` +
-      ' (with DATABASE_URL, the database must be fresh so the demo accounts get the benchmark password)');
+      ' (with DATABASE_URL, use a fresh database: one seeded earlier with another SHIAN_DEMO_PASSWORD rejects this one)');
   }
   return { username, cookie: `shian.sid=${sid}` };
 }
 
 // ─── Measuring ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-interface Target { name: string; base: string; method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string; expectStatus: number }
-interface Row { name: string; rps: number; p50: number; p99: number; ratio?: number; goal?: number; requests: number; bad: number }
+/** CPU time (user + system, ms) a process has used so far, from /proc; undefined where there is no /proc. */
+const clockTick = (() => {
+  try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { return 100; }
+})();
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTick; // utime, stime
+  } catch {
+    return undefined;
+  }
+}
+
+interface Target { name: string; pid?: number; base: string; method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string; expectStatus: number }
+interface Row {
+  name: string; rps: number; p50: number; p99: number; requests: number; bad: number;
+  /** Server CPU time per request (ms): less disturbed than requests/s by other load on the machine. */
+  cpuPerReq?: number;
+  ratio?: number; goal?: number;
+}
 
 async function checkFirst(t: Target): Promise<void> {
   const res = await fetch(t.base + t.path, { method: t.method, headers: t.headers, body: t.body, redirect: 'manual' });
@@ -217,11 +240,14 @@ async function measure(t: Target): Promise<Row> {
   log(`  warming up ${t.name}… (${warmup} s)`);
   await cannon(t, warmup);
   log(`  measuring ${t.name}… (${duration} s, ${connections} connections)`);
+  const cpuBefore = cpuMs(t.pid);
   const r = await cannon(t, duration);
+  const cpuAfter = cpuMs(t.pid);
   const expected = r.statusCodeStats?.[String(t.expectStatus) as `${number}`]?.count ?? 0;
   const responses = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'];
   const bad = responses - expected + r.errors + r.timeouts + r.mismatches;
   const row: Row = { name: t.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, bad };
+  if (cpuBefore !== undefined && cpuAfter !== undefined && r.requests.total > 0) row.cpuPerReq = (cpuAfter - cpuBefore) / r.requests.total;
   if (bad > 0) {
     const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}×${s.count ?? 0}`).join(', ');
     log(`  ✗ ${t.name}: ${bad} bad responses/errors (status codes: ${codes}; errors ${r.errors}, timeouts ${r.timeouts})`);
@@ -249,7 +275,7 @@ async function databaseFacts(): Promise<{ key: 'sqlite' | 'postgres'; label: str
       const { default: pg } = await import('pg');
       const client = new pg.Client({ connectionString: url });
       await client.connect();
-      const { rows } = await client.query<{ v: string }>('show server_version');
+      const { rows } = await client.query<{ v: string }>("select current_setting('server_version') as v");
       await client.end();
       version = `PostgreSQL ${rows[0].v.split(' ')[0]}`;
     } catch { /* the app reports connection problems itself */ }
@@ -266,21 +292,25 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFracti
 const verdict = (r: Row) => (r.goal === undefined || r.ratio === undefined ? '' : r.ratio >= r.goal ? `PASS (goal ≥ ${fmt(r.goal * 100)}%)` : `FAIL (goal ≥ ${fmt(r.goal * 100)}%)`);
 
 function cells(r: Row): string[] {
-  return [r.name, fmt(r.rps), fmt(r.p50), fmt(r.p99), r.ratio === undefined ? '—' : `${fmt(r.ratio * 100, 1)}%`, verdict(r) || '—'];
+  // autocannon records whole milliseconds, so 0 means under one.
+  const ms = (n: number) => (n < 1 ? '<1' : fmt(n));
+  return [r.name, fmt(r.rps), ms(r.p50), ms(r.p99), r.ratio === undefined ? '—' : `${fmt(r.ratio * 100, 1)}%`, verdict(r) || '—',
+    r.cpuPerReq === undefined ? '—' : fmt(r.cpuPerReq, 2)];
 }
-const header = ['scenario', 'requests/s', 'p50 ms', 'p99 ms', 'vs baseline', 'goal'];
+const header = ['scenario', 'requests/s', 'p50 ms', 'p99 ms', 'vs baseline', 'goal', 'server CPU ms/req'];
 
 function textTable(rows: Row[]): string {
   const data = [header, ...rows.map(cells)];
   const widths = header.map((_, i) => Math.max(...data.map((r) => [...r[i]].length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const left = new Set([0, header.indexOf('goal')]);
+  const line = (r: string[]) => r.map((c, i) => (left.has(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
   return [line(data[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...data.slice(1).map(line)].join('\n');
 }
 
 function markdownTable(rows: Row[]): string {
   return [
     `| ${header.join(' | ')} |`,
-    '|:--|--:|--:|--:|--:|:--|',
+    '|:--|--:|--:|--:|--:|:--|--:|',
     ...rows.map((r) => `| ${cells(r).join(' | ')} |`),
   ].join('\n');
 }
@@ -309,9 +339,19 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_shian npm run bench   # re
   127.0.0.1. The baseline is \`app.get('/', (req, res) => res.send('hello'))\` on Express 5. The app is started as
   \`node dist/server/main.js\` with a fresh \`SHIAN_DATA_DIR\` (so demo data is seeded), \`LOG_LEVEL=warn\` (no
   per-request log lines) and, when set, \`DATABASE_URL\`.
-- Every target gets one checked request (it must answer 200), a ${warmupSeconds}-second warm-up, then the measured run
-  with keep-alive connections. *requests/s* is autocannon's mean of per-second samples; *p50*/*p99* are response
-  latencies; *vs baseline* is requests/s divided by the baseline's.
+- Every target gets one checked request (it must answer 200, or the scenario's \`expectStatus\`), a ${warmupSeconds}-second
+  warm-up, then the measured run with keep-alive connections. *requests/s* is autocannon's mean of per-second
+  samples; *p50*/*p99* are response latencies; *vs baseline* is requests/s divided by the baseline's.
+- *server CPU ms/req* is the CPU time (user + system, from \`/proc/<pid>/stat\`) the server process used during the
+  measured run divided by the requests it answered: what each request costs. It moves much less than requests/s
+  when other work shares the machine. It counts the Node process only: on PostgreSQL the database server's own CPU
+  time is not in it.
+- With 2 cores, autocannon and the server each get about one. Both servers are single-threaded and saturate their
+  core (autocannon itself used about a third of a core against the baseline), so *vs baseline* comes out close to
+  the baseline's CPU per request divided by the scenario's: a goal of 35 % means a request may cost at most about
+  2.9 times the baseline's server CPU.
+- The load average before the run is recorded: anything much above 0 means other processes competed for the cores
+  and the requests/s figures are low and noisy.
 - Logged-in scenarios log in once as a demo user (GET /login for the CSRF cookie and field, POST /login) and send
   that \`shian.sid\` session cookie with every request.
 - A scenario with a goal shows PASS/FAIL; goals never fail the run. Non-expected status codes or socket errors do:
@@ -330,10 +370,14 @@ function updateDoc(key: 'sqlite' | 'postgres', section: string): void {
   sections[key] = `${marker(key, 'start')}\n${section}\n${marker(key, 'end')}`;
   const pending = (k: string, title: string) =>
     `${marker(k, 'start')}\n## Results: ${title}\n\nNot measured yet.\n${marker(k, 'end')}`;
+  // Whatever follows the last results section (hand-written notes) is kept.
+  const lastEnd = doc.lastIndexOf(marker('postgres', 'end'));
+  const notes = lastEnd >= 0 ? doc.slice(lastEnd + marker('postgres', 'end').length).trim() : '';
   doc = [
     docIntro(warmup).trimEnd(),
     sections.sqlite ?? pending('sqlite', 'SQLite'),
     sections.postgres ?? pending('postgres', 'PostgreSQL'),
+    ...(notes ? [notes] : []),
   ].join('\n\n') + '\n';
   fs.mkdirSync(path.dirname(docFile), { recursive: true });
   fs.writeFileSync(docFile, doc);
@@ -350,22 +394,27 @@ async function main(): Promise<number> {
     cores: os.cpus().length,
     node: process.version,
     database: db.label,
+    loadBefore: os.loadavg()[0],
   };
   log(`逝安 benchmark — ${facts.date}, ${facts.cpu}, ${facts.cores} cores, Node ${facts.node}`);
   log(`database: ${facts.database}`);
-  log(`${duration} s per scenario after a ${warmup} s warm-up, ${connections} connections\n`);
+  log(`${duration} s per scenario after a ${warmup} s warm-up, ${connections} connections`);
+  log(`load average (1 min) before: ${facts.loadBefore.toFixed(2)} on ${facts.cores} cores`);
+  if (facts.loadBefore > facts.cores / 2) log('  ⚠ the machine is busy: requests/s will be low and noisy; server CPU ms/req is the steadier figure');
+  log('');
 
   // 1. Baseline.
   log('baseline: starting bare Express 5 hello world…');
   const basePort = await freePort();
   const baseline = startServer('baseline', ['--input-type=module', '-e', baselineSource], basePort, { ...process.env, PORT: String(basePort) });
   await waitForHealth(baseline, '/', 15_000);
-  const baselineRow = await measure({ name: 'bare Express 5 baseline', base: baseline.base, method: 'GET', path: '/', headers: {}, expectStatus: 200 });
+  const baselineRow = await measure({ name: 'bare Express 5 baseline', pid: baseline.child.pid, base: baseline.base, method: 'GET', path: '/', headers: {}, expectStatus: 200 });
   await stopServer(baseline);
 
   // 2. The app.
   log(`\napp: starting node dist/server/main.js (first start seeds the demo data)…`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'shian-bench-'));
+  tempDirs.add(dataDir);
   const rows: Row[] = [baselineRow];
   try {
     const appPort = await freePort();
@@ -390,7 +439,7 @@ async function main(): Promise<number> {
       const headers = { ...(typeof s.headers === 'function' ? s.headers(session) : s.headers) };
       if (session) headers.cookie = headers.cookie ? `${headers.cookie}; ${session.cookie}` : session.cookie;
       const body = typeof s.body === 'function' ? s.body(session) : s.body;
-      const row = await measure({ name: s.name, base: app.base, method: s.method, path: s.path, headers, body, expectStatus: s.expectStatus ?? 200 });
+      const row = await measure({ name: s.name, pid: app.child.pid, base: app.base, method: s.method, path: s.path, headers, body, expectStatus: s.expectStatus ?? 200 });
       row.ratio = row.rps / baselineRow.rps;
       row.goal = s.goal;
       rows.push(row);
@@ -398,6 +447,7 @@ async function main(): Promise<number> {
     await stopServer(app);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
+    tempDirs.delete(dataDir);
   }
 
   log(`\n${textTable(rows)}\n`);
@@ -414,6 +464,7 @@ async function main(): Promise<number> {
       `- Node: ${facts.node}`,
       `- Database: ${facts.database}`,
       `- Load: ${connections} connections, ${warmup} s warm-up then ${duration} s per scenario`,
+      `- Machine load before the run (1-minute load average): ${facts.loadBefore.toFixed(2)}`,
       '',
       markdownTable(rows),
       ...(failed.length ? ['', `**Errors:** ${failed.map((r) => `${r.name} (${r.bad} bad responses)`).join(', ')}`] : []),

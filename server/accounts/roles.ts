@@ -18,3 +18,8 @@ export interface User {
   created_at: string;
   updated_at: string;
 }
+
+/** The one facility a scoped account may see, or undefined for roles that see all. */
+export function facilityScope(user: Pick<User, 'role' | 'facility_id'>): number | undefined {
+  return scopedRoles.includes(user.role) ? (user.facility_id ?? -1) : undefined;
+}

@@ -1,6 +1,7 @@
 // Facility registry: staff list and the public JSON listing.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { facilityScope } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import { pagination } from '../http/pagination.js';
 import type { RouteDef } from '../http/routes.js';
@@ -35,9 +36,11 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
 
   async function listPage(req: Request, res: Response) {
     const q = parse(PageQuery, req.query);
-    const picker = await pickerFromQuery(db, req.query, 'region');
-    const { rows, total } = await store.list(db, { ...q, region: picker.value || undefined, q: q.q || undefined, perPage: PER_PAGE });
-    res.render('facilities/list', { rows, query: q, picker, kinds: facilityKinds, statuses: facilityStatuses, pager: pagination(req, q.page, PER_PAGE, total) });
+    const picker = await pickerFromQuery(db, req.query, 'region', 'township');
+    // Front desk and cemetery staff work for one facility and see only it.
+    const id = facilityScope(req.user!);
+    const { rows, total } = await store.list(db, { ...q, id, region: picker.value || undefined, q: q.q || undefined, perPage: PER_PAGE });
+    res.render('facilities/list', { rows, query: q, picker, scoped: id !== undefined, kinds: facilityKinds, statuses: facilityStatuses, pager: pagination(req, q.page, PER_PAGE, total) });
   }
 
   return [

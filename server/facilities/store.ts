@@ -3,10 +3,11 @@ import type { Knex } from 'knex';
 import { bool } from '../db.js';
 import type { Facility, FacilityKind, FacilityStatus } from './kinds.js';
 
-export interface FacilityFilter { kind?: FacilityKind; status?: FacilityStatus; region?: string; q?: string }
+export interface FacilityFilter { id?: number; kind?: FacilityKind; status?: FacilityStatus; region?: string; q?: string }
 
 function filtered(db: Knex, f: FacilityFilter) {
   const q = db('facilities as f').join('regions as r', 'r.code', 'f.region_code').leftJoin('regions as rp', 'rp.code', 'r.parent_code');
+  if (f.id !== undefined) q.where('f.id', f.id);
   if (f.kind) q.where('f.kind', f.kind);
   if (f.status) q.where('f.status', f.status);
   // Codes nest: a township's code starts with its county's, so a prefix selects a region and all below it.

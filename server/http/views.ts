@@ -28,6 +28,7 @@ const helpers = {
   maskId: (v: string) => maskIdNumber(v),
   maskPhone: (v: string) => maskPhone(v),
   eq: (a: unknown, b: unknown) => String(a) === String(b),
+  gt: (a: unknown, b: unknown) => Number(a) > Number(b),
   concat: (...args: unknown[]) => args.slice(0, -1).join(''),
   includes: (list: unknown[] | undefined, v: unknown) => Array.isArray(list) && list.map(String).includes(String(v)),
   number: (n: number) => (typeof n === 'number' ? n.toLocaleString('zh-CN') : n),

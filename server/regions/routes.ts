@@ -31,7 +31,7 @@ export function regionRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function browse(req: Request, res: Response) {
-    const picker = await pickerFromQuery(db, req.query, 'code');
+    const picker = await pickerFromQuery(db, req.query, 'code', 'township');
     const code = picker.value;
     const region = code ? await store.find(db, code) : undefined;
     const children = await store.children(db, region ? region.code : null);

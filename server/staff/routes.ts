@@ -1,5 +1,6 @@
 // The staff dashboard: what the signed-in user works on, with figures from the registry.
 import type { Request, Response } from 'express';
+import { facilityScope } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import * as facilities from '../facilities/store.js';
 import { facilityKinds, facilityStatuses } from '../facilities/kinds.js';
@@ -11,12 +12,16 @@ export function staffRoutes(ctx: AppContext): RouteDef[] {
 
   async function dashboard(req: Request, res: Response) {
     const user = req.user!;
-    const counts = await facilities.countByKindAndStatus(db);
-    const table = facilityKinds.map((kind) => ({
-      kind,
-      cells: facilityStatuses.map((status) => counts.find((c) => c.kind === kind && c.status === status)?.n ?? 0),
-    }));
     const scope = user.facility_id ? await facilities.find(db, user.facility_id) : undefined;
+    // The registry overview is the bureau's; staff scoped to one facility see that facility instead.
+    let table;
+    if (facilityScope(user) === undefined) {
+      const counts = await facilities.countByKindAndStatus(db);
+      table = facilityKinds.map((kind) => ({
+        kind,
+        cells: facilityStatuses.map((status) => ({ status, n: counts.find((c) => c.kind === kind && c.status === status)?.n ?? 0 })),
+      }));
+    }
     res.render('staff/dashboard', { table, statuses: facilityStatuses, regionCounts: await regions.countByLevel(db), scope });
   }
 

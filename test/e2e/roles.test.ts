@@ -41,7 +41,7 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
     opts: BrowserContextOptions & { expectedStatuses?: number[] } = {}) {
     const { expectedStatuses, ...contextOptions } = opts;
     const context = await browser!.newContext({ baseURL: app!.url, ...contextOptions });
-    context.setDefaultTimeout(5_000);
+    context.setDefaultTimeout(10_000); // generous: CI machines are slow and busy
     const page = await context.newPage();
     const problems = watchErrors(page, { expectedStatuses });
     try {

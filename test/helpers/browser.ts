@@ -65,7 +65,8 @@ export async function screenshot(page: Page, suite: string, step: string): Promi
  * Collects what a page reports as broken: console errors (a CSP violation shows up as one) and uncaught
  * exceptions. Check the returned list is empty at the end of a test. Chromium also logs "Failed to load resource"
  * for every 4xx/5xx response, including a page the server deliberately answers with an error status (a refused
- * login is a 401); list such statuses in `expectedStatuses` to leave out those lines for same-origin documents.
+ * login is a 401); list such statuses in `expectedStatuses` to leave out that line for the page's own document (never for
+ * its scripts, styles or fetches).
  */
 export function watchErrors(page: Page, opts: { expectedStatuses?: number[] } = {}): string[] {
   const problems: string[] = [];

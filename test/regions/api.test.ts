@@ -70,10 +70,25 @@ describe(`regions and facilities API (${dialect})`, () => {
 
   it('the staff facility list filters by region picked in the form', async () => {
     const c = new Client(app.url);
-    await c.login('frontdesk');
+    await c.login('bureau');
     const res = await c.get('/staff/facilities?region__county=520201&region__township=520201101');
     const text = textOf(res.text);
     expect(text).to.contain('大河镇农村公益性公墓（示例）').and.contain('钟山区公益性骨灰堂（示例）');
     expect(text).to.not.contain('盘州市殡仪馆');
+    // the picker offers counties and townships here, not villages
+    expect(res.text).to.not.contain('name="region__village"');
+  });
+
+  it('shows front-desk and cemetery staff only their own facility', async () => {
+    const c = new Client(app.url);
+    await c.login('frontdesk');
+    const list = textOf((await c.get('/staff/facilities')).text);
+    expect(list).to.contain('六盘水市殡仪馆（示例）');
+    expect(list).to.not.contain('盘州市殡仪馆（示例）').and.not.contain('大河镇农村公益性公墓');
+    const dash = textOf((await c.get('/staff')).text);
+    expect(dash).to.contain('六盘水市殡仪馆（示例）').and.not.contain('设施登记情况');
+    const bureau = new Client(app.url);
+    await bureau.login('bureau');
+    expect(textOf((await bureau.get('/staff')).text)).to.contain('设施登记情况');
   });
 });
