@@ -50,6 +50,7 @@ export function buildApp(ctx: AppContext): Express {
 
   app.use('/static', express.static(staticDir, { maxAge: '1h' }));
 
+  app.use(ctx.pageCache.serve);
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(express.json({ limit: '200kb' }));
   app.use(sessionMiddleware(ctx));

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Config } from './config.js';
 import type { Db } from './db.js';
+import type { PageCache } from './http/page-cache.js';
 
 export interface AppContext {
   db: Db;
@@ -11,4 +12,6 @@ export interface AppContext {
   /** Signs session and CSRF cookies; stored in the database so all processes share it. */
   secret: string;
   loginLimiter: RateLimiterAbstract;
+  /** Rendered public pages for anonymous visitors, per process. */
+  pageCache: PageCache;
 }

@@ -23,6 +23,8 @@ const server = buildApp(ctx).listen(config.port, config.host, () => {
   log.info({ port: config.port, database: dialectOf(db) }, `逝安 Shi'an listening on http://localhost:${config.port}`);
 });
 
+process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
+
 function shutdown(signal: string) {
   log.info({ signal }, 'shutting down');
   server.close(() => void db.destroy().then(() => process.exit(0)));

@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { dialectOf, type Db } from './db.js';
 import { getOrCreate } from './settings/store.js';
+import { PageCache } from './http/page-cache.js';
 
 export function createLogger(config: Config): Logger {
   return pino({
@@ -25,5 +26,5 @@ export async function prepare(db: Db, config: Config, log: Logger = createLogger
   const applied = await migrateLatest(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const secret = await getOrCreate(db, 'cookie_secret', () => randomBytes(32).toString('hex'));
-  return { db, config, log, secret, loginLimiter: loginLimiter(db, config) };
+  return { db, config, log, secret, loginLimiter: loginLimiter(db, config), pageCache: new PageCache() };
 }

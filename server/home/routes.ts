@@ -1,5 +1,6 @@
 // The public home page for families, language choice and the health check.
 import type { Request, Response } from 'express';
+import { memo } from '../cache.js';
 import type { AppContext } from '../context.js';
 import { dialectOf } from '../db.js';
 import * as facilities from '../facilities/store.js';
@@ -14,12 +15,16 @@ const publicKinds = ['funeral_home', 'columbarium', 'urban_public_cemetery', 'ru
 export function homeRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
 
-  async function home(req: Request, res: Response) {
+  // The directory changes a few times a year; families may see a change up to a minute late.
+  const directory = memo(60_000, async () => {
     const open = await facilities.listAll(db, { status: 'operating' });
-    const groups = publicKinds
+    return publicKinds
       .map((kind) => ({ kind, rows: open.filter((f: Facility) => f.kind === kind) }))
       .filter((g) => g.rows.length > 0);
-    res.render('home/index', { groups });
+  });
+
+  async function home(_req: Request, res: Response) {
+    res.render('home/index', { groups: await directory() });
   }
 
   function setLang(req: Request, res: Response) {
@@ -34,7 +39,7 @@ export function homeRoutes(ctx: AppContext): RouteDef[] {
   }
 
   return [
-    { method: 'get', path: '/', roles: 'public', handler: home },
+    { method: 'get', path: '/', roles: 'public', handler: home, before: [ctx.pageCache.fill('/', 1_000)] },
     { method: 'get', path: '/lang/:lang', roles: 'public', handler: setLang },
     { method: 'get', path: '/healthz', roles: 'public', handler: healthz },
   ];

@@ -14,8 +14,9 @@ const helpers = {
   /** {{t "key" name=value}} or {{t key paramsObject}} */
   t(key: string, ...args: unknown[]) {
     const o = args.pop() as HelperOptions;
-    const params = (args[0] && typeof args[0] === 'object' ? args[0] : {}) as Record<string, unknown>;
-    return translator(langOf(o))(key, { ...params, ...o.hash });
+    const params = args[0] && typeof args[0] === 'object' ? (args[0] as Record<string, unknown>) : undefined;
+    const hash = Object.keys(o.hash).length ? o.hash : undefined;
+    return translator(langOf(o))(key, params && hash ? { ...params, ...hash } : (params ?? hash));
   },
   /** The message for one field, or nothing. */
   fieldError(errors: FieldErrors | undefined, field: string, o: HelperOptions) {

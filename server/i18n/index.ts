@@ -23,8 +23,16 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
 
 function make(lang: Lang): Translate {
   const t: TFunction = i18n.getFixedT(lang);
+  // Most calls have no parameters; their text never changes, and i18next's lookup is costly enough to show in the
+  // public page's profile, so it is looked up once.
+  const plain = new Map<string, string>();
   // Instants in messages (a lock's end, say) are shown in Asia/Shanghai, the way the language writes them.
-  return (key, params = {}) => {
+  return (key, params) => {
+    if (!params || Object.keys(params).length === 0) {
+      let text = plain.get(key);
+      if (text === undefined) plain.set(key, (text = t(key) as string));
+      return text;
+    }
     const shown = Object.fromEntries(Object.entries(params).map(([k, v]) =>
       [k, typeof v === 'string' && ISO_INSTANT.test(v) ? formatDateTime(v, lang) : v]));
     return t(key, shown) as string;

@@ -34,10 +34,15 @@ export async function ancestry(db: Knex, code: string): Promise<Region[]> {
 }
 
 export async function countByLevel(db: Knex, prefix = ''): Promise<Record<Level | 'admin_village', number>> {
-  const rows = (await db('regions').where('code', 'like', `${prefix}%`).groupBy('level').select('level').count({ n: '*' })) as unknown as { level: Level; n: number }[];
-  const [{ n: villages }] = await db('regions').where('code', 'like', `${prefix}%`).where({ level: 'village', is_admin_village: true }).count({ n: '*' });
-  const out = { province: 0, city: 0, county: 0, township: 0, village: 0, admin_village: Number(villages) };
-  for (const r of rows) out[r.level] = Number(r.n);
+  const q = db('regions').groupBy('level').select('level').count({ n: '*' })
+    .sum({ a: db.raw('CASE WHEN is_admin_village THEN 1 ELSE 0 END') });
+  if (prefix) q.where('code', 'like', `${prefix}%`);
+  const rows = (await q) as unknown as { level: Level; n: number; a: number | null }[];
+  const out = { province: 0, city: 0, county: 0, township: 0, village: 0, admin_village: 0 };
+  for (const r of rows) {
+    out[r.level] = Number(r.n);
+    if (r.level === 'village') out.admin_village = Number(r.a ?? 0);
+  }
   return out;
 }
 

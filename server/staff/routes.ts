@@ -1,6 +1,7 @@
 // The staff dashboard: what the signed-in user works on, with figures from the registry.
 import type { Request, Response } from 'express';
 import { facilityScope } from '../accounts/roles.js';
+import { memo } from '../cache.js';
 import type { AppContext } from '../context.js';
 import * as facilities from '../facilities/store.js';
 import { facilityKinds, facilityStatuses } from '../facilities/kinds.js';
@@ -9,6 +10,8 @@ import * as regions from '../regions/store.js';
 
 export function staffRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
+  // Divisions change only when imported; counting them on every dashboard view would scan the whole table.
+  const regionCounts = memo(60_000, () => regions.countByLevel(db));
 
   async function dashboard(req: Request, res: Response) {
     const user = req.user!;
@@ -22,7 +25,7 @@ export function staffRoutes(ctx: AppContext): RouteDef[] {
         cells: facilityStatuses.map((status) => ({ status, n: counts.find((c) => c.kind === kind && c.status === status)?.n ?? 0 })),
       }));
     }
-    res.render('staff/dashboard', { table, statuses: facilityStatuses, regionCounts: await regions.countByLevel(db), scope });
+    res.render('staff/dashboard', { table, statuses: facilityStatuses, regionCounts: await regionCounts(), scope });
   }
 
   return [

@@ -26,6 +26,21 @@ describe(`http: the app as a whole (${dialect})`, () => {
     expect(text).to.not.contain('凉都经营性公墓（示例）', 'commercial cemeteries are operating but not in the public list');
   });
 
+  it('serves the cached home page to anonymous visitors only, per language', async () => {
+    const anon = new Client(app.url);
+    await anon.get('/');
+    const again = await anon.get('/');
+    expect(textOf(again.text)).to.contain('工作人员登录').and.not.contain('工作台');
+    const staff = new Client(app.url);
+    await staff.login('bureau');
+    const page = await staff.get('/');
+    expect(page.text).to.contain('href="/staff"');
+    const english = new Client(app.url);
+    await english.get('/lang/en');
+    expect((await english.get('/')).text).to.contain('<html lang="en">');
+    expect((await anon.get('/')).text).to.contain('<html lang="zh-CN">');
+  });
+
   it('sends a strict CSP without inline script and no session cookie to anonymous visitors', async () => {
     const res = await fetch(`${app.url}/`);
     const csp = res.headers.get('content-security-policy')!;
