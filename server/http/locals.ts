@@ -11,7 +11,7 @@ export const locals: RequestHandler = (req, res, next) => {
   res.locals.originalUrl = req.originalUrl;
   res.locals.csrf = () => req.csrfToken?.() ?? '';
   if (req.user) {
-    res.locals.user = req.user;
+    res.locals.me = req.user; // "me", so that a page about another user can call that one "user"
     res.locals.nav = navFor(req.user.role, req.path);
   }
   if (req.session?.flash) {

@@ -87,6 +87,9 @@ export const en: Catalog = {
     title: 'Audit log', at: 'Time', actor: 'By', action: 'Action', entity: 'Entity', entity_id: 'ID', change: 'Change', ip: 'IP',
     empty: 'No entries.', system: 'system', filter_entity: 'Entity type', filter_actor: 'Username',
     before: 'Before', after: 'After',
+    actions: { create: 'create', update: 'update', login: 'sign in', logout: 'sign out', lock: 'lock', reset_password: 'reset password',
+      change_password: 'change password', revoke: 'revoke', seed: 'load demo data' },
+    entities: { user: 'user', api_token: 'API token', session: 'session', demo: 'demo data' },
   },
   flash: {
     user_created: 'User {{username}} created.', user_updated: 'User {{username}} saved.', password_reset: 'Password of {{username}} reset.',

@@ -83,6 +83,9 @@ export const zhCN = {
     title: '审计日志', at: '时间', actor: '操作人', action: '操作', entity: '对象', entity_id: '编号', change: '变更', ip: 'IP',
     empty: '没有记录。', system: '系统', filter_entity: '对象类型', filter_actor: '操作人用户名',
     before: '变更前', after: '变更后',
+    actions: { create: '新建', update: '修改', login: '登录', logout: '退出', lock: '锁定', reset_password: '重置密码',
+      change_password: '修改密码', revoke: '吊销', seed: '载入演示数据' },
+    entities: { user: '用户', api_token: 'API 令牌', session: '会话', demo: '演示数据' },
   },
   flash: {
     user_created: '已创建用户 {{username}}。', user_updated: '已保存用户 {{username}}。', password_reset: '已重置 {{username}} 的密码。',

@@ -77,6 +77,13 @@ describe(`accounts: users and tokens (${dialect})`, () => {
     expect(await app.db('audit_log').where({ action: 'reset_password', entity_id: String(user.id) }).first()).to.exist;
   });
 
+  it('names the signed-in admin in the header while editing another user', async () => {
+    const other = await app.db('users').where({ username: 'frontdesk' }).first();
+    const res = await admin.get(`/staff/users/${other.id}`);
+    expect(res.text).to.match(/data-testid="user-name">系统管理员</);
+    expect(textOf(res.text)).to.contain('编辑用户：frontdesk');
+  });
+
   it('does not let an admin remove their own admin role', async () => {
     const me = await app.db('users').where({ username: 'admin' }).first();
     const res = await admin.post(`/staff/users/${me.id}`, { display_name: me.display_name, role: 'bureau', facility_id: '' }, { from: `/staff/users/${me.id}` });
@@ -126,6 +133,6 @@ describe(`accounts: users and tokens (${dialect})`, () => {
   it('shows the audit log to the admin, newest first', async () => {
     const res = await admin.get('/staff/audit?entity=user');
     expect(res.status).to.equal(200);
-    expect(textOf(res.text)).to.contain('reset_password');
+    expect(textOf(res.text)).to.contain('重置密码');
   });
 });
