@@ -2,15 +2,30 @@
 import i18next, { type TFunction } from 'i18next';
 import { zhCN } from './zh-CN.js';
 import { en } from './en.js';
+import { domainMessages } from './domains.js';
 import { formatDateTime } from '../http/format.js';
 
 export const languages = ['zh-CN', 'en'] as const;
 export type Lang = (typeof languages)[number];
 export const defaultLang: Lang = 'zh-CN';
 
+type Tree = { [key: string]: string | Tree };
+
+function merge(into: Tree, from: Tree): Tree {
+  for (const [k, v] of Object.entries(from)) {
+    const here = into[k];
+    into[k] = typeof v === 'object' && typeof here === 'object' ? merge({ ...here }, v) : v;
+  }
+  return into;
+}
+
+// The platform catalog, then each domain's own (server/<domain>/messages.ts, listed in domains.ts).
+const catalogs = Object.fromEntries(languages.map((lang) => [lang,
+  domainMessages.reduce<Tree>((all, m) => merge(all, m[lang] as Tree), merge({}, (lang === 'en' ? en : zhCN) as unknown as Tree))]));
+
 const i18n = i18next.createInstance();
 void i18n.init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
+  resources: { 'zh-CN': { translation: catalogs['zh-CN'] }, en: { translation: catalogs.en } },
   lng: defaultLang,
   fallbackLng: defaultLang,
   initAsync: false,

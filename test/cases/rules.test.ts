@@ -1,0 +1,38 @@
+// Pure rules of funeral cases: the ID number check digit and facts, the order of case states.
+import { expect } from 'chai';
+import { checkCharacter, readIdNumber } from '../../server/cases/id-number.js';
+import { allowedNext, canMove, caseStatuses } from '../../server/cases/states.js';
+
+describe('cases: ID numbers (GB 11643)', () => {
+  it('accepts valid numbers and reads birth date and sex from them', () => {
+    expect(readIdNumber('11010519491231002X')).to.deep.equal({ birthDate: '1949-12-31', sex: 'female' });
+    expect(readIdNumber('110101199003070011')).to.deep.equal({ birthDate: '1990-03-07', sex: 'male' });
+    expect(readIdNumber('11010519491231002x')).to.deep.equal({ birthDate: '1949-12-31', sex: 'female' });
+  });
+  it('computes the check character, X for 10', () => {
+    expect(checkCharacter('11010519491231002')).to.equal('X');
+    expect(checkCharacter('52020119400101001')).to.equal(checkCharacter('52020119400101001'));
+  });
+  it('refuses a wrong check digit, a bad date and a bad format', () => {
+    expect(readIdNumber('110105194912310021')).to.deep.equal({ problem: 'check_digit' });
+    expect(readIdNumber('110105194913310020')).to.deep.equal({ problem: 'birth_date' });
+    expect(readIdNumber('1101051949123100')).to.deep.equal({ problem: 'format' });
+    expect(readIdNumber('11010519491231002Y')).to.deep.equal({ problem: 'format' });
+  });
+});
+
+describe('cases: states', () => {
+  it('moves only forward, one step at a time', () => {
+    expect(canMove('registered', 'body_received')).to.equal(true);
+    expect(canMove('registered', 'cremated')).to.equal(false);
+    expect(canMove('stored', 'cremated')).to.equal(true); // no farewell held
+    expect(canMove('cremated', 'stored')).to.equal(false);
+  });
+  it('ends in ashes released or placed', () => {
+    expect(allowedNext('cremated')).to.deep.equal(['ashes_released', 'ashes_placed']);
+    expect(allowedNext('ashes_placed')).to.deep.equal([]);
+  });
+  it('every state except the last two has a next', () => {
+    expect(caseStatuses.filter((s) => allowedNext(s).length === 0)).to.deep.equal(['ashes_released', 'ashes_placed']);
+  });
+});
