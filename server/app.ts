@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { accountRoutes } from './accounts/routes.js';
 import { auditRoutes } from './audit/routes.js';
+import { caseRoutes } from './cases/routes.js';
 import type { AppContext } from './context.js';
 import { facilityRoutes } from './facilities/routes.js';
 import { homeRoutes } from './home/routes.js';
@@ -61,7 +62,7 @@ export function buildApp(ctx: AppContext): Express {
 
   const registry: RouteDef[] = [];
   const router = express.Router();
-  for (const routes of [homeRoutes, accountRoutes, staffRoutes, regionRoutes, facilityRoutes, auditRoutes]) {
+  for (const routes of [homeRoutes, accountRoutes, staffRoutes, regionRoutes, facilityRoutes, auditRoutes, caseRoutes]) {
     mount(router, routes(ctx), registry);
   }
   app.use(router);

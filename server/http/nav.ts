@@ -7,6 +7,7 @@ const everyone: readonly Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_st
 
 export const navItems: NavItem[] = [
   { href: '/staff', key: 'nav.dashboard', roles: everyone },
+  { href: '/staff/cases', key: 'nav.cases', roles: everyone },
   { href: '/staff/facilities', key: 'nav.facilities', roles: everyone },
   { href: '/staff/regions', key: 'nav.regions', roles: everyone },
   { href: '/staff/users', key: 'nav.users', roles: ['admin'] },

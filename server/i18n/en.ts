@@ -13,7 +13,7 @@ export const en: Catalog = {
   },
   lang: { 'zh-CN': '中文', en: 'English', label: 'Language' },
   nav: {
-    dashboard: 'Dashboard', facilities: 'Facilities', regions: 'Regions', users: 'Users', tokens: 'API tokens', audit: 'Audit log',
+    cases: 'Cases', dashboard: 'Dashboard', facilities: 'Facilities', regions: 'Regions', users: 'Users', tokens: 'API tokens', audit: 'Audit log',
     account: 'My account', logout: 'Sign out', login: 'Staff sign-in', home: 'Home', main: 'Main navigation',
   },
   roles: { admin: 'Administrator', bureau: 'Civil-affairs bureau', front_desk: 'Funeral home front desk', cemetery_staff: 'Cemetery / columbarium staff' },

@@ -11,7 +11,7 @@ export const zhCN = {
   },
   lang: { 'zh-CN': '中文', en: 'English', label: '语言' },
   nav: {
-    dashboard: '工作台', facilities: '设施', regions: '行政区划', users: '用户', tokens: 'API 令牌', audit: '审计日志',
+    cases: '治丧业务', dashboard: '工作台', facilities: '设施', regions: '行政区划', users: '用户', tokens: 'API 令牌', audit: '审计日志',
     account: '我的账户', logout: '退出', login: '工作人员登录', home: '首页', main: '主导航',
   },
   roles: { admin: '系统管理员', bureau: '民政局', front_desk: '殡仪馆前台', cemetery_staff: '公墓/骨灰堂工作人员' },

@@ -8,6 +8,7 @@ import { Client } from '../helpers/client.js';
 
 const ALL: Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
 const ADMIN: Role[] = ['admin'];
+const FRONT: Role[] = ['admin', 'front_desk'];
 
 // route → [roles allowed, a concrete path to request]
 const table: Record<string, [Role[], string]> = {
@@ -28,6 +29,16 @@ const table: Record<string, [Role[], string]> = {
   'GET /staff/regions': [ALL, '/staff/regions'],
   'GET /staff/facilities': [ALL, '/staff/facilities'],
   'GET /staff/audit': [ADMIN, '/staff/audit'],
+  'GET /staff/cases': [ALL, '/staff/cases'],
+  'GET /staff/cases/new': [FRONT, '/staff/cases/new'],
+  'POST /staff/cases': [FRONT, '/staff/cases'],
+  'GET /staff/cases/:id': [ALL, '/staff/cases/999'],
+  'POST /staff/cases/:id/status': [FRONT, '/staff/cases/999/status'],
+  'POST /staff/cases/:id/lines': [FRONT, '/staff/cases/999/lines'],
+  'POST /staff/cases/:id/lines/:lineId/delete': [FRONT, '/staff/cases/999/lines/1/delete'],
+  'POST /staff/cases/:id/payments': [FRONT, '/staff/cases/999/payments'],
+  'POST /staff/cases/:id/reveal': [FRONT, '/staff/cases/999/reveal'],
+  'POST /api/v1/cases': [FRONT, '/api/v1/cases'],
 };
 
 const usernames: Record<Role, string> = { admin: 'admin', bureau: 'bureau', front_desk: 'frontdesk', cemetery_staff: 'cemetery' };

@@ -1,0 +1,152 @@
+// Funeral cases at the front desk: search, intake, the case page (status, services, payments), and the JSON intake.
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { canWrite } from '../accounts/access.js';
+import { facilityScope } from '../accounts/roles.js';
+import type { AppContext } from '../context.js';
+import * as facilities from '../facilities/store.js';
+import { ValidationError, type FieldErrors } from '../http/errors.js';
+import { todayInShanghai, zone } from '../http/format.js';
+import { flash, idParam, withForm } from '../http/forms.js';
+import { pagination } from '../http/pagination.js';
+import type { RouteDef } from '../http/routes.js';
+import { parse } from '../http/validate.js';
+import { buildPicker, pickedCode } from '../regions/picker.js';
+import { ApiCaseInput, apiFieldNames, CaseInput, CaseQuery, LineInput, PaymentInput, paymentMethods, yuanToFen } from './schemas.js';
+import * as cases from './service.js';
+import { allowedNext, caseStatuses, type CaseStatus } from './states.js';
+import * as store from './store.js';
+
+const PER_PAGE = 30;
+const FRONT = ['admin', 'front_desk'] as const;
+const READERS = ['admin', 'bureau', 'front_desk', 'cemetery_staff'] as const;
+const StatusMove = z.object({ from: z.enum(caseStatuses), to: z.enum(caseStatuses), note: z.string().trim().max(200).optional() });
+
+export function caseRoutes(ctx: AppContext): RouteDef[] {
+  const { db } = ctx;
+  const ip = (req: Request) => req.ip ?? null;
+
+  // ## Search
+  async function list(req: Request, res: Response) {
+    const q = parse(CaseQuery, req.query);
+    const day = (d: string | undefined, plus = 0) => (d ? DateTime.fromISO(d, { zone }).plus({ days: plus }).toUTC().toISO()! : undefined);
+    const { rows, total } = await store.search(db, { facilityId: facilityScope(req.user!), q: q.q, status: q.status,
+      from: day(q.from), to: day(q.to, 1), page: q.page, perPage: PER_PAGE });
+    res.render('cases/list', { rows, query: q, statuses: caseStatuses, pager: pagination(req, q.page, PER_PAGE, total), canCreate: req.user!.role !== 'bureau' && req.user!.role !== 'cemetery_staff' });
+  }
+
+  // ## Intake
+  async function formData(req: Request, values: Record<string, unknown>) {
+    const homes = await facilities.listAll(db, { kind: 'funeral_home' });
+    const mine = homes.filter((f) => canWrite(req.user!, f.id));
+    return { values, homes: mine, picker: await buildPicker(db, 'household_region', pickedCode(values, 'household_region')), requestId: values.request_id ?? randomUUID() };
+  }
+
+  async function newPage(req: Request, res: Response) {
+    const own = req.user!.facility_id;
+    res.render('cases/new', await formData(req, { facility_id: own ?? '', contact_relationship: '' }));
+  }
+
+  async function create(req: Request, res: Response) {
+    const body = req.body as Record<string, unknown>;
+    const values = { ...body, household_region: pickedCode(body, 'household_region') };
+    if (body._refresh) return res.render('cases/new', await formData(req, values)); // region picker without JavaScript
+    await withForm(res, 'cases/new', () => formData(req, values), async () => {
+      const input = parse(CaseInput, values);
+      const { id, case_number } = await cases.createCase(db, req.user!, input, ip(req));
+      flash(req, 'flash.case_created', { number: case_number });
+      res.redirect(`/staff/cases/${id}`);
+    });
+  }
+
+  // ## The case page
+  async function show(req: Request, res: Response, extra: object = {}, status = 200) {
+    const c = await cases.loadCase(db, req.user!, idParam(req));
+    const [account, events] = await Promise.all([cases.account(db, c.id), store.events(db, c.id)]);
+    const writable = canWrite(req.user!, c.facility_id);
+    res.status(status).render('cases/show', {
+      c, account, events, writable, next: allowedNext(c.status), methods: paymentMethods,
+      prices: writable ? await store.priceChoices(db, c.facility_id, todayInShanghai()) : [],
+      requestId: randomUUID(), ...extra,
+    });
+  }
+
+  /** Runs a change on the case page; bad input shows the page again with the message at the form. */
+  async function onCase(req: Request, res: Response, form: string, fn: (id: number) => Promise<void>, done: string) {
+    const id = idParam(req);
+    try {
+      await fn(id);
+      flash(req, done);
+      res.redirect(`/staff/cases/${id}`);
+    } catch (err) {
+      if (err instanceof ValidationError || (err as { status?: number }).status === 409) {
+        const e = err as ValidationError;
+        const errors: FieldErrors | undefined = Object.keys(e.fields).length ? e.fields : undefined;
+        return show(req, res, { form, errors, formError: e.code, values: req.body }, e.status);
+      }
+      throw err;
+    }
+  }
+
+  const move = (req: Request, res: Response) => onCase(req, res, 'status', async (id) => {
+    const m = parse(StatusMove, req.body);
+    await cases.moveCase(db, req.user!, id, m.from as CaseStatus, m.to as CaseStatus, m.note || undefined, ip(req));
+  }, 'flash.case_status_changed');
+
+  const addLine = (req: Request, res: Response) => onCase(req, res, 'line', async (id) => {
+    const l = parse(LineInput, req.body);
+    await cases.addLine(db, req.user!, id, l.price_item_id, l.quantity, ip(req));
+  }, 'flash.case_line_added');
+
+  const removeLine = (req: Request, res: Response) => onCase(req, res, 'line', async (id) => {
+    await cases.removeLine(db, req.user!, id, idParam(req, 'lineId'), ip(req));
+  }, 'flash.case_line_removed');
+
+  const pay = (req: Request, res: Response) => onCase(req, res, 'payment', async (id) => {
+    const p = parse(PaymentInput, req.body);
+    await cases.addPayment(db, req.user!, id, { method: p.method, amount_fen: yuanToFen(p.amount), request_id: p.request_id }, ip(req));
+  }, 'flash.case_payment_recorded');
+
+  async function reveal(req: Request, res: Response) {
+    const full = await cases.revealIdNumber(db, req.user!, idParam(req), ip(req));
+    res.set('Cache-Control', 'no-store');
+    await show(req, res, { revealed: full });
+  }
+
+  // ## JSON intake, for hospital and police notification systems
+  async function apiCreate(req: Request, res: Response) {
+    let input;
+    try {
+      input = parse(CaseInput, ApiCaseInput.parse(req.body ?? {}));
+    } catch (err) {
+      if (err instanceof ValidationError) throw renameFields(err);
+      throw err;
+    }
+    try {
+      const made = await cases.createCase(db, req.user!, input, ip(req));
+      res.status(made.created ? 201 : 200).json({ id: made.id, case_number: made.case_number });
+    } catch (err) {
+      if (err instanceof ValidationError) throw renameFields(err);
+      throw err;
+    }
+  }
+
+  function renameFields(err: ValidationError): ValidationError {
+    return new ValidationError(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [apiFieldNames[k] ?? k, v])), err.code);
+  }
+
+  return [
+    { method: 'get', path: '/staff/cases', roles: READERS, handler: list },
+    { method: 'get', path: '/staff/cases/new', roles: FRONT, handler: newPage },
+    { method: 'post', path: '/staff/cases', roles: FRONT, handler: create },
+    { method: 'get', path: '/staff/cases/:id', roles: READERS, handler: (req, res) => show(req, res) },
+    { method: 'post', path: '/staff/cases/:id/status', roles: FRONT, handler: move },
+    { method: 'post', path: '/staff/cases/:id/lines', roles: FRONT, handler: addLine },
+    { method: 'post', path: '/staff/cases/:id/lines/:lineId/delete', roles: FRONT, handler: removeLine },
+    { method: 'post', path: '/staff/cases/:id/payments', roles: FRONT, handler: pay },
+    { method: 'post', path: '/staff/cases/:id/reveal', roles: FRONT, handler: reveal },
+    { method: 'post', path: '/api/v1/cases', roles: FRONT, handler: apiCreate },
+  ];
+}

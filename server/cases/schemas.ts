@@ -1,0 +1,94 @@
+// Input of a funeral case: the intake form (flat fields) and the JSON API (nested) map to one CaseInput.
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { optionalText, requiredText } from '../http/validate.js';
+import { ZONE } from '../cremation/slots.js';
+import { readIdNumber } from './id-number.js';
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+/** 'YYYY-MM-DDTHH:mm' from a datetime-local field is Shanghai time; an ISO string with an offset is taken as is. */
+export const Instant = z.preprocess(blankToUndefined, z.string().trim().transform((v, ctx) => {
+  const d = /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? DateTime.fromISO(v) : DateTime.fromISO(v, { zone: ZONE });
+  if (!d.isValid) { ctx.addIssue({ code: 'custom', message: 'errors.invalid_datetime' }); return z.NEVER; }
+  return d.toUTC().toISO()!;
+}));
+
+export const MobilePhone = z.string().trim().regex(/^1[3-9]\d{9}$/, { error: 'errors.phone_format' });
+
+export const CaseInput = z.object({
+  facility_id: z.coerce.number().int().positive(),
+  deceased_name: requiredText(60),
+  id_number: z.string().trim().min(1).superRefine((v, ctx) => {
+    const facts = readIdNumber(v);
+    if ('problem' in facts) ctx.addIssue({ code: 'custom', message: `errors.id_number_${facts.problem}` });
+  }),
+  sex: z.preprocess(blankToUndefined, z.enum(['male', 'female']).optional()),
+  birth_date: z.preprocess(blankToUndefined, z.iso.date({ error: 'errors.invalid_date' }).optional()),
+  death_at: Instant,
+  death_place: optionalText(200),
+  death_certificate_no: optionalText(40),
+  household_region: z.preprocess(blankToUndefined, z.string().regex(/^\d{6,12}$/, { error: 'errors.region_code_format' }).optional()),
+  contact_name: requiredText(60),
+  contact_phone: MobilePhone,
+  contact_relationship: requiredText(20),
+  pickup_address: optionalText(200),
+  pickup_at: z.preprocess(blankToUndefined, Instant.optional()),
+  request_id: z.preprocess(blankToUndefined, z.string().max(64).optional()),
+});
+export type CaseInput = z.infer<typeof CaseInput>;
+
+/** POST /api/v1/cases: `{facility_id, deceased: {...}, contact: {...}}` → the same fields as the form. */
+export const ApiCaseInput = z.object({
+  facility_id: z.unknown(),
+  request_id: z.unknown().optional(),
+  deceased: z.object({
+    name: z.unknown(), id_number: z.unknown(), death_at: z.unknown(), household_region: z.unknown().optional(),
+    sex: z.unknown().optional(), birth_date: z.unknown().optional(), death_place: z.unknown().optional(), death_certificate_no: z.unknown().optional(),
+  }),
+  contact: z.object({ name: z.unknown(), phone: z.unknown(), relationship: z.unknown() }),
+  pickup: z.object({ address: z.unknown().optional(), at: z.unknown().optional() }).optional(),
+}).transform((b) => ({
+  facility_id: b.facility_id, request_id: b.request_id,
+  deceased_name: b.deceased.name, id_number: b.deceased.id_number, death_at: b.deceased.death_at,
+  household_region: b.deceased.household_region, sex: b.deceased.sex, birth_date: b.deceased.birth_date,
+  death_place: b.deceased.death_place, death_certificate_no: b.deceased.death_certificate_no,
+  contact_name: b.contact.name, contact_phone: b.contact.phone, contact_relationship: b.contact.relationship,
+  pickup_address: b.pickup?.address, pickup_at: b.pickup?.at,
+}));
+
+/** API field names for the flat ones, so API errors point at what the caller sent. */
+export const apiFieldNames: Record<string, string> = {
+  deceased_name: 'deceased.name', id_number: 'deceased.id_number', death_at: 'deceased.death_at',
+  household_region: 'deceased.household_region', sex: 'deceased.sex', birth_date: 'deceased.birth_date',
+  death_place: 'deceased.death_place', death_certificate_no: 'deceased.death_certificate_no',
+  contact_name: 'contact.name', contact_phone: 'contact.phone', contact_relationship: 'contact.relationship',
+  pickup_address: 'pickup.address', pickup_at: 'pickup.at',
+};
+
+export const paymentMethods = ['cash', 'wechat', 'alipay', 'card', 'transfer'] as const;
+
+export const PaymentInput = z.object({
+  method: z.enum(paymentMethods),
+  amount: z.string().trim().regex(/^\d{1,7}(\.\d{1,2})?$/, { error: 'errors.money_format' }),
+  request_id: z.preprocess(blankToUndefined, z.string().max(64).optional()),
+});
+
+/** '1234.5' yuan → 123450 fen, exactly (no floating point). */
+export function yuanToFen(v: string): number {
+  const [whole, frac = ''] = v.split('.');
+  return Number(whole) * 100 + Number((frac + '00').slice(0, 2));
+}
+
+export const LineInput = z.object({
+  price_item_id: z.coerce.number().int().positive(),
+  quantity: z.coerce.number().int().min(1).max(365),
+});
+
+export const CaseQuery = z.object({
+  q: z.string().trim().max(60).optional().catch(undefined),
+  from: z.iso.date().optional().catch(undefined),
+  to: z.iso.date().optional().catch(undefined),
+  status: z.string().max(20).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).catch(1).default(1),
+});

@@ -1,0 +1,161 @@
+// Use cases of a funeral case: intake, status changes, service lines, payments, revealing the ID number.
+import type { Knex } from 'knex';
+import { DateTime } from 'luxon';
+import { assertCanRead, assertCanWrite } from '../accounts/access.js';
+import type { User } from '../accounts/roles.js';
+import * as audit from '../audit/service.js';
+import { isUniqueViolation, nowIso } from '../db.js';
+import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
+import { todayInShanghai, zone } from '../http/format.js';
+import { normaliseIdNumber, readIdNumber } from './id-number.js';
+import type { CaseInput } from './schemas.js';
+import { canMove, type CaseStatus } from './states.js';
+import * as store from './store.js';
+
+export type Actor = Pick<User, 'id' | 'username' | 'role' | 'facility_id'>;
+
+const idProblemKey = { format: 'errors.id_number_format', birth_date: 'errors.id_number_birth_date', check_digit: 'errors.id_number_check_digit' } as const;
+
+/** Rules that need more than one field: the ID number's facts against what was typed, dates in order, the region. */
+async function checkCase(db: Knex, input: CaseInput): Promise<{ sex: 'male' | 'female'; birth_date: string; id_number: string }> {
+  const errors: FieldErrors = {};
+  const id = normaliseIdNumber(input.id_number);
+  const facts = readIdNumber(id);
+  let sex: 'male' | 'female' = input.sex ?? 'male';
+  let birth = input.birth_date ?? '';
+  if ('problem' in facts) {
+    errors.id_number = { key: idProblemKey[facts.problem] };
+  } else {
+    if (input.sex && input.sex !== facts.sex) errors.sex = { key: 'errors.sex_mismatch' };
+    if (input.birth_date && input.birth_date !== facts.birthDate) errors.birth_date = { key: 'errors.birth_date_mismatch', params: { date: facts.birthDate } };
+    sex = facts.sex;
+    birth = facts.birthDate;
+  }
+  const death = DateTime.fromISO(input.death_at).setZone(zone);
+  if (death > DateTime.now().plus({ minutes: 5 })) errors.death_at = { key: 'errors.death_in_future' };
+  else if (birth && death.toISODate()! < birth) errors.death_at = { key: 'errors.death_before_birth' };
+  if (input.household_region) {
+    const region = await db('regions').where({ code: input.household_region }).first('code');
+    if (!region) errors.household_region = { key: 'errors.region_unknown' };
+  }
+  const facility = await db('facilities').where({ id: input.facility_id }).first('kind');
+  if (!facility || facility.kind !== 'funeral_home') errors.facility_id = { key: 'errors.not_a_funeral_home' };
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+  return { sex, birth_date: birth, id_number: id };
+}
+
+/**
+ * Opens a case with the next number of the funeral home's year. A form or API call sent twice with the same
+ * request id opens one case: the same user gets it back, anyone else a 409.
+ */
+export async function createCase(db: Knex, actor: Actor, input: CaseInput, ip: string | null): Promise<{ id: number; case_number: string; created: boolean }> {
+  assertCanWrite(actor, input.facility_id);
+  if (input.request_id) {
+    const seen = await store.findByRequestId(db, input.request_id);
+    if (seen) {
+      if (seen.created_by !== actor.id) throw new ConflictError('duplicate_request');
+      return { id: seen.id, case_number: seen.case_number, created: false };
+    }
+  }
+  const checked = await checkCase(db, input);
+  try {
+    return await db.transaction(async (trx) => {
+      const now = nowIso();
+      const year = DateTime.now().setZone(zone).year;
+      const seq = await store.nextNumber(trx, input.facility_id, year);
+      const row = {
+        facility_id: input.facility_id, case_number: `${year}-${String(seq).padStart(6, '0')}`, status: 'registered' as const,
+        deceased_name: input.deceased_name, id_number: checked.id_number, sex: checked.sex, birth_date: checked.birth_date,
+        death_at: input.death_at, death_place: input.death_place ?? null, death_certificate_no: input.death_certificate_no ?? null,
+        household_region_code: input.household_region ?? null, contact_name: input.contact_name, contact_phone: input.contact_phone,
+        contact_relationship: input.contact_relationship, pickup_address: input.pickup_address ?? null, pickup_at: input.pickup_at ?? null,
+        request_id: input.request_id ?? null, created_by: actor.id, created_at: now, updated_at: now,
+      };
+      const id = await store.insertCase(trx, row);
+      await store.insertEvent(trx, { case_id: id, from_status: null, to_status: 'registered', at: now, actor_id: actor.id });
+      await audit.record(trx, { actor, action: 'create', entity: 'funeral_case', entityId: id, after: { ...row, id_number: '[masked]', contact_phone: '[masked]' }, ip });
+      return { id, case_number: row.case_number, created: true };
+    });
+  } catch (err) {
+    // Two submissions with one request id raced past the check above: the unique index let one through.
+    if (input.request_id && isUniqueViolation(err)) return createCase(db, actor, input, ip);
+    throw err;
+  }
+}
+
+export async function loadCase(db: Knex, actor: Actor, id: number): Promise<store.CaseRow> {
+  const c = await store.find(db, id);
+  if (!c) throw new NotFoundError('case_not_found');
+  assertCanRead(actor, c.facility_id);
+  return c;
+}
+
+export async function moveCase(db: Knex, actor: Actor, id: number, from: CaseStatus, to: CaseStatus, note: string | undefined, ip: string | null): Promise<void> {
+  const c = await loadCase(db, actor, id);
+  assertCanWrite(actor, c.facility_id);
+  if (c.status !== from) throw new ConflictError('case_changed');
+  if (!canMove(from, to)) throw new ValidationError({ status: { key: 'errors.invalid_transition' } }, 'invalid_transition');
+  await db.transaction(async (trx) => {
+    const at = nowIso();
+    if (!(await store.moveStatus(trx, id, from, to, at))) throw new ConflictError('case_changed');
+    await store.insertEvent(trx, { case_id: id, from_status: from, to_status: to, at, actor_id: actor.id, note });
+    await audit.record(trx, { actor, action: 'status', entity: 'funeral_case', entityId: id, before: { status: from }, after: { status: to, note }, ip });
+  });
+}
+
+export async function addLine(db: Knex, actor: Actor, caseId: number, priceItemId: number, quantity: number, ip: string | null): Promise<void> {
+  const c = await loadCase(db, actor, caseId);
+  assertCanWrite(actor, c.facility_id);
+  const item = (await store.priceChoices(db, c.facility_id, todayInShanghai())).find((p) => p.id === priceItemId);
+  if (!item) throw new ValidationError({ price_item_id: { key: 'errors.price_item_unavailable' } });
+  await db.transaction(async (trx) => {
+    const line = { case_id: caseId, price_item_id: item.id, code: item.code, name_zh: item.name_zh, category: item.category, unit: item.unit,
+      quantity, unit_price_fen: item.price_fen, amount_fen: item.price_fen * quantity, created_at: nowIso() };
+    const [out] = await trx('case_lines').insert(line).returning('id');
+    await audit.record(trx, { actor, action: 'add_line', entity: 'funeral_case', entityId: caseId, after: { line_id: typeof out === 'object' ? out.id : out, ...line }, ip });
+  });
+}
+
+export async function removeLine(db: Knex, actor: Actor, caseId: number, lineId: number, ip: string | null): Promise<void> {
+  const c = await loadCase(db, actor, caseId);
+  assertCanWrite(actor, c.facility_id);
+  await db.transaction(async (trx) => {
+    const line = await trx('case_lines').where({ id: lineId, case_id: caseId }).first();
+    if (!line) throw new NotFoundError();
+    await trx('case_lines').where({ id: lineId }).del();
+    await audit.record(trx, { actor, action: 'remove_line', entity: 'funeral_case', entityId: caseId, before: line, ip });
+  });
+}
+
+export async function addPayment(db: Knex, actor: Actor, caseId: number, p: { method: string; amount_fen: number; request_id?: string }, ip: string | null): Promise<void> {
+  const c = await loadCase(db, actor, caseId);
+  assertCanWrite(actor, c.facility_id);
+  if (p.amount_fen <= 0) throw new ValidationError({ amount: { key: 'errors.amount_positive' } });
+  try {
+    await db.transaction(async (trx) => {
+      const row = { case_id: caseId, method: p.method, amount_fen: p.amount_fen, paid_at: nowIso(), received_by: actor.id, request_id: p.request_id ?? null };
+      await trx('case_payments').insert(row);
+      await audit.record(trx, { actor, action: 'payment', entity: 'funeral_case', entityId: caseId, after: row, ip });
+    });
+  } catch (err) {
+    if (p.request_id && isUniqueViolation(err)) return; // the same payment form submitted twice: recorded once
+    throw err;
+  }
+}
+
+/** The full ID number, for the funeral home's own staff only; every reveal is in the audit log. */
+export async function revealIdNumber(db: Knex, actor: Actor, caseId: number, ip: string | null): Promise<string> {
+  const c = await loadCase(db, actor, caseId);
+  assertCanWrite(actor, c.facility_id);
+  await audit.record(db, { actor, action: 'reveal_id_number', entity: 'funeral_case', entityId: caseId, ip });
+  return c.id_number;
+}
+
+export interface Account { lines: store.LineRow[]; deductions: store.DeductionRow[]; payments: store.PaymentRow[]; total: number; deducted: number; paid: number; balance: number }
+
+export async function account(db: Knex, caseId: number): Promise<Account> {
+  const [lines, deductions, payments] = await Promise.all([store.lines(db, caseId), store.deductions(db, caseId), store.payments(db, caseId)]);
+  const sum = (xs: { amount_fen: number }[]) => xs.reduce((s, x) => s + Number(x.amount_fen), 0);
+  const total = sum(lines), deducted = sum(deductions), paid = sum(payments);
+  return { lines, deductions, payments, total, deducted, paid, balance: total - deducted - paid };
+}
