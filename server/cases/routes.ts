@@ -14,6 +14,7 @@ import { pagination } from '../http/pagination.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { buildPicker, pickedCode } from '../regions/picker.js';
+import * as regions from '../regions/store.js';
 import { ApiCaseInput, apiFieldNames, CaseInput, CaseQuery, LineInput, PaymentInput, paymentMethods, yuanToFen } from './schemas.js';
 import * as cases from './service.js';
 import { allowedNext, caseStatuses, type CaseStatus } from './states.js';
@@ -64,10 +65,11 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   // ## The case page
   async function show(req: Request, res: Response, extra: object = {}, status = 200) {
     const c = await cases.loadCase(db, req.user!, idParam(req));
-    const [account, events] = await Promise.all([cases.account(db, c.id), store.events(db, c.id)]);
+    const [account, events, household] = await Promise.all([cases.account(db, c.id), store.events(db, c.id),
+      c.household_region_code ? regions.ancestry(db, c.household_region_code) : []]);
     const writable = canWrite(req.user!, c.facility_id);
     res.status(status).render('cases/show', {
-      c, account, events, writable, next: allowedNext(c.status), methods: paymentMethods,
+      c, account, events, writable, household: household.filter((r) => r.level !== 'province' && r.level !== 'city'), next: allowedNext(c.status), methods: paymentMethods,
       prices: writable ? await store.priceChoices(db, c.facility_id, todayInShanghai()) : [],
       requestId: randomUUID(), ...extra,
     });
