@@ -33,11 +33,17 @@ interface Scenario {
   expectStatus?: number;
   /** Minimum requests/s as a fraction of the bare Express baseline; reported as PASS/FAIL, never fails the run. */
   goal?: number;
+  /** Runs once before the scenario, to make what it needs through the app (a token, records); what it returns replaces path, headers or body. */
+  prepare?: (ctx: { base: string; session?: Session; login(username: string): Promise<Session> }) => Promise<Partial<Pick<Scenario, 'path' | 'headers' | 'body'>>>;
 }
 
 const scenarios: Scenario[] = [
   { name: 'public home page', method: 'GET', path: '/', goal: 0.35 },
   { name: 'staff dashboard (logged in)', method: 'GET', path: '/staff', loginAs: 'admin' },
+  { name: 'cremation availability page', method: 'GET', path: '/staff/cremation', loginAs: 'frontdesk', goal: 0.25,
+    prepare: async (ctx) => (await import('./bench-cremation.js')).availabilityPage(ctx) },
+  { name: 'cremation booking attempt on a taken slot (POST, API, 409 slot_taken)', method: 'POST', path: '/api/v1/cremation/bookings', expectStatus: 409,
+    prepare: async (ctx) => (await import('./bench-cremation.js')).takenSlotBooking(ctx) },
 ];
 
 // ─── Options ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -430,12 +436,13 @@ async function main(): Promise<number> {
     if (health.database !== db.key) throw new Error(`app reports database ${health.database}, expected ${db.key}`);
 
     const sessions = new Map<string, Session>();
-    for (const s of scenarios) {
+    for (const listed of scenarios) {
       let session: Session | undefined;
-      if (s.loginAs) {
-        session = sessions.get(s.loginAs) ?? (await login(app.base, s.loginAs));
-        sessions.set(s.loginAs, session);
+      if (listed.loginAs) {
+        session = sessions.get(listed.loginAs) ?? (await login(app.base, listed.loginAs));
+        sessions.set(listed.loginAs, session);
       }
+      const s = { ...listed, ...(await listed.prepare?.({ base: app.base, session, login: (username) => login(app.base, username) })) };
       const headers = { ...(typeof s.headers === 'function' ? s.headers(session) : s.headers) };
       if (session) headers.cookie = headers.cookie ? `${headers.cookie}; ${session.cookie}` : session.cookie;
       const body = typeof s.body === 'function' ? s.body(session) : s.body;

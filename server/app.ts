@@ -7,8 +7,10 @@ import { accountRoutes } from './accounts/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { caseRoutes } from './cases/routes.js';
 import type { AppContext } from './context.js';
+import { documentRoutes } from './documents/routes.js';
 import { facilityRoutes } from './facilities/routes.js';
 import { homeRoutes } from './home/routes.js';
+import { cremationRoutes } from './cremation/routes.js';
 import { loadUser } from './http/auth.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { locals } from './http/locals.js';
@@ -16,6 +18,7 @@ import { mount, type RouteDef } from './http/routes.js';
 import { csrf, sessionMiddleware } from './http/session.js';
 import { viewEngine } from './http/views.js';
 import { staticDir, viewsDir } from './paths.js';
+import { priceRoutes } from './prices/routes.js';
 import { regionRoutes } from './regions/routes.js';
 import { staffRoutes } from './staff/routes.js';
 
@@ -62,7 +65,7 @@ export function buildApp(ctx: AppContext): Express {
 
   const registry: RouteDef[] = [];
   const router = express.Router();
-  for (const routes of [homeRoutes, accountRoutes, staffRoutes, regionRoutes, facilityRoutes, auditRoutes, caseRoutes]) {
+  for (const routes of [homeRoutes, accountRoutes, staffRoutes, regionRoutes, facilityRoutes, auditRoutes, caseRoutes, documentRoutes, priceRoutes, cremationRoutes]) {
     mount(router, routes(ctx), registry);
   }
   app.use(router);

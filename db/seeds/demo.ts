@@ -5,6 +5,8 @@ import { hashPassword, randomPassword } from '../../server/accounts/password.js'
 import { nowIso } from '../../server/db.js';
 import type { FacilityKind, FacilityStatus } from '../../server/facilities/kinds.js';
 import { importDivisions } from '../../server/regions/service.js';
+import { seedDemoPrices } from './demo-prices.js';
+import { seedDemoCremation } from './demo-cremation.js';
 
 export const DEMO_CITY = '5202';
 
@@ -46,6 +48,8 @@ export async function seedDemo(db: Knex, opts: { password?: string; onProgress?:
       const [row] = await trx('facilities').insert({ ...f, is_sample: true, created_at: now, updated_at: now }).returning('id');
       ids.set(f.name, typeof row === 'object' ? row.id : row);
     }
+    await seedDemoPrices(trx, facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!));
+    await seedDemoCremation(trx, facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!));
     for (const u of users) {
       await trx('users').insert({ username: u.username, display_name: u.display_name, role: u.role,
         facility_id: u.facility ? ids.get(u.facility) : null, password_hash: hash, created_at: now, updated_at: now });

@@ -19,6 +19,7 @@ import { ApiCaseInput, apiFieldNames, CaseInput, CaseQuery, LineInput, PaymentIn
 import * as cases from './service.js';
 import { allowedNext, caseStatuses, type CaseStatus } from './states.js';
 import * as store from './store.js';
+import * as prices from '../prices/store.js';
 
 const PER_PAGE = 30;
 const FRONT = ['admin', 'front_desk'] as const;
@@ -70,7 +71,7 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
     const writable = canWrite(req.user!, c.facility_id);
     res.status(status).render('cases/show', {
       c, account, events, writable, household: household.filter((r) => r.level !== 'province' && r.level !== 'city'), next: allowedNext(c.status), methods: paymentMethods,
-      prices: writable ? await store.priceChoices(db, c.facility_id, todayInShanghai()) : [],
+      prices: writable ? await prices.priceItemsOn(db, c.facility_id, todayInShanghai()) : [],
       requestId: randomUUID(), ...extra,
     });
   }

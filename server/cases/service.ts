@@ -11,6 +11,7 @@ import { normaliseIdNumber, readIdNumber } from './id-number.js';
 import type { CaseInput } from './schemas.js';
 import { canMove, type CaseStatus } from './states.js';
 import * as store from './store.js';
+import * as prices from '../prices/store.js';
 
 export type Actor = Pick<User, 'id' | 'username' | 'role' | 'facility_id'>;
 
@@ -106,7 +107,7 @@ export async function moveCase(db: Knex, actor: Actor, id: number, from: CaseSta
 export async function addLine(db: Knex, actor: Actor, caseId: number, priceItemId: number, quantity: number, ip: string | null): Promise<void> {
   const c = await loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
-  const item = (await store.priceChoices(db, c.facility_id, todayInShanghai())).find((p) => p.id === priceItemId);
+  const item = (await prices.priceItemsOn(db, c.facility_id, todayInShanghai())).find((p) => p.id === priceItemId);
   if (!item) throw new ValidationError({ price_item_id: { key: 'errors.price_item_unavailable' } });
   await db.transaction(async (trx) => {
     const line = { case_id: caseId, price_item_id: item.id, code: item.code, name_zh: item.name_zh, category: item.category, unit: item.unit,

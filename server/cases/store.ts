@@ -90,12 +90,3 @@ export async function events(db: Knex, caseId: number): Promise<EventRow[]> {
   return db('case_events as e').leftJoin('users as u', 'u.id', 'e.actor_id').where('e.case_id', caseId).orderBy('e.id')
     .select('e.id', 'e.from_status', 'e.to_status', 'e.at', 'u.display_name as actor_name', 'e.note');
 }
-
-export interface PriceChoice { id: number; code: string; name_zh: string; category: string; unit: string; price_fen: number }
-
-/** Price items of a funeral home valid on a date, basic first. */
-export async function priceChoices(db: Knex, facilityId: number, date: string): Promise<PriceChoice[]> {
-  return db('price_items').where({ facility_id: facilityId }).where('valid_from', '<=', date)
-    .where((w) => w.whereNull('valid_to').orWhere('valid_to', '>=', date))
-    .orderBy('category').orderBy('code').select('id', 'code', 'name_zh', 'category', 'unit', 'price_fen');
-}

@@ -12,7 +12,7 @@ export const locals: RequestHandler = (req, res, next) => {
   res.locals.csrf = () => req.csrfToken?.() ?? '';
   if (req.user) {
     res.locals.me = req.user; // "me", so that a page about another user can call that one "user"
-    res.locals.nav = navFor(req.user.role, req.path);
+    res.locals.nav = navFor(req.user.role, req.path, req.user.facility_id);
   }
   if (req.session?.flash) {
     res.locals.flash = req.session.flash;

@@ -1,13 +1,16 @@
 // The staff navigation: one entry per domain page, shown to the roles that may open it.
-import type { Role } from '../accounts/roles.js';
+import { scopedRoles, type Role } from '../accounts/roles.js';
 
-export interface NavItem { href: string; key: string; roles: readonly Role[] }
+/** `own`: where staff tied to one facility go instead, that facility's own page. */
+export interface NavItem { href: string; key: string; roles: readonly Role[]; own?: (facilityId: number) => string }
 
 const everyone: readonly Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
 
 export const navItems: NavItem[] = [
   { href: '/staff', key: 'nav.dashboard', roles: everyone },
   { href: '/staff/cases', key: 'nav.cases', roles: everyone },
+  { href: '/staff/cremation', key: 'nav.cremation', roles: ['admin', 'bureau', 'front_desk'] },
+  { href: '/staff/funeral-homes', own: (id) => `/staff/funeral-homes/${id}/prices`, key: 'nav.prices', roles: ['admin', 'bureau', 'front_desk'] },
   { href: '/staff/facilities', key: 'nav.facilities', roles: everyone },
   { href: '/staff/regions', key: 'nav.regions', roles: everyone },
   { href: '/staff/users', key: 'nav.users', roles: ['admin'] },
@@ -15,8 +18,9 @@ export const navItems: NavItem[] = [
   { href: '/staff/audit', key: 'nav.audit', roles: ['admin'] },
 ];
 
-export function navFor(role: Role, currentPath: string): { href: string; key: string; current: boolean }[] {
+export function navFor(role: Role, currentPath: string, facilityId: number | null = null): { href: string; key: string; current: boolean }[] {
+  const own = scopedRoles.includes(role) && facilityId ? facilityId : undefined;
   return navItems
     .filter((i) => i.roles.includes(role))
-    .map((i) => ({ href: i.href, key: i.key, current: i.href === '/staff' ? currentPath === '/staff' : currentPath.startsWith(i.href) }));
+    .map((i) => ({ href: i.own && own ? i.own(own) : i.href, key: i.key, current: i.href === '/staff' ? currentPath === '/staff' : currentPath.startsWith(i.href) }));
 }

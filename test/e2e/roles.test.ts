@@ -102,7 +102,9 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
         expect(await page.locator('main h1').innerText()).to.contain(account.displayName);
         expect(await page.getByTestId('user-name').innerText()).to.equal(account.displayName);
 
-        const expected = navFor(account.role, '/staff');
+        // Staff tied to one facility get links to that facility's own pages.
+        const { facility_id: facilityId } = await app!.db('users').where({ username: account.username }).first('facility_id');
+        const expected = navFor(account.role, '/staff', facilityId);
         expect(await navHrefs(page), 'nav links on the dashboard').to.deep.equal(expected.map((i) => i.href));
         expect(await page.locator('header nav.site-nav a[aria-current=page]').getAttribute('href')).to.equal('/staff');
         await screenshot(page, SUITE, `dashboard-${account.username}`);
@@ -111,7 +113,7 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
         await page.locator(`header nav.site-nav a[href="${account.page}"]`).click();
         await page.waitForURL((url) => url.pathname === account.page);
         expect(await page.locator('main h1').innerText()).to.equal(account.heading);
-        expect(await navHrefs(page), `nav links on ${account.page}`).to.deep.equal(navFor(account.role, account.page).map((i) => i.href));
+        expect(await navHrefs(page), `nav links on ${account.page}`).to.deep.equal(navFor(account.role, account.page, facilityId).map((i) => i.href));
         expect(await page.locator('header nav.site-nav a[aria-current=page]').getAttribute('href')).to.equal(account.page);
         await screenshot(page, SUITE, `page-${account.username}`);
 

@@ -1,0 +1,35 @@
+// Demo cremators, farewell halls and one planned maintenance day for the sample funeral homes, so that the
+// availability grid and the day board have something to show on a first start.
+import type { Knex } from 'knex';
+import { nowIso } from '../../server/db.js';
+import { addDays, dayBounds, today } from '../../server/cremation/slots.js';
+
+const cremators = [
+  { name: '1号炉（平板炉）', slot_minutes: 60, day_start: '07:00', day_end: '17:00' },
+  { name: '2号炉（平板炉）', slot_minutes: 60, day_start: '07:00', day_end: '17:00' },
+  { name: '3号炉（拣灰炉）', slot_minutes: 90, day_start: '07:00', day_end: '17:00' },
+];
+
+const halls = [
+  { name: '福寿厅', capacity: 80, slot_minutes: 60, day_start: '07:00', day_end: '16:00' },
+  { name: '思源厅', capacity: 30, slot_minutes: 60, day_start: '07:00', day_end: '16:00' },
+];
+
+/** Runs inside the demo seed's transaction, after the facilities exist. */
+export async function seedDemoCremation(trx: Knex, funeralHomeIds: number[]): Promise<void> {
+  const now = nowIso();
+  // A week ahead, the second cremator is down for a whole day: the grid shows what a closure looks like.
+  const maintenance = dayBounds(addDays(today(), 7));
+  for (const facilityId of funeralHomeIds) {
+    const crematorIds: number[] = [];
+    for (const c of cremators) {
+      const [row] = await trx('cremators').insert({ facility_id: facilityId, ...c, active: true, created_at: now, updated_at: now }).returning('id');
+      crematorIds.push(typeof row === 'object' ? row.id : row);
+    }
+    for (const h of halls) {
+      await trx('farewell_halls').insert({ facility_id: facilityId, ...h, active: true, created_at: now, updated_at: now });
+    }
+    await trx('resource_closures').insert({ resource_type: 'cremator', resource_id: crematorIds[1], starts_at: maintenance.start, ends_at: maintenance.end,
+      reason: '年度检修', created_by: null, created_at: now });
+  }
+}

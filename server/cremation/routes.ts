@@ -1,0 +1,332 @@
+// Cremation scheduling: a funeral home's cremators, halls and closures; the day's availability grid and bookings;
+// the morning day board; the JSON availability and booking endpoints.
+import type { Request, Response } from 'express';
+import { assertCanWrite, canWrite } from '../accounts/access.js';
+import type { Role } from '../accounts/roles.js';
+import type { AppContext } from '../context.js';
+import { NotFoundError, ValidationError } from '../http/errors.js';
+import { flash, idParam, withForm } from '../http/forms.js';
+import type { RouteDef } from '../http/routes.js';
+import { parse } from '../http/validate.js';
+import {
+  ApiBookingInput, ApiDayQuery, BookingForm, CancelInput, ClosureInput, CrematorInput, DayQuery, HallInput, Instant, RescheduleInput,
+  resourceKinds, type ResourceKind,
+} from './schemas.js';
+import * as cremation from './service.js';
+import { addDays, dateOf, dayBounds, timeOf, today, weekdayOf } from './slots.js';
+import { z } from 'zod';
+
+const READ: Role[] = ['admin', 'bureau', 'front_desk'];
+const WRITE: Role[] = ['admin', 'front_desk'];
+
+/** 'HH:mm–HH:mm' in Asia/Shanghai. */
+const span = (b: { starts_at: string; ends_at: string }) => `${timeOf(b.starts_at)}–${timeOf(b.ends_at)}`;
+
+function kindParam(req: Request): ResourceKind {
+  const k = req.params.kind;
+  if (!(resourceKinds as readonly string[]).includes(String(k))) throw new NotFoundError();
+  return k as ResourceKind;
+}
+
+const BookingQuery = z.object({
+  kind: z.enum(resourceKinds),
+  resource: z.coerce.number().int().positive(),
+  starts_at: Instant,
+  case: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+export function cremationRoutes(ctx: AppContext): RouteDef[] {
+  const { db } = ctx;
+  const ip = (req: Request) => req.ip ?? null;
+  const home = (req: Request) => idParam(req, 'id');
+
+  // ## Resources of a funeral home
+  async function resourcesPage(req: Request, res: Response) {
+    const data = await cremation.resourcesOf(db, req.user!, home(req));
+    res.render('cremation/resources', {
+      ...data, canWrite: canWrite(req.user!, data.facility.id),
+      closures: data.closures.map((c) => ({ ...c, when: closureSpan(c) })),
+    });
+  }
+
+  const resourceSchema = (kind: ResourceKind) => (kind === 'cremator' ? CrematorInput : HallInput);
+  const resourceDefaults = (kind: ResourceKind) => (kind === 'cremator'
+    ? { slot_minutes: 60, day_start: '07:00', day_end: '17:00', active: true }
+    : { slot_minutes: 60, day_start: '07:00', day_end: '16:00', capacity: 50, active: true });
+
+  const newResourcePage = (kind: ResourceKind) => async (req: Request, res: Response) => {
+    const facility = await cremation.funeralHome(db, home(req));
+    assertCanWrite(req.user!, facility.id);
+    res.render('cremation/resource-form', { facility, kind, values: resourceDefaults(kind), isNew: true });
+  };
+
+  const createResource = (kind: ResourceKind) => async (req: Request, res: Response) => {
+    const facility = await cremation.funeralHome(db, home(req));
+    await withForm(res, 'cremation/resource-form', () => ({ facility, kind, values: { ...req.body, active: !!req.body?.active }, isNew: true }), async () => {
+      const input = parse(resourceSchema(kind), req.body);
+      await cremation.createResource(db, req.user!, facility.id, kind, input, ip(req));
+      flash(req, 'cremation.flash.resource_created', { name: input.name });
+      res.redirect(`/staff/funeral-homes/${facility.id}/resources`);
+    });
+  };
+
+  const editResourcePage = (kind: ResourceKind) => async (req: Request, res: Response) => {
+    const resource = await cremation.resourceOf(db, req.user!, home(req), kind, idParam(req, 'rid'));
+    const facility = await cremation.funeralHome(db, resource.facility_id);
+    assertCanWrite(req.user!, facility.id);
+    res.render('cremation/resource-form', { facility, kind, resource, values: resource });
+  };
+
+  const updateResource = (kind: ResourceKind) => async (req: Request, res: Response) => {
+    const resource = await cremation.resourceOf(db, req.user!, home(req), kind, idParam(req, 'rid'));
+    const facility = await cremation.funeralHome(db, resource.facility_id);
+    await withForm(res, 'cremation/resource-form', () => ({ facility, kind, resource, values: { ...req.body, active: !!req.body?.active } }), async () => {
+      const input = parse(resourceSchema(kind), req.body);
+      await cremation.updateResource(db, req.user!, facility.id, kind, resource.id, input, ip(req));
+      flash(req, 'cremation.flash.resource_updated', { name: input.name });
+      res.redirect(`/staff/funeral-homes/${facility.id}/resources`);
+    });
+  };
+
+  async function closureFormData(req: Request, values: object) {
+    const data = await cremation.resourcesOf(db, req.user!, home(req));
+    return { facility: data.facility, cremators: data.cremators, halls: data.halls, values };
+  }
+
+  async function newClosurePage(req: Request, res: Response) {
+    const data = await closureFormData(req, { target: 'all', start_date: addDays(today(), 1), end_date: addDays(today(), 1) });
+    assertCanWrite(req.user!, data.facility.id);
+    res.render('cremation/closure-form', data);
+  }
+
+  async function createClosure(req: Request, res: Response) {
+    const facilityId = home(req);
+    await withForm(res, 'cremation/closure-form', () => closureFormData(req, req.body ?? {}), async () => {
+      const input = parse(ClosureInput, req.body);
+      const added = await cremation.addClosure(db, req.user!, facilityId, input, ip(req));
+      if (added) flash(req, 'cremation.flash.closure_added', { count: added });
+      else flash(req, 'cremation.flash.closure_exists');
+      res.redirect(`/staff/funeral-homes/${facilityId}/resources`);
+    });
+  }
+
+  async function confirmRemoveClosure(req: Request, res: Response) {
+    const closure = await cremation.closureOf(db, req.user!, home(req), idParam(req, 'cid'));
+    const facility = await cremation.funeralHome(db, home(req));
+    assertCanWrite(req.user!, facility.id);
+    res.render('cremation/closure-remove', { facility, closure: { ...closure, when: closureSpan(closure) } });
+  }
+
+  async function removeClosure(req: Request, res: Response) {
+    const closure = await cremation.removeClosure(db, req.user!, home(req), idParam(req, 'cid'), ip(req));
+    flash(req, 'cremation.flash.closure_removed', { name: closure.resource_name, reason: closure.reason });
+    res.redirect(`/staff/funeral-homes/${home(req)}/resources`);
+  }
+
+  // ## The day: availability grid, bookings, board
+  async function dayFor(req: Request) {
+    const q = parse(DayQuery, req.query);
+    const facilityId = await cremation.defaultFuneralHome(db, req.user!, q.facility);
+    if (!facilityId) throw new NotFoundError();
+    const date = q.date ?? today();
+    return { facilityId, date };
+  }
+
+  const dayLinks = (base: string, facilityId: number, date: string, extra = '') => ({
+    prev: `${base}?facility=${facilityId}&date=${addDays(date, -1)}${extra}`,
+    next: `${base}?facility=${facilityId}&date=${addDays(date, 1)}${extra}`,
+    today: `${base}?facility=${facilityId}&date=${today()}${extra}`,
+    isToday: date === today(),
+  });
+
+  async function availabilityPage(req: Request, res: Response) {
+    const { facilityId, date } = await dayFor(req);
+    const caseId = z.coerce.number().int().positive().optional().catch(undefined).parse(req.query.case);
+    const user = req.user!;
+    const [view, homes] = await Promise.all([
+      cremation.dayView(db, user, facilityId, date),
+      user.facility_id ? Promise.resolve([]) : cremation.listFuneralHomes(db),
+    ]);
+    const forCase = caseId ? await cremation.caseToBook(db, user, caseId, facilityId) : undefined;
+    const dayBookings = [...view.farewells, ...view.cremations]
+      .sort((a, b) => a.starts_at.localeCompare(b.starts_at))
+      .map((b) => ({ ...b, when: span(b) }));
+    res.render('cremation/availability', {
+      facility: view.facility, day: date, weekday: weekdayOf(date), homes, forCase, dayBookings,
+      grids: [{ kind: 'cremator', grid: view.cremators }, { kind: 'hall', grid: view.halls }],
+      closures: view.closures.map((c) => ({ ...c, when: closureSpan(c, date) })),
+      canWrite: canWrite(user, facilityId), links: dayLinks('/staff/cremation', facilityId, date, caseId ? `&case=${caseId}` : ''),
+      caseParam: caseId ? `&case=${caseId}` : '',
+    });
+  }
+
+  async function boardPage(req: Request, res: Response) {
+    const { facilityId, date } = await dayFor(req);
+    const view = await cremation.dayView(db, req.user!, facilityId, date, new Date(0));
+    const homes = req.user!.facility_id ? [] : await cremation.listFuneralHomes(db);
+    // Cross references for the meeting: each cremation shows the case's farewell that day, and the other way round.
+    const farewellOf = new Map(view.farewells.map((b) => [b.case_id, b]));
+    const cremationOf = new Map(view.cremations.map((b) => [b.case_id, b]));
+    const group = <T extends { id: number; name: string }>(resources: T[], kind: ResourceKind, items: cremation.Booking[], other: Map<number, cremation.Booking>) =>
+      resources.map((r) => ({
+        resource: r,
+        closures: view.closures.filter((c) => c.resource_type === kind && c.resource_id === r.id).map((c) => ({ ...c, when: closureSpan(c, date) })),
+        items: items.filter((b) => b.resource_id === r.id).map((b) => {
+          const o = other.get(b.case_id);
+          return { ...b, when: span(b), other: o ? { resource_name: o.resource_name, when: span(o) } : undefined };
+        }),
+      }));
+    res.render('cremation/board', {
+      facility: view.facility, day: date, weekday: weekdayOf(date), homes,
+      sections: [
+        { kind: 'cremator', groups: group(view.cremators.rows.map((r) => r.resource), 'cremator', view.cremations, farewellOf) },
+        { kind: 'hall', groups: group(view.halls.rows.map((r) => r.resource), 'hall', view.farewells, cremationOf) },
+      ],
+      counts: { cremations: view.cremations.length, farewells: view.farewells.length },
+      links: dayLinks('/staff/cremation/board', facilityId, date),
+      printedAt: new Date().toISOString(),
+    });
+  }
+
+  async function bookingPageData(req: Request, q: { kind: ResourceKind; resource: number; starts_at: string; case?: number }, values: object) {
+    const choice = await cremation.bookingChoice(db, req.user!, { kind: q.kind, resource_id: q.resource, starts_at: q.starts_at });
+    const date = dateOf(q.starts_at);
+    return {
+      ...choice, kind: q.kind, starts_at: q.starts_at, day: date, when: choice.slot ? span({ starts_at: choice.slot.start, ends_at: choice.slot.end }) : timeOf(q.starts_at),
+      back: `/staff/cremation?facility=${choice.facility.id}&date=${date}${q.case ? `&case=${q.case}` : ''}`, values,
+    };
+  }
+
+  async function bookingPage(req: Request, res: Response) {
+    const q = parse(BookingQuery, req.query);
+    res.render('cremation/book', await bookingPageData(req, q, { case_id: q.case }));
+  }
+
+  async function createBooking(req: Request, res: Response) {
+    const body = req.body ?? {};
+    const q = BookingQuery.safeParse({ kind: body.kind, resource: body.resource_id, starts_at: body.starts_at });
+    if (!q.success) throw new ValidationError({ starts_at: { key: 'errors.slot_required' } });
+    await withForm(res, 'cremation/book', () => bookingPageData(req, q.data, body), async () => {
+      const input = parse(BookingForm, body);
+      const { booking } = await cremation.book(db, req.user!, input, ip(req));
+      flash(req, `cremation.flash.booked_${booking.kind}`, { case_number: booking.case_number, name: booking.deceased_name, resource: booking.resource_name, at: booking.starts_at });
+      res.redirect(`/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`);
+    });
+  }
+
+  async function reschedulePageData(req: Request, values: object = {}) {
+    const kind = kindParam(req);
+    const booking = await cremation.bookingOf(db, req.user!, kind, idParam(req));
+    const q = parse(DayQuery, req.query);
+    const date = q.date ?? (booking.starts_at >= dayBounds(today()).start ? dateOf(booking.starts_at) : today());
+    const rows = await cremation.freeSlots(db, req.user!, kind, booking.facility_id, date);
+    const base = `/staff/cremation/bookings/${kind}/${booking.id}/reschedule`;
+    return {
+      kind, booking: { ...booking, when: span(booking), date: dateOf(booking.starts_at) }, day: date, values,
+      rows: rows.map((r) => ({ resource: r.resource, slots: r.slots.map((s) => ({ value: `${r.resource.id}@${s.starts_at}`, label: s.label })) })),
+      anyFree: rows.some((r) => r.slots.length > 0),
+      links: { prev: `${base}?date=${addDays(date, -1)}`, next: `${base}?date=${addDays(date, 1)}`, action: base },
+      back: `/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`,
+    };
+  }
+
+  async function reschedulePage(req: Request, res: Response) {
+    const data = await reschedulePageData(req);
+    assertCanWrite(req.user!, data.booking.facility_id);
+    if (data.booking.status === 'cancelled') throw new NotFoundError();
+    res.render('cremation/reschedule', data);
+  }
+
+  async function rescheduleBooking(req: Request, res: Response) {
+    const kind = kindParam(req);
+    await withForm(res, 'cremation/reschedule', () => reschedulePageData(req, req.body ?? {}), async () => {
+      const to = parse(RescheduleInput, req.body);
+      const booking = await cremation.reschedule(db, req.user!, kind, idParam(req), to, ip(req));
+      flash(req, 'cremation.flash.rescheduled', { case_number: booking.case_number, name: booking.deceased_name, resource: booking.resource_name, at: booking.starts_at });
+      res.redirect(`/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`);
+    });
+  }
+
+  async function cancelPageData(req: Request, values: object = {}) {
+    const kind = kindParam(req);
+    const booking = await cremation.bookingOf(db, req.user!, kind, idParam(req));
+    return { kind, booking: { ...booking, when: span(booking), date: dateOf(booking.starts_at) }, values,
+      back: `/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}` };
+  }
+
+  async function cancelPage(req: Request, res: Response) {
+    const data = await cancelPageData(req);
+    assertCanWrite(req.user!, data.booking.facility_id);
+    if (data.booking.status === 'cancelled') throw new NotFoundError();
+    res.render('cremation/cancel', data);
+  }
+
+  async function cancelBooking(req: Request, res: Response) {
+    const kind = kindParam(req);
+    await withForm(res, 'cremation/cancel', () => cancelPageData(req, req.body ?? {}), async () => {
+      const { reason } = parse(CancelInput, req.body);
+      const booking = await cremation.cancel(db, req.user!, kind, idParam(req), reason, ip(req));
+      flash(req, 'cremation.flash.cancelled', { case_number: booking.case_number, name: booking.deceased_name, resource: booking.resource_name, at: booking.starts_at });
+      res.redirect(`/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`);
+    });
+  }
+
+  // ## API
+  async function apiAvailability(req: Request, res: Response) {
+    const q = parse(ApiDayQuery, req.query);
+    res.json(await cremation.cremationAvailability(db, req.user!, q.facility, q.date));
+  }
+
+  async function apiBook(req: Request, res: Response) {
+    const input = parse(ApiBookingInput, req.body ?? {});
+    try {
+      const { booking, created } = await cremation.book(db, req.user!, { kind: 'cremator', case_id: input.case_id, resource_id: input.cremator_id, starts_at: input.starts_at }, ip(req));
+      res.status(created ? 201 : 200).json({ id: booking.id, case_id: booking.case_id, cremator_id: booking.resource_id, starts_at: booking.starts_at, ends_at: booking.ends_at, status: booking.status });
+    } catch (err) {
+      // The API calls the resource what it sent: cremator_id.
+      if (err instanceof ValidationError && err.fields.resource_id) {
+        const { resource_id, ...rest } = err.fields;
+        throw new ValidationError({ ...rest, cremator_id: resource_id }, err.code);
+      }
+      throw err;
+    }
+  }
+
+  return [
+    { method: 'get', path: '/staff/funeral-homes/:id/resources', roles: READ, handler: resourcesPage },
+    { method: 'get', path: '/staff/funeral-homes/:id/cremators/new', roles: WRITE, handler: newResourcePage('cremator') },
+    { method: 'post', path: '/staff/funeral-homes/:id/cremators', roles: WRITE, handler: createResource('cremator') },
+    { method: 'get', path: '/staff/funeral-homes/:id/cremators/:rid', roles: WRITE, handler: editResourcePage('cremator') },
+    { method: 'post', path: '/staff/funeral-homes/:id/cremators/:rid', roles: WRITE, handler: updateResource('cremator') },
+    { method: 'get', path: '/staff/funeral-homes/:id/halls/new', roles: WRITE, handler: newResourcePage('hall') },
+    { method: 'post', path: '/staff/funeral-homes/:id/halls', roles: WRITE, handler: createResource('hall') },
+    { method: 'get', path: '/staff/funeral-homes/:id/halls/:rid', roles: WRITE, handler: editResourcePage('hall') },
+    { method: 'post', path: '/staff/funeral-homes/:id/halls/:rid', roles: WRITE, handler: updateResource('hall') },
+    { method: 'get', path: '/staff/funeral-homes/:id/closures/new', roles: WRITE, handler: newClosurePage },
+    { method: 'post', path: '/staff/funeral-homes/:id/closures', roles: WRITE, handler: createClosure },
+    { method: 'get', path: '/staff/funeral-homes/:id/closures/:cid/remove', roles: WRITE, handler: confirmRemoveClosure },
+    { method: 'post', path: '/staff/funeral-homes/:id/closures/:cid/remove', roles: WRITE, handler: removeClosure },
+    { method: 'get', path: '/staff/cremation', roles: READ, handler: availabilityPage },
+    { method: 'get', path: '/staff/cremation/board', roles: READ, handler: boardPage },
+    { method: 'get', path: '/staff/cremation/bookings/new', roles: WRITE, handler: bookingPage },
+    { method: 'post', path: '/staff/cremation/bookings', roles: WRITE, handler: createBooking },
+    { method: 'get', path: '/staff/cremation/bookings/:kind/:id/reschedule', roles: WRITE, handler: reschedulePage },
+    { method: 'post', path: '/staff/cremation/bookings/:kind/:id/reschedule', roles: WRITE, handler: rescheduleBooking },
+    { method: 'get', path: '/staff/cremation/bookings/:kind/:id/cancel', roles: WRITE, handler: cancelPage },
+    { method: 'post', path: '/staff/cremation/bookings/:kind/:id/cancel', roles: WRITE, handler: cancelBooking },
+    { method: 'get', path: '/api/v1/cremation/availability', roles: READ, handler: apiAvailability },
+    { method: 'post', path: '/api/v1/cremation/bookings', roles: WRITE, handler: apiBook },
+  ];
+}
+
+/** A closure's span for people: whole days as dates, otherwise date and time; clipped to `date` when given. */
+function closureSpan(c: { starts_at: string; ends_at: string }, date?: string): { from: string; to: string; wholeDays: boolean; days?: string } {
+  const wholeDays = timeOf(c.starts_at) === '00:00' && timeOf(c.ends_at) === '00:00';
+  if (date) {
+    const day = dayBounds(date);
+    if (c.starts_at <= day.start && c.ends_at >= day.end) return { from: '', to: '', wholeDays: true };
+    return { from: c.starts_at > day.start ? timeOf(c.starts_at) : '00:00', to: c.ends_at < day.end ? timeOf(c.ends_at) : '24:00', wholeDays: false };
+  }
+  if (wholeDays) return { from: dateOf(c.starts_at), to: addDays(dateOf(c.ends_at), -1), wholeDays: true };
+  return { from: c.starts_at, to: c.ends_at, wholeDays: false };
+}

@@ -1,0 +1,202 @@
+// Queries on cremators, farewell halls, their closures and bookings. Plain rows in and out; callers pass the
+// transaction. Instants are ISO strings in UTC on both databases (see server/db.ts).
+import type { Knex } from 'knex';
+import { bool, dialectOf } from '../db.js';
+import type { ResourceKind } from './schemas.js';
+
+/** Where each kind of resource and its bookings live. */
+export const tables = {
+  cremator: { resources: 'cremators', bookings: 'cremation_bookings', column: 'cremator_id' },
+  hall: { resources: 'farewell_halls', bookings: 'hall_bookings', column: 'hall_id' },
+} as const satisfies Record<ResourceKind, { resources: string; bookings: string; column: string }>;
+
+export interface Facility { id: number; name: string; kind: string }
+
+export interface Resource {
+  id: number; kind: ResourceKind; facility_id: number; name: string; slot_minutes: number; day_start: string; day_end: string;
+  capacity: number | null; active: boolean; created_at: string; updated_at: string;
+}
+
+export interface Closure {
+  id: number; resource_type: ResourceKind; resource_id: number; resource_name: string; facility_id: number;
+  starts_at: string; ends_at: string; reason: string; created_by: number | null; created_at: string;
+}
+
+export interface Booking {
+  id: number; kind: ResourceKind; case_id: number; resource_id: number; resource_name: string; facility_id: number;
+  starts_at: string; ends_at: string; status: 'booked' | 'cancelled'; cancel_reason: string | null;
+  case_number: string; deceased_name: string; created_by: number | null; created_at: string; updated_at: string;
+}
+
+export interface CaseRef { id: number; facility_id: number; case_number: string; deceased_name: string; status: string; created_at: string }
+
+// ## Facilities
+
+export async function findFacility(db: Knex, id: number): Promise<Facility | undefined> {
+  return db('facilities').where({ id }).first('id', 'name', 'kind');
+}
+
+export async function listFuneralHomes(db: Knex): Promise<Facility[]> {
+  return db('facilities').where({ kind: 'funeral_home' }).orderBy('id').select('id', 'name', 'kind');
+}
+
+// ## Resources
+
+const resourceColumns = (kind: ResourceKind) => ['id', 'facility_id', 'name', 'slot_minutes', 'day_start', 'day_end',
+  ...(kind === 'hall' ? ['capacity'] : []), 'active', 'created_at', 'updated_at'];
+
+function toResource(kind: ResourceKind, row: Record<string, unknown>): Resource {
+  return { ...(row as unknown as Resource), kind, capacity: kind === 'hall' ? Number(row.capacity) : null, active: bool(row.active) };
+}
+
+export async function listResources(db: Knex, kind: ResourceKind, facilityId: number, opts: { activeOnly?: boolean } = {}): Promise<Resource[]> {
+  const q = db(tables[kind].resources).where({ facility_id: facilityId });
+  if (opts.activeOnly) q.where({ active: true });
+  const rows = await q.orderBy('id').select(resourceColumns(kind));
+  return rows.map((r: Record<string, unknown>) => toResource(kind, r));
+}
+
+export async function findResource(db: Knex, kind: ResourceKind, id: number): Promise<Resource | undefined> {
+  const row = await db(tables[kind].resources).where({ id }).first();
+  return row ? toResource(kind, row) : undefined;
+}
+
+/**
+ * Reads a resource inside a transaction and holds it against changes until the transaction ends: bookings take a
+ * shared lock (they may run side by side; the unique index decides between them), changes to hours and new
+ * closures an exclusive one, so a booking never slips in under a closure or a changed grid. PostgreSQL needs the
+ * row locks; SQLite transactions already begin immediate and run one at a time.
+ */
+export async function lockResource(trx: Knex.Transaction, kind: ResourceKind, id: number, mode: 'share' | 'update'): Promise<Resource | undefined> {
+  const q = trx(tables[kind].resources).where({ id });
+  if (dialectOf(trx) === 'postgres') {
+    if (mode === 'share') q.forShare(); else q.forUpdate();
+  }
+  const row = await q.first();
+  return row ? toResource(kind, row) : undefined;
+}
+
+export async function insertResource(trx: Knex, kind: ResourceKind, row: Record<string, unknown>): Promise<number> {
+  const [out] = await trx(tables[kind].resources).insert(row).returning('id');
+  return typeof out === 'object' ? out.id : out;
+}
+
+export async function updateResource(trx: Knex, kind: ResourceKind, id: number, patch: Record<string, unknown>): Promise<number> {
+  return trx(tables[kind].resources).where({ id }).update(patch);
+}
+
+// ## Closures
+
+/** Closures of the facility's resources that overlap [from, to), with the resource's name. */
+export async function closuresOfFacility(db: Knex, facilityId: number, from: string, to: string): Promise<Closure[]> {
+  const rows = await db('resource_closures as rc')
+    .leftJoin('cremators as c', function () { this.on('c.id', 'rc.resource_id').andOnVal('rc.resource_type', 'cremator'); })
+    .leftJoin('farewell_halls as h', function () { this.on('h.id', 'rc.resource_id').andOnVal('rc.resource_type', 'hall'); })
+    .where((w) => w.where('c.facility_id', facilityId).orWhere('h.facility_id', facilityId))
+    .where('rc.starts_at', '<', to).where('rc.ends_at', '>', from)
+    .orderBy('rc.starts_at').orderBy('rc.id')
+    .select('rc.id', 'rc.resource_type', 'rc.resource_id', 'rc.starts_at', 'rc.ends_at', 'rc.reason', 'rc.created_by', 'rc.created_at',
+      db.raw('coalesce(c.name, h.name) as resource_name'), db.raw('coalesce(c.facility_id, h.facility_id) as facility_id'));
+  return rows as Closure[];
+}
+
+export async function findClosure(db: Knex, id: number): Promise<Closure | undefined> {
+  const row = await db('resource_closures as rc')
+    .leftJoin('cremators as c', function () { this.on('c.id', 'rc.resource_id').andOnVal('rc.resource_type', 'cremator'); })
+    .leftJoin('farewell_halls as h', function () { this.on('h.id', 'rc.resource_id').andOnVal('rc.resource_type', 'hall'); })
+    .where('rc.id', id)
+    .first('rc.id', 'rc.resource_type', 'rc.resource_id', 'rc.starts_at', 'rc.ends_at', 'rc.reason', 'rc.created_by', 'rc.created_at',
+      db.raw('coalesce(c.name, h.name) as resource_name'), db.raw('coalesce(c.facility_id, h.facility_id) as facility_id'));
+  return row as Closure | undefined;
+}
+
+/** Closures of one resource overlapping [from, to). */
+export async function closuresOf(db: Knex, kind: ResourceKind, resourceId: number, from: string, to: string): Promise<Pick<Closure, 'id' | 'starts_at' | 'ends_at' | 'reason'>[]> {
+  return db('resource_closures').where({ resource_type: kind, resource_id: resourceId })
+    .where('starts_at', '<', to).where('ends_at', '>', from).orderBy('starts_at').select('id', 'starts_at', 'ends_at', 'reason');
+}
+
+export async function insertClosure(trx: Knex, row: { resource_type: ResourceKind; resource_id: number; starts_at: string; ends_at: string; reason: string; created_by: number | null; created_at: string }): Promise<number> {
+  const [out] = await trx('resource_closures').insert(row).returning('id');
+  return typeof out === 'object' ? out.id : out;
+}
+
+export async function deleteClosure(trx: Knex, id: number): Promise<number> {
+  return trx('resource_closures').where({ id }).del();
+}
+
+// ## Bookings
+
+function bookings(db: Knex, kind: ResourceKind) {
+  const t = tables[kind];
+  return db(`${t.bookings} as b`).join(`${t.resources} as r`, 'r.id', `b.${t.column}`).join('funeral_cases as fc', 'fc.id', 'b.case_id');
+}
+
+const bookingColumns = (kind: ResourceKind) => ['b.id', 'b.case_id', `b.${tables[kind].column} as resource_id`, 'r.name as resource_name', 'r.facility_id',
+  'b.starts_at', 'b.ends_at', 'b.status', 'b.cancel_reason', 'fc.case_number', 'fc.deceased_name', 'b.created_by', 'b.created_at', 'b.updated_at'];
+
+const toBooking = (kind: ResourceKind) => (row: Record<string, unknown>): Booking => ({ ...(row as unknown as Booking), kind });
+
+export async function findBooking(db: Knex, kind: ResourceKind, id: number): Promise<Booking | undefined> {
+  const row = await bookings(db, kind).where('b.id', id).first(bookingColumns(kind));
+  return row ? toBooking(kind)(row) : undefined;
+}
+
+/** Active bookings of the facility's resources that start in [from, to). */
+export async function activeBookingsOfFacility(db: Knex, kind: ResourceKind, facilityId: number, from: string, to: string): Promise<Booking[]> {
+  const rows = await bookings(db, kind).where('r.facility_id', facilityId).whereNot('b.status', 'cancelled')
+    .where('b.starts_at', '>=', from).where('b.starts_at', '<', to).orderBy('b.starts_at').orderBy('r.id').select(bookingColumns(kind));
+  return rows.map(toBooking(kind));
+}
+
+/** Active bookings of one resource that overlap [from, to) (to: null for "from then on"). */
+export async function activeBookingsOf(db: Knex, kind: ResourceKind, resourceId: number, from: string, to: string | null): Promise<Pick<Booking, 'id' | 'starts_at' | 'ends_at'>[]> {
+  const q = db(tables[kind].bookings).where(tables[kind].column, resourceId).whereNot('status', 'cancelled').where('ends_at', '>', from);
+  if (to) q.where('starts_at', '<', to);
+  return q.orderBy('starts_at').select('id', 'starts_at', 'ends_at');
+}
+
+export async function insertBooking(trx: Knex, kind: ResourceKind, row: { case_id: number; resource_id: number; starts_at: string; ends_at: string; created_by: number | null; now: string }): Promise<number> {
+  const [out] = await trx(tables[kind].bookings).insert({
+    case_id: row.case_id, [tables[kind].column]: row.resource_id, starts_at: row.starts_at, ends_at: row.ends_at,
+    status: 'booked', created_by: row.created_by, created_at: row.now, updated_at: row.now,
+  }).returning('id');
+  return typeof out === 'object' ? out.id : out;
+}
+
+/** Cancels an active booking; the row count says whether it was still active. Cancelling frees the slot. */
+export async function cancelBooking(trx: Knex, kind: ResourceKind, id: number, reason: string, now: string): Promise<number> {
+  return trx(tables[kind].bookings).where({ id }).whereNot('status', 'cancelled').update({ status: 'cancelled', cancel_reason: reason, updated_at: now });
+}
+
+export async function activeBookingOfCase(db: Knex, kind: ResourceKind, caseId: number): Promise<Booking | undefined> {
+  const row = await bookings(db, kind).where('b.case_id', caseId).whereNot('b.status', 'cancelled').first(bookingColumns(kind));
+  return row ? toBooking(kind)(row) : undefined;
+}
+
+export async function bookingsOfCase(db: Knex, kind: ResourceKind, caseId: number): Promise<Booking[]> {
+  const rows = await bookings(db, kind).where('b.case_id', caseId).orderBy('b.created_at').orderBy('b.id').select(bookingColumns(kind));
+  return rows.map(toBooking(kind));
+}
+
+// ## Cases
+
+export const closedCaseStatuses = ['cremated', 'ashes_released', 'ashes_placed'] as const;
+/** A farewell cannot be booked once it has been held. */
+const noFarewellStatuses = [...closedCaseStatuses, 'farewell_done'];
+
+export async function findCase(db: Knex, id: number): Promise<CaseRef | undefined> {
+  return db('funeral_cases').where({ id }).first('id', 'facility_id', 'case_number', 'deceased_name', 'status', 'created_at');
+}
+
+/** The facility's open cases that have no active booking of this kind: those the booking form offers. */
+export async function casesToBook(db: Knex, kind: ResourceKind, facilityId: number, limit = 300): Promise<CaseRef[]> {
+  const t = tables[kind];
+  return db('funeral_cases as fc').where('fc.facility_id', facilityId)
+    .whereNotIn('fc.status', kind === 'hall' ? noFarewellStatuses : [...closedCaseStatuses])
+    .whereNotExists((q) => q.select(db.raw('1')).from(`${t.bookings} as b`).whereRaw('b.case_id = fc.id').whereNot('b.status', 'cancelled'))
+    .orderBy('fc.created_at', 'desc').orderBy('fc.id', 'desc').limit(limit)
+    .select('fc.id', 'fc.facility_id', 'fc.case_number', 'fc.deceased_name', 'fc.status', 'fc.created_at');
+}
+
+export { noFarewellStatuses };

@@ -1,0 +1,164 @@
+// The statement of charges (殡葬服务收费明细) handed to the family: services at the prices of the day, deductions,
+// payments and the balance. It leaves the home's premises, so the ID number and phone are masked.
+import { formatDateTime, formatMoney } from '../http/format.js';
+import { translator, type Lang } from '../i18n/index.js';
+import {
+  BOLD, centered, contentLeft, contentWidth, createDocument, eachPage, ensureSpace, fieldGrid, finish, MUTED,
+  REGULAR, rule, table, textAt, type Column, type Doc, type TableRow,
+} from './pdf.js';
+
+export interface ReceiptLine { name: string; basic: boolean; unit: string; quantity: number; unitPriceFen: number; amountFen: number }
+export interface ReceiptDeduction { label: string; amountFen: number }
+export interface ReceiptPayment { method: string; paidAt: string; amountFen: number; receivedBy: string | null }
+
+export interface ReceiptData {
+  lang: Lang;
+  facilityName: string;
+  caseNumber: string;
+  deceasedName: string;
+  maskedIdNumber: string;
+  contactName: string;
+  contactRelationship: string;
+  maskedPhone: string;
+  lines: ReceiptLine[];
+  deductions: ReceiptDeduction[];
+  payments: ReceiptPayment[];
+  totalFen: number;
+  deductedFen: number;
+  paidFen: number;
+  balanceFen: number;
+  printedAt: string; // ISO instant
+  printedBy: string;
+}
+
+const MARGIN = 50;
+const FOOTER = 20; // how far into the bottom margin the footer (printed by, page n of m) sits
+const SIZE = 10.5;
+
+// Noto Sans Hans draws U+2212 as a full-width dash; the ASCII minus of formatMoney reads as on a till receipt.
+const minus = (fen: number) => formatMoney(-fen);
+
+export async function renderReceipt(d: ReceiptData): Promise<Buffer> {
+  const t = translator(d.lang);
+  const title = t('documents.receipt');
+  const doc = await createDocument({ title: `${title} ${d.caseNumber}`, author: d.facilityName, creator: t('app.name'), lang: d.lang, margin: MARGIN });
+  const left = contentLeft(doc), width = contentWidth(doc), right = left + width;
+  const printedAt = formatDateTime(d.printedAt, d.lang);
+
+  const continuePage = (): number => {
+    doc.addPage();
+    textAt(doc, t('documents.continued', { title, number: d.caseNumber }), left, MARGIN, width, { size: 9.5, color: MUTED });
+    rule(doc, left, right, MARGIN + 18, 0.5);
+    return MARGIN + 30;
+  };
+  const heading = (text: string, y: number): number => {
+    y = ensureSpace(doc, y, 80, continuePage); // a heading keeps at least its table's header and first row with it
+    textAt(doc, text, left, y, width, { font: BOLD, size: 12 });
+    return y + 24;
+  };
+
+  let y = centered(doc, d.facilityName, MARGIN + 4, { size: 13, spacing: 1 });
+  y = centered(doc, title, y + 4, { font: BOLD, size: 21, spacing: d.lang === 'zh-CN' ? 5 : 0.5 });
+  y += 8;
+  rule(doc, left, right, y, 1.4);
+  rule(doc, left, right, y + 3, 0.5);
+  y += 16;
+
+  const info = { label: 82, value: 168 };
+  y = fieldGrid(doc, [
+    [{ label: t('documents.case_number'), value: d.caseNumber }, { label: t('documents.printed_at'), value: printedAt }],
+    [{ label: t('documents.deceased'), value: d.deceasedName }, { label: t('documents.masked_id'), value: d.maskedIdNumber }],
+    [{ label: t('documents.contact'), value: t('documents.receiver_value', { name: d.contactName, relationship: d.contactRelationship }) },
+      { label: t('documents.contact_phone'), value: d.maskedPhone }],
+  ], { x: left, y, widths: [info.label, info.value, info.label, width - 2 * info.label - info.value], rowHeight: 26, padding: 7,
+    label: { size: SIZE - 0.5, color: MUTED }, value: { size: SIZE } });
+  y += 22;
+
+  y = heading(t('documents.services'), y);
+  y = table(doc, serviceColumns(d, width), serviceRows(d), { x: left, y, size: SIZE, rowHeight: 24, continuePage });
+  y += 22;
+
+  y = heading(t('documents.payments'), y);
+  y = table(doc, paymentColumns(d, width), paymentRows(d), { x: left, y, size: SIZE, rowHeight: 24, continuePage });
+  y += 22;
+
+  summary(doc, d, y, continuePage);
+
+  eachPage(doc, (i, count) => {
+    const base = doc.page.height - MARGIN + FOOTER;
+    rule(doc, left, right, base - 7, 0.5, MUTED);
+    textAt(doc, t('documents.printed_by', { name: d.printedBy, time: printedAt }), left, base, width / 2, { size: 8.5, color: MUTED });
+    textAt(doc, t('documents.page', { n: i + 1, count }), left + width / 2, base, width / 2, { size: 8.5, color: MUTED, align: 'right' });
+  });
+  return finish(doc);
+}
+
+function serviceColumns(d: ReceiptData, width: number): Column[] {
+  const t = translator(d.lang);
+  const fixed = 36 + 58 + 104 + 44 + 96;
+  return [
+    { header: t('documents.seq'), width: 36, align: 'center' },
+    { header: t('documents.item'), width: width - fixed },
+    { header: t('documents.category'), width: 58, align: 'center' },
+    { header: t('documents.unit_price'), width: 104, align: 'right' },
+    { header: t('documents.quantity'), width: 44, align: 'right' },
+    { header: t('documents.amount'), width: 96, align: 'right' },
+  ];
+}
+
+function serviceRows(d: ReceiptData): TableRow[] {
+  const t = translator(d.lang);
+  if (!d.lines.length) return [{ cells: [t('documents.no_lines')], span: 6 }];
+  const rows: TableRow[] = d.lines.map((l, i) => ({ cells: [
+    String(i + 1), l.name, t(l.basic ? 'documents.basic' : 'documents.optional'),
+    t('documents.per_unit', { price: formatMoney(l.unitPriceFen), unit: t(`units.${l.unit}`) }), String(l.quantity), formatMoney(l.amountFen),
+  ] }));
+  rows.push({ cells: [t('documents.subtotal'), formatMoney(d.totalFen)], span: 5, bold: true, shade: true });
+  for (const x of d.deductions) rows.push({ cells: [t('documents.deduction', { label: x.label }), minus(x.amountFen)], span: 5 });
+  return rows;
+}
+
+function paymentColumns(d: ReceiptData, width: number): Column[] {
+  const t = translator(d.lang);
+  const fixed = 36 + 150 + 96 + 96;
+  return [
+    { header: t('documents.seq'), width: 36, align: 'center' },
+    { header: t('documents.paid_at'), width: 150 },
+    { header: t('documents.method'), width: 96, align: 'center' },
+    { header: t('documents.received_by'), width: width - fixed },
+    { header: t('documents.amount'), width: 96, align: 'right' },
+  ];
+}
+
+function paymentRows(d: ReceiptData): TableRow[] {
+  const t = translator(d.lang);
+  if (!d.payments.length) return [{ cells: [t('documents.no_payments')], span: 5 }];
+  const rows: TableRow[] = d.payments.map((p, i) => ({ cells: [
+    String(i + 1), formatDateTime(p.paidAt, d.lang), t(`pay_method.${p.method}`), p.receivedBy ?? '', formatMoney(p.amountFen),
+  ] }));
+  rows.push({ cells: [t('documents.paid_total'), formatMoney(d.paidFen)], span: 4, bold: true, shade: true });
+  return rows;
+}
+
+/** Totals on the right, the payee and the family's signature on the left; kept together on one page. */
+function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number): void {
+  const t = translator(d.lang);
+  const left = contentLeft(doc), width = contentWidth(doc);
+  const boxWidth = 236, x = left + width - boxWidth, widths = [110, boxWidth - 110], row = 26, lastRow = 32;
+  const top = ensureSpace(doc, y, 3 * row + lastRow, continuePage);
+  const end = fieldGrid(doc, [
+    [{ label: t('documents.summary_total'), value: formatMoney(d.totalFen) }],
+    [{ label: t('documents.summary_deducted'), value: d.deductedFen ? minus(d.deductedFen) : formatMoney(0) }],
+    [{ label: t('documents.summary_paid'), value: formatMoney(d.paidFen) }],
+  ], { x, y: top, widths, rowHeight: row, padding: 8, valueAlign: 'right', label: { size: SIZE, color: MUTED }, value: { size: SIZE } });
+  fieldGrid(doc, [[{ label: t('documents.summary_balance'), value: formatMoney(d.balanceFen) }]],
+    { x, y: end, widths, rowHeight: lastRow, padding: 8, valueAlign: 'right', label: { font: BOLD, size: 12 }, value: { font: BOLD, size: 13 } });
+
+  const textWidth = width - boxWidth - 20;
+  textAt(doc, t('documents.payee', { name: d.facilityName }), left, top + 8, textWidth, { size: SIZE });
+  const sign = t('documents.family_signature');
+  textAt(doc, sign, left, top + 62, textWidth, { size: SIZE });
+  doc.font(REGULAR).fontSize(SIZE);
+  const lineStart = left + doc.widthOfString(sign) + 4;
+  rule(doc, lineStart, Math.min(lineStart + 120, left + textWidth), top + 76, 0.6);
+}

@@ -1,0 +1,56 @@
+// Use cases of the printed documents: who may print which, what each shows, and the audit of the certificate.
+import type { Knex } from 'knex';
+import { assertCanWrite } from '../accounts/access.js';
+import type { User } from '../accounts/roles.js';
+import * as audit from '../audit/service.js';
+import * as cases from '../cases/service.js';
+import type { CaseStatus } from '../cases/states.js';
+import { nowIso } from '../db.js';
+import { ConflictError } from '../http/errors.js';
+import { maskIdNumber, maskPhone, todayInShanghai } from '../http/format.js';
+import type { Lang } from '../i18n/index.js';
+import { renderCertificate } from './certificate.js';
+import { renderReceipt } from './receipt.js';
+import * as store from './store.js';
+
+export type Printer = cases.Actor & Pick<User, 'display_name'>;
+export interface Printed { pdf: Buffer; caseNumber: string }
+
+const cremated: readonly CaseStatus[] = ['cremated', 'ashes_released', 'ashes_placed'];
+
+/**
+ * The cremation certificate, for the funeral home's own staff once the body is cremated. It shows the full ID
+ * number and is an official act, so every print is in the audit log.
+ */
+export async function printCertificate(db: Knex, actor: Printer, caseId: number, lang: Lang, ip: string | null): Promise<Printed> {
+  const c = await cases.loadCase(db, actor, caseId);
+  assertCanWrite(actor, c.facility_id);
+  const { at, cremator } = await store.cremation(db, c.id);
+  if (!cremated.includes(c.status) || !at) throw new ConflictError('not_cremated_yet');
+  const pdf = await renderCertificate({
+    lang, facilityName: c.facility_name ?? '', caseNumber: c.case_number,
+    deceasedName: c.deceased_name, sex: c.sex, idNumber: c.id_number, birthDate: c.birth_date, deathAt: c.death_at,
+    crematedAt: at, cremator, receiverName: c.contact_name, receiverRelationship: c.contact_relationship,
+    issuedOn: todayInShanghai(), clerk: actor.display_name,
+  });
+  await audit.record(db, { actor, action: 'print_certificate', entity: 'funeral_case', entityId: c.id, after: { case_number: c.case_number }, ip });
+  return { pdf, caseNumber: c.case_number };
+}
+
+/** The statement of charges, at any stage, for whoever may read the case; personal numbers are masked. */
+export async function printReceipt(db: Knex, actor: Printer, caseId: number, lang: Lang): Promise<Printed> {
+  const c = await cases.loadCase(db, actor, caseId);
+  const a = await cases.account(db, c.id);
+  const pdf = await renderReceipt({
+    lang, facilityName: c.facility_name ?? '', caseNumber: c.case_number, deceasedName: c.deceased_name,
+    maskedIdNumber: maskIdNumber(c.id_number), contactName: c.contact_name, contactRelationship: c.contact_relationship,
+    maskedPhone: maskPhone(c.contact_phone),
+    lines: a.lines.map((l) => ({ name: l.name_zh, basic: l.category === 'basic', unit: l.unit, quantity: Number(l.quantity),
+      unitPriceFen: Number(l.unit_price_fen), amountFen: Number(l.amount_fen) })),
+    deductions: a.deductions.map((x) => ({ label: x.label, amountFen: Number(x.amount_fen) })),
+    payments: a.payments.map((p) => ({ method: p.method, paidAt: p.paid_at, amountFen: Number(p.amount_fen), receivedBy: p.received_by_name })),
+    totalFen: a.total, deductedFen: a.deducted, paidFen: a.paid, balanceFen: a.balance,
+    printedAt: nowIso(), printedBy: actor.display_name,
+  });
+  return { pdf, caseNumber: c.case_number };
+}
