@@ -4,7 +4,7 @@ import type { DomainMessages } from '../i18n/domains.js';
 const zh = {
   cases: {
     title: '治丧业务', new: '接运登记', search: '查找', q: '姓名、案件号或身份证号（全号或后四位）', from: '死亡日期从', to: '至',
-    empty: '没有符合条件的案件。', number: '案件号', deceased: '逝者', id_number: '身份证号', sex: '性别', birth_date: '出生日期',
+    empty: '没有符合条件的案件。', number: '案件号', deceased: '逝者', deceased_name: '逝者姓名', id_number: '身份证号', sex: '性别', birth_date: '出生日期',
     death_at: '死亡时间', death_place: '死亡地点', death_certificate_no: '死亡证明编号', household_region: '户籍地',
     contact: '家属联系人', contact_name: '联系人姓名', contact_phone: '手机号码', contact_relationship: '与逝者关系',
     pickup: '遗体接运', pickup_address: '接运地址', pickup_at: '接运时间', facility: '殡仪馆', status: '状态', registered_at: '登记时间',
@@ -57,7 +57,7 @@ const zh = {
 const en: typeof zh = {
   cases: {
     title: 'Funeral cases', new: 'Register a death', search: 'Search', q: 'Name, case number or ID number (full or last four)', from: 'Died from', to: 'to',
-    empty: 'No cases match.', number: 'Case no.', deceased: 'Deceased', id_number: 'ID number', sex: 'Sex', birth_date: 'Date of birth',
+    empty: 'No cases match.', number: 'Case no.', deceased: 'Deceased', deceased_name: 'Name of the deceased', id_number: 'ID number', sex: 'Sex', birth_date: 'Date of birth',
     death_at: 'Time of death', death_place: 'Place of death', death_certificate_no: 'Death certificate no.', household_region: 'Household registration',
     contact: 'Family contact', contact_name: 'Contact name', contact_phone: 'Mobile phone', contact_relationship: 'Relationship',
     pickup: 'Body pickup', pickup_address: 'Pickup address', pickup_at: 'Pickup time', facility: 'Funeral home', status: 'Status', registered_at: 'Registered',

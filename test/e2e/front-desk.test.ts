@@ -1,0 +1,100 @@
+// In a real browser, the front desk's day with one case: register a death (region picked with the picker's
+// JavaScript), add a service from the price list, book a cremator slot from the availability grid, move the case
+// through its states, and print the cremation certificate. Screenshots land in test/artifacts/.
+import { expect } from 'chai';
+import { DateTime } from 'luxon';
+import { checkCharacter } from '../../server/cases/id-number.js';
+import { startApp, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
+import { CHROMIUM_MISSING, chromiumAvailable, launchBrowser, screenshot, watchErrors, type TestBrowser } from '../helpers/browser.js';
+
+const SUITE = 'front-desk';
+
+describe('browser: the front desk takes a case from intake to certificate', function () {
+  this.timeout(90_000);
+  let app: TestApp | undefined;
+  let browser: TestBrowser | undefined;
+
+  before(async function () {
+    if (!chromiumAvailable()) {
+      console.log(`    ${CHROMIUM_MISSING}`);
+      this.skip();
+    }
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('registers, adds a service, books a cremator, records each step and prints the certificate', async () => {
+    const context = await browser!.newContext({ baseURL: app!.url });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    const problems = watchErrors(page);
+    try {
+      await page.goto('/login');
+      await page.getByLabel('用户名').fill('frontdesk');
+      await page.getByLabel('密码').fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: '登录', exact: true }).click();
+      await page.waitForURL('**/staff');
+
+      // 接运登记
+      await page.getByRole('link', { name: '治丧业务' }).first().click();
+      await page.getByRole('link', { name: '接运登记' }).click();
+      const idNumber = '52020119380203002' + checkCharacter('52020119380203002');
+      await page.getByLabel('逝者姓名').fill('王桂兰');
+      await page.getByLabel('身份证号').fill(idNumber);
+      await page.getByLabel('死亡时间').fill(DateTime.now().setZone('Asia/Shanghai').minus({ hours: 3 }).toFormat("yyyy-MM-dd'T'HH:mm"));
+      await page.locator('#household_region__county').selectOption('520201');
+      await page.locator('#household_region__township').selectOption('520201101');
+      await page.getByLabel('联系人姓名').fill('王建国');
+      await page.getByLabel('手机号码').fill('13985812345');
+      await page.getByLabel('与逝者关系').fill('儿子');
+      await screenshot(page, SUITE, 'intake');
+      await page.getByRole('button', { name: '登记' }).click();
+      await page.waitForSelector('.flash');
+      expect(await page.locator('.flash').innerText()).to.match(/已登记，案件号 \d{4}-\d{6}。/);
+      const caseUrl = page.url();
+      const caseId = Number(caseUrl.split('/').pop());
+
+      // a service from today's price list
+      const cremation = await page.locator('#price_item_id option', { hasText: '遗体火化' }).first().getAttribute('value');
+      await page.locator('#price_item_id').selectOption(cremation!);
+      await page.getByRole('button', { name: '添加服务项目' }).click();
+      expect(await page.locator('table').first().innerText()).to.contain('遗体火化');
+
+      // a cremator slot two days ahead, chosen on the grid
+      const day = DateTime.now().setZone('Asia/Shanghai').plus({ days: 2 }).toISODate();
+      const home = await app!.db('funeral_cases').where({ id: caseId }).first('facility_id');
+      await page.goto(`/staff/cremation?facility=${home.facility_id}&date=${day}&case=${caseId}`);
+      await screenshot(page, SUITE, 'grid');
+      await page.locator('a.slot-book[href*="kind=cremator"]').first().click();
+      await page.locator('#case_id').selectOption(String(caseId));
+      await page.getByRole('button', { name: '确认预约' }).click();
+      expect(await page.locator('body').innerText()).to.contain('王桂兰');
+      const booking = await app!.db('cremation_bookings').where({ case_id: caseId, status: 'booked' }).first();
+      expect(booking).to.exist;
+      await screenshot(page, SUITE, 'booked');
+
+      // the case's steps
+      await page.goto(caseUrl);
+      for (const step of ['接收遗体', '入柜冷藏', '火化完成', '家属领取骨灰']) {
+        await page.locator('#to').selectOption({ label: step });
+        await page.getByRole('button', { name: '确认', exact: true }).click();
+        await page.waitForSelector('.flash');
+      }
+      expect(await page.locator('.page-header').innerText()).to.contain('骨灰已领取');
+      await screenshot(page, SUITE, 'case-done');
+
+      // the certificate, as the link on the page serves it
+      const href = await page.locator('a[href$="certificate.pdf"]').first().getAttribute('href');
+      const pdf = await page.request.get(href!);
+      expect(pdf.status()).to.equal(200);
+      expect(pdf.headers()['content-type']).to.contain('application/pdf');
+      expect((await pdf.body()).subarray(0, 5).toString()).to.equal('%PDF-');
+      expect(problems, 'console errors / page errors').to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
