@@ -86,7 +86,7 @@ describe(`regions and facilities API (${dialect})`, () => {
     expect(list).to.contain('六盘水市殡仪馆（示例）');
     expect(list).to.not.contain('盘州市殡仪馆（示例）').and.not.contain('大河镇农村公益性公墓');
     const dash = textOf((await c.get('/staff')).text);
-    expect(dash).to.contain('六盘水市殡仪馆（示例）').and.not.contain('设施登记情况');
+    expect(dash).to.contain('六盘水市殡仪馆（示例）').and.contain('接运登记').and.not.contain('设施登记情况');
     const bureau = new Client(app.url);
     await bureau.login('bureau');
     expect(textOf((await bureau.get('/staff')).text)).to.contain('设施登记情况');
