@@ -16,6 +16,7 @@ const zh = {
     payments: '收费记录', method: '方式', paid_at: '时间', received_by: '经办人', add_payment: '登记收费', amount_yuan: '金额（元）',
     no_payments: '尚无收费记录。', paid: '已收', balance: '应收余额', documents: '打印单据', basic: '基本殡葬服务', optional: '选择性服务',
     read_only: '您可以查看此案件，但不能修改。',
+    bookings: '火化与告别预约', farewell: '告别', cremation: '火化', reschedule: '改期', no_bookings: '尚未预约火化炉或告别厅。', book_slot: '预约时段',
   },
   sex: { male: '男', female: '女' },
   case_status: {
@@ -69,6 +70,7 @@ const en: typeof zh = {
     payments: 'Payments', method: 'Method', paid_at: 'Time', received_by: 'Received by', add_payment: 'Record payment', amount_yuan: 'Amount (yuan)',
     no_payments: 'No payments yet.', paid: 'Paid', balance: 'Balance due', documents: 'Documents', basic: 'Basic funeral services', optional: 'Optional services',
     read_only: 'You can read this case but not change it.',
+    bookings: 'Cremation and farewell', farewell: 'Farewell', cremation: 'Cremation', reschedule: 'Reschedule', no_bookings: 'No cremator or hall booked yet.', book_slot: 'Book a slot',
   },
   sex: { male: 'Male', female: 'Female' },
   case_status: {

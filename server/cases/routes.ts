@@ -15,6 +15,7 @@ import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { buildPicker, pickedCode } from '../regions/picker.js';
 import * as regions from '../regions/store.js';
+import { bookingsForCase } from '../cremation/service.js';
 import { ApiCaseInput, apiFieldNames, CaseInput, CaseQuery, LineInput, PaymentInput, paymentMethods, yuanToFen } from './schemas.js';
 import * as cases from './service.js';
 import { allowedNext, caseStatuses, type CaseStatus } from './states.js';
@@ -66,11 +67,11 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   // ## The case page
   async function show(req: Request, res: Response, extra: object = {}, status = 200) {
     const c = await cases.loadCase(db, req.user!, idParam(req));
-    const [account, events, household] = await Promise.all([cases.account(db, c.id), store.events(db, c.id),
-      c.household_region_code ? regions.ancestry(db, c.household_region_code) : []]);
+    const [account, events, household, bookings] = await Promise.all([cases.account(db, c.id), store.events(db, c.id),
+      c.household_region_code ? regions.ancestry(db, c.household_region_code) : [], bookingsForCase(db, c.id)]);
     const writable = canWrite(req.user!, c.facility_id);
     res.status(status).render('cases/show', {
-      c, account, events, writable, household: household.filter((r) => r.level !== 'province' && r.level !== 'city'), next: allowedNext(c.status), methods: paymentMethods,
+      c, account, events, bookings: bookings.filter((b) => b.status === 'booked'), today: todayInShanghai(), writable, household: household.filter((r) => r.level !== 'province' && r.level !== 'city'), next: allowedNext(c.status), methods: paymentMethods,
       prices: writable ? await prices.priceItemsOn(db, c.facility_id, todayInShanghai()) : [],
       requestId: randomUUID(), ...extra,
     });

@@ -1,6 +1,6 @@
 // The availability grid of one day: resources as rows, a common time axis as columns, each slot a cell spanning
 // its length, so a 90-minute cremator and 60-minute ones line up. Pure; the service feeds it rows from the store.
-import { atMinute, overlaps, slotTimes, timeOf, type Interval } from './slots.js';
+import { atMinute, overlaps, slotTimes, type Interval } from './slots.js';
 
 export interface GridResource { id: number; name: string; slot_minutes: number; day_start: string; day_end: string }
 export interface GridBooking { id: number; resource_id: number; starts_at: string; ends_at: string; case_id: number; case_number: string; deceased_name: string }
@@ -24,6 +24,8 @@ export interface Grid<R extends GridResource> { columns: { starts_at: string; la
 
 const minutesOf = (hhmm: string) => { const [h, m] = hhmm.split(':').map(Number); return h * 60 + m; };
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
+/** Minute of the day → 'HH:mm', by arithmetic: the labels of a day's cells need no date parsing. */
+const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
 
 /** The state of one slot: a booking wins over everything (it is shown even in the past), then the past, then closures. */
 export function slotState(slot: Interval, bookings: GridBooking[], closures: GridClosure[], nowIso: string): Pick<Cell, 'state' | 'booking' | 'reason'> {
@@ -46,8 +48,7 @@ export function dayGrid<R extends GridResource>(date: string, resources: R[], bo
   const step = resources.reduce((g, r) => gcd(gcd(g, r.slot_minutes), minutesOf(r.day_start) - origin), 0) || 60;
   const columns = [];
   for (let m = origin; m < end; m += step) {
-    const at = atMinute(date, m);
-    columns.push({ starts_at: at, label: timeOf(at) });
+    columns.push({ starts_at: atMinute(date, m), label: hhmm(m) });
   }
   const rows = resources.map((r) => {
     const cells: Cell[] = [];
@@ -56,9 +57,11 @@ export function dayGrid<R extends GridResource>(date: string, resources: R[], bo
     if (lead > 0 && slots.length) cells.push({ span: lead, state: 'off' });
     const mine = bookings.filter((b) => b.resource_id === r.id);
     const closed = closures.filter((c) => c.resource_id === r.id);
-    for (const s of slots) {
-      cells.push({ span: r.slot_minutes / step, starts_at: s.start, ends_at: s.end, label: `${timeOf(s.start)}–${timeOf(s.end)}`, ...slotState(s, mine, closed, nowIso) });
-    }
+    const first = minutesOf(r.day_start);
+    slots.forEach((s, i) => {
+      const from = first + i * r.slot_minutes;
+      cells.push({ span: r.slot_minutes / step, starts_at: s.start, ends_at: s.end, label: `${hhmm(from)}–${hhmm(from + r.slot_minutes)}`, ...slotState(s, mine, closed, nowIso) });
+    });
     const used = cells.reduce((n, c) => n + c.span, 0);
     if (used < columns.length) cells.push({ span: columns.length - used, state: 'off' });
     return { resource: r, cells };

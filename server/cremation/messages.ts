@@ -16,7 +16,7 @@ const zh = {
     // resources page
     resources_title: '{{name}}：火化炉与告别厅', name: '名称', slot_minutes: '每场时长（分钟）', slot_minutes_hint: '15 的整数倍，例如 60 或 90。',
     hours: '工作时间', day_start: '每日开始', day_end: '每日结束', hours_hint: '北京时间，整刻钟，例如 07:00 或 16:30。', capacity: '容纳人数',
-    minutes: '{{n}} 分钟', people: '{{n}} 人', active: '启用（可以预约）', state: '状态', in_use: '启用', not_in_use: '停用',
+    minutes_unit: '分钟', people_unit: '人', active: '启用（可以预约）', state: '状态', in_use: '启用', not_in_use: '停用',
     new_cremator: '新增火化炉', new_hall: '新增告别厅', new_closure: '新增停用安排', edit: '编辑',
     edit_cremator: '编辑火化炉：{{name}}', edit_hall: '编辑告别厅：{{name}}', title_new_cremator: '新增火化炉', title_new_hall: '新增告别厅',
     no_cremators: '还没有火化炉。', no_halls: '还没有告别厅。', no_closures: '没有即将到来的停用安排。', upcoming_closures: '即将到来的停用安排',
@@ -97,7 +97,7 @@ const en: typeof zh = {
     no_bookings: 'No bookings on this day.', reschedule: 'Reschedule', cancel: 'Cancel booking', all_day: 'All day', kind_cremator: 'Cremation', kind_hall: 'Farewell',
     resources_title: '{{name}}: cremators and farewell halls', name: 'Name', slot_minutes: 'Slot length (minutes)', slot_minutes_hint: 'A multiple of 15, such as 60 or 90.',
     hours: 'Working hours', day_start: 'Daily start', day_end: 'Daily end', hours_hint: 'Beijing time, on a quarter hour, such as 07:00 or 16:30.', capacity: 'Capacity (people)',
-    minutes: '{{n}} min', people: '{{n}} people', active: 'Active (can be booked)', state: 'State', in_use: 'Active', not_in_use: 'Inactive',
+    minutes_unit: 'min', people_unit: 'people', active: 'Active (can be booked)', state: 'State', in_use: 'Active', not_in_use: 'Inactive',
     new_cremator: 'Add cremator', new_hall: 'Add farewell hall', new_closure: 'Add closure', edit: 'Edit',
     edit_cremator: 'Edit cremator: {{name}}', edit_hall: 'Edit farewell hall: {{name}}', title_new_cremator: 'Add cremator', title_new_hall: 'Add farewell hall',
     no_cremators: 'No cremators yet.', no_halls: 'No farewell halls yet.', no_closures: 'No upcoming closures.', upcoming_closures: 'Upcoming closures',

@@ -4,17 +4,17 @@ import type { Request, Response } from 'express';
 import { assertCanWrite, canWrite } from '../accounts/access.js';
 import type { Role } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
+import { translator } from '../i18n/index.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import {
-  ApiBookingInput, ApiDayQuery, BookingForm, CancelInput, ClosureInput, CrematorInput, DayQuery, HallInput, Instant, RescheduleInput,
-  resourceKinds, type ResourceKind,
+  ApiBookingInput, ApiDayQuery, BookingForm, BookingQuery, CancelInput, CaseParam, ClosureInput, CrematorInput, DayQuery, HallInput,
+  RescheduleInput, resourceKinds, type ResourceKind,
 } from './schemas.js';
 import * as cremation from './service.js';
 import { addDays, dateOf, dayBounds, timeOf, today, weekdayOf } from './slots.js';
-import { z } from 'zod';
 
 const READ: Role[] = ['admin', 'bureau', 'front_desk'];
 const WRITE: Role[] = ['admin', 'front_desk'];
@@ -27,13 +27,6 @@ function kindParam(req: Request): ResourceKind {
   if (!(resourceKinds as readonly string[]).includes(String(k))) throw new NotFoundError();
   return k as ResourceKind;
 }
-
-const BookingQuery = z.object({
-  kind: z.enum(resourceKinds),
-  resource: z.coerce.number().int().positive(),
-  starts_at: Instant,
-  case: z.coerce.number().int().positive().optional().catch(undefined),
-});
 
 export function cremationRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
@@ -141,8 +134,9 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
 
   async function availabilityPage(req: Request, res: Response) {
     const { facilityId, date } = await dayFor(req);
-    const caseId = z.coerce.number().int().positive().optional().catch(undefined).parse(req.query.case);
+    const caseId = CaseParam.parse(req.query.case);
     const user = req.user!;
+    const t = translator(req.lang ?? 'zh-CN');
     const [view, homes] = await Promise.all([
       cremation.dayView(db, user, facilityId, date),
       user.facility_id ? Promise.resolve([]) : cremation.listFuneralHomes(db),
@@ -152,9 +146,11 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
       .sort((a, b) => a.starts_at.localeCompare(b.starts_at))
       .map((b) => ({ ...b, when: span(b) }));
     res.render('cremation/availability', {
-      facility: view.facility, day: date, weekday: weekdayOf(date), homes, forCase, dayBookings,
-      grids: [{ kind: 'cremator', grid: view.cremators }, { kind: 'hall', grid: view.halls }],
+      facility: view.facility, day: date, dayLabel: dayLabel(date, req.lang), weekday: weekdayOf(date), homes, forCase, dayBookings,
+      grids: [{ kind: 'cremator', grid: flagged(view.cremators) }, { kind: 'hall', grid: flagged(view.halls) }],
       closures: view.closures.map((c) => ({ ...c, when: closureSpan(c, date) })),
+      // Looked up once for the grid's cells rather than by a helper call in each of them.
+      words: Object.fromEntries(['book', 'free', 'closed', 'past'].map((w) => [w, t(`cremation.${w}`)])),
       canWrite: canWrite(user, facilityId), links: dayLinks('/staff/cremation', facilityId, date, caseId ? `&case=${caseId}` : ''),
       caseParam: caseId ? `&case=${caseId}` : '',
     });
@@ -177,7 +173,7 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
         }),
       }));
     res.render('cremation/board', {
-      facility: view.facility, day: date, weekday: weekdayOf(date), homes,
+      facility: view.facility, day: date, dayLabel: dayLabel(date, req.lang), weekday: weekdayOf(date), homes,
       sections: [
         { kind: 'cremator', groups: group(view.cremators.rows.map((r) => r.resource), 'cremator', view.cremations, farewellOf) },
         { kind: 'hall', groups: group(view.halls.rows.map((r) => r.resource), 'hall', view.farewells, cremationOf) },
@@ -317,6 +313,17 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     { method: 'get', path: '/api/v1/cremation/availability', roles: READ, handler: apiAvailability },
     { method: 'post', path: '/api/v1/cremation/bookings', roles: WRITE, handler: apiBook },
   ];
+}
+
+/** Each cell's state as a flag of its own (`{{#if free}}`): cheaper to render than an `eq` helper call per cell. */
+function flagged<G extends { rows: { cells: { state: string }[] }[] }>(grid: G): G {
+  return { ...grid, rows: grid.rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c, [c.state]: true })) })) };
+}
+
+/** 2026年11月27日 / 2026-11-27, without a zone lookup (the date helper's luxon call showed in the grid's profile). */
+function dayLabel(date: string, lang: string | undefined): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return lang === 'en' ? date : `${y}年${m}月${d}日`;
 }
 
 /** A closure's span for people: whole days as dates, otherwise date and time; clipped to `date` when given. */

@@ -84,6 +84,17 @@ export const BookingForm = z.object({
 });
 export type BookingForm = z.infer<typeof BookingForm>;
 
+/** The booking form's link from a free cell of the grid (and from the case page, with the case chosen). */
+export const BookingQuery = z.object({
+  kind: z.enum(resourceKinds),
+  resource: z.coerce.number().int().positive(),
+  starts_at: Instant,
+  case: z.coerce.number().int().positive().optional().catch(undefined),
+});
+
+/** The case a grid is opened for; anything else is ignored. */
+export const CaseParam = z.coerce.number().int().positive().optional().catch(undefined);
+
 export const ApiBookingInput = z.object({
   case_id: z.number({ error: 'errors.case_required' }).int().positive(),
   cremator_id: z.number().int().positive(),

@@ -183,18 +183,20 @@ export interface DayView {
   closures: store.Closure[];
 }
 
-/** Everything a day's pages show, in six queries however many resources and bookings there are. */
+/** Everything a day's pages show, in four queries however many resources and bookings there are. */
 export async function dayView(db: Knex, actor: Actor, facilityId: number, date: string, now = new Date()): Promise<DayView> {
   const facility = await funeralHome(db, facilityId);
   assertCanRead(actor, facilityId);
   const { start, end } = dayBounds(date);
-  const [cremators, halls, closures, cremations, farewells] = await Promise.all([
-    store.listResources(db, 'cremator', facilityId, { activeOnly: true }),
-    store.listResources(db, 'hall', facilityId, { activeOnly: true }),
+  const [resources, closures, bookings] = await Promise.all([
+    store.listAllResources(db, facilityId, { activeOnly: true }),
     store.closuresOfFacility(db, facilityId, start, end),
-    store.activeBookingsOfFacility(db, 'cremator', facilityId, start, end),
-    store.activeBookingsOfFacility(db, 'hall', facilityId, start, end),
+    store.activeBookingsOfFacilityAllKinds(db, facilityId, start, end),
   ]);
+  const cremators = resources.filter((r) => r.kind === 'cremator');
+  const halls = resources.filter((r) => r.kind === 'hall');
+  const cremations = bookings.filter((b) => b.kind === 'cremator');
+  const farewells = bookings.filter((b) => b.kind === 'hall');
   const closuresOf = (kind: ResourceKind) => closures.filter((c) => c.resource_type === kind);
   return {
     facility, date, closures, cremations, farewells,

@@ -56,6 +56,20 @@ export async function listResources(db: Knex, kind: ResourceKind, facilityId: nu
   return rows.map((r: Record<string, unknown>) => toResource(kind, r));
 }
 
+/** Both kinds of the facility's resources in one query (the day's pages count their queries), cremators first. The kind is a constant of ours, never input. */
+export async function listAllResources(db: Knex, facilityId: number, opts: { activeOnly?: boolean } = {}): Promise<Resource[]> {
+  const part = (kind: ResourceKind) => {
+    const q = db(tables[kind].resources).where({ facility_id: facilityId })
+      .select(db.raw(`'${kind}' as kind`), 'id', 'facility_id', 'name', 'slot_minutes', 'day_start', 'day_end',
+        kind === 'hall' ? 'capacity' : db.raw('null as capacity'), 'active', 'created_at', 'updated_at');
+    if (opts.activeOnly) q.where({ active: true });
+    return q;
+  };
+  const rows: Record<string, unknown>[] = await part('cremator').unionAll(part('hall'));
+  return rows.map((r) => toResource(r.kind as ResourceKind, r))
+    .sort((a, b) => (a.kind === b.kind ? a.id - b.id : a.kind === 'cremator' ? -1 : 1));
+}
+
 export async function findResource(db: Knex, kind: ResourceKind, id: number): Promise<Resource | undefined> {
   const row = await db(tables[kind].resources).where({ id }).first();
   return row ? toResource(kind, row) : undefined;
@@ -147,6 +161,14 @@ export async function activeBookingsOfFacility(db: Knex, kind: ResourceKind, fac
   const rows = await bookings(db, kind).where('r.facility_id', facilityId).whereNot('b.status', 'cancelled')
     .where('b.starts_at', '>=', from).where('b.starts_at', '<', to).orderBy('b.starts_at').orderBy('r.id').select(bookingColumns(kind));
   return rows.map(toBooking(kind));
+}
+
+/** Active bookings of both kinds at the facility that start in [from, to), in one query, in time order. */
+export async function activeBookingsOfFacilityAllKinds(db: Knex, facilityId: number, from: string, to: string): Promise<Booking[]> {
+  const part = (kind: ResourceKind) => bookings(db, kind).where('r.facility_id', facilityId).whereNot('b.status', 'cancelled')
+    .where('b.starts_at', '>=', from).where('b.starts_at', '<', to).select(db.raw(`'${kind}' as kind`), ...bookingColumns(kind));
+  const rows: Booking[] = await part('cremator').unionAll(part('hall'));
+  return rows.sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.resource_id - b.resource_id);
 }
 
 /** Active bookings of one resource that overlap [from, to) (to: null for "from then on"). */

@@ -76,8 +76,9 @@ describe('browser: the front desk takes a case from intake to certificate', func
       expect(booking).to.exist;
       await screenshot(page, SUITE, 'booked');
 
-      // the case's steps
+      // the case's steps; the page shows the booking
       await page.goto(caseUrl);
+      expect(await page.locator('ul.bookings').innerText()).to.contain('火化');
       for (const step of ['接收遗体', '入柜冷藏', '火化完成', '家属领取骨灰']) {
         await page.locator('#to').selectOption({ label: step });
         await page.getByRole('button', { name: '确认', exact: true }).click();
