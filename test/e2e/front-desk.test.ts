@@ -79,10 +79,11 @@ describe('browser: the front desk takes a case from intake to certificate', func
       // the case's steps; the page shows the booking
       await page.goto(caseUrl);
       expect(await page.locator('ul.bookings').innerText()).to.contain('火化');
-      for (const step of ['接收遗体', '入柜冷藏', '火化完成', '家属领取骨灰']) {
+      const steps = [['接收遗体', '遗体已接收'], ['入柜冷藏', '冷藏保存'], ['火化完成', '已火化'], ['家属领取骨灰', '骨灰已领取']];
+      for (const [step, status] of steps) {
         await page.locator('#to').selectOption({ label: step });
         await page.getByRole('button', { name: '确认', exact: true }).click();
-        await page.waitForSelector('.flash');
+        await page.locator('.page-header .badge', { hasText: status }).waitFor(); // the new page, not the one before
       }
       expect(await page.locator('.page-header').innerText()).to.contain('骨灰已领取');
       await screenshot(page, SUITE, 'case-done');
