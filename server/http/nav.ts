@@ -1,16 +1,21 @@
 // The staff navigation: one entry per domain page, shown to the roles that may open it.
 import { scopedRoles, type Role } from '../accounts/roles.js';
 
-/** `own`: where staff tied to one facility go instead, that facility's own page. */
-export interface NavItem { href: string; key: string; roles: readonly Role[]; own?: (facilityId: number) => string }
+/**
+ * `own`: where staff tied to one facility go instead, that facility's own page.
+ * `section`: the paths that belong to the entry, when more than those under its href.
+ */
+export interface NavItem { href: string; key: string; roles: readonly Role[]; own?: (facilityId: number) => string; section?: RegExp }
 
 const everyone: readonly Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
 
 export const navItems: NavItem[] = [
   { href: '/staff', key: 'nav.dashboard', roles: everyone },
   { href: '/staff/cases', key: 'nav.cases', roles: everyone },
-  { href: '/staff/cremation', key: 'nav.cremation', roles: ['admin', 'bureau', 'front_desk'] },
-  { href: '/staff/funeral-homes', own: (id) => `/staff/funeral-homes/${id}/prices`, key: 'nav.prices', roles: ['admin', 'bureau', 'front_desk'] },
+  { href: '/staff/cremation', key: 'nav.cremation', roles: ['admin', 'bureau', 'front_desk'],
+    section: /^\/staff\/(cremation|funeral-homes\/\d+\/(resources|cremators|halls|closures))(\/|$)/ },
+  { href: '/staff/funeral-homes', own: (id) => `/staff/funeral-homes/${id}/prices`, key: 'nav.prices', roles: ['admin', 'bureau', 'front_desk'],
+    section: /^\/staff\/funeral-homes(\/\d+\/prices(\/|$)|\/?$)/ },
   { href: '/staff/facilities', key: 'nav.facilities', roles: everyone },
   { href: '/staff/regions', key: 'nav.regions', roles: everyone },
   { href: '/staff/users', key: 'nav.users', roles: ['admin'] },
@@ -22,5 +27,10 @@ export function navFor(role: Role, currentPath: string, facilityId: number | nul
   const own = scopedRoles.includes(role) && facilityId ? facilityId : undefined;
   return navItems
     .filter((i) => i.roles.includes(role))
-    .map((i) => ({ href: i.own && own ? i.own(own) : i.href, key: i.key, current: i.href === '/staff' ? currentPath === '/staff' : currentPath.startsWith(i.href) }));
+    .map((i) => ({ href: i.own && own ? i.own(own) : i.href, key: i.key, current: isCurrent(i, currentPath) }));
+}
+
+function isCurrent(i: NavItem, path: string): boolean {
+  if (i.section) return i.section.test(path);
+  return i.href === '/staff' ? path === '/staff' : path.startsWith(i.href);
 }
