@@ -4,30 +4,17 @@
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
 import { checkCharacter } from '../../server/cases/id-number.js';
-import { startApp, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
-import { CHROMIUM_MISSING, chromiumAvailable, launchBrowser, screenshot, watchErrors, type TestBrowser } from '../helpers/browser.js';
+import { DEMO_PASSWORD } from '../helpers/app.js';
+import { browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
 
 const SUITE = 'front-desk';
 
 describe('browser: the front desk takes a case from intake to certificate', function () {
   this.timeout(90_000);
-  let app: TestApp | undefined;
-  let browser: TestBrowser | undefined;
-
-  before(async function () {
-    if (!chromiumAvailable()) {
-      console.log(`    ${CHROMIUM_MISSING}`);
-      this.skip();
-    }
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = browserSuite();
 
   it('registers, adds a service, books a cremator, records each step and prints the certificate', async () => {
-    const context = await browser!.newContext({ baseURL: app!.url });
+    const context = await suite.browser().newContext({ baseURL: suite.app().url });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     const problems = watchErrors(page);
@@ -65,14 +52,14 @@ describe('browser: the front desk takes a case from intake to certificate', func
 
       // a cremator slot two days ahead, chosen on the grid
       const day = DateTime.now().setZone('Asia/Shanghai').plus({ days: 2 }).toISODate();
-      const home = await app!.db('funeral_cases').where({ id: caseId }).first('facility_id');
+      const home = await suite.app().db('funeral_cases').where({ id: caseId }).first('facility_id');
       await page.goto(`/staff/cremation?facility=${home.facility_id}&date=${day}&case=${caseId}`);
       await screenshot(page, SUITE, 'grid');
       await page.locator('a.slot-book[href*="kind=cremator"]').first().click();
       await page.locator('#case_id').selectOption(String(caseId));
       await page.getByRole('button', { name: '确认预约' }).click();
       expect(await page.locator('body').innerText()).to.contain('王桂兰');
-      const booking = await app!.db('cremation_bookings').where({ case_id: caseId, status: 'booked' }).first();
+      const booking = await suite.app().db('cremation_bookings').where({ case_id: caseId, status: 'booked' }).first();
       expect(booking).to.exist;
       await screenshot(page, SUITE, 'booked');
 

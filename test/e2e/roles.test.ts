@@ -6,8 +6,8 @@ import { expect } from 'chai';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { Role } from '../../server/accounts/roles.js';
 import { navFor } from '../../server/http/nav.js';
-import { startApp, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
-import { CHROMIUM_MISSING, chromiumAvailable, launchBrowser, screenshot, watchErrors, type TestBrowser } from '../helpers/browser.js';
+import { DEMO_PASSWORD } from '../helpers/app.js';
+import { browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
 
 const SUITE = 'roles';
 
@@ -21,26 +21,13 @@ const accounts: { username: string; role: Role; displayName: string; page: strin
 
 describe('browser: each role logs in, sees its navigation, logs out', function () {
   this.timeout(30_000);
-  let app: TestApp | undefined;
-  let browser: TestBrowser | undefined;
-
-  before(async function () {
-    if (!chromiumAvailable()) {
-      console.log(`    ${CHROMIUM_MISSING}`);
-      this.skip();
-    }
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
-  });
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const suite = browserSuite();
 
   /** A fresh context and page; fails the test if the page logged any console error or threw. */
   async function withPage(fn: (page: Page, context: BrowserContext) => Promise<void>,
     opts: BrowserContextOptions & { expectedStatuses?: number[] } = {}) {
     const { expectedStatuses, ...contextOptions } = opts;
-    const context = await browser!.newContext({ baseURL: app!.url, ...contextOptions });
+    const context = await suite.browser().newContext({ baseURL: suite.app().url, ...contextOptions });
     context.setDefaultTimeout(10_000); // generous: CI machines are slow and busy
     const page = await context.newPage();
     const problems = watchErrors(page, { expectedStatuses });
@@ -103,7 +90,7 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
         expect(await page.getByTestId('user-name').innerText()).to.equal(account.displayName);
 
         // Staff tied to one facility get links to that facility's own pages.
-        const { facility_id: facilityId } = await app!.db('users').where({ username: account.username }).first('facility_id');
+        const { facility_id: facilityId } = await suite.app().db('users').where({ username: account.username }).first('facility_id');
         const expected = navFor(account.role, '/staff', facilityId);
         expect(await navHrefs(page), 'nav links on the dashboard').to.deep.equal(expected.map((i) => i.href));
         expect(await page.locator('header nav.site-nav a[aria-current=page]').getAttribute('href')).to.equal('/staff');

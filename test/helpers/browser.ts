@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { dialect } from './app.js';
+import { dialect, startApp, type TestApp } from './app.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -79,4 +79,25 @@ export function watchErrors(page: Page, opts: { expectedStatuses?: number[] } = 
   });
   page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
   return problems;
+}
+
+/**
+ * Hooks for a browser suite: a real app with demo data and Chromium, started before its tests and closed after;
+ * the suite is skipped, saying why, where Chromium is absent.
+ */
+export function browserSuite(): { app: () => TestApp; browser: () => TestBrowser } {
+  let app: TestApp | undefined;
+  let browser: TestBrowser | undefined;
+  before(async function () {
+    if (!chromiumAvailable()) {
+      console.log(`    ${CHROMIUM_MISSING}`);
+      this.skip();
+    }
+    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+  return { app: () => app!, browser: () => browser! };
 }
