@@ -10,7 +10,7 @@ import type { AppContext } from './context.js';
 import { documentRoutes } from './documents/routes.js';
 import { facilityRoutes } from './facilities/routes.js';
 import { homeRoutes } from './home/routes.js';
-import { cremationRoutes } from './cremation/routes.js';
+import { cremationRoutes, resourceRoutes } from './cremation/routes.js';
 import { loadUser } from './http/auth.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { locals } from './http/locals.js';
@@ -65,7 +65,7 @@ export function buildApp(ctx: AppContext): Express {
 
   const registry: RouteDef[] = [];
   const router = express.Router();
-  for (const routes of [homeRoutes, accountRoutes, staffRoutes, regionRoutes, facilityRoutes, auditRoutes, caseRoutes, documentRoutes, priceRoutes, cremationRoutes]) {
+  for (const routes of [homeRoutes, accountRoutes, staffRoutes, regionRoutes, facilityRoutes, auditRoutes, caseRoutes, documentRoutes, priceRoutes, resourceRoutes, cremationRoutes]) {
     mount(router, routes(ctx), registry);
   }
   app.use(router);
