@@ -46,7 +46,9 @@ export async function seedDemo(db: Knex, opts: { password?: string; onProgress?:
     const ids = new Map<string, number>();
     for (const f of facilities) {
       const [row] = await trx('facilities').insert({ ...f, is_sample: true, created_at: now, updated_at: now }).returning('id');
-      ids.set(f.name, typeof row === 'object' ? row.id : row);
+      const id = typeof row === 'object' ? row.id : row;
+      ids.set(f.name, id);
+      await trx('facility_status_history').insert({ facility_id: id, status: f.status, effective_on: '2020-01-01', recorded_at: now });
     }
     await seedDemoPrices(trx, facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!));
     await seedDemoCremation(trx, facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!));
