@@ -17,6 +17,7 @@ export const navItems: NavItem[] = [
   { href: '/staff/funeral-homes', own: (id) => `/staff/funeral-homes/${id}/prices`, key: 'nav.prices', roles: ['admin', 'bureau', 'front_desk'],
     section: /^\/staff\/funeral-homes(\/\d+\/prices(\/|$)|\/?$)/ },
   { href: '/staff/facilities', key: 'nav.facilities', roles: everyone },
+  { href: '/staff/coverage', key: 'nav.coverage', roles: ['admin', 'bureau'] },
   { href: '/staff/regions', key: 'nav.regions', roles: everyone },
   { href: '/staff/users', key: 'nav.users', roles: ['admin'] },
   { href: '/staff/tokens', key: 'nav.tokens', roles: ['admin'] },
