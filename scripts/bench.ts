@@ -17,7 +17,7 @@ import { projectRoot } from '../server/paths.js';
 
 // ─── Scenarios ──────────────────────────────────────────────────────────────────────────────────────────────────
 
-/** What a logged-in scenario gets: the Cookie header carrying the session of `loginAs`. */
+/** What a logged-in scenario gets: the Cookie header a browser would send after logging in as `loginAs`. */
 interface Session { username: string; cookie: string }
 
 interface Scenario {
@@ -44,6 +44,9 @@ const scenarios: Scenario[] = [
     prepare: async (ctx) => (await import('./bench-cremation.js')).availabilityPage(ctx) },
   { name: 'cremation booking attempt on a taken slot (POST, API, 409 slot_taken)', method: 'POST', path: '/api/v1/cremation/bookings', expectStatus: 409,
     prepare: async (ctx) => (await import('./bench-cremation.js')).takenSlotBooking(ctx) },
+  // Its preparation first times the whole-country coverage (620,573 villages) on a SQLite file of its own and prints it.
+  { name: 'coverage API: Liupanshui and its counties on a year end (bureau token)', method: 'GET', path: '/api/v1/coverage',
+    prepare: async (ctx) => (await import('./bench-coverage.js')).coverageApi(ctx) },
 ];
 
 // ─── Options ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -55,11 +58,13 @@ const { values: opts } = parseArgs({
     warmup: { type: 'string', default: '2' },
     write: { type: 'boolean', default: true },
     'no-write': { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true, default: [] },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 if (opts.help) {
-  process.stdout.write('usage: npm run bench -- [--duration S=10] [--connections N=10] [--warmup S=2] [--no-write]\n');
+  process.stdout.write('usage: npm run bench -- [--duration S=10] [--connections N=10] [--warmup S=2] [--no-write] [--only TEXT]...\n' +
+    '  --only TEXT  run only the scenarios whose name contains TEXT (repeatable; the baseline always runs; implies --no-write)\n');
   process.exit(0);
 }
 const positiveInt = (name: string, v: string): number => {
@@ -70,7 +75,11 @@ const positiveInt = (name: string, v: string): number => {
 const duration = positiveInt('duration', opts.duration);
 const connections = positiveInt('connections', opts.connections);
 const warmup = positiveInt('warmup', opts.warmup);
-const write = opts.write && !opts['no-write'];
+const only = (opts.only ?? []).map((t) => t.toLowerCase());
+const selected = only.length ? scenarios.filter((sc) => only.some((t) => sc.name.toLowerCase().includes(t))) : scenarios;
+if (selected.length === 0) throw new Error(`--only ${only.join(', ')}: no scenario matches; they are:\n${scenarios.map((sc) => `  ${sc.name}`).join('\n')}`);
+// A partial run would leave rows out of the recorded table.
+const write = opts.write && !opts['no-write'] && only.length === 0;
 
 const DEMO_PASSWORD = 'bench-pass-2026';
 const docFile = path.join(projectRoot, 'docs', 'BENCHMARKS.md');
@@ -191,7 +200,16 @@ async function login(base: string, username: string): Promise<Session> {
     throw new Error(`POST /login as ${username}: status ${res.status}, session cookie ${sid ? 'set' : 'missing'}` +
       ' (with DATABASE_URL, use a fresh database: one seeded earlier with another SHIAN_DEMO_PASSWORD rejects this one)');
   }
-  return { username, cookie: `shian.sid=${sid}` };
+  // Then the page the login leads to, keeping every cookie as a browser would: from then on a browser sends the
+  // session cookie, the CSRF cookie bound to the session and the session's version cookie with each request.
+  const jar = new Map<string, string>([['shian.sid', sid]]);
+  for (const c of res.headers.getSetCookie()) { const [pair] = c.split(';'); const i = pair.indexOf('='); jar.set(pair.slice(0, i).trim(), pair.slice(i + 1)); }
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  const landing = await fetch(`${base}/staff`, { redirect: 'manual', headers: { cookie: cookie() } });
+  await landing.arrayBuffer();
+  if (landing.status !== 200) throw new Error(`GET /staff after login as ${username}: status ${landing.status}`);
+  for (const c of landing.headers.getSetCookie()) { const [pair] = c.split(';'); const i = pair.indexOf('='); jar.set(pair.slice(0, i).trim(), pair.slice(i + 1)); }
+  return { username, cookie: cookie() };
 }
 
 // ─── Measuring ──────────────────────────────────────────────────────────────────────────────────────────────────
@@ -334,6 +352,7 @@ database queries and templates cost per request.
 npm run bench                                    # SQLite; builds, measures, prints, rewrites the SQLite section below
 npm run bench -- --duration 5 --connections 20   # seconds per scenario (default 10), concurrent connections (default 10)
 npm run bench -- --no-write                      # print only
+npm run bench -- --only cremation                # only the scenarios whose name has "cremation" (and the baseline); print only
 # PostgreSQL: a fresh database each run, so the demo accounts are seeded with the benchmark password
 psql -h 127.0.0.1 -U postgres -c 'drop database if exists bench_shian' -c 'create database bench_shian'
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_shian npm run bench   # rewrites the PostgreSQL section
@@ -358,8 +377,9 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_shian npm run bench   # re
   2.9 times the baseline's server CPU.
 - The load average before the run is recorded: anything much above 0 means other processes competed for the cores
   and the requests/s figures are low and noisy.
-- Logged-in scenarios log in once as a demo user (GET /login for the CSRF cookie and field, POST /login) and send
-  that \`shian.sid\` session cookie with every request.
+- Logged-in scenarios log in once as a demo user (GET /login for the CSRF cookie and field, POST /login, then the
+  page it leads to) and send with every request the cookies a browser would then hold: the session (\`shian.sid\`),
+  the CSRF cookie bound to it (\`shian.csrf\`) and the session's version (\`shian.sv\`).
 - A scenario with a goal shows PASS/FAIL; goals never fail the run. Non-expected status codes or socket errors do:
   the command exits non-zero. Scenarios are the \`scenarios\` table in \`scripts/bench.ts\`.
 `;
@@ -436,7 +456,7 @@ async function main(): Promise<number> {
     if (health.database !== db.key) throw new Error(`app reports database ${health.database}, expected ${db.key}`);
 
     const sessions = new Map<string, Session>();
-    for (const listed of scenarios) {
+    for (const listed of selected) {
       let session: Session | undefined;
       if (listed.loginAs) {
         session = sessions.get(listed.loginAs) ?? (await login(app.base, listed.loginAs));

@@ -1,12 +1,17 @@
 // Builds the app: middleware in order, then each domain's route table. main.ts starts it; tests build it.
+import path from 'node:path';
 import express, { type Express } from 'express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
-import { pinoHttp } from 'pino-http';
 import { accountRoutes } from './accounts/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { caseRoutes } from './cases/routes.js';
 import type { AppContext } from './context.js';
+import { coverageApiRoutes } from './coverage/api.js';
+import { coverageRoutes } from './coverage/routes.js';
+import { mapRoutes } from './coverage/map-routes.js';
+import { proposalRoutes } from './coverage/proposal-routes.js';
+import { targetRoutes } from './coverage/targets-routes.js';
 import { documentRoutes } from './documents/routes.js';
 import { facilityRoutes } from './facilities/routes.js';
 import { homeRoutes } from './home/routes.js';
@@ -15,11 +20,13 @@ import { loadUser } from './http/auth.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { locals } from './http/locals.js';
 import { mount, type RouteDef } from './http/routes.js';
+import { requestLog } from './http/request-log.js';
 import { csrf, sessionMiddleware } from './http/session.js';
 import { viewEngine } from './http/views.js';
-import { staticDir, viewsDir } from './paths.js';
+import { projectRoot, staticDir, viewsDir } from './paths.js';
 import { priceRoutes } from './prices/routes.js';
 import { regionRoutes } from './regions/routes.js';
+import { reportRoutes } from './reports/routes.js';
 import { staffRoutes } from './staff/routes.js';
 
 export function buildApp(ctx: AppContext): Express {
@@ -38,20 +45,18 @@ export function buildApp(ctx: AppContext): Express {
       directives: {
         'script-src': ["'self'"],
         'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:'],
+        'img-src': ["'self'", 'data:', ...(ctx.config.mapTiles?.origins ?? [])],
         'form-action': ["'self'"],
         'upgrade-insecure-requests': ctx.config.cookieSecure ? [] : null,
       },
     },
     strictTransportSecurity: ctx.config.cookieSecure,
   }));
-  app.use(pinoHttp({
-    logger: ctx.log,
-    // Paths only: query strings may carry names or phone numbers being searched.
-    serializers: { req: (req) => ({ method: req.method, url: String(req.url).split('?')[0] }), res: (res) => ({ statusCode: res.statusCode }) },
-    autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/static/') || req.url === '/healthz' },
-  }));
+  // Paths only: query strings may carry names or phone numbers being searched.
+  app.use(requestLog(ctx.log, (url) => url.startsWith('/static/') || url === '/healthz'));
 
+  // Leaflet for the coverage map, served from its package: no CDN.
+  app.use('/static/vendor/leaflet', express.static(path.join(projectRoot, 'node_modules', 'leaflet', 'dist'), { maxAge: '1d' }));
   app.use('/static', express.static(staticDir, { maxAge: '1h' }));
 
   app.use(ctx.pageCache.serve);
@@ -65,7 +70,7 @@ export function buildApp(ctx: AppContext): Express {
 
   const registry: RouteDef[] = [];
   const router = express.Router();
-  for (const routes of [homeRoutes, accountRoutes, staffRoutes, regionRoutes, facilityRoutes, auditRoutes, caseRoutes, documentRoutes, priceRoutes, resourceRoutes, cremationRoutes]) {
+  for (const routes of [homeRoutes, accountRoutes, staffRoutes, regionRoutes, facilityRoutes, auditRoutes, caseRoutes, documentRoutes, priceRoutes, resourceRoutes, cremationRoutes, proposalRoutes, mapRoutes, targetRoutes, coverageRoutes, coverageApiRoutes, reportRoutes]) {
     mount(router, routes(ctx), registry);
   }
   app.use(router);

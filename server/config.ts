@@ -16,7 +16,28 @@ const Env = z.object({
   SHIAN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
   SHIAN_LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAP_TILE_URL: z.string().optional().refine((v) => v === undefined || tileOrigins(v, 'abc') !== null,
+    { message: 'an http(s) tile URL template with {z}, {x} and {y}, e.g. https://t{s}.tianditu.gov.cn/vec_w/wmts?…&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY' }),
+  MAP_TILE_ATTRIBUTION: z.string().max(300).optional(),
+  MAP_TILE_SUBDOMAINS: z.string().regex(/^[a-z0-9]{1,16}$/i).default('abc'),
 });
+
+/** A base map of tiles under the coverage map; origins are what the CSP must allow images from. */
+export interface MapTiles { url: string; attribution: string; subdomains: string; origins: string[] }
+
+/** The origins a tile URL template loads from ({s} takes each subdomain), or null when it is not a usable template. */
+export function tileOrigins(template: string, subdomains: string): string[] | null {
+  if (!/^https?:\/\//.test(template) || !['{z}', '{x}', '{y}'].every((p) => template.includes(p) || (p === '{y}' && template.includes('{-y}')))) return null;
+  const origins = new Set<string>();
+  for (const s of template.includes('{s}') ? [...subdomains] : ['']) {
+    try {
+      origins.add(new URL(template.replaceAll('{s}', s).replace(/\{[^}]*\}/g, '0')).origin);
+    } catch {
+      return null;
+    }
+  }
+  return [...origins];
+}
 
 export interface Config {
   port: number;
@@ -29,6 +50,8 @@ export interface Config {
   trustProxy?: string;
   login: { maxFailures: number; lockMinutes: number; ipLimitPer15Min: number };
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** MAP_TILE_URL: without it the coverage map draws boundaries on a plain background. */
+  mapTiles?: MapTiles;
   /** Set by tests: no background timers, quiet logs. */
   testing: boolean;
 }
@@ -55,6 +78,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipLimitPer15Min: e.SHIAN_LOGIN_IP_LIMIT,
     },
     logLevel: e.LOG_LEVEL,
+    mapTiles: e.MAP_TILE_URL ? { url: e.MAP_TILE_URL, attribution: e.MAP_TILE_ATTRIBUTION ?? '', subdomains: e.MAP_TILE_SUBDOMAINS,
+      origins: tileOrigins(e.MAP_TILE_URL, e.MAP_TILE_SUBDOMAINS)! } : undefined,
     testing: false,
   };
 }

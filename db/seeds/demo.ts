@@ -6,6 +6,7 @@ import { nowIso } from '../../server/db.js';
 import type { FacilityKind, FacilityStatus } from '../../server/facilities/kinds.js';
 import { importDivisions } from '../../server/regions/service.js';
 import { seedDemoPrices } from './demo-prices.js';
+import { seedDemoCoverage } from './demo-coverage.js';
 import { seedDemoCremation } from './demo-cremation.js';
 
 export const DEMO_CITY = '5202';
@@ -48,8 +49,9 @@ export async function seedDemo(db: Knex, opts: { password?: string; onProgress?:
       const [row] = await trx('facilities').insert({ ...f, is_sample: true, created_at: now, updated_at: now }).returning('id');
       const id = typeof row === 'object' ? row.id : row;
       ids.set(f.name, id);
-      await trx('facility_status_history').insert({ facility_id: id, status: f.status, effective_on: '2020-01-01', recorded_at: now });
     }
+    // Status histories of these and the registry's other sample facilities, targets and yearly figures.
+    await seedDemoCoverage(trx, ids);
     await seedDemoPrices(trx, facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!));
     await seedDemoCremation(trx, facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!));
     for (const u of users) {

@@ -83,6 +83,7 @@ export async function updateUser(db: Knex, actor: audit.Actor, id: number, input
     await store.updateUser(trx, id, patch);
     await audit.record(trx, { actor, action: 'update', entity: 'user', entityId: id, before, after: patch, ip });
   });
+  store.userChanged(id);
 }
 
 export async function resetPassword(db: Knex, actor: audit.Actor, id: number, input: PasswordResetInput, ip: string | null): Promise<void> {
@@ -92,6 +93,7 @@ export async function resetPassword(db: Knex, actor: audit.Actor, id: number, in
     if (!changed) throw new NotFoundError();
     await audit.record(trx, { actor, action: 'reset_password', entity: 'user', entityId: id, ip });
   });
+  store.userChanged(id);
 }
 
 export async function changeOwnPassword(db: Knex, user: User, input: OwnPasswordInput, ip: string | null): Promise<void> {
@@ -104,4 +106,5 @@ export async function changeOwnPassword(db: Knex, user: User, input: OwnPassword
     await store.updateUser(trx, user.id, { password_hash: hash, updated_at: nowIso() });
     await audit.record(trx, { actor: user, action: 'change_password', entity: 'user', entityId: user.id, ip });
   });
+  store.userChanged(user.id);
 }

@@ -39,7 +39,24 @@ export async function insertUser(trx: Knex, row: Record<string, unknown>): Promi
 }
 
 export async function updateUser(trx: Knex, id: number, patch: Record<string, unknown>): Promise<number> {
-  return trx('users').where({ id }).update(patch);
+  const n = await trx('users').where({ id }).update(patch);
+  userChanged(id);
+  return n;
+}
+
+// Signed-in users are kept in memory for a few seconds per process (server/http/auth.ts). A change to a user in
+// this process drops them at once: the services call userChanged again after their transaction commits, so that
+// a read which overlapped the transaction is not kept either.
+const userListeners = new Set<(id: number) => void>();
+
+/** Calls fn with the id of every user changed in this process; returns the function that stops it. */
+export function onUserChanged(fn: (id: number) => void): () => void {
+  userListeners.add(fn);
+  return () => userListeners.delete(fn);
+}
+
+export function userChanged(id: number): void {
+  for (const fn of userListeners) fn(id);
 }
 
 /** Counts a failed login; locks the account when it reaches the limit. One statement, so concurrent failures all count. */

@@ -26,13 +26,14 @@ export type FuneralZone = (typeof funeralZones)[number];
 /** covered of total; rate is covered / total as a fraction, null when there is nothing to cover. */
 export interface Ratio { total: number; covered: number; rate: number | null }
 
-export type Indicators = Record<CoverageIndicator, Ratio>;
+/** The coverage indicators, plus urban communities (社区): reported apart, never part of village coverage. */
+export type Indicators = Record<CoverageIndicator, Ratio> & { communities: Ratio };
 
 export interface RegionRef { code: string; name: string; level: Level | 'country' }
 
 export interface RegionCoverage extends RegionRef {
   indicators: Indicators;
-  /** Urban communities (社区) below the region: not counted in village coverage, reported apart. */
+  /** Urban communities (社区) below the region (= indicators.communities.total): not counted in village coverage. */
   communities: number;
 }
 

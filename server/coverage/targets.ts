@@ -5,11 +5,13 @@ import type { TargetIndicator } from './indicators.js';
 
 export interface Target { id: number; region_code: string; region_name?: string; indicator: TargetIndicator; year: number; rate: number; source: string | null }
 
-export async function listTargets(db: Knex, f: { region?: string; indicator?: TargetIndicator } = {}): Promise<Target[]> {
+/** `region`: that region's own targets; `under`: the targets of a region and every region below it. */
+export async function listTargets(db: Knex, f: { region?: string; under?: string; indicator?: TargetIndicator } = {}): Promise<Target[]> {
   const q = db('coverage_targets as t').join('regions as r', 'r.code', 't.region_code')
     .orderBy('t.region_code').orderBy('t.indicator').orderBy('t.year')
     .select('t.id', 't.region_code', 'r.name as region_name', 't.indicator', 't.year', 't.rate', 't.source');
   if (f.region !== undefined) q.where('t.region_code', f.region);
+  if (f.under) q.where('t.region_code', 'like', `${f.under}%`);
   if (f.indicator) q.where('t.indicator', f.indicator);
   return (await q).map((r) => ({ ...r, rate: Number(r.rate), year: Number(r.year) }));
 }

@@ -6,9 +6,10 @@ import { assertCanRead, assertCanWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
+import { cachedDay } from './day-cache.js';
 import { dayGrid, type Grid } from './grid.js';
 import type { ResourceKind } from './schemas.js';
-import { dateOf, dayBounds, locateSlot, overlaps } from './slots.js';
+import { dateOf, dayBounds, locateSlot, overlaps, today } from './slots.js';
 import * as store from './store.js';
 import { funeralHome, workingDay, type Actor } from './common.js';
 
@@ -24,14 +25,40 @@ const bookingEntity = { cremator: 'cremation_booking', hall: 'hall_booking' } as
 export async function defaultFuneralHome(db: Knex, actor: Actor, asked: number | undefined): Promise<number | undefined> {
   if (asked) return asked;
   if (actor.facility_id) return actor.facility_id;
-  return (await store.listFuneralHomes(db))[0]?.id;
+  return (await listFuneralHomes(db))[0]?.id;
 }
 
-export const listFuneralHomes = store.listFuneralHomes;
+/** The funeral homes, for the pickers of the day pages; kept a moment like the days (day-cache.ts). */
+export function listFuneralHomes(db: Knex): Promise<readonly store.Facility[]> {
+  return cachedDay(db, 'funeral-homes', () => store.listFuneralHomes(db));
+}
 
 export * from './resources.js';
 
 // ## The day: grid, availability, board
+
+/** What a funeral home's day pages are made from: its active resources, the day's closures and active bookings. */
+export interface DayRows { facility: store.Facility; resources: store.Resource[]; closures: store.Closure[]; bookings: store.Booking[] }
+
+/**
+ * The rows of a funeral home's day, in four queries however many resources and bookings there are, after the
+ * checks every day page makes. The same object is handed out while it is kept (day-cache.ts): treat it as read-only.
+ */
+export async function dayRows(db: Knex, actor: Actor, facilityId: number, date: string): Promise<Readonly<DayRows>> {
+  const rows = await cachedDay(db, `day|${facilityId}|${date}`, async () => {
+    const { start, end } = dayBounds(date);
+    const [facility, resources, closures, bookings] = await Promise.all([
+      store.findFacility(db, facilityId),
+      store.listAllResources(db, facilityId, { activeOnly: true }),
+      store.closuresOfFacility(db, facilityId, start, end),
+      store.activeBookingsOfFacilityAllKinds(db, facilityId, start, end),
+    ]);
+    return { facility, resources, closures, bookings };
+  });
+  if (!rows.facility || rows.facility.kind !== 'funeral_home') throw new NotFoundError();
+  assertCanRead(actor, facilityId);
+  return rows as Readonly<DayRows>;
+}
 
 export interface DayView {
   facility: store.Facility;
@@ -41,28 +68,41 @@ export interface DayView {
   cremations: store.Booking[];
   farewells: store.Booking[];
   closures: store.Closure[];
+  /** When the view next changes by the clock alone (ms since the epoch): a shown slot begins, or the date turns. */
+  changesAt: number;
 }
 
-/** Everything a day's pages show, in four queries however many resources and bookings there are. */
-export async function dayView(db: Knex, actor: Actor, facilityId: number, date: string, now = new Date()): Promise<DayView> {
-  const facility = await funeralHome(db, facilityId);
-  assertCanRead(actor, facilityId);
-  const { start, end } = dayBounds(date);
-  const [resources, closures, bookings] = await Promise.all([
-    store.listAllResources(db, facilityId, { activeOnly: true }),
-    store.closuresOfFacility(db, facilityId, start, end),
-    store.activeBookingsOfFacilityAllKinds(db, facilityId, start, end),
-  ]);
+/** The day's grids and lists from its rows, as they stand at `now`. Pure. */
+export function dayViewOf(rows: Readonly<DayRows>, date: string, now = new Date()): DayView {
+  const { facility, resources, closures, bookings } = rows;
   const cremators = resources.filter((r) => r.kind === 'cremator');
   const halls = resources.filter((r) => r.kind === 'hall');
   const cremations = bookings.filter((b) => b.kind === 'cremator');
   const farewells = bookings.filter((b) => b.kind === 'hall');
   const closuresOf = (kind: ResourceKind) => closures.filter((c) => c.resource_type === kind);
-  return {
-    facility, date, closures, cremations, farewells,
+  const view = {
+    facility, date, closures: [...closures], cremations, farewells,
     cremators: dayGrid(date, cremators, cremations, closuresOf('cremator'), now),
     halls: dayGrid(date, halls, farewells, closuresOf('hall'), now),
   };
+  return { ...view, changesAt: Math.min(nextChange(view.cremators, now), nextChange(view.halls, now), Date.parse(dayBounds(today(now)).end)) };
+}
+
+/** The start of the first slot after now that is not taken: it turns from free or closed to past then. */
+function nextChange(grid: Grid<store.Resource>, now: Date): number {
+  const nowIso = now.toISOString();
+  let first = Infinity;
+  for (const row of grid.rows) {
+    for (const c of row.cells) {
+      if (c.starts_at && c.state !== 'taken' && c.starts_at > nowIso) first = Math.min(first, Date.parse(c.starts_at));
+    }
+  }
+  return first;
+}
+
+/** Everything a day's pages show. */
+export async function dayView(db: Knex, actor: Actor, facilityId: number, date: string, now = new Date()): Promise<DayView> {
+  return dayViewOf(await dayRows(db, actor, facilityId, date), date, now);
 }
 
 export interface ApiSlot { cremator_id: number; starts_at: string; ends_at: string; state: 'free' | 'taken' | 'closed' }

@@ -4,6 +4,7 @@ import { memo } from '../cache.js';
 import type { AppContext } from '../context.js';
 import { dialectOf } from '../db.js';
 import * as facilities from '../facilities/store.js';
+import * as regions from '../regions/store.js';
 import type { Facility } from '../facilities/kinds.js';
 import { isLang } from '../i18n/index.js';
 import { safeNext } from '../http/forms.js';
@@ -12,15 +13,30 @@ import type { RouteDef } from '../http/routes.js';
 // Kinds a family looks for, in the order they are shown.
 const publicKinds = ['funeral_home', 'columbarium', 'urban_public_cemetery', 'rural_public_cemetery', 'funeral_service_point'] as const;
 
+/** Kinds with more facilities than this show one folded line per county. */
+const FOLD_AFTER = 8;
+
 export function homeRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
 
   // The directory changes a few times a year; families may see a change up to a minute late.
   const directory = memo(60_000, async () => {
     const open = await facilities.listAll(db, { status: 'operating' });
+    const countyNames = await regions.namesOf(db, [...new Set(open.map((f) => f.region_code.slice(0, 6)))]);
     return publicKinds
-      .map((kind) => ({ kind, rows: open.filter((f: Facility) => f.kind === kind) }))
-      .filter((g) => g.rows.length > 0);
+      .map((kind) => {
+        const rows = open.filter((f: Facility) => f.kind === kind);
+        // Rows are in region-code order: group them by county so a long kind folds into one line per county.
+        const counties: { code: string; name: string; rows: Facility[] }[] = [];
+        for (const f of rows) {
+          const code = f.region_code.slice(0, 6);
+          let c = counties.at(-1);
+          if (!c || c.code !== code) counties.push((c = { code, name: countyNames.get(code) ?? code, rows: [] }));
+          c.rows.push(f);
+        }
+        return { kind, total: rows.length, open: rows.length <= FOLD_AFTER, counties };
+      })
+      .filter((g) => g.total > 0);
   });
 
   async function home(_req: Request, res: Response) {

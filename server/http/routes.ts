@@ -14,6 +14,8 @@ export interface RouteDef {
   handler: Handler;
   /** Extra middleware before the handler (rate limits). */
   before?: RequestHandler[];
+  /** Middleware before the role check that may find the user another way (a session on an /api/ download). */
+  auth?: RequestHandler[];
 }
 
 export function isApi(req: Request): boolean {
@@ -34,7 +36,7 @@ function requireRoles(allowed: readonly Role[]): RequestHandler {
 
 export function mount(router: Router, defs: RouteDef[], registry: RouteDef[]): void {
   for (const def of defs) {
-    const chain: RequestHandler[] = [];
+    const chain: RequestHandler[] = [...(def.auth ?? [])];
     if (def.roles !== 'public') chain.push(requireRoles(def.roles));
     chain.push(...(def.before ?? []));
     chain.push(def.handler as RequestHandler);

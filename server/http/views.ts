@@ -1,5 +1,6 @@
 // Handlebars engine and helpers. Helpers format and translate; they never query.
-import { engine } from 'express-handlebars';
+import fs from 'node:fs';
+import type { Response } from 'express';
 import Handlebars, { type HelperOptions } from 'handlebars';
 import path from 'node:path';
 import { translator, type Lang } from '../i18n/index.js';
@@ -41,12 +42,99 @@ const helpers = {
   year: () => new Date().getFullYear(),
 };
 
-export function viewEngine() {
-  return engine({
-    extname: '.hbs',
-    defaultLayout: 'public',
-    layoutsDir: path.join(viewsDir, 'layouts'),
-    partialsDir: path.join(viewsDir, 'partials'),
-    helpers,
+type Template = Handlebars.TemplateDelegate;
+type RenderCallback = (err: Error | null, html?: string) => void;
+
+export interface ViewEngineOptions { viewsDir?: string; defaultLayout?: string }
+
+/**
+ * The view engine: a view, then its layout (`layout` in the render options or res.locals: a name under
+ * views/layouts, false for none; 'public' by default), with every file of views/partials as a partial by name.
+ *
+ * Rendering is synchronous. When Express caches views (`view cache`, on outside tests) each template is read and
+ * compiled once per process; otherwise files are read on every render so that edits show at once. This replaces
+ * express-handlebars, which looked up and copied the partials three times and went through several promises per
+ * page: a fifth of a signed-in page's time in the profile (docs/BENCHMARKS.md).
+ */
+export function viewEngine(opts: ViewEngineOptions = {}) {
+  const root = opts.viewsDir ?? viewsDir;
+  const layoutsDir = path.join(root, 'layouts');
+  const partialsDir = path.join(root, 'partials');
+  const defaultLayout = opts.defaultLayout ?? 'public';
+  const hbs = Handlebars.create();
+  hbs.registerHelper(helpers);
+  const compiled = new Map<string, Template>();
+  let partialsLoaded = false;
+
+  const compile = (file: string) => hbs.compile(fs.readFileSync(file, 'utf8').trim());
+  const template = (file: string, cache: boolean): Template => {
+    if (!cache) return compile(file);
+    let t = compiled.get(file);
+    if (!t) compiled.set(file, (t = compile(file)));
+    return t;
+  };
+  const loadPartials = (cache: boolean) => {
+    if (cache && partialsLoaded) return;
+    for (const entry of fs.readdirSync(partialsDir, { recursive: true }) as string[]) {
+      if (!entry.endsWith('.hbs')) continue;
+      hbs.registerPartial(entry.slice(0, -'.hbs'.length).split(path.sep).join('/'), template(path.join(partialsDir, entry), cache));
+    }
+    partialsLoaded = true;
+  };
+
+  return (file: string, viewOptions: object, callback: RenderCallback): void => {
+    const options = viewOptions as Record<string, unknown>;
+    let html: string;
+    try {
+      const cache = options.cache === true;
+      loadPartials(cache);
+      const kept = options[PRERENDERED];
+      html = typeof kept === 'string' ? kept : template(file, cache)(options).trim();
+      const layout = 'layout' in options ? options.layout : defaultLayout;
+      if (layout) {
+        const name = String(layout);
+        const layoutFile = path.isAbsolute(name) ? name : path.join(layoutsDir, path.extname(name) ? name : `${name}.hbs`);
+        html = template(layoutFile, cache)({ ...options, body: html }).trim();
+      }
+    } catch (err) {
+      return callback(err as Error);
+    }
+    callback(null, html);
+  };
+}
+
+const PRERENDERED = '__prerenderedBody';
+/** Where a kept body goes in its layout; no template writes NUL characters. */
+const BODY_MARK = '\u0000body\u0000';
+
+/** A page body rendered once and shown many times: its UTF-8 bytes, encoded once. */
+export interface KeptBody { bytes: Buffer }
+
+/**
+ * A view's body alone, without layout and without anything of the signed-in user (name, navigation, flash): for a
+ * page that keeps its body a moment and shows it to everyone allowed to see it. A form needing a CSRF token cannot
+ * be kept this way, since the token belongs to one session: rendering one fails.
+ */
+export function renderBody(res: Response, view: string, data: object): Promise<KeptBody> {
+  const csrf = () => { throw new Error(`${view}: a kept page body cannot carry a CSRF token`); };
+  return new Promise((resolve, reject) => {
+    res.app.render(view, { lang: res.locals.lang, ...data, csrf, layout: false }, (err: Error | null, html?: string) =>
+      (err ? reject(err) : resolve({ bytes: Buffer.from(html ?? '') })));
   });
+}
+
+/**
+ * Sends a kept body inside the layout this response would have (the user's name and navigation, the CSRF token, the
+ * flash). Only the layout is rendered and encoded per request; the body's bytes are copied as they are. No ETag:
+ * res.send would hash the whole page for it, and a page carrying a per-session token seldom repeats anyway.
+ */
+export async function sendWithBody(res: Response, view: string, body: KeptBody, data: object = {}): Promise<void> {
+  const html = await new Promise<string>((resolve, reject) => {
+    res.render(view, { ...data, [PRERENDERED]: BODY_MARK }, (err: Error | null, out?: string) => (err ? reject(err) : resolve(out ?? '')));
+  });
+  const at = html.indexOf(BODY_MARK);
+  const bytes = at < 0 ? Buffer.from(html) : Buffer.concat([Buffer.from(html.slice(0, at)), body.bytes, Buffer.from(html.slice(at + BODY_MARK.length))]);
+  res.type('html');
+  res.setHeader('Content-Length', bytes.length);
+  res.end(res.req.method === 'HEAD' ? undefined : bytes);
 }

@@ -2,16 +2,26 @@
 // (the type checks it); they are merged over the platform catalog. Add one line per domain.
 import { caseMessages } from '../cases/messages.js';
 import { coverageMessages } from '../coverage/messages.js';
+import { coverageMapMessages } from '../coverage/map-messages.js';
+import { proposalMessages } from '../coverage/proposal-messages.js';
+import { coverageTargetMessages } from '../coverage/targets-messages.js';
 import { cremationMessages } from '../cremation/messages.js';
 import { documentMessages } from '../documents/messages.js';
+import { facilityMessages } from '../facilities/messages.js';
 import { priceMessages } from '../prices/messages.js';
+import { reportMessages } from '../reports/messages.js';
 
 export interface DomainMessages<T> { 'zh-CN': T; en: T }
 
 export const domainMessages: DomainMessages<object>[] = [
   caseMessages,
   coverageMessages,
+  coverageMapMessages,
+  proposalMessages,
+  coverageTargetMessages,
   cremationMessages,
   documentMessages,
+  facilityMessages,
   priceMessages,
+  reportMessages,
 ];

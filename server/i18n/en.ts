@@ -43,6 +43,7 @@ export const en: Catalog = {
     service_green_text: 'Tree, lawn, flower-bed and wall burial and scattering are encouraged, with a reward for those eligible.',
     directory_title: 'Operating funeral facilities',
     directory_empty: 'No operating facilities are listed yet.',
+    kind_count: '{{n}}',
     staff_entry: 'Staff entrance',
   },
   login: {

@@ -41,6 +41,7 @@ export const zhCN = {
     service_green_text: '提倡树葬、草坪葬、花坛葬、壁葬和骨灰撒散，符合条件的可申请生态安葬奖补。',
     directory_title: '运营中的殡葬服务设施',
     directory_empty: '暂无运营中的设施信息。',
+    kind_count: '{{n}} 处',
     staff_entry: '工作人员入口',
   },
   login: {

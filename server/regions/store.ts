@@ -70,3 +70,12 @@ export async function upsertMany(trx: Knex, rows: Omit<Region, 'is_central_villa
   // coordinates are the bureau's own and are kept.
   await trx('regions').insert(rows).onConflict('code').merge(['name', 'level', 'parent_code', 'is_admin_village']);
 }
+
+/** Names of the given regions by code. */
+export async function namesOf(db: Knex, codes: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < codes.length; i += 500) {
+    for (const r of await db('regions').whereIn('code', codes.slice(i, i + 500)).select('code', 'name')) out.set(r.code, r.name);
+  }
+  return out;
+}

@@ -22,7 +22,7 @@ describe(`http: the app as a whole (${dialect})`, () => {
     const text = textOf(res.text);
     expect(text).to.contain('逝有所安').and.contain('六盘水市殡仪馆（示例）').and.contain('示例数据');
     // not operating: planned and under construction facilities are not offered to families
-    expect(text).to.not.contain('岩脚镇农村公益性公墓').and.not.contain('水城区城市公益性公墓');
+    expect(text).to.not.contain('岩脚镇农村公益性公墓（示例）').and.not.contain('水城区城市公益性公墓（示例）');
     expect(text).to.not.contain('凉都经营性公墓（示例）', 'commercial cemeteries are operating but not in the public list');
   });
 

@@ -15,7 +15,7 @@ describe(`prices: staff pages (${dialect})`, () => {
     [admin, front, bureau] = [new Client(app.url), new Client(app.url), new Client(app.url)];
     await Promise.all([admin.login('admin'), front.login('frontdesk'), bureau.login('bureau')]);
     home = (await app.db('users').where({ username: 'frontdesk' }).first('facility_id')).facility_id;
-    otherHome = (await app.db('facilities').where({ kind: 'funeral_home' }).whereNot({ id: home }).first('id')).id;
+    otherHome = (await app.db('facilities').where({ name: '盘州市殡仪馆（示例）' }).first('id')).id;
     columbarium = (await app.db('facilities').where({ kind: 'columbarium' }).first('id')).id;
   });
   after(() => app.close());

@@ -1,0 +1,61 @@
+// The report's tables as files: CSV (one table, UTF-8 with a byte-order mark so that Excel reads the Chinese) and XLSX
+// (one sheet per table, bold frozen header, rates as real numbers in a percent format).
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import { translator, type Lang } from '../i18n/index.js';
+import { cellText, fullHeader, type ReportTable, type TableColumn } from './tables.js';
+
+function csvHeader(lang: Lang, c: TableColumn): string {
+  const t = translator(lang);
+  return fullHeader(t, c) + (c.kind === 'rate' ? t('coverage_report.percent_suffix') : '');
+}
+
+/** Rates as percents with one decimal (24.9 under a "（%）" header), blanks for nothing. */
+export function toCsv(table: ReportTable, lang: Lang): Buffer {
+  const records = [
+    table.columns.map((c) => csvHeader(lang, c)),
+    ...table.rows.map((r) => table.columns.map((c, i) => cellText(c, r.cells[i], { none: '', print: false }))),
+  ];
+  return Buffer.from(stringify(records, { bom: true, record_delimiter: 'windows' }), 'utf8');
+}
+
+const numFmt: Partial<Record<TableColumn['kind'], string>> = { rate: '0.0%', points: '0.0', int: '#,##0', money: '#,##0.00' };
+
+/** Display width of a string in Excel's units: CJK characters count twice. */
+const widthOf = (s: string) => [...s].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+
+export async function toXlsx(tables: ReportTable[], lang: Lang, meta: { title: string; creator: string; created: Date }): Promise<Buffer> {
+  const t = translator(lang);
+  const wb = new ExcelJS.Workbook();
+  wb.creator = meta.creator;
+  wb.title = meta.title;
+  wb.created = meta.created;
+  for (const table of tables) {
+    const ws = wb.addWorksheet(table.title, { views: [{ state: 'frozen', ySplit: 1 }] });
+    const headers = table.columns.map((c) => fullHeader(t, c));
+    ws.addRow(headers);
+    for (const r of table.rows) {
+      const row = ws.addRow(table.columns.map((c, i) => {
+        const v = r.cells[i];
+        if (v === null || v === undefined) return null;
+        if (typeof v === 'boolean') return (c.flag ?? [t('coverage_report.yes'), t('coverage_report.no')])[v ? 0 : 1];
+        if (c.kind === 'money' && typeof v === 'number') return v / 100;
+        return v;
+      }));
+      if (r.total) row.font = { bold: true };
+    }
+    const header = ws.getRow(1);
+    header.font = { bold: true };
+    header.alignment = { vertical: 'middle', wrapText: true };
+    header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFEFEFEF' } };
+    table.columns.forEach((c, i) => {
+      const col = ws.getColumn(i + 1);
+      const fmt = numFmt[c.kind];
+      if (fmt) col.numFmt = fmt;
+      const longest = Math.max(widthOf(headers[i]), ...table.rows.map((r) => widthOf(cellText(c, r.cells[i], { none: '', print: true }))));
+      col.width = Math.min(48, Math.max(8, longest + 2));
+    });
+    header.numFmt = '@';
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

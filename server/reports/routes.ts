@@ -1,0 +1,105 @@
+// The coverage progress report for a region and date: the printed PDF, and its tables as CSV and XLSX, for the
+// bureau; the same PDF under the JSON API (a bearer token, or the session of an officer signed in in the browser).
+import type { Request, RequestHandler, Response } from 'express';
+import type { Role } from '../accounts/roles.js';
+import * as accounts from '../accounts/store.js';
+import type { AppContext } from '../context.js';
+import { todayInShanghai } from '../http/format.js';
+import type { RouteDef } from '../http/routes.js';
+import { parse } from '../http/validate.js';
+import { translator, type Lang } from '../i18n/index.js';
+import { toCsv, toXlsx } from './export.js';
+import { renderReport } from './report.js';
+import { ApiReportQuery, CsvQuery, ReportQuery, type TableKey } from './schemas.js';
+import { defaultRegion, loadReport, type ReportData } from './service.js';
+import { allTables, tableOf } from './tables.js';
+
+/** Coverage figures are the bureau's management data. */
+const READERS: readonly Role[] = ['admin', 'bureau'];
+
+/**
+ * RFC 5987 (RFC 6266): the Chinese name for clients that read filename*, an ASCII one for those that do not.
+ * PDFs open in the browser's viewer; tables are saved.
+ */
+export function disposition(kind: 'inline' | 'attachment', name: string, ascii: string): string {
+  const safe = ascii.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const encoded = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `${kind}; filename="${safe}"; filename*=UTF-8''${encoded}`;
+}
+
+function fileName(d: ReportData, lang: Lang, key: 'file_pdf' | 'file_xlsx' | 'file_csv', table?: TableKey): { name: string; ascii: string } {
+  const t = translator(lang);
+  const en = translator('en');
+  const name = t(`coverage_report.${key}`, { region: lang === 'en' ? d.region.code : d.region.fullName, date: d.date,
+    table: table ? (lang === 'en' ? table : t(`coverage_report.tables.${table}`)) : '' });
+  return { name, ascii: en(`coverage_report.${key}`, { region: d.region.code, date: d.date, table: table ?? '' }) };
+}
+
+function send(res: Response, body: Buffer, type: string, kind: 'inline' | 'attachment', file: { name: string; ascii: string }, started: number): void {
+  res.set({
+    'Content-Type': type,
+    'Content-Disposition': disposition(kind, file.name, file.ascii),
+    'Cache-Control': 'private, no-store',
+    // How long the report took to gather and draw, for whoever watches the response times.
+    'Server-Timing': `report;dur=${Math.round(performance.now() - started)}`,
+  });
+  res.end(body);
+}
+
+export function reportRoutes(ctx: AppContext): RouteDef[] {
+  const { db } = ctx;
+
+  /** Staff pages: the region defaults to the demo city (or the first city), the date to today. */
+  async function staffReport(q: ReportQuery): Promise<ReportData> {
+    return loadReport(db, { region: q.region ?? (await defaultRegion(db)), date: q.date ?? todayInShanghai() });
+  }
+
+  async function pdf(req: Request, res: Response) {
+    const started = performance.now();
+    const d = await staffReport(parse(ReportQuery, req.query));
+    send(res, await renderReport(d, req.lang), 'application/pdf', 'inline', fileName(d, req.lang, 'file_pdf'), started);
+  }
+
+  async function csv(req: Request, res: Response) {
+    const started = performance.now();
+    const q = parse(CsvQuery, req.query);
+    const d = await staffReport(q);
+    const key: TableKey = q.table ?? (d.region.level === 'city' ? 'counties' : 'townships');
+    send(res, toCsv(tableOf(d, req.lang, key), req.lang), 'text/csv; charset=utf-8', 'attachment', fileName(d, req.lang, 'file_csv', key), started);
+  }
+
+  async function xlsx(req: Request, res: Response) {
+    const started = performance.now();
+    const d = await staffReport(parse(ReportQuery, req.query));
+    const t = translator(req.lang);
+    const book = await toXlsx(allTables(d, req.lang), req.lang, { title: t('coverage_report.title', { region: d.region.fullName }), creator: t('app.full_name'), created: new Date(d.generatedAt) });
+    send(res, book, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'attachment', fileName(d, req.lang, 'file_xlsx'), started);
+  }
+
+  async function apiPdf(req: Request, res: Response) {
+    const started = performance.now();
+    const q = parse(ApiReportQuery, req.query);
+    const d = await loadReport(db, { region: q.region, date: q.date ?? todayInShanghai() });
+    send(res, await renderReport(d, req.lang), 'application/pdf', 'inline', fileName(d, req.lang, 'file_pdf'), started);
+  }
+
+  /**
+   * The API takes bearer tokens; this one download also takes the session of a signed-in officer, so that a link
+   * to it works in the browser. Only when no token is given: a wrong token stays a 401.
+   */
+  const sessionUser: RequestHandler = async (req, _res, next) => {
+    const id = req.session?.userId;
+    if (!req.user && !req.headers.authorization && id) {
+      const user = await accounts.findUser(db, id);
+      if (user && !user.disabled) req.user = user;
+    }
+    next();
+  };
+
+  return [
+    { method: 'get', path: '/staff/coverage/report.pdf', roles: READERS, handler: pdf },
+    { method: 'get', path: '/staff/coverage/report.csv', roles: READERS, handler: csv },
+    { method: 'get', path: '/staff/coverage/report.xlsx', roles: READERS, handler: xlsx },
+    { method: 'get', path: '/api/v1/coverage/report.pdf', roles: READERS, handler: apiPdf, auth: [sessionUser] },
+  ];
+}

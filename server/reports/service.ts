@@ -1,0 +1,118 @@
+// What the coverage progress report shows, gathered once for the PDF, the CSV and the XLSX: the region's coverage on
+// the date and by child region, every township, the targets that apply, the uncovered villages and the yearly series.
+import type { Knex } from 'knex';
+import { nowIso } from '../db.js';
+import { NotFoundError, ValidationError } from '../http/errors.js';
+import { todayInShanghai } from '../http/format.js';
+import * as regions from '../regions/store.js';
+import { computeCoverage, uncoveredVillages, type UncoveredTownship } from '../coverage/service.js';
+import { coverageIndicators, type CoverageIndicator, type Indicators, type RegionCoverage } from '../coverage/indicators.js';
+import { chartYears, targetInForce, yearlyIndicators, type TargetInForce, type YearPoint } from '../coverage/dashboard.js';
+import { otherIndicators, zonesUnder, type OtherIndicators, type ZoneOf } from '../coverage/other.js';
+import { listTargets, targetFor, type Target } from '../coverage/targets.js';
+
+export interface ReportRegion { code: string; name: string; level: 'city' | 'county'; /** 六盘水市钟山区 for a county */ fullName: string }
+
+export interface CountyTownships { code: string; name: string; townships: RegionCoverage[] }
+
+export interface ReportData {
+  region: ReportRegion;
+  date: string;
+  /** The year whose targets the report measures against: the date's. */
+  year: number;
+  generatedAt: string;
+  /** The region's own indicators. */
+  indicators: Indicators;
+  communities: number;
+  /** One row per county: the city's counties, or the county itself. */
+  counties: RegionCoverage[];
+  /** Every township of the region, by county. */
+  townships: CountyTownships[];
+  /** Targets of the region, its ancestors and the regions below it. */
+  targets: Target[];
+  uncovered: UncoveredTownship[];
+  /** Coverage at the end of each year (on the date in its own year; none for years to come), as the dashboard charts it. */
+  years: YearPoint[];
+  /** Indicators drawn in the chart: those with targets, else townships and villages. */
+  chartIndicators: CoverageIndicator[];
+  /** Cremation, green burial, scattered graves and waivers by year (coverage/other.ts). */
+  other: OtherIndicators;
+  /** The funeral zone of each county (火葬区 / 土葬改革区), where set. */
+  zones: ZoneOf[];
+}
+
+/** The demo city when it is there, else the first city in the database. */
+export async function defaultRegion(db: Knex): Promise<string> {
+  const demo = await db('regions').where({ code: '5202', level: 'city' }).first('code');
+  if (demo) return demo.code;
+  const first = await db('regions').where('level', 'city').orderBy('code').first('code');
+  if (!first) throw new NotFoundError('region_not_found');
+  return first.code;
+}
+
+/** A report covers one city or one county: an unknown code is a 404, another level a field error. */
+export async function reportRegion(db: Knex, code: string): Promise<ReportRegion> {
+  const chain = await regions.ancestry(db, code);
+  const r = chain[chain.length - 1];
+  if (!r || r.code !== code) throw new NotFoundError('region_not_found');
+  if (r.level !== 'city' && r.level !== 'county') throw new ValidationError({ region: { key: 'errors.report_region_level' } });
+  const city = chain.find((a) => a.level === 'city');
+  const fullName = r.level === 'county' && city && !r.name.startsWith(city.name) ? `${city.name}${r.name}` : r.name;
+  return { code: r.code, name: r.name, level: r.level, fullName };
+}
+
+/** Targets that may apply to the region or to any region below it (a child without its own follows its parent). */
+async function applicableTargets(db: Knex, code: string): Promise<Target[]> {
+  const all = await listTargets(db);
+  return all.filter((t) => code.startsWith(t.region_code) || t.region_code.startsWith(code));
+}
+
+export async function loadReport(db: Knex, opts: { region: string; date?: string }): Promise<ReportData> {
+  const date = opts.date ?? todayInShanghai();
+  const region = await reportRegion(db, opts.region);
+  const year = Number(date.slice(0, 4));
+  const [coverage, targets, uncovered] = await Promise.all([
+    computeCoverage(db, { region: region.code, date }),
+    applicableTargets(db, region.code),
+    uncoveredVillages(db, { region: region.code, date }),
+  ]);
+
+  let counties: RegionCoverage[];
+  let townships: CountyTownships[];
+  if (region.level === 'city') {
+    counties = coverage.children;
+    townships = [];
+    for (const c of counties) {
+      const r = await computeCoverage(db, { region: c.code, date });
+      townships.push({ code: c.code, name: c.name, townships: r.children });
+    }
+  } else {
+    counties = [coverage.region];
+    townships = [{ code: region.code, name: region.name, townships: coverage.children }];
+  }
+
+  const chartIndicators = coverageIndicators.filter((i) => targets.some((t) => t.indicator === i && region.code.startsWith(t.region_code))
+    && !(i === 'central_villages' && coverage.region.indicators.central_villages.total === 0));
+  if (chartIndicators.length === 0) chartIndicators.push('townships', 'villages');
+
+  // The same years and figures as the dashboard's chart.
+  const charted = targets.filter((t) => region.code.startsWith(t.region_code) && (chartIndicators as string[]).includes(t.indicator));
+  // Years after the date only when they have a target to show.
+  const years = (await yearlyIndicators(db, region.code, chartYears(date, charted), { date }))
+    .filter((p) => p.indicators || chartIndicators.some((i) => targetFor(targets, region.code, i, p.year)));
+  const [other, zones] = await Promise.all([otherIndicators(db, { region: region.code, date }), zonesUnder(db, region.code)]);
+  return {
+    region, date, year, generatedAt: nowIso(), indicators: coverage.region.indicators, communities: coverage.region.communities,
+    counties, townships, targets, uncovered, years, chartIndicators, other, zones: zones.filter((z) => z.level === 'county' && z.zone !== null),
+  };
+}
+
+/** The target set for exactly that year (the region's own or the nearest ancestor's), as the chart shows it. */
+export function targetRate(d: Pick<ReportData, 'targets'>, code: string, indicator: CoverageIndicator, year: number): number | null {
+  return targetFor(d.targets, code, indicator, year)?.rate ?? null;
+}
+
+/** The target in force in the report's year: that year's, else the latest earlier one's (as on the dashboard). */
+export function inForce(d: Pick<ReportData, 'targets' | 'year'>, code: string, indicator: CoverageIndicator): TargetInForce | undefined {
+  return targetInForce(d.targets, code, indicator, d.year);
+}
