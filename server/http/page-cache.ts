@@ -2,11 +2,16 @@
 // same page, and rendering it once a second serves them all. `serve` runs early, before sessions and cookies are
 // parsed, and answers from the cache; `fill` goes in front of a route's handler and keeps what it renders.
 // Only for pages without forms (a cached page carries no CSRF cookie) whose content ignores the query string.
+import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { defaultLang, isLang, type Lang } from '../i18n/index.js';
 import { SESSION_COOKIE } from './session.js';
 
-interface Entry { at: number; html: string }
+/** A kept page: its UTF-8 bytes and their ETag, made once rather than on every request that gets it. */
+interface Entry { at: number; bytes: Buffer; etag: string }
+
+/** A weak ETag of the same form as Express's (length in hex, then the SHA-1 in base64). */
+const etagOf = (bytes: Buffer) => `W/"${bytes.length.toString(16)}-${createHash('sha1').update(bytes).digest('base64').slice(0, 27)}"`;
 
 function anonymousLang(req: Request): Lang | undefined {
   const cookie = req.headers.cookie ?? '';
@@ -26,7 +31,14 @@ export class PageCache {
     const lang = anonymousLang(req);
     const hit = lang && this.pages.get(`${lang}\n${req.path}`);
     if (hit && Date.now() - hit.at < ttl) {
-      res.type('html').send(hit.html);
+      res.type('html');
+      res.setHeader('ETag', hit.etag);
+      if (req.fresh) {
+        res.status(304).end();
+        return;
+      }
+      res.setHeader('Content-Length', hit.bytes.length);
+      res.end(hit.bytes);
       return;
     }
     next();
@@ -42,7 +54,10 @@ export class PageCache {
       res.render = ((view: string, options: object = {}) => {
         render(view, options, (err, html) => {
           if (err) return next(err);
-          if (res.statusCode === 200) this.pages.set(`${lang}\n${req.path}`, { at: Date.now(), html });
+          if (res.statusCode === 200) {
+            const bytes = Buffer.from(html);
+            this.pages.set(`${lang}\n${req.path}`, { at: Date.now(), bytes, etag: etagOf(bytes) });
+          }
           res.send(html);
         });
       }) as Response['render'];

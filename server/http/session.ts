@@ -196,9 +196,27 @@ export function sessionMiddleware(ctx: AppContext): RequestHandler {
     let known = data !== null;
     if (!known) sid = newSid();
     let destroyed = false;
+    /** The session as it was before its first change in this request; undefined while it is unchanged. */
+    let before: string | undefined;
+    let hooked = false;
+    const live = () => req.session as unknown as Session | undefined;
 
+    // Most requests only read their session: they get no hook at all. The first change (an assignment or delete
+    // on req.session, regenerate, destroy) notes the session as it was and hooks the end of the response, and so
+    // does an expiry that is due to be pushed forward. Values are assigned, not changed inside (flash() replaces
+    // the message): a change inside a nested object would go unnoticed.
+    const changing = () => {
+      if (before === undefined) before = fingerprint(sid!, live());
+      hookEnd();
+    };
+    const watch = (session: Session) => new Proxy(session, {
+      set(target, key, value, receiver) { changing(); return Reflect.set(target, key, value, receiver); },
+      deleteProperty(target, key) { changing(); return Reflect.deleteProperty(target, key); },
+      defineProperty(target, key, descriptor) { changing(); return Reflect.defineProperty(target, key, descriptor); },
+    });
     const control: Control = {
       regenerate(_session, done) {
+        changing();
         (known ? store.remove(sid!) : Promise.resolve()).then(() => {
           sid = newSid();
           known = false;
@@ -207,6 +225,7 @@ export function sessionMiddleware(ctx: AppContext): RequestHandler {
         }, done);
       },
       destroy(_session, done) {
+        changing();
         store.remove(sid!).then(() => {
           destroyed = true;
           req.session = undefined as unknown as Request['session'];
@@ -218,53 +237,48 @@ export function sessionMiddleware(ctx: AppContext): RequestHandler {
       },
     };
     const attach = (session: Session) => {
-      req.session = session as unknown as ExpressSession & Data;
+      req.session = watch(session) as unknown as ExpressSession & Data;
       req.sessionID = sid!;
     };
     attach(new Session(control, data ?? {}));
-    const loaded = fingerprint(sid!, req.session as unknown as Session);
-    const live = () => req.session as unknown as Session | undefined;
-    const changed = () => fingerprint(sid!, live()) !== loaded;
-    /** Whether the row is to be written: changed, and either the browser has it or it now holds something. */
-    const toSave = (isChanged: boolean) => { const session = live(); return !!session && isChanged && (known || Object.keys(session).length > 0); };
-    // Pushing the expiry forward, decided once: in whichever of writeHead and end comes first.
-    let touch: boolean | undefined;
-    const touchNow = (isChanged: boolean) => (touch ??= !!live() && known && !isChanged && store.touchDue(sid!));
 
-    // Cookies go out with the headers; the row is written before the response ends, so that the next request (a
-    // redirect after a form) finds it.
-    const writeHead = res.writeHead;
-    res.writeHead = function (this: Response, ...args: Parameters<Response['writeHead']>) {
-      res.writeHead = writeHead;
-      if (!this.headersSent) {
-        const isChanged = changed();
-        if (destroyed && !live()) {
-          this.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
-        } else if (toSave(isChanged) || touchNow(isChanged)) {
-          // A new session, a changed one, or a pushed expiry: the browser's cookie lasts as long as the row.
-          this.cookie(SESSION_COOKIE, signed(sid!, ctx.secret), sidCookie);
+    // At the end of the response, before anything is written: the cookies go out with the headers, and the row is
+    // written before the response ends, so that the next request (a redirect after a form) finds it. A response
+    // that has already sent its headers (a streamed file) can still save its session, but sets no cookie.
+    function hookEnd() {
+      if (hooked) return;
+      hooked = true;
+      const end = res.end;
+      res.end = function (this: Response, ...args: unknown[]) {
+        res.end = end;
+        const finish = () => (end as (...a: unknown[]) => Response).apply(this, args);
+        const session = live();
+        const changed = before !== undefined && fingerprint(sid!, session) !== before;
+        // Written when changed, if the browser has the session or it now holds something (saveUninitialized: false).
+        const save = !!session && changed && (known || Object.keys(session).length > 0);
+        const extend = !!session && known && !changed && store.touchDue(sid!);
+        if (!this.headersSent) {
+          if (destroyed && !session) {
+            this.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+          } else if (save || extend) {
+            // A new session, a changed one, or a pushed expiry: the browser's cookie lasts as long as the row.
+            this.cookie(SESSION_COOKIE, signed(sid!, ctx.secret), sidCookie);
+          }
+          if (changed) {
+            const version = nextVersion();
+            this.cookie(VERSION_COOKIE, version, versionCookie);
+            if (session) versions.set(sid!, version);
+          }
         }
-        if (isChanged) {
-          const version = nextVersion();
-          this.cookie(VERSION_COOKIE, version, versionCookie);
-          if (live()) versions.set(sid!, version);
+        if (save) {
+          store.write(sid!, { ...session } as Data, secure).then(finish, (err: unknown) => { logFailure('save')(err); finish(); });
+          return this;
         }
-      }
-      return writeHead.apply(this, args);
-    } as Response['writeHead'];
-
-    const end = res.end;
-    res.end = function (this: Response, ...args: unknown[]) {
-      res.end = end;
-      const finish = () => (end as (...a: unknown[]) => Response).apply(this, args);
-      const isChanged = changed();
-      if (toSave(isChanged)) {
-        store.write(sid!, { ...live() } as Data, secure).then(finish, (err: unknown) => { logFailure('save')(err); finish(); });
-        return this;
-      }
-      if (touchNow(isChanged)) store.extend(sid!).catch(logFailure('touch'));
-      return finish();
-    } as Response['end'];
+        if (extend) store.extend(sid!).catch(logFailure('touch'));
+        return finish();
+      } as Response['end'];
+    }
+    if (known && store.touchDue(sid!)) hookEnd();
   }
 
   return (req, res, next) => {

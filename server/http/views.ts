@@ -123,17 +123,38 @@ export function renderBody(res: Response, view: string, data: object): Promise<K
   });
 }
 
+/** Layouts around kept bodies, by everything they were rendered from; a minute at most (a helper may read the clock). */
+const keptLayouts = new Map<string, { at: number; head: Buffer; tail: Buffer }>();
+const LAYOUT_KEEP_MS = 60_000;
+
 /**
  * Sends a kept body inside the layout this response would have (the user's name and navigation, the CSRF token, the
- * flash). Only the layout is rendered and encoded per request; the body's bytes are copied as they are. No ETag:
- * res.send would hash the whole page for it, and a page carrying a per-session token seldom repeats anyway.
+ * flash). The layout sees only what its key holds: the language, path and URL, the user, the navigation, the
+ * token, the flash and `data` (a title, say). So the same user reloading the same page gets the layout rendered
+ * before, and everything else gets it rendered and kept; a page with a flash message is rendered for itself.
+ * The body's bytes are copied as they are. No ETag: res.send would hash the whole page for it, and a page carrying
+ * a per-session token seldom repeats anyway.
  */
 export async function sendWithBody(res: Response, view: string, body: KeptBody, data: object = {}): Promise<void> {
-  const html = await new Promise<string>((resolve, reject) => {
-    res.render(view, { ...data, [PRERENDERED]: BODY_MARK }, (err: Error | null, out?: string) => (err ? reject(err) : resolve(out ?? '')));
-  });
-  const at = html.indexOf(BODY_MARK);
-  const bytes = at < 0 ? Buffer.from(html) : Buffer.concat([Buffer.from(html.slice(0, at)), body.bytes, Buffer.from(html.slice(at + BODY_MARK.length))]);
+  const l = res.locals;
+  const token = typeof l.csrf === 'function' ? String((l.csrf as () => string)()) : '';
+  const inputs = { ...data, layout: l.layout, lang: l.lang, path: l.path, originalUrl: l.originalUrl, me: l.me, nav: l.nav, flash: l.flash };
+  const key = `${token}\n${JSON.stringify(inputs)}`;
+  const now = Date.now();
+  let kept = keptLayouts.get(key);
+  if (!kept || now - kept.at >= LAYOUT_KEEP_MS) {
+    const html = await new Promise<string>((resolve, reject) => {
+      res.app.render(view, { ...inputs, csrf: () => token, [PRERENDERED]: BODY_MARK }, (err: Error | null, out?: string) => (err ? reject(err) : resolve(out ?? '')));
+    });
+    const at = html.indexOf(BODY_MARK);
+    kept = at < 0 ? { at: now, head: Buffer.from(html), tail: Buffer.alloc(0) }
+      : { at: now, head: Buffer.from(html.slice(0, at)), tail: Buffer.from(html.slice(at + BODY_MARK.length)) };
+    if (!l.flash) {
+      if (keptLayouts.size >= 1_000) keptLayouts.clear();
+      keptLayouts.set(key, kept);
+    }
+  }
+  const bytes = Buffer.concat([kept.head, body.bytes, kept.tail]);
   res.type('html');
   res.setHeader('Content-Length', bytes.length);
   res.end(res.req.method === 'HEAD' ? undefined : bytes);

@@ -40,6 +40,10 @@ describe(`cremation: the day cache behind the availability page (${dialect})`, (
     expect(res.status).to.equal(302);
     const page = await desk.get(res.location!);
     expect(textOf(page.text)).to.contain('缓存甲');
+    expect(page.text).to.contain('class="flash flash-ok"');
+    const again = await desk.get(res.location!);
+    expect(again.text).to.not.contain('class="flash', 'the flash is shown once, and the page around it is not kept');
+    expect(textOf(again.text)).to.contain('缓存甲');
   });
 
   it('shows closures and cancellations made in this process at once', async () => {
