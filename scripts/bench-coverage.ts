@@ -241,9 +241,10 @@ async function bureauToken(ctx: PrepareContext): Promise<string> {
  * SQLite file (printed, not part of the HTTP table), then the JSON API for the demo city on a year end, by the
  * bureau's token, for autocannon.
  */
-export async function coverageApi(ctx: PrepareContext): Promise<{ path: string; headers: Record<string, string> }> {
-  for (const r of await measureCountry()) log(`  ${describe(r)}`);
-  return { path: '/api/v1/coverage?region=5202&date=2025-12-31', headers: { authorization: `Bearer ${await bureauToken(ctx)}` } };
+export async function coverageApi(ctx: PrepareContext): Promise<{ path: string; headers: Record<string, string>; notes: string[] }> {
+  const notes = (await measureCountry()).map(describe);
+  for (const n of notes) log(`  ${n}`);
+  return { path: '/api/v1/coverage?region=5202&date=2025-12-31', headers: { authorization: `Bearer ${await bureauToken(ctx)}` }, notes };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
