@@ -11,6 +11,7 @@ import { coverageApiRoutes } from './coverage/api.js';
 import { coverageRoutes } from './coverage/routes.js';
 import { mapRoutes } from './coverage/map-routes.js';
 import { proposalRoutes } from './coverage/proposal-routes.js';
+import { figureRoutes } from './coverage/figures-routes.js';
 import { targetRoutes } from './coverage/targets-routes.js';
 import { documentRoutes } from './documents/routes.js';
 import { facilityRoutes } from './facilities/routes.js';
@@ -70,7 +71,7 @@ export function buildApp(ctx: AppContext): Express {
 
   const registry: RouteDef[] = [];
   const router = express.Router();
-  for (const routes of [homeRoutes, accountRoutes, staffRoutes, regionRoutes, facilityRoutes, auditRoutes, caseRoutes, documentRoutes, priceRoutes, resourceRoutes, cremationRoutes, proposalRoutes, mapRoutes, targetRoutes, coverageRoutes, coverageApiRoutes, reportRoutes]) {
+  for (const routes of [homeRoutes, accountRoutes, staffRoutes, regionRoutes, facilityRoutes, auditRoutes, caseRoutes, documentRoutes, priceRoutes, resourceRoutes, cremationRoutes, proposalRoutes, mapRoutes, targetRoutes, figureRoutes, coverageRoutes, coverageApiRoutes, reportRoutes]) {
     mount(router, routes(ctx), registry);
   }
   app.use(router);

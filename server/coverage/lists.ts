@@ -2,6 +2,7 @@
 // with whether it is covered on the date and by which facility. Counts come from the same state as the dashboard,
 // so a list filtered to "covered" has exactly as many rows as the number that links to it.
 import type { Knex } from 'knex';
+import * as regions from '../regions/store.js';
 import type { BuildMode, RegionRef } from './indicators.js';
 import { coveredBy, countsForCoverage, isVillageCovered, summarise, type CoveredBy } from './engine.js';
 import { coverageStateWithFacilities } from './service.js';
@@ -61,7 +62,7 @@ export async function villages(db: Knex, region: RegionRef, opts: ListOptions & 
     && matches(opts.q, v.name, v.code));
   const { counts, rows } = byStatus(wanted, (v) => isVillageCovered(state, v), opts.status);
   const shown = paginate(rows, opts.page, opts.perPage);
-  const names = await store.regionNames(db, [...new Set(shown.flatMap((v) => [v.parent_code, v.parent_code.slice(0, 6)]))]);
+  const names = await regions.namesOf(db, [...new Set(shown.flatMap((v) => [v.parent_code, v.parent_code.slice(0, 6)]))]);
   return {
     counts, total: rows.length,
     rows: shown.map((v) => {
@@ -88,7 +89,7 @@ export interface TownshipRow {
 export async function townships(db: Knex, region: RegionRef, opts: ListOptions): Promise<Page<TownshipRow>> {
   const { state, facilities, by } = await read(db, region, opts.date);
   const codes = [...state.townships.keys()];
-  const names = await store.regionNames(db, [...new Set([...codes, ...codes.map((c) => c.slice(0, 6))])]);
+  const names = await regions.namesOf(db, [...new Set([...codes, ...codes.map((c) => c.slice(0, 6))])]);
   const wanted = codes.filter((c) => matches(opts.q, names.get(c), c));
   const { counts, rows } = byStatus(wanted, (c) => state.coveredTownships.has(c), opts.status);
   const per = summarise(state, 9).children;
@@ -119,7 +120,7 @@ export interface CountyRow {
 
 export async function counties(db: Knex, region: RegionRef, opts: ListOptions & { indicator: 'counties' | 'cremation_counties' }): Promise<Page<CountyRow>> {
   const { state, facilities, by, list } = await read(db, region, opts.date);
-  const names = await store.regionNames(db, state.counties);
+  const names = await regions.namesOf(db, state.counties);
   const wanted = state.counties.filter((c) => matches(opts.q, names.get(c), c));
   const set = opts.indicator === 'cremation_counties' ? state.cremationCounties : state.coveredCounties;
   const { counts, rows } = byStatus(wanted, (c) => set.has(c), opts.status);
@@ -157,7 +158,7 @@ export async function countingList(db: Knex, region: RegionRef, opts: Omit<ListO
   const counting = countingFacilities(list, region.code).filter((f) => matches(opts.q, f.name, f.region_code))
     .sort((a, b) => a.region_code.localeCompare(b.region_code) || a.id - b.id);
   const shown = paginate(counting, opts.page, opts.perPage);
-  const names = await store.regionNames(db, shown.map((f) => f.region_code));
+  const names = await regions.namesOf(db, shown.map((f) => f.region_code));
   return {
     total: counting.length,
     rows: shown.map((f) => {

@@ -1,9 +1,9 @@
 // 覆盖地图: the bureau's map of coverage by county (Leaflet, static/js/coverage-map.js), its data as JSON, and an A4
 // landscape print view. Without JavaScript both pages show the same figures as tables.
+import { defaultRegion } from './service.js';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
-import type { Db } from '../db.js';
 import { facilityKinds, facilityStatuses } from '../facilities/kinds.js';
 import { AppError, ValidationError } from '../http/errors.js';
 import { formatDate, todayInShanghai } from '../http/format.js';
@@ -11,13 +11,11 @@ import type { RouteDef } from '../http/routes.js';
 import { fieldErrors } from '../http/validate.js';
 import { translator, type Lang, type Translate } from '../i18n/index.js';
 import { buildPicker, pickedCode } from '../regions/picker.js';
-import * as regions from '../regions/store.js';
 import type { FuneralZone, Ratio } from './indicators.js';
 import { mapData, RATE_CLASSES, type MapData, type MapFacility } from './map-service.js';
 import { funeralZones } from './map-store.js';
 
 const BUREAU = ['admin', 'bureau'] as const;
-const DEFAULT_CITY = '5202';
 /** Rows the print sheet's side column holds; a longer list goes in two narrower tables side by side. */
 const PRINT_ROWS = 16;
 
@@ -41,11 +39,6 @@ export function percent(rate: number | null): string {
   return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}%`;
 }
 
-async function defaultCity(db: Db): Promise<string> {
-  if (await regions.find(db, DEFAULT_CITY)) return DEFAULT_CITY;
-  const first = await db('regions').where('level', 'city').orderBy('code').first('code');
-  return first?.code ?? '';
-}
 
 const mapPath = (region: string, date: string) => `/staff/coverage/map?${new URLSearchParams({ region, date })}`;
 const dashboardPath = (region: string, date: string) => `/staff/coverage?${new URLSearchParams({ region, date })}`;
@@ -59,7 +52,7 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
   async function readQuery(req: Request) {
     const parsed = MapQuery.safeParse(req.query);
     if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
-    const region = pickedCode(req.query as Record<string, unknown>, 'region') || await defaultCity(db);
+    const region = pickedCode(req.query as Record<string, unknown>, 'region') || await defaultRegion(db);
     return { region, date: parsed.data.date ?? todayInShanghai() };
   }
 

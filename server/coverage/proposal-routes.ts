@@ -3,7 +3,6 @@
 import type { Request, Response } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
-import type { Db } from '../db.js';
 import type { AppContext } from '../context.js';
 import type { FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../http/format.js';
@@ -13,11 +12,10 @@ import { buildPicker, pickedCode, type Picker } from '../regions/picker.js';
 import * as regions from '../regions/store.js';
 import type { Indicators } from './indicators.js';
 import { propose, proposalIndicators, proposalModes, type Proposal, type ProposalIndicator, type ProposalMode } from './proposal.js';
-import { coverageState, resolveRegion, uncoveredVillages } from './service.js';
+import { coverageState, defaultRegion, resolveRegion, uncoveredVillages } from './service.js';
 import { targetFor, targetsAbove, type Target } from './targets.js';
 
 const BUREAU = ['admin', 'bureau'] as const;
-const DEFAULT_CITY = '5202';
 const DEFAULT_MAX_VILLAGES = 5;
 
 const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
@@ -61,11 +59,6 @@ export function shortVillageName(name: string): string {
   return base.endsWith('村') ? base : `${base}村`;
 }
 
-async function defaultCity(db: Db): Promise<string> {
-  if (await regions.find(db, DEFAULT_CITY)) return DEFAULT_CITY;
-  const first = await db('regions').where('level', 'city').orderBy('code').first('code');
-  return first?.code ?? '';
-}
 
 const shownIndicators: ProposalIndicator[] = ['villages', 'central_villages', 'townships', 'counties'];
 
@@ -85,8 +78,8 @@ export function proposalRoutes(ctx: AppContext): RouteDef[] {
   async function load(req: Request) {
     const query = req.query as Record<string, unknown>;
     const picked = pickedCode(query, 'region');
-    let picker: Picker = await buildPicker(db, 'region', picked || await defaultCity(db), 'county');
-    if (!picker.value) picker = await buildPicker(db, 'region', await defaultCity(db), 'county');
+    let picker: Picker = await buildPicker(db, 'region', picked || await defaultRegion(db), 'county');
+    if (!picker.value) picker = await buildPicker(db, 'region', await defaultRegion(db), 'county');
     const region = await resolveRegion(db, picker.value || undefined);
 
     const raw = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : '');

@@ -1,9 +1,9 @@
 // The bureau's coverage dashboard (/staff/coverage) and the lists behind its numbers: villages, townships, counties
 // and the facilities that count, for a region and date taken from the query string (region=CODE&date=YYYY-MM-DD).
+import { defaultRegion } from './service.js';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Role } from '../accounts/roles.js';
-import { memo } from '../cache.js';
 import type { AppContext } from '../context.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { formatDate, todayInShanghai } from '../http/format.js';
@@ -24,7 +24,6 @@ import { compare } from './targets.js';
 const ROLES: Role[] = ['admin', 'bureau'];
 const PER_PAGE = 50;
 /** The demo city (六盘水市): the default region when the database has it. */
-const DEFAULT_CITY = '5202';
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
 const RegionCode = z.preprocess(blank, z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$/, { error: 'errors.coverage_region' }).optional());
@@ -50,13 +49,6 @@ const toRef = (r: Region): RegionRef => ({ code: r.code, name: r.name, level: r.
 export function coverageRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
 
-  // The region shown when none is asked for: the demo city, else the first city (divisions change only on import).
-  const defaultRegion = memo(60_000, async () => {
-    const demo = await regions.find(db, DEFAULT_CITY);
-    if (demo) return demo.code;
-    const first = await db('regions').whereIn('level', ['city', 'province']).orderByRaw('length(code) desc').orderBy('code').first('code');
-    return (first?.code as string | undefined) ?? '';
-  });
 
   /**
    * Region and date from the query. A submitted picker (region__county=…) is turned into the plain region=CODE
@@ -78,7 +70,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       const fields = fieldErrors(parsed.error);
       throw new ValidationError(fields, fields.date ? 'coverage_date' : 'coverage_region');
     }
-    const code = parsed.data.region ?? await defaultRegion();
+    const code = parsed.data.region ?? await defaultRegion(db);
     if (!code) throw new NotFoundError('coverage_no_regions');
     const trail = await regions.ancestry(db, code);
     const region = trail[trail.length - 1];

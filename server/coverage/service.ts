@@ -30,6 +30,14 @@ function divisionTotals(db: Knex, prefix: string): Promise<Totals> {
 }
 
 /** Call after importing divisions or marking central villages: the next computation reads the totals again. */
+/** The city the coverage pages open on when none is asked for: the demo city when it is there, else the first city. */
+export const DEMO_CITY = '5202';
+export async function defaultRegion(db: Knex): Promise<string> {
+  if (await regions.find(db, DEMO_CITY)) return DEMO_CITY;
+  const first = await db('regions').where('level', 'city').orderBy('code').first('code');
+  return (first?.code as string | undefined) ?? '';
+}
+
 export function forgetDivisionTotals(db?: Knex): void {
   if (db) totalsCache.delete(db);
   else generation += 1;
@@ -125,7 +133,7 @@ export async function uncoveredVillages(db: Knex, opts: { region?: string; date:
   const open = [...state.townships.values()].filter((t) => !t.whole && townshipCounts(t).villages < t.adminVillages).map((t) => t.code);
   const out: UncoveredTownship[] = [];
   if (open.length === 0) return out;
-  const names = await store.regionNames(db, [...new Set([...open, ...open.map((t) => t.slice(0, 6))])]);
+  const names = await regions.namesOf(db, [...new Set([...open, ...open.map((t) => t.slice(0, 6))])]);
   const byTownship = new Map<string, UncoveredTownship>();
   for (const v of await store.villagesOf(db, open, { adminOnly: true })) {
     if (!v.code.startsWith(region.code) || isVillageCovered(state, v)) continue;

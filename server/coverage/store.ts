@@ -135,15 +135,6 @@ export async function operatingOn(db: Knex, date: string, kinds: readonly Facili
   return [...out.values()];
 }
 
-export async function regionNames(db: Knex, codes: string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (let i = 0; i < codes.length; i += 900) {
-    const rows = await db('regions').whereIn('code', codes.slice(i, i + 900)).select('code', 'name');
-    for (const r of rows) out.set(r.code, r.name);
-  }
-  return out;
-}
-
 /**
  * operatingOn for several dates from one read (the dashboard's yearly chart): every history row of the facilities
  * up to the last date, the status on each date decided as in operatingOn, then areas and cremators read once.

@@ -11,7 +11,7 @@ import { translator, type Lang } from '../i18n/index.js';
 import { toCsv, toXlsx } from './export.js';
 import { renderReport } from './report.js';
 import { ApiReportQuery, CsvQuery, ReportQuery, type TableKey } from './schemas.js';
-import { defaultRegion, loadReport, type ReportData } from './service.js';
+import { reportDefaultRegion, loadReport, type ReportData } from './service.js';
 import { allTables, tableOf } from './tables.js';
 
 /** Coverage figures are the bureau's management data. */
@@ -51,7 +51,7 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
 
   /** Staff pages: the region defaults to the demo city (or the first city), the date to today. */
   async function staffReport(q: ReportQuery): Promise<ReportData> {
-    return loadReport(db, { region: q.region ?? (await defaultRegion(db)), date: q.date ?? todayInShanghai() });
+    return loadReport(db, { region: q.region ?? (await reportDefaultRegion(db)), date: q.date ?? todayInShanghai() });
   }
 
   async function pdf(req: Request, res: Response) {

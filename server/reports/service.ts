@@ -5,7 +5,7 @@ import { nowIso } from '../db.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { todayInShanghai } from '../http/format.js';
 import * as regions from '../regions/store.js';
-import { computeCoverage, uncoveredVillages, type UncoveredTownship } from '../coverage/service.js';
+import { computeCoverage, defaultRegion, uncoveredVillages, type UncoveredTownship } from '../coverage/service.js';
 import { coverageIndicators, type CoverageIndicator, type Indicators, type RegionCoverage } from '../coverage/indicators.js';
 import { chartYears, targetInForce, yearlyIndicators, type TargetInForce, type YearPoint } from '../coverage/dashboard.js';
 import { otherIndicators, zonesUnder, type OtherIndicators, type ZoneOf } from '../coverage/other.js';
@@ -41,13 +41,11 @@ export interface ReportData {
   zones: ZoneOf[];
 }
 
-/** The demo city when it is there, else the first city in the database. */
-export async function defaultRegion(db: Knex): Promise<string> {
-  const demo = await db('regions').where({ code: '5202', level: 'city' }).first('code');
-  if (demo) return demo.code;
-  const first = await db('regions').where('level', 'city').orderBy('code').first('code');
-  if (!first) throw new NotFoundError('region_not_found');
-  return first.code;
+/** The region a report covers when none is asked for (see coverage's defaultRegion); none at all is a 404. */
+export async function reportDefaultRegion(db: Knex): Promise<string> {
+  const code = await defaultRegion(db);
+  if (!code) throw new NotFoundError('region_not_found');
+  return code;
 }
 
 /** A report covers one city or one county: an unknown code is a 404, another level a field error. */
