@@ -15,6 +15,7 @@ import { figureRoutes } from './coverage/figures-routes.js';
 import { targetRoutes } from './coverage/targets-routes.js';
 import { documentRoutes } from './documents/routes.js';
 import { facilityRoutes } from './facilities/routes.js';
+import { IMPORT_BODY_LIMIT } from './facilities/csv.js';
 import { homeRoutes } from './home/routes.js';
 import { cremationRoutes, resourceRoutes } from './cremation/routes.js';
 import { loadUser } from './http/auth.js';
@@ -61,6 +62,8 @@ export function buildApp(ctx: AppContext): Express {
   app.use('/static', express.static(staticDir, { maxAge: '1h' }));
 
   app.use(ctx.pageCache.serve);
+  // The registry's CSV import posts up to MAX_ROWS rows as form text (Chinese triples in size when URL-encoded).
+  app.use('/staff/facilities/import', express.urlencoded({ extended: false, limit: IMPORT_BODY_LIMIT }));
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(express.json({ limit: '200kb' }));
   app.use(sessionMiddleware(ctx));

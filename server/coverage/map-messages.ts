@@ -35,6 +35,7 @@ const zh = {
     layers: { zones: '殡葬改革区划', labels: '区县名称' },
     table: {
       title: '{{region}}各{{level}}覆盖情况',
+      zone_with_reform: '{{zone}}（含土葬改革区乡镇 {{n}} 个）',
       region: '地区',
       villages: '行政村覆盖',
       townships: '乡镇覆盖',
@@ -126,6 +127,7 @@ const en: typeof zh = {
     layers: { zones: 'Funeral zones', labels: 'County names' },
     table: {
       title: 'Coverage by {{level}} in {{region}}',
+      zone_with_reform: '{{zone}} ({{n}} burial reform townships)',
       region: 'Region',
       villages: 'Villages covered',
       townships: 'Townships covered',

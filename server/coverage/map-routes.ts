@@ -78,6 +78,14 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
     const zones = data.city ? await funeralZonesOf(data.city.code) : new Map<string, FuneralZone>();
     // A township's own zone, else its county's.
     const zoneOf = (code: string) => zones.get(code) ?? zones.get(code.slice(0, 9)) ?? zones.get(code.slice(0, 6)) ?? null;
+    // A county in the cremation zone may hold burial reform townships: the map hatches it, the table says how many.
+    const zoneText = (code: string, zone: FuneralZone | null) => {
+      if (!zone) return t('coverage_map.table.none');
+      const name = t(`coverage_map.zones.${zone}`);
+      if (zone !== 'cremation' || code.length !== 6) return name;
+      const n = [...zones].filter(([c, z]) => c.length === 9 && c.startsWith(code) && z === 'reform').length;
+      return n ? t('coverage_map.table.zone_with_reform', { zone: name, n }) : name;
+    };
     const row = (r: MapData['coverage']['region']) => {
       const i = r.indicators;
       const zone = r.code.length >= 6 ? zoneOf(r.code) : null;
@@ -87,7 +95,7 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
         villages_count: i.villages.total === 0 ? t('coverage_map.table.none') : `${i.villages.covered}/${i.villages.total}`,
         townships: ratio(t, i.townships), central_villages: ratio(t, i.central_villages),
         cremation: cremation(t, i.cremation_counties),
-        zone: zone ? t(`coverage_map.zones.${zone}`) : t('coverage_map.table.none'),
+        zone: zoneText(r.code, zone),
       };
     };
     const childLevel = data.coverage.children[0]?.level;

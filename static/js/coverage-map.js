@@ -255,7 +255,7 @@
       if (zoneLayer) overlays[labels.layers.zones] = zoneLayer;
       if (features.length) overlays[labels.layers.labels] = labelLayer;
       kindsShown.forEach(function (k) { overlays[labels.kinds[k]] = kindLayers[k]; });
-      if (Object.keys(overlays).length) L.control.layers(null, overlays, { collapsed: el.clientHeight < 820 || el.clientWidth < 720, position: 'topright' }).addTo(map);
+      if (Object.keys(overlays).length) L.control.layers(null, overlays, { collapsed: el.clientHeight < 820 || el.clientWidth < 720, position: 'topleft' }).addTo(map);
     }
 
     var legend = buildLegend(data, kindsShown, statusesShown, features.length > 0);

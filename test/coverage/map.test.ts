@@ -125,6 +125,10 @@ describe(`coverage: map (${dialect})`, () => {
         expect(area('520201').texts.township_zones).to.match(/^土葬改革区乡镇 \d+ 个：/).and.contain(townships.map((t) => t.name).join('、'));
         const page = textOf((await bureau.get(`/staff/coverage/map?region=520201&date=${DATE}`)).text);
         expect(page).to.contain(`${townships[0].name}`).and.contain('土葬改革区');
+        // The city's table says what the sparse hatching means: a cremation-zone county holding reform townships.
+        const reform = Number((await app.db('regions').where({ parent_code: '520201', level: 'township', funeral_zone: 'reform' }).count({ n: '*' }))[0].n);
+        const cityPage = textOf((await bureau.get(`/staff/coverage/map?region=${CITY}&date=${DATE}`)).text);
+        expect(cityPage).to.contain(`火葬区（含土葬改革区乡镇 ${reform} 个）`);
       } finally {
         for (const r of saved) await app.db('regions').where({ code: r.code }).update({ funeral_zone: r.funeral_zone });
       }

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
+import { MAX_ROWS } from '../../server/facilities/csv.js';
 
 const HEADER = 'name,kind,status,status_date,region_code,address,phone,lng,lat,niche_capacity,plot_capacity,investment_yuan,build_mode,service_area,note';
 
@@ -171,6 +172,21 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
     const forced = await apply(csv);
     expect(forced.status).to.equal(400);
     expect(textOf(forced.text)).to.contain('有 6 行需要修改');
+    expect(await snapshot()).to.deep.equal(before);
+  });
+
+  it('takes the full 2,000 rows of Chinese text the page promises, far over the 200 KB other forms are held to, and no more', async () => {
+    const row = (i: number) => `钟山区大河镇第${i}号村级公益性骨灰堂示例,骨灰堂,规划,2030-01-01,520201101,贵州省六盘水市钟山区大河镇大河村民委员会旁的山坡上第${i}号,,,,500,,,,,由乡镇人民政府负责建设和管理，资金由市县两级财政统筹安排`;
+    const rows = (n: number) => [HEADER, ...Array.from({ length: n }, (_, i) => row(i + 1))].join('\n');
+    const full = rows(MAX_ROWS);
+    expect(new URLSearchParams({ csv: full }).toString().length).to.be.greaterThan(1_000_000);
+    const before = await snapshot();
+    const ok = await preview(full);
+    expect(ok.status).to.equal(200);
+    expect(textOf(ok.text)).to.contain(`检查通过：新增 ${MAX_ROWS} 个`);
+    const over = await preview(rows(MAX_ROWS + 1));
+    expect(over.status).to.equal(400);
+    expect(textOf(over.text)).to.contain(`一次最多导入 ${MAX_ROWS} 行，这里有 ${MAX_ROWS + 1} 行`);
     expect(await snapshot()).to.deep.equal(before);
   });
 
