@@ -2,7 +2,8 @@
 // availability grid and the day board have something to show on a first start.
 import type { Knex } from 'knex';
 import { nowIso } from '../../server/db.js';
-import { addDays, dayBounds, today } from '../../server/cremation/slots.js';
+import { addDays, dayBounds } from '../../server/cremation/slots.js';
+import { todayInShanghai } from '../../server/http/format.js';
 
 const cremators = [
   { name: '1号炉（平板炉）', slot_minutes: 60, day_start: '07:00', day_end: '17:00' },
@@ -19,7 +20,7 @@ const halls = [
 export async function seedDemoCremation(trx: Knex, funeralHomeIds: number[]): Promise<void> {
   const now = nowIso();
   // A week ahead, the second cremator is down for a whole day: the grid shows what a closure looks like.
-  const maintenance = dayBounds(addDays(today(), 7));
+  const maintenance = dayBounds(addDays(todayInShanghai(), 7));
   for (const facilityId of funeralHomeIds) {
     const crematorIds: number[] = [];
     for (const c of cremators) {

@@ -8,7 +8,8 @@ import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { ClosureInput, CrematorInput, HallInput, type ResourceKind } from './schemas.js';
 import * as cremation from './service.js';
-import { addDays, dateOf, dayBounds, timeOf, today } from './slots.js';
+import { todayInShanghai } from '../http/format.js';
+import { addDays, dateOf, dayBounds, timeOf } from './slots.js';
 
 const READ: Role[] = ['admin', 'bureau', 'front_desk'];
 const WRITE: Role[] = ['admin', 'front_desk'];
@@ -72,7 +73,7 @@ export function resourceRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function newClosurePage(req: Request, res: Response) {
-    const data = await closureFormData(req, { target: 'all', start_date: addDays(today(), 1), end_date: addDays(today(), 1) });
+    const data = await closureFormData(req, { target: 'all', start_date: addDays(todayInShanghai(), 1), end_date: addDays(todayInShanghai(), 1) });
     assertCanWrite(req.user!, data.facility.id);
     res.render('cremation/closure-form', data);
   }

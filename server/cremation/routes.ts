@@ -17,7 +17,8 @@ import {
 import { madeFrom } from './day-cache.js';
 import * as cremation from './service.js';
 import { closureSpan } from './resource-routes.js';
-import { addDays, dateOf, dayBounds, timeOf, today, weekdayOf } from './slots.js';
+import { todayInShanghai } from '../http/format.js';
+import { addDays, dateOf, dayBounds, timeOf, weekdayOf } from './slots.js';
 
 const READ: Role[] = ['admin', 'bureau', 'front_desk'];
 const WRITE: Role[] = ['admin', 'front_desk'];
@@ -42,15 +43,15 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     const q = parse(DayQuery, req.query);
     const facilityId = await cremation.defaultFuneralHome(db, req.user!, q.facility);
     if (!facilityId) throw new NotFoundError();
-    const date = q.date ?? today();
+    const date = q.date ?? todayInShanghai();
     return { facilityId, date };
   }
 
   const dayLinks = (base: string, facilityId: number, date: string, extra = '') => ({
     prev: `${base}?facility=${facilityId}&date=${addDays(date, -1)}${extra}`,
     next: `${base}?facility=${facilityId}&date=${addDays(date, 1)}${extra}`,
-    today: `${base}?facility=${facilityId}&date=${today()}${extra}`,
-    isToday: date === today(),
+    today: `${base}?facility=${facilityId}&date=${todayInShanghai()}${extra}`,
+    isToday: date === todayInShanghai(),
   });
 
   /**
@@ -148,7 +149,7 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     const kind = kindParam(req);
     const booking = await cremation.bookingOf(db, req.user!, kind, idParam(req));
     const q = parse(DayQuery, req.query);
-    const date = q.date ?? (booking.starts_at >= dayBounds(today()).start ? dateOf(booking.starts_at) : today());
+    const date = q.date ?? (booking.starts_at >= dayBounds(todayInShanghai()).start ? dateOf(booking.starts_at) : todayInShanghai());
     const rows = await cremation.freeSlots(db, req.user!, kind, booking.facility_id, date);
     const base = `/staff/cremation/bookings/${kind}/${booking.id}/reschedule`;
     return {

@@ -9,7 +9,8 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '../http
 import { cachedDay } from './day-cache.js';
 import { dayGrid, type Grid } from './grid.js';
 import type { ResourceKind } from './schemas.js';
-import { dateOf, dayBounds, locateSlot, overlaps, today } from './slots.js';
+import { todayInShanghai } from '../http/format.js';
+import { dateOf, dayBounds, locateSlot, overlaps } from './slots.js';
 import * as store from './store.js';
 import { funeralHome, workingDay, type Actor } from './common.js';
 
@@ -85,7 +86,7 @@ export function dayViewOf(rows: Readonly<DayRows>, date: string, now = new Date(
     cremators: dayGrid(date, cremators, cremations, closuresOf('cremator'), now),
     halls: dayGrid(date, halls, farewells, closuresOf('hall'), now),
   };
-  return { ...view, changesAt: Math.min(nextChange(view.cremators, now), nextChange(view.halls, now), Date.parse(dayBounds(today(now)).end)) };
+  return { ...view, changesAt: Math.min(nextChange(view.cremators, now), nextChange(view.halls, now), Date.parse(dayBounds(todayInShanghai(now)).end)) };
 }
 
 /** The start of the first slot after now that is not taken: it turns from free or closed to past then. */

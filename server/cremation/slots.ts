@@ -64,10 +64,6 @@ export function dateOf(instant: string): string {
   return iso(Date.parse(instant) + OFFSET_MS).slice(0, 10);
 }
 
-/** Today's date in Asia/Shanghai. */
-export function today(now: Date = new Date()): string {
-  return dateOf(now.toISOString());
-}
 
 /** 0 (Sunday) to 6 (Saturday) of a date 'YYYY-MM-DD'. */
 export function weekdayOf(date: string): number {

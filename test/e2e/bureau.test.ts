@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import { computeCoverage } from '../../server/coverage/service.js';
-import { today } from '../../server/cremation/slots.js';
+import { todayInShanghai } from '../../server/http/format.js';
 import { DEMO_PASSWORD } from '../helpers/app.js';
 import { browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
 
@@ -32,7 +32,7 @@ describe('browser: the bureau reads coverage, the map, a proposal and prints the
       // The dashboard shows the same village figures as the engine.
       await page.locator('header nav.site-nav').getByRole('link', { name: '覆盖与规划' }).click();
       await page.waitForURL((url) => url.pathname === '/staff/coverage');
-      const city = await computeCoverage(suite.app().db, { region: '5202', date: today() });
+      const city = await computeCoverage(suite.app().db, { region: '5202', date: todayInShanghai() });
       const v = city.region.indicators.villages;
       const main = await page.locator('main').innerText();
       expect(main).to.contain('六盘水市');
