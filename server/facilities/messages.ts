@@ -47,7 +47,8 @@ const zh = {
       villages: '服务 {{n}} 个行政村',
       nothing: '设在区县一级，计入{{county}}的区县覆盖，不直接服务乡镇或村',
       not_counted: {
-        funeral_home: '殡仪馆不计入公益性骨灰安放设施的覆盖；设有火化炉且运营时，计入所在区县的火化覆盖。',
+        funeral_home_cremators: '殡仪馆不计入公益性骨灰安放设施的覆盖。本馆在用火化炉 {{n}} 台：运营期间计入{{county}}的火化覆盖。',
+        funeral_home_none: '殡仪馆不计入公益性骨灰安放设施的覆盖。本馆没有在用的火化炉，不计入{{county}}的火化覆盖。',
         commercial_cemetery: '经营性公墓不计入公益性覆盖。',
         funeral_service_point: '集中治丧点不计入公益性骨灰安放设施的覆盖。',
       },
@@ -197,7 +198,8 @@ const en: typeof zh = {
       villages: 'Serves {{n}} administrative villages',
       nothing: 'Stands at county level: counts for {{county}}\'s county coverage, serves no township or village directly',
       not_counted: {
-        funeral_home: 'Funeral homes do not count toward public-welfare ash placement coverage; operating with a cremator, one counts toward its county\'s cremation coverage.',
+        funeral_home_cremators: 'Funeral homes do not count toward public-welfare ash placement coverage. This one has {{n}} cremator(s) in use: while operating, it counts toward {{county}}\'s cremation coverage.',
+        funeral_home_none: 'Funeral homes do not count toward public-welfare ash placement coverage. This one has no cremator in use, so it does not count toward {{county}}\'s cremation coverage.',
         commercial_cemetery: 'Commercial cemeteries never count toward public-welfare coverage.',
         funeral_service_point: 'Funeral service points do not count toward ash placement coverage.',
       },

@@ -260,8 +260,14 @@ export interface ServiceView {
  * Explains what a facility serves, by the coverage engine's own rule (serviceOf), so that the page says exactly what
  * the dashboard counts: e.g. 全镇统建：服务大河镇全部 12 个行政村.
  */
-export async function describeService(db: Knex, f: Pick<Facility, 'kind' | 'region_code' | 'build_mode'>, areas: string[]): Promise<ServiceView> {
+export async function describeService(db: Knex, f: Pick<Facility, 'id' | 'kind' | 'region_code' | 'build_mode'>, areas: string[]): Promise<ServiceView> {
   const empty: ServiceView = { counts: false, key: `not_counted.${f.kind}`, params: {}, townships: [], villageGroups: [], communities: 0 };
+  if (f.kind === 'funeral_home') {
+    // What the cremation coverage counts: active cremators (the same rule as coverage/store.ts).
+    const n = Number((await db('cremators').where({ facility_id: f.id, active: true }).count({ n: '*' }))[0].n);
+    const county = (await store.regionsByCode(db, [f.region_code.slice(0, 6)])).get(f.region_code.slice(0, 6))?.name ?? f.region_code.slice(0, 6);
+    return { ...empty, key: n ? 'not_counted.funeral_home_cremators' : 'not_counted.funeral_home_none', params: { n, county } };
+  }
   if (!counts(f.kind)) return empty;
   const s = serviceOf({ region_code: f.region_code, build_mode: f.build_mode ?? null, areas });
   const whole = new Set(s.townships);

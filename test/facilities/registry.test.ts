@@ -98,6 +98,22 @@ describe(`facilities: registry pages (${dialect})`, () => {
     }
   });
 
+  it('says whether a funeral home counts for its county\'s cremation coverage, by its cremators in use', async () => {
+    const home = await app.db('facilities').where({ id: frontHome }).first('id', 'region_code');
+    const county = (await app.db('regions').where({ code: home.region_code.slice(0, 6) }).first('name')).name;
+    const active = await count('cremators', { facility_id: home.id, active: true });
+    expect(active).to.be.greaterThan(0);
+    const page = async () => textOf((await bureau.get(`/staff/facilities/${home.id}`)).text);
+    expect(await page()).to.contain(`本馆在用火化炉 ${active} 台：运营期间计入${county}的火化覆盖。`).and.contain('火化炉与告别厅设置');
+    const ids = await app.db('cremators').where({ facility_id: home.id, active: true }).pluck('id');
+    try {
+      await app.db('cremators').whereIn('id', ids).update({ active: false });
+      expect(await page()).to.contain(`本馆没有在用的火化炉，不计入${county}的火化覆盖。`);
+    } finally {
+      await app.db('cremators').whereIn('id', ids).update({ active: true });
+    }
+  });
+
   it('refuses wrong input with 400, a Chinese message at each field, the values kept, and writes nothing', async () => {
     const before = [await count('facilities'), await count('facility_status_history'), await count('facility_service_areas'), await count('audit_log')];
     const rural = { kind: 'rural_public_cemetery', niche_capacity: '' };
