@@ -6,9 +6,9 @@ import type { AppContext } from '../context.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
+import { todayInShanghai } from '../http/format.js';
 import { ClosureInput, CrematorInput, HallInput, type ResourceKind } from './schemas.js';
 import * as cremation from './service.js';
-import { todayInShanghai } from '../http/format.js';
 import { addDays, dateOf, dayBounds, timeOf } from './slots.js';
 
 const READ: Role[] = ['admin', 'bureau', 'front_desk'];

@@ -10,6 +10,7 @@ import { flash, idParam, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { renderBody, sendWithBody } from '../http/views.js';
+import { todayInShanghai } from '../http/format.js';
 import {
   ApiBookingInput, ApiDayQuery, BookingForm, BookingQuery, CancelInput, CaseParam, DayQuery,
   RescheduleInput, resourceKinds, type ResourceKind,
@@ -17,7 +18,6 @@ import {
 import { madeFrom } from './day-cache.js';
 import * as cremation from './service.js';
 import { closureSpan } from './resource-routes.js';
-import { todayInShanghai } from '../http/format.js';
 import { addDays, dateOf, dayBounds, timeOf, weekdayOf } from './slots.js';
 
 const READ: Role[] = ['admin', 'bureau', 'front_desk'];

@@ -64,7 +64,6 @@ export function dateOf(instant: string): string {
   return iso(Date.parse(instant) + OFFSET_MS).slice(0, 10);
 }
 
-
 /** 0 (Sunday) to 6 (Saturday) of a date 'YYYY-MM-DD'. */
 export function weekdayOf(date: string): number {
   return new Date(`${date.slice(0, 10)}T00:00:00.000Z`).getUTCDay();
