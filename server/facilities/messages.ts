@@ -198,7 +198,7 @@ const en: typeof zh = {
       villages: 'Serves {{n}} administrative villages',
       nothing: 'Stands at county level: counts for {{county}}\'s county coverage, serves no township or village directly',
       not_counted: {
-        funeral_home_cremators: 'Funeral homes do not count toward public-welfare ash placement coverage. This one has {{n}} cremator(s) in use: while operating, it counts toward {{county}}\'s cremation coverage.',
+        funeral_home_cremators: 'Funeral homes do not count toward public-welfare ash placement coverage. Cremators in use here: {{n}}. While operating, it counts toward {{county}}\'s cremation coverage.',
         funeral_home_none: 'Funeral homes do not count toward public-welfare ash placement coverage. This one has no cremator in use, so it does not count toward {{county}}\'s cremation coverage.',
         commercial_cemetery: 'Commercial cemeteries never count toward public-welfare coverage.',
         funeral_service_point: 'Funeral service points do not count toward ash placement coverage.',
