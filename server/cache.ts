@@ -1,13 +1,77 @@
-// Short-lived in-process memo for data that changes rarely (the public facility directory, division counts).
-// Each process keeps its own: after a change, other processes catch up within the time to live.
+// The one in-process cache: values kept per process for a time, bounded in size, with a clock tests can move.
+// A cache is one more place where a change must be seen: the service that changes the data calls delete() or
+// clear() after its transaction commits, never a store, and every cache has a test that only the cache can pass.
+import { LRUCache } from 'lru-cache';
+
+/** Milliseconds on a clock that only moves forward; tests pass their own. */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => performance.now() };
+
+export interface TtlCacheOptions<K, V> {
+  /** How long a value is kept after it was loaded. */
+  ttlMs: number;
+  /** At most this many keys; the least recently used go first. */
+  max?: number;
+  clock?: Clock;
+  load: (key: K) => Promise<V>;
+}
+
+/**
+ * Values by key, loaded once and kept for ttlMs. Concurrent gets of a missing key share one load. A load that was
+ * under way when the key was deleted (or the cache cleared) answers its callers but is not kept, so a read that
+ * overlapped a change is never served afterwards.
+ */
+export class TtlCache<K extends NonNullable<unknown>, V> {
+  private readonly entries: LRUCache<K, { value: Promise<V> }>;
+  private readonly load: (key: K) => Promise<V>;
+  /** Bumped by every delete and clear. */
+  private generation = 0;
+
+  constructor(opts: TtlCacheOptions<K, V>) {
+    this.load = opts.load;
+    this.entries = new LRUCache({
+      max: opts.max ?? 1_000,
+      ttl: opts.ttlMs,
+      ttlResolution: 0,
+      perf: opts.clock ?? systemClock,
+    });
+  }
+
+  get(key: K): Promise<V> {
+    const hit = this.entries.get(key);
+    if (hit) return hit.value;
+    const generation = this.generation;
+    const entry = { value: this.load(key) };
+    this.entries.set(key, entry);
+    const drop = () => {
+      if (this.entries.peek(key) === entry) this.entries.delete(key);
+    };
+    entry.value.then(() => {
+      if (generation !== this.generation) drop();
+    }, drop);
+    return entry.value;
+  }
+
+  delete(key: K): void {
+    this.generation += 1;
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.generation += 1;
+    this.entries.clear();
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
+
+/** A TtlCache for one value per key string (the older helper's shape; the caches move to TtlCache). */
 export function memo<T>(ttlMs: number, load: (key: string) => Promise<T>): (key?: string) => Promise<T> {
-  const entries = new Map<string, { at: number; value: Promise<T> }>();
-  return (key = '') => {
-    const hit = entries.get(key);
-    if (hit && Date.now() - hit.at < ttlMs) return hit.value;
-    const value = load(key);
-    value.catch(() => entries.delete(key));
-    entries.set(key, { at: Date.now(), value });
-    return value;
-  };
+  const cache = new TtlCache<string, T>({ ttlMs, load });
+  return (key = '') => cache.get(key);
 }

@@ -33,3 +33,11 @@ export class TooManyRequestsError extends AppError {
     super(429, code, {}, { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) });
   }
 }
+/** Wrong user name or password: one answer whether or not the name exists. */
+export class InvalidCredentialsError extends AppError {
+  constructor() { super(401, 'invalid_credentials'); }
+}
+/** Sign-in refused for a while (too many wrong passwords); `until` is an ISO instant. */
+export class LockedError extends AppError {
+  constructor(code: string, readonly until: string) { super(423, code, {}, { until }); }
+}
