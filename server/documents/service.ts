@@ -10,6 +10,7 @@ import { ConflictError } from '../http/errors.js';
 import { maskIdNumber, maskPhone, todayInShanghai } from '../http/format.js';
 import type { Lang } from '../i18n/index.js';
 import { renderCertificate } from './certificate.js';
+import type { Fonts } from './fonts.js';
 import { renderReceipt } from './receipt.js';
 import * as store from './store.js';
 
@@ -22,7 +23,7 @@ const cremated: readonly CaseStatus[] = ['cremated', 'ashes_released', 'ashes_pl
  * The cremation certificate, for the funeral home's own staff once the body is cremated. It shows the full ID
  * number and is an official act, so every print is in the audit log.
  */
-export async function printCertificate(db: Knex, actor: Printer, caseId: number, lang: Lang, ip: string | null): Promise<Printed> {
+export async function printCertificate(db: Knex, fonts: Fonts, actor: Printer, caseId: number, lang: Lang, ip: string | null): Promise<Printed> {
   const c = await cases.loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
   const { at, cremator } = await store.cremation(db, c.id);
@@ -32,13 +33,13 @@ export async function printCertificate(db: Knex, actor: Printer, caseId: number,
     deceasedName: c.deceased_name, sex: c.sex, idNumber: c.id_number, birthDate: c.birth_date, deathAt: c.death_at,
     crematedAt: at, cremator, receiverName: c.contact_name, receiverRelationship: c.contact_relationship,
     issuedOn: todayInShanghai(), clerk: actor.display_name,
-  });
+  }, fonts);
   await audit.record(db, { actor, action: 'print_certificate', entity: 'funeral_case', entityId: c.id, after: { case_number: c.case_number }, ip });
   return { pdf, caseNumber: c.case_number };
 }
 
 /** The statement of charges, at any stage, for whoever may read the case; personal numbers are masked. */
-export async function printReceipt(db: Knex, actor: Printer, caseId: number, lang: Lang): Promise<Printed> {
+export async function printReceipt(db: Knex, fonts: Fonts, actor: Printer, caseId: number, lang: Lang): Promise<Printed> {
   const c = await cases.loadCase(db, actor, caseId);
   const a = await cases.account(db, c.id);
   const pdf = await renderReceipt({
@@ -51,6 +52,6 @@ export async function printReceipt(db: Knex, actor: Printer, caseId: number, lan
     payments: a.payments.map((p) => ({ method: p.method, paidAt: p.paid_at, amountFen: Number(p.amount_fen), receivedBy: p.received_by_name })),
     totalFen: a.total, deductedFen: a.deducted, paidFen: a.paid, balanceFen: a.balance,
     printedAt: nowIso(), printedBy: actor.display_name,
-  });
+  }, fonts);
   return { pdf, caseNumber: c.case_number };
 }
