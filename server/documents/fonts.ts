@@ -132,8 +132,11 @@ export function fontFor(fonts: Fonts, codePoint: number): number {
   if (!memo) chosen.set(fonts, (memo = new Map()));
   let at = memo.get(codePoint);
   if (at === undefined) {
-    at = fonts.regular.hasGlyphForCodePoint(codePoint) ? MAIN : fonts.fallbacks.findIndex((f) => f.has(codePoint));
-    if (at === -1) at = NONE;
+    if (fonts.regular.hasGlyphForCodePoint(codePoint)) at = MAIN;
+    else {
+      at = fonts.fallbacks.findIndex((f) => f.has(codePoint));
+      if (at < 0) at = NONE;
+    }
     memo.set(codePoint, at);
   }
   return at;

@@ -10,7 +10,7 @@ import { ConflictError } from '../http/errors.js';
 import { maskIdNumber, maskPhone, todayInShanghai } from '../http/format.js';
 import type { Lang } from '../i18n/index.js';
 import { renderCertificate } from './certificate.js';
-import type { Fonts } from './fonts.js';
+import { unprintable, type Fonts } from './fonts.js';
 import { renderReceipt } from './receipt.js';
 import * as store from './store.js';
 
@@ -18,6 +18,22 @@ export type Printer = cases.Actor & Pick<User, 'display_name'>;
 export interface Printed { pdf: Buffer; caseNumber: string }
 
 const cremated: readonly CaseStatus[] = ['cremated', 'ashes_released', 'ashes_placed'];
+
+/** The fields of a funeral case, as the intake form names them, that the certificate and the statement print. */
+export const printedCaseFields = ['deceased_name', 'contact_name', 'contact_relationship'] as const;
+export type PrintedCaseField = (typeof printedCaseFields)[number];
+export interface Unprintable { field: PrintedCaseField; characters: string[] }
+
+/**
+ * The printed fields with characters that no font on this machine has, which would print as empty boxes: the
+ * front desk is told at intake and on the case page, before anything is printed.
+ */
+export function unprintableFields(fonts: Fonts, values: Partial<Record<PrintedCaseField, unknown>>): Unprintable[] {
+  return printedCaseFields.flatMap((field) => {
+    const characters = typeof values[field] === 'string' ? unprintable(fonts, values[field]) : [];
+    return characters.length ? [{ field, characters }] : [];
+  });
+}
 
 /**
  * The cremation certificate, for the funeral home's own staff once the body is cremated. It shows the full ID

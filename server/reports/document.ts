@@ -28,7 +28,7 @@ export class KeptRenders {
   drawn = 0;
   private readonly kept: TtlCache<string, Buffer>;
   private readonly limit: ReturnType<typeof pLimit>;
-  private readonly maxWaiting: number;
+  readonly maxWaiting: number;
   /** The drawing of the key being asked for, handed to the cache's load while get() runs. */
   private readonly toDraw = new Map<string, () => Promise<Buffer>>();
 
