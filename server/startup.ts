@@ -1,4 +1,4 @@
-// Everything a process needs before it serves: migrations, the shared secret, the login limiter.
+// Everything a process needs before it serves: migrations, the shared secret, the login limiter, the fallback fonts found.
 import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { RateLimiterPostgres, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';

@@ -1,6 +1,6 @@
 // Drawing helpers shared by every printed document: an A4 document in the CJK font with fallback fonts for rare
-// characters, centred headings, a label/value grid and a table that carries its header onto every new page. Black and light greys only, so that photocopies
-// and black-and-white printers keep everything legible.
+// characters, centred headings, a label/value grid and a table that carries its header onto every new page. Black
+// and light greys only, so that photocopies and black-and-white printers keep everything legible.
 import PDFDocument from 'pdfkit';
 import type { Lang } from '../i18n/index.js';
 import { fontFor, invisible, MAIN_FONT, NO_FONT, type FontkitFont, type Fonts } from './fonts.js';
