@@ -141,7 +141,7 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       const made = await cases.createCase(db, req.user!, input, ip(req));
       const t = translator(req.lang);
       const warnings = unprintable(input).map((w) => ({ field: apiFieldNames[w.field] ?? w.field, code: 'unprintable_characters',
-        characters: w.characters.map((c) => c.ch), message: t('documents.unprintable_api', { characters: w.characters.map((c) => `${c.ch} U+${c.code}`).join(', ') }) }));
+        characters: w.characters.map((c) => c.ch), message: t('warnings.unprintable_characters', { characters: w.characters.map((c) => `${c.ch} U+${c.code}`).join(', ') }) }));
       res.status(made.created ? 201 : 200).json({ id: made.id, case_number: made.case_number, warnings });
     } catch (err) {
       if (err instanceof ValidationError) throw renameFields(err);

@@ -28,7 +28,10 @@ const zh = {
     unprintable_intake_hint: '可以改用通用字，或核对无误后点“仍然登记”；服务器安装含该字的字体（如 fonts-babelstone-han）后即可正常打印。',
     unprintable_case_hint: '打印前请核对：服务器安装含该字的字体（如 fonts-babelstone-han）后即可正常打印，否则请在打印件上手写补正。',
     unprintable_save: '仍然登记',
-    unprintable_api: '这些字符在打印的单据上无法显示：{{characters}}',
+  },
+  // Warnings in the JSON API, by code, like errors
+  warnings: {
+    unprintable_characters: '这些字符在打印的单据上无法显示：{{characters}}',
   },
   errors: {
     not_cremated_yet: '逝者尚未火化，火化完成后才能出具火化证明。',
@@ -59,7 +62,9 @@ const en: typeof zh = {
     unprintable_intake_hint: 'Use a common character instead, or check the entry and choose “Register anyway”; they print once the server has a font with them (such as fonts-babelstone-han).',
     unprintable_case_hint: 'Check before printing: they print once the server has a font with them (such as fonts-babelstone-han); otherwise correct the printout by hand.',
     unprintable_save: 'Register anyway',
-    unprintable_api: 'These characters cannot be printed on the documents: {{characters}}',
+  },
+  warnings: {
+    unprintable_characters: 'These characters cannot be printed on the documents: {{characters}}',
   },
   errors: {
     not_cremated_yet: 'A cremation certificate can only be issued once the cremation is done.',
