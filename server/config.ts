@@ -1,6 +1,7 @@
 // Environment → typed configuration. Every npm script reads the same variables (listed in README).
 import path from 'node:path';
 import { z } from 'zod';
+import { DEBIAN_FALLBACK_FONTS } from './documents/fonts.js';
 import { projectRoot } from './paths.js';
 
 const Env = z.object({
@@ -20,6 +21,7 @@ const Env = z.object({
     { message: 'an http(s) tile URL template with {z}, {x} and {y}, e.g. https://t{s}.tianditu.gov.cn/vec_w/wmts?…&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY' }),
   MAP_TILE_ATTRIBUTION: z.string().max(300).optional(),
   MAP_TILE_SUBDOMAINS: z.string().regex(/^[a-z0-9]{1,16}$/i).default('abc'),
+  SHIAN_FALLBACK_FONTS: z.string().optional(),
 });
 
 /** A base map of tiles under the coverage map; origins are what the CSP must allow images from. */
@@ -52,6 +54,8 @@ export interface Config {
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** MAP_TILE_URL: without it the coverage map draws boundaries on a plain background. */
   mapTiles?: MapTiles;
+  /** Font files or folders for characters the main font lacks, in the order tried: SHIAN_FALLBACK_FONTS, then Debian's. */
+  fallbackFonts: string[];
   /** Set by tests: no background timers, quiet logs. */
   testing: boolean;
 }
@@ -80,6 +84,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     mapTiles: e.MAP_TILE_URL ? { url: e.MAP_TILE_URL, attribution: e.MAP_TILE_ATTRIBUTION ?? '', subdomains: e.MAP_TILE_SUBDOMAINS,
       origins: tileOrigins(e.MAP_TILE_URL, e.MAP_TILE_SUBDOMAINS)! } : undefined,
+    fallbackFonts: e.SHIAN_FALLBACK_FONTS === 'off' ? []
+      : [...(e.SHIAN_FALLBACK_FONTS ?? '').split(path.delimiter).filter(Boolean), ...DEBIAN_FALLBACK_FONTS],
     testing: false,
   };
 }

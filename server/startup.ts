@@ -1,4 +1,4 @@
-// Everything a process needs before it serves: migrations, the shared secret, the login limiter.
+// Everything a process needs before it serves: migrations, the shared secret, the login limiter, the fallback fonts found.
 import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { RateLimiterPostgres, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
@@ -6,6 +6,7 @@ import { migrateLatest } from '../db/migrate.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { dialectOf, type Db } from './db.js';
+import { fallbackFiles } from './documents/fonts.js';
 import { getOrCreate } from './settings/store.js';
 import { PageCache } from './http/page-cache.js';
 
@@ -26,5 +27,8 @@ export async function prepare(db: Db, config: Config, log: Logger = createLogger
   const applied = await migrateLatest(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const secret = await getOrCreate(db, 'cookie_secret', () => randomBytes(32).toString('hex'));
+  const fallbacks = fallbackFiles(config.fallbackFonts);
+  if (fallbacks.length) log.info({ fonts: fallbacks }, 'fallback fonts for rare characters');
+  else log.warn('no fallback font: characters beyond Noto Sans Hans (such as 𠮷, 𪚥) print as boxes; see SHIAN_FALLBACK_FONTS');
   return { db, config, log, secret, loginLimiter: loginLimiter(db, config), pageCache: new PageCache() };
 }

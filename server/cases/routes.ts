@@ -21,6 +21,9 @@ import * as cases from './service.js';
 import { allowedNext, caseStatuses, type CaseStatus } from './states.js';
 import * as store from './store.js';
 import * as prices from '../prices/store.js';
+import { loadFonts } from '../documents/fonts.js';
+import { unprintableFields, type Unprintable } from '../documents/service.js';
+import { translator } from '../i18n/index.js';
 
 const PER_PAGE = 30;
 const FRONT = ['admin', 'front_desk'] as const;
@@ -30,6 +33,9 @@ const StatusMove = z.object({ from: z.enum(caseStatuses), to: z.enum(caseStatuse
 export function caseRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
   const ip = (req: Request) => req.ip ?? null;
+  // Characters of the printed fields that no font has: each with its code point, which a browser without the font shows too.
+  const unprintable = (values: object) => unprintableFields(loadFonts(ctx.config.fallbackFonts), values).map((u: Unprintable) =>
+    ({ field: u.field, characters: u.characters.map((ch) => ({ ch, code: ch.codePointAt(0)!.toString(16).toUpperCase() })) }));
 
   // ## Search
   async function list(req: Request, res: Response) {
@@ -58,6 +64,9 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
     if (body._refresh) return res.render('cases/new', await formData(req, values)); // region picker without JavaScript
     await withForm(res, 'cases/new', () => formData(req, values), async () => {
       const input = parse(CaseInput, values);
+      // A warning, not a refusal: the form comes back once naming the characters, and saves when sent again as it is.
+      const warnings = unprintable(input), seen = warnings.flatMap((w) => w.characters.map((c) => c.ch)).join('');
+      if (seen && body.unprintable_ok !== seen) return res.render('cases/new', { ...(await formData(req, values)), unprintable: warnings, unprintableOk: seen });
       const { id, case_number } = await cases.createCase(db, req.user!, input, ip(req));
       flash(req, 'flash.case_created', { number: case_number });
       res.redirect(`/staff/cases/${id}`);
@@ -73,7 +82,7 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
     res.status(status).render('cases/show', {
       c, account, events, bookings: bookings.filter((b) => b.status === 'booked'), today: todayInShanghai(), writable, household: household.filter((r) => r.level !== 'province' && r.level !== 'city'), next: allowedNext(c.status), methods: paymentMethods,
       prices: writable ? await prices.priceItemsOn(db, c.facility_id, todayInShanghai()) : [],
-      requestId: randomUUID(), ...extra,
+      requestId: randomUUID(), unprintable: unprintable(c), ...extra,
     });
   }
 
@@ -130,7 +139,10 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
     }
     try {
       const made = await cases.createCase(db, req.user!, input, ip(req));
-      res.status(made.created ? 201 : 200).json({ id: made.id, case_number: made.case_number });
+      const t = translator(req.lang);
+      const warnings = unprintable(input).map((w) => ({ field: apiFieldNames[w.field] ?? w.field, code: 'unprintable_characters',
+        characters: w.characters.map((c) => c.ch), message: t('warnings.unprintable_characters', { characters: w.characters.map((c) => `${c.ch} U+${c.code}`).join(', ') }) }));
+      res.status(made.created ? 201 : 200).json({ id: made.id, case_number: made.case_number, warnings });
     } catch (err) {
       if (err instanceof ValidationError) throw renameFields(err);
       throw err;

@@ -2,6 +2,7 @@
 // full ID number, the issuer, the clerk and room for the funeral home's seal.
 import { formatDate, formatDateTime } from '../http/format.js';
 import { translator, type Lang } from '../i18n/index.js';
+import type { Fonts } from './fonts.js';
 import { BOLD, centered, contentBottom, contentLeft, contentWidth, createDocument, eachPage, fieldGrid, finish, INK, LINE, MUTED, REGULAR, rule, textAt, type Field } from './pdf.js';
 
 export interface CertificateData {
@@ -24,9 +25,9 @@ export interface CertificateData {
 const MARGIN = 64;
 const BLOCK = 172; // the signature and seal block, with room above the note at the foot
 
-export async function renderCertificate(d: CertificateData): Promise<Buffer> {
+export async function renderCertificate(d: CertificateData, fonts: Fonts): Promise<Buffer> {
   const t = translator(d.lang);
-  const doc = await createDocument({ title: `${t('documents.certificate')} ${d.caseNumber}`, author: d.facilityName, creator: t('app.name'), lang: d.lang, margin: MARGIN });
+  const doc = createDocument({ title: `${t('documents.certificate')} ${d.caseNumber}`, author: d.facilityName, creator: t('app.name'), lang: d.lang, margin: MARGIN }, fonts);
   const left = contentLeft(doc), width = contentWidth(doc), right = left + width;
   const crematedAt = formatDateTime(d.crematedAt, d.lang);
 

@@ -23,6 +23,15 @@ const zh = {
     payee: '收费单位：{{name}}', family_signature: '家属确认签字：',
     continued: '{{title}}（续）　案件号 {{number}}',
     page: '第 {{n}} 页，共 {{count}} 页', printed_by: '打印：{{name}}　{{time}}',
+    // Characters no font on the server has
+    unprintable_title: '以下字符在打印的火化证明和收费明细上无法显示，会印成空白方框：',
+    unprintable_intake_hint: '可以改用通用字，或核对无误后点“仍然登记”；服务器安装含该字的字体（如 fonts-babelstone-han）后即可正常打印。',
+    unprintable_case_hint: '打印前请核对：服务器安装含该字的字体（如 fonts-babelstone-han）后即可正常打印，否则请在打印件上手写补正。',
+    unprintable_save: '仍然登记',
+  },
+  // Warnings in the JSON API, by code, like errors
+  warnings: {
+    unprintable_characters: '这些字符在打印的单据上无法显示：{{characters}}',
   },
   errors: {
     not_cremated_yet: '逝者尚未火化，火化完成后才能出具火化证明。',
@@ -49,6 +58,13 @@ const en: typeof zh = {
     payee: 'Payee: {{name}}', family_signature: 'Family signature:',
     continued: '{{title}} (continued) · case {{number}}',
     page: 'Page {{n}} of {{count}}', printed_by: 'Printed by {{name}}, {{time}}',
+    unprintable_title: 'These characters cannot be printed on the cremation certificate and the statement: they would come out as empty boxes.',
+    unprintable_intake_hint: 'Use a common character instead, or check the entry and choose “Register anyway”; they print once the server has a font with them (such as fonts-babelstone-han).',
+    unprintable_case_hint: 'Check before printing: they print once the server has a font with them (such as fonts-babelstone-han); otherwise correct the printout by hand.',
+    unprintable_save: 'Register anyway',
+  },
+  warnings: {
+    unprintable_characters: 'These characters cannot be printed on the documents: {{characters}}',
   },
   errors: {
     not_cremated_yet: 'A cremation certificate can only be issued once the cremation is done.',

@@ -1,9 +1,9 @@
-// Drawing helpers shared by the printed documents: an A4 document in the CJK font, centred headings, a label/value
-// grid and a table that carries its header onto every new page. Black and light greys only, so that photocopies
-// and black-and-white printers keep everything legible.
+// Drawing helpers shared by every printed document: an A4 document in the CJK font with fallback fonts for rare
+// characters, centred headings, a label/value grid and a table that carries its header onto every new page. Black
+// and light greys only, so that photocopies and black-and-white printers keep everything legible.
 import PDFDocument from 'pdfkit';
 import type { Lang } from '../i18n/index.js';
-import { loadFonts } from './fonts.js';
+import { fontFor, invisible, MAIN_FONT, NO_FONT, type FontkitFont, type Fonts } from './fonts.js';
 
 export type Doc = PDFKit.PDFDocument;
 type Align = 'left' | 'center' | 'right';
@@ -17,15 +17,148 @@ export const SHADE = '#efefef';
 
 export interface DocumentMeta { title: string; author: string; creator: string; lang: Lang; margin: number }
 
-export async function createDocument(meta: DocumentMeta): Promise<Doc> {
-  const fonts = await loadFonts();
+/** A stretch of text drawn in one font: the main font (MAIN_FONT) or a fallback (its index in Fonts.fallbacks). */
+interface Run { text: string; font: number }
+
+/** What pdfkit's line wrapper hands to the drawing of one line (its own fields, of which we use these). */
+interface FragmentOptions {
+  width?: number; align?: string; lineWidth?: number; textWidth?: number; wordCount?: number;
+  characterSpacing?: number; baseline?: number | string; [other: string]: unknown;
+}
+interface PdfkitInternals {
+  _fontSize: number;
+  /** Draws one line (or a piece of one) in the current font: pdfkit calls it for everything doc.text() prints. */
+  _fragment(text: string, x: number, y: number, options: FragmentOptions): void;
+}
+const Base = PDFDocument as unknown as new (options: PDFKit.PDFDocumentOptions) => PDFKit.PDFDocument;
+const pdfkit = Base.prototype as unknown as PdfkitInternals & PDFKit.PDFDocument;
+if (typeof pdfkit._fragment !== 'function') throw new Error('pdfkit no longer draws text through _fragment: see PrintedDocument in documents/pdf.ts');
+const baseFont = pdfkit.font as unknown as (this: Doc, src: unknown, family?: unknown, size?: unknown) => Doc;
+const baseWidth = pdfkit.widthOfString as unknown as (this: Doc, text: string, options?: object) => number;
+
+const fallbackName = (i: number) => `fallback-${i}`;
+const codePoints = (s: string) => { let n = 0; for (const _ of s) n++; return n; };
+
+/**
+ * A pdfkit document whose text falls back, character by character, to the first font that has the glyph. pdfkit
+ * measures every word and line with widthOfString() and draws every line with _fragment(): both are taken over
+ * for text the main font cannot draw whole, so wrapping, alignment and the fitting of table cells stay pdfkit's
+ * own while each run is drawn in its font on the main font's baseline. Text the main font has takes pdfkit's path.
+ */
+class PrintedDocument extends Base {
+  // Declared, not defined: pdfkit's constructor already calls font(), before field initialisers would run.
+  declare private fonts: Fonts;
+  declare private weight: string;
+  declare private registered: Set<number>;
+  /** Set while a fallback font is current: pdfkit measures inside its own drawing, in the font of the run. */
+  declare private inRun: boolean;
+
+  constructor(options: PDFKit.PDFDocumentOptions, fonts: Fonts) {
+    super(options);
+    this.fonts = fonts;
+    this.registered = new Set();
+  }
+
+  override font(src: PDFKit.Mixins.PDFFontSource, family?: string | number, size?: number): this {
+    if (typeof src === 'string') this.weight = src;
+    baseFont.call(this, src, family, size);
+    return this;
+  }
+
+  override widthOfString(text: string, options: PDFKit.Mixins.TextOptions & { horizontalScaling?: number } = {}): number {
+    const runs = this.inRun ? null : this.runs(text);
+    if (!runs) return baseWidth.call(this, text, options);
+    let width = 0;
+    for (const run of runs) width += this.inFont(run.font, () => baseWidth.call(this, run.text));
+    return (width + (options.characterSpacing ?? 0) * (codePoints(text) - 1)) * ((options.horizontalScaling ?? 100) / 100);
+  }
+
+  _fragment(text: string, x: number, y: number, options: FragmentOptions): void {
+    const line = String(text).replace(/\n/g, '');
+    const runs = this.runs(line);
+    if (!runs) return pdfkit._fragment.call(this, text, x, y, options);
+    // Alignment as pdfkit computes it, over the whole line (justified text is not used in our documents).
+    if (options.width && options.align === 'right') x += (options.lineWidth ?? 0) - this.widthOfString(line.replace(/\s+$/, ''), { characterSpacing: options.characterSpacing });
+    else if (options.width && options.align === 'center') x += (options.lineWidth ?? 0) / 2 - (options.textWidth ?? 0) / 2;
+    const main = this.mainFont();
+    // Every run sits on the main font's baseline, whatever the ascent of the font that draws it.
+    const baseline = options.baseline ?? -(main.ascent / main.unitsPerEm) * (this as unknown as PdfkitInternals)._fontSize;
+    const spacing = options.characterSpacing ?? 0;
+    for (const run of runs) {
+      const width = this.inFont(run.font, () => {
+        pdfkit._fragment.call(this, run.text, x, y, { ...options, align: 'left', textWidth: undefined, wordCount: undefined, baseline });
+        return baseWidth.call(this, run.text);
+      });
+      x += width + spacing * codePoints(run.text);
+    }
+  }
+
+  private mainFont(): FontkitFont {
+    return this.weight === BOLD ? this.fonts.bold : this.fonts.regular;
+  }
+
+  /** The runs of a text that needs a fallback font, or null when the main font draws all of it. */
+  private runs(text: string): Run[] | null {
+    let simple = true;
+    for (let i = 0; i < text.length && simple; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x80) simple = fontFor(this.fonts, text.codePointAt(i)!) === MAIN_FONT;
+    }
+    if (simple) return null;
+    const runs: Run[] = [];
+    for (const ch of text) {
+      const last = runs[runs.length - 1];
+      // Spaces, joiners and variation selectors stay with the character before them.
+      const font = last && invisible.test(ch) ? last.font : this.fontOf(ch.codePointAt(0)!);
+      if (last && last.font === font) last.text += ch;
+      else runs.push({ text: ch, font });
+    }
+    return runs.length === 1 && runs[0].font === MAIN_FONT ? null : runs;
+  }
+
+  /** The main font when it has the character (or when no font has it: its empty box), else a fallback, bold if bold text and one has it. */
+  private fontOf(codePoint: number): number {
+    const at = fontFor(this.fonts, codePoint);
+    if (at === MAIN_FONT || at === NO_FONT) return MAIN_FONT;
+    if (this.weight === BOLD && !this.fonts.fallbacks[at].bold) {
+      const bold = this.fonts.fallbacks.findIndex((f) => f.bold && f.has(codePoint));
+      if (bold >= 0) return bold;
+    }
+    return at;
+  }
+
+  /** Runs fn with the run's font set, then sets the main font back. */
+  private inFont<T>(font: number, fn: () => T): T {
+    if (font === MAIN_FONT) return fn();
+    if (!this.registered.has(font)) {
+      // pdfkit takes a parsed font where its types only name file sources.
+      this.registerFont(fallbackName(font), this.fonts.fallbacks[font].font() as unknown as Buffer);
+      this.registered.add(font);
+    }
+    baseFont.call(this, fallbackName(font));
+    this.inRun = true;
+    try {
+      return fn();
+    } finally {
+      this.inRun = false;
+      baseFont.call(this, this.weight);
+    }
+  }
+}
+
+/**
+ * An A4 document in Noto Sans Hans with the fallback fonts behind it. The fonts come parsed (documents/fonts.ts):
+ * pdfkit would parse a font handed over as bytes again for every document, which with this 30,000-glyph font
+ * cost more than drawing a city's report.
+ */
+export function createDocument(meta: DocumentMeta, fonts: Fonts): Doc {
   // Pages stay in memory until the end so that the frame and "page n of m" can be drawn once the count is known.
-  const doc = new PDFDocument({
+  const doc = new PrintedDocument({
     size: 'A4', margin: meta.margin, bufferPages: true, lang: meta.lang, displayTitle: true,
     info: { Title: meta.title, Author: meta.author, Creator: meta.creator },
-  });
-  doc.registerFont(REGULAR, fonts.regular);
-  doc.registerFont(BOLD, fonts.bold);
+  }, fonts);
+  doc.registerFont(REGULAR, fonts.regular as unknown as Buffer);
+  doc.registerFont(BOLD, fonts.bold as unknown as Buffer);
   doc.font(REGULAR).fillColor(INK).strokeColor(INK);
   return doc;
 }

@@ -2,6 +2,7 @@
 // payments and the balance. It leaves the home's premises, so the ID number and phone are masked.
 import { formatDateTime, formatMoney } from '../http/format.js';
 import { translator, type Lang } from '../i18n/index.js';
+import type { Fonts } from './fonts.js';
 import {
   BOLD, centered, contentLeft, contentWidth, createDocument, eachPage, ensureSpace, fieldGrid, finish, MUTED,
   REGULAR, rule, table, textAt, type Column, type Doc, type TableRow,
@@ -38,10 +39,10 @@ const SIZE = 10.5;
 // Noto Sans Hans draws U+2212 as a full-width dash; the ASCII minus of formatMoney reads as on a till receipt.
 const minus = (fen: number) => formatMoney(-fen);
 
-export async function renderReceipt(d: ReceiptData): Promise<Buffer> {
+export async function renderReceipt(d: ReceiptData, fonts: Fonts): Promise<Buffer> {
   const t = translator(d.lang);
   const title = t('documents.receipt');
-  const doc = await createDocument({ title: `${title} ${d.caseNumber}`, author: d.facilityName, creator: t('app.name'), lang: d.lang, margin: MARGIN });
+  const doc = createDocument({ title: `${title} ${d.caseNumber}`, author: d.facilityName, creator: t('app.name'), lang: d.lang, margin: MARGIN }, fonts);
   const left = contentLeft(doc), width = contentWidth(doc), right = left + width;
   const printedAt = formatDateTime(d.printedAt, d.lang);
 

@@ -4,6 +4,7 @@ import type { AppContext } from '../context.js';
 import { idParam } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { translator, type Lang } from '../i18n/index.js';
+import { loadFonts } from './fonts.js';
 import * as documents from './service.js';
 
 // The certificate carries the full ID number and is an official act of the funeral home: its own staff only.
@@ -28,15 +29,15 @@ function sendPdf(res: Response, printed: documents.Printed, key: string, lang: L
 }
 
 export function documentRoutes(ctx: AppContext): RouteDef[] {
-  const { db } = ctx;
+  const { db, config } = ctx;
 
   async function certificate(req: Request, res: Response) {
-    const printed = await documents.printCertificate(db, req.user!, idParam(req), req.lang, req.ip ?? null);
+    const printed = await documents.printCertificate(db, loadFonts(config.fallbackFonts), req.user!, idParam(req), req.lang, req.ip ?? null);
     sendPdf(res, printed, 'documents.certificate_file', req.lang);
   }
 
   async function receipt(req: Request, res: Response) {
-    const printed = await documents.printReceipt(db, req.user!, idParam(req), req.lang);
+    const printed = await documents.printReceipt(db, loadFonts(config.fallbackFonts), req.user!, idParam(req), req.lang);
     sendPdf(res, printed, 'documents.receipt_file', req.lang);
   }
 

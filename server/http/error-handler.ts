@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { translator } from '../i18n/index.js';
-import { AppError, NotFoundError, TooManyRequestsError, ValidationError } from './errors.js';
+import { AppError, NotFoundError, ServiceUnavailableError, TooManyRequestsError, ValidationError } from './errors.js';
 import { isApi } from './routes.js';
 import { fieldErrors } from './validate.js';
 import { ZodError } from 'zod';
@@ -25,6 +25,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (!known) log.error({ err, method: req.method, url: req.path }, 'unhandled error');
     const e = known ?? new AppError(500, 'internal_error');
     if (e instanceof TooManyRequestsError) res.set('Retry-After', String(Math.ceil(e.retryAfterSeconds)));
+    if (e instanceof ServiceUnavailableError) res.set('Retry-After', String(Math.ceil(e.retryAfterSeconds)));
     if (res.headersSent) return;
     const t = translator(req.lang ?? 'zh-CN');
     const message = t(`errors.${e.code}`, e.params);

@@ -33,6 +33,10 @@ export class TooManyRequestsError extends AppError {
     super(429, code, {}, { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) });
   }
 }
+/** Too much of one kind of work under way in this process: come back after retryAfterSeconds. */
+export class ServiceUnavailableError extends AppError {
+  constructor(code: string, readonly retryAfterSeconds: number) { super(503, code); }
+}
 /** Wrong user name or password: one answer whether or not the name exists. */
 export class InvalidCredentialsError extends AppError {
   constructor() { super(401, 'invalid_credentials'); }

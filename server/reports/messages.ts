@@ -85,6 +85,7 @@ const zh = {
   errors: {
     report_region_level: '进度报告按市或区县生成，请选择一个市或区县。',
     report_date: '请填写有效日期（YYYY-MM-DD，2000—2100年）。',
+    report_busy: '正在生成的报告较多，请稍候十几秒再试。',
   },
 };
 
@@ -169,6 +170,7 @@ const en: typeof zh = {
   errors: {
     report_region_level: 'Reports are made for a city or a county: choose one.',
     report_date: 'Enter a valid date (YYYY-MM-DD, years 2000–2100).',
+    report_busy: 'Many reports are being drawn right now; please try again in a few seconds.',
   },
 };
 

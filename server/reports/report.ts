@@ -1,12 +1,12 @@
 // The printed coverage progress report (殡葬服务设施覆盖进度报告) a bureau hands to the city government: a cover, the
 // indicators against the targets in force with a written summary, the county and township tables, the yearly charts,
 // the other indicators where there is data, and an appendix of the villages still uncovered. A4, Noto Sans Hans
-// embedded as a subset, black and greys only.
+// (and a fallback font for rare characters) embedded as subsets, black and greys only.
 import { formatDate, formatDateTime } from '../http/format.js';
 import { translator, type Lang, type Translate } from '../i18n/index.js';
 import { coverageIndicators, type CoverageIndicator, type Ratio } from '../coverage/indicators.js';
-import { BOLD, centered, contentBottom, contentWidth, eachPage, fieldGrid, finish, MUTED, rule, textAt, type Doc } from '../documents/pdf.js';
-import { createReportDocument } from './document.js';
+import type { Fonts } from '../documents/fonts.js';
+import { BOLD, centered, contentBottom, contentWidth, createDocument, eachPage, fieldGrid, finish, MUTED, rule, textAt, type Doc } from '../documents/pdf.js';
 import { chartGrid, grid, type Fitting, type GridColumn, type GridRow } from './layout.js';
 import { inForce, targetRate, type ReportData } from './service.js';
 import {
@@ -28,11 +28,11 @@ const pct = (rate: number | null | undefined, none: string) => (rate === null ||
 
 interface Ctx { doc: Doc; d: ReportData; t: Translate; lang: Lang; none: string; left: number; width: number; newPage: () => number }
 
-export async function renderReport(d: ReportData, lang: Lang): Promise<Buffer> {
+export async function renderReport(d: ReportData, lang: Lang, fonts: Fonts): Promise<Buffer> {
   const t = translator(lang);
   const title = t('coverage_report.title', { region: d.region.fullName });
   const asOf = formatDate(d.date, lang);
-  const doc = await createReportDocument({ title, author: t('app.full_name'), creator: t('app.full_name'), lang, margin: MARGIN });
+  const doc = createDocument({ title, author: t('app.full_name'), creator: t('app.full_name'), lang, margin: MARGIN }, fonts);
   const left = MARGIN, width = contentWidth(doc), right = left + width;
   const c: Ctx = { doc, d, t, lang, none: t('coverage_report.none'), left, width, newPage: () => { doc.addPage(); return MARGIN; } };
 

@@ -4,10 +4,12 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Role } from '../accounts/roles.js';
 import * as accounts from '../accounts/store.js';
 import type { AppContext } from '../context.js';
+import { loadFonts } from '../documents/fonts.js';
 import { todayInShanghai } from '../http/format.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { translator, type Lang } from '../i18n/index.js';
+import { reportRenders } from './document.js';
 import { toCsv, toXlsx } from './export.js';
 import { renderReport } from './report.js';
 import { ApiReportQuery, CsvQuery, ReportQuery, type TableKey } from './schemas.js';
@@ -47,7 +49,16 @@ function send(res: Response, body: Buffer, type: string, kind: 'inline' | 'attac
 }
 
 export function reportRoutes(ctx: AppContext): RouteDef[] {
-  const { db } = ctx;
+  const { db, config } = ctx;
+
+  /**
+   * The PDF, drawn once for the same report: the key is everything the drawing reads except the time it was made,
+   * so a report kept from earlier says when it was first drawn from these very figures.
+   */
+  function printed(d: ReportData, lang: Lang): Promise<Buffer> {
+    const fonts = loadFonts(config.fallbackFonts);
+    return reportRenders.print({ d: { ...d, generatedAt: undefined }, lang, fonts: fonts.key }, () => renderReport(d, lang, fonts));
+  }
 
   /** Staff pages: the region defaults to the demo city (or the first city), the date to today. */
   async function staffReport(q: ReportQuery): Promise<ReportData> {
@@ -57,7 +68,7 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
   async function pdf(req: Request, res: Response) {
     const started = performance.now();
     const d = await staffReport(parse(ReportQuery, req.query));
-    send(res, await renderReport(d, req.lang), 'application/pdf', 'inline', fileName(d, req.lang, 'file_pdf'), started);
+    send(res, await printed(d, req.lang), 'application/pdf', 'inline', fileName(d, req.lang, 'file_pdf'), started);
   }
 
   async function csv(req: Request, res: Response) {
@@ -80,7 +91,7 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
     const started = performance.now();
     const q = parse(ApiReportQuery, req.query);
     const d = await loadReport(db, { region: q.region, date: q.date ?? todayInShanghai() });
-    send(res, await renderReport(d, req.lang), 'application/pdf', 'inline', fileName(d, req.lang, 'file_pdf'), started);
+    send(res, await printed(d, req.lang), 'application/pdf', 'inline', fileName(d, req.lang, 'file_pdf'), started);
   }
 
   /**

@@ -8,8 +8,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { createToken } from '../../server/accounts/tokens.js';
 import { computeCoverage, uncoveredVillages } from '../../server/coverage/service.js';
-import { BOLD, REGULAR } from '../../server/documents/pdf.js';
-import { createReportDocument } from '../../server/reports/document.js';
+import { loadFonts } from '../../server/documents/fonts.js';
+import { BOLD, createDocument, REGULAR } from '../../server/documents/pdf.js';
 import { fitText } from '../../server/reports/layout.js';
 import { assess, shortVillageName } from '../../server/reports/tables.js';
 import type { CoverageResult, Ratio } from '../../server/coverage/indicators.js';
@@ -305,7 +305,7 @@ describe('reports: pieces', () => {
   });
 
   it('fits cell text: short text as it is, numbers shrink to one line, names wrap without breaking a word', async () => {
-    const doc = await createReportDocument({ title: 't', author: 'a', creator: 'c', lang: 'zh-CN', margin: 50 });
+    const doc = createDocument({ title: 't', author: 'a', creator: 'c', lang: 'zh-CN', margin: 50 }, loadFonts([]));
     const plain = fitText(doc, '钟山区', REGULAR, 8.5, 60, 'shrink');
     expect(plain).to.include({ oneLine: true, size: 8.5 });
     const number = fitText(doc, '100.0%', REGULAR, 8.5, 22, 'shrink');
