@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import * as cremation from '../../server/cremation/service.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { Client, signedIn, textOf } from '../helpers/client.js';
 import { activeBookings, at, dayAhead, facilityId, insertCase, OTHER_HOME, resourceId, userWithToken } from './fixtures.js';
 
 describe(`cremation: staff pages (${dialect})`, () => {
@@ -16,10 +16,8 @@ describe(`cremation: staff pages (${dialect})`, () => {
   before(async () => {
     app = await startApp();
     home = await facilityId(app.db);
-    desk = new Client(app.url);
-    await desk.login('frontdesk');
-    bureau = new Client(app.url);
-    await bureau.login('bureau');
+    desk = await signedIn(app, 'front_desk');
+    bureau = await signedIn(app, 'bureau');
   });
   after(() => app.close());
 

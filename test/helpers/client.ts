@@ -1,5 +1,6 @@
 // A small browser stand-in for HTTP tests: keeps cookies, picks up the CSRF token from pages, never follows redirects.
 import { DEMO_PASSWORD } from './app.js';
+import type { Role } from '../../server/accounts/roles.js';
 
 export interface Reply { status: number; headers: Headers; text: string; location: string | null; json<T = any>(): T }
 
@@ -54,4 +55,19 @@ export class Client {
 /** The text content of an HTML fragment, for asserting what a person reads. */
 export function textOf(html: string): string {
   return html.replace(/<script[\s\S]*?<\/script>/g, '').replace(/<[^>]+>/g, ' ').replace(/&amp;/g, '&').replace(/&#x27;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, ' ');
+}
+
+/** The demo account of each role (db/seeds/demo.ts). */
+export const demoUsernames: Record<Role, string> = {
+  admin: 'admin',
+  bureau: 'bureau',
+  front_desk: 'frontdesk',
+  cemetery_staff: 'cemetery',
+};
+
+/** A client signed in as the demo user of `role`, holding a CSRF token bound to its session. */
+export async function signedIn(app: { url: string }, role: Role): Promise<Client> {
+  const client = new Client(app.url);
+  await client.login(demoUsernames[role]);
+  return client;
 }
