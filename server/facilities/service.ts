@@ -297,3 +297,20 @@ export async function describeService(db: Knex, f: Pick<Facility, 'id' | 'kind' 
   }
   return { ...view, key: 'villages', params: { n: adminVillages } };
 }
+
+// Reads other domains use (pickers, headings, the staff dashboard's counts): their routes call these, never the store.
+
+/** Facilities for a picker or a list, by name; `filter` narrows by kind, status, region or text. */
+export function facilityChoices(db: Knex, filter: store.FacilityFilter = {}): Promise<Facility[]> {
+  return store.listAll(db, filter);
+}
+
+/** One facility, or undefined when there is none with that id. */
+export function findFacility(db: Knex, id: number): Promise<Facility | undefined> {
+  return store.find(db, id);
+}
+
+/** How many facilities there are of each kind and status. */
+export function facilityCounts(db: Knex): Promise<{ kind: FacilityKind; status: FacilityStatus; n: number }[]> {
+  return store.countByKindAndStatus(db);
+}
