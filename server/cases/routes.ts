@@ -8,7 +8,7 @@ import { facilityScope } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import * as facilities from '../facilities/store.js';
 import { ValidationError, type FieldErrors } from '../http/errors.js';
-import { todayInShanghai, zone } from '../http/format.js';
+import { todayInShanghai, zone } from '../time.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import { pagination } from '../http/pagination.js';
 import type { RouteDef } from '../http/routes.js';

@@ -6,7 +6,7 @@ import type { User } from '../accounts/roles.js';
 import * as audit from '../audit/service.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
-import { todayInShanghai, zone } from '../http/format.js';
+import { todayInShanghai, zone } from '../time.js';
 import { normaliseIdNumber, readIdNumber } from './id-number.js';
 import type { CaseInput } from './schemas.js';
 import { canMove, type CaseStatus } from './states.js';

@@ -7,7 +7,7 @@ import type { AppContext } from '../context.js';
 import type { Facility } from '../facilities/kinds.js';
 import * as facilities from '../facilities/store.js';
 import { NotFoundError } from '../http/errors.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';

@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import { hashPassword } from '../../server/accounts/password.js';
 import { checkCharacter } from '../../server/cases/id-number.js';
 import { nowIso } from '../../server/db.js';
-import { formatDate, formatDateTime, todayInShanghai } from '../../server/http/format.js';
+import { formatDate, formatDateTime } from '../../server/http/format.js';
+import { todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
 

@@ -3,7 +3,7 @@
 // registering the same name at once.
 import { expect } from 'chai';
 import { operatingOn } from '../../server/coverage/store.js';
-import { todayInShanghai } from '../../server/http/format.js';
+import { todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
 

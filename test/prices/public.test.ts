@@ -1,7 +1,7 @@
 // The public price list (价格公示) for families, without an account, and its JSON: only prices in force today.
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
-import { todayInShanghai } from '../../server/http/format.js';
+import { todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
 
