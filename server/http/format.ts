@@ -1,6 +1,6 @@
 // How values are shown: Asia/Shanghai time the Chinese way, money from fen, personal data masked.
 import { DateTime } from 'luxon';
-import type { Lang } from '../i18n/index.js';
+import type { Lang } from '../i18n/types.js';
 import { inShanghai, zone } from '../time.js';
 
 const money = new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 });
