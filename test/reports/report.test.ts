@@ -123,13 +123,16 @@ describe(`reports: coverage progress report (${dialect})`, function () {
   it('lists every township with its villages, and the uncovered villages in the appendix', async function () {
     needPoppler(this);
     const text = layoutText(cityPdf.body);
+    let townships = 0;
     for (const c of city.children) {
       const r = await computeCoverage(app.db, { region: c.code, date: DATE });
+      townships += r.children.length;
       for (const s of r.children) {
         const v = s.indicators.villages;
         expect(rowOf(text, s.name, [s.indicators.townships.covered ? '是' : '否', v.total, v.covered, v.total - v.covered, pct(v)]), s.name).to.be.a('string');
       }
     }
+    expect(townships, 'every township of the city checked').to.equal(92);
     const uncovered = await uncoveredVillages(app.db, { region: CITY, date: DATE });
     const count = uncovered.reduce((n, s) => n + s.villages.length, 0);
     expect(count).to.be.greaterThan(0);
@@ -159,7 +162,10 @@ describe(`reports: coverage progress report (${dialect})`, function () {
     expect(flat).to.contain('六盘水市钟山区殡葬服务设施覆盖进度报告');
     expect(flat).to.not.contain('分区县覆盖情况');
     const county = await computeCoverage(app.db, { region: COUNTY, date: DATE });
-    for (const s of county.children) expect(flat).to.contain(s.name);
+    const names = (await app.db('regions').where({ parent_code: COUNTY }).pluck('name')) as string[];
+    expect(names).to.have.length.above(0);
+    expect(county.children.map((s) => s.name)).to.have.members(names);
+    for (const s of names) expect(flat).to.contain(s);
     expect(flat).to.contain(`行政村${county.region.indicators.villages.total}个`);
   });
 
