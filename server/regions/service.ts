@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import { NotFoundError } from '../http/errors.js';
 import { readDivisions, type ReadProgress, type Scope } from './divisions.js';
-import type { Region } from './levels.js';
+import type { Level, Region } from './levels.js';
 import * as store from './store.js';
 
 export interface ImportProgress { phase: 'read' | 'write'; done: number; total: number }
@@ -45,6 +45,6 @@ export function regionNames(db: Knex, codes: string[]): Promise<Map<string, stri
 }
 
 /** How many regions there are of each level (and administrative villages), below `prefix` when given. */
-export function regionCounts(db: Knex, prefix = ''): ReturnType<typeof store.countByLevel> {
+export function regionCounts(db: Knex, prefix = ''): Promise<Record<Level | 'admin_village', number>> {
   return store.countByLevel(db, prefix);
 }
