@@ -5,9 +5,8 @@ import cliProgress from 'cli-progress';
 import { loadConfig } from '../server/config.js';
 import { dbFromConfig } from '../server/db.js';
 import { migrateLatest } from '../db/migrate.js';
-import { importDivisions, type ImportProgress } from '../server/regions/service.js';
+import { importDivisions, regionCounts, type ImportProgress } from '../server/regions/service.js';
 import type { Scope } from '../server/regions/divisions.js';
-import { countByLevel } from '../server/regions/store.js';
 
 const usage = 'usage: npm run import:divisions -- --city 5202 | --province 52 | --all';
 const { values } = parseArgs({ options: { city: { type: 'string' }, province: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean' } } });
@@ -38,7 +37,7 @@ try {
     bar.update(p.done, { detail });
   });
   bars.stop();
-  const n = await countByLevel(db, prefix);
+  const n = await regionCounts(db, prefix);
   console.log(`导入完成 imported ${rows.toLocaleString()} rows in ${((Date.now() - started) / 1000).toFixed(1)} s: ` +
     `省 ${n.province} · 市 ${n.city} · 区县 ${n.county} · 乡镇 ${n.township} · 村级 ${n.village} (行政村 ${n.admin_village})`);
 } finally {

@@ -80,6 +80,11 @@ export function dialectOf(db: Db): Dialect {
   return db.client.config.client === 'pg' ? 'postgres' : 'sqlite';
 }
 
+/** One round trip to the database, for the health check. */
+export async function ping(db: Db): Promise<void> {
+  await db.raw('select 1');
+}
+
 /** True when err is a unique-constraint violation from either driver. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string };

@@ -1,5 +1,4 @@
 // Everything a process needs before it serves: migrations, the shared secret, the login limiter, the fallback fonts found.
-import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { RateLimiterPostgres, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { migrateLatest } from '../db/migrate.js';
@@ -7,7 +6,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { dialectOf, type Db } from './db.js';
 import { fallbackFiles } from './documents/fonts.js';
-import { getOrCreate } from './settings/store.js';
+import { cookieSecret } from './settings/service.js';
 import { PageCache } from './http/page-cache.js';
 
 export function createLogger(config: Config): Logger {
@@ -26,7 +25,7 @@ function loginLimiter(db: Db, config: Config): RateLimiterAbstract {
 export async function prepare(db: Db, config: Config, log: Logger = createLogger(config)): Promise<AppContext> {
   const applied = await migrateLatest(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
-  const secret = await getOrCreate(db, 'cookie_secret', () => randomBytes(32).toString('hex'));
+  const secret = await cookieSecret(db);
   const fallbacks = fallbackFiles(config.fallbackFonts);
   if (fallbacks.length) log.info({ fonts: fallbacks }, 'fallback fonts for rare characters');
   else log.warn('no fallback font: characters beyond Noto Sans Hans (such as 𠮷, 𪚥) print as boxes; see SHIAN_FALLBACK_FONTS');

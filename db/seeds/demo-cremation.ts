@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import { nowIso } from '../../server/db.js';
 import { addDays, dayBounds } from '../../server/cremation/slots.js';
-import { todayInShanghai } from '../../server/http/format.js';
+import { todayInShanghai } from '../../server/time.js';
 
 const cremators = [
   { name: '1号炉（平板炉）', slot_minutes: 60, day_start: '07:00', day_end: '17:00' },

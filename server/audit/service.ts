@@ -1,6 +1,7 @@
 // The audit log: one row per change (or reveal of personal data), written in the same transaction as the change.
 import type { Knex } from 'knex';
 import { nowIso } from '../db.js';
+import * as store from './store.js';
 
 export interface Actor { id: number; username: string }
 
@@ -23,7 +24,7 @@ function redact(v: unknown): string | null {
 }
 
 export async function record(trx: Knex, e: AuditEntry): Promise<void> {
-  await trx('audit_log').insert({
+  await store.insertEntry(trx, {
     at: nowIso(),
     actor_id: e.actor?.id ?? null,
     actor_name: e.actor?.username ?? null,
@@ -36,17 +37,9 @@ export async function record(trx: Knex, e: AuditEntry): Promise<void> {
   });
 }
 
-export interface AuditRow {
-  id: number; at: string; actor_name: string | null; action: string; entity: string;
-  entity_id: string | null; before: string | null; after: string | null; ip: string | null;
-}
+export type { AuditRow } from './store.js';
 
-export async function list(db: Knex, filter: { entity?: string; actor?: string; page: number; perPage: number }): Promise<{ rows: AuditRow[]; total: number }> {
-  const q = db('audit_log');
-  if (filter.entity) q.where('entity', filter.entity);
-  if (filter.actor) q.where('actor_name', filter.actor);
-  const [{ n }] = await q.clone().count({ n: '*' });
-  const rows = await q.orderBy('id', 'desc').limit(filter.perPage).offset((filter.page - 1) * filter.perPage)
-    .select('id', 'at', 'actor_name', 'action', 'entity', 'entity_id', 'before', 'after', 'ip');
-  return { rows: rows as AuditRow[], total: Number(n) };
+/** One page of the log, newest first, narrowed by entity and actor. */
+export function list(db: Knex, filter: { entity?: string; actor?: string; page: number; perPage: number }): Promise<{ rows: store.AuditRow[]; total: number }> {
+  return store.list(db, filter);
 }

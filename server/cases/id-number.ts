@@ -1,6 +1,7 @@
 // Resident identity card numbers (GB 11643-1999): 6-digit region, 8-digit birth date, 3-digit sequence whose
 // parity gives the sex, and an ISO 7064 MOD 11-2 check character.
 import { DateTime } from 'luxon';
+import { zone } from '../time.js';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK = '10X98765432';
@@ -19,8 +20,8 @@ export type IdNumberProblem = 'format' | 'birth_date' | 'check_digit';
 export function readIdNumber(raw: string): IdNumberFacts | { problem: IdNumberProblem } {
   const id = raw.trim().toUpperCase();
   if (!/^\d{17}[\dX]$/.test(id)) return { problem: 'format' };
-  const birth = DateTime.fromFormat(id.slice(6, 14), 'yyyyMMdd', { zone: 'Asia/Shanghai' });
-  if (!birth.isValid || birth.year < 1880 || birth > DateTime.now().setZone('Asia/Shanghai')) return { problem: 'birth_date' };
+  const birth = DateTime.fromFormat(id.slice(6, 14), 'yyyyMMdd', { zone });
+  if (!birth.isValid || birth.year < 1880 || birth > DateTime.now().setZone(zone)) return { problem: 'birth_date' };
   if (checkCharacter(id.slice(0, 17)) !== id[17]) return { problem: 'check_digit' };
   return { birthDate: birth.toISODate()!, sex: Number(id[16]) % 2 === 1 ? 'male' : 'female' };
 }

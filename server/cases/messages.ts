@@ -1,5 +1,5 @@
 // Messages of funeral cases, Chinese first.
-import type { DomainMessages } from '../i18n/domains.js';
+import type { DomainMessages } from '../i18n/types.js';
 
 const zh = {
   cases: {

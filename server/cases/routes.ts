@@ -6,21 +6,20 @@ import { z } from 'zod';
 import { canWrite } from '../accounts/access.js';
 import { facilityScope } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
-import * as facilities from '../facilities/store.js';
+import { facilityChoices } from '../facilities/service.js';
 import { ValidationError, type FieldErrors } from '../http/errors.js';
-import { todayInShanghai, zone } from '../http/format.js';
+import { todayInShanghai, zone } from '../time.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import { pagination } from '../http/pagination.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { buildPicker, pickedCode } from '../regions/picker.js';
-import * as regions from '../regions/store.js';
+import { regionTrail } from '../regions/service.js';
 import { bookingsForCase } from '../cremation/service.js';
 import { ApiCaseInput, apiFieldNames, CaseInput, CaseQuery, LineInput, PaymentInput, paymentMethods, yuanToFen } from './schemas.js';
 import * as cases from './service.js';
 import { allowedNext, caseStatuses, type CaseStatus } from './states.js';
-import * as store from './store.js';
-import * as prices from '../prices/store.js';
+import { priceItemsOn } from '../prices/service.js';
 import { loadFonts } from '../documents/fonts.js';
 import { unprintableFields, type Unprintable } from '../documents/service.js';
 import { translator } from '../i18n/index.js';
@@ -41,14 +40,14 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   async function list(req: Request, res: Response) {
     const q = parse(CaseQuery, req.query);
     const day = (d: string | undefined, plus = 0) => (d ? DateTime.fromISO(d, { zone }).plus({ days: plus }).toUTC().toISO()! : undefined);
-    const { rows, total } = await store.search(db, { facilityId: facilityScope(req.user!), q: q.q, status: q.status,
+    const { rows, total } = await cases.searchCases(db, { facilityId: facilityScope(req.user!), q: q.q, status: q.status,
       from: day(q.from), to: day(q.to, 1), page: q.page, perPage: PER_PAGE });
     res.render('cases/list', { rows, query: q, statuses: caseStatuses, pager: pagination(req, q.page, PER_PAGE, total), canCreate: req.user!.role !== 'bureau' && req.user!.role !== 'cemetery_staff' });
   }
 
   // ## Intake
   async function formData(req: Request, values: Record<string, unknown>) {
-    const homes = await facilities.listAll(db, { kind: 'funeral_home' });
+    const homes = await facilityChoices(db, { kind: 'funeral_home' });
     const mine = homes.filter((f) => canWrite(req.user!, f.id));
     return { values, homes: mine, picker: await buildPicker(db, 'household_region', pickedCode(values, 'household_region')), requestId: values.request_id ?? randomUUID() };
   }
@@ -76,12 +75,12 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   // ## The case page
   async function show(req: Request, res: Response, extra: object = {}, status = 200) {
     const c = await cases.loadCase(db, req.user!, idParam(req));
-    const [account, events, household, bookings] = await Promise.all([cases.account(db, c.id), store.events(db, c.id),
-      c.household_region_code ? regions.ancestry(db, c.household_region_code) : [], bookingsForCase(db, c.id)]);
+    const [account, events, household, bookings] = await Promise.all([cases.account(db, c.id), cases.caseEvents(db, c.id),
+      c.household_region_code ? regionTrail(db, c.household_region_code) : [], bookingsForCase(db, c.id)]);
     const writable = canWrite(req.user!, c.facility_id);
     res.status(status).render('cases/show', {
       c, account, events, bookings: bookings.filter((b) => b.status === 'booked'), today: todayInShanghai(), writable, household: household.filter((r) => r.level !== 'province' && r.level !== 'city'), next: allowedNext(c.status), methods: paymentMethods,
-      prices: writable ? await prices.priceItemsOn(db, c.facility_id, todayInShanghai()) : [],
+      prices: writable ? await priceItemsOn(db, c.facility_id, todayInShanghai()) : [],
       requestId: randomUUID(), unprintable: unprintable(c), ...extra,
     });
   }

@@ -2,14 +2,14 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { optionalText, requiredText } from '../http/validate.js';
-import { ZONE } from '../cremation/slots.js';
+import { zone } from '../time.js';
 import { readIdNumber } from './id-number.js';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /** 'YYYY-MM-DDTHH:mm' from a datetime-local field is Shanghai time; an ISO string with an offset is taken as is. */
 export const Instant = z.preprocess(blankToUndefined, z.string().trim().transform((v, ctx) => {
-  const d = /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? DateTime.fromISO(v) : DateTime.fromISO(v, { zone: ZONE });
+  const d = /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? DateTime.fromISO(v) : DateTime.fromISO(v, { zone });
   if (!d.isValid) { ctx.addIssue({ code: 'custom', message: 'errors.invalid_datetime' }); return z.NEVER; }
   return d.toUTC().toISO()!;
 }));

@@ -6,12 +6,14 @@ import type { User } from '../accounts/roles.js';
 import * as audit from '../audit/service.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
-import { todayInShanghai, zone } from '../http/format.js';
+import { todayInShanghai, zone } from '../time.js';
 import { normaliseIdNumber, readIdNumber } from './id-number.js';
 import type { CaseInput } from './schemas.js';
 import { canMove, type CaseStatus } from './states.js';
 import * as store from './store.js';
-import * as prices from '../prices/store.js';
+import { findFacility } from '../facilities/service.js';
+import { priceItemsOn } from '../prices/service.js';
+import { findRegion } from '../regions/service.js';
 
 export type Actor = Pick<User, 'id' | 'username' | 'role' | 'facility_id'>;
 
@@ -35,11 +37,8 @@ async function checkCase(db: Knex, input: CaseInput): Promise<{ sex: 'male' | 'f
   const death = DateTime.fromISO(input.death_at).setZone(zone);
   if (death > DateTime.now().plus({ minutes: 5 })) errors.death_at = { key: 'errors.death_in_future' };
   else if (birth && death.toISODate()! < birth) errors.death_at = { key: 'errors.death_before_birth' };
-  if (input.household_region) {
-    const region = await db('regions').where({ code: input.household_region }).first('code');
-    if (!region) errors.household_region = { key: 'errors.region_unknown' };
-  }
-  const facility = await db('facilities').where({ id: input.facility_id }).first('kind');
+  if (input.household_region && !(await findRegion(db, input.household_region))) errors.household_region = { key: 'errors.region_unknown' };
+  const facility = await findFacility(db, input.facility_id);
   if (!facility || facility.kind !== 'funeral_home') errors.facility_id = { key: 'errors.not_a_funeral_home' };
   if (Object.keys(errors).length) throw new ValidationError(errors);
   return { sex, birth_date: birth, id_number: id };
@@ -84,6 +83,16 @@ export async function createCase(db: Knex, actor: Actor, input: CaseInput, ip: s
   }
 }
 
+/** Cases matching a search, newest first, one page of them. */
+export function searchCases(db: Knex, filter: store.CaseFilter & { page: number; perPage: number }): Promise<{ rows: store.CaseRow[]; total: number }> {
+  return store.search(db, filter);
+}
+
+/** A case's status changes, oldest first. */
+export function caseEvents(db: Knex, caseId: number): Promise<store.EventRow[]> {
+  return store.events(db, caseId);
+}
+
 export async function loadCase(db: Knex, actor: Actor, id: number): Promise<store.CaseRow> {
   const c = await store.find(db, id);
   if (!c) throw new NotFoundError('case_not_found');
@@ -107,13 +116,13 @@ export async function moveCase(db: Knex, actor: Actor, id: number, from: CaseSta
 export async function addLine(db: Knex, actor: Actor, caseId: number, priceItemId: number, quantity: number, ip: string | null): Promise<void> {
   const c = await loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
-  const item = (await prices.priceItemsOn(db, c.facility_id, todayInShanghai())).find((p) => p.id === priceItemId);
+  const item = (await priceItemsOn(db, c.facility_id, todayInShanghai())).find((p) => p.id === priceItemId);
   if (!item) throw new ValidationError({ price_item_id: { key: 'errors.price_item_unavailable' } });
   await db.transaction(async (trx) => {
     const line = { case_id: caseId, price_item_id: item.id, code: item.code, name_zh: item.name_zh, category: item.category, unit: item.unit,
       quantity, unit_price_fen: item.price_fen, amount_fen: item.price_fen * quantity, created_at: nowIso() };
-    const [out] = await trx('case_lines').insert(line).returning('id');
-    await audit.record(trx, { actor, action: 'add_line', entity: 'funeral_case', entityId: caseId, after: { line_id: typeof out === 'object' ? out.id : out, ...line }, ip });
+    const lineId = await store.insertLine(trx, line);
+    await audit.record(trx, { actor, action: 'add_line', entity: 'funeral_case', entityId: caseId, after: { line_id: lineId, ...line }, ip });
   });
 }
 
@@ -121,9 +130,9 @@ export async function removeLine(db: Knex, actor: Actor, caseId: number, lineId:
   const c = await loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
   await db.transaction(async (trx) => {
-    const line = await trx('case_lines').where({ id: lineId, case_id: caseId }).first();
+    const line = await store.findLine(trx, caseId, lineId);
     if (!line) throw new NotFoundError();
-    await trx('case_lines').where({ id: lineId }).del();
+    await store.deleteLine(trx, lineId);
     await audit.record(trx, { actor, action: 'remove_line', entity: 'funeral_case', entityId: caseId, before: line, ip });
   });
 }
@@ -135,7 +144,7 @@ export async function addPayment(db: Knex, actor: Actor, caseId: number, p: { me
   try {
     await db.transaction(async (trx) => {
       const row = { case_id: caseId, method: p.method, amount_fen: p.amount_fen, paid_at: nowIso(), received_by: actor.id, request_id: p.request_id ?? null };
-      await trx('case_payments').insert(row);
+      await store.insertPayment(trx, row);
       await audit.record(trx, { actor, action: 'payment', entity: 'funeral_case', entityId: caseId, after: row, ip });
     });
   } catch (err) {

@@ -73,6 +73,23 @@ export async function search(db: Knex, f: CaseFilter & { page: number; perPage: 
   return { rows, total: Number(n) };
 }
 
+export async function insertLine(trx: Knex, line: Omit<LineRow, 'id'> & { created_at: string }): Promise<number> {
+  const [out] = await trx('case_lines').insert(line).returning('id');
+  return typeof out === 'object' ? out.id : out;
+}
+
+export async function findLine(trx: Knex, caseId: number, lineId: number): Promise<LineRow | undefined> {
+  return trx('case_lines').where({ id: lineId, case_id: caseId }).first();
+}
+
+export async function deleteLine(trx: Knex, lineId: number): Promise<void> {
+  await trx('case_lines').where({ id: lineId }).del();
+}
+
+export async function insertPayment(trx: Knex, row: { case_id: number; method: string; amount_fen: number; paid_at: string; received_by: number; request_id: string | null }): Promise<void> {
+  await trx('case_payments').insert(row);
+}
+
 export async function lines(db: Knex, caseId: number): Promise<LineRow[]> {
   return db('case_lines').where({ case_id: caseId }).orderBy('id');
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Role } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { coverageIndicators, type Indicators, type RegionCoverage } from './indicators.js';

@@ -3,7 +3,7 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { AppError, ValidationError, type FieldErrors } from '../http/errors.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import { flash, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';

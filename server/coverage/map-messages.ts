@@ -1,6 +1,6 @@
 // Messages of the coverage map and its print view, Chinese first. The map's script gets its labels from the data
 // endpoint, translated here.
-import type { DomainMessages } from '../i18n/domains.js';
+import type { DomainMessages } from '../i18n/types.js';
 
 const zh = {
   coverage_map: {

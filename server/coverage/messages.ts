@@ -1,6 +1,6 @@
 // Messages of the bureau's coverage pages (dashboard, lists behind the numbers), Chinese first. Other coverage
 // pages keep their own files (map, targets and figures, proposal, reports).
-import type { DomainMessages } from '../i18n/domains.js';
+import type { DomainMessages } from '../i18n/types.js';
 
 const zh = {
   nav: { coverage: '覆盖与规划' },

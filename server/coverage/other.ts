@@ -3,7 +3,7 @@
 // chart; and the funeral zone (火葬区 / 土葬改革区) of each county and township.
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
-import { zone as shanghai } from '../http/format.js';
+import { zone as shanghai } from '../time.js';
 import type { FuneralZone, OtherIndicator, RegionRef } from './indicators.js';
 import { resolveRegion } from './service.js';
 import { compare, targetFor, targetsAbove, type Target } from './targets.js';

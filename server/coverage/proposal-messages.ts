@@ -1,5 +1,5 @@
 // Messages of the 补缺测算 page ("what would it take"), Chinese first.
-import type { DomainMessages } from '../i18n/domains.js';
+import type { DomainMessages } from '../i18n/types.js';
 
 const zh = {
   coverage_proposal: {

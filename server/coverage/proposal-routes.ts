@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import type { FieldErrors } from '../http/errors.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import type { RouteDef } from '../http/routes.js';
 import { translator } from '../i18n/index.js';
 import { buildPicker, pickedCode, type Picker } from '../regions/picker.js';

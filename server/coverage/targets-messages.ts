@@ -1,5 +1,5 @@
 // Messages of the coverage targets and yearly-figures pages, Chinese first.
-import type { DomainMessages } from '../i18n/domains.js';
+import type { DomainMessages } from '../i18n/types.js';
 
 const zh = {
   coverage_targets: {

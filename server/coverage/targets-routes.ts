@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { NotFoundError } from '../http/errors.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import { pagination } from '../http/pagination.js';
 import type { RouteDef } from '../http/routes.js';

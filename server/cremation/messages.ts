@@ -1,5 +1,5 @@
 // Messages of cremation scheduling (cremators, farewell halls, closures, bookings, day board), Chinese first.
-import type { DomainMessages } from '../i18n/domains.js';
+import type { DomainMessages } from '../i18n/types.js';
 
 const zh = {
   nav: { cremation: '火化预约' },

@@ -6,7 +6,7 @@ import type { AppContext } from '../context.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import { ClosureInput, CrematorInput, HallInput, type ResourceKind } from './schemas.js';
 import * as cremation from './service.js';
 import { addDays, dateOf, dayBounds, timeOf } from './slots.js';

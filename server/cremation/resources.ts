@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { assertCanRead, assertCanWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
 import { isUniqueViolation, nowIso } from '../db.js';
-import { AppError, ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
 import type { ResourceInput, ResourceKind } from './schemas.js';
 import { locateSlot, type WorkingDay } from './slots.js';
 import * as store from './store.js';
@@ -69,7 +69,7 @@ export async function updateResource(db: Knex, actor: Actor, facilityId: number,
       const day: WorkingDay = { dayStart: input.day_start, dayEnd: input.day_end, slotMinutes: input.slot_minutes };
       const future = await store.activeBookingsOf(trx, kind, id, now.toISOString(), null);
       const stranded = input.active ? future.filter((b) => !('slot' in locateSlot(b.starts_at, day))) : future;
-      if (stranded.length) throw new AppError(409, 'resource_has_bookings', {}, { count: stranded.length });
+      if (stranded.length) throw new ConflictError('resource_has_bookings', {}, { count: stranded.length });
       await store.updateResource(trx, kind, id, patch);
       await audit.record(trx, { actor, action: 'update', entity: auditEntity[kind], entityId: id, before, after: patch, ip });
     });
@@ -117,7 +117,7 @@ export async function addClosure(db: Knex, actor: Actor, facilityId: number, req
       await audit.record(trx, { actor, action: 'create', entity: 'resource_closure', entityId: id, after: row, ip });
       added += 1;
     }
-    if (blocking) throw new AppError(409, 'closure_has_bookings', {}, { count: blocking });
+    if (blocking) throw new ConflictError('closure_has_bookings', {}, { count: blocking });
     return added;
   });
 }

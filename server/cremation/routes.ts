@@ -10,7 +10,7 @@ import { flash, idParam, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { renderBody, sendWithBody } from '../http/views.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import {
   ApiBookingInput, ApiDayQuery, BookingForm, BookingQuery, CancelInput, CaseParam, DayQuery,
   RescheduleInput, resourceKinds, type ResourceKind,

@@ -6,7 +6,7 @@ import { assertCanRead, assertCanWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import { cachedDay } from './day-cache.js';
 import { dayGrid, type Grid } from './grid.js';
 import type { ResourceKind } from './schemas.js';

@@ -1,6 +1,6 @@
 // Slots of a resource on one day: [start, end) intervals from its working hours in Asia/Shanghai, marked closed
 // where a closure overlaps or the slot has begun, taken where a booking holds it. Pure; stores feed it.
-export const ZONE = 'Asia/Shanghai';
+export { zone as ZONE } from '../time.js';
 
 // China has kept UTC+8 all year since 1991, so Shanghai wall-clock time is the UTC instant plus eight hours. Plain
 // arithmetic on that is what makes a day's grid cheap: luxon's zone lookups were most of the availability page's

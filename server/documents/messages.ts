@@ -1,5 +1,5 @@
 // Text of the printed documents (cremation certificate, statement of charges), Chinese first.
-import type { DomainMessages } from '../i18n/domains.js';
+import type { DomainMessages } from '../i18n/types.js';
 
 const zh = {
   documents: {

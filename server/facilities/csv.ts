@@ -7,7 +7,7 @@ import * as audit from '../audit/service.js';
 import { buildModes } from '../coverage/indicators.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { AppError, ConflictError, type FieldErrors } from '../http/errors.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import { fieldErrors } from '../http/validate.js';
 import { zhCN } from '../i18n/zh-CN.js';
 import { facilityKinds, facilityStatuses, type Facility } from './kinds.js';

@@ -1,5 +1,5 @@
 // Messages of the facility registry (设施登记), Chinese first.
-import type { DomainMessages } from '../i18n/domains.js';
+import type { DomainMessages } from '../i18n/types.js';
 
 const zh = {
   facilities: {

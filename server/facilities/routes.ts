@@ -7,7 +7,7 @@ import { facilityScope, type Role } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import { buildModes } from '../coverage/indicators.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import { pagination } from '../http/pagination.js';
 import type { RouteDef } from '../http/routes.js';

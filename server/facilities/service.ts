@@ -6,7 +6,7 @@ import { serviceOf } from '../coverage/engine.js';
 import { ashPlacementKinds } from '../coverage/indicators.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import type { Facility, FacilityKind, FacilityStatus } from './kinds.js';
 import type { FacilityInput, FacilityShape, StatusInput } from './schemas.js';
 import * as store from './store.js';

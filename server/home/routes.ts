@@ -2,9 +2,9 @@
 import type { Request, Response } from 'express';
 import { memo } from '../cache.js';
 import type { AppContext } from '../context.js';
-import { dialectOf } from '../db.js';
-import * as facilities from '../facilities/store.js';
-import * as regions from '../regions/store.js';
+import { dialectOf, ping } from '../db.js';
+import { facilityChoices } from '../facilities/service.js';
+import { regionNames } from '../regions/service.js';
 import type { Facility } from '../facilities/kinds.js';
 import { isLang } from '../i18n/index.js';
 import { safeNext } from '../http/forms.js';
@@ -21,8 +21,8 @@ export function homeRoutes(ctx: AppContext): RouteDef[] {
 
   // The directory changes a few times a year; families may see a change up to a minute late.
   const directory = memo(60_000, async () => {
-    const open = await facilities.listAll(db, { status: 'operating' });
-    const countyNames = await regions.namesOf(db, [...new Set(open.map((f) => f.region_code.slice(0, 6)))]);
+    const open = await facilityChoices(db, { status: 'operating' });
+    const countyNames = await regionNames(db, [...new Set(open.map((f) => f.region_code.slice(0, 6)))]);
     return publicKinds
       .map((kind) => {
         const rows = open.filter((f: Facility) => f.kind === kind);
@@ -50,7 +50,7 @@ export function homeRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function healthz(_req: Request, res: Response) {
-    await db.raw('select 1');
+    await ping(db);
     res.set('Cache-Control', 'no-store').json({ status: 'ok', database: dialectOf(db) });
   }
 

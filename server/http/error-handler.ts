@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { translator } from '../i18n/index.js';
-import { AppError, NotFoundError, ServiceUnavailableError, TooManyRequestsError, ValidationError } from './errors.js';
+import { AppError, BadRequestError, ForbiddenError, InternalError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, TooManyRequestsError, ValidationError } from './errors.js';
 import { isApi } from './routes.js';
 import { fieldErrors } from './validate.js';
 import { ZodError } from 'zod';
@@ -13,9 +13,9 @@ function asAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) return new ValidationError(fieldErrors(err));
   const e = err as { code?: string; status?: number; type?: string };
-  if (e?.code === 'csrf_invalid') return new AppError(403, 'csrf_invalid');
-  if (e?.type === 'entity.parse.failed') return new AppError(400, 'malformed_body');
-  if (e?.type === 'entity.too.large') return new AppError(413, 'body_too_large');
+  if (e?.code === 'csrf_invalid') return new ForbiddenError('csrf_invalid');
+  if (e?.type === 'entity.parse.failed') return new BadRequestError('malformed_body');
+  if (e?.type === 'entity.too.large') return new PayloadTooLargeError();
   return undefined;
 }
 
@@ -23,7 +23,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const known = asAppError(err);
     if (!known) log.error({ err, method: req.method, url: req.path }, 'unhandled error');
-    const e = known ?? new AppError(500, 'internal_error');
+    const e = known ?? new InternalError();
     if (e instanceof TooManyRequestsError) res.set('Retry-After', String(Math.ceil(e.retryAfterSeconds)));
     if (e instanceof ServiceUnavailableError) res.set('Retry-After', String(Math.ceil(e.retryAfterSeconds)));
     if (res.headersSent) return;

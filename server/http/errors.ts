@@ -13,6 +13,10 @@ export class AppError extends Error {
   }
 }
 
+/** The request itself cannot be read (a malformed body, say); field problems are a ValidationError. */
+export class BadRequestError extends AppError {
+  constructor(code: string) { super(400, code); }
+}
 export class ValidationError extends AppError {
   constructor(fields: FieldErrors, code = 'invalid_input') { super(400, code, fields); }
 }
@@ -26,7 +30,10 @@ export class NotFoundError extends AppError {
   constructor(code = 'not_found') { super(404, code); }
 }
 export class ConflictError extends AppError {
-  constructor(code: string, fields: FieldErrors = {}) { super(409, code, fields); }
+  constructor(code: string, fields: FieldErrors = {}, params: Record<string, unknown> = {}) { super(409, code, fields, params); }
+}
+export class PayloadTooLargeError extends AppError {
+  constructor(code = 'body_too_large') { super(413, code); }
 }
 export class TooManyRequestsError extends AppError {
   constructor(code: string, readonly retryAfterSeconds: number) {
@@ -44,4 +51,8 @@ export class InvalidCredentialsError extends AppError {
 /** Sign-in refused for a while (too many wrong passwords); `until` is an ISO instant. */
 export class LockedError extends AppError {
   constructor(code: string, readonly until: string) { super(423, code, {}, { until }); }
+}
+/** Anything not foreseen: shown as a generic message, the error itself only in the log. */
+export class InternalError extends AppError {
+  constructor() { super(500, 'internal_error'); }
 }

@@ -1,8 +1,7 @@
 // How values are shown: Asia/Shanghai time the Chinese way, money from fen, personal data masked.
 import { DateTime } from 'luxon';
-import type { Lang } from '../i18n/index.js';
-
-export const zone = 'Asia/Shanghai';
+import type { Lang } from '../i18n/types.js';
+import { inShanghai, zone } from '../time.js';
 
 const money = new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 });
 
@@ -12,14 +11,10 @@ export function formatMoney(fen: number | null | undefined): string {
   return money.format(fen / 100);
 }
 
-function toDateTime(v: string | Date): DateTime {
-  return (typeof v === 'string' ? DateTime.fromISO(v, { zone: 'utc' }) : DateTime.fromJSDate(v)).setZone(zone);
-}
-
 /** An instant, shown in Asia/Shanghai: 2026年11月25日 14:05 / 2026-11-25 14:05 */
 export function formatDateTime(v: string | Date | null | undefined, lang: Lang): string {
   if (!v) return '';
-  const d = toDateTime(v);
+  const d = inShanghai(v);
   if (!d.isValid) return '';
   return d.toFormat(lang === 'zh-CN' ? 'yyyy年M月d日 HH:mm' : 'yyyy-MM-dd HH:mm');
 }
@@ -30,11 +25,6 @@ export function formatDate(v: string | null | undefined, lang: Lang): string {
   const d = DateTime.fromISO(v.slice(0, 10), { zone });
   if (!d.isValid) return '';
   return d.toFormat(lang === 'zh-CN' ? 'yyyy年M月d日' : 'yyyy-MM-dd');
-}
-
-/** Today's date in Asia/Shanghai as YYYY-MM-DD. */
-export function todayInShanghai(now: Date = new Date()): string {
-  return DateTime.fromJSDate(now).setZone(zone).toISODate()!;
 }
 
 /** 520201199001011234 → 520201********1234 */

@@ -10,8 +10,7 @@ import { documentMessages } from '../documents/messages.js';
 import { facilityMessages } from '../facilities/messages.js';
 import { priceMessages } from '../prices/messages.js';
 import { reportMessages } from '../reports/messages.js';
-
-export interface DomainMessages<T> { 'zh-CN': T; en: T }
+import type { DomainMessages } from './types.js';
 
 export const domainMessages: DomainMessages<object>[] = [
   caseMessages,

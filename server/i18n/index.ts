@@ -4,9 +4,10 @@ import { zhCN } from './zh-CN.js';
 import { en } from './en.js';
 import { domainMessages } from './domains.js';
 import { formatDateTime } from '../http/format.js';
+import type { Lang } from './types.js';
 
-export const languages = ['zh-CN', 'en'] as const;
-export type Lang = (typeof languages)[number];
+export type { Lang } from './types.js';
+export const languages = ['zh-CN', 'en'] as const satisfies readonly Lang[];
 export const defaultLang: Lang = 'zh-CN';
 
 type Tree = { [key: string]: string | Tree };

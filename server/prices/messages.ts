@@ -1,5 +1,5 @@
 // Messages of the price lists (价格公示), Chinese first.
-import type { DomainMessages } from '../i18n/domains.js';
+import type { DomainMessages } from '../i18n/types.js';
 
 const zh = {
   nav: { prices: '价格' },

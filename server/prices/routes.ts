@@ -5,16 +5,15 @@ import { assertCanRead, assertCanWrite, canWrite } from '../accounts/access.js';
 import { facilityScope } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import type { Facility } from '../facilities/kinds.js';
-import * as facilities from '../facilities/store.js';
+import { facilityChoices, findFacility } from '../facilities/service.js';
 import { NotFoundError } from '../http/errors.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { basicKinds, DateQuery, EndInput, fenToYuan, priceCategories, PriceItemInput, priceUnits } from './schemas.js';
 import * as prices from './service.js';
-import * as store from './store.js';
-import type { PriceItem } from './store.js';
+import type { PriceItem } from './service.js';
 
 const READERS = ['admin', 'bureau', 'front_desk'] as const;
 const WRITERS = ['admin', 'front_desk'] as const;
@@ -39,7 +38,7 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
 
   /** The funeral home of the path; anything else is a 404, another home's staff get a 403. */
   async function loadHome(req: Request, access: 'read' | 'write', param = 'id'): Promise<Facility> {
-    const home = await facilities.find(db, idParam(req, param));
+    const home = await findFacility(db, idParam(req, param));
     if (!home || home.kind !== 'funeral_home') throw new NotFoundError();
     (access === 'write' ? assertCanWrite : assertCanRead)(req.user!, home.id);
     return home;
@@ -56,8 +55,8 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
   // ## Funeral homes (staff): where the price lists, and later other per-home pages, are reached from
   async function homesPage(req: Request, res: Response) {
     const today = todayInShanghai();
-    const homes = await facilities.listAll(db, { kind: 'funeral_home', id: facilityScope(req.user!) });
-    const counts = await store.countsOn(db, today);
+    const homes = await facilityChoices(db, { kind: 'funeral_home', id: facilityScope(req.user!) });
+    const counts = await prices.countsOn(db, today);
     res.render('prices/homes', { rows: homes.map((h) => ({ ...h, current: counts.get(h.id) ?? 0 })) });
   }
 
@@ -67,7 +66,7 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
     const today = todayInShanghai();
     const q = DateQuery.safeParse(req.query);
     const date = (q.success && q.data.date) || today;
-    const all = await store.listAll(db, home.id);
+    const all = await prices.allPriceItems(db, home.id);
     const phase = (p: string) => all.filter((i) => prices.phaseOn(i, date) === p);
     const section = (p: string) => { const items = phase(p); return { count: items.length, ...byCategory(items) }; };
     res.render('prices/list', {
@@ -132,15 +131,15 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
   // ## Public 价格公示: families read it without an account
   /** Only operating funeral homes publish a price list. */
   async function publicHome(id: number): Promise<Facility> {
-    const home = await facilities.find(db, id);
+    const home = await findFacility(db, id);
     if (!home || home.kind !== 'funeral_home' || home.status !== 'operating') throw new NotFoundError();
     return home;
   }
 
   async function publicIndex(_req: Request, res: Response) {
     const today = todayInShanghai();
-    const homes = await facilities.listAll(db, { kind: 'funeral_home', status: 'operating' });
-    const counts = await store.countsOn(db, today);
+    const homes = await facilityChoices(db, { kind: 'funeral_home', status: 'operating' });
+    const counts = await prices.countsOn(db, today);
     res.render('prices/public-index', { homes: homes.map((h) => ({ ...h, items: counts.get(h.id) ?? 0 })), today });
   }
 
@@ -151,7 +150,7 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
     const today = todayInShanghai();
     const [items, others] = await Promise.all([
       prices.priceItemsOn(db, home.id, today),
-      facilities.listAll(db, { kind: 'funeral_home', status: 'operating' }),
+      facilityChoices(db, { kind: 'funeral_home', status: 'operating' }),
     ]);
     res.render('prices/public', { home, today, title: home.name, ...byCategory(items), others: others.filter((h) => h.id !== home.id) });
   }

@@ -8,8 +8,8 @@ import { MAX_PRICE_FEN, type PriceItemInput } from './schemas.js';
 import * as store from './store.js';
 import type { PriceItem, PriceItemRow } from './store.js';
 
-// Other domains (a case's service lines) read the price list through these.
-export { findPriceItem, priceItemsOn } from './store.js';
+// The price list as other domains (a case's service lines) and this domain's pages read it.
+export { countsOn, findPriceItem, listAll as allPriceItems, priceItemsOn } from './store.js';
 export type { PriceItem } from './store.js';
 
 type ItemFields = Omit<PriceItemRow, 'facility_id'>;

@@ -1,5 +1,5 @@
 // Text of the printed coverage progress report and its CSV/XLSX tables, Chinese first.
-import type { DomainMessages } from '../i18n/domains.js';
+import type { DomainMessages } from '../i18n/types.js';
 
 const zh = {
   coverage_report: {

@@ -5,7 +5,7 @@ import type { Role } from '../accounts/roles.js';
 import * as accounts from '../accounts/store.js';
 import type { AppContext } from '../context.js';
 import { loadFonts } from '../documents/fonts.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { translator, type Lang } from '../i18n/index.js';

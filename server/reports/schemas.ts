@@ -1,7 +1,7 @@
 // Query parameters of the progress report and its tables: ?region=CODE&date=YYYY-MM-DD[&table=…].
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { zone } from '../http/format.js';
+import { zone } from '../time.js';
 
 export const tableKeys = ['summary', 'counties', 'townships', 'uncovered', 'years', 'other'] as const;
 export type TableKey = (typeof tableKeys)[number];

@@ -3,7 +3,7 @@
 import type { Knex } from 'knex';
 import { nowIso } from '../db.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
-import { todayInShanghai } from '../http/format.js';
+import { todayInShanghai } from '../time.js';
 import * as regions from '../regions/store.js';
 import { computeCoverage, defaultRegion, uncoveredVillages, type UncoveredTownship } from '../coverage/service.js';
 import { coverageIndicators, type CoverageIndicator, type Indicators, type RegionCoverage } from '../coverage/indicators.js';

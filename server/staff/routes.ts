@@ -3,23 +3,23 @@ import type { Request, Response } from 'express';
 import { facilityScope } from '../accounts/roles.js';
 import { memo } from '../cache.js';
 import type { AppContext } from '../context.js';
-import * as facilities from '../facilities/store.js';
+import { facilityCounts, findFacility } from '../facilities/service.js';
 import { facilityKinds, facilityStatuses } from '../facilities/kinds.js';
 import type { RouteDef } from '../http/routes.js';
-import * as regions from '../regions/store.js';
+import { regionCounts as countRegions } from '../regions/service.js';
 
 export function staffRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
   // Divisions change only when imported; counting them on every dashboard view would scan the whole table.
-  const regionCounts = memo(60_000, () => regions.countByLevel(db));
+  const regionCounts = memo(60_000, () => countRegions(db));
 
   async function dashboard(req: Request, res: Response) {
     const user = req.user!;
-    const scope = user.facility_id ? await facilities.find(db, user.facility_id) : undefined;
+    const scope = user.facility_id ? await findFacility(db, user.facility_id) : undefined;
     // The registry overview is the bureau's; staff scoped to one facility see that facility instead.
     let table;
     if (facilityScope(user) === undefined) {
-      const counts = await facilities.countByKindAndStatus(db);
+      const counts = await facilityCounts(db);
       table = facilityKinds.map((kind) => ({
         kind,
         cells: facilityStatuses.map((status) => ({ status, n: counts.find((c) => c.kind === kind && c.status === status)?.n ?? 0 })),

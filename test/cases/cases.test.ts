@@ -6,10 +6,13 @@ import { createToken } from '../../server/accounts/tokens.js';
 import { checkCharacter } from '../../server/cases/id-number.js';
 import { nowIso } from '../../server/db.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { Client, signedIn, textOf } from '../helpers/client.js';
 
 const id = (first17: string) => first17 + checkCharacter(first17);
-const ZHANG = id('52020119400315001'); // male, 1940-03-15
+// Check digits worked out by hand, not by the code under test.
+const ZHANG = '520201194003150010'; // male, 1940-03-15
+const ZHANG_WRONG_DIGIT = '520201194003150019';
+const LI = '520201194507070022'; // female, 1945-07-07
 
 describe(`cases: funeral cases (${dialect})`, () => {
   let app: TestApp;
@@ -28,8 +31,7 @@ describe(`cases: funeral cases (${dialect})`, () => {
     app = await startApp();
     const homes = await app.db('facilities').where({ kind: 'funeral_home' }).orderBy('id').select('id');
     [homeId, otherHomeId] = homes.map((h) => h.id);
-    desk = new Client(app.url);
-    await desk.login('frontdesk');
+    desk = await signedIn(app, 'front_desk');
     const now = nowIso();
     await app.db('users').insert({ username: 'panzhou', display_name: '盘州前台', role: 'front_desk', facility_id: otherHomeId,
       password_hash: await hashPassword('Panzhou-2026'), created_at: now, updated_at: now });
@@ -56,7 +58,7 @@ describe(`cases: funeral cases (${dialect})`, () => {
 
   it('returns the form with a message per field and writes nothing on bad input', async () => {
     const before = await count('funeral_cases');
-    const res = await desk.post('/staff/cases', form({ id_number: ZHANG.slice(0, 17) + (ZHANG[17] === '1' ? '2' : '1'), contact_phone: '0851-1234', deceased_name: '' }), { from: '/staff/cases/new' });
+    const res = await desk.post('/staff/cases', form({ id_number: ZHANG_WRONG_DIGIT, contact_phone: '0851-1234', deceased_name: '' }), { from: '/staff/cases/new' });
     expect(res.status).to.equal(400);
     const text = textOf(res.text);
     expect(text).to.contain('此项必填。').and.contain('请填写 11 位手机号码。');
@@ -64,9 +66,11 @@ describe(`cases: funeral cases (${dialect})`, () => {
     const check = await desk.post('/staff/cases', form({ sex: 'female', birth_date: '1941-01-01' }), { from: '/staff/cases/new' });
     expect(check.status).to.equal(400);
     expect(textOf(check.text)).to.contain('性别与身份证号不符。').and.contain('出生日期与身份证号不符（身份证号为 1940-03-15）。');
-    const digit = await desk.post('/staff/cases', form({ id_number: '520201194003150010' === ZHANG ? '520201194003150019' : '520201194003150010' }), { from: '/staff/cases/new' });
+    const digit = await desk.post('/staff/cases', form({ id_number: ZHANG_WRONG_DIGIT }), { from: '/staff/cases/new' });
+    expect(digit.status).to.equal(400);
     expect(textOf(digit.text)).to.contain('身份证号校验位不正确');
     const future = await desk.post('/staff/cases', form({ death_at: '2099-01-01T00:00' }), { from: '/staff/cases/new' });
+    expect(future.status).to.equal(400);
     expect(textOf(future.text)).to.contain('死亡时间不能晚于现在。');
     expect(await count('funeral_cases')).to.equal(before);
   });
@@ -74,7 +78,7 @@ describe(`cases: funeral cases (${dialect})`, () => {
   it('opens one case when the same form is submitted twice', async () => {
     const before = await count('funeral_cases');
     await desk.get('/staff/cases/new');
-    const f = { ...form({ deceased_name: '李秀英', id_number: id('52020119450707002') }), request_id: 'form-abc-1', _csrf: desk.csrf };
+    const f = { ...form({ deceased_name: '李秀英', id_number: LI }), request_id: 'form-abc-1', _csrf: desk.csrf };
     const [a, b] = await Promise.all([desk.request('POST', '/staff/cases', { form: f }), desk.request('POST', '/staff/cases', { form: f })]);
     expect([a.status, b.status]).to.deep.equal([302, 302]);
     expect(a.location).to.equal(b.location);
@@ -133,12 +137,16 @@ describe(`cases: funeral cases (${dialect})`, () => {
   });
 
   it('finds cases by name, last four of the ID number and case number; lists mask ID and phone', async () => {
+    // Every search must leave out 李秀英's case, so a search that ignored its term would fail.
     const byName = await desk.get('/staff/cases?q=张德明');
+    expect(textOf(byName.text)).to.not.contain('李秀英');
     expect(textOf(byName.text)).to.contain('张德明').and.contain('520201********' + ZHANG.slice(-4)).and.contain('139****1234');
     expect(byName.text).to.not.contain(ZHANG).and.not.contain('13908581234');
-    expect(textOf((await desk.get(`/staff/cases?q=${ZHANG.slice(-4)}`)).text)).to.contain('张德明');
+    const byLastFour = textOf((await desk.get(`/staff/cases?q=${ZHANG.slice(-4)}`)).text);
+    expect(byLastFour).to.contain('张德明').and.not.contain('李秀英');
     const c = await app.db('funeral_cases').where({ deceased_name: '张德明' }).first();
-    expect(textOf((await desk.get(`/staff/cases?q=${c.case_number}`)).text)).to.contain('张德明');
+    const byNumber = textOf((await desk.get(`/staff/cases?q=${c.case_number}`)).text);
+    expect(byNumber).to.contain('张德明').and.not.contain('李秀英');
     expect(textOf((await desk.get('/staff/cases?q=nobody-here')).text)).to.contain('没有符合条件的案件。');
   });
 
@@ -148,11 +156,11 @@ describe(`cases: funeral cases (${dialect})`, () => {
     expect(shown.status).to.equal(200);
     expect(shown.text).to.contain(ZHANG);
     expect(await app.db('audit_log').where({ action: 'reveal_id_number', entity_id: String(c.id) }).first()).to.exist;
-    const bureau = new Client(app.url);
-    await bureau.login('bureau');
+    const bureau = await signedIn(app, 'bureau');
     const page = await bureau.get(`/staff/cases/${c.id}`);
     expect(page.status).to.equal(200);
     expect(page.text).to.not.contain(ZHANG).and.not.contain('13908581234');
+    expect(textOf(page.text)).to.contain('520201********' + ZHANG.slice(-4));
   });
 
   it('keeps each funeral home’s cases to its own front desk', async () => {
@@ -160,7 +168,9 @@ describe(`cases: funeral cases (${dialect})`, () => {
     const other = new Client(app.url);
     await other.login('panzhou', 'Panzhou-2026');
     expect((await other.get(`/staff/cases/${c.id}`)).status).to.equal(403);
-    expect(textOf((await other.get('/staff/cases')).text)).to.not.contain('张德明');
+    const list = await other.get('/staff/cases');
+    expect(list.status).to.equal(200);
+    expect(textOf(list.text)).to.contain('没有符合条件的案件。').and.not.contain('张德明');
     const post = await other.post('/staff/cases', form(), { from: '/staff/cases/new' });
     expect(post.status).to.equal(403);
   });

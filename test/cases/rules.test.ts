@@ -11,7 +11,8 @@ describe('cases: ID numbers (GB 11643)', () => {
   });
   it('computes the check character, X for 10', () => {
     expect(checkCharacter('11010519491231002')).to.equal('X');
-    expect(checkCharacter('52020119400101001')).to.equal(checkCharacter('52020119400101001'));
+    expect(checkCharacter('52020119400101001')).to.equal('4'); // weighted sum 118, 118 mod 11 = 8 → '4'
+    expect(checkCharacter('11010119900307001')).to.equal('1');
   });
   it('refuses a wrong check digit, a bad date and a bad format', () => {
     expect(readIdNumber('110105194912310021')).to.deep.equal({ problem: 'check_digit' });

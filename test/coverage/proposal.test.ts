@@ -6,7 +6,7 @@ import { asFacility, cloneState, indicatorsOf, propose, requiredUnits, villageFl
 import { percentDown } from '../../server/coverage/proposal-routes.js';
 import { coverageState, uncoveredVillages, type UncoveredTownship } from '../../server/coverage/service.js';
 import type { OperatingFacility, VillageFlags } from '../../server/coverage/store.js';
-import { todayInShanghai } from '../../server/http/format.js';
+import { todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
 

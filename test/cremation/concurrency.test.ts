@@ -2,7 +2,7 @@
 // SQLite and PostgreSQL, through the JSON API and through the page form alike.
 import { expect } from 'chai';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client } from '../helpers/client.js';
+import { signedIn } from '../helpers/client.js';
 import { activeBookings, api, at, dayAhead, facilityId, insertCases, resourceId, userWithToken } from './fixtures.js';
 
 describe(`cremation: concurrent bookings of one slot (${dialect})`, () => {
@@ -41,8 +41,7 @@ describe(`cremation: concurrent bookings of one slot (${dialect})`, () => {
     const hall = await resourceId(app.db, 'farewell_halls', home, '思源厅');
     const cases = await insertCases(app.db, home, 20);
     const startsAt = at(dayAhead(2), '10:00');
-    const page = new Client(app.url);
-    await page.login('frontdesk');
+    const page = await signedIn(app, 'front_desk');
     await page.get(`/staff/cremation/bookings/new?kind=hall&resource=${hall}&starts_at=${encodeURIComponent(startsAt)}`);
     const replies = await Promise.all(cases.map((caseId) =>
       page.post('/staff/cremation/bookings', { kind: 'hall', resource_id: String(hall), starts_at: startsAt, case_id: String(caseId) })));

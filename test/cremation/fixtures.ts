@@ -68,6 +68,16 @@ export function api(base: string, token: string) {
   };
 }
 
+/** The error a promise is refused with; fails the test when it is not refused. */
+export async function refusal(promise: Promise<unknown>): Promise<{ code: string; status: number; params: Record<string, unknown> }> {
+  try {
+    await promise;
+  } catch (err) {
+    return err as { code: string; status: number; params: Record<string, unknown> };
+  }
+  throw new Error('expected a refusal, but it was accepted');
+}
+
 export async function activeBookings(db: Db, table: 'cremation_bookings' | 'hall_bookings', where: Record<string, unknown>): Promise<{ id: number; case_id: number; starts_at: string; status: string }[]> {
   return db(table).where(where).whereNot('status', 'cancelled').select('id', 'case_id', 'starts_at', 'status');
 }

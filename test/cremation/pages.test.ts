@@ -3,8 +3,8 @@
 import { expect } from 'chai';
 import * as cremation from '../../server/cremation/service.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, signedIn, textOf } from '../helpers/client.js';
-import { activeBookings, at, dayAhead, facilityId, insertCase, OTHER_HOME, resourceId, userWithToken } from './fixtures.js';
+import { type Client, signedIn, textOf } from '../helpers/client.js';
+import { activeBookings, at, dayAhead, facilityId, insertCase, OTHER_HOME, resourceId } from './fixtures.js';
 
 describe(`cremation: staff pages (${dialect})`, () => {
   let app: TestApp;
@@ -223,14 +223,16 @@ describe(`cremation: staff pages (${dialect})`, () => {
 
     it('is readable by the bureau for any home and refused to cemetery staff', async () => {
       expect((await bureau.get(`/staff/cremation/board?facility=${home}`)).status).to.equal(200);
-      const cemetery = new Client(app.url);
-      await cemetery.login('cemetery');
+      const cemetery = await signedIn(app, 'cemetery_staff');
       expect((await cemetery.get(`/staff/cremation/board?facility=${home}`)).status).to.equal(403);
     });
   });
 
-  it('shows the nav entry to the front desk', async () => {
-    await userWithToken(app.db, 'frontdesk', 'front_desk', home);
+  it('shows the nav entry to the front desk and the bureau, not to cemetery staff', async () => {
     expect((await desk.get('/staff')).text).to.contain('href="/staff/cremation"');
+    expect((await bureau.get('/staff')).text).to.contain('href="/staff/cremation"');
+    const cemetery = await (await signedIn(app, 'cemetery_staff')).get('/staff');
+    expect(cemetery.status).to.equal(200);
+    expect(cemetery.text).to.not.contain('href="/staff/cremation"');
   });
 });

@@ -7,9 +7,10 @@ import { expect } from 'chai';
 import { hashPassword } from '../../server/accounts/password.js';
 import { checkCharacter } from '../../server/cases/id-number.js';
 import { nowIso } from '../../server/db.js';
-import { formatDate, formatDateTime, todayInShanghai } from '../../server/http/format.js';
+import { formatDate, formatDateTime } from '../../server/http/format.js';
+import { todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { Client, signedIn, textOf } from '../helpers/client.js';
 
 const id = (first17: string) => first17 + checkCharacter(first17);
 const ZHAO = id('52020119381102002'); // female, 1938-11-02
@@ -78,10 +79,8 @@ describe(`documents: certificate and statement of charges (${dialect})`, () => {
     const now = nowIso();
     await app.db('users').insert({ username: 'panzhou', display_name: '盘州前台', role: 'front_desk', facility_id: otherHomeId,
       password_hash: await hashPassword('Panzhou-2026'), created_at: now, updated_at: now });
-    desk = new Client(app.url);
-    await desk.login('frontdesk');
-    bureau = new Client(app.url);
-    await bureau.login('bureau');
+    desk = await signedIn(app, 'front_desk');
+    bureau = await signedIn(app, 'bureau');
     other = new Client(app.url);
     await other.login('panzhou', 'Panzhou-2026');
 

@@ -6,7 +6,7 @@ import { createToken } from '../../server/accounts/tokens.js';
 import { checkCharacter } from '../../server/cases/id-number.js';
 import { loadFonts, unprintable } from '../../server/documents/fonts.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { type Client, signedIn, textOf } from '../helpers/client.js';
 import { fallbackFontsIn, pdfFonts, pdfText } from './pdf-tools.js';
 
 const id = (first17: string) => first17 + checkCharacter(first17);
@@ -61,9 +61,7 @@ describe(`documents: rare characters with this machine's fonts (${dialect})`, fu
   before(async () => {
     app = await startApp();
     const home = await app.db('facilities').where({ kind: 'funeral_home' }).orderBy('id').first('id');
-    const client = new Client(app.url);
-    await client.login('frontdesk');
-    d = desk(app, client, home.id);
+    d = desk(app, await signedIn(app, 'front_desk'), home.id);
     printable = unprintable(loadFonts(app.ctx.config.fallbackFonts), '𠮷𪚥').length === 0;
     rare = await d.register();
     await d.cremate(rare.id);
@@ -116,8 +114,7 @@ describe(`documents: rare characters on a machine without fallback fonts (${dial
   before(async () => {
     app = await startApp({ config: { fallbackFonts: [] } });
     homeId = (await app.db('facilities').where({ kind: 'funeral_home' }).orderBy('id').first('id')).id;
-    client = new Client(app.url);
-    await client.login('frontdesk');
+    client = await signedIn(app, 'front_desk');
     d = desk(app, client, homeId);
     const user = await app.db('users').where({ username: 'frontdesk' }).first('id');
     token = (await createToken(app.db, null, user.id, 'intake', null)).token;

@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { type Client, signedIn, textOf } from '../helpers/client.js';
 import { MAX_ROWS } from '../../server/facilities/csv.js';
 
 const HEADER = 'name,kind,status,status_date,region_code,address,phone,lng,lat,niche_capacity,plot_capacity,investment_yuan,build_mode,service_area,note';
@@ -14,8 +14,7 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
 
   before(async () => {
     app = await startApp();
-    bureau = new Client(app.url);
-    await bureau.login('bureau');
+    bureau = await signedIn(app, 'bureau');
   });
   after(() => app.close());
 

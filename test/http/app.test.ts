@@ -2,7 +2,7 @@
 import { expect } from 'chai';
 import express from 'express';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { Client, signedIn, textOf } from '../helpers/client.js';
 
 describe(`http: the app as a whole (${dialect})`, () => {
   let app: TestApp;
@@ -31,8 +31,7 @@ describe(`http: the app as a whole (${dialect})`, () => {
     await anon.get('/');
     const again = await anon.get('/');
     expect(textOf(again.text)).to.contain('工作人员登录').and.not.contain('工作台');
-    const staff = new Client(app.url);
-    await staff.login('bureau');
+    const staff = await signedIn(app, 'bureau');
     const page = await staff.get('/');
     expect(page.text).to.contain('href="/staff"');
     const english = new Client(app.url);

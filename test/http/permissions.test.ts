@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { createToken } from '../../server/accounts/tokens.js';
 import type { Role } from '../../server/accounts/roles.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client } from '../helpers/client.js';
+import { Client, demoUsernames, signedIn } from '../helpers/client.js';
 
 const ALL: Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
 const ADMIN: Role[] = ['admin'];
@@ -121,8 +121,6 @@ const table: Record<string, [Role[], string]> = {
   'GET /api/v1/coverage/report.pdf': [['admin', 'bureau'], '/api/v1/coverage/report.pdf?region=520201&date=2025-12-31'],
 };
 
-const usernames: Record<Role, string> = { admin: 'admin', bureau: 'bureau', front_desk: 'frontdesk', cemetery_staff: 'cemetery' };
-
 describe(`permissions: route × role (${dialect})`, () => {
   let app: TestApp;
   const clients = new Map<Role, Client>();
@@ -131,10 +129,8 @@ describe(`permissions: route × role (${dialect})`, () => {
   before(async () => {
     app = await startApp();
     for (const role of ALL) {
-      const c = new Client(app.url);
-      await c.login(usernames[role]);
-      clients.set(role, c);
-      const user = await app.db('users').where({ username: usernames[role] }).first('id');
+      clients.set(role, await signedIn(app, role));
+      const user = await app.db('users').where({ username: demoUsernames[role] }).first('id');
       tokens.set(role, (await createToken(app.db, null, user.id, `test ${role}`, null)).token);
     }
   });

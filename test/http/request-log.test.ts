@@ -10,13 +10,17 @@ async function logged(level: string, path: string): Promise<Record<string, unkno
   const sink = new Writable({ write(chunk, _enc, cb) { lines.push(JSON.parse(String(chunk))); cb(); } });
   const app = express();
   app.use(requestLog(pino({ level }, sink), (url) => url.startsWith('/static/')));
+  // Listeners run in the order they were added, so when this one runs the request log has written its line.
+  let closed!: () => void;
+  const done = new Promise<void>((resolve) => { closed = resolve; });
+  app.use((_req, res, next) => { res.on('close', () => closed()); next(); });
   app.get('/staff/cases', (_req, res) => res.send('ok'));
   app.get('/boom', (_req, res) => res.status(500).send('no'));
   const server = app.listen(0);
   try {
     const { port } = server.address() as { port: number };
     await (await fetch(`http://127.0.0.1:${port}${path}`)).text();
-    await new Promise((r) => setTimeout(r, 20));
+    await done;
   } finally {
     server.close();
   }

@@ -1,9 +1,9 @@
 // The public price list (价格公示) for families, without an account, and its JSON: only prices in force today.
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
-import { todayInShanghai } from '../../server/http/format.js';
+import { todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { Client, signedIn, textOf } from '../helpers/client.js';
 
 describe(`prices: public page and API (${dialect})`, () => {
   let app: TestApp;
@@ -58,8 +58,7 @@ describe(`prices: public page and API (${dialect})`, () => {
     await new Client(app.url).get(`/prices/${home}`);
     const cached = await new Client(app.url).get(`/prices/${home}`);
     expect(textOf(cached.text)).to.contain('工作人员登录');
-    const staff = new Client(app.url);
-    await staff.login('bureau');
+    const staff = await signedIn(app, 'bureau');
     const page = await staff.get(`/prices/${home}`);
     expect(page.text).to.contain('href="/staff"').and.not.contain('工作人员登录');
   });

@@ -2,7 +2,7 @@
 // day (also under concurrent submissions), ending a price, audit rows, and who may read or change which home.
 import { expect } from 'chai';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { type Client, signedIn, textOf } from '../helpers/client.js';
 
 describe(`prices: staff pages (${dialect})`, () => {
   let app: TestApp;
@@ -12,8 +12,7 @@ describe(`prices: staff pages (${dialect})`, () => {
 
   before(async () => {
     app = await startApp();
-    [admin, front, bureau] = [new Client(app.url), new Client(app.url), new Client(app.url)];
-    await Promise.all([admin.login('admin'), front.login('frontdesk'), bureau.login('bureau')]);
+    [admin, front, bureau] = await Promise.all([signedIn(app, 'admin'), signedIn(app, 'front_desk'), signedIn(app, 'bureau')]);
     home = (await app.db('users').where({ username: 'frontdesk' }).first('facility_id')).facility_id;
     otherHome = (await app.db('facilities').where({ name: '盘州市殡仪馆（示例）' }).first('id')).id;
     columbarium = (await app.db('facilities').where({ kind: 'columbarium' }).first('id')).id;
@@ -164,7 +163,8 @@ describe(`prices: staff pages (${dialect})`, () => {
     expect(JSON.parse(audit[0].after)).to.include({ price_fen: 12000 });
     expect(audit[0].actor_name).to.equal('frontdesk');
 
-    await front.post(`${base()}/${row.id}`, { ...values, price: '120.00' }, { from: `${base()}/${row.id}` });
+    const unchanged = await front.post(`${base()}/${row.id}`, { ...values, price: '120.00' }, { from: `${base()}/${row.id}` });
+    expect(unchanged.status, 'saved, not refused').to.equal(302);
     expect(await count('audit_log', { entity: 'price_item', action: 'update', entity_id: String(row.id) })).to.equal(1);
   });
 

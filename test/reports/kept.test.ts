@@ -8,7 +8,7 @@ import { loadFonts, unprintable } from '../../server/documents/fonts.js';
 import { ServiceUnavailableError } from '../../server/http/errors.js';
 import { KeptRenders, reportRenders } from '../../server/reports/document.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { Client, signedIn, textOf } from '../helpers/client.js';
 import { fallbackFontsIn, pdfText } from '../documents/pdf-tools.js';
 
 const COUNTY = '520201';
@@ -98,8 +98,7 @@ describe(`reports: the printed report kept and queued (${dialect})`, function ()
 
   before(async () => {
     app = await startApp();
-    bureau = new Client(app.url);
-    await bureau.login('bureau');
+    bureau = await signedIn(app, 'bureau');
     const user = await app.db('users').where({ username: 'bureau' }).first('id');
     token = (await createToken(app.db, null, user.id, 'kept report test', null)).token;
   });
@@ -146,8 +145,7 @@ describe(`reports: the printed report kept and queued (${dialect})`, function ()
   it('draws again for a process without fallback fonts, which prints the main font alone', async () => {
     const bare = await startApp({ testDb: app.testDb, seed: false, config: { fallbackFonts: [] } });
     try {
-      const c = new Client(bare.url);
-      await c.login('bureau');
+      const c = await signedIn(bare, 'bureau');
       const cookie = (c as unknown as { cookieHeader(): string }).cookieHeader();
       const before = reportRenders.drawn;
       const res = await fetch(bare.url + url, { headers: { cookie } });

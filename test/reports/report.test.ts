@@ -14,7 +14,7 @@ import { fitText } from '../../server/reports/layout.js';
 import { assess, shortVillageName } from '../../server/reports/tables.js';
 import type { CoverageResult, Ratio } from '../../server/coverage/indicators.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client } from '../helpers/client.js';
+import { Client, signedIn } from '../helpers/client.js';
 
 const DATE = '2026-11-25';
 const CITY = '5202';
@@ -68,10 +68,8 @@ describe(`reports: coverage progress report (${dialect})`, function () {
 
   before(async () => {
     app = await startApp();
-    bureau = new Client(app.url);
-    await bureau.login('bureau');
-    desk = new Client(app.url);
-    await desk.login('frontdesk');
+    bureau = await signedIn(app, 'bureau');
+    desk = await signedIn(app, 'front_desk');
     const userId = async (name: string) => (await app.db('users').where({ username: name }).first('id')).id as number;
     token = (await createToken(app.db, null, await userId('bureau'), 'report test', null)).token;
     deskToken = (await createToken(app.db, null, await userId('frontdesk'), 'report test desk', null)).token;
@@ -100,6 +98,9 @@ describe(`reports: coverage progress report (${dialect})`, function () {
     expect(flat).to.contain('六盘水市（区划代码5202）');
     expect(flat).to.contain('编制单位');
     const i = city.region.indicators;
+    // The demo city's size, known apart from the engine (test/regions/import.test.ts): a report of an empty or
+    // wrong region would otherwise agree with an engine that read the same nothing.
+    expect([i.townships.total, i.villages.total]).to.deep.equal([92, 724]);
     // The summary table: total, covered and rate of each indicator.
     for (const [label, r] of [['区县公益性骨灰安放设施覆盖率', i.counties], ['乡镇（街道）公益性骨灰安放设施覆盖率', i.townships],
       ['行政村公益性骨灰安放设施覆盖率', i.villages], ['中心村公益性骨灰安放设施覆盖率', i.central_villages], ['区县火化设施覆盖率', i.cremation_counties]] as const) {
@@ -122,13 +123,16 @@ describe(`reports: coverage progress report (${dialect})`, function () {
   it('lists every township with its villages, and the uncovered villages in the appendix', async function () {
     needPoppler(this);
     const text = layoutText(cityPdf.body);
+    let townships = 0;
     for (const c of city.children) {
       const r = await computeCoverage(app.db, { region: c.code, date: DATE });
+      townships += r.children.length;
       for (const s of r.children) {
         const v = s.indicators.villages;
         expect(rowOf(text, s.name, [s.indicators.townships.covered ? '是' : '否', v.total, v.covered, v.total - v.covered, pct(v)]), s.name).to.be.a('string');
       }
     }
+    expect(townships, 'every township of the city checked').to.equal(92);
     const uncovered = await uncoveredVillages(app.db, { region: CITY, date: DATE });
     const count = uncovered.reduce((n, s) => n + s.villages.length, 0);
     expect(count).to.be.greaterThan(0);
@@ -158,7 +162,10 @@ describe(`reports: coverage progress report (${dialect})`, function () {
     expect(flat).to.contain('六盘水市钟山区殡葬服务设施覆盖进度报告');
     expect(flat).to.not.contain('分区县覆盖情况');
     const county = await computeCoverage(app.db, { region: COUNTY, date: DATE });
-    for (const s of county.children) expect(flat).to.contain(s.name);
+    const names = (await app.db('regions').where({ parent_code: COUNTY }).pluck('name')) as string[];
+    expect(names).to.have.length.above(0);
+    expect(county.children.map((s) => s.name)).to.have.members(names);
+    for (const s of names) expect(flat).to.contain(s);
     expect(flat).to.contain(`行政村${county.region.indicators.villages.total}个`);
   });
 

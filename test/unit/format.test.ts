@@ -1,6 +1,7 @@
 // Pure formatting rules: money in fen, Asia/Shanghai dates, masking of personal data.
 import { expect } from 'chai';
-import { formatDate, formatDateTime, formatMoney, maskIdNumber, maskPhone, todayInShanghai } from '../../server/http/format.js';
+import { formatDate, formatDateTime, formatMoney, maskIdNumber, maskPhone } from '../../server/http/format.js';
+import { todayInShanghai } from '../../server/time.js';
 
 describe('format', () => {
   it('shows fen as yuan with a thousands separator', () => {
