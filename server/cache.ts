@@ -3,12 +3,12 @@
 // clear() after its transaction commits, never a store, and every cache has a test that only the cache can pass.
 import { LRUCache } from 'lru-cache';
 
-/** Milliseconds on a clock that only moves forward; tests pass their own. */
+/** Wall-clock milliseconds (epoch based, so that a time stored by one process means the same in another); tests pass their own. */
 export interface Clock {
   now(): number;
 }
 
-export const systemClock: Clock = { now: () => performance.now() };
+export const systemClock: Clock = { now: () => Date.now() };
 
 export interface TtlCacheOptions<K, V> {
   /** How long a value is kept after it was loaded. */
@@ -53,6 +53,16 @@ export class TtlCache<K extends NonNullable<unknown>, V> {
       if (generation !== this.generation) drop();
     }, drop);
     return entry.value;
+  }
+
+  /** Keeps a value made elsewhere (a rendered page) as if it had been loaded now. */
+  set(key: K, value: V): void {
+    this.entries.set(key, { value: Promise.resolve(value) });
+  }
+
+  /** The kept value for key, without loading one when there is none. */
+  peek(key: K): Promise<V> | undefined {
+    return this.entries.get(key)?.value;
   }
 
   delete(key: K): void {

@@ -9,13 +9,11 @@ import { NotFoundError, ValidationError } from '../http/errors.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
-import { renderBody, sendWithBody } from '../http/views.js';
 import { todayInShanghai } from '../http/format.js';
 import {
   ApiBookingInput, ApiDayQuery, BookingForm, BookingQuery, CancelInput, CaseParam, DayQuery,
   RescheduleInput, resourceKinds, type ResourceKind,
 } from './schemas.js';
-import { madeFrom } from './day-cache.js';
 import * as cremation from './service.js';
 import { closureSpan } from './resource-routes.js';
 import { addDays, dateOf, dayBounds, timeOf, weekdayOf } from './slots.js';
@@ -54,41 +52,29 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     isToday: date === todayInShanghai(),
   });
 
-  /**
-   * The grid of a day. Its body is the same for everyone allowed to see it (given the language, whether they may
-   * book, and whether they pick among funeral homes), so it is rendered once per kept day (day-cache.ts) and shown
-   * in each user's layout; it is made again when a shown slot begins or the date turns. A grid opened for a case
-   * names that case and is rendered for the request.
-   */
+  /** The grid of a day; opened for a case, it names that case and books for it. */
   async function availabilityPage(req: Request, res: Response) {
     const { facilityId, date } = await dayFor(req);
     const caseId = CaseParam.parse(req.query.case);
     const user = req.user!;
     const lang = req.lang ?? 'zh-CN';
-    const writer = canWrite(user, facilityId);
     const rows = await cremation.dayRows(db, user, facilityId, date);
     const forCase = caseId ? await cremation.caseToBook(db, user, caseId, facilityId) : undefined;
-    const make = async () => {
-      const now = new Date();
-      const view = cremation.dayViewOf(rows, date, now);
-      const homes = user.facility_id ? [] : await cremation.listFuneralHomes(db);
-      const t = translator(lang);
-      const dayBookings = [...view.farewells, ...view.cremations]
-        .sort((a, b) => a.starts_at.localeCompare(b.starts_at))
-        .map((b) => ({ ...b, when: span(b) }));
-      const body = await renderBody(res, 'cremation/availability', {
-        facility: view.facility, day: date, dayLabel: dayLabel(date, lang), weekday: weekdayOf(date), homes, forCase, dayBookings,
-        grids: [{ kind: 'cremator', grid: flagged(view.cremators) }, { kind: 'hall', grid: flagged(view.halls) }],
-        closures: view.closures.map((c) => ({ ...c, when: closureSpan(c, date) })),
-        // Looked up once for the grid's cells rather than by a helper call in each of them.
-        words: Object.fromEntries(['book', 'free', 'closed', 'past'].map((w) => [w, t(`cremation.${w}`)])),
-        canWrite: writer, links: dayLinks('/staff/cremation', facilityId, date, caseId ? `&case=${caseId}` : ''),
-        caseParam: caseId ? `&case=${caseId}` : '',
-      });
-      return { value: body, until: view.changesAt };
-    };
-    const body = forCase || caseId ? (await make()).value : await madeFrom(rows, `availability|${lang}|${writer}|${!user.facility_id}`, make);
-    await sendWithBody(res, 'cremation/availability', body);
+    const view = cremation.dayViewOf(rows, date, new Date());
+    const homes = user.facility_id ? [] : await cremation.listFuneralHomes(db);
+    const t = translator(lang);
+    const dayBookings = [...view.farewells, ...view.cremations]
+      .sort((a, b) => a.starts_at.localeCompare(b.starts_at))
+      .map((b) => ({ ...b, when: span(b) }));
+    res.render('cremation/availability', {
+      facility: view.facility, day: date, dayLabel: dayLabel(date, lang), weekday: weekdayOf(date), homes, forCase, dayBookings,
+      grids: [{ kind: 'cremator', grid: flagged(view.cremators) }, { kind: 'hall', grid: flagged(view.halls) }],
+      closures: view.closures.map((c) => ({ ...c, when: closureSpan(c, date) })),
+      // Looked up once for the grid's cells rather than by a helper call in each of them.
+      words: Object.fromEntries(['book', 'free', 'closed', 'past'].map((w) => [w, t(`cremation.${w}`)])),
+      canWrite: canWrite(user, facilityId), links: dayLinks('/staff/cremation', facilityId, date, caseId ? `&case=${caseId}` : ''),
+      caseParam: caseId ? `&case=${caseId}` : '',
+    });
   }
 
   async function boardPage(req: Request, res: Response) {

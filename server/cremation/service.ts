@@ -7,7 +7,6 @@ import * as audit from '../audit/service.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
 import { todayInShanghai } from '../http/format.js';
-import { cachedDay } from './day-cache.js';
 import { dayGrid, type Grid } from './grid.js';
 import type { ResourceKind } from './schemas.js';
 import { dateOf, dayBounds, locateSlot, overlaps } from './slots.js';
@@ -29,9 +28,9 @@ export async function defaultFuneralHome(db: Knex, actor: Actor, asked: number |
   return (await listFuneralHomes(db))[0]?.id;
 }
 
-/** The funeral homes, for the pickers of the day pages; kept a moment like the days (day-cache.ts). */
+/** The funeral homes, for the pickers of the day pages. */
 export function listFuneralHomes(db: Knex): Promise<readonly store.Facility[]> {
-  return cachedDay(db, 'funeral-homes', () => store.listFuneralHomes(db));
+  return store.listFuneralHomes(db);
 }
 
 export * from './resources.js';
@@ -43,19 +42,17 @@ export interface DayRows { facility: store.Facility; resources: store.Resource[]
 
 /**
  * The rows of a funeral home's day, in four queries however many resources and bookings there are, after the
- * checks every day page makes. The same object is handed out while it is kept (day-cache.ts): treat it as read-only.
+ * checks every day page makes.
  */
 export async function dayRows(db: Knex, actor: Actor, facilityId: number, date: string): Promise<Readonly<DayRows>> {
-  const rows = await cachedDay(db, `day|${facilityId}|${date}`, async () => {
-    const { start, end } = dayBounds(date);
-    const [facility, resources, closures, bookings] = await Promise.all([
-      store.findFacility(db, facilityId),
-      store.listAllResources(db, facilityId, { activeOnly: true }),
-      store.closuresOfFacility(db, facilityId, start, end),
-      store.activeBookingsOfFacilityAllKinds(db, facilityId, start, end),
-    ]);
-    return { facility, resources, closures, bookings };
-  });
+  const { start, end } = dayBounds(date);
+  const [facility, resources, closures, bookings] = await Promise.all([
+    store.findFacility(db, facilityId),
+    store.listAllResources(db, facilityId, { activeOnly: true }),
+    store.closuresOfFacility(db, facilityId, start, end),
+    store.activeBookingsOfFacilityAllKinds(db, facilityId, start, end),
+  ]);
+  const rows = { facility, resources, closures, bookings };
   if (!rows.facility || rows.facility.kind !== 'funeral_home') throw new NotFoundError();
   assertCanRead(actor, facilityId);
   return rows as Readonly<DayRows>;
