@@ -16,7 +16,8 @@ export interface TtlCacheOptions<K, V> {
   /** At most this many keys; the least recently used go first. */
   max?: number;
   clock?: Clock;
-  load: (key: K) => Promise<V>;
+  /** How a missing value is loaded; get() may be given another for its key. */
+  load?: (key: K) => Promise<V>;
 }
 
 /**
@@ -31,7 +32,7 @@ export class TtlCache<K extends NonNullable<unknown>, V> {
   private generation = 0;
 
   constructor(opts: TtlCacheOptions<K, V>) {
-    this.load = opts.load;
+    this.load = opts.load ?? (() => Promise.reject(new Error('TtlCache: no load function for this key')));
     this.entries = new LRUCache({
       max: opts.max ?? 1_000,
       ttl: opts.ttlMs,
@@ -40,11 +41,12 @@ export class TtlCache<K extends NonNullable<unknown>, V> {
     });
   }
 
-  get(key: K): Promise<V> {
+  /** The kept value, or one loaded by `load` (the cache's own by default) and kept. */
+  get(key: K, load: (key: K) => Promise<V> = this.load): Promise<V> {
     const hit = this.entries.get(key);
     if (hit) return hit.value;
     const generation = this.generation;
-    const entry = { value: this.load(key) };
+    const entry = { value: load(key) };
     this.entries.set(key, entry);
     const drop = () => {
       if (this.entries.peek(key) === entry) this.entries.delete(key);

@@ -10,6 +10,7 @@ import { todayInShanghai } from '../http/format.js';
 import { dayGrid, type Grid } from './grid.js';
 import type { ResourceKind } from './schemas.js';
 import { dateOf, dayBounds, locateSlot, overlaps } from './slots.js';
+import { forgetDays, keptDay } from './day-cache.js';
 import * as store from './store.js';
 import { funeralHome, workingDay, type Actor } from './common.js';
 
@@ -28,9 +29,9 @@ export async function defaultFuneralHome(db: Knex, actor: Actor, asked: number |
   return (await listFuneralHomes(db))[0]?.id;
 }
 
-/** The funeral homes, for the pickers of the day pages. */
+/** The funeral homes, for the pickers of the day pages; kept a moment like the days (day-cache.ts). */
 export function listFuneralHomes(db: Knex): Promise<readonly store.Facility[]> {
-  return store.listFuneralHomes(db);
+  return keptDay(db, 'funeral-homes', () => store.listFuneralHomes(db));
 }
 
 export * from './resources.js';
@@ -42,17 +43,19 @@ export interface DayRows { facility: store.Facility; resources: store.Resource[]
 
 /**
  * The rows of a funeral home's day, in four queries however many resources and bookings there are, after the
- * checks every day page makes.
+ * checks every day page makes. The same object is handed out while it is kept (day-cache.ts): it is frozen.
  */
 export async function dayRows(db: Knex, actor: Actor, facilityId: number, date: string): Promise<Readonly<DayRows>> {
-  const { start, end } = dayBounds(date);
-  const [facility, resources, closures, bookings] = await Promise.all([
-    store.findFacility(db, facilityId),
-    store.listAllResources(db, facilityId, { activeOnly: true }),
-    store.closuresOfFacility(db, facilityId, start, end),
-    store.activeBookingsOfFacilityAllKinds(db, facilityId, start, end),
-  ]);
-  const rows = { facility, resources, closures, bookings };
+  const rows = await keptDay(db, `day|${facilityId}|${date}`, async () => {
+    const { start, end } = dayBounds(date);
+    const [facility, resources, closures, bookings] = await Promise.all([
+      store.findFacility(db, facilityId),
+      store.listAllResources(db, facilityId, { activeOnly: true }),
+      store.closuresOfFacility(db, facilityId, start, end),
+      store.activeBookingsOfFacilityAllKinds(db, facilityId, start, end),
+    ]);
+    return { facility, resources, closures, bookings };
+  });
   if (!rows.facility || rows.facility.kind !== 'funeral_home') throw new NotFoundError();
   assertCanRead(actor, facilityId);
   return rows as Readonly<DayRows>;
@@ -219,6 +222,7 @@ export async function book(db: Knex, actor: Actor, asked: BookingRequest, ip: st
     if (held && held.resource_id === req.resource_id && held.starts_at === req.starts_at && held.created_by === actor.id) return { booking: held, created: false };
     throw conflict;
   }
+  forgetDays(db);
   return { booking: (await store.findBooking(db, req.kind, id))!, created: true };
 }
 
@@ -248,6 +252,7 @@ export async function reschedule(db: Knex, actor: Actor, kind: ResourceKind, boo
     if (isUniqueViolation(err)) throw conflictOf(kind, err);
     throw err;
   }
+  forgetDays(db);
   return (await store.findBooking(db, kind, id))!;
 }
 
@@ -258,6 +263,7 @@ export async function cancel(db: Knex, actor: Actor, kind: ResourceKind, booking
     if (!(await store.cancelBooking(trx, kind, bookingId, reason, nowIso()))) throw new ConflictError('booking_not_active');
     await audit.record(trx, { actor, action: 'cancel', entity: bookingEntity[kind], entityId: bookingId, before: { status: before.status }, after: { status: 'cancelled', reason }, ip });
   });
+  forgetDays(db);
   return before;
 }
 

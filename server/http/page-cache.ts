@@ -53,7 +53,7 @@ export class PageCache {
   fill(path: string, ttlMs: number): RequestHandler {
     let pages = this.paths.get(path);
     if (!pages) {
-      pages = new TtlCache<string, Entry>({ ttlMs, max: 8, clock: this.clock, load: () => Promise.reject(new Error('filled by rendering')) });
+      pages = new TtlCache<string, Entry>({ ttlMs, max: 8, clock: this.clock });
       this.paths.set(path, pages);
     }
     const kept = pages;

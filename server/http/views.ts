@@ -1,5 +1,6 @@
 // Handlebars engine and helpers. Helpers format and translate; they never query.
 import fs from 'node:fs';
+import type { Response } from 'express';
 import Handlebars, { type HelperOptions } from 'handlebars';
 import path from 'node:path';
 import { translator, type Lang } from '../i18n/index.js';
@@ -87,7 +88,8 @@ export function viewEngine(opts: ViewEngineOptions = {}) {
     try {
       const cache = options.cache === true;
       loadPartials(cache);
-      html = template(file, cache)(options).trim();
+      const kept = options[PRERENDERED];
+      html = typeof kept === 'string' ? kept : template(file, cache)(options).trim();
       const layout = 'layout' in options ? options.layout : defaultLayout;
       if (layout) {
         const name = String(layout);
@@ -99,4 +101,36 @@ export function viewEngine(opts: ViewEngineOptions = {}) {
     }
     callback(null, html);
   };
+}
+
+const PRERENDERED = '__prerenderedBody';
+/** Where a kept body goes in its layout; no template writes NUL characters. */
+const BODY_MARK = '\u0000body\u0000';
+
+/**
+ * A view's body alone, without layout and without anything of the signed-in user (name, navigation, flash): for a
+ * page that keeps its body a moment and shows it to everyone allowed to see it. A form needing a CSRF token cannot
+ * be kept this way, since the token belongs to one session: rendering one fails.
+ */
+export function renderBody(res: Response, view: string, data: object): Promise<Buffer> {
+  const csrf = () => { throw new Error(`${view}: a kept page body cannot carry a CSRF token`); };
+  return new Promise((resolve, reject) => {
+    res.app.render(view, { lang: res.locals.lang, ...data, csrf, layout: false }, (err: Error | null, html?: string) =>
+      (err ? reject(err) : resolve(Buffer.from(html ?? ''))));
+  });
+}
+
+/**
+ * Sends a kept body inside the layout this response would have (the user's name and navigation, the CSRF token,
+ * the flash), rendered for this request; the body's bytes are copied as they are.
+ */
+export async function sendWithBody(res: Response, view: string, body: Buffer): Promise<void> {
+  const html = await new Promise<string>((resolve, reject) => {
+    res.render(view, { [PRERENDERED]: BODY_MARK }, (err: Error | null, out?: string) => (err ? reject(err) : resolve(out ?? '')));
+  });
+  const at = html.indexOf(BODY_MARK);
+  const bytes = at < 0 ? Buffer.from(html) : Buffer.concat([Buffer.from(html.slice(0, at)), body, Buffer.from(html.slice(at + BODY_MARK.length))]);
+  res.type('html');
+  res.setHeader('Content-Length', bytes.length);
+  res.end(res.req.method === 'HEAD' ? undefined : bytes);
 }
