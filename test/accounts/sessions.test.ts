@@ -73,6 +73,7 @@ describe(`accounts: sessions end when they should (${dialect})`, () => {
 
   it('ends the other sessions of a user who changes their own password, and re-issues the one that changed it', async () => {
     const here = await signedIn(app, 'bureau');
+    const sameProcess = await signedIn(app, 'bureau');
     const elsewhere = await signedIn(second, 'bureau');
     const before = sid(here);
     const res = await here.post('/staff/account/password', { current: DEMO_PASSWORD, password: 'changed-pass-2026', confirm: 'changed-pass-2026' }, { from: '/staff/account' });
@@ -82,6 +83,7 @@ describe(`accounts: sessions end when they should (${dialect})`, () => {
     expect(page.status).to.equal(200);
     expect(textOf(page.text)).to.contain('密码已修改');
     expect(await signedInPage(sameBrowser(here, second.url))).to.equal('in', 'the re-issued session holds on every process');
+    expect(await signedInPage(sameProcess)).to.match(/^out/);
     expect(await signedInPage(elsewhere)).to.match(/^out/);
     const replay = new Client(app.url);
     jar(replay).set('shian.sid', before!);
