@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { TtlCache, systemClock, type Clock } from '../cache.js';
 import { defaultLang, isLang, type Lang } from '../i18n/index.js';
-import { SESSION_COOKIE } from './session.js';
+import { SESSION_COOKIE } from './cookies.js';
 
 /** A kept page: its UTF-8 bytes and their ETag, made once rather than on every request that gets it. */
 interface Entry { bytes: Buffer; etag: string }

@@ -6,11 +6,10 @@ import session, { type SessionData } from 'express-session';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
 import { doubleCsrf } from 'csrf-csrf';
 import type { AppContext } from '../context.js';
+import { CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE } from './cookies.js';
 import { isApi } from './routes.js';
 
-export const SESSION_COOKIE = 'shian.sid';
-export const CSRF_COOKIE = 'shian.csrf';
-export const CSRF_FIELD = '_csrf';
+export { CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE };
 
 /** How far behind its due value a session's expiry may be before a request writes it (at most one write per this). */
 export const TOUCH_SLACK_MS = 5 * 60_000;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { translator, type Lang } from '../i18n/index.js';
 import { viewsDir } from '../paths.js';
 import { formatDate, formatDateTime, formatMoney, maskIdNumber, maskPhone } from './format.js';
-import { CSRF_FIELD } from './session.js';
+import { CSRF_FIELD } from './cookies.js';
 import type { FieldErrors } from './errors.js';
 
 const langOf = (o: HelperOptions): Lang => (o.data?.root?.lang as Lang) ?? 'zh-CN';
