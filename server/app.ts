@@ -34,7 +34,7 @@ import { staffRoutes } from './staff/routes.js';
 export function buildApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
-  if (ctx.config.trustProxy) app.set('trust proxy', ctx.config.trustProxy);
+  if (ctx.config.trustProxy !== undefined) app.set('trust proxy', ctx.config.trustProxy);
 
   app.engine('hbs', viewEngine());
   app.set('view engine', 'hbs');

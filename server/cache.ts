@@ -3,12 +3,12 @@
 // clear() after its transaction commits, never a store, and every cache has a test that only the cache can pass.
 import { LRUCache } from 'lru-cache';
 
-/** Milliseconds on a clock that only moves forward; tests pass their own. */
+/** Wall-clock milliseconds (epoch based, so that a time stored by one process means the same in another); tests pass their own. */
 export interface Clock {
   now(): number;
 }
 
-export const systemClock: Clock = { now: () => performance.now() };
+export const systemClock: Clock = { now: () => Date.now() };
 
 export interface TtlCacheOptions<K, V> {
   /** How long a value is kept after it was loaded. */
@@ -16,7 +16,8 @@ export interface TtlCacheOptions<K, V> {
   /** At most this many keys; the least recently used go first. */
   max?: number;
   clock?: Clock;
-  load: (key: K) => Promise<V>;
+  /** How a missing value is loaded; get() may be given another for its key. */
+  load?: (key: K) => Promise<V>;
 }
 
 /**
@@ -31,7 +32,7 @@ export class TtlCache<K extends NonNullable<unknown>, V> {
   private generation = 0;
 
   constructor(opts: TtlCacheOptions<K, V>) {
-    this.load = opts.load;
+    this.load = opts.load ?? (() => Promise.reject(new Error('TtlCache: no load function for this key')));
     this.entries = new LRUCache({
       max: opts.max ?? 1_000,
       ttl: opts.ttlMs,
@@ -40,11 +41,12 @@ export class TtlCache<K extends NonNullable<unknown>, V> {
     });
   }
 
-  get(key: K): Promise<V> {
+  /** The kept value, or one loaded by `load` (the cache's own by default) and kept. */
+  get(key: K, load: (key: K) => Promise<V> = this.load): Promise<V> {
     const hit = this.entries.get(key);
     if (hit) return hit.value;
     const generation = this.generation;
-    const entry = { value: this.load(key) };
+    const entry = { value: load(key) };
     this.entries.set(key, entry);
     const drop = () => {
       if (this.entries.peek(key) === entry) this.entries.delete(key);
@@ -53,6 +55,16 @@ export class TtlCache<K extends NonNullable<unknown>, V> {
       if (generation !== this.generation) drop();
     }, drop);
     return entry.value;
+  }
+
+  /** Keeps a value made elsewhere (a rendered page) as if it had been loaded now. */
+  set(key: K, value: V): void {
+    this.entries.set(key, { value: Promise.resolve(value) });
+  }
+
+  /** The kept value for key, without loading one when there is none. */
+  peek(key: K): Promise<V> | undefined {
+    return this.entries.get(key)?.value;
   }
 
   delete(key: K): void {

@@ -12,7 +12,9 @@ const Env = z.object({
   SHIAN_DEMO_PASSWORD: z.string().min(8).optional(),
   SHIAN_DEMO_DATA: z.enum(['on', 'off']).default('on'),
   SHIAN_COOKIE_SECURE: z.enum(['on', 'off']).default('off'),
-  SHIAN_TRUST_PROXY: z.string().optional(),
+  SHIAN_TRUST_PROXY: z.string().trim().min(1).optional(),
+  SHIAN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(8 * 60),
+  SHIAN_SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12),
   SHIAN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SHIAN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
   SHIAN_LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(30),
@@ -41,6 +43,21 @@ export function tileOrigins(template: string, subdomains: string): string[] | nu
   return [...origins];
 }
 
+export type TrustProxy = number | boolean | string[];
+
+/**
+ * SHIAN_TRUST_PROXY as Express means it: "1" is one proxy hop (a number, not the address "1"), "true"/"false" trust
+ * every proxy or none, anything else a comma list of addresses, subnets or Express's names (loopback, uniquelocal).
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy | undefined {
+  if (value === undefined) return undefined;
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Number(v);
+  if (/^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  return list.length ? list : undefined;
+}
+
 export interface Config {
   port: number;
   host: string;
@@ -49,7 +66,10 @@ export interface Config {
   demoPassword?: string;
   demoData: boolean;
   cookieSecure: boolean;
-  trustProxy?: string;
+  /** Express's `trust proxy`: a number of hops, all or nothing, or the addresses, subnets and names trusted. */
+  trustProxy?: TrustProxy;
+  /** A session ends idleMs after its last use, and maxMs after login whatever its use. */
+  session: { idleMs: number; maxMs: number };
   login: { maxFailures: number; lockMinutes: number; ipLimitPer15Min: number };
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** MAP_TILE_URL: without it the coverage map draws boundaries on a plain background. */
@@ -75,7 +95,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: e.SHIAN_DEMO_PASSWORD,
     demoData: e.SHIAN_DEMO_DATA === 'on',
     cookieSecure: e.SHIAN_COOKIE_SECURE === 'on',
-    trustProxy: e.SHIAN_TRUST_PROXY,
+    trustProxy: parseTrustProxy(e.SHIAN_TRUST_PROXY),
+    session: { idleMs: e.SHIAN_SESSION_IDLE_MINUTES * 60_000, maxMs: e.SHIAN_SESSION_MAX_HOURS * 3_600_000 },
     login: {
       maxFailures: e.SHIAN_LOGIN_MAX_FAILURES,
       lockMinutes: e.SHIAN_LOGIN_LOCK_MINUTES,

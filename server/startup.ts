@@ -1,10 +1,12 @@
-// Everything a process needs before it serves: migrations, the shared secret, the login limiter, the fallback fonts found.
+// Everything a process needs before it serves: migrations, the shared secret, the login counters, the fallback fonts found.
+import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
-import { RateLimiterPostgres, RateLimiterSQLite, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { migrateLatest } from '../db/migrate.js';
 import type { Config } from './config.js';
 import type { AppContext } from './context.js';
-import { dialectOf, type Db } from './db.js';
+import { loginLimits } from './accounts/login-limits.js';
+import { systemClock, type Clock } from './cache.js';
+import type { Db } from './db.js';
 import { fallbackFiles } from './documents/fonts.js';
 import { cookieSecret } from './settings/service.js';
 import { PageCache } from './http/page-cache.js';
@@ -16,18 +18,12 @@ export function createLogger(config: Config): Logger {
   });
 }
 
-function loginLimiter(db: Db, config: Config): RateLimiterAbstract {
-  const opts = { storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true,
-    keyPrefix: 'rl', points: config.login.ipLimitPer15Min, duration: 15 * 60, clearExpiredByTimeout: !config.testing };
-  return dialectOf(db) === 'postgres' ? new RateLimiterPostgres(opts) : new RateLimiterSQLite(opts);
-}
-
-export async function prepare(db: Db, config: Config, log: Logger = createLogger(config)): Promise<AppContext> {
+export async function prepare(db: Db, config: Config, log: Logger = createLogger(config), clock: Clock = systemClock): Promise<AppContext> {
   const applied = await migrateLatest(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const secret = await cookieSecret(db);
   const fallbacks = fallbackFiles(config.fallbackFonts);
   if (fallbacks.length) log.info({ fonts: fallbacks }, 'fallback fonts for rare characters');
   else log.warn('no fallback font: characters beyond Noto Sans Hans (such as 𠮷, 𪚥) print as boxes; see SHIAN_FALLBACK_FONTS');
-  return { db, config, log, secret, loginLimiter: loginLimiter(db, config), pageCache: new PageCache() };
+  return { db, config, log, secret, clock, loginLimits: loginLimits(db, config), pageCache: new PageCache(clock) };
 }

@@ -13,8 +13,10 @@ export interface User {
   facility_id: number | null;
   facility_name?: string | null;
   disabled: boolean;
-  failed_logins: number;
-  locked_until: string | null;
+  /** Bumped when the password is reset or changed or the account disabled: sessions of an older epoch end. */
+  session_epoch: number;
+  /** Until when a login lock holds on this name from some address (admin pages only; see accounts/login-limits.ts). */
+  locked_until?: string | null;
   created_at: string;
   updated_at: string;
 }

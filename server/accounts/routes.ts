@@ -1,18 +1,16 @@
 // Login, logout, own password; admin pages for users and API tokens.
 import type { Request, Response } from 'express';
-import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppContext } from '../context.js';
-import * as audit from '../audit/service.js';
-import * as facilities from '../facilities/store.js';
+import { facilityChoices } from '../facilities/service.js';
 import { flash, idParam, safeNext, withForm } from '../http/forms.js';
-import { NotFoundError, TooManyRequestsError } from '../http/errors.js';
+import { NotFoundError } from '../http/errors.js';
 import { pagination } from '../http/pagination.js';
 import type { RouteDef } from '../http/routes.js';
+import { destroySession, regenerateSession } from '../http/session.js';
 import { parse } from '../http/validate.js';
 import { roles } from './roles.js';
 import { LoginInput, NewUserInput, OwnPasswordInput, PasswordResetInput, TokenInput, UserQuery, UserUpdateInput } from './schemas.js';
 import * as accounts from './service.js';
-import * as store from './store.js';
 import * as tokens from './tokens.js';
 
 const PER_PAGE = 30;
@@ -30,24 +28,19 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
   async function login(req: Request, res: Response) {
     const values = { username: String(req.body?.username ?? ''), next: String(req.body?.next ?? '') };
     await withForm(res, 'accounts/login', () => ({ values }), async () => {
-      try {
-        await ctx.loginLimiter.consume(`login:${req.ip}`);
-      } catch (rej) {
-        if (rej instanceof RateLimiterRes) throw new TooManyRequestsError('too_many_attempts', rej.msBeforeNext / 1000);
-        throw rej;
-      }
       const input = parse(LoginInput, req.body);
-      const user = await accounts.authenticate(db, input.username, input.password, ctx.config.login, ip(req));
-      await new Promise<void>((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
-      req.session.userId = user.id;
-      await audit.record(db, { actor: user, action: 'login', entity: 'session', ip: ip(req) });
+      const user = await accounts.authenticate(db, ctx.loginLimits, input.username, input.password, ip(req));
+      // A new session id at every login: an id planted before it (session fixation) is worth nothing after.
+      await regenerateSession(req);
+      Object.assign(req.session, { userId: user.id, epoch: user.session_epoch, loginAt: ctx.clock.now() });
+      await accounts.recordSignIn(db, user, 'login', ip(req));
       res.redirect(safeNext(values.next));
     });
   }
 
   async function logout(req: Request, res: Response) {
-    if (req.user) await audit.record(db, { actor: req.user, action: 'logout', entity: 'session', ip: ip(req) });
-    await new Promise<void>((resolve) => req.session.destroy(() => resolve()));
+    if (req.user) await accounts.recordSignIn(db, req.user, 'logout', ip(req));
+    if (req.session) await destroySession(req);
     res.redirect('/login?bye=1');
   }
 
@@ -59,18 +52,22 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
   async function changeOwnPassword(req: Request, res: Response) {
     await withForm(res, 'accounts/account', () => ({ values: {} }), async () => {
       const input = parse(OwnPasswordInput, req.body);
-      await accounts.changeOwnPassword(db, req.user!, input, ip(req));
+      const epoch = await accounts.changeOwnPassword(db, req.user!, input, ip(req));
+      // Every session of the user has ended; this one goes on under a new id with the new epoch.
+      const { userId, loginAt } = req.session;
+      await regenerateSession(req);
+      Object.assign(req.session, { userId, loginAt, epoch });
       flash(req, 'flash.password_changed');
       res.redirect('/staff/account');
     });
   }
 
   // ## Users (admin)
-  const formOptions = async () => ({ roles, facilities: await facilities.listAll(db) });
+  const formOptions = async () => ({ roles, facilities: await facilityChoices(db) });
 
   async function listUsers(req: Request, res: Response) {
     const q = parse(UserQuery, req.query);
-    const { rows, total } = await store.listUsers(db, { ...q, perPage: PER_PAGE });
+    const { rows, total } = await accounts.listUsers(db, { ...q, perPage: PER_PAGE }, ctx.config.login.maxFailures);
     res.render('accounts/users', { rows, query: q, roles, pager: pagination(req, q.page, PER_PAGE, total) });
   }
 
@@ -87,11 +84,7 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
     });
   }
 
-  async function loadUser(req: Request) {
-    const user = await store.findUser(db, idParam(req));
-    if (!user) throw new NotFoundError();
-    return user;
-  }
+  const loadUser = (req: Request) => accounts.getUser(db, idParam(req), ctx.config.login.maxFailures);
 
   async function userPage(req: Request, res: Response) {
     const user = await loadUser(req);
@@ -120,8 +113,8 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
 
   // ## API tokens (admin)
   const tokenPageData = async (values: object = {}) => ({
-    tokens: await store.listTokens(db),
-    users: (await store.listUsers(db, { page: 1, perPage: 1000 })).rows,
+    tokens: await tokens.listTokens(db),
+    users: await accounts.allUsers(db),
     values,
   });
 
@@ -140,7 +133,7 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function confirmRevoke(req: Request, res: Response) {
-    const token = (await store.listTokens(db)).find((t) => t.id === idParam(req) && !t.revoked_at);
+    const token = (await tokens.listTokens(db)).find((t) => t.id === idParam(req) && !t.revoked_at);
     if (!token) throw new NotFoundError();
     res.render('accounts/token-revoke', { token });
   }

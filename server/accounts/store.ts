@@ -1,13 +1,13 @@
-// Queries on users and api_tokens.
+// Queries on users, api_tokens and the login counters in rate_limits.
 import type { Knex } from 'knex';
 import { bool } from '../db.js';
 import type { Role, User } from './roles.js';
 
 const userColumns = ['u.id', 'u.username', 'u.display_name', 'u.role', 'u.facility_id', 'f.name as facility_name',
-  'u.disabled', 'u.failed_logins', 'u.locked_until', 'u.created_at', 'u.updated_at'];
+  'u.disabled', 'u.session_epoch', 'u.created_at', 'u.updated_at'];
 
 function toUser(row: Record<string, unknown>): User {
-  return { ...(row as unknown as User), disabled: bool(row.disabled), failed_logins: Number(row.failed_logins) };
+  return { ...(row as unknown as User), disabled: bool(row.disabled), session_epoch: Number(row.session_epoch) };
 }
 
 function users(db: Knex) {
@@ -33,39 +33,56 @@ export async function listUsers(db: Knex, f: { q?: string; role?: Role; page: nu
   return { rows: rows.map(toUser), total: Number(n) };
 }
 
+export async function facilityExists(db: Knex, id: number): Promise<boolean> {
+  return !!(await db('facilities').where({ id }).first('id'));
+}
+
 export async function insertUser(trx: Knex, row: Record<string, unknown>): Promise<number> {
   const [out] = await trx('users').insert(row).returning('id');
   return typeof out === 'object' ? out.id : out;
 }
 
 export async function updateUser(trx: Knex, id: number, patch: Record<string, unknown>): Promise<number> {
-  const n = await trx('users').where({ id }).update(patch);
-  userChanged(id);
-  return n;
+  return trx('users').where({ id }).update(patch);
 }
 
-// Signed-in users are kept in memory for a few seconds per process (server/http/auth.ts). A change to a user in
-// this process drops them at once: the services call userChanged again after their transaction commits, so that
-// a read which overlapped the transaction is not kept either.
-const userListeners = new Set<(id: number) => void>();
-
-/** Calls fn with the id of every user changed in this process; returns the function that stops it. */
-export function onUserChanged(fn: (id: number) => void): () => void {
-  userListeners.add(fn);
-  return () => userListeners.delete(fn);
+/** Changes the user and ends their sessions (session_epoch + 1) in one statement; the number of rows changed. */
+export async function updateUserEndingSessions(trx: Knex, id: number, patch: Record<string, unknown>): Promise<number> {
+  return trx('users').where({ id }).update({ ...patch, session_epoch: trx.raw('session_epoch + 1') });
 }
 
-export function userChanged(id: number): void {
-  for (const fn of userListeners) fn(id);
+export async function sessionEpoch(trx: Knex, id: number): Promise<number | undefined> {
+  const row = await trx('users').where({ id }).first('session_epoch');
+  return row ? Number(row.session_epoch) : undefined;
 }
 
-/** Counts a failed login; locks the account when it reaches the limit. One statement, so concurrent failures all count. */
-export async function recordFailedLogin(db: Knex, id: number, maxFailures: number, lockUntil: string): Promise<void> {
-  await db('users').where({ id }).update({
-    failed_logins: db.raw('failed_logins + 1'),
-    locked_until: db.raw('CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END', [maxFailures, lockUntil]),
-  });
+// ## Login counters: rate-limiter-flexible's rows (accounts/login-limits.ts), keyed `<prefix>:<name>|<address>`.
+
+const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Ends every lock and back-off of an account name, from every address. */
+export async function clearLoginCounters(trx: Knex, prefixes: string[]): Promise<void> {
+  await trx('rate_limits').where((w) => {
+    for (const p of prefixes) w.orWhereRaw('key LIKE ? ESCAPE ?', [likePrefix(p), '\\']);
+  }).delete();
 }
+
+/** The latest expiry (epoch ms) of the counters under these key prefixes with at least `points`, by prefix. */
+export async function countersAtLeast(db: Knex, prefixes: string[], points: number, nowMs: number): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  if (!prefixes.length) return found;
+  const rows: { key: string; expire: string | number }[] = await db('rate_limits')
+    .where('points', '>=', points).where('expire', '>', nowMs)
+    .where((w) => { for (const p of prefixes) w.orWhereRaw('key LIKE ? ESCAPE ?', [likePrefix(p), '\\']); })
+    .select('key', 'expire');
+  for (const r of rows) {
+    const prefix = prefixes.find((p) => r.key.startsWith(p));
+    if (prefix) found.set(prefix, Math.max(found.get(prefix) ?? 0, Number(r.expire)));
+  }
+  return found;
+}
+
+// ## API tokens
 
 export interface TokenRow { id: number; user_id: number; username: string; label: string; prefix: string; created_at: string; last_used_at: string | null; revoked_at: string | null }
 
@@ -76,4 +93,18 @@ export async function listTokens(db: Knex): Promise<TokenRow[]> {
 
 export async function findActiveTokenUser(db: Knex, tokenHash: string): Promise<{ token_id: number; user_id: number } | undefined> {
   return db('api_tokens').where({ token_hash: tokenHash }).whereNull('revoked_at').first('id as token_id', 'user_id');
+}
+
+export async function insertToken(trx: Knex, row: Record<string, unknown>): Promise<number> {
+  const [out] = await trx('api_tokens').insert(row).returning('id');
+  return typeof out === 'object' ? out.id : out;
+}
+
+/** Revokes an active token; the number of rows changed (0: no such active token). */
+export async function revokeToken(trx: Knex, id: number, at: string): Promise<number> {
+  return trx('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: at });
+}
+
+export async function tokenUsed(db: Knex, id: number, at: string): Promise<void> {
+  await db('api_tokens').where({ id }).update({ last_used_at: at });
 }

@@ -16,8 +16,7 @@ export async function createToken(db: Knex, actor: audit.Actor | null, userId: n
     const user = await store.findUser(trx, userId);
     if (!user) throw new ValidationError({ user_id: { key: 'errors.user_unknown' } });
     const row = { user_id: userId, label, prefix, token_hash: sha256(token), created_at: nowIso() };
-    const [out] = await trx('api_tokens').insert(row).returning('id');
-    const id = typeof out === 'object' ? out.id : out;
+    const id = await store.insertToken(trx, row);
     await audit.record(trx, { actor, action: 'create', entity: 'api_token', entityId: id, after: { user_id: userId, label, prefix }, ip });
     return { id, token };
   });
@@ -25,11 +24,13 @@ export async function createToken(db: Knex, actor: audit.Actor | null, userId: n
 
 export async function revokeToken(db: Knex, actor: audit.Actor, id: number, ip: string | null): Promise<void> {
   await db.transaction(async (trx) => {
-    const n = await trx('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: nowIso() });
+    const n = await store.revokeToken(trx, id, nowIso());
     if (!n) throw new NotFoundError();
     await audit.record(trx, { actor, action: 'revoke', entity: 'api_token', entityId: id, ip });
   });
 }
+
+export const listTokens = store.listTokens;
 
 /** The active user behind a bearer token, or undefined. */
 export async function userForToken(db: Knex, token: string): Promise<User | undefined> {
@@ -37,6 +38,6 @@ export async function userForToken(db: Knex, token: string): Promise<User | unde
   if (!hit) return undefined;
   const user = await store.findUser(db, hit.user_id);
   if (!user || user.disabled) return undefined;
-  await db('api_tokens').where({ id: hit.token_id }).update({ last_used_at: nowIso() });
+  await store.tokenUsed(db, hit.token_id, nowIso());
   return user;
 }

@@ -7,6 +7,7 @@ import { isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
 import type { ResourceInput, ResourceKind } from './schemas.js';
 import { locateSlot, type WorkingDay } from './slots.js';
+import { forgetDays } from './day-cache.js';
 import * as store from './store.js';
 import { auditEntity, funeralHome, type Actor } from './common.js';
 
@@ -41,13 +42,15 @@ export async function createResource(db: Knex, actor: Actor, facilityId: number,
   await funeralHome(db, facilityId);
   assertCanWrite(actor, facilityId);
   try {
-    return await db.transaction(async (trx) => {
+    const created = await db.transaction(async (trx) => {
       const now = nowIso();
       const row = { facility_id: facilityId, ...resourceRow(kind, input), created_at: now, updated_at: now };
       const id = await store.insertResource(trx, kind, row);
       await audit.record(trx, { actor, action: 'create', entity: auditEntity[kind], entityId: id, after: row, ip });
       return id;
     });
+    forgetDays(db);
+    return created;
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken();
     throw err;
@@ -73,6 +76,7 @@ export async function updateResource(db: Knex, actor: Actor, facilityId: number,
       await store.updateResource(trx, kind, id, patch);
       await audit.record(trx, { actor, action: 'update', entity: auditEntity[kind], entityId: id, before, after: patch, ip });
     });
+    forgetDays(db);
   } catch (err) {
     if (isUniqueViolation(err)) throw nameTaken();
     throw err;
@@ -95,7 +99,7 @@ export async function addClosure(db: Knex, actor: Actor, facilityId: number, req
   await funeralHome(db, facilityId);
   assertCanWrite(actor, facilityId);
   if (req.ends_at <= now.toISOString()) throw new ValidationError({ end_date: { key: 'errors.closure_in_past' } });
-  return db.transaction(async (trx) => {
+  const count = await db.transaction(async (trx) => {
     let targets: { kind: ResourceKind; id: number }[];
     if (req.target === 'all') {
       const [c, h] = await Promise.all([store.listResources(trx, 'cremator', facilityId, { activeOnly: true }), store.listResources(trx, 'hall', facilityId, { activeOnly: true })]);
@@ -120,6 +124,8 @@ export async function addClosure(db: Knex, actor: Actor, facilityId: number, req
     if (blocking) throw new ConflictError('closure_has_bookings', {}, { count: blocking });
     return added;
   });
+  forgetDays(db);
+  return count;
 }
 
 export async function closureOf(db: Knex, actor: Actor, facilityId: number, closureId: number): Promise<store.Closure> {
@@ -137,6 +143,7 @@ export async function removeClosure(db: Knex, actor: Actor, facilityId: number, 
     if (!(await store.deleteClosure(trx, closureId))) throw new NotFoundError();
     await audit.record(trx, { actor, action: 'delete', entity: 'resource_closure', entityId: closureId, before: closure, ip });
   });
+  forgetDays(db);
   return closure;
 }
 

@@ -8,15 +8,15 @@ import { translator } from '../i18n/index.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
-import { parse } from '../http/validate.js';
 import { renderBody, sendWithBody } from '../http/views.js';
+import { parse } from '../http/validate.js';
 import { todayInShanghai } from '../time.js';
 import {
   ApiBookingInput, ApiDayQuery, BookingForm, BookingQuery, CancelInput, CaseParam, DayQuery,
   RescheduleInput, resourceKinds, type ResourceKind,
 } from './schemas.js';
-import { madeFrom } from './day-cache.js';
 import * as cremation from './service.js';
+import { dayCaches, type KeptGrid } from './day-cache.js';
 import { closureSpan } from './resource-routes.js';
 import { addDays, dateOf, dayBounds, timeOf, weekdayOf } from './slots.js';
 
@@ -36,6 +36,7 @@ export { resourceRoutes } from './resource-routes.js';
 
 export function cremationRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
+  const grids = dayCaches(db, ctx.clock);
   const ip = (req: Request) => req.ip ?? null;
 
   // ## The day: availability grid, bookings, board
@@ -56,9 +57,9 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
 
   /**
    * The grid of a day. Its body is the same for everyone allowed to see it (given the language, whether they may
-   * book, and whether they pick among funeral homes), so it is rendered once per kept day (day-cache.ts) and shown
-   * in each user's layout; it is made again when a shown slot begins or the date turns. A grid opened for a case
-   * names that case and is rendered for the request.
+   * book, and whether they pick among funeral homes), so it is drawn once per kept day (day-cache.ts) and shown in
+   * each user's layout; it is drawn again when a shown slot begins or the date turns. A grid opened for a case
+   * names that case and is drawn for the request.
    */
   async function availabilityPage(req: Request, res: Response) {
     const { facilityId, date } = await dayFor(req);
@@ -68,15 +69,14 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     const writer = canWrite(user, facilityId);
     const rows = await cremation.dayRows(db, user, facilityId, date);
     const forCase = caseId ? await cremation.caseToBook(db, user, caseId, facilityId) : undefined;
-    const make = async () => {
-      const now = new Date();
-      const view = cremation.dayViewOf(rows, date, now);
+    const draw = async (): Promise<KeptGrid> => {
+      const view = cremation.dayViewOf(rows, date, new Date(grids.clock.now()));
       const homes = user.facility_id ? [] : await cremation.listFuneralHomes(db);
       const t = translator(lang);
       const dayBookings = [...view.farewells, ...view.cremations]
         .sort((a, b) => a.starts_at.localeCompare(b.starts_at))
         .map((b) => ({ ...b, when: span(b) }));
-      const body = await renderBody(res, 'cremation/availability', {
+      const bytes = await renderBody(res, 'cremation/availability', {
         facility: view.facility, day: date, dayLabel: dayLabel(date, lang), weekday: weekdayOf(date), homes, forCase, dayBookings,
         grids: [{ kind: 'cremator', grid: flagged(view.cremators) }, { kind: 'hall', grid: flagged(view.halls) }],
         closures: view.closures.map((c) => ({ ...c, when: closureSpan(c, date) })),
@@ -85,10 +85,21 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
         canWrite: writer, links: dayLinks('/staff/cremation', facilityId, date, caseId ? `&case=${caseId}` : ''),
         caseParam: caseId ? `&case=${caseId}` : '',
       });
-      return { value: body, until: view.changesAt };
+      return { rows, bytes, until: view.changesAt };
     };
-    const body = forCase || caseId ? (await make()).value : await madeFrom(rows, `availability|${lang}|${writer}|${!user.facility_id}`, make);
-    await sendWithBody(res, 'cremation/availability', body);
+    let body: KeptGrid;
+    if (forCase || caseId) body = await draw();
+    else {
+      // Kept only while it was drawn from the very day object this request got, and until the clock changes it.
+      const key = `${facilityId}|${date}|${lang}|${writer}|${!user.facility_id}`;
+      const kept = await grids.grids.peek(key);
+      if (kept && kept.rows === rows && grids.clock.now() < kept.until) body = kept;
+      else {
+        body = await draw();
+        grids.grids.set(key, body);
+      }
+    }
+    await sendWithBody(res, 'cremation/availability', body.bytes);
   }
 
   async function boardPage(req: Request, res: Response) {

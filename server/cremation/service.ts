@@ -7,10 +7,10 @@ import * as audit from '../audit/service.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
-import { cachedDay } from './day-cache.js';
 import { dayGrid, type Grid } from './grid.js';
 import type { ResourceKind } from './schemas.js';
 import { dateOf, dayBounds, locateSlot, overlaps } from './slots.js';
+import { forgetDays, keptDay } from './day-cache.js';
 import * as store from './store.js';
 import { funeralHome, workingDay, type Actor } from './common.js';
 
@@ -31,7 +31,7 @@ export async function defaultFuneralHome(db: Knex, actor: Actor, asked: number |
 
 /** The funeral homes, for the pickers of the day pages; kept a moment like the days (day-cache.ts). */
 export function listFuneralHomes(db: Knex): Promise<readonly store.Facility[]> {
-  return cachedDay(db, 'funeral-homes', () => store.listFuneralHomes(db));
+  return keptDay(db, 'funeral-homes', () => store.listFuneralHomes(db));
 }
 
 export * from './resources.js';
@@ -43,10 +43,10 @@ export interface DayRows { facility: store.Facility; resources: store.Resource[]
 
 /**
  * The rows of a funeral home's day, in four queries however many resources and bookings there are, after the
- * checks every day page makes. The same object is handed out while it is kept (day-cache.ts): treat it as read-only.
+ * checks every day page makes. The same object is handed out while it is kept (day-cache.ts): it is frozen.
  */
 export async function dayRows(db: Knex, actor: Actor, facilityId: number, date: string): Promise<Readonly<DayRows>> {
-  const rows = await cachedDay(db, `day|${facilityId}|${date}`, async () => {
+  const rows = await keptDay(db, `day|${facilityId}|${date}`, async () => {
     const { start, end } = dayBounds(date);
     const [facility, resources, closures, bookings] = await Promise.all([
       store.findFacility(db, facilityId),
@@ -222,6 +222,7 @@ export async function book(db: Knex, actor: Actor, asked: BookingRequest, ip: st
     if (held && held.resource_id === req.resource_id && held.starts_at === req.starts_at && held.created_by === actor.id) return { booking: held, created: false };
     throw conflict;
   }
+  forgetDays(db);
   return { booking: (await store.findBooking(db, req.kind, id))!, created: true };
 }
 
@@ -251,6 +252,7 @@ export async function reschedule(db: Knex, actor: Actor, kind: ResourceKind, boo
     if (isUniqueViolation(err)) throw conflictOf(kind, err);
     throw err;
   }
+  forgetDays(db);
   return (await store.findBooking(db, kind, id))!;
 }
 
@@ -261,6 +263,7 @@ export async function cancel(db: Knex, actor: Actor, kind: ResourceKind, booking
     if (!(await store.cancelBooking(trx, kind, bookingId, reason, nowIso()))) throw new ConflictError('booking_not_active');
     await audit.record(trx, { actor, action: 'cancel', entity: bookingEntity[kind], entityId: bookingId, before: { status: before.status }, after: { status: 'cancelled', reason }, ip });
   });
+  forgetDays(db);
   return before;
 }
 

@@ -1,9 +1,7 @@
 // Queries on cremators, farewell halls, their closures and bookings. Plain rows in and out; callers pass the
-// transaction. Instants are ISO strings in UTC on both databases (see server/db.ts). Every write tells the day
-// cache (day-cache.ts), so that this process shows it at once.
+// transaction. Instants are ISO strings in UTC on both databases (see server/db.ts).
 import type { Knex } from 'knex';
 import { bool, dialectOf } from '../db.js';
-import { changed } from './day-cache.js';
 import type { ResourceKind } from './schemas.js';
 
 /** Where each kind of resource and its bookings live. */
@@ -94,13 +92,11 @@ export async function lockResource(trx: Knex.Transaction, kind: ResourceKind, id
 
 export async function insertResource(trx: Knex, kind: ResourceKind, row: Record<string, unknown>): Promise<number> {
   const [out] = await trx(tables[kind].resources).insert(row).returning('id');
-  changed(trx);
   return typeof out === 'object' ? out.id : out;
 }
 
 export async function updateResource(trx: Knex, kind: ResourceKind, id: number, patch: Record<string, unknown>): Promise<number> {
   const n = await trx(tables[kind].resources).where({ id }).update(patch);
-  changed(trx);
   return n;
 }
 
@@ -137,13 +133,11 @@ export async function closuresOf(db: Knex, kind: ResourceKind, resourceId: numbe
 
 export async function insertClosure(trx: Knex, row: { resource_type: ResourceKind; resource_id: number; starts_at: string; ends_at: string; reason: string; created_by: number | null; created_at: string }): Promise<number> {
   const [out] = await trx('resource_closures').insert(row).returning('id');
-  changed(trx);
   return typeof out === 'object' ? out.id : out;
 }
 
 export async function deleteClosure(trx: Knex, id: number): Promise<number> {
   const n = await trx('resource_closures').where({ id }).del();
-  changed(trx);
   return n;
 }
 
@@ -191,14 +185,12 @@ export async function insertBooking(trx: Knex, kind: ResourceKind, row: { case_i
     case_id: row.case_id, [tables[kind].column]: row.resource_id, starts_at: row.starts_at, ends_at: row.ends_at,
     status: 'booked', created_by: row.created_by, created_at: row.now, updated_at: row.now,
   }).returning('id');
-  changed(trx);
   return typeof out === 'object' ? out.id : out;
 }
 
 /** Cancels an active booking; the row count says whether it was still active. Cancelling frees the slot. */
 export async function cancelBooking(trx: Knex, kind: ResourceKind, id: number, reason: string, now: string): Promise<number> {
   const n = await trx(tables[kind].bookings).where({ id }).whereNot('status', 'cancelled').update({ status: 'cancelled', cancel_reason: reason, updated_at: now });
-  changed(trx);
   return n;
 }
 

@@ -15,6 +15,10 @@ declare global {
 declare module 'express-session' {
   interface SessionData {
     userId?: number;
+    /** The user's session_epoch at login: another value in the users row ends the session. */
+    epoch?: number;
+    /** When the user signed in (epoch ms), for the absolute lifetime. */
+    loginAt?: number;
     flash?: { kind: 'ok' | 'error'; key: string; params?: Record<string, unknown> };
   }
 }

@@ -4,11 +4,12 @@
 // Only for pages without forms (a cached page carries no CSRF cookie) whose content ignores the query string.
 import { createHash } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
+import { TtlCache, systemClock, type Clock } from '../cache.js';
 import { defaultLang, isLang, type Lang } from '../i18n/index.js';
-import { SESSION_COOKIE } from './session.js';
+import { SESSION_COOKIE } from './cookies.js';
 
 /** A kept page: its UTF-8 bytes and their ETag, made once rather than on every request that gets it. */
-interface Entry { at: number; bytes: Buffer; etag: string }
+interface Entry { bytes: Buffer; etag: string }
 
 /** A weak ETag of the same form as Express's (length in hex, then the SHA-1 in base64). */
 const etagOf = (bytes: Buffer) => `W/"${bytes.length.toString(16)}-${createHash('sha1').update(bytes).digest('base64').slice(0, 27)}"`;
@@ -21,32 +22,41 @@ function anonymousLang(req: Request): Lang | undefined {
 }
 
 export class PageCache {
-  private pages = new Map<string, Entry>();
-  private ttl = new Map<string, number>();
+  /** The kept pages of each cached path, by language. */
+  private paths = new Map<string, TtlCache<string, Entry>>();
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  private kept(path: string): TtlCache<string, Entry> | undefined {
+    return this.paths.get(path);
+  }
 
   /** Answers a cached page when there is a fresh one for this path and language. */
   serve: RequestHandler = (req, res, next) => {
-    const ttl = this.ttl.get(req.path);
-    if (ttl === undefined || req.method !== 'GET') return next();
-    const lang = anonymousLang(req);
-    const hit = lang && this.pages.get(`${lang}\n${req.path}`);
-    if (hit && Date.now() - hit.at < ttl) {
+    const pages = req.method === 'GET' ? this.kept(req.path) : undefined;
+    const lang = pages && anonymousLang(req);
+    const hit = lang ? pages!.peek(lang) : undefined;
+    if (!hit) return next();
+    hit.then((entry) => {
       res.type('html');
-      res.setHeader('ETag', hit.etag);
+      res.setHeader('ETag', entry.etag);
       if (req.fresh) {
         res.status(304).end();
         return;
       }
-      res.setHeader('Content-Length', hit.bytes.length);
-      res.end(hit.bytes);
-      return;
-    }
-    next();
+      res.setHeader('Content-Length', entry.bytes.length);
+      res.end(entry.bytes);
+    }, next);
   };
 
   /** Middleware for one route: what it renders for an anonymous visitor is kept for ttlMs. */
   fill(path: string, ttlMs: number): RequestHandler {
-    this.ttl.set(path, ttlMs);
+    let pages = this.paths.get(path);
+    if (!pages) {
+      pages = new TtlCache<string, Entry>({ ttlMs, max: 8, clock: this.clock });
+      this.paths.set(path, pages);
+    }
+    const kept = pages;
     return (req, res, next) => {
       const lang = anonymousLang(req);
       if (!lang || req.user) return next();
@@ -56,12 +66,17 @@ export class PageCache {
           if (err) return next(err);
           if (res.statusCode === 200) {
             const bytes = Buffer.from(html);
-            this.pages.set(`${lang}\n${req.path}`, { at: Date.now(), bytes, etag: etagOf(bytes) });
+            kept.set(lang, { bytes, etag: etagOf(bytes) });
           }
           res.send(html);
         });
       }) as Response['render'];
       next();
     };
+  }
+
+  /** Forgets every kept page: the next visitor gets one rendered from the database. */
+  clear(): void {
+    for (const pages of this.paths.values()) pages.clear();
   }
 }

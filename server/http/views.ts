@@ -6,7 +6,7 @@ import path from 'node:path';
 import { translator, type Lang } from '../i18n/index.js';
 import { viewsDir } from '../paths.js';
 import { formatDate, formatDateTime, formatMoney, maskIdNumber, maskPhone } from './format.js';
-import { CSRF_FIELD } from './session.js';
+import { CSRF_FIELD } from './cookies.js';
 import type { FieldErrors } from './errors.js';
 
 const langOf = (o: HelperOptions): Lang => (o.data?.root?.lang as Lang) ?? 'zh-CN';
@@ -107,54 +107,29 @@ const PRERENDERED = '__prerenderedBody';
 /** Where a kept body goes in its layout; no template writes NUL characters. */
 const BODY_MARK = '\u0000body\u0000';
 
-/** A page body rendered once and shown many times: its UTF-8 bytes, encoded once. */
-export interface KeptBody { bytes: Buffer }
-
 /**
  * A view's body alone, without layout and without anything of the signed-in user (name, navigation, flash): for a
  * page that keeps its body a moment and shows it to everyone allowed to see it. A form needing a CSRF token cannot
  * be kept this way, since the token belongs to one session: rendering one fails.
  */
-export function renderBody(res: Response, view: string, data: object): Promise<KeptBody> {
+export function renderBody(res: Response, view: string, data: object): Promise<Buffer> {
   const csrf = () => { throw new Error(`${view}: a kept page body cannot carry a CSRF token`); };
   return new Promise((resolve, reject) => {
     res.app.render(view, { lang: res.locals.lang, ...data, csrf, layout: false }, (err: Error | null, html?: string) =>
-      (err ? reject(err) : resolve({ bytes: Buffer.from(html ?? '') })));
+      (err ? reject(err) : resolve(Buffer.from(html ?? ''))));
   });
 }
 
-/** Layouts around kept bodies, by everything they were rendered from; a minute at most (a helper may read the clock). */
-const keptLayouts = new Map<string, { at: number; head: Buffer; tail: Buffer }>();
-const LAYOUT_KEEP_MS = 60_000;
-
 /**
- * Sends a kept body inside the layout this response would have (the user's name and navigation, the CSRF token, the
- * flash). The layout sees only what its key holds: the language, path and URL, the user, the navigation, the
- * token, the flash and `data` (a title, say). So the same user reloading the same page gets the layout rendered
- * before, and everything else gets it rendered and kept; a page with a flash message is rendered for itself.
- * The body's bytes are copied as they are. No ETag: res.send would hash the whole page for it, and a page carrying
- * a per-session token seldom repeats anyway.
+ * Sends a kept body inside the layout this response would have (the user's name and navigation, the CSRF token,
+ * the flash), rendered for this request; the body's bytes are copied as they are.
  */
-export async function sendWithBody(res: Response, view: string, body: KeptBody, data: object = {}): Promise<void> {
-  const l = res.locals;
-  const token = typeof l.csrf === 'function' ? String((l.csrf as () => string)()) : '';
-  const inputs = { ...data, layout: l.layout, lang: l.lang, path: l.path, originalUrl: l.originalUrl, me: l.me, nav: l.nav, flash: l.flash };
-  const key = `${token}\n${JSON.stringify(inputs)}`;
-  const now = Date.now();
-  let kept = keptLayouts.get(key);
-  if (!kept || now - kept.at >= LAYOUT_KEEP_MS) {
-    const html = await new Promise<string>((resolve, reject) => {
-      res.app.render(view, { ...inputs, csrf: () => token, [PRERENDERED]: BODY_MARK }, (err: Error | null, out?: string) => (err ? reject(err) : resolve(out ?? '')));
-    });
-    const at = html.indexOf(BODY_MARK);
-    kept = at < 0 ? { at: now, head: Buffer.from(html), tail: Buffer.alloc(0) }
-      : { at: now, head: Buffer.from(html.slice(0, at)), tail: Buffer.from(html.slice(at + BODY_MARK.length)) };
-    if (!l.flash) {
-      if (keptLayouts.size >= 1_000) keptLayouts.clear();
-      keptLayouts.set(key, kept);
-    }
-  }
-  const bytes = Buffer.concat([kept.head, body.bytes, kept.tail]);
+export async function sendWithBody(res: Response, view: string, body: Buffer): Promise<void> {
+  const html = await new Promise<string>((resolve, reject) => {
+    res.render(view, { [PRERENDERED]: BODY_MARK }, (err: Error | null, out?: string) => (err ? reject(err) : resolve(out ?? '')));
+  });
+  const at = html.indexOf(BODY_MARK);
+  const bytes = at < 0 ? Buffer.from(html) : Buffer.concat([Buffer.from(html.slice(0, at)), body, Buffer.from(html.slice(at + BODY_MARK.length))]);
   res.type('html');
   res.setHeader('Content-Length', bytes.length);
   res.end(res.req.method === 'HEAD' ? undefined : bytes);

@@ -2,10 +2,10 @@
 // bureau; the same PDF under the JSON API (a bearer token, or the session of an officer signed in in the browser).
 import type { Request, RequestHandler, Response } from 'express';
 import type { Role } from '../accounts/roles.js';
-import * as accounts from '../accounts/store.js';
 import type { AppContext } from '../context.js';
 import { loadFonts } from '../documents/fonts.js';
 import { todayInShanghai } from '../time.js';
+import { userOfSession } from '../http/auth.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { translator, type Lang } from '../i18n/index.js';
@@ -99,10 +99,9 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
    * to it works in the browser. Only when no token is given: a wrong token stays a 401.
    */
   const sessionUser: RequestHandler = async (req, _res, next) => {
-    const id = req.session?.userId;
-    if (!req.user && !req.headers.authorization && id) {
-      const user = await accounts.findUser(db, id);
-      if (user && !user.disabled) req.user = user;
+    if (!req.user && !req.headers.authorization) {
+      const user = await userOfSession(ctx, req);
+      if (user) req.user = user;
     }
     next();
   };

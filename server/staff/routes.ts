@@ -1,17 +1,21 @@
 // The staff dashboard: what the signed-in user works on, with figures from the registry.
 import type { Request, Response } from 'express';
 import { facilityScope } from '../accounts/roles.js';
-import { memo } from '../cache.js';
+import { TtlCache } from '../cache.js';
 import type { AppContext } from '../context.js';
 import { facilityCounts, findFacility } from '../facilities/service.js';
 import { facilityKinds, facilityStatuses } from '../facilities/kinds.js';
 import type { RouteDef } from '../http/routes.js';
 import { regionCounts as countRegions } from '../regions/service.js';
 
+/** How long each process keeps the dashboard's count of divisions by level. */
+export const REGION_COUNTS_MS = 60_000;
+
 export function staffRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
-  // Divisions change only when imported; counting them on every dashboard view would scan the whole table.
-  const regionCounts = memo(60_000, () => countRegions(db));
+  // Divisions change only when imported (scripts/import-divisions.ts, another process: nothing here hears of it),
+  // and counting the whole country's 700,000 on every dashboard view would scan the table: a minute is the bound.
+  const regionCounts = new TtlCache({ ttlMs: REGION_COUNTS_MS, max: 1, clock: ctx.clock, load: () => countRegions(db) });
 
   async function dashboard(req: Request, res: Response) {
     const user = req.user!;
@@ -25,7 +29,7 @@ export function staffRoutes(ctx: AppContext): RouteDef[] {
         cells: facilityStatuses.map((status) => ({ status, n: counts.find((c) => c.kind === kind && c.status === status)?.n ?? 0 })),
       }));
     }
-    res.render('staff/dashboard', { table, statuses: facilityStatuses, regionCounts: await regionCounts(), scope });
+    res.render('staff/dashboard', { table, statuses: facilityStatuses, regionCounts: await regionCounts.get(''), scope });
   }
 
   return [

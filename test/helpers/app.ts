@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
 import { seedDemo } from '../../db/seeds/demo.js';
 import { buildApp } from '../../server/app.js';
+import type { Clock } from '../../server/cache.js';
 import { loadConfig, type Config } from '../../server/config.js';
 import type { AppContext } from '../../server/context.js';
 import { createDb, type Db, type Dialect } from '../../server/db.js';
@@ -54,13 +55,20 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
 
 export interface TestApp { url: string; ctx: AppContext; db: Db; testDb: TestDb; routes: RouteDef[]; close(): Promise<void> }
 
-export interface StartOptions { seed?: boolean; config?: Partial<Config>; testDb?: TestDb }
+export interface StartOptions { seed?: boolean; config?: Partial<Config>; testDb?: TestDb; clock?: Clock }
+
+/** A clock that moves only when a test moves it (wall-clock milliseconds, starting now). */
+export class ManualClock implements Clock {
+  constructor(private t = Date.now()) {}
+  now(): number { return this.t; }
+  advance(ms: number): void { this.t += ms; }
+}
 
 /** Starts the app; with seed (the default) it carries the demo data: Liupanshui, sample facilities, one user per role. */
 export async function startApp(opts: StartOptions = {}): Promise<TestApp> {
   const testDb = opts.testDb ?? (await freshDb());
   const config = testConfig(opts.config);
-  const ctx = await prepare(testDb.db, config, pino({ level: 'silent' }));
+  const ctx = await prepare(testDb.db, config, pino({ level: 'silent' }), opts.clock);
   if (opts.seed !== false) await seedDemo(testDb.db, { password: DEMO_PASSWORD });
   const app = buildApp(ctx);
   const server: Server = await new Promise((resolve) => {

@@ -1,7 +1,9 @@
-// The public page micro-cache answers from bytes made once: same page, an ETag, 304 for a matching If-None-Match.
+// The public page micro-cache answers from bytes made once: same page, an ETag, 304 for a matching If-None-Match;
+// what it keeps stays a second on its clock, whatever the database says meanwhile, and goes when it is cleared.
 import { expect } from 'chai';
 import http from 'node:http';
-import { startApp, dialect, type TestApp } from '../helpers/app.js';
+import { ManualClock, startApp, dialect, type TestApp } from '../helpers/app.js';
+import { signedIn } from '../helpers/client.js';
 
 describe(`http: the public page cache (${dialect})`, () => {
   let app: TestApp;
@@ -23,5 +25,45 @@ describe(`http: the public page cache (${dialect})`, () => {
       http.get(`${app.url}/`, { headers: { 'if-none-match': etag } }, (res) => { res.resume(); resolve(res.statusCode!); }).on('error', reject);
     });
     expect(status).to.equal(304);
+  });
+});
+
+describe(`http: what the public page cache keeps (${dialect})`, () => {
+  const clock = new ManualClock();
+  let app: TestApp;
+  let home: { id: number; name: string };
+  before(async () => {
+    app = await startApp({ clock });
+    home = await app.db('facilities').where({ kind: 'funeral_home' }).orderBy('id').first('id', 'name');
+  });
+  after(async () => {
+    await app.db('facilities').where({ id: home.id }).update({ name: home.name });
+    await app.close();
+  });
+
+  const prices = async () => (await fetch(`${app.url}/prices`)).text();
+
+  it('serves the page it kept for a second, though the database changed behind it, then renders it again', async () => {
+    expect(await prices()).to.contain(home.name);
+    await app.db('facilities').where({ id: home.id }).update({ name: '缓存殡仪馆' });
+    expect(await prices()).to.contain(home.name).and.not.contain('缓存殡仪馆');
+    clock.advance(1_001);
+    expect(await prices()).to.contain('缓存殡仪馆');
+    await app.db('facilities').where({ id: home.id }).update({ name: home.name });
+  });
+
+  it('renders again at once after it is cleared', async () => {
+    await prices();
+    await app.db('facilities').where({ id: home.id }).update({ name: '清空殡仪馆' });
+    expect(await prices()).to.not.contain('清空殡仪馆');
+    app.ctx.pageCache.clear();
+    expect(await prices()).to.contain('清空殡仪馆');
+  });
+
+  it('never answers a signed-in user from it', async () => {
+    await prices();
+    await app.db('facilities').where({ id: home.id }).update({ name: '员工殡仪馆' });
+    const staff = await signedIn(app, 'bureau');
+    expect((await staff.get('/prices')).text).to.contain('员工殡仪馆');
   });
 });

@@ -79,4 +79,24 @@ describe('TtlCache', () => {
     await cache.get(2);
     expect(loaded).to.deep.equal([1, 2, 3, 2]);
   });
+
+  it('keeps a value set from outside for its time, and peeks without loading', async () => {
+    const clock = new ManualClock();
+    const cache = new TtlCache<string, string>({ ttlMs: 100, clock });
+    expect(cache.peek('page')).to.equal(undefined);
+    cache.set('page', 'rendered');
+    expect(await cache.peek('page')).to.equal('rendered');
+    clock.at += 101;
+    expect(cache.peek('page')).to.equal(undefined);
+  });
+
+  it('loads a missing key with the load function given to get, and keeps it', async () => {
+    let loads = 0;
+    const cache = new TtlCache<string, string>({ ttlMs: 100, clock: new ManualClock() });
+    const load = async (k: string) => { loads += 1; return `${k}!`; };
+    expect(await cache.get('day', load)).to.equal('day!');
+    expect(await cache.get('day', load)).to.equal('day!');
+    expect(loads).to.equal(1);
+    await cache.get('other').then(() => expect.fail('no load function'), (e: Error) => expect(e.message).to.contain('no load function'));
+  });
 });
