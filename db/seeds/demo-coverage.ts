@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { nowIso } from '../../server/db.js';
 import { staticDir } from '../../server/paths.js';
-import type { BuildMode } from '../../server/coverage/indicators.js';
+import type { BuildMode } from '../../server/coverage/indicators/kinds.js';
 import type { FacilityKind, FacilityStatus } from '../../server/facilities/kinds.js';
 
 const CITY = '5202';

@@ -4,7 +4,7 @@ import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Knex } from 'knex';
 import * as audit from '../audit/service.js';
-import { buildModes } from '../coverage/indicators.js';
+import { buildModes } from '../coverage/indicators/kinds.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { AppError, ConflictError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../http/format.js';

@@ -1,5 +1,5 @@
 // Facility kinds and statuses (DESIGN.md, Domain). Codes are stored; names come from the catalogs.
-import type { BuildMode } from '../coverage/indicators.js';
+import type { BuildMode } from '../coverage/indicators/kinds.js';
 
 export const facilityKinds = ['funeral_home', 'columbarium', 'urban_public_cemetery', 'rural_public_cemetery', 'commercial_cemetery', 'funeral_service_point'] as const;
 export type FacilityKind = (typeof facilityKinds)[number];

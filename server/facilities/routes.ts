@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { assertCanRead } from '../accounts/access.js';
 import { facilityScope, type Role } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
-import { buildModes } from '../coverage/indicators.js';
+import { buildModes } from '../coverage/indicators/kinds.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../http/format.js';
 import { flash, idParam, withForm } from '../http/forms.js';

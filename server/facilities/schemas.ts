@@ -1,7 +1,7 @@
 // Registry input: the facility form (also each row of a CSV import), a status change, the list query.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { buildModes, type BuildMode } from '../coverage/indicators.js';
+import { buildModes, type BuildMode } from '../coverage/indicators/kinds.js';
 import { optionalText, requiredText } from '../http/validate.js';
 import { facilityKinds, facilityStatuses, type FacilityKind } from './kinds.js';
 

@@ -2,8 +2,8 @@
 // transaction with an audit row per change), deletion only while nothing refers to it, and what it serves.
 import type { Knex } from 'knex';
 import * as audit from '../audit/service.js';
-import { serviceOf } from '../coverage/engine.js';
-import { ashPlacementKinds } from '../coverage/indicators.js';
+import { serviceOf } from '../coverage/engine/rules.js';
+import { ashPlacementKinds } from '../coverage/indicators/kinds.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../http/format.js';
@@ -263,7 +263,7 @@ export interface ServiceView {
 export async function describeService(db: Knex, f: Pick<Facility, 'id' | 'kind' | 'region_code' | 'build_mode'>, areas: string[]): Promise<ServiceView> {
   const empty: ServiceView = { counts: false, key: `not_counted.${f.kind}`, params: {}, townships: [], villageGroups: [], communities: 0 };
   if (f.kind === 'funeral_home') {
-    // What the cremation coverage counts: active cremators (the same rule as coverage/store.ts).
+    // What the cremation coverage counts: active cremators (the same rule as coverage/engine/store.ts).
     const n = Number((await db('cremators').where({ facility_id: f.id, active: true }).count({ n: '*' }))[0].n);
     const county = (await store.regionsByCode(db, [f.region_code.slice(0, 6)])).get(f.region_code.slice(0, 6))?.name ?? f.region_code.slice(0, 6);
     return { ...empty, key: n ? 'not_counted.funeral_home_cremators' : 'not_counted.funeral_home_none', params: { n, county } };

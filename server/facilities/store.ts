@@ -1,6 +1,6 @@
 // Queries on the facility registry: facilities, their status history and service areas.
 import type { Knex } from 'knex';
-import type { BuildMode } from '../coverage/indicators.js';
+import type { BuildMode } from '../coverage/indicators/kinds.js';
 import { bool, dialectOf } from '../db.js';
 import type { Facility, FacilityKind, FacilityStatus } from './kinds.js';
 

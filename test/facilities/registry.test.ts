@@ -2,7 +2,7 @@
 // nothing written on error, the status history and the status on a date, deleting, who may do what, and two clerks
 // registering the same name at once.
 import { expect } from 'chai';
-import { operatingOn } from '../../server/coverage/store.js';
+import { operatingOn } from '../../server/coverage/engine/store.js';
 import { todayInShanghai } from '../../server/http/format.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, textOf } from '../helpers/client.js';
