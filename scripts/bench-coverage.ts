@@ -14,9 +14,8 @@ import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { migrateLatest } from '../db/migrate.js';
 import { computeCoverage, forgetDivisionTotals } from '../server/coverage/engine/service.js';
-import type { BuildMode } from '../server/coverage/indicators/kinds.js';
 import { createDb } from '../server/db.js';
-import type { FacilityKind } from '../server/facilities/kinds.js';
+import type { BuildMode, FacilityKind } from '../server/facilities/kinds.js';
 import { projectRoot } from '../server/paths.js';
 import { importDivisions } from '../server/regions/service.js';
 

@@ -2,12 +2,11 @@
 // transaction with an audit row per change), deletion only while nothing refers to it, and what it serves.
 import type { Knex } from 'knex';
 import * as audit from '../audit/service.js';
-import { serviceOf } from '../coverage/engine/rules.js';
-import { ashPlacementKinds } from '../coverage/indicators/kinds.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../http/format.js';
-import type { Facility, FacilityKind, FacilityStatus } from './kinds.js';
+import { ashPlacementKinds, type Facility, type FacilityKind, type FacilityStatus } from './kinds.js';
+import { serviceOf } from './service-area.js';
 import type { FacilityInput, FacilityShape, StatusInput } from './schemas.js';
 import * as store from './store.js';
 import type { FacilityRow, RegionInfo } from './store.js';

@@ -1,8 +1,7 @@
 // Queries on the facility registry: facilities, their status history and service areas.
 import type { Knex } from 'knex';
-import type { BuildMode } from '../coverage/indicators/kinds.js';
 import { bool, dialectOf } from '../db.js';
-import type { Facility, FacilityKind, FacilityStatus } from './kinds.js';
+import type { BuildMode, Facility, FacilityKind, FacilityStatus } from './kinds.js';
 
 export interface FacilityFilter { id?: number; kind?: FacilityKind; status?: FacilityStatus; region?: string; q?: string }
 

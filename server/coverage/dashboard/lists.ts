@@ -3,14 +3,14 @@
 // so a list filtered to "covered" has exactly as many rows as the number that links to it.
 import type { Knex } from 'knex';
 import * as regions from '../../regions/store.js';
-import type { BuildMode, RegionRef } from '../indicators/kinds.js';
+import type { RegionRef } from '../indicators/kinds.js';
 import { coveredBy, countsForCoverage, isVillageCovered, summarise, type CoveredBy } from '../engine/rules.js';
 import { coverageStateWithFacilities } from '../engine/service.js';
 import * as store from '../engine/store.js';
 import type { OperatingFacility } from '../engine/store.js';
 import { countingFacilities, type Status } from './service.js';
 import { percent } from './chart.js';
-import type { FacilityKind } from '../../facilities/kinds.js';
+import type { BuildMode, FacilityKind } from '../../facilities/kinds.js';
 
 export interface FacilityRef { id: number; name: string; kind: FacilityKind }
 

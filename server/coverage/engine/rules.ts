@@ -1,41 +1,15 @@
 // The coverage rules (docs/COVERAGE.md) as pure functions over what store.ts reads: which villages, townships
 // and counties each operating facility covers, and the rates for any region. No I/O here, so the proposal
 // ("what would it take") can add imagined facilities to a state and measure again.
-import { ashPlacementKinds, ratio, type Indicators } from '../indicators/kinds.js';
+import { ashPlacementKinds } from '../../facilities/kinds.js';
+import { serviceOf } from '../../facilities/service-area.js';
+import { ratio, type Indicators } from '../indicators/kinds.js';
 import type { OperatingFacility, TownshipTotals, VillageFlags } from './store.js';
 
 const countyOf = (code: string) => code.slice(0, 6);
 const townshipOf = (code: string) => code.slice(0, 9);
 const isVillage = (code: string) => code.length === 12;
 const isTownship = (code: string) => code.length === 9;
-
-/** Villages a facility serves one by one, and townships it serves whole. */
-export interface Service { villages: string[]; townships: string[] }
-
-/**
- * What a facility serves, from its build mode, where it stands and its listed service area:
- * 单村独建 its own village; 多村联建 and 镇村合建 its own village (when it stands in one) plus the listed ones;
- * 全镇统建 every village of its township. Without a build mode (columbaria, urban cemeteries) it serves the village
- * or the whole township it stands in, and nothing by itself when it stands higher up (a county). Listed townships
- * are served whole, listed villages one by one, in every mode: the list adds to what the mode implies.
- */
-export function serviceOf(f: Pick<OperatingFacility, 'region_code' | 'build_mode' | 'areas'>): Service {
-  const villages = new Set<string>();
-  const townships = new Set<string>();
-  const loc = f.region_code;
-  if (f.build_mode === 'township_wide') {
-    if (loc.length >= 9) townships.add(townshipOf(loc));
-  } else if (isVillage(loc)) {
-    villages.add(loc);
-  } else if (isTownship(loc) && f.build_mode === null) {
-    townships.add(loc);
-  }
-  for (const a of f.areas) {
-    if (isVillage(a)) villages.add(a);
-    else if (isTownship(a)) townships.add(a);
-  }
-  return { villages: [...villages], townships: [...townships] };
-}
 
 /** Columbaria and public-welfare cemeteries; commercial cemeteries, service points and funeral homes never count. */
 export const countsForCoverage = (kind: string): boolean => (ashPlacementKinds as readonly string[]).includes(kind);

@@ -2,8 +2,7 @@
 // service areas, cremators. Everything is read in a few set-based queries so a whole country stays fast.
 import type { Knex } from 'knex';
 import { bool } from '../../db.js';
-import type { FacilityKind } from '../../facilities/kinds.js';
-import type { BuildMode } from '../indicators/kinds.js';
+import type { BuildMode, FacilityKind } from '../../facilities/kinds.js';
 
 /**
  * Restricts a code column to a prefix. Codes are digit strings, so `code >= '5202' AND code < '5203'` is the

@@ -13,13 +13,6 @@ export type OtherIndicator = (typeof otherIndicators)[number];
 export const targetIndicators = [...coverageIndicators, ...otherIndicators] as const;
 export type TargetIndicator = (typeof targetIndicators)[number];
 
-/** Facility kinds that place ashes for the public good and so count toward village, township and county coverage. */
-export const ashPlacementKinds = ['columbarium', 'urban_public_cemetery', 'rural_public_cemetery'] as const;
-
-/** Build modes of rural public-welfare cemeteries (DESIGN.md): 单村独建, 多村联建, 全镇统建, 镇村合建. */
-export const buildModes = ['single_village', 'multi_village', 'township_wide', 'township_village'] as const;
-export type BuildMode = (typeof buildModes)[number];
-
 export const funeralZones = ['cremation', 'reform'] as const;
 export type FuneralZone = (typeof funeralZones)[number];
 

@@ -1,8 +1,8 @@
 // Queries of the coverage map: facilities below a region with their status on a date, and funeral zones.
 import type { Knex } from 'knex';
 import { bool } from '../../db.js';
-import type { FacilityKind, FacilityStatus } from '../../facilities/kinds.js';
-import type { BuildMode, FuneralZone } from '../indicators/kinds.js';
+import type { BuildMode, FacilityKind, FacilityStatus } from '../../facilities/kinds.js';
+import type { FuneralZone } from '../indicators/kinds.js';
 
 export interface MapFacilityRow {
   id: number;

@@ -1,9 +1,10 @@
 // The coverage rules as pure functions (server/coverage/engine/rules.ts) over hand-made divisions and facilities.
 import { expect } from 'chai';
-import { addFacility, buildState, isVillageCovered, serviceOf, summarise, townshipCounts, villageIndicators, type CoverageState } from '../../../server/coverage/engine/rules.js';
-import { ratio, type BuildMode, type Indicators } from '../../../server/coverage/indicators/kinds.js';
+import { addFacility, buildState, isVillageCovered, summarise, townshipCounts, villageIndicators, type CoverageState } from '../../../server/coverage/engine/rules.js';
+import { ratio, type Indicators } from '../../../server/coverage/indicators/kinds.js';
 import type { OperatingFacility, TownshipTotals, VillageFlags } from '../../../server/coverage/engine/store.js';
-import type { FacilityKind } from '../../../server/facilities/kinds.js';
+import type { BuildMode, FacilityKind } from '../../../server/facilities/kinds.js';
+import { serviceOf } from '../../../server/facilities/service-area.js';
 
 // Two counties; 520201101 has three villages (one central) and a community, 520201102 two villages, 520203101
 // two villages and two communities, 520203102 only communities.

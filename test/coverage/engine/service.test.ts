@@ -3,9 +3,9 @@
 import { expect } from 'chai';
 import { createToken } from '../../../server/accounts/tokens.js';
 import type { Db } from '../../../server/db.js';
-import type { BuildMode, Indicators } from '../../../server/coverage/indicators/kinds.js';
+import type { Indicators } from '../../../server/coverage/indicators/kinds.js';
 import { computeCoverage, forgetDivisionTotals, uncoveredVillages } from '../../../server/coverage/engine/service.js';
-import type { FacilityKind, FacilityStatus } from '../../../server/facilities/kinds.js';
+import type { BuildMode, FacilityKind, FacilityStatus } from '../../../server/facilities/kinds.js';
 import { dialect, startApp, type TestApp } from '../../helpers/app.js';
 
 // 甲县 990101: 一镇 (three villages, one central, and a community), 二镇 (two villages).
