@@ -174,7 +174,7 @@ export async function measureCountry(opts: { file?: string; rebuild?: boolean } 
   try {
     // An app process has its connection open already: open this one before the clock starts.
     await db.raw('select 1');
-    forgetDivisionTotals();
+    forgetDivisionTotals(db);
     const c0 = cpuNow();
     const t0 = performance.now();
     const first = await computeCoverage(db, { date: BENCH_DATE });

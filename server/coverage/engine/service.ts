@@ -1,8 +1,10 @@
 // Coverage of a region on a date: reads (store.ts), applies the rules (rules.ts), names the regions.
 import type { Knex } from 'knex';
+import { systemClock, TtlCache, type Clock } from '../../cache.js';
 import { NotFoundError } from '../../http/errors.js';
 import { codeLength, type Level } from '../../regions/levels.js';
-import * as regions from '../../regions/store.js';
+import * as regions from '../../regions/service.js';
+import { onDivisionsChanged } from '../../regions/service.js';
 import { buildState, emptySummary, isVillageCovered, summarise, townshipCounts, villageIndicators, type CoverageState } from './rules.js';
 import type { CoverageResult, RegionCoverage, RegionRef } from '../indicators/kinds.js';
 import * as store from './store.js';
@@ -11,42 +13,45 @@ import * as store from './store.js';
 export const COUNTRY: RegionRef = { code: '', name: '全国', level: 'country' };
 
 // Division totals change only when divisions are imported or central villages are marked: kept per database and
-// process for a few minutes, and dropped at once by forgetDivisionTotals() in the process that made the change.
+// process for a few minutes, and dropped at once in the process that made the change (the regions service tells
+// after an import commits, the figures service after central villages are saved).
 const TOTALS_TTL_MS = 5 * 60_000;
 type Totals = Awaited<ReturnType<typeof store.divisionTotals>>;
-const totalsCache = new WeakMap<Knex, Map<string, { at: number; generation: number; value: Promise<Totals> }>>();
-let generation = 0;
+const totalsCaches = new WeakMap<Knex, TtlCache<string, Totals>>();
+let totalsClock: Clock = systemClock;
+const clock: Clock = { now: () => totalsClock.now() };
 
 function divisionTotals(db: Knex, prefix: string): Promise<Totals> {
-  let byPrefix = totalsCache.get(db);
-  if (!byPrefix) totalsCache.set(db, (byPrefix = new Map()));
-  const hit = byPrefix.get(prefix);
-  if (hit && hit.generation === generation && Date.now() - hit.at < TOTALS_TTL_MS) return hit.value;
-  const value = store.divisionTotals(db, prefix);
-  const cache = byPrefix;
-  value.catch(() => cache.delete(prefix));
-  cache.set(prefix, { at: Date.now(), generation, value });
-  return value;
+  let cache = totalsCaches.get(db);
+  if (!cache) totalsCaches.set(db, (cache = new TtlCache({ ttlMs: TOTALS_TTL_MS, max: 200, clock, load: (p) => store.divisionTotals(db, p) })));
+  return cache.get(prefix);
 }
 
-/** Call after importing divisions or marking central villages: the next computation reads the totals again. */
+/** The clock the division totals are kept by (tests move their own); answers the one it replaces. */
+export function setTotalsClock(c: Clock): Clock {
+  const before = totalsClock;
+  totalsClock = c;
+  return before;
+}
+
+/** Call after a committed change to divisions or central villages: the next computation reads the totals again. */
+export function forgetDivisionTotals(db: Knex): void {
+  totalsCaches.get(db)?.clear();
+}
+
+onDivisionsChanged(forgetDivisionTotals);
+
 /** The city the coverage pages open on when none is asked for: the demo city when it is there, else the first city. */
 export const DEMO_CITY = '5202';
 export async function defaultRegion(db: Knex): Promise<string> {
-  if (await regions.find(db, DEMO_CITY)) return DEMO_CITY;
-  const first = await db('regions').where('level', 'city').orderBy('code').first('code');
-  return (first?.code as string | undefined) ?? '';
-}
-
-export function forgetDivisionTotals(db?: Knex): void {
-  if (db) totalsCache.delete(db);
-  else generation += 1;
+  if (await regions.findRegion(db, DEMO_CITY)) return DEMO_CITY;
+  return (await regions.firstRegionAt(db, 'city'))?.code ?? '';
 }
 
 /** The region of a code, or the whole country for none; NotFoundError('region_not_found') for an unknown code. */
 export async function resolveRegion(db: Knex, code: string | undefined): Promise<RegionRef> {
   if (!code) return COUNTRY;
-  const r = await regions.find(db, code);
+  const r = await regions.findRegion(db, code);
   if (!r) throw new NotFoundError('region_not_found');
   return { code: r.code, name: r.name, level: r.level };
 }
@@ -115,7 +120,7 @@ export async function coverageOf(db: Knex, region: RegionRef, state: CoverageSta
       children: villages.map((v) => ({ code: v.code, name: v.name, level: 'village', ...villageIndicators(state, v) })),
     };
   }
-  const kids = await regions.children(db, region.level === 'country' ? null : region.code);
+  const kids = await regions.childRegions(db, region.level === 'country' ? null : region.code);
   const { total, children } = summarise(state, codeLength[level]);
   return {
     region: { ...region, ...total }, date,
@@ -133,7 +138,7 @@ export async function uncoveredVillages(db: Knex, opts: { region?: string; date:
   const open = [...state.townships.values()].filter((t) => !t.whole && townshipCounts(t).villages < t.adminVillages).map((t) => t.code);
   const out: UncoveredTownship[] = [];
   if (open.length === 0) return out;
-  const names = await regions.namesOf(db, [...new Set([...open, ...open.map((t) => t.slice(0, 6))])]);
+  const names = await regions.regionNames(db, [...new Set([...open, ...open.map((t) => t.slice(0, 6))])]);
   const byTownship = new Map<string, UncoveredTownship>();
   for (const v of await store.villagesOf(db, open, { adminOnly: true })) {
     if (!v.code.startsWith(region.code) || isVillageCovered(state, v)) continue;

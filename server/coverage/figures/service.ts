@@ -239,6 +239,6 @@ export async function saveCentralVillages(db: Knex, actor: audit.Actor, township
       before: { central: villages.filter((v) => v.central).map((v) => v.code) }, after: { central: villages.filter((v) => wanted.has(v.code)).map((v) => v.code), added: on, removed: off }, ip });
     return on.length + off.length;
   });
-  if (changes > 0) forgetDivisionTotals();
+  if (changes > 0) forgetDivisionTotals(db);
   return changes;
 }
