@@ -155,6 +155,11 @@ export async function replaceAreas(trx: Knex, facilityId: number, codes: string[
 
 // ## Regions the registry refers to
 
+/** Active cremators of a funeral home (what cremation coverage counts). */
+export async function activeCremators(db: Knex, facilityId: number): Promise<number> {
+  return Number((await db('cremators').where({ facility_id: facilityId, active: true }).count({ n: '*' }))[0].n);
+}
+
 export interface RegionInfo { code: string; name: string; level: string; parent_code: string | null; is_admin_village: boolean | null }
 
 export async function regionsByCode(db: Knex, codes: string[]): Promise<Map<string, RegionInfo>> {

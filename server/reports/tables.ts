@@ -1,7 +1,8 @@
 // The report's tables as rows of plain values, built once and shared by the PDF, the CSV and the XLSX, so that
 // every format shows the same numbers. Rates stay fractions here; each format writes them its own way.
 import { coverageIndicators, type CoverageIndicator, type Ratio } from '../coverage/indicators/kinds.js';
-import { standing, type TargetInForce } from '../coverage/dashboard/service.js';
+import { standing } from '../coverage/dashboard/service.js';
+import type { TargetInForce } from '../coverage/targets/service.js';
 import { formatMoney } from '../http/format.js';
 import { translator, type Lang, type Translate } from '../i18n/index.js';
 import type { TableKey } from './schemas.js';

@@ -2,12 +2,10 @@
 // with whether it is covered on the date and by which facility. Counts come from the same state as the dashboard,
 // so a list filtered to "covered" has exactly as many rows as the number that links to it.
 import type { Knex } from 'knex';
-import * as regions from '../../regions/store.js';
+import * as regions from '../../regions/service.js';
 import type { RegionRef } from '../indicators/kinds.js';
 import { coveredBy, countsForCoverage, isVillageCovered, summarise, type CoveredBy } from '../engine/rules.js';
-import { coverageStateWithFacilities } from '../engine/service.js';
-import * as store from '../engine/store.js';
-import type { OperatingFacility } from '../engine/store.js';
+import { coverageStateWithFacilities, villagesUnder, type OperatingFacility } from '../engine/service.js';
 import { countingFacilities, type Status } from './service.js';
 import { percent } from './chart.js';
 import type { BuildMode, FacilityKind } from '../../facilities/kinds.js';
@@ -55,14 +53,14 @@ export interface VillageRow { code: string; name: string; central: boolean; comm
 
 /** Administrative villages (or, with kind 'community', urban communities) below a region. */
 export async function villages(db: Knex, region: RegionRef, opts: ListOptions & { central?: boolean; kind?: 'village' | 'community' }): Promise<Page<VillageRow>> {
-  const [{ state, facilities, by }, all] = await Promise.all([read(db, region, opts.date), store.villagesUnder(db, region.code)]);
+  const [{ state, facilities, by }, all] = await Promise.all([read(db, region, opts.date), villagesUnder(db, region.code)]);
   const community = opts.kind === 'community';
   const wanted = all.filter((v) => (community ? !v.is_admin_village : v.is_admin_village)
     && (!opts.central || (v.is_admin_village && v.is_central_village))
     && matches(opts.q, v.name, v.code));
   const { counts, rows } = byStatus(wanted, (v) => isVillageCovered(state, v), opts.status);
   const shown = paginate(rows, opts.page, opts.perPage);
-  const names = await regions.namesOf(db, [...new Set(shown.flatMap((v) => [v.parent_code, v.parent_code.slice(0, 6)]))]);
+  const names = await regions.regionNames(db, [...new Set(shown.flatMap((v) => [v.parent_code, v.parent_code.slice(0, 6)]))]);
   return {
     counts, total: rows.length,
     rows: shown.map((v) => {
@@ -89,7 +87,7 @@ export interface TownshipRow {
 export async function townships(db: Knex, region: RegionRef, opts: ListOptions): Promise<Page<TownshipRow>> {
   const { state, facilities, by } = await read(db, region, opts.date);
   const codes = [...state.townships.keys()];
-  const names = await regions.namesOf(db, [...new Set([...codes, ...codes.map((c) => c.slice(0, 6))])]);
+  const names = await regions.regionNames(db, [...new Set([...codes, ...codes.map((c) => c.slice(0, 6))])]);
   const wanted = codes.filter((c) => matches(opts.q, names.get(c), c));
   const { counts, rows } = byStatus(wanted, (c) => state.coveredTownships.has(c), opts.status);
   const per = summarise(state, 9).children;
@@ -120,7 +118,7 @@ export interface CountyRow {
 
 export async function counties(db: Knex, region: RegionRef, opts: ListOptions & { indicator: 'counties' | 'cremation_counties' }): Promise<Page<CountyRow>> {
   const { state, facilities, by, list } = await read(db, region, opts.date);
-  const names = await regions.namesOf(db, state.counties);
+  const names = await regions.regionNames(db, state.counties);
   const wanted = state.counties.filter((c) => matches(opts.q, names.get(c), c));
   const set = opts.indicator === 'cremation_counties' ? state.cremationCounties : state.coveredCounties;
   const { counts, rows } = byStatus(wanted, (c) => set.has(c), opts.status);
@@ -158,7 +156,7 @@ export async function countingList(db: Knex, region: RegionRef, opts: Omit<ListO
   const counting = countingFacilities(list, region.code).filter((f) => matches(opts.q, f.name, f.region_code))
     .sort((a, b) => a.region_code.localeCompare(b.region_code) || a.id - b.id);
   const shown = paginate(counting, opts.page, opts.perPage);
-  const names = await regions.namesOf(db, shown.map((f) => f.region_code));
+  const names = await regions.regionNames(db, shown.map((f) => f.region_code));
   return {
     total: counting.length,
     rows: shown.map((f) => {

@@ -12,14 +12,14 @@ import type { RouteDef } from '../../http/routes.js';
 import { fieldErrors, pageParam } from '../../http/validate.js';
 import { translator, type Lang } from '../../i18n/index.js';
 import { buildPicker, pickedCode } from '../../regions/picker.js';
-import * as regions from '../../regions/store.js';
+import * as regions from '../../regions/service.js';
 import type { Region } from '../../regions/levels.js';
 import { percent, renderChart } from './chart.js';
 import { chartIndicators, dashboard, dashboardHref, listHref, sortKeys, type ChildRow, type Dashboard } from './service.js';
 import type { RegionRef } from '../indicators/kinds.js';
 import * as lists from './lists.js';
 import { otherIndicators, type OtherIndicators } from '../indicators/service.js';
-import { compare } from '../targets/store.js';
+import { compare } from '../targets/service.js';
 
 const ROLES: Role[] = ['admin', 'bureau'];
 const PER_PAGE = 50;
@@ -72,7 +72,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
     }
     const code = parsed.data.region ?? await defaultRegion(db);
     if (!code) throw new NotFoundError('coverage_no_regions');
-    const trail = await regions.ancestry(db, code);
+    const trail = await regions.regionTrail(db, code);
     const region = trail[trail.length - 1];
     if (!region || region.code !== code || region.level === 'village') throw new NotFoundError('region_not_found');
     return { region, trail, date: parsed.data.date ?? todayInShanghai() };
@@ -160,7 +160,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
     const figures = (year: number, graves = false) => `/staff/coverage/figures${graves ? '/graves' : ''}?${new URLSearchParams({ region, year: String(year) })}`;
     type Check = OtherIndicators['cremation_rate']['target'];
     const check = (c: Check) => c && { rateText: percent(c.rate), year: c.year, carried: c.carried, met: c.met,
-      gapText: (c.met ? 0 : Math.max(0.1, Math.round(c.gap * 1000) / 10)).toFixed(1), regionCode: c.region_code };
+      gapText: (c.met ? 0 : Math.max(0.1, Math.round(c.gap * 1000) / 10)).toFixed(1), regionCode: c.regionCode };
     const latest = <K extends 'cremation_rate' | 'green_burial_rate' | 'waivers' | 'grave_remediation'>(key: K) =>
       [...o.series].reverse().find((y) => y[key].available);
     const cards = [];

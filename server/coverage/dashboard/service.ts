@@ -6,7 +6,7 @@ import { codeLength } from '../../regions/levels.js';
 import { coveredBy, countsForCoverage, summarise, type CoverageState } from '../engine/rules.js';
 import { coverageIndicators, type CoverageIndicator, type Indicators, type Ratio, type RegionCoverage, type RegionRef } from '../indicators/kinds.js';
 import { coverageOf, coverageStatesOn, uncoveredVillages, type UncoveredTownship } from '../engine/service.js';
-import { compare, listTargets, targetFor, targetsAbove, type Target } from '../targets/store.js';
+import { compare, listTargets, targetFor, targetInForce, targetsAbove, type Target, type TargetInForce } from '../targets/service.js';
 import { percent } from './chart.js';
 
 /** What a number on the page stands for, and so which list it links to. */
@@ -32,29 +32,12 @@ export const dashboardHref = (region: string, date: string, extra: Record<string
 
 // ## Targets
 
-export interface TargetInForce {
-  year: number;
-  rate: number;
-  rateText: string;
-  /** The region whose target it is (the region itself, or an ancestor whose target applies below it). */
-  regionCode: string;
-  own: boolean;
-  /** Set for an earlier year: the deadline has passed and the rate is still expected. */
-  carried: boolean;
-  source: string | null;
-}
+/** The target in force (targets/service.ts) with its rate as the page shows it. */
+export interface ShownTarget extends TargetInForce { rateText: string }
 
-/**
- * The target in force for a region, indicator and year: that year's (targetFor: the region's own, else the nearest
- * ancestor's), else the latest earlier year's — a rate to reach "by the end of 2024" is still the rate in 2025.
- */
-export function targetInForce(targets: Target[], code: string, indicator: CoverageIndicator, year: number): TargetInForce | undefined {
-  const years = [...new Set(targets.filter((t) => t.indicator === indicator && t.year <= year).map((t) => t.year))].sort((a, b) => b - a);
-  for (const y of years) {
-    const t = targetFor(targets, code, indicator, y);
-    if (t) return { year: t.year, rate: t.rate, rateText: percent(t.rate), regionCode: t.region_code, own: t.region_code === code, carried: t.year < year, source: t.source };
-  }
-  return undefined;
+function shownTarget(targets: Target[], code: string, indicator: CoverageIndicator, year: number): ShownTarget | undefined {
+  const t = targetInForce(targets, code, indicator, year);
+  return t && { ...t, rateText: percent(t.rate) };
 }
 
 /** The next target after the year, to show what comes. */
@@ -97,7 +80,7 @@ export interface Cell {
   rateText: string | null;
   /** One unit only (a county's own county figure, a township's own): shown as yes / no. */
   single: boolean;
-  target?: TargetInForce;
+  target?: ShownTarget;
   standing?: Standing;
   links: { covered: string; uncovered: string; all: string };
 }
@@ -110,7 +93,7 @@ export interface Card extends Cell {
 }
 
 function cell(indicator: ListIndicator, r: Ratio, region: string, date: string, targets: Target[], year: number, single: boolean): Cell {
-  const target = indicator === 'communities' || r.total === 0 ? undefined : targetInForce(targets, region, indicator, year);
+  const target = indicator === 'communities' || r.total === 0 ? undefined : shownTarget(targets, region, indicator, year);
   return {
     indicator, covered: r.covered, total: r.total, uncovered: r.total - r.covered, rate: r.rate, rateText: r.rate === null ? null : percent(r.rate), single,
     target, standing: target ? standing(r, target.rate) : undefined,

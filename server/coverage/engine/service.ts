@@ -9,6 +9,8 @@ import { buildState, emptySummary, isVillageCovered, summarise, townshipCounts, 
 import type { CoverageResult, RegionCoverage, RegionRef } from '../indicators/kinds.js';
 import * as store from './store.js';
 
+export type { OperatingFacility, VillageFlags } from './store.js';
+
 /** Every unit below a prefix is counted; '' is the whole country. */
 export const COUNTRY: RegionRef = { code: '', name: '全国', level: 'country' };
 
@@ -126,6 +128,11 @@ export async function coverageOf(db: Knex, region: RegionRef, state: CoverageSta
     region: { ...region, ...total }, date,
     children: kids.map((k): RegionCoverage => ({ code: k.code, name: k.name, level: k.level, ...(children.get(k.code) ?? emptySummary()) })),
   };
+}
+
+/** Village-level units below a region (a code prefix), in code order. */
+export function villagesUnder(db: Knex, prefix: string): Promise<store.VillageFlags[]> {
+  return store.villagesUnder(db, prefix);
 }
 
 export interface UncoveredTownship { code: string; name: string; county: { code: string; name: string }; villages: { code: string; name: string; central: boolean }[] }

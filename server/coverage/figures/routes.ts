@@ -10,7 +10,7 @@ import { parse } from '../../http/validate.js';
 import { translator, type Lang } from '../../i18n/index.js';
 import { buildPicker, pickedCode } from '../../regions/picker.js';
 import type { Level } from '../../regions/levels.js';
-import * as regions from '../../regions/store.js';
+import * as regions from '../../regions/service.js';
 import { qs, tabsQuery } from '../query.js';
 import { defaultRegion } from '../engine/service.js';
 import * as figures from './service.js';
@@ -60,7 +60,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
 
   async function scope(input: Record<string, unknown>, maxLevel: Level) {
     let code = pickedCode(input, 'region');
-    if (!code || !(await regions.find(db, code))) code = await defaultRegion(db);
+    if (!code || !(await regions.findRegion(db, code))) code = await defaultRegion(db);
     const picker = await buildPicker(db, 'region', code, maxLevel);
     const q = FiguresQuery.parse(input);
     const date = typeof input.date === 'string' && /^\d{4}-/.test(input.date) ? Number(input.date.slice(0, 4)) : undefined;
@@ -99,7 +99,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
       href: `${BASE}/figures${qs({ region, year: h.year })}`, current: h.year === year }));
     const zones = wide ? [] : (await zonesUnder(db, prefix)).filter((z) => z.level === 'county');
     const central = wide ? new Map<string, { villages: number; central: number }>() : await figures.centralCounts(db, prefix);
-    const reported = wide ? [] : await db('grave_remediation').where('region_code', 'like', `${prefix}%`).where('year', year).pluck('region_code') as string[];
+    const reported = wide ? [] : await figures.gravesReported(db, prefix, year);
     const townships = wide ? [] : await figures.regionsAt(db, 'township', prefix);
     const perCounty = stored.map((c) => {
       let villages = 0, centralN = 0;
@@ -144,7 +144,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
     const t = translator(lang(res));
     const { picker, region, year } = await scope(input, 'county');
     const county = region.length >= 6 ? region.slice(0, 6) : null;
-    const countyName = county ? (await regions.find(db, county))?.name ?? county : null;
+    const countyName = county ? (await regions.findRegion(db, county))?.name ?? county : null;
     const counties = county ? [] : (await figures.regionsAt(db, 'county', region)).map((c) => ({ ...c, href: `${BASE}/figures/graves${qs({ region: c.code, year })}` }));
     const shown = new Set<string>();
     const rows = county ? (await figures.townshipGraves(db, county, year)).map((r) => {
@@ -202,7 +202,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
         townshipsHref: z.level === 'county' && prefix.length === 4 ? `${BASE}/figures/zones${qs({ region: z.code })}` : undefined,
       };
     });
-    const name = (await regions.find(db, prefix))?.name ?? prefix;
+    const name = (await regions.findRegion(db, prefix))?.name ?? prefix;
     return {
       title: t('coverage_figures.zones'), styles: ['/static/css/coverage-figures.css'],
       picker, region, wide, regionName: name, rows, zones: funeralZones, tabsQuery: tabsQuery(req, region),
@@ -233,7 +233,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
   async function centralData(req: Request, res: Response, input: Record<string, unknown>, posted?: string[]) {
     const { picker, region } = await scope(input, 'township');
     const t = translator(lang(res));
-    const township = region.length === 9 ? await regions.find(db, region) : undefined;
+    const township = region.length === 9 ? await regions.findRegion(db, region) : undefined;
     const villages = township ? await figures.adminVillages(db, township.code) : [];
     const counts = township ? new Map() : await figures.centralCounts(db, region.length > 9 ? region.slice(0, 9) : region);
     const townships = township || region.length < 6 ? [] : (await figures.regionsAt(db, 'township', region)).map((tw) => ({
@@ -260,7 +260,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
   async function saveCentralHandler(req: Request, res: Response) {
     const body = req.body as Record<string, unknown>;
     const township = String(body.region ?? '');
-    const tw = /^\d{9}$/.test(township) ? await regions.find(db, township) : undefined;
+    const tw = /^\d{9}$/.test(township) ? await regions.findRegion(db, township) : undefined;
     if (!tw || tw.level !== 'township') throw new ValidationError({ region: { key: 'errors.target_region_required' } });
     const raw = body.central === undefined ? [] : Array.isArray(body.central) ? body.central.map(String) : [String(body.central)];
     await withForm(res, 'coverage/figures-central', () => centralData(req, res, body, raw), async () => {

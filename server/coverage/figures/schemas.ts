@@ -1,8 +1,8 @@
-// Input of the targets and yearly-figures pages: a target typed as a percent, counts typed as whole numbers.
+// Input of the yearly-figures pages: counts typed as whole numbers, in grids of one row per region.
 import { z } from 'zod';
 import { ValidationError, type FieldErrors } from '../../http/errors.js';
 import { fieldErrors, optionalText } from '../../http/validate.js';
-import { funeralZones, targetIndicators } from '../indicators/kinds.js';
+import { funeralZones } from '../indicators/kinds.js';
 
 export const MIN_YEAR = 2000;
 export const MAX_YEAR = 2100;
@@ -12,29 +12,8 @@ export const MAX_COUNT = 99_999_999;
 const FULL_WIDTH = /[０-９，．％]/g;
 
 /** Digits typed with a Chinese input method come full-width: "１２，３４５" is 12,345. */
-function halfWidth(text: string): string {
+export function halfWidth(text: string): string {
   return text.trim().replace(FULL_WIDTH, (c) => (c === '，' ? ',' : c === '．' ? '.' : c === '％' ? '%' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
-}
-
-/**
- * A rate typed as a percent → a fraction, by integer arithmetic on tenths of a percent so that "30.5" is exactly
- * 305/1000: "30", "30.5", "30%", "１００" are accepted; a second decimal, a minus sign or more than 100 are not.
- */
-export function percentToFraction(text: string): { rate: number } | { error: string } {
-  const v = halfWidth(text).replace(/\s*%$/, '');
-  if (v === '') return { error: 'errors.required' };
-  const m = /^(\d+)(?:\.(\d+))?$/.exec(v);
-  if (!m) return { error: 'errors.target_rate_format' };
-  if ((m[2] ?? '').length > 1) return { error: 'errors.target_rate_decimals' };
-  const tenths = Number(m[1]) * 10 + Number(m[2] ?? '0');
-  if (tenths > 1000) return { error: 'errors.target_rate_range' };
-  return { rate: tenths / 1000 };
-}
-
-/** A fraction → the percent a form shows back: 0.305 → "30.5", 0.3 → "30". */
-export function fractionToPercent(rate: number): string {
-  const tenths = Math.round(rate * 1000);
-  return tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
 }
 
 /** A count as typed: blank is "not entered" (null); "1,234" and full-width digits are accepted. */
@@ -60,35 +39,12 @@ export const Count = z.unknown().optional().transform((v, ctx) => {
   return r.value;
 });
 
+/** A year as typed, within MIN_YEAR–MAX_YEAR. */
 export const Year = z.preprocess((v) => (typeof v === 'string' ? halfWidth(v) : v),
   z.string({ error: 'errors.required' }).min(1, { error: 'errors.required' })
     .regex(/^\d{4}$/, { error: 'errors.target_year_range' })
     .transform(Number)
     .refine((y) => y >= MIN_YEAR && y <= MAX_YEAR, { error: 'errors.target_year_range' }));
-
-const Percent = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string()).transform((v, ctx) => {
-  const r = percentToFraction(v);
-  if ('error' in r) {
-    ctx.addIssue({ code: 'custom', message: r.error });
-    return z.NEVER;
-  }
-  return r.rate;
-});
-
-/** The target form. `region` is the picker's deepest choice (see pickedCode), `rate` a percent as typed. */
-export const TargetInput = z.object({
-  region: z.string({ error: 'errors.target_region_required' }).regex(/^(\d{2}|\d{4}|\d{6}|\d{9})$/, { error: 'errors.target_region_required' }),
-  indicator: z.enum(targetIndicators, { error: 'errors.invalid_choice' }),
-  year: Year,
-  rate: Percent,
-  source: optionalText(200),
-}).transform(({ source, ...rest }) => ({ ...rest, source: source ?? null }));
-export type TargetInput = z.infer<typeof TargetInput>;
-
-/** Filters of the targets list: the region (prefix) and indicator. */
-export const TargetQuery = z.object({
-  indicator: z.enum(targetIndicators).optional().catch(undefined),
-});
 
 /** ?region=&year= of the figures pages; anything unreadable falls back to the defaults. */
 export const FiguresQuery = z.object({

@@ -3,26 +3,20 @@
 // transaction with an audit row per region changed; a grid row changed by someone else since it was read is a 409.
 import type { Knex } from 'knex';
 import * as audit from '../../audit/service.js';
-import { bool, isUniqueViolation, nowIso } from '../../db.js';
+import { isUniqueViolation } from '../../db.js';
 import { ConflictError, ValidationError, type FieldErrors } from '../../http/errors.js';
 import type { Level } from '../../regions/levels.js';
 import type { FuneralZone } from '../indicators/kinds.js';
 import { forgetDivisionTotals } from '../engine/service.js';
+import * as store from './store.js';
+import type { NamedRegion, VillageChoice, YearTotals, ZoneRow } from './store.js';
 import { cellName, countyMeasures, countyRowProblems, graveRowProblems, type CountyRowInput, type GraveRowInput } from './schemas.js';
 
-export interface NamedRegion { code: string; name: string; level: Level; parent_code: string | null }
+export type { NamedRegion, VillageChoice, YearTotals, ZoneRow } from './store.js';
 
 /** The regions of one level at or below a prefix, in code order. */
-export async function regionsAt(db: Knex, level: Level, prefix: string): Promise<NamedRegion[]> {
-  return db('regions').where('level', level).where('code', 'like', `${prefix}%`).orderBy('code').select('code', 'name', 'level', 'parent_code');
-}
-
-async function levelsOf(db: Knex, codes: string[]): Promise<Map<string, Level>> {
-  const out = new Map<string, Level>();
-  for (let i = 0; i < codes.length; i += 500) {
-    for (const r of await db('regions').whereIn('code', codes.slice(i, i + 500)).select('code', 'level')) out.set(r.code, r.level);
-  }
-  return out;
+export function regionsAt(db: Knex, level: Level, prefix: string): Promise<NamedRegion[]> {
+  return store.regionsAt(db, level, prefix);
 }
 
 // ## Deaths, cremations and burials per county and year
@@ -37,8 +31,8 @@ const figuresOf = (r: Record<string, unknown>): CountyFigures => ({
 
 /** The counties below a prefix with what was entered for the year (nulls where nothing was). */
 export async function countyFigures(db: Knex, prefix: string, year: number): Promise<CountyRow[]> {
-  const counties = await regionsAt(db, 'county', prefix);
-  const rows = await db('region_year_stats').where('year', year).where('region_code', 'like', `${prefix}%`).select();
+  const counties = await store.regionsAt(db, 'county', prefix);
+  const rows = await store.countyStats(db, prefix, year);
   const byCode = new Map(rows.map((r) => [r.region_code, r]));
   return counties.map((c) => {
     const r = byCode.get(c.code);
@@ -46,15 +40,10 @@ export async function countyFigures(db: Knex, prefix: string, year: number): Pro
   });
 }
 
-export interface YearTotals { year: number; deaths: number; cremations: number; burials: number; green_burials: number; counties: number }
 
 /** Entered figures summed per year over the counties below a prefix (only counties that entered something). */
-export async function yearTotals(db: Knex, prefix: string): Promise<YearTotals[]> {
-  const rows = (await db('region_year_stats').where('region_code', 'like', `${prefix}%`).groupBy('year').orderBy('year', 'desc')
-    .select('year').sum({ deaths: 'deaths', cremations: 'cremations', burials: 'burials', green_burials: 'green_burials' })
-    .count({ counties: '*' })) as unknown as Record<string, unknown>[];
-  return rows.map((r) => ({ year: Number(r.year), deaths: Number(r.deaths ?? 0), cremations: Number(r.cremations ?? 0),
-    burials: Number(r.burials ?? 0), green_burials: Number(r.green_burials ?? 0), counties: Number(r.counties) }));
+export function yearTotals(db: Knex, prefix: string): Promise<YearTotals[]> {
+  return store.yearTotals(db, prefix);
 }
 
 const changed = (a: object, b: object) => JSON.stringify(a) !== JSON.stringify(b);
@@ -65,7 +54,7 @@ const changed = (a: object, b: object) => JSON.stringify(a) !== JSON.stringify(b
  */
 export async function saveCountyFigures(db: Knex, actor: audit.Actor, year: number, rows: CountyRowInput[], ip: string | null): Promise<number> {
   const errors: FieldErrors = {};
-  const kinds = await levelsOf(db, rows.map((r) => r.region_code));
+  const kinds = await store.levelsOf(db, rows.map((r) => r.region_code));
   for (const r of rows) {
     if (kinds.get(r.region_code) !== 'county') errors[cellName('deaths', r.region_code)] = { key: 'errors.figures_county_only', params: { code: r.region_code } };
     else Object.assign(errors, countyRowProblems(r));
@@ -79,7 +68,7 @@ export async function saveCountyFigures(db: Knex, actor: audit.Actor, year: numb
 }
 
 interface SaveSpec<R extends { region_code: string; version: string | null }> {
-  table: string; entity: string; year: number; rows: R[];
+  table: store.GridTable; entity: string; year: number; rows: R[];
   values: (r: R) => Record<string, number | null>;
   blank: (r: R) => boolean;
 }
@@ -88,11 +77,7 @@ interface SaveSpec<R extends { region_code: string; version: string | null }> {
 async function saveRows<R extends { region_code: string; version: string | null }>(db: Knex, actor: audit.Actor, s: SaveSpec<R>, ip: string | null): Promise<number> {
   try {
     return await db.transaction(async (trx) => {
-      const codes = s.rows.map((r) => r.region_code);
-      const existing = new Map<string, Record<string, unknown>>();
-      for (let i = 0; i < codes.length; i += 500) {
-        for (const e of await trx(s.table).where('year', s.year).whereIn('region_code', codes.slice(i, i + 500)).select()) existing.set(e.region_code, e);
-      }
+      const existing = await store.gridRows(trx, s.table, s.year, s.rows.map((r) => r.region_code));
       let n = 0;
       for (const r of s.rows) {
         const e = existing.get(r.region_code);
@@ -108,13 +93,13 @@ async function saveRows<R extends { region_code: string; version: string | null 
         if (e && String(e.updated_at) !== r.version) throw new ConflictError('figures_changed');
         if (!e && r.version) throw new ConflictError('figures_changed');
         if (e && s.blank(r)) {
-          if ((await trx(s.table).where(key).where('updated_at', e.updated_at as string).delete()) === 0) throw new ConflictError('figures_changed');
+          if ((await store.deleteGridRow(trx, s.table, key, e.updated_at as string)) === 0) throw new ConflictError('figures_changed');
           await audit.record(trx, { actor, action: 'delete', entity: s.entity, entityId, before, ip });
         } else if (e) {
-          if ((await trx(s.table).where(key).where('updated_at', e.updated_at as string).update({ ...after, updated_at: nowIso() })) === 0) throw new ConflictError('figures_changed');
+          if ((await store.updateGridRow(trx, s.table, key, e.updated_at as string, after)) === 0) throw new ConflictError('figures_changed');
           await audit.record(trx, { actor, action: 'update', entity: s.entity, entityId, before, after, ip });
         } else {
-          await trx(s.table).insert({ ...key, ...after, updated_at: nowIso() });
+          await store.insertGridRow(trx, s.table, key, after);
           await audit.record(trx, { actor, action: 'create', entity: s.entity, entityId, after, ip });
         }
         n++;
@@ -136,8 +121,8 @@ export interface GraveRow {
 }
 
 export async function townshipGraves(db: Knex, county: string, year: number): Promise<GraveRow[]> {
-  const townships = await regionsAt(db, 'township', county);
-  const rows = await db('grave_remediation').where('year', '<=', year).where('region_code', 'like', `${county}%`).orderBy('year').select();
+  const townships = await store.regionsAt(db, 'township', county);
+  const rows = await store.graveRows(db, county, year);
   const current = new Map<string, Record<string, unknown>>();
   const previous = new Map<string, GraveRow['previous']>();
   for (const r of rows) {
@@ -152,7 +137,7 @@ export async function townshipGraves(db: Knex, county: string, year: number): Pr
 
 export async function saveGraves(db: Knex, actor: audit.Actor, year: number, rows: GraveRowInput[], ip: string | null): Promise<number> {
   const errors: FieldErrors = {};
-  const kinds = await levelsOf(db, rows.map((r) => r.region_code));
+  const kinds = await store.levelsOf(db, rows.map((r) => r.region_code));
   for (const r of rows) {
     if (kinds.get(r.region_code) !== 'township') errors[cellName('found', r.region_code)] = { key: 'errors.graves_township_only', params: { code: r.region_code } };
     else Object.assign(errors, graveRowProblems(r));
@@ -167,19 +152,13 @@ export async function saveGraves(db: Knex, actor: audit.Actor, year: number, row
 
 // ## Funeral zones (火葬区 / 土葬改革区)
 
-export interface ZoneRow { code: string; name: string; level: Level; funeral_zone: FuneralZone | null }
-
-export async function zoneRows(db: Knex, codes: string[]): Promise<ZoneRow[]> {
-  const out: ZoneRow[] = [];
-  for (let i = 0; i < codes.length; i += 500) {
-    out.push(...await db('regions').whereIn('code', codes.slice(i, i + 500)).orderBy('code').select('code', 'name', 'level', 'funeral_zone'));
-  }
-  return out.map((r) => ({ ...r, funeral_zone: r.funeral_zone ?? null })).sort((a, b) => a.code.localeCompare(b.code));
+export function zoneRows(db: Knex, codes: string[]): Promise<ZoneRow[]> {
+  return store.zoneRows(db, codes);
 }
 
 /** Sets the zone of each listed county or township ('' clears it); returns the count changed. */
 export async function saveZones(db: Knex, actor: audit.Actor, rows: { region_code: string; zone: FuneralZone | null }[], ip: string | null): Promise<number> {
-  const kinds = await levelsOf(db, rows.map((r) => r.region_code));
+  const kinds = await store.levelsOf(db, rows.map((r) => r.region_code));
   const errors: FieldErrors = {};
   for (const r of rows) {
     const level = kinds.get(r.region_code);
@@ -187,12 +166,12 @@ export async function saveZones(db: Knex, actor: audit.Actor, rows: { region_cod
   }
   if (Object.keys(errors).length) throw new ValidationError(errors);
   return db.transaction(async (trx) => {
-    const current = new Map((await zoneRows(trx, rows.map((r) => r.region_code))).map((z) => [z.code, z.funeral_zone]));
+    const current = new Map((await store.zoneRows(trx, rows.map((r) => r.region_code))).map((z) => [z.code, z.funeral_zone]));
     let n = 0;
     for (const r of rows) {
       const before = current.get(r.region_code) ?? null;
       if (before === r.zone) continue;
-      await trx('regions').where({ code: r.region_code }).update({ funeral_zone: r.zone });
+      await store.setZone(trx, r.region_code, r.zone);
       await audit.record(trx, { actor, action: 'update', entity: 'region', entityId: r.region_code, before: { funeral_zone: before }, after: { funeral_zone: r.zone }, ip });
       n++;
     }
@@ -202,21 +181,20 @@ export async function saveZones(db: Knex, actor: audit.Actor, rows: { region_cod
 
 // ## Central villages (中心村) of a township
 
-export interface VillageChoice { code: string; name: string; central: boolean }
 
 /** The administrative villages of a township (communities are never central villages). */
-export async function adminVillages(db: Knex, township: string): Promise<VillageChoice[]> {
-  const rows = await db('regions').where({ parent_code: township, level: 'village', is_admin_village: true }).orderBy('code')
-    .select('code', 'name', 'is_central_village');
-  return rows.map((r) => ({ code: r.code, name: r.name, central: bool(r.is_central_village) }));
+export function adminVillages(db: Knex, township: string): Promise<VillageChoice[]> {
+  return store.adminVillages(db, township);
 }
 
 /** Central-village counts per township below a prefix: [admin villages, central villages]. */
-export async function centralCounts(db: Knex, prefix: string): Promise<Map<string, { villages: number; central: number }>> {
-  const rows = (await db('regions').where('level', 'village').where('is_admin_village', true).where('code', 'like', `${prefix}%`)
-    .groupBy('parent_code').select('parent_code').count({ n: '*' })
-    .sum({ c: db.raw('CASE WHEN is_central_village THEN 1 ELSE 0 END') })) as unknown as { parent_code: string; n: number | string; c: number | string | null }[];
-  return new Map(rows.map((r) => [r.parent_code, { villages: Number(r.n), central: Number(r.c ?? 0) }]));
+export function centralCounts(db: Knex, prefix: string): Promise<Map<string, { villages: number; central: number }>> {
+  return store.centralCounts(db, prefix);
+}
+
+/** Townships below a prefix that reported scattered graves for the year. */
+export function gravesReported(db: Knex, prefix: string, year: number): Promise<string[]> {
+  return store.gravesReported(db, prefix, year);
 }
 
 /**
@@ -226,15 +204,15 @@ export async function centralCounts(db: Knex, prefix: string): Promise<Map<strin
 export async function saveCentralVillages(db: Knex, actor: audit.Actor, township: string, codes: string[], ip: string | null): Promise<number> {
   const wanted = new Set(codes);
   const changes = await db.transaction(async (trx) => {
-    const villages = await adminVillages(trx, township);
+    const villages = await store.adminVillages(trx, township);
     const known = new Set(villages.map((v) => v.code));
     const stray = [...wanted].find((c) => !known.has(c));
     if (stray) throw new ValidationError({ central: { key: 'errors.central_not_admin_village', params: { code: stray } } });
     const on = villages.filter((v) => wanted.has(v.code) && !v.central).map((v) => v.code);
     const off = villages.filter((v) => !wanted.has(v.code) && v.central).map((v) => v.code);
     if (on.length === 0 && off.length === 0) return 0;
-    for (let i = 0; i < on.length; i += 500) await trx('regions').whereIn('code', on.slice(i, i + 500)).update({ is_central_village: true });
-    for (let i = 0; i < off.length; i += 500) await trx('regions').whereIn('code', off.slice(i, i + 500)).update({ is_central_village: false });
+    await store.setCentral(trx, on, true);
+    await store.setCentral(trx, off, false);
     await audit.record(trx, { actor, action: 'update', entity: 'central_villages', entityId: township,
       before: { central: villages.filter((v) => v.central).map((v) => v.code) }, after: { central: villages.filter((v) => wanted.has(v.code)).map((v) => v.code), added: on, removed: off }, ip });
     return on.length + off.length;

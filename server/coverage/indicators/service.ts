@@ -6,7 +6,8 @@ import { DateTime } from 'luxon';
 import { zone as shanghai } from '../../http/format.js';
 import type { FuneralZone, OtherIndicator, RegionRef } from './kinds.js';
 import { resolveRegion } from '../engine/service.js';
-import { compare, targetFor, targetsAbove, type Target } from '../targets/store.js';
+import { compare, targetInForce, targetsAbove, type Target, type TargetInForce } from '../targets/service.js';
+import * as store from './store.js';
 
 /** The first year of the series the dashboard charts (the plans run from 2021). */
 export const SERIES_FROM = 2021;
@@ -15,7 +16,7 @@ export const SERIES_FROM = 2021;
 export interface Figure { numerator: number; denominator: number; rate: number | null; available: boolean }
 
 /** The target in force and how the actual rate stands against it (gap = target − actual when behind, else 0). */
-export interface TargetCheck { rate: number; year: number; region_code: string; source: string | null; carried: boolean; met: boolean; gap: number }
+export interface TargetCheck extends TargetInForce { met: boolean; gap: number }
 
 export interface OtherYear {
   year: number;
@@ -47,43 +48,18 @@ function yearBounds(year: number): [string, string] {
   return [start.toUTC().toISO()!, start.plus({ years: 1 }).toUTC().toISO()!];
 }
 
-interface StatRow { region_code: string; year: number; deaths: number | null; cremations: number | null; burials: number | null; green_burials: number | null }
-
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
-/** Funeral cases whose deceased lived under the prefix and that reached the cremated state in the year, per county. */
-async function casesCremated(db: Knex, prefix: string, year: number): Promise<Map<string, number>> {
-  const [from, to] = yearBounds(year);
-  const county = 'substr(c.household_region_code, 1, 6)';
-  const rows = (await db('case_events as e').join('funeral_cases as c', 'c.id', 'e.case_id')
-    .where('e.to_status', 'cremated').where('e.at', '>=', from).where('e.at', '<', to)
-    .where('c.household_region_code', 'like', `${prefix}%`)
-    .select(db.raw(`${county} as county`)).countDistinct({ n: 'c.id' }).groupByRaw(county)) as unknown as { county: string; n: number | string }[];
-  return new Map(rows.map((r) => [r.county, Number(r.n)]));
-}
 
 /** Deductions (waivers, rewards) recorded in the year on cases of the deceased living under the prefix. */
 async function deductions(db: Knex, prefix: string, year: number): Promise<Figure> {
-  const [from, to] = yearBounds(year);
-  const q = db('case_deductions as d').join('funeral_cases as c', 'c.id', 'd.case_id')
-    .where('d.created_at', '>=', from).where('d.created_at', '<', to);
-  if (prefix) q.where('c.household_region_code', 'like', `${prefix}%`);
-  const [row] = (await q.sum({ fen: 'd.amount_fen' }).countDistinct({ cases: 'd.case_id' })) as unknown as { fen: number | string | null; cases: number | string }[];
-  const cases = Number(row?.cases ?? 0);
-  return { numerator: Number(row?.fen ?? 0), denominator: cases, rate: null, available: cases > 0 };
+  const { fen, cases } = await store.deductions(db, prefix, yearBounds(year));
+  return { numerator: fen, denominator: cases, rate: null, available: cases > 0 };
 }
 
-/**
- * The target in force for the year: that year's (the region's own, else the nearest ancestor's), else the latest
- * earlier one's — "100% by 2023" still holds in 2025.
- */
+/** The target in force for the year (targets/service.ts) and how the actual rate stands against it. */
 function check(targets: Target[], code: string, indicator: OtherIndicator, year: number, actual: number | null): TargetCheck | null {
-  const years = [...new Set(targets.filter((t) => t.indicator === indicator && t.year <= year).map((t) => t.year))].sort((a, b) => b - a);
-  for (const y of years) {
-    const t = targetFor(targets, code, indicator, y);
-    if (t) return { rate: t.rate, year: t.year, region_code: t.region_code, source: t.source, carried: t.year < year, ...compare(actual, t.rate) };
-  }
-  return null;
+  const t = targetInForce(targets, code, indicator, year);
+  return t ? { ...t, ...compare(actual, t.rate) } : null;
 }
 
 /** Cremation, green-burial, waiver and remediation figures for a region and the year of a date, with the series. */
@@ -95,9 +71,8 @@ export async function otherIndicators(db: Knex, opts: { region?: string; date: s
   const years = Array.from({ length: year - first + 1 }, (_, i) => first + i);
 
   const [stats, graves, targets, zone] = await Promise.all([
-    db('region_year_stats').where('region_code', 'like', `${prefix}%`).whereBetween('year', [first, year]).select() as Promise<StatRow[]>,
-    db('grave_remediation').where('region_code', 'like', `${prefix}%`).where('year', '<=', year).orderBy('region_code').orderBy('year')
-      .select('region_code', 'year', 'found', 'remediated') as Promise<{ region_code: string; year: number; found: number; remediated: number }[]>,
+    store.yearStats(db, prefix, first, year),
+    store.graveReports(db, prefix, year),
     targetsAbove(db, prefix),
     zoneOf(db, prefix),
   ]);
@@ -108,7 +83,7 @@ export async function otherIndicators(db: Knex, opts: { region?: string; date: s
     const rows = stats.filter((s) => Number(s.year) === y);
     const withDeaths = rows.filter((s) => n(s.deaths) !== null);
     const needCases = withDeaths.some((s) => n(s.cremations) === null);
-    const counted = needCases ? await casesCremated(db, prefix, y) : new Map<string, number>();
+    const counted = needCases ? await store.casesCremated(db, prefix, yearBounds(y)) : new Map<string, number>();
     let deaths = 0, cremations = 0, entered = 0, fromCases = 0;
     for (const s of withDeaths) {
       deaths += n(s.deaths)!;
@@ -145,6 +120,8 @@ export async function otherIndicators(db: Knex, opts: { region?: string; date: s
 
 // ## Funeral zones
 
+// ## Funeral zones
+
 export interface ZoneOf {
   code: string; name: string; level: 'county' | 'township';
   /** The region's own zone, or for a township without one its county's. */
@@ -155,15 +132,12 @@ export interface ZoneOf {
 
 /** Every county and township below a prefix with its funeral zone, in code order. */
 export async function zonesUnder(db: Knex, prefix: string): Promise<ZoneOf[]> {
-  const rows = (await db('regions').whereIn('level', ['county', 'township']).where('code', 'like', `${prefix}%`).orderBy('code')
-    .select('code', 'name', 'level', 'funeral_zone')) as { code: string; name: string; level: 'county' | 'township'; funeral_zone: FuneralZone | null }[];
-  const counties = new Map(rows.filter((r) => r.level === 'county').map((r) => [r.code, r.funeral_zone ?? null]));
+  const rows = await store.countiesAndTownships(db, prefix);
+  const counties = new Map(rows.filter((r) => r.level === 'county').map((r) => [r.code, r.funeral_zone]));
   const missing = [...new Set(rows.filter((r) => r.level === 'township').map((r) => r.code.slice(0, 6)))].filter((c) => !counties.has(c));
-  if (missing.length) {
-    for (const c of await db('regions').whereIn('code', missing).select('code', 'funeral_zone')) counties.set(c.code, c.funeral_zone ?? null);
-  }
+  if (missing.length) for (const [c, z] of await store.zonesOf(db, missing)) counties.set(c, z);
   return rows.map((r) => {
-    const own = r.funeral_zone ?? null;
+    const own = r.funeral_zone;
     const county = r.level === 'township' ? counties.get(r.code.slice(0, 6)) ?? null : null;
     return { code: r.code, name: r.name, level: r.level, zone: own ?? county, inherited: own === null && county !== null };
   });
@@ -173,8 +147,7 @@ export async function zonesUnder(db: Knex, prefix: string): Promise<ZoneOf[]> {
 async function zoneOf(db: Knex, code: string): Promise<FuneralZone | null> {
   if (code.length < 6) return null;
   const codes = [code, code.slice(0, 9), code.slice(0, 6)].filter((c, i, all) => c.length <= code.length && all.indexOf(c) === i);
-  const rows = await db('regions').whereIn('code', codes).select('code', 'funeral_zone');
-  const by = new Map(rows.map((r) => [r.code, r.funeral_zone ?? null]));
-  for (const c of codes) if (by.get(c)) return by.get(c) as FuneralZone;
+  const by = await store.zonesOf(db, codes);
+  for (const c of codes) if (by.get(c)) return by.get(c)!;
   return null;
 }

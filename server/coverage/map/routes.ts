@@ -12,8 +12,7 @@ import { fieldErrors } from '../../http/validate.js';
 import { translator, type Lang, type Translate } from '../../i18n/index.js';
 import { buildPicker, pickedCode } from '../../regions/picker.js';
 import type { FuneralZone, Ratio } from '../indicators/kinds.js';
-import { mapData, RATE_CLASSES, type MapData, type MapFacility } from './service.js';
-import { funeralZones } from './store.js';
+import { funeralZones, mapData, RATE_CLASSES, type MapData, type MapFacility } from './service.js';
 
 const BUREAU = ['admin', 'bureau'] as const;
 /** Rows the print sheet's side column holds; a longer list goes in two narrower tables side by side. */

@@ -4,9 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { staticDir } from '../../paths.js';
-import * as regions from '../../regions/store.js';
+import * as regions from '../../regions/service.js';
 import type { CoverageResult, FuneralZone, Indicators, RegionCoverage, RegionRef } from '../indicators/kinds.js';
-import { facilitiesOn, funeralZones, type MapFacilityRow } from './store.js';
+import { facilitiesOn, type MapFacilityRow, type ZoneRow } from './store.js';
+import * as store from './store.js';
 import { computeCoverage } from '../engine/service.js';
 
 /** Village coverage is shaded in five classes of 20 points: [0, 20%), [20%, 40%) … [80%, 100%]. */
@@ -67,6 +68,11 @@ export function boundaryFiles(): Map<string, { url: string; counties: Set<string
 
 const cityOf = (r: RegionRef): string | null => (r.level === 'country' || r.level === 'province' ? null : r.code.slice(0, 4));
 
+/** The funeral zone of each county of a city, and the townships below it that have a zone of their own. */
+export function funeralZones(db: Knex, city: string): Promise<{ counties: Map<string, FuneralZone | null>; townships: ZoneRow[] }> {
+  return store.funeralZones(db, city);
+}
+
 export async function mapData(db: Knex, opts: { region: string; date: string }): Promise<MapData> {
   const coverage = await computeCoverage(db, { region: opts.region, date: opts.date });
   const region: RegionRef = { code: coverage.region.code, name: coverage.region.name, level: coverage.region.level };
@@ -77,7 +83,7 @@ export async function mapData(db: Knex, opts: { region: string; date: string }):
     coverage, facilities: located.filter((f) => f.lng !== null && f.lat !== null), unlocated: located.filter((f) => f.lng === null || f.lat === null),
   };
   if (!cityCode) return out;
-  const city = await regions.find(db, cityCode);
+  const city = await regions.findRegion(db, cityCode);
   if (!city) return out;
   out.city = { code: city.code, name: city.name };
   const counties: RegionCoverage[] = region.code === cityCode ? coverage.children : (await computeCoverage(db, { region: cityCode, date: opts.date })).children;

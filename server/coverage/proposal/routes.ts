@@ -9,11 +9,10 @@ import { todayInShanghai } from '../../http/format.js';
 import type { RouteDef } from '../../http/routes.js';
 import { translator } from '../../i18n/index.js';
 import { buildPicker, pickedCode, type Picker } from '../../regions/picker.js';
-import * as regions from '../../regions/store.js';
 import type { Indicators } from '../indicators/kinds.js';
-import { propose, proposalIndicators, proposalModes, type Proposal, type ProposalIndicator, type ProposalMode } from './rules.js';
-import { coverageState, defaultRegion, resolveRegion, uncoveredVillages } from '../engine/service.js';
-import { targetFor, targetsAbove, type Target } from '../targets/store.js';
+import { proposalIndicators, proposalModes, type Proposal, type ProposalIndicator, type ProposalMode } from './rules.js';
+import { proposalFor, proposalTarget } from './service.js';
+import { defaultRegion, resolveRegion } from '../engine/service.js';
 
 const BUREAU = ['admin', 'bureau'] as const;
 const DEFAULT_MAX_VILLAGES = 5;
@@ -96,8 +95,7 @@ export function proposalRoutes(ctx: AppContext): RouteDef[] {
     const date = q.date ?? (errors.date ? raw('date') : todayInShanghai());
     const indicator: ProposalIndicator = q.indicator ?? 'villages';
     const year = Number(date.slice(0, 4));
-    const targets = await targetsAbove(db, region.code);
-    const inForce: Target | undefined = Number.isFinite(year) ? targetFor(targets, region.code, indicator, year) : undefined;
+    const inForce = Number.isFinite(year) ? await proposalTarget(db, region.code, indicator, year) : undefined;
     const targetRate = q.target !== undefined ? q.target / 100 : inForce?.rate ?? 1;
     const values: Values = {
       date, indicator,
@@ -110,12 +108,10 @@ export function proposalRoutes(ctx: AppContext): RouteDef[] {
 
     let proposal: Proposal | undefined;
     if (valid) {
-      const state = await coverageState(db, region.code, date);
-      const open = await uncoveredVillages(db, { region: region.code, date, state });
       const modes: ProposalMode[] = values.modes === 'both' ? [...proposalModes] : [values.modes as ProposalMode];
-      proposal = propose(state, open, { indicator, target: targetRate, modes, maxVillages: Number(values.max_villages) });
+      proposal = await proposalFor(db, region.code, date, { indicator, target: targetRate, modes, maxVillages: Number(values.max_villages) });
     }
-    const inForceView = inForce && { year: inForce.year, regionName: (await regions.find(db, inForce.region_code))?.name ?? inForce.region_code,
+    const inForceView = inForce && { year: inForce.year, regionName: inForce.regionName,
       source: inForce.source ?? '' };
     return { region, picker, values, errors: valid ? undefined : errors, proposal, inForce: inForceView, targetSource, link, year };
   }

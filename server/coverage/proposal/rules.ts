@@ -4,7 +4,7 @@
 import { addFacility, summarise, type CoverageState } from '../engine/rules.js';
 import type { Indicators } from '../indicators/kinds.js';
 import type { UncoveredTownship } from '../engine/service.js';
-import type { VillageFlags } from '../engine/store.js';
+import type { VillageFlags } from '../engine/service.js';
 
 export const proposalIndicators = ['villages', 'central_villages', 'townships', 'counties'] as const;
 export type ProposalIndicator = (typeof proposalIndicators)[number];

@@ -9,13 +9,12 @@ import type { RouteDef } from '../../http/routes.js';
 import { pageParam, parse } from '../../http/validate.js';
 import { translator, type Lang } from '../../i18n/index.js';
 import { buildPicker, pickedCode } from '../../regions/picker.js';
-import * as regions from '../../regions/store.js';
+import * as regions from '../../regions/service.js';
 import { qs, tabsQuery } from '../query.js';
 import { defaultRegion } from '../engine/service.js';
 import { targetIndicators } from '../indicators/kinds.js';
-import { listTargets, type Target } from './store.js';
-import { fractionToPercent, TargetInput, TargetQuery } from '../figures/schemas.js';
-import { createTarget, findTarget, removeTarget, updateTarget } from './service.js';
+import { fractionToPercent, TargetInput, TargetQuery } from './schemas.js';
+import { createTarget, findTarget, listTargets, removeTarget, updateTarget, type Target } from './service.js';
 
 const BUREAU = ['admin', 'bureau'] as const;
 const PER_PAGE = 50;
@@ -30,7 +29,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
   /** Names of the region and its ancestors below the province, for a list row: 钟山区 › 荷城街道. */
   async function regionPaths(codes: string[]): Promise<Map<string, string>> {
     const all = [...new Set(codes.flatMap((c) => [4, 6, 9].filter((n) => n <= c.length).map((n) => c.slice(0, n)).concat(c)))];
-    const names = await regions.namesOf(db, all);
+    const names = await regions.regionNames(db, all);
     return new Map(codes.map((c) => {
       const parts = [6, 9].filter((n) => n < c.length).map((n) => names.get(c.slice(0, n))).filter(Boolean);
       return [c, [...parts, names.get(c) ?? c].join(' › ')];
@@ -79,7 +78,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
   }
 
   const flashParams = async (res: Response, t: { region: string; indicator: string; year: number; rate?: number }) => ({
-    region: (await regions.find(db, t.region))?.name ?? t.region, year: t.year,
+    region: (await regions.findRegion(db, t.region))?.name ?? t.region, year: t.year,
     indicator: translator(lang(res))(`coverage_targets.indicators.${t.indicator}`), rate: t.rate === undefined ? '' : fractionToPercent(t.rate),
   });
 

@@ -4,7 +4,8 @@
 import { expect } from 'chai';
 import { SaxesParser } from 'saxes';
 import { percent } from '../../../server/coverage/dashboard/chart.js';
-import { chartYears, listHref, sortRows, standing, targetInForce, yearlySeries, type ChildRow } from '../../../server/coverage/dashboard/service.js';
+import { chartYears, listHref, sortRows, standing, yearlySeries, type ChildRow } from '../../../server/coverage/dashboard/service.js';
+import { targetInForce } from '../../../server/coverage/targets/service.js';
 import { coverageIndicators, type CoverageIndicator } from '../../../server/coverage/indicators/kinds.js';
 import { computeCoverage } from '../../../server/coverage/engine/service.js';
 import type { Target } from '../../../server/coverage/targets/store.js';
@@ -56,7 +57,7 @@ describe('coverage dashboard: rules', () => {
     const targets = [target({ id: 1, year: 2024, rate: 0.8 }), target({ id: 2, year: 2025, rate: 1 }), target({ id: 3, region_code: '520204', year: 2025, rate: 0.9 })];
     expect(targetInForce(targets, '520204', 'villages', 2025)).to.include({ rate: 0.9, regionCode: '520204', own: true, carried: false });
     expect(targetInForce(targets, '520201', 'villages', 2025)).to.include({ rate: 1, regionCode: '5202', own: false, carried: false });
-    expect(targetInForce(targets, '520201', 'villages', 2026)).to.include({ rate: 1, year: 2025, carried: true, rateText: '100.0%' });
+    expect(targetInForce(targets, '520201', 'villages', 2026)).to.include({ rate: 1, year: 2025, carried: true });
     expect(targetInForce(targets, '520201', 'villages', 2023)).to.equal(undefined);
     expect(targetInForce(targets, '520201', 'townships', 2026)).to.equal(undefined);
   });

@@ -129,11 +129,11 @@ describe(`coverage: other indicators (${dialect})`, () => {
     expect(year(2023).target!.gap).to.be.closeTo(1 - 80 / 150, 1e-12);
     expect(year(2024)).to.include({ numerator: 130, denominator: 170 });
     expect(r.grave_remediation).to.include({ numerator: 130, denominator: 170, townships: 2 });
-    expect(r.grave_remediation.target).to.include({ rate: 1, year: 2023, carried: true, region_code: '5202' });
+    expect(r.grave_remediation.target).to.include({ rate: 1, year: 2023, carried: true, regionCode: '5202' });
     // A county's own target applies to it; the city has none for the cremation rate.
     expect(r.cremation_rate.target).to.equal(null);
     const county = await otherIndicators(app.db, { region: '520201', date: '2025-06-30' });
-    expect(county.cremation_rate.target).to.include({ rate: 0.75, region_code: '520201', met: true, gap: 0 }); // 800 of 1,000
+    expect(county.cremation_rate.target).to.include({ rate: 0.75, regionCode: '520201', met: true, gap: 0 }); // 800 of 1,000
     const township = await otherIndicators(app.db, { region: b, date: '2023-12-31' });
     expect(township.grave_remediation).to.include({ numerator: 10, denominator: 50 });
     expect(township.series.map((s) => s.year)).to.deep.equal([2021, 2022, 2023]);
