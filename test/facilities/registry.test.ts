@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { operatingOn } from '../../server/coverage/engine/store.js';
 import { todayInShanghai } from '../../server/http/format.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { Client, signedIn, textOf } from '../helpers/client.js';
 
 // 钟山区 › 大河镇 (7 administrative villages, 3 communities), and 六枝特区 › 岩脚镇 for a village of another township.
 const COUNTY = '520201';
@@ -22,8 +22,7 @@ describe(`facilities: registry pages (${dialect})`, () => {
 
   before(async () => {
     app = await startApp();
-    [admin, bureau, front, cemetery] = [new Client(app.url), new Client(app.url), new Client(app.url), new Client(app.url)];
-    await Promise.all([admin.login('admin'), bureau.login('bureau'), front.login('frontdesk'), cemetery.login('cemetery')]);
+    [admin, bureau, front, cemetery] = await Promise.all([signedIn(app, 'admin'), signedIn(app, 'bureau'), signedIn(app, 'front_desk'), signedIn(app, 'cemetery_staff')]);
     frontHome = (await app.db('users').where({ username: 'frontdesk' }).first('facility_id')).facility_id;
   });
   after(() => app.close());
@@ -278,8 +277,7 @@ describe(`facilities: registry pages (${dialect})`, () => {
   });
 
   it('gives one of two simultaneous registrations of the same name a clear error, on either database', async () => {
-    const other = new Client(app.url);
-    await other.login('bureau');
+    const other = await signedIn(app, 'bureau');
     await Promise.all([admin.get('/staff/facilities/new'), other.get('/staff/facilities/new')]);
     const [a, b] = await Promise.all([
       admin.post('/staff/facilities', form({ name: '同名并发测试', address: '甲' })),

@@ -14,7 +14,7 @@ import { fitText } from '../../server/reports/layout.js';
 import { assess, shortVillageName } from '../../server/reports/tables.js';
 import type { CoverageResult, Ratio } from '../../server/coverage/indicators/kinds.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client } from '../helpers/client.js';
+import { Client, signedIn } from '../helpers/client.js';
 
 const DATE = '2026-11-25';
 const CITY = '5202';
@@ -68,10 +68,8 @@ describe(`reports: coverage progress report (${dialect})`, function () {
 
   before(async () => {
     app = await startApp();
-    bureau = new Client(app.url);
-    await bureau.login('bureau');
-    desk = new Client(app.url);
-    await desk.login('frontdesk');
+    bureau = await signedIn(app, 'bureau');
+    desk = await signedIn(app, 'front_desk');
     const userId = async (name: string) => (await app.db('users').where({ username: name }).first('id')).id as number;
     token = (await createToken(app.db, null, await userId('bureau'), 'report test', null)).token;
     deskToken = (await createToken(app.db, null, await userId('frontdesk'), 'report test desk', null)).token;

@@ -8,9 +8,9 @@ import { chartYears, listHref, sortRows, standing, yearlySeries, type ChildRow }
 import { targetInForce } from '../../../server/coverage/targets/service.js';
 import { coverageIndicators, type CoverageIndicator } from '../../../server/coverage/indicators/kinds.js';
 import { computeCoverage } from '../../../server/coverage/engine/service.js';
-import type { Target } from '../../../server/coverage/targets/store.js';
+import type { Target } from '../../../server/coverage/targets/service.js';
 import { startApp, dialect, type TestApp } from '../../helpers/app.js';
-import { Client, textOf } from '../../helpers/client.js';
+import { Client, signedIn, textOf } from '../../helpers/client.js';
 
 const DATE = '2026-11-25';
 const num = (s: string) => Number(s.replace(/,/g, ''));
@@ -91,8 +91,7 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
 
   before(async () => {
     app = await startApp();
-    bureau = new Client(app.url);
-    await bureau.login('bureau');
+    bureau = await signedIn(app, 'bureau');
   });
   after(() => app.close());
 
@@ -273,14 +272,12 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
   });
 
   it('is the bureau\'s and the administrator\'s only', async () => {
-    for (const user of ['frontdesk', 'cemetery']) {
-      const c = new Client(app.url);
-      await c.login(user);
+    for (const user of ['front_desk', 'cemetery_staff'] as const) {
+      const c = await signedIn(app, user);
       expect((await c.get('/staff/coverage')).status, user).to.equal(403);
       expect((await c.get('/staff/coverage/villages')).status, user).to.equal(403);
     }
-    const admin = new Client(app.url);
-    await admin.login('admin');
+    const admin = await signedIn(app, 'admin');
     expect((await admin.get('/staff/coverage')).status).to.equal(200);
     const stranger = await new Client(app.url).get('/staff/coverage');
     expect(stranger.status).to.equal(302);
@@ -288,8 +285,7 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
   });
 
   it('speaks English when asked', async () => {
-    const c = new Client(app.url);
-    await c.login('bureau');
+    const c = await signedIn(app, 'bureau');
     await c.get('/lang/en');
     const text = textOf((await c.get(`/staff/coverage?region=5202&date=${DATE}`)).text);
     expect(text).to.contain('Funeral facility coverage: 六盘水市').and.contain('Villages covered').and.contain('Coverage and targets by year');

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { computeCoverage } from '../../../server/coverage/engine/service.js';
 import { startApp, dialect, type TestApp } from '../../helpers/app.js';
-import { Client, textOf } from '../../helpers/client.js';
+import { Client, signedIn, textOf } from '../../helpers/client.js';
 
 const DATE = '2026-11-25';
 const decoded = (html: string) => html.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
@@ -16,8 +16,7 @@ describe(`coverage lists (${dialect})`, () => {
 
   before(async () => {
     app = await startApp();
-    bureau = new Client(app.url);
-    await bureau.login('bureau');
+    bureau = await signedIn(app, 'bureau');
   });
   after(() => app.close());
 

@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { computeCoverage } from '../../../server/coverage/engine/service.js';
 import { startApp, dialect, type TestApp } from '../../helpers/app.js';
-import { Client, textOf } from '../../helpers/client.js';
+import { Client, signedIn, textOf } from '../../helpers/client.js';
 
 const COUNTIES = ['520201', '520203', '520204', '520281'];
 
@@ -16,8 +16,7 @@ describe(`coverage: yearly figures (${dialect})`, () => {
 
   before(async () => {
     app = await startApp();
-    [bureau, front] = [new Client(app.url), new Client(app.url)];
-    await Promise.all([bureau.login('bureau'), front.login('frontdesk')]);
+    [bureau, front] = await Promise.all([signedIn(app, 'bureau'), signedIn(app, 'front_desk')]);
     townships = await app.db('regions').where({ parent_code: '520201', level: 'township' }).orderBy('code').select('code', 'name');
   });
   after(() => app.close());

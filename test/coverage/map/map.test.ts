@@ -10,7 +10,7 @@ import { rateClass } from '../../../server/coverage/map/service.js';
 import { computeCoverage } from '../../../server/coverage/engine/service.js';
 import { staticDir } from '../../../server/paths.js';
 import { startApp, dialect, type TestApp } from '../../helpers/app.js';
-import { Client, textOf } from '../../helpers/client.js';
+import { Client, signedIn, textOf } from '../../helpers/client.js';
 
 const CITY = '5202';
 /** Attribute values as the browser reads them (Handlebars escapes & and =). */
@@ -34,8 +34,7 @@ describe(`coverage: map (${dialect})`, () => {
 
   before(async () => {
     app = await startApp();
-    [bureau, admin, front, cemetery] = [new Client(app.url), new Client(app.url), new Client(app.url), new Client(app.url)];
-    await Promise.all([bureau.login('bureau'), admin.login('admin'), front.login('frontdesk'), cemetery.login('cemetery')]);
+    [bureau, admin, front, cemetery] = await Promise.all([signedIn(app, 'bureau'), signedIn(app, 'admin'), signedIn(app, 'front_desk'), signedIn(app, 'cemetery_staff')]);
     const township = (county: string) => app.db('regions').where({ parent_code: county, level: 'township' }).orderBy('code').first('code');
     const liuzhi = (await township('520203')).code;
     const zhongshan = (await township('520201')).code;
@@ -229,8 +228,7 @@ describe(`coverage: map (${dialect})`, () => {
     });
 
     it('is in English for English readers', async () => {
-      const en = new Client(app.url);
-      await en.login('bureau');
+      const en = await signedIn(app, 'bureau');
       await en.get('/lang/en?back=/staff');
       const d = await data(`region=${CITY}&date=${DATE}`, en);
       expect(d.labels.kinds.columbarium).to.equal('Columbarium');
@@ -323,8 +321,7 @@ describe(`coverage: map (${dialect})`, () => {
       const mapTiles = loadConfig({ MAP_TILE_URL: TIANDITU, MAP_TILE_SUBDOMAINS: '01', MAP_TILE_ATTRIBUTION: '天地图' } as NodeJS.ProcessEnv).mapTiles;
       const tiled = await startApp({ config: { mapTiles } });
       try {
-        const c = new Client(tiled.url);
-        await c.login('bureau');
+        const c = await signedIn(tiled, 'bureau');
         const res = await c.get(`/staff/coverage/map?region=${CITY}&date=${DATE}`);
         expect(img(res.headers.get('content-security-policy'))).to.equal("img-src 'self' data: https://t0.tianditu.gov.cn https://t1.tianditu.gov.cn");
         expect(attrs(res.text)).to.contain(`data-tile-url="${TIANDITU}"`).and.contain('data-tile-subdomains="01"').and.contain('data-tile-attribution="天地图"');

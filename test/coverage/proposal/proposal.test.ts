@@ -8,7 +8,7 @@ import { coverageState, uncoveredVillages, type UncoveredTownship } from '../../
 import type { OperatingFacility, VillageFlags } from '../../../server/coverage/engine/store.js';
 import { todayInShanghai } from '../../../server/http/format.js';
 import { startApp, dialect, type TestApp } from '../../helpers/app.js';
-import { Client, textOf } from '../../helpers/client.js';
+import { Client, signedIn, textOf } from '../../helpers/client.js';
 
 // ## Synthetic states
 
@@ -312,15 +312,13 @@ describe(`coverage proposal: page and CSV (${dialect})`, () => {
 
   before(async () => {
     app = await startApp();
-    bureau = new Client(app.url);
-    await bureau.login('bureau');
+    bureau = await signedIn(app, 'bureau');
   });
   after(() => app.close());
 
   it('lets only the bureau and administrators in', async () => {
-    for (const [who, status] of [['frontdesk', 403], ['cemetery', 403], ['admin', 200]] as const) {
-      const c = new Client(app.url);
-      await c.login(who);
+    for (const [who, status] of [['front_desk', 403], ['cemetery_staff', 403], ['admin', 200]] as const) {
+      const c = await signedIn(app, who);
       expect((await c.get('/staff/coverage/proposal')).status, who).to.equal(status);
       expect((await c.get('/staff/coverage/proposal.csv')).status, who).to.equal(status);
     }
@@ -420,8 +418,7 @@ describe(`coverage proposal: page and CSV (${dialect})`, () => {
   });
 
   it('speaks English when asked', async () => {
-    const c = new Client(app.url);
-    await c.login('bureau');
+    const c = await signedIn(app, 'bureau');
     await c.get('/lang/en');
     const text = textOf((await c.get(`/staff/coverage/proposal?region=5202&date=${early}&indicator=villages&target=80`)).text);
     expect(text).to.contain('What would it take').and.contain('Why this is the fewest').and.contain('Township-wide (全镇统建)');

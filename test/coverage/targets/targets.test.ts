@@ -3,7 +3,7 @@
 // decides, also under concurrent submissions), delete after a confirmation, audit rows, and who may do it.
 import { expect } from 'chai';
 import { startApp, dialect, type TestApp } from '../../helpers/app.js';
-import { Client, textOf } from '../../helpers/client.js';
+import { Client, signedIn, textOf } from '../../helpers/client.js';
 
 describe(`coverage: targets (${dialect})`, () => {
   let app: TestApp;
@@ -12,8 +12,7 @@ describe(`coverage: targets (${dialect})`, () => {
 
   before(async () => {
     app = await startApp();
-    [bureau, admin, front] = [new Client(app.url), new Client(app.url), new Client(app.url)];
-    await Promise.all([bureau.login('bureau'), admin.login('admin'), front.login('frontdesk')]);
+    [bureau, admin, front] = await Promise.all([signedIn(app, 'bureau'), signedIn(app, 'admin'), signedIn(app, 'front_desk')]);
     await app.db('coverage_targets').delete(); // the demo plan's targets: these tests start from none
     township = await app.db('regions').where({ parent_code: '520201', level: 'township' }).orderBy('code').first('code', 'name');
   });
@@ -106,8 +105,7 @@ describe(`coverage: targets (${dialect})`, () => {
   });
 
   it('lets one of two simultaneous identical additions win and tells the other', async () => {
-    const other = new Client(app.url);
-    await other.login('bureau');
+    const other = await signedIn(app, 'bureau');
     await Promise.all([bureau.get('/staff/coverage/targets/new'), other.get('/staff/coverage/targets/new')]);
     const replies = await Promise.all([bureau, other].map((c) => c.post('/staff/coverage/targets', form({ indicator: 'townships', year: '2023', rate: '70' }))));
     expect(replies.map((r) => r.status).sort()).to.deep.equal([302, 409]);
