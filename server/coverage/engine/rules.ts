@@ -8,8 +8,6 @@ import type { OperatingFacility, TownshipTotals, VillageFlags } from './store.js
 
 const countyOf = (code: string) => code.slice(0, 6);
 const townshipOf = (code: string) => code.slice(0, 9);
-const isVillage = (code: string) => code.length === 12;
-const isTownship = (code: string) => code.length === 9;
 
 /** Columbaria and public-welfare cemeteries; commercial cemeteries, service points and funeral homes never count. */
 export const countsForCoverage = (kind: string): boolean => (ashPlacementKinds as readonly string[]).includes(kind);

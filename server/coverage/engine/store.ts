@@ -114,8 +114,10 @@ export async function operatingOn(db: Knex, date: string, kinds: readonly Facili
     .where('h.rn', 1).where('h.status', 'operating').whereIn('f.kind', kinds as FacilityKind[])
     .orderBy('f.id').select('f.id', 'f.name', 'f.kind', 'f.region_code', 'f.build_mode');
   if (prefix) {
-    q.where((w) => w.where((located) => { underPrefix(located, 'f.region_code', prefix); })
-      .orWhereIn('f.id', underPrefix(db('facility_service_areas').select('facility_id'), 'region_code', prefix)));
+    q.where((w) => {
+      w.where((located) => { underPrefix(located, 'f.region_code', prefix); })
+        .orWhereIn('f.id', underPrefix(db('facility_service_areas').select('facility_id'), 'region_code', prefix));
+    });
   }
   const rows = (await q) as { id: number; name: string; kind: FacilityKind; region_code: string; build_mode: BuildMode | null }[];
   const ids = rows.map((r) => r.id);
@@ -147,8 +149,10 @@ export async function operatingOnDates(db: Knex, dates: string[], kinds: readonl
     .orderBy('h.facility_id').orderBy('h.effective_on').orderBy('h.id')
     .select('h.facility_id', 'h.status', 'h.effective_on', 'f.name', 'f.kind', 'f.region_code', 'f.build_mode');
   if (prefix) {
-    q.where((w) => w.where((located) => { underPrefix(located, 'f.region_code', prefix); })
-      .orWhereIn('f.id', underPrefix(db('facility_service_areas').select('facility_id'), 'region_code', prefix)));
+    q.where((w) => {
+      w.where((located) => { underPrefix(located, 'f.region_code', prefix); })
+        .orWhereIn('f.id', underPrefix(db('facility_service_areas').select('facility_id'), 'region_code', prefix));
+    });
   }
   const rows = (await q) as { facility_id: number; status: string; effective_on: string; name: string; kind: FacilityKind; region_code: string; build_mode: BuildMode | null }[];
   const facilities = new Map<number, OperatingFacility>();

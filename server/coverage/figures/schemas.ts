@@ -1,7 +1,7 @@
 // Input of the yearly-figures pages: counts typed as whole numbers, in grids of one row per region.
 import { z } from 'zod';
 import { ValidationError, type FieldErrors } from '../../http/errors.js';
-import { fieldErrors, optionalText } from '../../http/validate.js';
+import { fieldErrors } from '../../http/validate.js';
 import { funeralZones } from '../indicators/kinds.js';
 
 export const MIN_YEAR = 2000;

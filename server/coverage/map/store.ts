@@ -58,7 +58,7 @@ export interface ZoneRow { code: string; name: string; funeral_zone: FuneralZone
 /** The funeral zone of each county of a city, and the townships below it that have a zone of their own. */
 export async function funeralZones(db: Knex, city: string): Promise<{ counties: Map<string, FuneralZone | null>; townships: ZoneRow[] }> {
   const rows = (await db('regions').where('code', 'like', `${city}%`).whereIn('level', ['county', 'township'])
-    .where((q) => q.where('level', 'county').orWhereNotNull('funeral_zone'))
+    .where((q) => { q.where('level', 'county').orWhereNotNull('funeral_zone'); })
     .orderBy('code').select('code', 'name', 'level', 'funeral_zone')) as (ZoneRow & { level: string })[];
   return {
     counties: new Map(rows.filter((r) => r.level === 'county').map((r) => [r.code, r.funeral_zone ?? null])),
