@@ -2,20 +2,20 @@
 // and the facilities that count, for a region and date taken from the query string (region=CODE&date=YYYY-MM-DD).
 import { defaultRegion } from '../engine/service.js';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import type { Role } from '../../accounts/roles.js';
 import type { AppContext } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../http/errors.js';
 import { formatDate, todayInShanghai } from '../../http/format.js';
 import { pagination } from '../../http/pagination.js';
 import type { RouteDef } from '../../http/routes.js';
-import { fieldErrors, pageParam } from '../../http/validate.js';
+import { fieldErrors } from '../../http/validate.js';
 import { translator, type Lang } from '../../i18n/index.js';
 import { buildPicker, pickedCode } from '../../regions/picker.js';
 import * as regions from '../../regions/service.js';
 import type { Region } from '../../regions/levels.js';
 import { percent, renderChart } from './chart.js';
-import { chartIndicators, dashboard, dashboardHref, listHref, sortKeys, type ChildRow, type Dashboard } from './service.js';
+import { DashboardQuery, ListQuery, Where } from './schemas.js';
+import { dashboard, dashboardHref, listHref, type ChildRow, type Dashboard } from './service.js';
 import type { RegionRef } from '../indicators/kinds.js';
 import * as lists from './lists.js';
 import { otherIndicators, type OtherIndicators } from '../indicators/service.js';
@@ -23,26 +23,6 @@ import { compare } from '../targets/service.js';
 
 const ROLES: Role[] = ['admin', 'bureau'];
 const PER_PAGE = 50;
-/** The demo city (六盘水市): the default region when the database has it. */
-
-const blank = (v: unknown) => (v === '' ? undefined : v);
-const RegionCode = z.preprocess(blank, z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$/, { error: 'errors.coverage_region' }).optional());
-const DateParam = z.preprocess(blank, z.iso.date({ error: 'errors.coverage_date' })
-  .refine((d) => d >= '2000-01-01' && d <= '2099-12-31', { error: 'errors.coverage_date' }).optional());
-const Where = z.object({ region: RegionCode, date: DateParam });
-
-const DashboardQuery = z.object({
-  sort: z.enum(sortKeys).optional().catch(undefined),
-  chart: z.enum(chartIndicators).optional().catch(undefined),
-});
-const ListQuery = z.object({
-  status: z.enum(['covered', 'uncovered']).optional().catch(undefined),
-  q: z.preprocess(blank, z.string().trim().max(50).optional()).catch(undefined),
-  page: pageParam,
-  central: z.literal('1').optional().catch(undefined),
-  kind: z.enum(['village', 'community']).optional().catch(undefined),
-  indicator: z.enum(['counties', 'cremation_counties']).optional().catch(undefined),
-});
 
 const toRef = (r: Region): RegionRef => ({ code: r.code, name: r.name, level: r.level });
 

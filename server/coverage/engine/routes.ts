@@ -1,25 +1,16 @@
 // The coverage JSON API: a region's coverage indicators on a date, with its children's (docs/API.md, docs/COVERAGE.md).
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import type { Role } from '../../accounts/roles.js';
 import type { AppContext } from '../../context.js';
 import { todayInShanghai } from '../../http/format.js';
 import type { RouteDef } from '../../http/routes.js';
 import { parse } from '../../http/validate.js';
+import { CoverageQuery } from './schemas.js';
 import { coverageIndicators, type Indicators, type RegionCoverage } from '../indicators/kinds.js';
 import { computeCoverage } from './service.js';
 
 /** Coverage figures are the bureau's management data. */
 const READERS: readonly Role[] = ['admin', 'bureau'];
-
-export const CoverageQuery = z.object({
-  // Omitted or empty: the whole country (every division imported).
-  region: z.preprocess((v) => (v === '' ? undefined : v),
-    z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$/, { error: 'errors.region_code_format' }).optional()),
-  // Omitted: today in Asia/Shanghai.
-  date: z.preprocess((v) => (v === '' ? undefined : v), z.iso.date({ error: 'errors.date_format' }).optional()),
-});
-export type CoverageQuery = z.infer<typeof CoverageQuery>;
 
 const indicatorKeys = [...coverageIndicators, 'communities'] as const;
 

@@ -2,7 +2,6 @@
 // landscape print view. Without JavaScript both pages show the same figures as tables.
 import { defaultRegion } from '../engine/service.js';
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import { facilityKinds, facilityStatuses } from '../../facilities/kinds.js';
 import { AppError, ValidationError } from '../../http/errors.js';
@@ -12,6 +11,7 @@ import { fieldErrors } from '../../http/validate.js';
 import { translator, type Lang, type Translate } from '../../i18n/index.js';
 import { buildPicker, pickedCode } from '../../regions/picker.js';
 import type { FuneralZone, Ratio } from '../indicators/kinds.js';
+import { MapQuery } from './schemas.js';
 import { funeralZones, mapData, RATE_CLASSES, type MapData, type MapFacility } from './service.js';
 
 const BUREAU = ['admin', 'bureau'] as const;
@@ -23,13 +23,6 @@ function chunk<T>(rows: T[], max: number): T[][] {
   const half = Math.ceil(rows.length / 2);
   return [rows.slice(0, half), rows.slice(half)];
 }
-
-const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
-
-const MapQuery = z.object({
-  region: z.preprocess(blank, z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$/, { error: 'errors.region_code_format' }).optional()),
-  date: z.preprocess(blank, z.iso.date().refine((d) => d >= '2000-01-01' && d <= '2099-12-31').optional()),
-});
 
 /** A rate as a percent with one decimal, rounded down: 99.96% shows as 99.9%, never as 100%. */
 export function percent(rate: number | null): string {

@@ -11,31 +11,11 @@ import { translator } from '../../i18n/index.js';
 import { buildPicker, pickedCode, type Picker } from '../../regions/picker.js';
 import type { Indicators } from '../indicators/kinds.js';
 import { proposalIndicators, proposalModes, type Proposal, type ProposalIndicator, type ProposalMode } from './rules.js';
+import { DEFAULT_MAX_VILLAGES, fieldKeys, modeChoices, ProposalQuery } from './schemas.js';
 import { proposalFor, proposalTarget } from './service.js';
 import { defaultRegion, resolveRegion } from '../engine/service.js';
 
 const BUREAU = ['admin', 'bureau'] as const;
-const DEFAULT_MAX_VILLAGES = 5;
-
-const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
-
-/** Which build modes may be proposed: both, or only one of them. */
-const modeChoices = ['both', ...proposalModes] as const;
-
-const ProposalQuery = z.object({
-  date: z.preprocess(blank, z.iso.date().refine((d) => d >= '2000-01-01' && d <= '2099-12-31').optional()),
-  indicator: z.preprocess(blank, z.enum(proposalIndicators).default('villages')),
-  // A percent with at most one decimal, above 0 and at most 100.
-  target: z.preprocess(blank, z.string().regex(/^\d{1,3}(\.\d)?$/).transform(Number).pipe(z.number().gt(0).max(100)).optional()),
-  modes: z.preprocess(blank, z.enum(modeChoices).default('both')),
-  max_villages: z.preprocess(blank, z.coerce.number().int().min(2).max(50).default(DEFAULT_MAX_VILLAGES)),
-});
-
-/** Messages of this page for each field, in place of the generic ones. */
-const fieldKeys: Record<keyof typeof ProposalQuery.shape, string> = {
-  date: 'coverage_proposal.error_date', indicator: 'errors.invalid_choice', target: 'coverage_proposal.error_target',
-  modes: 'errors.invalid_choice', max_villages: 'coverage_proposal.error_max_villages',
-};
 
 type Values = { date: string; indicator: string; target: string; modes: string; max_villages: string };
 
