@@ -4,7 +4,6 @@ import { systemClock, TtlCache, type Clock } from '../../cache.js';
 import { NotFoundError } from '../../http/errors.js';
 import { codeLength, type Level } from '../../regions/levels.js';
 import * as regions from '../../regions/service.js';
-import { onDivisionsChanged } from '../../regions/service.js';
 import { buildState, emptySummary, isVillageCovered, summarise, townshipCounts, villageIndicators, type CoverageState } from './rules.js';
 import type { CoverageResult, RegionCoverage, RegionRef } from '../indicators/kinds.js';
 import * as store from './store.js';
@@ -41,7 +40,7 @@ export function forgetDivisionTotals(db: Knex): void {
   totalsCaches.get(db)?.clear();
 }
 
-onDivisionsChanged(forgetDivisionTotals);
+regions.onDivisionsChanged(forgetDivisionTotals);
 
 /** The city the coverage pages open on when none is asked for: the demo city when it is there, else the first city. */
 export const DEMO_CITY = '5202';
