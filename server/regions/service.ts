@@ -69,8 +69,18 @@ export function firstRegionAt(db: Knex, level: Level): Promise<Region | undefine
   return store.firstAt(db, level);
 }
 
-/** A region's counts by level (itself and below; '' for all) and of its children, for the browsing page. */
-export async function regionOverview(db: Knex, code: string): Promise<{ region: Region | undefined; children: Region[]; trail: Region[]; summaries: Awaited<ReturnType<typeof store.childSummaries>>; totals: Awaited<ReturnType<typeof store.countByLevel>> }> {
+// ## The browsing page
+
+export interface RegionOverview {
+  region: Region | undefined;
+  children: Region[];
+  trail: Region[];
+  summaries: Awaited<ReturnType<typeof store.childSummaries>>;
+  totals: Awaited<ReturnType<typeof store.countByLevel>>;
+}
+
+/** A region (none: the top) with its trail, its children and their counts, and the counts by level below it. */
+export async function regionOverview(db: Knex, code: string): Promise<RegionOverview> {
   const region = code ? await store.find(db, code) : undefined;
   const [children, summaries, trail, totals] = await Promise.all([
     store.children(db, region ? region.code : null),
