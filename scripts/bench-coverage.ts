@@ -13,10 +13,9 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import type { Knex } from 'knex';
 import { migrateLatest } from '../db/migrate.js';
-import { computeCoverage, forgetDivisionTotals } from '../server/coverage/service.js';
-import type { BuildMode } from '../server/coverage/indicators.js';
+import { computeCoverage, forgetDivisionTotals } from '../server/coverage/engine/service.js';
 import { createDb } from '../server/db.js';
-import type { FacilityKind } from '../server/facilities/kinds.js';
+import type { BuildMode, FacilityKind } from '../server/facilities/kinds.js';
 import { projectRoot } from '../server/paths.js';
 import { importDivisions } from '../server/regions/service.js';
 
@@ -175,7 +174,7 @@ export async function measureCountry(opts: { file?: string; rebuild?: boolean } 
   try {
     // An app process has its connection open already: open this one before the clock starts.
     await db.raw('select 1');
-    forgetDivisionTotals();
+    forgetDivisionTotals(db);
     const c0 = cpuNow();
     const t0 = performance.now();
     const first = await computeCoverage(db, { date: BENCH_DATE });

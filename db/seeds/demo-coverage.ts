@@ -8,8 +8,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { nowIso } from '../../server/db.js';
 import { staticDir } from '../../server/paths.js';
-import type { BuildMode } from '../../server/coverage/indicators.js';
-import type { FacilityKind, FacilityStatus } from '../../server/facilities/kinds.js';
+import type { BuildMode, FacilityKind, FacilityStatus } from '../../server/facilities/kinds.js';
 
 const CITY = '5202';
 const PLAN = '《六盘水市殡葬设施建设规划》（示例）';

@@ -1,5 +1,16 @@
-// Query strings shared by the coverage pages: region and date travel between them (the sub-navigation keeps them).
+// Query strings shared by the coverage pages: region and date travel between them (the sub-navigation keeps them),
+// and the parts of their schemas that are the same everywhere.
 import type { Request } from 'express';
+
+/** A query value left blank (or only spaces) is not given; others are trimmed. */
+export const blankTrimmed = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
+
+/** A region code of any level: 2, 4, 6, 9 or 12 digits. */
+export const REGION_CODE = /^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$/;
+
+/** The dates the coverage pages measure on: a date outside is a field error, not a computation. */
+export const inDateRange = (d: string): boolean => d >= '2000-01-01' && d <= '2099-12-31';
+
 export const qs = (p: Record<string, string | number | undefined>) => {
   const out = new URLSearchParams();
   for (const [k, v] of Object.entries(p)) if (v !== undefined && v !== '') out.set(k, String(v));

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { assertCanRead } from '../accounts/access.js';
 import { facilityScope, type Role } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
-import { buildModes } from '../coverage/indicators.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
 import { flash, idParam, withForm } from '../http/forms.js';
@@ -14,12 +13,11 @@ import type { RouteDef } from '../http/routes.js';
 import { fieldErrors, parse } from '../http/validate.js';
 import { translator } from '../i18n/index.js';
 import { buildPicker, pickedCode, pickerFromQuery } from '../regions/picker.js';
-import * as regions from '../regions/store.js';
+import * as regions from '../regions/service.js';
 import { applyImport, csvColumns, exportCsv, ImportRejected, MAX_ROWS, planImport, type ImportPlan } from './csv.js';
-import { facilityKinds, facilityStatuses, type Facility } from './kinds.js';
+import { buildModes, facilityKinds, facilityStatuses, type Facility } from './kinds.js';
 import { FacilityInput, fenToYuan, ListQuery, shapeOf, splitCodes, StatusInput } from './schemas.js';
 import * as registry from './service.js';
-import * as store from './store.js';
 
 const ApiQuery = z.object({
   kind: z.enum(facilityKinds).optional(),
@@ -80,7 +78,7 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function load(req: Request): Promise<Facility> {
-    const f = await store.find(db, idParam(req));
+    const f = await registry.findFacility(db, idParam(req));
     if (!f) throw new NotFoundError();
     assertCanRead(req.user!, f.id);
     return f;
@@ -89,7 +87,7 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
   // ## Public JSON
   async function apiList(req: Request, res: Response) {
     const q = parse(ApiQuery, req.query);
-    const rows = await store.listAll(db, q);
+    const rows = await registry.facilityChoices(db, q);
     res.json(rows.map((f) => ({ id: f.id, name: f.name, kind: f.kind, status: f.status, region_code: f.region_code })));
   }
 
@@ -100,8 +98,7 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
     // Front desk and cemetery staff work for one facility and see only it.
     const id = facilityScope(req.user!);
     const filter = { kind: q.kind, status: q.status, id, region: picker.value || undefined, q: q.q || undefined };
-    const { rows, total } = await store.list(db, { ...filter, page: q.page, perPage: PER_PAGE });
-    const latest = await store.latestEntries(db, rows.map((r) => r.id));
+    const { rows, total, latest } = await registry.facilityPage(db, { ...filter, page: q.page, perPage: PER_PAGE });
     // The export link carries the filters the clerk chose (not the fixed province and city of the picker).
     const exportQuery = new URLSearchParams(Object.entries({ kind: q.kind, status: q.status, region: pickedCode(req.query, 'region') || undefined, q: filter.q })
       .filter((e): e is [string, string] => typeof e[1] === 'string')).toString();
@@ -118,8 +115,8 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
     const [picker, areaPicker, villages, named] = await Promise.all([
       buildPicker(db, 'region', values.region),
       buildPicker(db, 'area_pick', ''),
-      township ? store.villagesOf(db, township) : Promise.resolve([]),
-      store.regionsByCode(db, [township, ...values.areas].filter(Boolean)),
+      township ? registry.villagesOf(db, township) : Promise.resolve([]),
+      registry.regionsByCode(db, [township, ...values.areas].filter(Boolean)),
     ]);
     const chosen = new Set(values.areas);
     const shown = new Set([township, ...villages.map((v) => v.code)]);
@@ -165,7 +162,7 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
 
   async function editPage(req: Request, res: Response) {
     const f = await load(req);
-    const areas = (await store.serviceAreas(db, [f.id])).get(f.id) ?? [];
+    const areas = await registry.serviceAreaOf(db, f.id);
     res.render('facilities/form', await formData(valuesOf(f, areas), f));
   }
 
@@ -187,9 +184,9 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
   async function showData(req: Request, f: Facility, statusValues: Record<string, unknown>) {
     const today = todayInShanghai();
     const [areas, history, path] = await Promise.all([
-      store.serviceAreas(db, [f.id]).then((m) => m.get(f.id) ?? []),
-      store.statusHistory(db, f.id),
-      regions.ancestry(db, f.region_code),
+      registry.serviceAreaOf(db, f.id),
+      registry.statusHistory(db, f.id),
+      regions.regionTrail(db, f.region_code),
     ]);
     const service = await registry.describeService(db, f, areas);
     const current = registry.statusOn(history, today);
@@ -223,12 +220,12 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
   // ## Delete (a facility registered by mistake)
   async function deletePage(req: Request, res: Response) {
     const f = await load(req);
-    res.render('facilities/delete', { f, refs: await store.references(db, f.id) });
+    res.render('facilities/delete', { f, refs: await registry.references(db, f.id) });
   }
 
   async function remove(req: Request, res: Response) {
     const f = await load(req);
-    await withForm(res, 'facilities/delete', async () => ({ f, refs: await store.references(db, f.id) }), async () => {
+    await withForm(res, 'facilities/delete', async () => ({ f, refs: await registry.references(db, f.id) }), async () => {
       await registry.deleteFacility(db, req.user!, f.id, ip(req));
       flash(req, 'flash.facility_deleted', { name: f.name });
       res.redirect('/staff/facilities');

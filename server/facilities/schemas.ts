@@ -1,9 +1,8 @@
 // Registry input: the facility form (also each row of a CSV import), a status change, the list query.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { buildModes, type BuildMode } from '../coverage/indicators.js';
 import { optionalText, requiredText } from '../http/validate.js';
-import { facilityKinds, facilityStatuses, type FacilityKind } from './kinds.js';
+import { buildModes, facilityKinds, facilityStatuses, type BuildMode, type FacilityKind } from './kinds.js';
 
 /** Investment column: bigint of fen; no facility comes near ¥100 billion, and the bound keeps it a safe JS integer. */
 export const MAX_INVESTMENT_FEN = 9_999_999_999_999;

@@ -2,12 +2,11 @@
 // transaction with an audit row per change), deletion only while nothing refers to it, and what it serves.
 import type { Knex } from 'knex';
 import * as audit from '../audit/service.js';
-import { serviceOf } from '../coverage/engine.js';
-import { ashPlacementKinds } from '../coverage/indicators.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
-import type { Facility, FacilityKind, FacilityStatus } from './kinds.js';
+import { ashPlacementKinds, type Facility, type FacilityKind, type FacilityStatus } from './kinds.js';
+import { serviceOf } from './service-area.js';
 import type { FacilityInput, FacilityShape, StatusInput } from './schemas.js';
 import * as store from './store.js';
 import type { FacilityRow, RegionInfo } from './store.js';
@@ -263,8 +262,8 @@ export interface ServiceView {
 export async function describeService(db: Knex, f: Pick<Facility, 'id' | 'kind' | 'region_code' | 'build_mode'>, areas: string[]): Promise<ServiceView> {
   const empty: ServiceView = { counts: false, key: `not_counted.${f.kind}`, params: {}, townships: [], villageGroups: [], communities: 0 };
   if (f.kind === 'funeral_home') {
-    // What the cremation coverage counts: active cremators (the same rule as coverage/store.ts).
-    const n = Number((await db('cremators').where({ facility_id: f.id, active: true }).count({ n: '*' }))[0].n);
+    // What the cremation coverage counts: active cremators (the same rule as coverage/engine/store.ts).
+    const n = await store.activeCremators(db, f.id);
     const county = (await store.regionsByCode(db, [f.region_code.slice(0, 6)])).get(f.region_code.slice(0, 6))?.name ?? f.region_code.slice(0, 6);
     return { ...empty, key: n ? 'not_counted.funeral_home_cremators' : 'not_counted.funeral_home_none', params: { n, county } };
   }
@@ -296,6 +295,37 @@ export async function describeService(db: Knex, f: Pick<Facility, 'id' | 'kind' 
     return { ...view, key: 'own_village', params: { village: shortName(regions.get(f.region_code)?.name ?? f.region_code) } };
   }
   return { ...view, key: 'villages', params: { n: adminVillages } };
+}
+
+// ## Reads of the registry's own pages
+
+/** A page of facilities with the date of each one's latest status entry. */
+export async function facilityPage(db: Knex, f: store.FacilityFilter & { page: number; perPage: number }): Promise<{ rows: Facility[]; total: number; latest: Map<number, { status: FacilityStatus; effective_on: string }> }> {
+  const { rows, total } = await store.list(db, f);
+  return { rows, total, latest: await store.latestEntries(db, rows.map((r) => r.id)) };
+}
+
+/** The region codes a facility lists as its service area. */
+export async function serviceAreaOf(db: Knex, id: number): Promise<string[]> {
+  return (await store.serviceAreas(db, [id])).get(id) ?? [];
+}
+
+export function statusHistory(db: Knex, id: number): Promise<store.StatusEntry[]> {
+  return store.statusHistory(db, id);
+}
+
+/** The village-level units of a township, for the service-area form. */
+export function villagesOf(db: Knex, township: string): Promise<RegionInfo[]> {
+  return store.villagesOf(db, township);
+}
+
+export function regionsByCode(db: Knex, codes: string[]): Promise<Map<string, RegionInfo>> {
+  return store.regionsByCode(db, codes);
+}
+
+/** Rows of other tables that refer to a facility (a facility with any cannot be deleted). */
+export function references(db: Knex, id: number): Promise<{ table: store.Reference; n: number }[]> {
+  return store.references(db, id);
 }
 
 // Reads other domains use (pickers, headings, the staff dashboard's counts): their routes call these, never the store.

@@ -1,8 +1,7 @@
 // Queries on the facility registry: facilities, their status history and service areas.
 import type { Knex } from 'knex';
-import type { BuildMode } from '../coverage/indicators.js';
 import { bool, dialectOf } from '../db.js';
-import type { Facility, FacilityKind, FacilityStatus } from './kinds.js';
+import type { BuildMode, Facility, FacilityKind, FacilityStatus } from './kinds.js';
 
 export interface FacilityFilter { id?: number; kind?: FacilityKind; status?: FacilityStatus; region?: string; q?: string }
 
@@ -155,6 +154,11 @@ export async function replaceAreas(trx: Knex, facilityId: number, codes: string[
 }
 
 // ## Regions the registry refers to
+
+/** Active cremators of a funeral home (what cremation coverage counts). */
+export async function activeCremators(db: Knex, facilityId: number): Promise<number> {
+  return Number((await db('cremators').where({ facility_id: facilityId, active: true }).count({ n: '*' }))[0].n);
+}
 
 export interface RegionInfo { code: string; name: string; level: string; parent_code: string | null; is_admin_village: boolean | null }
 

@@ -1,10 +1,10 @@
 // Each domain keeps its own messages in server/<domain>/messages.ts, with the same keys in both languages
 // (the type checks it); they are merged over the platform catalog. Add one line per domain.
 import { caseMessages } from '../cases/messages.js';
-import { coverageMessages } from '../coverage/messages.js';
-import { coverageMapMessages } from '../coverage/map-messages.js';
-import { proposalMessages } from '../coverage/proposal-messages.js';
-import { coverageTargetMessages } from '../coverage/targets-messages.js';
+import { coverageMessages } from '../coverage/dashboard/messages.js';
+import { coverageMapMessages } from '../coverage/map/messages.js';
+import { proposalMessages } from '../coverage/proposal/messages.js';
+import { coverageTargetMessages } from '../coverage/targets/messages.js';
 import { cremationMessages } from '../cremation/messages.js';
 import { documentMessages } from '../documents/messages.js';
 import { facilityMessages } from '../facilities/messages.js';

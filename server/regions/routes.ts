@@ -7,7 +7,6 @@ import { NotFoundError } from '../http/errors.js';
 import type { Region } from './levels.js';
 import { pickerFromQuery } from './picker.js';
 import * as service from './service.js';
-import * as store from './store.js';
 
 const Code = z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$/);
 
@@ -33,15 +32,9 @@ export function regionRoutes(ctx: AppContext): RouteDef[] {
   async function browse(req: Request, res: Response) {
     const picker = await pickerFromQuery(db, req.query, 'code', 'township');
     const code = picker.value;
-    const region = code ? await store.find(db, code) : undefined;
-    const children = await store.children(db, region ? region.code : null);
-    const summaries = region ? await store.childSummaries(db, region.code) : new Map();
+    const { region, children, summaries, trail, totals } = await service.regionOverview(db, code);
     const rows = children.map((c) => ({ ...c, ...(summaries.get(c.code) ?? {}) }));
-    res.render('regions/browse', {
-      picker, region, rows,
-      trail: region ? await store.ancestry(db, region.code) : [],
-      totals: await store.countByLevel(db, region?.code ?? ''),
-    });
+    res.render('regions/browse', { picker, region, rows, trail, totals });
   }
 
   return [

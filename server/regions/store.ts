@@ -20,6 +20,11 @@ export async function children(db: Knex, code: string | null): Promise<Region[]>
   return (await q.select()).map(toRegion);
 }
 
+export async function firstAt(db: Knex, level: Level): Promise<Region | undefined> {
+  const row = await db('regions').where({ level }).orderBy('code').first();
+  return row ? toRegion(row) : undefined;
+}
+
 /** The region and every ancestor, top first. */
 export async function ancestry(db: Knex, code: string): Promise<Region[]> {
   const out: Region[] = [];

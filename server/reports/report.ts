@@ -4,7 +4,7 @@
 // (and a fallback font for rare characters) embedded as subsets, black and greys only.
 import { formatDate, formatDateTime } from '../http/format.js';
 import { translator, type Lang, type Translate } from '../i18n/index.js';
-import { coverageIndicators, type CoverageIndicator, type Ratio } from '../coverage/indicators.js';
+import { coverageIndicators, type CoverageIndicator, type Ratio } from '../coverage/indicators/kinds.js';
 import type { Fonts } from '../documents/fonts.js';
 import { BOLD, centered, contentBottom, contentWidth, createDocument, eachPage, fieldGrid, finish, MUTED, rule, textAt, type Doc } from '../documents/pdf.js';
 import { chartGrid, grid, type Fitting, type GridColumn, type GridRow } from './layout.js';

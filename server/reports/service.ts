@@ -4,12 +4,12 @@ import type { Knex } from 'knex';
 import { nowIso } from '../db.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
-import * as regions from '../regions/store.js';
-import { computeCoverage, defaultRegion, uncoveredVillages, type UncoveredTownship } from '../coverage/service.js';
-import { coverageIndicators, type CoverageIndicator, type Indicators, type RegionCoverage } from '../coverage/indicators.js';
-import { chartYears, targetInForce, yearlyIndicators, type TargetInForce, type YearPoint } from '../coverage/dashboard.js';
-import { otherIndicators, zonesUnder, type OtherIndicators, type ZoneOf } from '../coverage/other.js';
-import { listTargets, targetFor, type Target } from '../coverage/targets.js';
+import * as regions from '../regions/service.js';
+import { computeCoverage, defaultRegion, uncoveredVillages, type UncoveredTownship } from '../coverage/engine/service.js';
+import { coverageIndicators, type CoverageIndicator, type Indicators, type RegionCoverage } from '../coverage/indicators/kinds.js';
+import { chartYears, yearlyIndicators, type YearPoint } from '../coverage/dashboard/service.js';
+import { otherIndicators, zonesUnder, type OtherIndicators, type ZoneOf } from '../coverage/indicators/service.js';
+import { listTargets, targetFor, targetInForce, type Target, type TargetInForce } from '../coverage/targets/service.js';
 
 export interface ReportRegion { code: string; name: string; level: 'city' | 'county'; /** 六盘水市钟山区 for a county */ fullName: string }
 
@@ -35,7 +35,7 @@ export interface ReportData {
   years: YearPoint[];
   /** Indicators drawn in the chart: those with targets, else townships and villages. */
   chartIndicators: CoverageIndicator[];
-  /** Cremation, green burial, scattered graves and waivers by year (coverage/other.ts). */
+  /** Cremation, green burial, scattered graves and waivers by year (coverage/indicators/). */
   other: OtherIndicators;
   /** The funeral zone of each county (火葬区 / 土葬改革区), where set. */
   zones: ZoneOf[];
@@ -50,7 +50,7 @@ export async function reportDefaultRegion(db: Knex): Promise<string> {
 
 /** A report covers one city or one county: an unknown code is a 404, another level a field error. */
 export async function reportRegion(db: Knex, code: string): Promise<ReportRegion> {
-  const chain = await regions.ancestry(db, code);
+  const chain = await regions.regionTrail(db, code);
   const r = chain[chain.length - 1];
   if (!r || r.code !== code) throw new NotFoundError('region_not_found');
   if (r.level !== 'city' && r.level !== 'county') throw new ValidationError({ region: { key: 'errors.report_region_level' } });

@@ -1,7 +1,8 @@
 // The report's tables as rows of plain values, built once and shared by the PDF, the CSV and the XLSX, so that
 // every format shows the same numbers. Rates stay fractions here; each format writes them its own way.
-import { coverageIndicators, type CoverageIndicator, type Ratio } from '../coverage/indicators.js';
-import { standing, type TargetInForce } from '../coverage/dashboard.js';
+import { coverageIndicators, type CoverageIndicator, type Ratio } from '../coverage/indicators/kinds.js';
+import { standing } from '../coverage/dashboard/service.js';
+import type { TargetInForce } from '../coverage/targets/service.js';
 import { formatMoney } from '../http/format.js';
 import { translator, type Lang, type Translate } from '../i18n/index.js';
 import type { TableKey } from './schemas.js';
@@ -51,7 +52,7 @@ export interface Assessment {
   needed: number | null;
 }
 
-/** A ratio against the target in force, measured as the dashboard measures it (standing() in coverage/dashboard.ts). */
+/** A ratio against the target in force, measured as the dashboard measures it (standing() in coverage/dashboard/service.ts). */
 export function assess(r: Ratio, t: TargetInForce | undefined): Assessment {
   const target = t?.rate ?? null, targetYear = t?.year ?? null;
   if (r.total === 0) return { status: 'nothing', target, targetYear, gapPoints: null, needed: null };
@@ -196,7 +197,7 @@ export function yearTable(d: ReportData, lang: Lang): ReportTable {
   return { key: 'years', title: t('coverage_report.tables.years'), columns, rows };
 }
 
-/** The indicators of coverage/other.ts in the order the report lists them. */
+/** The indicators of coverage/indicators/ in the order the report lists them. */
 export const otherKeys = ['cremation_rate', 'green_burial_rate', 'grave_remediation', 'waivers'] as const;
 export type OtherKey = (typeof otherKeys)[number];
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import { computeCoverage } from '../../server/coverage/service.js';
+import { computeCoverage } from '../../server/coverage/engine/service.js';
 import { todayInShanghai } from '../../server/time.js';
 import { DEMO_PASSWORD } from '../helpers/app.js';
 import { browserSuite, screenshot, watchErrors } from '../helpers/browser.js';

@@ -2,9 +2,10 @@
 // nothing written on error, the status history and the status on a date, deleting, who may do what, and two clerks
 // registering the same name at once.
 import { expect } from 'chai';
-import { operatingOn } from '../../server/coverage/store.js';
+import { operatingOn } from '../../server/coverage/engine/store.js';
+import { todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { type Client, signedIn, textOf } from '../helpers/client.js';
+import { Client, signedIn, textOf } from '../helpers/client.js';
 
 // 钟山区 › 大河镇 (7 administrative villages, 3 communities), and 六枝特区 › 岩脚镇 for a village of another township.
 const COUNTY = '520201';

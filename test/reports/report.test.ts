@@ -7,12 +7,12 @@ import { expect } from 'chai';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { createToken } from '../../server/accounts/tokens.js';
-import { computeCoverage, uncoveredVillages } from '../../server/coverage/service.js';
+import { computeCoverage, uncoveredVillages } from '../../server/coverage/engine/service.js';
 import { loadFonts } from '../../server/documents/fonts.js';
 import { BOLD, createDocument, REGULAR } from '../../server/documents/pdf.js';
 import { fitText } from '../../server/reports/layout.js';
 import { assess, shortVillageName } from '../../server/reports/tables.js';
-import type { CoverageResult, Ratio } from '../../server/coverage/indicators.js';
+import type { CoverageResult, Ratio } from '../../server/coverage/indicators/kinds.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, signedIn } from '../helpers/client.js';
 
