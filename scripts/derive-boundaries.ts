@@ -59,7 +59,7 @@ function polygonsOf(g: SourceFeature['geometry']): Polygon[] {
 // ## GCJ-02 → WGS-84. GCJ-02 adds a published, smooth offset to WGS-84; the inverse is found by fixed-point
 // iteration (a few steps reach well under a metre).
 const AXIS = 6378245.0;
-const ECC2 = 0.00669342162296594323;
+const ECC2 = 0.006693421622965943;
 
 function offsetLat(x: number, y: number): number {
   let r = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));

@@ -1,5 +1,4 @@
 // Everything a process needs before it serves: migrations, the shared secret, the login counters, the fallback fonts found.
-import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { migrateLatest } from '../db/migrate.js';
 import type { Config } from './config.js';

@@ -26,7 +26,9 @@ export async function findUserWithHash(db: Knex, username: string): Promise<(Use
 
 export async function listUsers(db: Knex, f: { q?: string; role?: Role; page: number; perPage: number }): Promise<{ rows: User[]; total: number }> {
   const q = users(db);
-  if (f.q) q.where((w) => w.where('u.username', 'like', `%${f.q}%`).orWhere('u.display_name', 'like', `%${f.q}%`));
+  if (f.q) q.where((w) => {
+    w.where('u.username', 'like', `%${f.q}%`).orWhere('u.display_name', 'like', `%${f.q}%`);
+  });
   if (f.role) q.where('u.role', f.role);
   const [{ n }] = await q.clone().count({ n: '*' });
   const rows = await q.orderBy('u.username').limit(f.perPage).offset((f.page - 1) * f.perPage).select(userColumns);

@@ -49,11 +49,11 @@ export async function renderReport(d: ReportData, lang: Lang, fonts: Fonts): Pro
     return y + 26;
   };
 
-  let y = summarySection(c, heading('summary', c.newPage(), 0));
-  if (d.region.level === 'city') y = countySection(c, heading('counties', y + 18, 190));
-  y = townshipSection(c, heading('townships', c.newPage(), 0));
-  y = progressSection(c, heading('progress', y + 18, 470));
-  if (otherShown(d).length) y = otherSection(c, heading('other', y + 18, 200));
+  const summaryEnd = summarySection(c, heading('summary', c.newPage(), 0));
+  if (d.region.level === 'city') countySection(c, heading('counties', summaryEnd + 18, 190));
+  const townshipsEnd = townshipSection(c, heading('townships', c.newPage(), 0));
+  const progressEnd = progressSection(c, heading('progress', townshipsEnd + 18, 470));
+  if (otherShown(d).length) otherSection(c, heading('other', progressEnd + 18, 200));
   appendix(c, heading('appendix', c.newPage(), 0));
 
   // Running header and footer on every page but the cover, which is not counted.

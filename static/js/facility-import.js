@@ -6,7 +6,7 @@
   function decode(buffer) {
     try {
       return new TextDecoder('utf-8', { fatal: true }).decode(buffer);
-    } catch (_) {
+    } catch {
       return new TextDecoder('gb18030').decode(buffer);
     }
   }

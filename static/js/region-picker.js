@@ -61,7 +61,7 @@
         });
         if (!response.ok) throw new Error('HTTP ' + response.status);
         region = await response.json();
-      } catch (_) {
+      } catch {
         if (current === generation) announce();
         return; // quietly leave things as they are
       }

@@ -3,7 +3,6 @@
 // registering the same name at once.
 import { expect } from 'chai';
 import { operatingOn } from '../../server/coverage/engine/store.js';
-import { todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, signedIn, textOf } from '../helpers/client.js';
 

@@ -2,6 +2,7 @@
 import { DEMO_PASSWORD } from './app.js';
 import type { Role } from '../../server/accounts/roles.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers loosely; each asserts the shape it needs
 export interface Reply { status: number; headers: Headers; text: string; location: string | null; json<T = any>(): T }
 
 export class Client {
