@@ -10,6 +10,7 @@ import { formatDate, todayInShanghai } from '../http/format.js';
 import { pagination } from '../http/pagination.js';
 import type { RouteDef } from '../http/routes.js';
 import { fieldErrors, pageParam } from '../http/validate.js';
+import { searchText } from '../http/fields.js';
 import { translator, type Lang } from '../i18n/index.js';
 import { buildPicker, pickedCode } from '../regions/picker.js';
 import * as regions from '../regions/store.js';
@@ -37,7 +38,7 @@ const DashboardQuery = z.object({
 });
 const ListQuery = z.object({
   status: z.enum(['covered', 'uncovered']).optional().catch(undefined),
-  q: z.preprocess(blank, z.string().trim().max(50).optional()).catch(undefined),
+  q: searchText(50),
   page: pageParam,
   central: z.literal('1').optional().catch(undefined),
   kind: z.enum(['village', 'community']).optional().catch(undefined),

@@ -14,10 +14,24 @@ function asAppError(err: unknown): AppError | undefined {
   if (err instanceof ZodError) return new ValidationError(fieldErrors(err));
   const e = err as { code?: string; status?: number; type?: string };
   if (e?.code === 'csrf_invalid') return new AppError(403, 'csrf_invalid');
-  if (e?.type === 'entity.parse.failed') return new AppError(400, 'malformed_body');
-  if (e?.type === 'entity.too.large') return new AppError(413, 'body_too_large');
+  const parserCode = e?.type ? bodyParserCodes[e.type] : undefined;
+  if (parserCode) return new AppError(parserCode[0], parserCode[1]);
+  // A damaged compressed body: body-parser passes zlib's error on with status 400.
+  if (e?.status === 400 && typeof e.code === 'string' && e.code.startsWith('Z_')) return new AppError(400, 'body_unreadable');
   return undefined;
 }
+
+/** body-parser's error types → status and catalog key. */
+const bodyParserCodes: Record<string, [number, string]> = {
+  'entity.parse.failed': [400, 'malformed_body'],
+  'entity.too.large': [413, 'body_too_large'],
+  'parameters.too.many': [413, 'body_too_large'],
+  'charset.unsupported': [415, 'body_charset_unsupported'],
+  'encoding.unsupported': [415, 'body_encoding_unsupported'],
+  'request.size.invalid': [400, 'body_unreadable'],
+  'request.aborted': [400, 'body_unreadable'],
+  'stream.encoding.set': [400, 'body_unreadable'],
+};
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
@@ -27,6 +41,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (e instanceof TooManyRequestsError) res.set('Retry-After', String(Math.ceil(e.retryAfterSeconds)));
     if (e instanceof ServiceUnavailableError) res.set('Retry-After', String(Math.ceil(e.retryAfterSeconds)));
     if (res.headersSent) return;
+    // A body refused by the parsers has not reached `locals`: the page still needs its language.
+    res.locals.lang ??= req.lang ?? 'zh-CN';
     const t = translator(req.lang ?? 'zh-CN');
     const message = t(`errors.${e.code}`, e.params);
     if (isApi(req)) {
@@ -34,6 +50,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(e.status).json({ error: e.code, message, ...(Object.keys(fields).length ? { fields } : {}) });
       return;
     }
-    res.status(e.status).render('errors/error', { status: e.status, code: e.code, message, layout: req.user ? 'staff' : 'public' });
+    const fields = Object.keys(e.fields).length ? Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, t(v.key, v.params)])) : undefined;
+    res.status(e.status).render('errors/error', { status: e.status, code: e.code, message, fields, layout: req.user ? 'staff' : 'public' });
   };
 }

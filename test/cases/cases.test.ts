@@ -155,13 +155,19 @@ describe(`cases: funeral cases (${dialect})`, () => {
     expect(page.text).to.not.contain(ZHANG).and.not.contain('13908581234');
   });
 
-  it('keeps each funeral home’s cases to its own front desk', async () => {
+  it('keeps each funeral home’s cases to its own front desk: another home’s case answers as a missing one (404)', async () => {
     const c = await app.db('funeral_cases').where({ deceased_name: '张德明' }).first();
+    const [{ max }] = await app.db('funeral_cases').max({ max: 'id' });
     const other = new Client(app.url);
     await other.login('panzhou', 'Panzhou-2026');
-    expect((await other.get(`/staff/cases/${c.id}`)).status).to.equal(403);
+    const theirs = await other.get(`/staff/cases/${c.id}`);
+    const missing = await other.get(`/staff/cases/${Number(max) + 1000}`);
+    expect(theirs.status).to.equal(404);
+    expect(missing.status).to.equal(404);
+    expect(textOf(theirs.text)).to.equal(textOf(missing.text).replace(String(Number(max) + 1000), String(c.id)));
+    expect((await other.post(`/staff/cases/${c.id}/payments`, { method: 'cash', amount: '1' }, { from: '/staff/cases' })).status).to.equal(404);
     expect(textOf((await other.get('/staff/cases')).text)).to.not.contain('张德明');
     const post = await other.post('/staff/cases', form(), { from: '/staff/cases/new' });
-    expect(post.status).to.equal(403);
+    expect(post.status).to.equal(404);
   });
 });

@@ -38,10 +38,10 @@ describe(`cremation: staff pages (${dialect})`, () => {
       expect((await bureau.get(`/staff/funeral-homes/${home}/cremators/new`)).status).to.equal(403);
     });
 
-    it('refuses a front desk another home\'s resources, and answers 404 for a facility that is no funeral home', async () => {
+    it('answers a front desk 404 for another home\'s resources, as for a facility that is no funeral home', async () => {
       const other = await facilityId(app.db, OTHER_HOME);
-      expect((await desk.get(`/staff/funeral-homes/${other}/resources`)).status).to.equal(403);
-      expect((await desk.post(`/staff/funeral-homes/${other}/cremators`, { name: 'x', slot_minutes: '60', day_start: '07:00', day_end: '17:00', active: 'on' })).status).to.equal(403);
+      expect((await desk.get(`/staff/funeral-homes/${other}/resources`)).status).to.equal(404);
+      expect((await desk.post(`/staff/funeral-homes/${other}/cremators`, { name: 'x', slot_minutes: '60', day_start: '07:00', day_end: '17:00', active: 'on' })).status).to.equal(404);
       const cemetery = await facilityId(app.db, '大河镇农村公益性公墓（示例）');
       expect((await bureau.get(`/staff/funeral-homes/${cemetery}/resources`)).status).to.equal(404);
     });
@@ -129,13 +129,13 @@ describe(`cremation: staff pages (${dialect})`, () => {
       expect(html).to.contain(`/staff/cremation?facility=${home}&date=${dayAhead(6)}`).and.contain(`/staff/cremation?facility=${home}&date=${dayAhead(8)}`);
     });
 
-    it('shows the bureau any home, read only, and refuses another home\'s front desk', async () => {
+    it('shows the bureau any home, read only, and answers another home\'s front desk 404', async () => {
       const other = await facilityId(app.db, OTHER_HOME);
       const res = await bureau.get(`/staff/cremation?facility=${other}&date=${day}`);
       expect(res.status).to.equal(200);
       expect(textOf(res.text)).to.contain('盘州市殡仪馆（示例）');
       expect(res.text).to.not.contain('/staff/cremation/bookings/new');
-      expect((await desk.get(`/staff/cremation?facility=${other}&date=${day}`)).status).to.equal(403);
+      expect((await desk.get(`/staff/cremation?facility=${other}&date=${day}`)).status).to.equal(404);
     });
 
     it('books a free slot from the form, offering only the home\'s open cases without a booking', async () => {
