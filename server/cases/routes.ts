@@ -41,10 +41,14 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   // ## Search
   // The search form posts (CSRF-checked) and the answer is the results page itself, so that what was searched (a
   // full ID number, a name) never stands in a URL, a proxy's or the request log's line, or the browser's history.
-  // A GET keeps the filters that are not personal (dates, status, page) and ignores a full ID number typed into it.
+  // A GET keeps the filters that are not personal (dates, status, page); a full ID number typed into its URL is
+  // dropped from it at once, so that it goes no further (pager links, the next Referer).
   async function list(req: Request, res: Response) {
     const q = parse(CaseQuery, req.query);
-    if (q.q && FULL_ID.test(q.q.toUpperCase())) q.q = undefined;
+    if (q.q && FULL_ID.test(q.q.toUpperCase())) {
+      const rest = new URLSearchParams(Object.entries(req.query).filter((e): e is [string, string] => e[0] !== 'q' && typeof e[1] === 'string'));
+      return res.redirect(303, `/staff/cases${rest.size ? `?${rest}` : ''}`);
+    }
     await results(req, res, q, false);
   }
 
