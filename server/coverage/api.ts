@@ -1,6 +1,7 @@
 // The coverage JSON API: a region's coverage indicators on a date, with its children's (docs/API.md, docs/COVERAGE.md).
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { isoDate } from '../http/fields.js';
 import type { Role } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import { todayInShanghai } from '../http/format.js';
@@ -17,7 +18,7 @@ export const CoverageQuery = z.object({
   region: z.preprocess((v) => (v === '' ? undefined : v),
     z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$/, { error: 'errors.region_code_format' }).optional()),
   // Omitted: today in Asia/Shanghai.
-  date: z.preprocess((v) => (v === '' ? undefined : v), z.iso.date({ error: 'errors.date_format' }).optional()),
+  date: z.preprocess((v) => (v === '' ? undefined : v), isoDate('errors.date_format').optional()),
 });
 export type CoverageQuery = z.infer<typeof CoverageQuery>;
 
