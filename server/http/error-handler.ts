@@ -14,6 +14,8 @@ function asAppError(err: unknown): AppError | undefined {
   if (err instanceof ZodError) return new ValidationError(fieldErrors(err));
   const e = err as { code?: string; status?: number; type?: string };
   if (e?.code === 'csrf_invalid') return new AppError(403, 'csrf_invalid');
+  // A path parameter that is not valid percent-encoding (%E0%A4%A): the router could not decode it.
+  if (err instanceof URIError && e.status === 400) return new AppError(400, 'malformed_url');
   const parserCode = e?.type ? bodyParserCodes[e.type] : undefined;
   if (parserCode) return new AppError(parserCode[0], parserCode[1]);
   // A damaged compressed body: body-parser passes zlib's error on with status 400.

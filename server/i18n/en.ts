@@ -108,6 +108,7 @@ export const en: Catalog = {
     invalid_choice: 'Choose from the list.',
     invalid_format: 'The format is not right.',
     invalid_input: 'Some input is not valid.',
+    malformed_url: 'The address could not be read: check that it is complete.',
     malformed_body: 'The request body could not be read.',
     body_too_large: 'The request is too large.',
     body_charset_unsupported: 'This character set is not supported: send UTF-8.',

@@ -104,6 +104,7 @@ export const zhCN = {
     invalid_choice: '请从列表中选择。',
     invalid_format: '格式不正确。',
     invalid_input: '提交的内容有误，请检查。',
+    malformed_url: '网址无法解析，请检查地址是否完整。',
     malformed_body: '请求内容无法解析。',
     body_too_large: '提交的内容过大。',
     body_charset_unsupported: '不支持该字符编码，请以 UTF-8 提交。',

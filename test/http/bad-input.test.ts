@@ -70,6 +70,22 @@ describe(`http: bad input (${dialect})`, () => {
       expect(await count('funeral_cases')).to.equal(before);
       expect(await app.db('facilities').where('name', 'like', '公墓%').first()).to.equal(undefined);
     });
+
+    it('names a service-area code with a NUL byte as a bad code, and writes nothing', async () => {
+      const facilities = await count('facilities');
+      const res = await admin.post('/staff/facilities', { name: '新骨灰堂', kind: 'columbarium', region: '520201', area_codes: '520201101\u0000' }, { from: '/staff/facilities/new' });
+      expect(res.status).to.equal(400);
+      expect(textOf(res.text)).to.contain('服务区域代码应为 9 位（乡镇）或 12 位（村）数字');
+      expect(await count('facilities')).to.equal(facilities);
+    });
+  });
+
+  describe('paths', () => {
+    it('answers a path parameter that is not valid percent-encoding with 400 and a message', async () => {
+      const res = await admin.get('/staff/coverage/targets/%E0%A4%A');
+      expect(res.status).to.equal(400);
+      expect(textOf(res.text)).to.contain('网址无法解析，请检查地址是否完整。');
+    });
   });
 
   describe('numbers past their columns', () => {
