@@ -36,12 +36,6 @@ export function idOrUndefined(v: unknown): number | undefined {
 /** The same as a field of a query schema. */
 export const idOrNone = z.unknown().transform(idOrUndefined).optional();
 
-/** Integer fen, 0 to MAX_FEN. */
-export const Fen = z.number().int({ error: 'errors.money_format' }).min(0, { error: 'errors.money_format' }).max(MAX_FEN, { error: 'errors.money_too_big' });
-
-/** A bounded whole number from a form or JSON. */
-export const wholeNumber = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-
 const text = (max: number) => z.string().max(max).refine((v) => !CONTROL.test(v), { error: 'errors.control_characters' });
 
 /** Typed text, trimmed; control characters (NUL among them) are refused with a field message. */
@@ -63,8 +57,8 @@ export const isoDate = (key = 'errors.date_invalid') => z.string({ error: key })
 
 /**
  * An instant: 'YYYY-MM-DDTHH:mm[:ss]' from a datetime-local field is Asia/Shanghai time, an ISO string with an offset
- * or Z is taken as is; → UTC ISO with milliseconds. Years outside MIN_YEAR–MAX_YEAR are refused (luxon reads
- * '+275760-…', which sorts before any real date as a string).
+ * or Z is taken as is; → UTC ISO with milliseconds. Years outside MIN_YEAR–MAX_YEAR are refused, and so is
+ * '+275760-09-13T00:00:00Z' (the last day a JavaScript Date holds), which sorts before any real date as a string.
  */
 export const instant = (key = 'errors.datetime_invalid', opts: { offsetRequired?: boolean } = {}) =>
   z.string({ error: key }).trim().transform((v, ctx) => {
@@ -72,7 +66,8 @@ export const instant = (key = 'errors.datetime_invalid', opts: { offsetRequired?
     const shape = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?([zZ]|[+-]\d{2}:?\d{2})?$/;
     const d = !shape.test(v) || (opts.offsetRequired && !withOffset) ? undefined
       : withOffset ? DateTime.fromISO(v, { setZone: true }) : DateTime.fromISO(v, { zone });
-    if (!d || !d.isValid || d.toUTC().year < MIN_YEAR || d.toUTC().year > MAX_YEAR) {
+    // The year as written: 1900-01-01T08:00 in Shanghai (local mean time then, +08:05:43) is 1899 in UTC.
+    if (!d || !d.isValid || d.year < MIN_YEAR || d.year > MAX_YEAR) {
       ctx.addIssue({ code: 'custom', message: key });
       return z.NEVER;
     }
