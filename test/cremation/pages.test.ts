@@ -184,6 +184,36 @@ describe(`cremation: staff pages (${dialect})`, () => {
       expect((await desk.get(`/staff/cremation/bookings/hall/${booking.id}/cancel`)).status).to.equal(404);
     });
 
+    it('answers another home\'s front desk 404 for a booking, a cremator and a closure, as for ids that do not exist, and changes nothing', async () => {
+      const d = dayAhead(13);
+      const c1 = await resourceId(app.db, 'cremators', home, '1号炉');
+      const { booking } = await cremation.book(app.db, admin, { kind: 'cremator', case_id: await insertCase(app.db, home), resource_id: c1, starts_at: at(d, '08:00') }, null);
+      const [row] = await app.db('resource_closures').insert({ resource_type: 'cremator', resource_id: c1, starts_at: at(d, '12:00'), ends_at: at(d, '13:00'), reason: '检修', created_at: new Date().toISOString() }).returning('id');
+      const closure = { id: Number(typeof row === 'object' ? row.id : row) };
+      expect((await desk.get(`/staff/funeral-homes/${home}/closures/${closure.id}/remove`)).status).to.equal(200);
+      const other = await facilityId(app.db, OTHER_HOME);
+      await userWithToken(app.db, 'panzhou-pages', 'front_desk', other);
+      const stranger = new Client(app.url);
+      await stranger.login('panzhou-pages');
+      const missing = 2_147_483_647;
+      expect((await desk.get(`/staff/cremation/bookings/cremator/${booking.id}/cancel`)).status).to.equal(200);
+      expect((await desk.get(`/staff/funeral-homes/${home}/cremators/${c1}`)).status).to.equal(200);
+      for (const [theirs, none] of [
+        [`/staff/cremation/bookings/cremator/${booking.id}/cancel`, `/staff/cremation/bookings/cremator/${missing}/cancel`],
+        [`/staff/cremation/bookings/cremator/${booking.id}/reschedule`, `/staff/cremation/bookings/cremator/${missing}/reschedule`],
+        [`/staff/funeral-homes/${home}/cremators/${c1}`, `/staff/funeral-homes/${home}/cremators/${missing}`],
+        [`/staff/funeral-homes/${other}/cremators/${c1}`, `/staff/funeral-homes/${other}/cremators/${missing}`],
+        [`/staff/funeral-homes/${home}/closures/${closure.id}/remove`, `/staff/funeral-homes/${other}/closures/${missing}/remove`],
+      ]) {
+        const [a, b] = [await stranger.get(theirs), await stranger.get(none)];
+        expect([a.status, b.status], theirs).to.deep.equal([404, 404]);
+        expect(textOf(a.text), theirs).to.equal(textOf(b.text));
+      }
+      const post = await stranger.post(`/staff/cremation/bookings/cremator/${booking.id}/cancel`, { reason: '越权' }, { from: '/staff/cremation' });
+      expect(post.status).to.equal(404);
+      expect(await activeBookings(app.db, 'cremation_bookings', { cremator_id: c1, starts_at: at(d, '08:00') })).to.have.length(1);
+    });
+
     it('reschedules to a free slot chosen on the reschedule page', async () => {
       const d = dayAhead(12);
       const c1 = await resourceId(app.db, 'cremators', home, '1号炉');
