@@ -34,6 +34,8 @@ import { staffRoutes } from './staff/routes.js';
 export function buildApp(ctx: AppContext): Express {
   const app = express();
   app.disable('x-powered-by');
+  // /API/v1/cases is not /api/v1/cases: one spelling of each path, so that the rules keyed on a path hold for it.
+  app.set('case sensitive routing', true);
   if (ctx.config.trustProxy !== undefined) app.set('trust proxy', ctx.config.trustProxy);
 
   app.engine('hbs', viewEngine());
@@ -73,7 +75,7 @@ export function buildApp(ctx: AppContext): Express {
   app.use(csrf(ctx).doubleCsrfProtection);
 
   const registry: RouteDef[] = [];
-  const router = express.Router();
+  const router = express.Router({ caseSensitive: true });
   for (const routes of [homeRoutes, accountRoutes, staffRoutes, regionRoutes, facilityRoutes, auditRoutes, caseRoutes, documentRoutes, priceRoutes, resourceRoutes, cremationRoutes, proposalRoutes, mapRoutes, targetRoutes, figureRoutes, coverageRoutes, coverageApiRoutes, reportRoutes]) {
     mount(router, routes(ctx), registry);
   }

@@ -1,6 +1,6 @@
 // Input schemas for login, accounts and API tokens.
 import { z } from 'zod';
-import { optionalId, requiredText } from '../http/validate.js';
+import { Id, optionalId, requiredText, searchText } from '../http/fields.js';
 import { roles } from './roles.js';
 
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
@@ -38,11 +38,11 @@ export const OwnPasswordInput = z.object({ current: z.string().min(1), password:
   .refine((v) => v.password === v.confirm, { path: ['confirm'], error: 'errors.password_mismatch' });
 export type OwnPasswordInput = z.infer<typeof OwnPasswordInput>;
 
-export const TokenInput = z.object({ user_id: z.coerce.number().int().positive(), label: requiredText(60) });
+export const TokenInput = z.object({ user_id: Id, label: requiredText(60) });
 export type TokenInput = z.infer<typeof TokenInput>;
 
 export const UserQuery = z.object({
-  q: z.string().trim().max(40).optional().catch(undefined),
+  q: searchText(40),
   role: z.enum(roles).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).catch(1).default(1),
+  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
 });

@@ -10,13 +10,14 @@ import { facilityChoices } from '../facilities/service.js';
 import { ValidationError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai, zone } from '../time.js';
 import { flash, idParam, withForm } from '../http/forms.js';
-import { pagination } from '../http/pagination.js';
-import type { RouteDef } from '../http/routes.js';
+import { pagination, type Pager } from '../http/pagination.js';
+import { noStore, type RouteDef } from '../http/routes.js';
+import { optionalText } from '../http/fields.js';
 import { parse } from '../http/validate.js';
 import { buildPicker, pickedCode } from '../regions/picker.js';
 import { regionTrail } from '../regions/service.js';
 import { bookingsForCase } from '../cremation/service.js';
-import { ApiCaseInput, apiFieldNames, CaseInput, CaseQuery, LineInput, PaymentInput, paymentMethods, yuanToFen } from './schemas.js';
+import { ApiCaseInput, apiFieldNames, CaseInput, CaseQuery, FULL_ID, LineInput, PaymentInput, paymentMethods, yuanToFen } from './schemas.js';
 import * as cases from './service.js';
 import { allowedNext, caseStatuses, type CaseStatus } from './states.js';
 import { priceItemsOn } from '../prices/service.js';
@@ -27,7 +28,7 @@ import { translator } from '../i18n/index.js';
 const PER_PAGE = 30;
 const FRONT = ['admin', 'front_desk'] as const;
 const READERS = ['admin', 'bureau', 'front_desk', 'cemetery_staff'] as const;
-const StatusMove = z.object({ from: z.enum(caseStatuses), to: z.enum(caseStatuses), note: z.string().trim().max(200).optional() });
+const StatusMove = z.object({ from: z.enum(caseStatuses), to: z.enum(caseStatuses), note: optionalText(200) });
 
 export function caseRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
@@ -37,12 +38,32 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
     ({ field: u.field, characters: u.characters.map((ch) => ({ ch, code: ch.codePointAt(0)!.toString(16).toUpperCase() })) }));
 
   // ## Search
+  // The search form posts (CSRF-checked) and the answer is the results page itself, so that what was searched (a
+  // full ID number, a name) never stands in a URL, a proxy's or the request log's line, or the browser's history.
+  // A GET keeps the filters that are not personal (dates, status, page); a full ID number typed into its URL is
+  // dropped from it at once, so that it goes no further (pager links, the next Referer).
   async function list(req: Request, res: Response) {
     const q = parse(CaseQuery, req.query);
+    if (q.q && FULL_ID.test(q.q.toUpperCase())) {
+      const rest = new URLSearchParams(Object.entries(req.query).filter((e): e is [string, string] => e[0] !== 'q' && typeof e[1] === 'string'));
+      return res.redirect(303, `/staff/cases${rest.size ? `?${rest}` : ''}`);
+    }
+    await results(req, res, q, false);
+  }
+
+  async function search(req: Request, res: Response) {
+    const q = parse(CaseQuery, req.body ?? {});
+    await results(req, res, q, true);
+  }
+
+  async function results(req: Request, res: Response, q: CaseQuery, posted: boolean) {
     const day = (d: string | undefined, plus = 0) => (d ? DateTime.fromISO(d, { zone }).plus({ days: plus }).toUTC().toISO()! : undefined);
     const { rows, total } = await cases.searchCases(db, { facilityId: facilityScope(req.user!), q: q.q, status: q.status,
       from: day(q.from), to: day(q.to, 1), page: q.page, perPage: PER_PAGE });
-    res.render('cases/list', { rows, query: q, statuses: caseStatuses, pager: pagination(req, q.page, PER_PAGE, total), canCreate: req.user!.role !== 'bureau' && req.user!.role !== 'cemetery_staff' });
+    // Pages of a posted search are buttons posting the same filters; a GET list keeps its links.
+    const pager: Pager = posted ? { ...pagination(req, q.page, PER_PAGE, total), prev: undefined, next: undefined } : pagination(req, q.page, PER_PAGE, total);
+    const pages = posted ? { prev: q.page > 1 ? q.page - 1 : undefined, next: q.page < pager.pages ? q.page + 1 : undefined } : undefined;
+    res.render('cases/list', { rows, query: q, statuses: caseStatuses, pager, pages, canCreate: req.user!.role !== 'bureau' && req.user!.role !== 'cemetery_staff' });
   }
 
   // ## Intake
@@ -123,7 +144,6 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
 
   async function reveal(req: Request, res: Response) {
     const full = await cases.revealIdNumber(db, req.user!, idParam(req), ip(req));
-    res.set('Cache-Control', 'no-store');
     await show(req, res, { revealed: full });
   }
 
@@ -152,8 +172,10 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
     return new ValidationError(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [apiFieldNames[k] ?? k, v])), err.code);
   }
 
-  return [
+  // Every answer here shows or echoes personal data (names, ID numbers, phones): no copy in any cache.
+  const routes: RouteDef[] = [
     { method: 'get', path: '/staff/cases', roles: READERS, handler: list },
+    { method: 'post', path: '/staff/cases/search', roles: READERS, handler: search },
     { method: 'get', path: '/staff/cases/new', roles: FRONT, handler: newPage },
     { method: 'post', path: '/staff/cases', roles: FRONT, handler: create },
     { method: 'get', path: '/staff/cases/:id', roles: READERS, handler: (req, res) => show(req, res) },
@@ -164,4 +186,5 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
     { method: 'post', path: '/staff/cases/:id/reveal', roles: FRONT, handler: reveal },
     { method: 'post', path: '/api/v1/cases', roles: FRONT, handler: apiCreate },
   ];
+  return routes.map((r) => ({ ...r, before: [noStore, ...(r.before ?? [])] }));
 }

@@ -1,30 +1,25 @@
 // Input of a funeral case: the intake form (flat fields) and the JSON API (nested) map to one CaseInput.
-import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { optionalText, requiredText } from '../http/validate.js';
-import { zone } from '../time.js';
+import { Id, instant, isoDate, MAX_FEN, optionalText, requiredText, searchText } from '../http/fields.js';
 import { readIdNumber } from './id-number.js';
+import { caseStatuses } from './states.js';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /** 'YYYY-MM-DDTHH:mm' from a datetime-local field is Shanghai time; an ISO string with an offset is taken as is. */
-export const Instant = z.preprocess(blankToUndefined, z.string().trim().transform((v, ctx) => {
-  const d = /[zZ]|[+-]\d{2}:?\d{2}$/.test(v) ? DateTime.fromISO(v) : DateTime.fromISO(v, { zone });
-  if (!d.isValid) { ctx.addIssue({ code: 'custom', message: 'errors.invalid_datetime' }); return z.NEVER; }
-  return d.toUTC().toISO()!;
-}));
+export const Instant = z.preprocess(blankToUndefined, instant('errors.invalid_datetime'));
 
 export const MobilePhone = z.string().trim().regex(/^1[3-9]\d{9}$/, { error: 'errors.phone_format' });
 
 export const CaseInput = z.object({
-  facility_id: z.coerce.number().int().positive(),
+  facility_id: Id,
   deceased_name: requiredText(60),
-  id_number: z.string().trim().min(1).superRefine((v, ctx) => {
+  id_number: z.string().trim().min(1).max(40).superRefine((v, ctx) => {
     const facts = readIdNumber(v);
     if ('problem' in facts) ctx.addIssue({ code: 'custom', message: `errors.id_number_${facts.problem}` });
   }),
   sex: z.preprocess(blankToUndefined, z.enum(['male', 'female']).optional()),
-  birth_date: z.preprocess(blankToUndefined, z.iso.date({ error: 'errors.invalid_date' }).optional()),
+  birth_date: z.preprocess(blankToUndefined, isoDate('errors.invalid_date').optional()),
   death_at: Instant,
   death_place: optionalText(200),
   death_certificate_no: optionalText(40),
@@ -34,7 +29,7 @@ export const CaseInput = z.object({
   contact_relationship: requiredText(20),
   pickup_address: optionalText(200),
   pickup_at: z.preprocess(blankToUndefined, Instant.optional()),
-  request_id: z.preprocess(blankToUndefined, z.string().max(64).optional()),
+  request_id: optionalText(64),
 });
 export type CaseInput = z.infer<typeof CaseInput>;
 
@@ -70,8 +65,10 @@ export const paymentMethods = ['cash', 'wechat', 'alipay', 'card', 'transfer'] a
 
 export const PaymentInput = z.object({
   method: z.enum(paymentMethods),
-  amount: z.string().trim().regex(/^\d{1,7}(\.\d{1,2})?$/, { error: 'errors.money_format' }),
-  request_id: z.preprocess(blankToUndefined, z.string().max(64).optional()),
+  // At most 9,999,999.99 yuan: below MAX_FEN, so the amount column holds it.
+  amount: z.string().trim().regex(/^\d{1,7}(\.\d{1,2})?$/, { error: 'errors.money_format' })
+    .refine((v) => yuanToFen(v) <= MAX_FEN, { error: 'errors.money_too_big' }),
+  request_id: optionalText(64),
 });
 
 /** '1234.5' yuan → 123450 fen, exactly (no floating point). */
@@ -81,14 +78,18 @@ export function yuanToFen(v: string): number {
 }
 
 export const LineInput = z.object({
-  price_item_id: z.coerce.number().int().positive(),
+  price_item_id: Id,
   quantity: z.coerce.number().int().min(1).max(365),
 });
 
+/** A full ID number as searched: 17 digits and a digit or X. */
+export const FULL_ID = /^\d{17}[\dX]$/;
+
 export const CaseQuery = z.object({
-  q: z.string().trim().max(60).optional().catch(undefined),
-  from: z.iso.date().optional().catch(undefined),
-  to: z.iso.date().optional().catch(undefined),
-  status: z.string().max(20).optional().catch(undefined),
-  page: z.coerce.number().int().min(1).catch(1).default(1),
+  q: searchText(60),
+  from: isoDate().optional().catch(undefined),
+  to: isoDate().optional().catch(undefined),
+  status: z.enum(caseStatuses).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
 });
+export type CaseQuery = z.infer<typeof CaseQuery>;

@@ -1,7 +1,7 @@
 // Use cases of a funeral case: intake, status changes, service lines, payments, revealing the ID number.
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
-import { assertCanRead, assertCanWrite } from '../accounts/access.js';
+import { assertCanWrite, canRead } from '../accounts/access.js';
 import type { User } from '../accounts/roles.js';
 import * as audit from '../audit/service.js';
 import { isUniqueViolation, nowIso } from '../db.js';
@@ -51,7 +51,7 @@ async function checkCase(db: Knex, input: CaseInput): Promise<{ sex: 'male' | 'f
 export async function createCase(db: Knex, actor: Actor, input: CaseInput, ip: string | null): Promise<{ id: number; case_number: string; created: boolean }> {
   assertCanWrite(actor, input.facility_id);
   if (input.request_id) {
-    const seen = await store.findByRequestId(db, input.request_id);
+    const seen = await store.findByRequestId(db, input.facility_id, input.request_id);
     if (seen) {
       if (seen.created_by !== actor.id) throw new ConflictError('duplicate_request');
       return { id: seen.id, case_number: seen.case_number, created: false };
@@ -95,8 +95,8 @@ export function caseEvents(db: Knex, caseId: number): Promise<store.EventRow[]> 
 
 export async function loadCase(db: Knex, actor: Actor, id: number): Promise<store.CaseRow> {
   const c = await store.find(db, id);
-  if (!c) throw new NotFoundError('case_not_found');
-  assertCanRead(actor, c.facility_id);
+  // Another home's case answers exactly as a missing one, so case ids cannot be probed.
+  if (!c || !canRead(actor, c.facility_id)) throw new NotFoundError('case_not_found');
   return c;
 }
 

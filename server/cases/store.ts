@@ -22,8 +22,9 @@ export async function find(db: Knex, id: number): Promise<CaseRow | undefined> {
   return db('funeral_cases as c').join('facilities as f', 'f.id', 'c.facility_id').where('c.id', id).first(caseColumns);
 }
 
-export async function findByRequestId(db: Knex, requestId: string): Promise<CaseRow | undefined> {
-  return db('funeral_cases').where({ request_id: requestId }).first();
+/** Request ids are a funeral home's own: another home may use the same one. */
+export async function findByRequestId(db: Knex, facilityId: number, requestId: string): Promise<CaseRow | undefined> {
+  return db('funeral_cases').where({ facility_id: facilityId, request_id: requestId }).first();
 }
 
 /** The next case number of a funeral home in a year; one statement, so concurrent intakes never share a number. */

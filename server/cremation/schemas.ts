@@ -1,7 +1,7 @@
 // Input of the cremation pages and API: resources, closures, bookings, the day asked for.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { requiredText } from '../http/validate.js';
+import { Id, id, idOrNone, instant, isoDate, MAX_ID, requiredText } from '../http/fields.js';
 import { ZONE } from './slots.js';
 
 export const resourceKinds = ['cremator', 'hall'] as const;
@@ -50,9 +50,9 @@ export type ResourceInput = CrematorInput & { capacity?: number };
  */
 export const ClosureInput = z.object({
   target: z.string().regex(/^(all|(cremator|hall):\d{1,9})$/, { error: 'errors.invalid_choice' }),
-  start_date: z.iso.date({ error: 'errors.date_format' }),
+  start_date: isoDate('errors.date_format'),
   start_time: z.preprocess(blankToUndefined, z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'errors.time_format' }).optional()),
-  end_date: z.iso.date({ error: 'errors.date_format' }),
+  end_date: isoDate('errors.date_format'),
   end_time: z.preprocess(blankToUndefined, z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'errors.time_format' }).optional()),
   reason: requiredText(200),
 }).transform((v, ctx) => {
@@ -73,31 +73,30 @@ export const ClosureInput = z.object({
 export type ClosureInput = z.infer<typeof ClosureInput>;
 
 /** An instant with its offset ('2026-11-28T08:00:00+08:00' or '…Z'), normalised to UTC ISO with milliseconds. */
-export const Instant = z.string().trim().pipe(z.iso.datetime({ offset: true, error: 'errors.instant_format' }))
-  .transform((v) => new Date(v).toISOString());
+export const Instant = instant('errors.instant_format', { offsetRequired: true });
 
 export const BookingForm = z.object({
   kind: z.enum(resourceKinds),
-  resource_id: z.coerce.number().int().positive(),
+  resource_id: Id,
   starts_at: Instant,
-  case_id: z.coerce.number({ error: 'errors.case_required' }).int({ error: 'errors.case_required' }).positive({ error: 'errors.case_required' }),
+  case_id: id('errors.case_required'),
 });
 export type BookingForm = z.infer<typeof BookingForm>;
 
 /** The booking form's link from a free cell of the grid (and from the case page, with the case chosen). */
 export const BookingQuery = z.object({
   kind: z.enum(resourceKinds),
-  resource: z.coerce.number().int().positive(),
+  resource: Id,
   starts_at: Instant,
-  case: z.coerce.number().int().positive().optional().catch(undefined),
+  case: idOrNone,
 });
 
 /** The case a grid is opened for; anything else is ignored. */
-export const CaseParam = z.coerce.number().int().positive().optional().catch(undefined);
+export const CaseParam = idOrNone;
 
 export const ApiBookingInput = z.object({
-  case_id: z.number({ error: 'errors.case_required' }).int().positive(),
-  cremator_id: z.number().int().positive(),
+  case_id: z.number({ error: 'errors.case_required' }).int().positive().max(MAX_ID, { error: 'errors.case_required' }),
+  cremator_id: z.number().int().positive().max(MAX_ID, { error: 'errors.id_format' }),
   starts_at: Instant,
 });
 
@@ -120,12 +119,12 @@ const DateParam = z.iso.date({ error: 'errors.date_format' }).refine((d) => d >=
 
 /** Pages: a bad or missing date falls back to today, a bad facility to the default one. */
 export const DayQuery = z.object({
-  facility: z.coerce.number().int().positive().optional().catch(undefined),
+  facility: idOrNone,
   date: DateParam.optional().catch(undefined),
 });
 
 /** The API names what is wrong instead. */
 export const ApiDayQuery = z.object({
-  facility: z.coerce.number({ error: 'errors.facility_required' }).int().positive(),
+  facility: id('errors.facility_required'),
   date: DateParam,
 });

@@ -1,7 +1,7 @@
 // Registry input: the facility form (also each row of a CSV import), a status change, the list query.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { optionalText, requiredText } from '../http/validate.js';
+import { MAX_YEAR, MIN_YEAR, optionalText, requiredText, searchText } from '../http/fields.js';
 import { buildModes, facilityKinds, facilityStatuses, type BuildMode, type FacilityKind } from './kinds.js';
 
 /** Investment column: bigint of fen; no facility comes near ¥100 billion, and the bound keeps it a safe JS integer. */
@@ -38,10 +38,10 @@ export function fenToYuan(fen: number): string {
 const blank = (v: unknown) => v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
 const blankToUndefined = (v: unknown) => (blank(v) ? undefined : typeof v === 'string' ? halfWidth(v.trim()) : v);
 
-/** A calendar date 'YYYY-MM-DD' that exists, not before 1900 (a typo such as 0202 is caught). */
+/** A calendar date 'YYYY-MM-DD' that exists, in 1900–2100 (a typo such as 0202 or 2206 is caught). */
 export const IsoDate = z.string().trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'errors.facility_date_format' })
-  .refine((v) => DateTime.fromISO(v).isValid && v >= '1900-01-01', { error: 'errors.facility_date_format' });
+  .refine((v) => { const d = DateTime.fromISO(v); return d.isValid && d.year >= MIN_YEAR && d.year <= MAX_YEAR; }, { error: 'errors.facility_date_format' });
 
 const Capacity = z.preprocess(blankToUndefined, z.string()
   .regex(/^\d+$/, { error: 'errors.facility_capacity_format' })
@@ -147,7 +147,7 @@ export type StatusInput = z.infer<typeof StatusInput>;
 export const ListQuery = z.object({
   kind: z.enum(facilityKinds).optional().catch(undefined),
   status: z.enum(facilityStatuses).optional().catch(undefined),
-  q: z.string().trim().max(50).optional().catch(undefined),
+  q: searchText(50),
   page: z.coerce.number().int().min(1).max(100000).catch(1).default(1),
 });
 export type ListQuery = z.infer<typeof ListQuery>;

@@ -164,7 +164,8 @@ export interface RegionInfo { code: string; name: string; level: string; parent_
 
 export async function regionsByCode(db: Knex, codes: string[]): Promise<Map<string, RegionInfo>> {
   const out = new Map<string, RegionInfo>();
-  const unique = [...new Set(codes)];
+  // Codes come from what a clerk typed: one that is not digits names no region (and a NUL would fail the query).
+  const unique = [...new Set(codes)].filter((c) => /^\d{1,12}$/.test(c));
   for (let i = 0; i < unique.length; i += 500) {
     const rows = await db('regions').whereIn('code', unique.slice(i, i + 500)).select('code', 'name', 'level', 'parent_code', 'is_admin_village');
     for (const r of rows) out.set(r.code, { ...r, is_admin_village: r.is_admin_village === null ? null : bool(r.is_admin_village) });

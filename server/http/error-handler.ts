@@ -2,7 +2,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { translator } from '../i18n/index.js';
-import { AppError, BadRequestError, ForbiddenError, InternalError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, TooManyRequestsError, ValidationError } from './errors.js';
+import { AppError, BadRequestError, UnsupportedMediaTypeError, ForbiddenError, InternalError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, TooManyRequestsError, ValidationError } from './errors.js';
 import { isApi } from './routes.js';
 import { fieldErrors } from './validate.js';
 import { ZodError } from 'zod';
@@ -14,10 +14,26 @@ function asAppError(err: unknown): AppError | undefined {
   if (err instanceof ZodError) return new ValidationError(fieldErrors(err));
   const e = err as { code?: string; status?: number; type?: string };
   if (e?.code === 'csrf_invalid') return new ForbiddenError('csrf_invalid');
-  if (e?.type === 'entity.parse.failed') return new BadRequestError('malformed_body');
-  if (e?.type === 'entity.too.large') return new PayloadTooLargeError();
+  // A path parameter that is not valid percent-encoding (%E0%A4%A): the router could not decode it.
+  if (err instanceof URIError && e.status === 400) return new BadRequestError('malformed_url');
+  const parserError = e?.type ? bodyParserErrors[e.type] : undefined;
+  if (parserError) return parserError();
+  // A damaged compressed body: body-parser passes zlib's error on with status 400.
+  if (e?.status === 400 && typeof e.code === 'string' && e.code.startsWith('Z_')) return new BadRequestError('body_unreadable');
   return undefined;
 }
+
+/** body-parser's error types → the error each is answered with. */
+const bodyParserErrors: Record<string, () => AppError> = {
+  'entity.parse.failed': () => new BadRequestError('malformed_body'),
+  'entity.too.large': () => new PayloadTooLargeError(),
+  'parameters.too.many': () => new PayloadTooLargeError(),
+  'charset.unsupported': () => new UnsupportedMediaTypeError('body_charset_unsupported'),
+  'encoding.unsupported': () => new UnsupportedMediaTypeError('body_encoding_unsupported'),
+  'request.size.invalid': () => new BadRequestError('body_unreadable'),
+  'request.aborted': () => new BadRequestError('body_unreadable'),
+  'stream.encoding.set': () => new BadRequestError('body_unreadable'),
+};
 
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
@@ -27,6 +43,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (e instanceof TooManyRequestsError) res.set('Retry-After', String(Math.ceil(e.retryAfterSeconds)));
     if (e instanceof ServiceUnavailableError) res.set('Retry-After', String(Math.ceil(e.retryAfterSeconds)));
     if (res.headersSent) return;
+    // A body refused by the parsers has not reached `locals`: the page still needs its language.
+    res.locals.lang ??= req.lang ?? 'zh-CN';
     const t = translator(req.lang ?? 'zh-CN');
     const message = t(`errors.${e.code}`, e.params);
     if (isApi(req)) {
@@ -34,6 +52,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       res.status(e.status).json({ error: e.code, message, ...(Object.keys(fields).length ? { fields } : {}) });
       return;
     }
-    res.status(e.status).render('errors/error', { status: e.status, code: e.code, message, layout: req.user ? 'staff' : 'public' });
+    const fields = Object.keys(e.fields).length ? Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, t(v.key, v.params)])) : undefined;
+    res.status(e.status).render('errors/error', { status: e.status, code: e.code, message, fields, layout: req.user ? 'staff' : 'public' });
   };
 }

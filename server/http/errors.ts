@@ -35,6 +35,10 @@ export class ConflictError extends AppError {
 export class PayloadTooLargeError extends AppError {
   constructor(code = 'body_too_large') { super(413, code); }
 }
+/** A body in a charset or encoding this app does not read. */
+export class UnsupportedMediaTypeError extends AppError {
+  constructor(code: string) { super(415, code); }
+}
 export class TooManyRequestsError extends AppError {
   constructor(code: string, readonly retryAfterSeconds: number) {
     super(429, code, {}, { minutes: Math.max(1, Math.ceil(retryAfterSeconds / 60)) });

@@ -1,7 +1,7 @@
 // Form handling shared by the staff pages: re-render with values and per-field messages, flash after redirect.
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import { AppError, NotFoundError, TooManyRequestsError } from './errors.js';
+import { idOrUndefined } from './fields.js';
 
 /** Runs fn; on a client error (bad input, conflict, locked) re-renders the form with the values and messages. */
 export async function withForm(res: Response, view: string, data: () => Promise<object> | object, fn: () => Promise<void>): Promise<void> {
@@ -22,13 +22,11 @@ export function flash(req: Request, key: string, params?: Record<string, unknown
   req.session.flash = { kind, key, params };
 }
 
-const Id = z.coerce.number().int().positive().max(2_147_483_647);
-
 /** A numeric :id route parameter; anything else is a 404, not a 400. */
 export function idParam(req: Request, name = 'id'): number {
-  const r = Id.safeParse(req.params[name]);
-  if (!r.success) throw new NotFoundError();
-  return r.data;
+  const id = idOrUndefined(req.params[name]);
+  if (id === undefined) throw new NotFoundError();
+  return id;
 }
 
 /** Only same-site paths are followed after login. */

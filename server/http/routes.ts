@@ -18,9 +18,16 @@ export interface RouteDef {
   auth?: RequestHandler[];
 }
 
+/** In any case: /API/v1/… must never be taken for a page, where a session cookie counts and CSRF is checked. */
 export function isApi(req: Request): boolean {
-  return req.path.startsWith('/api/');
+  return req.path.slice(0, 5).toLowerCase() === '/api/';
 }
+
+/** For answers that show personal data: neither the browser nor a proxy keeps a copy. */
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
+  next();
+};
 
 function requireRoles(allowed: readonly Role[]): RequestHandler {
   return (req, res, next) => {

@@ -38,10 +38,6 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
   return result.data;
 }
 
-/** Form fields arrive as strings; an empty one means "not given". */
-export const optionalText = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v), z.string().max(max).optional());
-export const requiredText = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string().min(1).max(max));
-export const optionalId = z.preprocess((v) => (v === '' || v === undefined || v === null ? undefined : v), z.coerce.number().int().positive().optional());
+// Form fields arrive as strings; an empty one means "not given". The bounded blocks live in fields.ts.
+export { optionalId, optionalText, requiredText } from './fields.js';
 export const pageParam = z.preprocess((v) => (v === '' || v === undefined ? 1 : v), z.coerce.number().int().min(1).max(100000)).catch(1);

@@ -1,7 +1,7 @@
 // Price list input: the staff form (price typed in yuan) and the public API's date query.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { requiredText } from '../http/validate.js';
+import { MAX_YEAR, MIN_YEAR, requiredText } from '../http/fields.js';
 
 export const priceCategories = ['basic', 'optional'] as const;
 export type PriceCategory = (typeof priceCategories)[number];
@@ -46,10 +46,10 @@ export function fenToYuan(fen: number): string {
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
-/** A calendar date 'YYYY-MM-DD' that exists (no 2026-02-30). */
+/** A calendar date 'YYYY-MM-DD' that exists (no 2026-02-30), in 1900–2100. */
 export const IsoDate = z.string().trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'errors.price_date_format' })
-  .refine((v) => DateTime.fromISO(v).isValid, { error: 'errors.price_date_format' });
+  .refine((v) => { const d = DateTime.fromISO(v); return d.isValid && d.year >= MIN_YEAR && d.year <= MAX_YEAR; }, { error: 'errors.price_date_format' });
 
 const Yuan = z.string().transform((v, ctx) => {
   const r = yuanToFen(v);

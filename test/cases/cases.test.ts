@@ -136,6 +136,70 @@ describe(`cases: funeral cases (${dialect})`, () => {
     expect(textOf(bad.text)).to.contain('请填写金额');
   });
 
+  it('lets two funeral homes use the same request id, each opening its own case; a second user of the same home gets 409', async () => {
+    const panzhou = new Client(app.url);
+    await panzhou.login('panzhou', 'Panzhou-2026');
+    const shared = { request_id: 'shared-request-1', deceased_name: '同号甲', id_number: id('52020119500505003') };
+    const mine = await desk.post('/staff/cases', form(shared), { from: '/staff/cases/new' });
+    const theirs = await panzhou.post('/staff/cases', form({ ...shared, facility_id: String(otherHomeId), deceased_name: '同号乙' }), { from: '/staff/cases/new' });
+    expect([mine.status, theirs.status]).to.deep.equal([302, 302]);
+    const rows = await app.db('funeral_cases').where({ request_id: 'shared-request-1' }).orderBy('facility_id').select('facility_id', 'deceased_name');
+    expect(rows).to.deep.equal([{ facility_id: homeId, deceased_name: '同号甲' }, { facility_id: otherHomeId, deceased_name: '同号乙' }].sort((a, b) => a.facility_id - b.facility_id));
+    // Each home's retry finds its own case, never the other's.
+    const again = await panzhou.post('/staff/cases', form({ ...shared, facility_id: String(otherHomeId), deceased_name: '同号乙' }), { from: '/staff/cases/new' });
+    expect(again.location).to.equal(theirs.location);
+    const admin = await signedIn(app, 'admin');
+    const other = await admin.post('/staff/cases', form(shared), { from: '/staff/cases/new' });
+    expect(other.status).to.equal(409);
+  });
+
+  it('records a payment whose request id another case used already', async () => {
+    const [a, b] = await app.db('funeral_cases').whereIn('deceased_name', ['同号甲', '张德明']).orderBy('id').pluck('id');
+    for (const caseId of [a, b]) {
+      const res = await desk.post(`/staff/cases/${caseId}/payments`, { method: 'cash', amount: '10', request_id: 'pay-shared' }, { from: `/staff/cases/${caseId}` });
+      expect(res.status).to.equal(302);
+    }
+    expect(await app.db('case_payments').where({ request_id: 'pay-shared' }).pluck('case_id')).to.have.members([a, b]);
+  });
+
+  it('searches by full ID number through a posted form: the number is in no URL, link, form action or Location', async () => {
+    const list = await desk.get('/staff/cases');
+    expect(list.text).to.match(/<form class="filters" method="post" action="\/staff\/cases\/search">/);
+    const res = await desk.post('/staff/cases/search', { q: ZHANG, from: '', to: '', status: '' });
+    expect(res.status).to.equal(200);
+    expect(res.location).to.equal(null);
+    expect(textOf(res.text)).to.contain('张德明');
+    const urls = [...res.text.matchAll(/(?:href|action|src)="([^"]*)"/g)].map((m) => m[1]);
+    expect(urls.length).to.be.greaterThan(5);
+    expect(urls.filter((u) => /\d{17}[\dX]/.test(u))).to.deep.equal([]);
+    // the number typed into a URL by hand is not searched (nor echoed back into the page's links)
+    const typed = await desk.get(`/staff/cases?q=${ZHANG}&status=registered`);
+    expect(typed.status).to.equal(303);
+    expect(typed.location).to.equal('/staff/cases?status=registered');
+  });
+
+  it('pages a posted search with buttons that post the same filters', async () => {
+    const many = Array.from({ length: 31 }, (_, i) => ({ facility_id: homeId, case_number: `P-${i}`, status: 'stored', deceased_name: `翻页${i}`, id_number: ZHANG, sex: 'male',
+      birth_date: '1940-03-15', death_at: nowIso(), contact_name: '家属', contact_phone: '13800000000', contact_relationship: '子女', created_at: nowIso(), updated_at: nowIso() }));
+    await app.db('funeral_cases').insert(many);
+    const first = await desk.post('/staff/cases/search', { q: '翻页' }, { from: '/staff/cases' });
+    expect(textOf(first.text)).to.contain('第 1 / 2 页');
+    expect(first.text).to.match(/<input type="hidden" name="q" value="翻页"><input type="hidden" name="from" value=""><input type="hidden" name="to" value=""><input type="hidden" name="status" value=""><input type="hidden" name="page" value="2">/);
+    const second = await desk.post('/staff/cases/search', { q: '翻页', page: '2' });
+    expect(textOf(second.text)).to.contain('第 2 / 2 页');
+    expect((textOf(second.text).match(/翻页\d+/g) ?? []).length).to.equal(1);
+    await app.db('funeral_cases').where('case_number', 'like', 'P-%').delete();
+  });
+
+  it('sends Cache-Control: no-store with the case list, search results, the case page, the JSON intake and the documents', async () => {
+    const c = await app.db('funeral_cases').where({ deceased_name: '张德明' }).first();
+    const answers = [await desk.get('/staff/cases'), await desk.post('/staff/cases/search', { q: '张德明' }, { from: '/staff/cases' }),
+      await desk.get(`/staff/cases/${c.id}`), await desk.get(`/staff/cases/${c.id}/receipt.pdf`), await desk.get(`/staff/cases/${c.id}/certificate.pdf`)];
+    const api = await fetch(`${app.url}/api/v1/cases`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' });
+    for (const r of [...answers, { status: api.status, headers: api.headers }]) expect(r.headers.get('cache-control'), String(r.status)).to.equal('no-store');
+    expect(answers.map((r) => r.status)).to.deep.equal([200, 200, 200, 200, 200]);
+  });
+
   it('finds cases by name, last four of the ID number and case number; lists mask ID and phone', async () => {
     // Every search must leave out 李秀英's case, so a search that ignored its term would fail.
     const byName = await desk.get('/staff/cases?q=张德明');
@@ -163,15 +227,19 @@ describe(`cases: funeral cases (${dialect})`, () => {
     expect(textOf(page.text)).to.contain('520201********' + ZHANG.slice(-4));
   });
 
-  it('keeps each funeral home’s cases to its own front desk', async () => {
+  it('keeps each funeral home’s cases to its own front desk: another home’s case answers as a missing one (404)', async () => {
     const c = await app.db('funeral_cases').where({ deceased_name: '张德明' }).first();
+    const [{ max }] = await app.db('funeral_cases').max({ max: 'id' });
     const other = new Client(app.url);
     await other.login('panzhou', 'Panzhou-2026');
-    expect((await other.get(`/staff/cases/${c.id}`)).status).to.equal(403);
-    const list = await other.get('/staff/cases');
-    expect(list.status).to.equal(200);
-    expect(textOf(list.text)).to.contain('没有符合条件的案件。').and.not.contain('张德明');
+    const theirs = await other.get(`/staff/cases/${c.id}`);
+    const missing = await other.get(`/staff/cases/${Number(max) + 1000}`);
+    expect(theirs.status).to.equal(404);
+    expect(missing.status).to.equal(404);
+    expect(textOf(theirs.text)).to.equal(textOf(missing.text).replace(String(Number(max) + 1000), String(c.id)));
+    expect((await other.post(`/staff/cases/${c.id}/payments`, { method: 'cash', amount: '1' }, { from: '/staff/cases' })).status).to.equal(404);
+    expect(textOf((await other.get('/staff/cases')).text)).to.not.contain('张德明');
     const post = await other.post('/staff/cases', form(), { from: '/staff/cases/new' });
-    expect(post.status).to.equal(403);
+    expect(post.status).to.equal(404);
   });
 });

@@ -3,8 +3,8 @@
 import { expect } from 'chai';
 import * as cremation from '../../server/cremation/service.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { type Client, signedIn, textOf } from '../helpers/client.js';
-import { activeBookings, at, dayAhead, facilityId, insertCase, OTHER_HOME, resourceId } from './fixtures.js';
+import { Client, signedIn, textOf } from '../helpers/client.js';
+import { activeBookings, at, dayAhead, facilityId, insertCase, OTHER_HOME, resourceId, userWithToken } from './fixtures.js';
 
 describe(`cremation: staff pages (${dialect})`, () => {
   let app: TestApp;
@@ -38,10 +38,10 @@ describe(`cremation: staff pages (${dialect})`, () => {
       expect((await bureau.get(`/staff/funeral-homes/${home}/cremators/new`)).status).to.equal(403);
     });
 
-    it('refuses a front desk another home\'s resources, and answers 404 for a facility that is no funeral home', async () => {
+    it('answers a front desk 404 for another home\'s resources, as for a facility that is no funeral home', async () => {
       const other = await facilityId(app.db, OTHER_HOME);
-      expect((await desk.get(`/staff/funeral-homes/${other}/resources`)).status).to.equal(403);
-      expect((await desk.post(`/staff/funeral-homes/${other}/cremators`, { name: 'x', slot_minutes: '60', day_start: '07:00', day_end: '17:00', active: 'on' })).status).to.equal(403);
+      expect((await desk.get(`/staff/funeral-homes/${other}/resources`)).status).to.equal(404);
+      expect((await desk.post(`/staff/funeral-homes/${other}/cremators`, { name: 'x', slot_minutes: '60', day_start: '07:00', day_end: '17:00', active: 'on' })).status).to.equal(404);
       const cemetery = await facilityId(app.db, '大河镇农村公益性公墓（示例）');
       expect((await bureau.get(`/staff/funeral-homes/${cemetery}/resources`)).status).to.equal(404);
     });
@@ -129,13 +129,13 @@ describe(`cremation: staff pages (${dialect})`, () => {
       expect(html).to.contain(`/staff/cremation?facility=${home}&date=${dayAhead(6)}`).and.contain(`/staff/cremation?facility=${home}&date=${dayAhead(8)}`);
     });
 
-    it('shows the bureau any home, read only, and refuses another home\'s front desk', async () => {
+    it('shows the bureau any home, read only, and answers another home\'s front desk 404', async () => {
       const other = await facilityId(app.db, OTHER_HOME);
       const res = await bureau.get(`/staff/cremation?facility=${other}&date=${day}`);
       expect(res.status).to.equal(200);
       expect(textOf(res.text)).to.contain('盘州市殡仪馆（示例）');
       expect(res.text).to.not.contain('/staff/cremation/bookings/new');
-      expect((await desk.get(`/staff/cremation?facility=${other}&date=${day}`)).status).to.equal(403);
+      expect((await desk.get(`/staff/cremation?facility=${other}&date=${day}`)).status).to.equal(404);
     });
 
     it('books a free slot from the form, offering only the home\'s open cases without a booking', async () => {
@@ -182,6 +182,36 @@ describe(`cremation: staff pages (${dialect})`, () => {
       expect(res.status).to.equal(302);
       expect(await activeBookings(app.db, 'hall_bookings', { hall_id: hall, starts_at: at(d, '08:00') })).to.have.length(0);
       expect((await desk.get(`/staff/cremation/bookings/hall/${booking.id}/cancel`)).status).to.equal(404);
+    });
+
+    it('answers another home\'s front desk 404 for a booking, a cremator and a closure, as for ids that do not exist, and changes nothing', async () => {
+      const d = dayAhead(13);
+      const c1 = await resourceId(app.db, 'cremators', home, '1号炉');
+      const { booking } = await cremation.book(app.db, admin, { kind: 'cremator', case_id: await insertCase(app.db, home), resource_id: c1, starts_at: at(d, '08:00') }, null);
+      const [row] = await app.db('resource_closures').insert({ resource_type: 'cremator', resource_id: c1, starts_at: at(d, '12:00'), ends_at: at(d, '13:00'), reason: '检修', created_at: new Date().toISOString() }).returning('id');
+      const closure = { id: Number(typeof row === 'object' ? row.id : row) };
+      expect((await desk.get(`/staff/funeral-homes/${home}/closures/${closure.id}/remove`)).status).to.equal(200);
+      const other = await facilityId(app.db, OTHER_HOME);
+      await userWithToken(app.db, 'panzhou-pages', 'front_desk', other);
+      const stranger = new Client(app.url);
+      await stranger.login('panzhou-pages');
+      const missing = 2_147_483_647;
+      expect((await desk.get(`/staff/cremation/bookings/cremator/${booking.id}/cancel`)).status).to.equal(200);
+      expect((await desk.get(`/staff/funeral-homes/${home}/cremators/${c1}`)).status).to.equal(200);
+      for (const [theirs, none] of [
+        [`/staff/cremation/bookings/cremator/${booking.id}/cancel`, `/staff/cremation/bookings/cremator/${missing}/cancel`],
+        [`/staff/cremation/bookings/cremator/${booking.id}/reschedule`, `/staff/cremation/bookings/cremator/${missing}/reschedule`],
+        [`/staff/funeral-homes/${home}/cremators/${c1}`, `/staff/funeral-homes/${home}/cremators/${missing}`],
+        [`/staff/funeral-homes/${other}/cremators/${c1}`, `/staff/funeral-homes/${other}/cremators/${missing}`],
+        [`/staff/funeral-homes/${home}/closures/${closure.id}/remove`, `/staff/funeral-homes/${other}/closures/${missing}/remove`],
+      ]) {
+        const [a, b] = [await stranger.get(theirs), await stranger.get(none)];
+        expect([a.status, b.status], theirs).to.deep.equal([404, 404]);
+        expect(textOf(a.text), theirs).to.equal(textOf(b.text));
+      }
+      const post = await stranger.post(`/staff/cremation/bookings/cremator/${booking.id}/cancel`, { reason: '越权' }, { from: '/staff/cremation' });
+      expect(post.status).to.equal(404);
+      expect(await activeBookings(app.db, 'cremation_bookings', { cremator_id: c1, starts_at: at(d, '08:00') })).to.have.length(1);
     });
 
     it('reschedules to a free slot chosen on the reschedule page', async () => {

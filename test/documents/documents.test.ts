@@ -202,9 +202,10 @@ describe(`documents: certificate and statement of charges (${dialect})`, () => {
     expect(pdfText(res.body)).to.contain('CremationCertificate').and.contain('赵淑华').and.contain(ZHAO);
   });
 
-  it('keeps another funeral home’s front desk out of both documents', async () => {
-    expect((await fetchPdf(other, `/staff/cases/${crematedId}/certificate.pdf`)).status).to.equal(403);
-    expect((await fetchPdf(other, `/staff/cases/${crematedId}/receipt.pdf`)).status).to.equal(403);
+  it('keeps another funeral home’s front desk out of both documents: 404, as for a case that does not exist', async () => {
+    expect((await fetchPdf(other, `/staff/cases/${crematedId}/certificate.pdf`)).status).to.equal(404);
+    expect((await fetchPdf(other, `/staff/cases/${crematedId}/receipt.pdf`)).status).to.equal(404);
+    expect((await fetchPdf(other, '/staff/cases/2147483647/receipt.pdf')).status).to.equal(404);
   });
 
   it('lets the bureau read the statement for inspection but not issue the certificate', async () => {

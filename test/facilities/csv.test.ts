@@ -149,7 +149,7 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
       '单村独建在镇,rural_public_cemetery,operating,2024-01-01,520201101,,,,,,,,single_village,,',
       '好的一行,columbarium,operating,2024-01-01,520201101,,,,,,,,,,',
       '代码被改,columbarium,operating,2024-01-01,5.20201E+11,,,,,,,,,,',
-      '将来运营,columbarium,operating,2999-01-01,520201101,,,104.8,,,,,,520201101999,',
+      '将来运营,columbarium,operating,2099-01-01,520201101,,,104.8,,,,,,520201101999,',
       '投资错误,columbarium,operating,2024-01-01,520201101,,,,,,,12.345,,,',
     ].join('\n');
     const before = await snapshot();

@@ -133,7 +133,7 @@ describe(`facilities: registry pages (${dialect})`, () => {
       [{ phone: '请致电' }, TOWNSHIP, [], '电话只能包含数字'],
       [{ kind: '' }, TOWNSHIP, [], '请选择设施类别。'],
       [{}, '', [], '请选择所在地区（至少到区县）。'],
-      [{ status: 'operating', effective_on: '2999-01-01' }, TOWNSHIP, [], '只有“规划”可以填将来的日期'],
+      [{ status: 'operating', effective_on: '2099-01-01' }, TOWNSHIP, [], '只有“规划”可以填将来的日期'],
       [{ effective_on: '2026-02-30' }, TOWNSHIP, [], '请填写有效的日期'],
     ];
     for (const [over, at, ticked, message] of cases) {
@@ -208,7 +208,7 @@ describe(`facilities: registry pages (${dialect})`, () => {
     const refusals: [string, string, string][] = [
       ['operating', '2022-06-01', '2022-06-01 已有一条状态记录，同一天只能记录一次'],
       ['operating', '2022-08-01', '该日期时已经是这个状态，无需重复记录。'],
-      ['operating', '2999-01-01', '只有“规划”可以填将来的日期'],
+      ['operating', '2099-01-01', '只有“规划”可以填将来的日期'],
       ['planned', '2022-07-01', '在建或运营中的设施不能改回“规划”'],
       ['', '2022-07-01', '请选择状态。'],
       ['building', '', '请填写生效日期。'],
@@ -222,22 +222,22 @@ describe(`facilities: registry pages (${dialect})`, () => {
     expect(await count('facility_status_history', { facility_id: f.id })).to.equal(rows);
 
     // A plan dated ahead after closing: allowed; the list shows the latest entry, today it is still closed.
-    expect((await record('planned', '2999-01-01', '拟重建')).status).to.equal(302);
+    expect((await record('planned', '2099-01-01', '拟重建')).status).to.equal(302);
     expect((await byName('历史测试公墓')).status).to.equal('planned');
     const page = textOf((await bureau.get(`/staff/facilities/${f.id}`)).text);
-    expect(page).to.contain('已登记将来日期的规划记录：2999年1月1日 起为“规划”。').and.contain('整改停业').and.contain('市民政局殡葬管理科 于');
-    expect(page.indexOf('2999年1月1日')).to.be.lessThan(page.indexOf('2020年3月1日'));
+    expect(page).to.contain('已登记将来日期的规划记录：2099年1月1日 起为“规划”。').and.contain('整改停业').and.contain('市民政局殡葬管理科 于');
+    expect(page.indexOf('2099年1月1日')).to.be.lessThan(page.indexOf('2020年3月1日'));
     expect(await count('audit_log', { entity: 'facility', action: 'status', entity_id: String(f.id) })).to.equal(6);
   });
 
-  it('shows front-desk and cemetery staff their own facility only, read-only, and refuses them every change (403)', async () => {
+  it('shows front-desk and cemetery staff their own facility only (another is 404), read-only, and refuses them every change (403)', async () => {
     const own = await front.get(`/staff/facilities/${frontHome}`);
     expect(own.status).to.equal(200);
     expect(textOf(own.text)).to.contain('殡仪馆不计入公益性骨灰安放设施的覆盖');
     expect(own.text).to.not.contain(`/staff/facilities/${frontHome}/edit`).and.not.contain('id="status-form"');
     const other = (await byName('测试骨灰堂')).id;
-    expect((await front.get(`/staff/facilities/${other}`)).status).to.equal(403);
-    expect((await cemetery.get(`/staff/facilities/${frontHome}`)).status).to.equal(403);
+    expect((await front.get(`/staff/facilities/${other}`)).status).to.equal(404);
+    expect((await cemetery.get(`/staff/facilities/${frontHome}`)).status).to.equal(404);
     const list = textOf((await front.get('/staff/facilities')).text);
     expect(list).to.contain('共 1 个设施').and.not.contain('登记新设施').and.not.contain('导出 CSV');
     for (const c of [front, cemetery]) {

@@ -51,6 +51,7 @@ const table: Record<string, [Role[], string]> = {
   'GET /staff/funeral-homes/:id/prices/:itemId/end': [['admin', 'front_desk'], '/staff/funeral-homes/1/prices/1/end'],
   'POST /staff/funeral-homes/:id/prices/:itemId/end': [['admin', 'front_desk'], '/staff/funeral-homes/1/prices/1/end'],
   'GET /staff/cases': [ALL, '/staff/cases'],
+  'POST /staff/cases/search': [ALL, '/staff/cases/search'],
   'GET /staff/cases/new': [FRONT, '/staff/cases/new'],
   'POST /staff/cases': [FRONT, '/staff/cases'],
   'GET /staff/cases/:id': [ALL, '/staff/cases/999'],

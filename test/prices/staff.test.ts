@@ -176,14 +176,15 @@ describe(`prices: staff pages (${dialect})`, () => {
     expect((await app.db('price_items').where({ id: row.id }).first()).valid_from).to.equal('2026-07-01');
   });
 
-  it('gives the front desk of another home 403 for reading and changing, and writes nothing', async () => {
+  it('answers the front desk of another home 404 for reading and changing, as for a missing item, and writes nothing', async () => {
     const theirs = await app.db('price_items').where({ facility_id: otherHome }).first();
     const items = await count('price_items');
-    expect((await front.get(`/staff/funeral-homes/${otherHome}/prices`)).status).to.equal(403);
-    expect((await front.get(`/staff/funeral-homes/${otherHome}/prices/${theirs.id}`)).status).to.equal(403);
+    expect((await front.get(`/staff/funeral-homes/${otherHome}/prices`)).status).to.equal(404);
+    expect((await front.get(`/staff/funeral-homes/${otherHome}/prices/${theirs.id}`)).status).to.equal(404);
+    expect((await front.get(`/staff/funeral-homes/${otherHome}/prices/2147483647`)).status).to.equal(404);
     await front.get(base());
-    expect((await front.post(`/staff/funeral-homes/${otherHome}/prices`, form({ code: 'OPT_SNEAK' }))).status).to.equal(403);
-    expect((await front.post(`/staff/funeral-homes/${otherHome}/prices/${theirs.id}/end`, { stop_from: '2027-01-01' })).status).to.equal(403);
+    expect((await front.post(`/staff/funeral-homes/${otherHome}/prices`, form({ code: 'OPT_SNEAK' }))).status).to.equal(404);
+    expect((await front.post(`/staff/funeral-homes/${otherHome}/prices/${theirs.id}/end`, { stop_from: '2027-01-01' })).status).to.equal(404);
     // Nor through their own home's address.
     expect((await front.get(`${base()}/${theirs.id}`)).status).to.equal(404);
     expect((await front.post(`${base()}/${theirs.id}/end`, { stop_from: '2027-01-01' })).status).to.equal(404);

@@ -1,5 +1,6 @@
 // Query strings of the dashboard and the lists behind its numbers (region=CODE&date=YYYY-MM-DD, sorting, filters).
 import { z } from 'zod';
+import { searchText } from '../../http/fields.js';
 import { pageParam } from '../../http/validate.js';
 import { inDateRange } from '../query.js';
 import { chartIndicators, sortKeys } from './service.js';
@@ -21,7 +22,7 @@ export const DashboardQuery = z.object({
 /** Filters of the lists behind the numbers; anything unknown is dropped. */
 export const ListQuery = z.object({
   status: z.enum(['covered', 'uncovered']).optional().catch(undefined),
-  q: z.preprocess(blank, z.string().trim().max(50).optional()).catch(undefined),
+  q: searchText(50),
   page: pageParam,
   central: z.literal('1').optional().catch(undefined),
   kind: z.enum(['village', 'community']).optional().catch(undefined),

@@ -1,5 +1,6 @@
 // Query string of the coverage JSON API (docs/API.md): a region code and a date, both optional.
 import { z } from 'zod';
+import { isoDate } from '../../http/fields.js';
 import { REGION_CODE } from '../query.js';
 
 /** ?region=&date= of GET /api/v1/coverage. */
@@ -8,6 +9,6 @@ export const CoverageQuery = z.object({
   region: z.preprocess((v) => (v === '' ? undefined : v),
     z.string().regex(REGION_CODE, { error: 'errors.region_code_format' }).optional()),
   // Omitted: today in Asia/Shanghai.
-  date: z.preprocess((v) => (v === '' ? undefined : v), z.iso.date({ error: 'errors.date_format' }).optional()),
+  date: z.preprocess((v) => (v === '' ? undefined : v), isoDate('errors.date_format').optional()),
 });
 export type CoverageQuery = z.infer<typeof CoverageQuery>;
