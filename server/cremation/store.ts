@@ -24,9 +24,13 @@ export interface Closure {
   starts_at: string; ends_at: string; reason: string; created_by: number | null; created_at: string;
 }
 
+/** A booking holds its slot while booked; cancelling frees it. Queries name the active status, never "not cancelled". */
+export const bookingStatuses = ['booked', 'cancelled'] as const;
+export type BookingStatus = (typeof bookingStatuses)[number];
+
 export interface Booking {
   id: number; kind: ResourceKind; case_id: number; resource_id: number; resource_name: string; facility_id: number;
-  starts_at: string; ends_at: string; status: 'booked' | 'cancelled'; cancel_reason: string | null;
+  starts_at: string; ends_at: string; status: BookingStatus; cancel_reason: string | null;
   case_number: string; deceased_name: string; created_by: number | null; created_at: string; updated_at: string;
 }
 
@@ -136,7 +140,9 @@ export async function closuresOf(db: Knex, kind: ResourceKind, resourceId: numbe
 }
 
 export async function insertClosure(trx: Knex, row: { resource_type: ResourceKind; resource_id: number; starts_at: string; ends_at: string; reason: string; created_by: number | null; created_at: string }): Promise<number> {
-  const [out] = await trx('resource_closures').insert(row).returning('id');
+  // cremator_id and hall_id are the foreign keys behind (resource_type, resource_id): exactly one, equal to resource_id.
+  const keys = { cremator_id: row.resource_type === 'cremator' ? row.resource_id : null, hall_id: row.resource_type === 'hall' ? row.resource_id : null };
+  const [out] = await trx('resource_closures').insert({ ...row, ...keys }).returning('id');
   changed(trx);
   return typeof out === 'object' ? out.id : out;
 }
@@ -166,14 +172,14 @@ export async function findBooking(db: Knex, kind: ResourceKind, id: number): Pro
 
 /** Active bookings of the facility's resources that start in [from, to). */
 export async function activeBookingsOfFacility(db: Knex, kind: ResourceKind, facilityId: number, from: string, to: string): Promise<Booking[]> {
-  const rows = await bookings(db, kind).where('r.facility_id', facilityId).whereNot('b.status', 'cancelled')
+  const rows = await bookings(db, kind).where('r.facility_id', facilityId).where('b.status', 'booked')
     .where('b.starts_at', '>=', from).where('b.starts_at', '<', to).orderBy('b.starts_at').orderBy('r.id').select(bookingColumns(kind));
   return rows.map(toBooking(kind));
 }
 
 /** Active bookings of both kinds at the facility that start in [from, to), in one query, in time order. */
 export async function activeBookingsOfFacilityAllKinds(db: Knex, facilityId: number, from: string, to: string): Promise<Booking[]> {
-  const part = (kind: ResourceKind) => bookings(db, kind).where('r.facility_id', facilityId).whereNot('b.status', 'cancelled')
+  const part = (kind: ResourceKind) => bookings(db, kind).where('r.facility_id', facilityId).where('b.status', 'booked')
     .where('b.starts_at', '>=', from).where('b.starts_at', '<', to).select(db.raw(`'${kind}' as kind`), ...bookingColumns(kind));
   const rows: Booking[] = await part('cremator').unionAll(part('hall'));
   return rows.sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.resource_id - b.resource_id);
@@ -181,7 +187,7 @@ export async function activeBookingsOfFacilityAllKinds(db: Knex, facilityId: num
 
 /** Active bookings of one resource that overlap [from, to) (to: null for "from then on"). */
 export async function activeBookingsOf(db: Knex, kind: ResourceKind, resourceId: number, from: string, to: string | null): Promise<Pick<Booking, 'id' | 'starts_at' | 'ends_at'>[]> {
-  const q = db(tables[kind].bookings).where(tables[kind].column, resourceId).whereNot('status', 'cancelled').where('ends_at', '>', from);
+  const q = db(tables[kind].bookings).where(tables[kind].column, resourceId).where('status', 'booked').where('ends_at', '>', from);
   if (to) q.where('starts_at', '<', to);
   return q.orderBy('starts_at').select('id', 'starts_at', 'ends_at');
 }
@@ -197,13 +203,13 @@ export async function insertBooking(trx: Knex, kind: ResourceKind, row: { case_i
 
 /** Cancels an active booking; the row count says whether it was still active. Cancelling frees the slot. */
 export async function cancelBooking(trx: Knex, kind: ResourceKind, id: number, reason: string, now: string): Promise<number> {
-  const n = await trx(tables[kind].bookings).where({ id }).whereNot('status', 'cancelled').update({ status: 'cancelled', cancel_reason: reason, updated_at: now });
+  const n = await trx(tables[kind].bookings).where({ id }).where('status', 'booked').update({ status: 'cancelled', cancel_reason: reason, updated_at: now });
   changed(trx);
   return n;
 }
 
 export async function activeBookingOfCase(db: Knex, kind: ResourceKind, caseId: number): Promise<Booking | undefined> {
-  const row = await bookings(db, kind).where('b.case_id', caseId).whereNot('b.status', 'cancelled').first(bookingColumns(kind));
+  const row = await bookings(db, kind).where('b.case_id', caseId).where('b.status', 'booked').first(bookingColumns(kind));
   return row ? toBooking(kind)(row) : undefined;
 }
 
@@ -227,7 +233,7 @@ export async function casesToBook(db: Knex, kind: ResourceKind, facilityId: numb
   const t = tables[kind];
   return db('funeral_cases as fc').where('fc.facility_id', facilityId)
     .whereNotIn('fc.status', kind === 'hall' ? noFarewellStatuses : [...closedCaseStatuses])
-    .whereNotExists((q) => q.select(db.raw('1')).from(`${t.bookings} as b`).whereRaw('b.case_id = fc.id').whereNot('b.status', 'cancelled'))
+    .whereNotExists((q) => q.select(db.raw('1')).from(`${t.bookings} as b`).whereRaw('b.case_id = fc.id').where('b.status', 'booked'))
     .orderBy('fc.created_at', 'desc').orderBy('fc.id', 'desc').limit(limit)
     .select('fc.id', 'fc.facility_id', 'fc.case_number', 'fc.deceased_name', 'fc.status', 'fc.created_at');
 }
