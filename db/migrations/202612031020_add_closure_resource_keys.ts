@@ -9,8 +9,9 @@ export const config = { transaction: false };
 
 const keyColumns = ', `cremator_id` integer null references `cremators`(`id`), `hall_id` integer null references `farewell_halls`(`id`)';
 
-const matches = "(resource_type = 'cremator' AND cremator_id = resource_id AND hall_id IS NULL)"
-  + " OR (resource_type = 'hall' AND hall_id = resource_id AND cremator_id IS NULL)";
+// IS NOT NULL spelled out: a comparison with NULL is unknown, which a CHECK lets through.
+const matches = "(resource_type = 'cremator' AND cremator_id IS NOT NULL AND cremator_id = resource_id AND hall_id IS NULL)"
+  + " OR (resource_type = 'hall' AND hall_id IS NOT NULL AND hall_id = resource_id AND cremator_id IS NULL)";
 
 export async function up(knex: Knex): Promise<void> {
   await inRebuildTransaction(knex, async (trx) => {
