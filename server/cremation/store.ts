@@ -2,6 +2,7 @@
 // transaction. Instants are ISO strings in UTC on both databases (see server/db.ts). Every write tells the day
 // cache (day-cache.ts), so that this process shows it at once.
 import type { Knex } from 'knex';
+import { caseStatuses, type CaseStatus } from '../cases/states.js';
 import { bool, dialectOf } from '../db.js';
 import { changed } from './day-cache.js';
 import type { ResourceKind } from './schemas.js';
@@ -223,6 +224,11 @@ export async function bookingsOfCase(db: Knex, kind: ResourceKind, caseId: numbe
 export const closedCaseStatuses = ['cremated', 'ashes_released', 'ashes_placed'] as const;
 /** A farewell cannot be booked once it has been held. */
 const noFarewellStatuses = [...closedCaseStatuses, 'farewell_done'];
+/** The statuses of a case that may still be booked, named (so that a status unknown here is never taken for open). */
+const bookableStatuses: Record<ResourceKind, CaseStatus[]> = {
+  cremator: caseStatuses.filter((s) => !(closedCaseStatuses as readonly string[]).includes(s)),
+  hall: caseStatuses.filter((s) => !noFarewellStatuses.includes(s)),
+};
 
 export async function findCase(db: Knex, id: number): Promise<CaseRef | undefined> {
   return db('funeral_cases').where({ id }).first('id', 'facility_id', 'case_number', 'deceased_name', 'status', 'created_at');
@@ -232,7 +238,7 @@ export async function findCase(db: Knex, id: number): Promise<CaseRef | undefine
 export async function casesToBook(db: Knex, kind: ResourceKind, facilityId: number, limit = 300): Promise<CaseRef[]> {
   const t = tables[kind];
   return db('funeral_cases as fc').where('fc.facility_id', facilityId)
-    .whereNotIn('fc.status', kind === 'hall' ? noFarewellStatuses : [...closedCaseStatuses])
+    .whereIn('fc.status', bookableStatuses[kind])
     .whereNotExists((q) => q.select(db.raw('1')).from(`${t.bookings} as b`).whereRaw('b.case_id = fc.id').where('b.status', 'booked'))
     .orderBy('fc.created_at', 'desc').orderBy('fc.id', 'desc').limit(limit)
     .select('fc.id', 'fc.facility_id', 'fc.case_number', 'fc.deceased_name', 'fc.status', 'fc.created_at');
