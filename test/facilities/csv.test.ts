@@ -175,6 +175,32 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
     expect(await byName('预览后登记的服务站')).to.include({ niche_capacity: 7 });
   });
 
+  // PostgreSQL only: there an import and an edit can run side by side (SQLite runs one write transaction at a time).
+  (dialect === 'postgres' ? it : it.skip)('plans the rows it writes after locking them, so an edit committed while the import waits is not overwritten', async () => {
+    const records = parse(await exported(), { columns: true, bom: true }) as Record<string, string>[];
+    const target = records.find((r) => r.kind === 'columbarium')!;
+    const csv = [HEADER.split(',').slice(0, 10).join(','), [target.name, target.kind, target.status, target.status_date, target.region_code,
+      '导入写的地址', target.phone, target.lng, target.lat, '4321'].map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')].join('\n');
+    const version = versionIn((await preview(csv)).text);
+
+    // An edit holds the row, then the import starts and must wait for it.
+    const edit = await app.db.transaction();
+    const { rows: [{ pid }] } = await edit.raw('SELECT pg_backend_pid() AS pid');
+    await edit('facilities').where({ name: target.name }).forNoKeyUpdate().first('id');
+    await edit('facilities').where({ name: target.name }).update({ address: '同时改的地址', updated_at: new Date(Date.now() + 1000).toISOString() });
+    const importing = applyAt(csv, version);
+    for (;;) {
+      const { rows } = await app.db.raw('SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))', [pid]);
+      if (rows[0].n > 0) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    await edit.commit();
+    const res = await importing;
+    expect(res.status).to.equal(409);
+    expect(textOf(res.text)).to.contain('预览后记录已变更');
+    expect(await byName(target.name)).to.include({ address: '同时改的地址' });
+  });
+
   it('reads cells pasted from Excel (tab-separated) and Chinese column names', async () => {
     const tsv = ['名称\t类别\t状态\t状态日期\t所在地区代码\t墓位容量', '粘贴测试公墓\t城市公益性公墓\t在建\t2025-03-01\t520204001\t1500'].join('\r\n');
     const res = await apply(tsv);
