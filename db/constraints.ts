@@ -12,10 +12,10 @@ export function oneOf(column: string, values: readonly string[]): string {
 }
 
 /**
- * Adds the checks to the table: ALTER TABLE on PostgreSQL, a rebuild on SQLite (inside inRebuildTransaction).
+ * Adds the checks to the table: ALTER TABLE on PostgreSQL, a rebuild on SQLite (db/sqlite-rebuild.ts).
  * Rows that break a rule are not changed: the migration stops, naming the table, the rule and how many rows.
  */
-export async function addChecks(trx: Knex.Transaction, table: string, checks: readonly Check[]): Promise<void> {
+export async function addChecks(trx: Knex, table: string, checks: readonly Check[]): Promise<void> {
   for (const [name, condition] of checks) {
     const [{ n }] = (await trx(table).whereRaw(`NOT (${condition})`).count({ n: '*' })) as { n: number | string }[];
     if (Number(n) > 0) throw new Error(`${table}: ${n} existing row(s) break the rule ${name} (${condition}); correct them, then migrate again`);
@@ -28,7 +28,7 @@ export async function addChecks(trx: Knex.Transaction, table: string, checks: re
 }
 
 /** Takes the checks off again (a migration's down). */
-export async function dropChecks(trx: Knex.Transaction, table: string, checks: readonly Check[]): Promise<void> {
+export async function dropChecks(trx: Knex, table: string, checks: readonly Check[]): Promise<void> {
   if (trx.client.config.client === 'pg') {
     for (const [name] of checks) await trx.raw(`ALTER TABLE ${table} DROP CONSTRAINT ${name}`);
     return;

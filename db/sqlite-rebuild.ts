@@ -2,30 +2,6 @@
 // again under its name, with its rows, indexes and triggers. PostgreSQL never needs this.
 import type { Knex } from 'knex';
 
-/**
- * Runs `fn` in one transaction with SQLite's foreign keys switched off, and refuses to commit while any foreign key
- * is broken. Off, because dropping a table with foreign keys on deletes its rows first, which would cascade into
- * the tables referring to it (facility_status_history) and leaves deferred violations counted even once the rows are
- * back; and PRAGMA foreign_keys cannot change inside a transaction, so a migration using this runs without knex's
- * (`export const config = { transaction: false }`). On PostgreSQL it is a plain transaction.
- */
-export async function inRebuildTransaction(knex: Knex, fn: (trx: Knex.Transaction) => Promise<void>): Promise<void> {
-  if (knex.client.config.client === 'pg') return knex.transaction(fn);
-  await knex.raw('PRAGMA foreign_keys = OFF');
-  try {
-    await knex.transaction(async (trx) => {
-      await fn(trx);
-      const broken = (await trx.raw('PRAGMA foreign_key_check')) as { table: string; rowid: number; parent: string }[];
-      if (broken.length) {
-        const first = broken[0];
-        throw new Error(`${broken.length} row(s) break a foreign key, first ${first.table} rowid ${first.rowid} → ${first.parent}`);
-      }
-    });
-  } finally {
-    await knex.raw('PRAGMA foreign_keys = ON');
-  }
-}
-
 export interface RebuildOptions {
   /** The new CREATE TABLE statement from the current one (named as the table already; the helper renames it). */
   change: (createSql: string) => string;
@@ -36,12 +12,19 @@ export interface RebuildOptions {
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
- * Builds `table` again from its own SQL in sqlite_master as `change` edits it: create the new table, copy the
- * rows, drop the old one, rename, then recreate its indexes and triggers and keep its AUTOINCREMENT counter. Call
- * it inside inRebuildTransaction, which checks the foreign keys before commit. A row the new table refuses (a
- * CHECK) fails the whole migration.
+ * Builds `table` again from its own SQL in sqlite_master as `change` edits it: create the new table, copy the rows,
+ * drop the old one, rename, recreate its indexes and triggers, keep its AUTOINCREMENT counter, then check the
+ * foreign keys from and to it. A row the new table refuses (a CHECK) or a broken key fails the migration, whose
+ * transaction then leaves everything as it was.
+ *
+ * Foreign keys must be off, which db/migrate.ts sees to while migrating: with them on, dropping the old table would
+ * first delete its rows, cascading into the tables that refer to it (facility_status_history), and counts every
+ * referring row as a violation that re-inserting the rows does not undo; PRAGMA foreign_keys cannot change inside
+ * the migration's transaction, and PRAGMA defer_foreign_keys only postpones these.
  */
-export async function rebuildTable(trx: Knex.Transaction, table: string, opts: RebuildOptions): Promise<void> {
+export async function rebuildTable(trx: Knex, table: string, opts: RebuildOptions): Promise<void> {
+  const [{ foreign_keys: on }] = (await trx.raw('PRAGMA foreign_keys')) as { foreign_keys: number }[];
+  if (on) throw new Error(`rebuildTable(${table}) needs SQLite's foreign keys off: run migrations through db/migrate.ts`);
   const rows = (await trx.raw(`SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL`, [table])) as { type: string; name: string; sql: string }[];
   const create = rows.find((r) => r.type === 'table' && r.name === table);
   if (!create) throw new Error(`rebuildTable: no table ${table}`);
@@ -61,6 +44,14 @@ export async function rebuildTable(trx: Knex.Transaction, table: string, opts: R
   await trx.raw(`ALTER TABLE ${quote(temp)} RENAME TO ${quote(table)}`);
   for (const r of others) await trx.raw(r.sql);
   if (seq.length) await trx.raw(`UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?`, [seq[0].seq, table]);
+
+  const tables = (await trx.raw(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)) as { name: string }[];
+  for (const { name } of tables) {
+    const keys = (await trx.raw(`PRAGMA foreign_key_list(${quote(name)})`)) as { table: string }[];
+    if (name !== table && !keys.some((k) => k.table === table)) continue;
+    const broken = (await trx.raw(`PRAGMA foreign_key_check(${quote(name)})`)) as { table: string; rowid: number; parent: string }[];
+    if (broken.length) throw new Error(`rebuildTable(${table}): ${broken.length} row(s) of ${name} break a foreign key to ${broken[0].parent}, first rowid ${broken[0].rowid}`);
+  }
 }
 
 /** The CREATE TABLE with clauses (table constraints) added before its closing parenthesis. */

@@ -4,10 +4,6 @@
 // compares them with the constants so that they cannot drift apart unnoticed.
 import type { Knex } from 'knex';
 import { addChecks, dropChecks, oneOf, type Check } from '../constraints.js';
-import { inRebuildTransaction } from '../sqlite-rebuild.js';
-
-// SQLite rebuilds tables here, which needs its foreign keys off, which cannot change inside a transaction.
-export const config = { transaction: false };
 
 const levels = ['province', 'city', 'county', 'township', 'village'];
 const funeralZones = ['cremation', 'reform'];
@@ -106,13 +102,9 @@ export const checks: Record<string, Check[]> = {
 };
 
 export async function up(knex: Knex): Promise<void> {
-  await inRebuildTransaction(knex, async (trx) => {
-    for (const [table, rules] of Object.entries(checks)) await addChecks(trx, table, rules);
-  });
+  for (const [table, rules] of Object.entries(checks)) await addChecks(knex, table, rules);
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await inRebuildTransaction(knex, async (trx) => {
-    for (const [table, rules] of Object.entries(checks)) await dropChecks(trx, table, rules);
-  });
+  for (const [table, rules] of Object.entries(checks)) await dropChecks(knex, table, rules);
 }

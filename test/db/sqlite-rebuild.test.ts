@@ -1,9 +1,9 @@
 // db/sqlite-rebuild.ts: a SQLite table built again with a new rule keeps its rows, indexes, triggers, AUTOINCREMENT
-// counter and the rows that refer to it (even through ON DELETE CASCADE), and a broken foreign key stops the commit.
+// counter and the rows that refer to it (even through ON DELETE CASCADE), and a broken foreign key stops it.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { addChecks } from '../../db/constraints.js';
-import { inRebuildTransaction, rebuildTable, withClauses } from '../../db/sqlite-rebuild.js';
+import { rebuildTable, withClauses } from '../../db/sqlite-rebuild.js';
 import { createDb } from '../../server/db.js';
 import { dialect } from '../helpers/app.js';
 
@@ -23,11 +23,20 @@ import { dialect } from '../helpers/app.js';
   });
   afterEach(() => db.destroy());
 
+  /** As db/migrate.ts runs a migration: foreign keys off, one transaction. */
+  async function migrating(fn: (trx: Knex.Transaction) => Promise<void>): Promise<void> {
+    await db.raw('PRAGMA foreign_keys = OFF');
+    try {
+      await db.transaction(fn);
+    } finally {
+      await db.raw('PRAGMA foreign_keys = ON');
+    }
+  }
   const failure = (p: PromiseLike<unknown>) => Promise.resolve(p).then(() => '(accepted)', (e: Error) => e.message);
   const sqlOf = async (name: string) => ((await db('sqlite_master').where({ name }).first('sql')) as { sql: string } | undefined)?.sql;
 
   it('adds a CHECK and keeps rows, referring rows, indexes, triggers and the AUTOINCREMENT counter', async () => {
-    await inRebuildTransaction(db, (trx) => addChecks(trx, 'parent', [['parent_kind_in', "kind IN ('a', 'b')"]]));
+    await migrating((trx) => addChecks(trx, 'parent', [['parent_kind_in', "kind IN ('a', 'b')"]]));
     expect(await sqlOf('parent')).to.contain("CONSTRAINT parent_kind_in CHECK (kind IN ('a', 'b'))");
     expect(await db('parent').orderBy('id').select('id', 'kind', 'n')).to.deep.equal([{ id: 1, kind: 'a', n: 1 }, { id: 2, kind: 'b', n: 2 }]);
     expect(await db('child').orderBy('id').select('id', 'parent_id')).to.deep.equal([{ id: 1, parent_id: 1 }, { id: 2, parent_id: 2 }]);
@@ -45,7 +54,7 @@ import { dialect } from '../helpers/app.js';
   });
 
   it('fills new columns from the old row', async () => {
-    await inRebuildTransaction(db, (trx) => rebuildTable(trx, 'parent', {
+    await migrating((trx) => rebuildTable(trx, 'parent', {
       change: (sql) => sql.replace('n integer', 'n integer, twice integer'),
       fill: { twice: 'n * 2' },
     }));
@@ -54,20 +63,27 @@ import { dialect } from '../helpers/app.js';
 
   it('refuses existing rows that break the new rule, naming table and rule, and changes nothing', async () => {
     const before = await sqlOf('parent');
-    const err = await inRebuildTransaction(db, (trx) => addChecks(trx, 'parent', [['parent_kind_in', "kind IN ('a')"]])).then(() => null, (e: Error) => e);
+    const err = await migrating((trx) => addChecks(trx, 'parent', [['parent_kind_in', "kind IN ('a')"]])).then(() => null, (e: Error) => e);
     expect(err?.message).to.contain('parent: 1 existing row(s) break the rule parent_kind_in');
     expect(await sqlOf('parent')).to.equal(before);
     expect(await db('parent').count({ n: '*' })).to.deep.equal([{ n: 2 }]);
   });
 
-  it('does not commit while a foreign key is broken, and switches foreign keys on again', async () => {
-    const err = await inRebuildTransaction(db, async (trx) => {
-      await rebuildTable(trx, 'parent', { change: withClauses(['CONSTRAINT parent_n_small CHECK (n < 10)']) });
+  it('stops when a row refers to one that is missing, and changes nothing', async () => {
+    const err = await migrating(async (trx) => {
       await trx('parent').where({ id: 2 }).del(); // child 2 now points nowhere: allowed with foreign keys off
+      await rebuildTable(trx, 'parent', { change: withClauses(['CONSTRAINT parent_n_small CHECK (n < 10)']) });
     }).then(() => null, (e: Error) => e);
-    expect(err?.message).to.match(/1 row\(s\) break a foreign key, first child/);
+    expect(err?.message).to.match(/rebuildTable\(parent\): 1 row\(s\) of child break a foreign key to parent/);
     expect(await db('parent').pluck('id')).to.deep.equal([1, 2]);
     expect(await sqlOf('parent')).to.not.contain('parent_n_small');
     expect(await db.raw('PRAGMA foreign_keys')).to.deep.equal([{ foreign_keys: 1 }]);
+  });
+
+  it('refuses to run with foreign keys on, which would delete the rows referring to the table', async () => {
+    const err = await db.transaction((trx) => rebuildTable(trx, 'parent', { change: withClauses(['CONSTRAINT parent_n_small CHECK (n < 10)']) }))
+      .then(() => null, (e: Error) => e);
+    expect(err?.message).to.contain('needs SQLite\'s foreign keys off');
+    expect(await db('child').count({ n: '*' })).to.deep.equal([{ n: 2 }]);
   });
 });
