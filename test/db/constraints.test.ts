@@ -300,27 +300,62 @@ describe(`database rules (${dialect})`, () => {
   });
 });
 
-describe(`database rules: the migration refuses rows that already break a rule (${dialect})`, () => {
+describe(`database rules: the migrations refuse rows that already break a rule (${dialect})`, () => {
   const dir = path.resolve('db/migrations');
   const files = fs.readdirSync(dir).filter((f) => /^\d{12}_.*\.ts$/.test(f)).sort();
   const load = async (f: string) => (await import(pathToFileURL(path.join(dir, f)).href)) as { up(k: Knex): Promise<void> };
-
-  it('stops, naming the table and the rule, and changes nothing', async () => {
-    const t = await freshDb();
+  /** As db/migrate.ts runs a migration: in a transaction, SQLite's foreign keys off. */
+  async function migrate(db: Knex, prefix: string): Promise<void> {
+    if (dialect === 'sqlite') await db.raw('PRAGMA foreign_keys = OFF');
     try {
-      for (const f of files.filter((f) => f < '202612031000')) await (await load(f)).up(t.db);
-      await t.db('regions').insert({ code: '52', name: '贵州省', level: 'province' });
+      await db.transaction(async (trx) => (await load(files.find((f) => f.startsWith(prefix))!)).up(trx));
+    } finally {
+      if (dialect === 'sqlite') await db.raw('PRAGMA foreign_keys = ON');
+    }
+  }
+  /** A fresh database migrated up to (not including) the migration of that prefix, with a province and a funeral home. */
+  async function before(prefix: string): Promise<{ db: Knex; home: number; drop(): Promise<void> }> {
+    const t = await freshDb();
+    for (const f of files.filter((f) => f < prefix)) await migrate(t.db, f.slice(0, 12));
+    await t.db('regions').insert({ code: '52', name: '贵州省', level: 'province' });
+    const [row] = await t.db('facilities').insert({ name: '殡仪馆', kind: 'funeral_home', status: 'operating', region_code: '52', is_sample: false, created_at: now, updated_at: now }).returning('id');
+    return { db: t.db, home: idOf(row), drop: () => t.drop() };
+  }
+
+  it('stops at a status, role or kind the code does not know, naming the table and the rule, and changes nothing', async () => {
+    const t = await before('202612031000');
+    try {
       await t.db('facilities').insert({ name: '旧数据', kind: 'crematorium', status: 'operating', region_code: '52', is_sample: false, created_at: now, updated_at: now });
-      const checks = await load(files.find((f) => f.startsWith('202612031000'))!);
-      // As db/migrate.ts runs it: in a transaction, SQLite's foreign keys off.
-      if (dialect === 'sqlite') await t.db.raw('PRAGMA foreign_keys = OFF');
-      const err = await t.db.transaction((trx) => checks.up(trx)).then(() => null, (e: Error) => e);
-      if (dialect === 'sqlite') await t.db.raw('PRAGMA foreign_keys = ON');
+      const err = await migrate(t.db, '202612031000').then(() => null, (e: Error) => e);
       expect(err, 'the migration accepted a facility of an unknown kind').to.be.instanceOf(Error);
       expect(err!.message).to.contain('facilities').and.contain('facilities_kind_in').and.contain('1 existing row');
-      expect(await t.db('facilities').select('name', 'kind')).to.deep.equal([{ name: '旧数据', kind: 'crematorium' }]);
+      expect(await t.db('facilities').where({ name: '旧数据' }).select('kind')).to.deep.equal([{ kind: 'crematorium' }]);
       // Nothing was added: the earlier tables kept no constraint either, and a bad value still goes in.
       await t.db('regions').insert({ code: '53', name: '云南省', level: 'nation' });
+    } finally {
+      await t.drop();
+    }
+  });
+
+  it('stops at a closure of a cremator that does not exist', async () => {
+    const t = await before('202612031020');
+    try {
+      await t.db('resource_closures').insert({ resource_type: 'cremator', resource_id: 4242, starts_at: '2030-01-01T00:00:00.000Z', ends_at: '2030-01-02T00:00:00.000Z', reason: '检修', created_at: now });
+      const err = await migrate(t.db, '202612031020').then(() => null, (e: Error) => e);
+      expect(err?.message).to.contain('resource_closures: 1 existing row(s)').and.contain('resource_closures_resource_matches');
+      expect(await t.db('resource_closures').pluck('resource_id')).to.deep.equal([4242]);
+    } finally {
+      await t.drop();
+    }
+  });
+
+  (dialect === 'postgres' ? it : it.skip)('stops at price periods that already overlap', async () => {
+    const t = await before('202612031030');
+    try {
+      const item = { facility_id: t.home, code: 'URN', name_zh: '骨灰盒', name_en: 'Urn', category: 'basic', basic_kind: 'urn', unit: 'piece', price_fen: 100, created_at: now, updated_at: now };
+      await t.db('price_items').insert([{ ...item, valid_from: '2030-01-01', valid_to: '2030-12-31' }, { ...item, valid_from: '2030-06-01', valid_to: null }]);
+      const err = await migrate(t.db, '202612031030').then(() => null, (e: Error) => e);
+      expect(err?.message).to.contain('price_items: 1 pair(s)').and.contain('price_items_no_overlap');
     } finally {
       await t.drop();
     }
