@@ -17,6 +17,7 @@ import { facilityKinds, facilityStatuses } from '../../server/facilities/kinds.j
 import { basicKinds, priceCategories, priceUnits } from '../../server/prices/schemas.js';
 import { levels } from '../../server/regions/levels.js';
 import { dialect, freshDb, startApp, type TestApp } from '../helpers/app.js';
+import { signedIn, textOf } from '../helpers/client.js';
 import { api, at, dayAhead, facilityId, insertCase, resourceId, userWithToken } from '../cremation/fixtures.js';
 
 const now = new Date().toISOString();
@@ -297,6 +298,27 @@ describe(`database rules (${dialect})`, () => {
     const body = await res.json();
     expect(body.error).to.equal('slot_taken');
     expect(body.message).to.equal('该时段已被预约，请选择其他时段。');
+  });
+
+  (dialect === 'postgres' ? it : it.skip)('answers a price period overlapping one committed meanwhile with the 409 and message of the service\'s own check', async () => {
+    const front = await signedIn(app, 'front_desk');
+    // Another writer that takes no lock on the home (a script, say) inserts a period but has not committed yet, so
+    // the service's overlap check cannot see it; the exclusion constraint makes the service's insert wait and refuses it.
+    const other = await db.transaction();
+    const { rows: [{ pid }] } = await other.raw('SELECT pg_backend_pid() AS pid');
+    await other('price_items').insert({ ...rows.price_items(), code: 'OPT_RACE', valid_from: '2031-01-01', valid_to: null });
+    const saving = front.post(`/staff/funeral-homes/${home}/prices`, { code: 'OPT_RACE', name_zh: '香烛', name_en: 'Candles', category: 'optional',
+      basic_kind: '', unit: 'piece', price: '38', valid_from: '2031-03-01', valid_to: '' }, { from: `/staff/funeral-homes/${home}/prices/new` });
+    for (;;) {
+      const { rows: waiting } = await db.raw('SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))', [pid]);
+      if (waiting[0].n > 0) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    await other.commit();
+    const res = await saving;
+    expect(res.status).to.equal(409);
+    expect(textOf(res.text)).to.contain('项目代码 OPT_RACE 已有自').and.contain('起长期有效的价格，有效期不能重叠');
+    expect(await db('price_items').where({ facility_id: home, code: 'OPT_RACE' }).pluck('valid_from')).to.deep.equal(['2031-01-01']);
   });
 });
 
