@@ -40,13 +40,25 @@ export async function migrateLatest(db: Knex): Promise<string[]> {
       return latest(db);
     });
   }
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await latest(db);
-    } catch (err) {
-      const contended = err instanceof Error && /already exists|already locked|SQLITE_BUSY/i.test(err.message);
-      if (!contended || attempt >= 60) throw err;
-      await new Promise((r) => setTimeout(r, 250));
+  // SQLite's foreign keys are off while migrating (its one pooled connection is the migrations'): a migration that
+  // builds a table again (db/sqlite-rebuild.ts) must drop it, which with them on would delete the rows referring to it,
+  // and the pragma cannot change inside knex's transaction. After a migration, every key is checked before the app
+  // starts.
+  await db.raw('PRAGMA foreign_keys = OFF');
+  try {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const applied = await latest(db);
+        const broken = applied.length ? (await db.raw('PRAGMA foreign_key_check')) as { table: string; parent: string }[] : [];
+        if (broken.length) throw new Error(`after migrating, ${broken.length} row(s) break a foreign key, first ${broken[0].table} → ${broken[0].parent}`);
+        return applied;
+      } catch (err) {
+        const contended = err instanceof Error && /already exists|already locked|SQLITE_BUSY/i.test(err.message);
+        if (!contended || attempt >= 60) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
     }
+  } finally {
+    await db.raw('PRAGMA foreign_keys = ON');
   }
 }

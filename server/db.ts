@@ -91,6 +91,27 @@ export function isUniqueViolation(err: unknown): boolean {
   return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
+/** True when err is PostgreSQL refusing a row that overlaps another under an exclusion constraint (SQLite has none). */
+export function isExclusionViolation(err: unknown): boolean {
+  return (err as { code?: string })?.code === '23P01';
+}
+
+/** True when err is a CHECK constraint refusing a row, from either driver. */
+export function isCheckViolation(err: unknown): boolean {
+  const e = err as { code?: string };
+  return e?.code === '23514' || e?.code === 'SQLITE_CONSTRAINT_CHECK';
+}
+
+/**
+ * The name of the constraint or index that refused a row, as far as the driver tells: PostgreSQL names it; SQLite
+ * names a CHECK ("CHECK constraint failed: name") and lists a unique index's columns ("UNIQUE constraint failed:
+ * table.column, …"), which is what this returns then.
+ */
+export function violatedConstraint(err: unknown): string {
+  const e = err as { constraint?: string; message?: string };
+  return e?.constraint ?? /(?:CHECK|UNIQUE) constraint failed: (.*)$/m.exec(e?.message ?? '')?.[1] ?? '';
+}
+
 export const nowIso = (): string => new Date().toISOString();
 
 /** Booleans come back as 0/1 from SQLite and true/false from PostgreSQL. */

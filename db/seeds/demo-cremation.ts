@@ -30,7 +30,7 @@ export async function seedDemoCremation(trx: Knex, funeralHomeIds: number[]): Pr
     for (const h of halls) {
       await trx('farewell_halls').insert({ facility_id: facilityId, ...h, active: true, created_at: now, updated_at: now });
     }
-    await trx('resource_closures').insert({ resource_type: 'cremator', resource_id: crematorIds[1], starts_at: maintenance.start, ends_at: maintenance.end,
+    await trx('resource_closures').insert({ resource_type: 'cremator', resource_id: crematorIds[1], cremator_id: crematorIds[1], starts_at: maintenance.start, ends_at: maintenance.end,
       reason: '年度检修', created_by: null, created_at: now });
   }
 }

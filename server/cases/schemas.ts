@@ -11,6 +11,9 @@ export const Instant = z.preprocess(blankToUndefined, instant('errors.invalid_da
 
 export const MobilePhone = z.string().trim().regex(/^1[3-9]\d{9}$/, { error: 'errors.phone_format' });
 
+/** Sex as the ID number records it (the 17th digit). */
+export const sexes = ['male', 'female'] as const;
+
 export const CaseInput = z.object({
   facility_id: Id,
   deceased_name: requiredText(60),
@@ -18,7 +21,7 @@ export const CaseInput = z.object({
     const facts = readIdNumber(v);
     if ('problem' in facts) ctx.addIssue({ code: 'custom', message: `errors.id_number_${facts.problem}` });
   }),
-  sex: z.preprocess(blankToUndefined, z.enum(['male', 'female']).optional()),
+  sex: z.preprocess(blankToUndefined, z.enum(sexes).optional()),
   birth_date: z.preprocess(blankToUndefined, isoDate('errors.invalid_date').optional()),
   death_at: Instant,
   death_place: optionalText(200),

@@ -4,7 +4,7 @@
 import type { Knex } from 'knex';
 import { assertCanRead, assertCanWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
-import { isUniqueViolation, nowIso } from '../db.js';
+import { isExclusionViolation, isUniqueViolation, nowIso, violatedConstraint } from '../db.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
 import { dayGrid, type Grid } from './grid.js';
@@ -191,16 +191,17 @@ async function placeBooking(trx: Knex.Transaction, actor: Actor, req: BookingReq
   return store.insertBooking(trx, req.kind, { case_id: req.case_id, resource_id: resource.id, starts_at: slot.start, ends_at: slot.end, created_by: actor.id, now: nowIso() });
 }
 
-/** Which partial unique index refused the insert: one booking per case, or one per slot. */
+/**
+ * Which constraint refused the insert: the partial unique index of one booking per case, or one per slot, or (on
+ * PostgreSQL) the exclusion constraint against overlapping periods of the resource, which is a taken slot too.
+ */
 function conflictOf(kind: ResourceKind, err: unknown): ConflictError {
-  // PostgreSQL names the index; SQLite lists its columns after "UNIQUE constraint failed:" (knex puts the SQL,
-  // which mentions case_id either way, in front of that).
-  const e = err as { constraint?: string; message?: string };
-  const which = e.constraint ?? /UNIQUE constraint failed: (.*)$/m.exec(e.message ?? '')?.[1] ?? '';
-  const byCase = /case_(id|active)/.test(which);
+  const byCase = !isExclusionViolation(err) && /case_(id|booked)/.test(violatedConstraint(err));
   if (byCase) return new ConflictError(kind === 'cremator' ? 'case_already_booked' : 'case_already_booked_hall', { case_id: { key: kind === 'cremator' ? 'errors.case_already_booked' : 'errors.case_already_booked_hall' } });
   return new ConflictError('slot_taken');
 }
+
+const lostRace = (err: unknown) => isUniqueViolation(err) || isExclusionViolation(err);
 
 /**
  * Books a slot for a case. The same user sending the same booking again gets it back (`created: false`), so a
@@ -216,7 +217,7 @@ export async function book(db: Knex, actor: Actor, asked: BookingRequest, ip: st
       return bookingId;
     });
   } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
+    if (!lostRace(err)) throw err;
     const conflict = conflictOf(req.kind, err);
     const held = await store.activeBookingOfCase(db, req.kind, req.case_id);
     if (held && held.resource_id === req.resource_id && held.starts_at === req.starts_at && held.created_by === actor.id) return { booking: held, created: false };
@@ -249,7 +250,7 @@ export async function reschedule(db: Knex, actor: Actor, kind: ResourceKind, boo
       return newId;
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw conflictOf(kind, err);
+    if (lostRace(err)) throw conflictOf(kind, err);
     throw err;
   }
   forgetDays(db);

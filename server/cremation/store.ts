@@ -1,6 +1,7 @@
 // Queries on cremators, farewell halls, their closures and bookings. Plain rows in and out; callers pass the
 // transaction. Instants are ISO strings in UTC on both databases (see server/db.ts).
 import type { Knex } from 'knex';
+import { caseStatuses, type CaseStatus } from '../cases/states.js';
 import { bool, dialectOf } from '../db.js';
 import type { ResourceKind } from './schemas.js';
 
@@ -22,9 +23,13 @@ export interface Closure {
   starts_at: string; ends_at: string; reason: string; created_by: number | null; created_at: string;
 }
 
+/** A booking holds its slot while booked; cancelling frees it. Queries name the active status, never "not cancelled". */
+export const bookingStatuses = ['booked', 'cancelled'] as const;
+export type BookingStatus = (typeof bookingStatuses)[number];
+
 export interface Booking {
   id: number; kind: ResourceKind; case_id: number; resource_id: number; resource_name: string; facility_id: number;
-  starts_at: string; ends_at: string; status: 'booked' | 'cancelled'; cancel_reason: string | null;
+  starts_at: string; ends_at: string; status: BookingStatus; cancel_reason: string | null;
   case_number: string; deceased_name: string; created_by: number | null; created_at: string; updated_at: string;
 }
 
@@ -107,7 +112,7 @@ export async function closuresOfFacility(db: Knex, facilityId: number, from: str
   const rows = await db('resource_closures as rc')
     .leftJoin('cremators as c', function () { this.on('c.id', 'rc.resource_id').andOnVal('rc.resource_type', 'cremator'); })
     .leftJoin('farewell_halls as h', function () { this.on('h.id', 'rc.resource_id').andOnVal('rc.resource_type', 'hall'); })
-    .where((w) => w.where('c.facility_id', facilityId).orWhere('h.facility_id', facilityId))
+    .where((w) => { w.where('c.facility_id', facilityId).orWhere('h.facility_id', facilityId); })
     .where('rc.starts_at', '<', to).where('rc.ends_at', '>', from)
     .orderBy('rc.starts_at').orderBy('rc.id')
     .select('rc.id', 'rc.resource_type', 'rc.resource_id', 'rc.starts_at', 'rc.ends_at', 'rc.reason', 'rc.created_by', 'rc.created_at',
@@ -132,7 +137,9 @@ export async function closuresOf(db: Knex, kind: ResourceKind, resourceId: numbe
 }
 
 export async function insertClosure(trx: Knex, row: { resource_type: ResourceKind; resource_id: number; starts_at: string; ends_at: string; reason: string; created_by: number | null; created_at: string }): Promise<number> {
-  const [out] = await trx('resource_closures').insert(row).returning('id');
+  // cremator_id and hall_id are the foreign keys behind (resource_type, resource_id): exactly one, equal to resource_id.
+  const keys = { cremator_id: row.resource_type === 'cremator' ? row.resource_id : null, hall_id: row.resource_type === 'hall' ? row.resource_id : null };
+  const [out] = await trx('resource_closures').insert({ ...row, ...keys }).returning('id');
   return typeof out === 'object' ? out.id : out;
 }
 
@@ -160,14 +167,14 @@ export async function findBooking(db: Knex, kind: ResourceKind, id: number): Pro
 
 /** Active bookings of the facility's resources that start in [from, to). */
 export async function activeBookingsOfFacility(db: Knex, kind: ResourceKind, facilityId: number, from: string, to: string): Promise<Booking[]> {
-  const rows = await bookings(db, kind).where('r.facility_id', facilityId).whereNot('b.status', 'cancelled')
+  const rows = await bookings(db, kind).where('r.facility_id', facilityId).where('b.status', 'booked')
     .where('b.starts_at', '>=', from).where('b.starts_at', '<', to).orderBy('b.starts_at').orderBy('r.id').select(bookingColumns(kind));
   return rows.map(toBooking(kind));
 }
 
 /** Active bookings of both kinds at the facility that start in [from, to), in one query, in time order. */
 export async function activeBookingsOfFacilityAllKinds(db: Knex, facilityId: number, from: string, to: string): Promise<Booking[]> {
-  const part = (kind: ResourceKind) => bookings(db, kind).where('r.facility_id', facilityId).whereNot('b.status', 'cancelled')
+  const part = (kind: ResourceKind) => bookings(db, kind).where('r.facility_id', facilityId).where('b.status', 'booked')
     .where('b.starts_at', '>=', from).where('b.starts_at', '<', to).select(db.raw(`'${kind}' as kind`), ...bookingColumns(kind));
   const rows: Booking[] = await part('cremator').unionAll(part('hall'));
   return rows.sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.resource_id - b.resource_id);
@@ -175,7 +182,7 @@ export async function activeBookingsOfFacilityAllKinds(db: Knex, facilityId: num
 
 /** Active bookings of one resource that overlap [from, to) (to: null for "from then on"). */
 export async function activeBookingsOf(db: Knex, kind: ResourceKind, resourceId: number, from: string, to: string | null): Promise<Pick<Booking, 'id' | 'starts_at' | 'ends_at'>[]> {
-  const q = db(tables[kind].bookings).where(tables[kind].column, resourceId).whereNot('status', 'cancelled').where('ends_at', '>', from);
+  const q = db(tables[kind].bookings).where(tables[kind].column, resourceId).where('status', 'booked').where('ends_at', '>', from);
   if (to) q.where('starts_at', '<', to);
   return q.orderBy('starts_at').select('id', 'starts_at', 'ends_at');
 }
@@ -190,12 +197,12 @@ export async function insertBooking(trx: Knex, kind: ResourceKind, row: { case_i
 
 /** Cancels an active booking; the row count says whether it was still active. Cancelling frees the slot. */
 export async function cancelBooking(trx: Knex, kind: ResourceKind, id: number, reason: string, now: string): Promise<number> {
-  const n = await trx(tables[kind].bookings).where({ id }).whereNot('status', 'cancelled').update({ status: 'cancelled', cancel_reason: reason, updated_at: now });
+  const n = await trx(tables[kind].bookings).where({ id }).where('status', 'booked').update({ status: 'cancelled', cancel_reason: reason, updated_at: now });
   return n;
 }
 
 export async function activeBookingOfCase(db: Knex, kind: ResourceKind, caseId: number): Promise<Booking | undefined> {
-  const row = await bookings(db, kind).where('b.case_id', caseId).whereNot('b.status', 'cancelled').first(bookingColumns(kind));
+  const row = await bookings(db, kind).where('b.case_id', caseId).where('b.status', 'booked').first(bookingColumns(kind));
   return row ? toBooking(kind)(row) : undefined;
 }
 
@@ -209,6 +216,11 @@ export async function bookingsOfCase(db: Knex, kind: ResourceKind, caseId: numbe
 export const closedCaseStatuses = ['cremated', 'ashes_released', 'ashes_placed'] as const;
 /** A farewell cannot be booked once it has been held. */
 const noFarewellStatuses = [...closedCaseStatuses, 'farewell_done'];
+/** The statuses of a case that may still be booked, named (so that a status unknown here is never taken for open). */
+const bookableStatuses: Record<ResourceKind, CaseStatus[]> = {
+  cremator: caseStatuses.filter((s) => !(closedCaseStatuses as readonly string[]).includes(s)),
+  hall: caseStatuses.filter((s) => !noFarewellStatuses.includes(s)),
+};
 
 export async function findCase(db: Knex, id: number): Promise<CaseRef | undefined> {
   return db('funeral_cases').where({ id }).first('id', 'facility_id', 'case_number', 'deceased_name', 'status', 'created_at');
@@ -218,8 +230,8 @@ export async function findCase(db: Knex, id: number): Promise<CaseRef | undefine
 export async function casesToBook(db: Knex, kind: ResourceKind, facilityId: number, limit = 300): Promise<CaseRef[]> {
   const t = tables[kind];
   return db('funeral_cases as fc').where('fc.facility_id', facilityId)
-    .whereNotIn('fc.status', kind === 'hall' ? noFarewellStatuses : [...closedCaseStatuses])
-    .whereNotExists((q) => q.select(db.raw('1')).from(`${t.bookings} as b`).whereRaw('b.case_id = fc.id').whereNot('b.status', 'cancelled'))
+    .whereIn('fc.status', bookableStatuses[kind])
+    .whereNotExists((q) => { q.select(db.raw('1')).from(`${t.bookings} as b`).whereRaw('b.case_id = fc.id').where('b.status', 'booked'); })
     .orderBy('fc.created_at', 'desc').orderBy('fc.id', 'desc').limit(limit)
     .select('fc.id', 'fc.facility_id', 'fc.case_number', 'fc.deceased_name', 'fc.status', 'fc.created_at');
 }

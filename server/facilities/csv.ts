@@ -1,5 +1,6 @@
 // The registry as CSV (docs/REGISTRY.md): export for Excel (UTF-8 with BOM), and import that checks every row
 // first and writes all of it in one transaction or nothing. Rows are matched to facilities by name.
+import { createHash } from 'node:crypto';
 import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Knex } from 'knex';
@@ -98,6 +99,12 @@ export interface ImportPlan {
   rows: ImportRow[];
   valid: boolean;
   counts: { create: number; update: number; unchanged: number; invalid: number };
+  /**
+   * What the rows were planned against: a digest of each named facility's updated_at (or its absence). The
+   * preview hands it to the apply step, which refuses when it changed, so an edit committed after the preview is
+   * never overwritten by values the clerk saw before it.
+   */
+  version: string;
 }
 
 interface Op { row: ImportRow; input: FacilityInput; status: StatusInput; existing?: Facility; statusChange: boolean }
@@ -108,10 +115,16 @@ const cellError = (column: CsvColumn | null, key: string, params?: Record<string
 const fromFieldErrors = (errors: FieldErrors): CellError[] =>
   Object.entries(errors).map(([field, e]) => cellError(columnOfField[field] ?? null, e.key, e.params));
 
-function finish(rows: ImportRow[], fatal?: ImportPlan['fatal']): ImportPlan {
+function finish(rows: ImportRow[], fatal?: ImportPlan['fatal'], version = ''): ImportPlan {
   const n = (a: ImportRow['action']) => rows.filter((r) => r.action === a).length;
   const counts = { create: n('create'), update: n('update'), unchanged: n('unchanged'), invalid: n('invalid') };
-  return { fatal, rows, valid: !fatal && counts.invalid === 0 && rows.length > 0, counts };
+  return { fatal, rows, valid: !fatal && counts.invalid === 0 && rows.length > 0, counts, version };
+}
+
+function versionOf(names: string[], byName: Map<string, Facility>): string {
+  const hash = createHash('sha256');
+  for (const name of [...new Set(names)].sort()) hash.update(JSON.stringify([name, byName.get(name)?.updated_at ?? null]));
+  return hash.digest('hex').slice(0, 32);
 }
 
 /** Reads the text: records with the line each begins on. Tab-separated text (cells copied from Excel) is accepted too. */
@@ -216,7 +229,7 @@ export async function planImport(db: Knex, text: string, today = todayInShanghai
     r.errors = r.errors.filter((e, i) => e.column === null || r.errors.findIndex((o) => o.column === e.column) === i);
     if (r.errors.length) r.action = 'invalid';
   }
-  return { plan: finish(rows), ops };
+  return { plan: finish(rows, undefined, versionOf(named, byName)), ops };
 }
 
 /** Import refused: the plan says which rows and why. */
@@ -227,15 +240,21 @@ export class ImportRejected extends AppError {
 /**
  * Plans again inside one transaction and writes every row or none: new facilities with their first status, changed
  * ones updated with a history entry when their status or its date changed, and one audit row for the whole import.
- * Importing what an export wrote changes nothing and writes nothing.
+ * The facilities the rows name are locked before the plan that is written, so nobody changes them in between, and
+ * the plan must rest on the same versions as the preview (`version`, see ImportPlan): otherwise 409
+ * facility_import_stale and nothing is written. Importing what an export wrote changes nothing and writes nothing.
  */
-export async function applyImport(db: Knex, actor: audit.Actor, text: string, ip: string | null): Promise<ImportPlan> {
+export async function applyImport(db: Knex, actor: audit.Actor, text: string, version: string | undefined, ip: string | null): Promise<ImportPlan> {
   const today = todayInShanghai();
   try {
     return await db.transaction(async (trx) => {
+      const first = await planImport(trx, text, today);
+      if (first.plan.fatal) throw new ImportRejected(first.plan);
+      await store.lockFacilitiesNamed(trx, first.plan.rows.map((r) => r.name).filter(Boolean));
       const { plan, ops } = await planImport(trx, text, today);
       if (!plan.valid) throw new ImportRejected(plan);
       if (ops.length === 0) return plan;
+      if (plan.version !== version) throw new ConflictError('facility_import_stale');
       const created: string[] = [];
       const updated: { name: string; changes: string[] }[] = [];
       for (const op of ops) {
@@ -245,7 +264,6 @@ export async function applyImport(db: Knex, actor: audit.Actor, text: string, ip
           continue;
         }
         const id = op.existing.id;
-        await store.lockFacility(trx, id);
         const { areas, ...row } = op.input;
         await store.updateFacility(trx, id, { ...row, updated_at: nowIso() });
         if (op.row.changes.includes('service_area')) await store.replaceAreas(trx, id, areas);

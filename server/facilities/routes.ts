@@ -257,7 +257,8 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
       return res.status(plan.fatal || plan.counts.invalid ? 400 : 200).render('facilities/import', importData({ csv: text, plan }));
     }
     try {
-      const plan = await applyImport(db, req.user!, text, ip(req));
+      const version = typeof req.body.version === 'string' ? req.body.version : undefined;
+      const plan = await applyImport(db, req.user!, text, version, ip(req));
       const changed = plan.counts.create + plan.counts.update;
       if (changed) flash(req, 'flash.facility_import_done', { create: plan.counts.create, update: plan.counts.update });
       else flash(req, 'flash.facility_import_nothing');

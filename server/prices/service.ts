@@ -2,7 +2,7 @@
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import * as audit from '../audit/service.js';
-import { isUniqueViolation, nowIso } from '../db.js';
+import { isExclusionViolation, isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { MAX_PRICE_FEN, type PriceItemInput } from './schemas.js';
 import * as store from './store.js';
@@ -51,14 +51,15 @@ const fieldsOf = (i: ItemFields): ItemFields => ({
 const sameFields = (a: ItemFields, b: ItemFields) => JSON.stringify(fieldsOf(a)) === JSON.stringify(fieldsOf(b));
 
 /**
- * The unique key (facility, code, valid_from) backs up the overlap check; should a write still lose to another
- * one, the clerk gets the same message as from the check.
+ * The unique key (facility, code, valid_from) and, on PostgreSQL, the exclusion constraint against overlapping
+ * periods back up the overlap check; should a write still lose to another one, the clerk gets the same message as
+ * from the check.
  */
 async function reportingClash<T>(db: Knex, facilityId: number, item: ItemFields, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
+    if (!isUniqueViolation(err) && !isExclusionViolation(err)) throw err;
     const [other] = await store.overlapping(db, facilityId, item.code, item.valid_from, item.valid_to);
     throw other ? overlapError(item.code, other) : new ConflictError('conflict');
   }

@@ -42,7 +42,7 @@ async function inListOrder(db: Knex, q: Knex.QueryBuilder): Promise<PriceItem[]>
 
 /** An item is valid on a date when valid_from ≤ date ≤ valid_to (valid_to inclusive, null open-ended). */
 function validOn(q: Knex.QueryBuilder, date: string): Knex.QueryBuilder {
-  return q.where('p.valid_from', '<=', date).where((w) => w.whereNull('p.valid_to').orWhere('p.valid_to', '>=', date));
+  return q.where('p.valid_from', '<=', date).where((w) => { w.whereNull('p.valid_to').orWhere('p.valid_to', '>=', date); });
 }
 
 export async function findPriceItem(db: Knex, id: number): Promise<PriceItem | undefined> {
@@ -62,7 +62,7 @@ export async function listAll(db: Knex, facilityId: number): Promise<PriceItem[]
 /** Items of the same code whose period meets [from, to] (to null = open-ended), other than `exceptId`. */
 export async function overlapping(trx: Knex, facilityId: number, code: string, from: string, to: string | null, exceptId?: number): Promise<PriceItem[]> {
   const q = trx('price_items').where({ facility_id: facilityId, code })
-    .where((w) => w.whereNull('valid_to').orWhere('valid_to', '>=', from));
+    .where((w) => { w.whereNull('valid_to').orWhere('valid_to', '>=', from); });
   if (to !== null) q.where('valid_from', '<=', to);
   if (exceptId !== undefined) q.whereNot('id', exceptId);
   const rows = await q.orderBy('valid_from').select(columns);

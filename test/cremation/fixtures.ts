@@ -79,5 +79,5 @@ export async function refusal(promise: Promise<unknown>): Promise<{ code: string
 }
 
 export async function activeBookings(db: Db, table: 'cremation_bookings' | 'hall_bookings', where: Record<string, unknown>): Promise<{ id: number; case_id: number; starts_at: string; status: string }[]> {
-  return db(table).where(where).whereNot('status', 'cancelled').select('id', 'case_id', 'starts_at', 'status');
+  return db(table).where(where).where('status', 'booked').select('id', 'case_id', 'starts_at', 'status');
 }

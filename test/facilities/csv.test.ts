@@ -22,7 +22,11 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
   const byName = (name: string) => app.db('facilities').where({ name }).first();
   const exported = async (query = '') => (await bureau.get(`/staff/facilities/export.csv${query}`)).text;
   const preview = (csv: string) => bureau.post('/staff/facilities/import', { csv, step: 'preview' }, { from: '/staff/facilities/import' });
-  const apply = (csv: string) => bureau.post('/staff/facilities/import', { csv, step: 'apply' }, { from: '/staff/facilities/import' });
+  /** The version the preview's apply form carries ('' when it offers none). */
+  const versionIn = (html: string) => /name="version" value="([^"]*)"/.exec(html)?.[1] ?? '';
+  const applyAt = (csv: string, version: string) => bureau.post('/staff/facilities/import', { csv, step: 'apply', version }, { from: '/staff/facilities/import' });
+  /** Preview, then apply as the preview's form does. */
+  const apply = async (csv: string) => applyAt(csv, versionIn((await preview(csv)).text));
   const snapshot = async () => ({
     facilities: await app.db('facilities').orderBy('id').select(),
     history: await count('facility_status_history'), areas: await count('facility_service_areas'), audit: await count('audit_log'),
@@ -130,6 +134,71 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
     const after = await snapshot();
     expect((await apply(await exported())).status).to.equal(302);
     expect(await snapshot()).to.deep.equal(after);
+  });
+
+  it('refuses with 409 and writes nothing when a facility the rows name was edited after the preview', async () => {
+    const records = parse(await exported(), { columns: true, bom: true }) as Record<string, string>[];
+    const target = records.find((r) => r.kind === 'funeral_service_point') ?? records[0];
+    const capacity = String(Number(target.niche_capacity || 0) + 100);
+    const csv = [HEADER.split(',').slice(0, 10).join(','), [target.name, target.kind, target.status, target.status_date, target.region_code,
+      target.address, target.phone, target.lng, target.lat, capacity].map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')].join('\n');
+    const check = await preview(csv);
+    expect(textOf(check.text)).to.contain('检查通过：新增 0 个，更新 1 个');
+    const version = versionIn(check.text);
+    expect(version).to.match(/^[0-9a-f]{32}$/);
+
+    // Another clerk's edit, committed between the preview and the import.
+    await app.db('facilities').where({ name: target.name }).update({ address: '预览之后改的地址', updated_at: new Date(Date.now() + 1000).toISOString() });
+    const before = await snapshot();
+    const res = await applyAt(csv, version);
+    expect(res.status).to.equal(409);
+    expect(textOf(res.text)).to.contain('预览后记录已变更');
+    expect(await snapshot()).to.deep.equal(before);
+    expect(await byName(target.name)).to.include({ address: '预览之后改的地址' });
+
+    // A fresh preview shows what the import would do now, and its version imports.
+    const again = await preview(csv);
+    expect((await applyAt(csv, versionIn(again.text))).status).to.equal(302);
+    expect(await byName(target.name)).to.include({ niche_capacity: Number(capacity) });
+  });
+
+  it('refuses with 409 a new row whose name was registered by someone else after the preview', async () => {
+    const csv = [HEADER.split(',').slice(0, 5).join(','), '预览后登记的服务站,funeral_service_point,operating,2024-01-01,520201101'].join('\n');
+    const check = await preview(csv);
+    expect(textOf(check.text)).to.contain('检查通过：新增 1 个');
+    const now = new Date().toISOString();
+    await app.db('facilities').insert({ name: '预览后登记的服务站', kind: 'funeral_service_point', status: 'operating', region_code: '520201101',
+      niche_capacity: 7, is_sample: false, created_at: now, updated_at: now });
+    const res = await applyAt(csv, versionIn(check.text));
+    expect(res.status).to.equal(409);
+    expect(textOf(res.text)).to.contain('预览后记录已变更');
+    expect(await byName('预览后登记的服务站')).to.include({ niche_capacity: 7 });
+  });
+
+  // PostgreSQL only: there an import and an edit can run side by side (SQLite runs one write transaction at a time).
+  (dialect === 'postgres' ? it : it.skip)('plans the rows it writes after locking them, so an edit committed while the import waits is not overwritten', async () => {
+    const records = parse(await exported(), { columns: true, bom: true }) as Record<string, string>[];
+    const target = records.find((r) => r.kind === 'columbarium')!;
+    const csv = [HEADER.split(',').slice(0, 10).join(','), [target.name, target.kind, target.status, target.status_date, target.region_code,
+      '导入写的地址', target.phone, target.lng, target.lat, '4321'].map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')].join('\n');
+    const version = versionIn((await preview(csv)).text);
+
+    // An edit holds the row, then the import starts and must wait for it.
+    const edit = await app.db.transaction();
+    const { rows: [{ pid }] } = await edit.raw('SELECT pg_backend_pid() AS pid');
+    await edit('facilities').where({ name: target.name }).forNoKeyUpdate().first('id');
+    await edit('facilities').where({ name: target.name }).update({ address: '同时改的地址', updated_at: new Date(Date.now() + 1000).toISOString() });
+    const importing = applyAt(csv, version);
+    for (;;) {
+      const { rows } = await app.db.raw('SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))', [pid]);
+      if (rows[0].n > 0) break;
+      await new Promise((r) => setImmediate(r));
+    }
+    await edit.commit();
+    const res = await importing;
+    expect(res.status).to.equal(409);
+    expect(textOf(res.text)).to.contain('预览后记录已变更');
+    expect(await byName(target.name)).to.include({ address: '同时改的地址' });
   });
 
   it('reads cells pasted from Excel (tab-separated) and Chinese column names', async () => {

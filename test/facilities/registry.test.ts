@@ -322,7 +322,9 @@ describe(`facilities: registry pages (${dialect})`, () => {
 
     const csv = [['name', 'kind', 'status', 'status_date', 'region_code'].join(',')];
     for (let i = 1; i <= 31; i += 1) csv.push(`分页测试${String(i).padStart(2, '0')},funeral_service_point,operating,2024-01-01,${TOWNSHIP}`);
-    expect((await bureau.post('/staff/facilities/import', { csv: csv.join('\n'), step: 'apply' }, { from: '/staff/facilities/import' })).status).to.equal(302);
+    const previewed = await bureau.post('/staff/facilities/import', { csv: csv.join('\n'), step: 'preview' }, { from: '/staff/facilities/import' });
+    const version = /name="version" value="([^"]*)"/.exec(previewed.text)![1];
+    expect((await bureau.post('/staff/facilities/import', { csv: csv.join('\n'), step: 'apply', version }, { from: '/staff/facilities/import' })).status).to.equal(302);
     const first = await bureau.get('/staff/facilities?q=%E5%88%86%E9%A1%B5%E6%B5%8B%E8%AF%95');
     expect(textOf(first.text)).to.contain('共 31 个设施').and.contain('第 1 / 2 页');
     const next = /href="([^"]+)" rel="next"/.exec(first.text)![1].replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
