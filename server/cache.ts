@@ -81,9 +81,3 @@ export class TtlCache<K extends NonNullable<unknown>, V> {
     return this.entries.size;
   }
 }
-
-/** A TtlCache for one value per key string (the older helper's shape; the caches move to TtlCache). */
-export function memo<T>(ttlMs: number, load: (key: string) => Promise<T>): (key?: string) => Promise<T> {
-  const cache = new TtlCache<string, T>({ ttlMs, load });
-  return (key = '') => cache.get(key);
-}

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import type { AppContext } from './context.js';
 import { loginLimits } from './accounts/login-limits.js';
 import { systemClock, type Clock } from './cache.js';
+import { onChange } from './changes.js';
 import type { Db } from './db.js';
 import { fallbackFiles } from './documents/fonts.js';
 import { cookieSecret } from './settings/service.js';
@@ -24,5 +25,8 @@ export async function prepare(db: Db, config: Config, log: Logger = createLogger
   const fallbacks = fallbackFiles(config.fallbackFonts);
   if (fallbacks.length) log.info({ fonts: fallbacks }, 'fallback fonts for rare characters');
   else log.warn('no fallback font: characters beyond Noto Sans Hans (such as 𠮷, 𪚥) print as boxes; see SHIAN_FALLBACK_FONTS');
-  return { db, config, log, secret, clock, loginLimits: loginLimits(db, config), pageCache: new PageCache(clock) };
+  const pageCache = new PageCache(clock);
+  // The public pages show facilities and prices: a change committed through their services drops them at once.
+  onChange(db, () => pageCache.clear());
+  return { db, config, log, secret, clock, loginLimits: loginLimits(db, config), pageCache };
 }

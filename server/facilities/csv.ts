@@ -5,6 +5,7 @@ import { parse as parseCsv, CsvError } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Knex } from 'knex';
 import * as audit from '../audit/service.js';
+import { changed } from '../changes.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { AppError, ConflictError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
@@ -247,7 +248,7 @@ export class ImportRejected extends AppError {
 export async function applyImport(db: Knex, actor: audit.Actor, text: string, version: string | undefined, ip: string | null): Promise<ImportPlan> {
   const today = todayInShanghai();
   try {
-    return await db.transaction(async (trx) => {
+    const applied = await db.transaction(async (trx) => {
       const first = await planImport(trx, text, today);
       if (first.plan.fatal) throw new ImportRejected(first.plan);
       await store.lockFacilitiesNamed(trx, first.plan.rows.map((r) => r.name).filter(Boolean));
@@ -273,6 +274,8 @@ export async function applyImport(db: Knex, actor: audit.Actor, text: string, ve
       await audit.record(trx, { actor, action: 'import', entity: 'facility', after: { created, updated }, ip });
       return plan;
     });
+    changed(db, 'facilities');
+    return applied;
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError('facility_import_conflict');
     throw err;

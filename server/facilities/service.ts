@@ -2,6 +2,7 @@
 // transaction with an audit row per change), deletion only while nothing refers to it, and what it serves.
 import type { Knex } from 'knex';
 import * as audit from '../audit/service.js';
+import { changed } from '../changes.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
@@ -165,12 +166,14 @@ export async function insertWithStatus(trx: Knex, actor: audit.Actor, f: NewFaci
 
 export async function createFacility(db: Knex, actor: audit.Actor, f: NewFacility, ip: string | null): Promise<number> {
   await assertFacility(db, f.input, statusProblems([], f.status, todayInShanghai()));
-  return reportingNameClash(f.input.name, () => db.transaction(async (trx) => {
+  const created = await reportingNameClash(f.input.name, () => db.transaction(async (trx) => {
     if (await store.findByName(trx, f.input.name)) throw nameTaken(f.input.name);
     const id = await insertWithStatus(trx, actor, f);
     await audit.record(trx, { actor, action: 'create', entity: 'facility', entityId: id, after: { ...f.input, status: f.status }, ip });
     return id;
   }));
+  changed(db, 'facilities');
+  return created;
 }
 
 /**
@@ -185,15 +188,16 @@ export async function updateFacility(db: Knex, actor: audit.Actor, id: number, i
     if (version !== undefined && version !== locked.updated_at) throw new ConflictError('facility_changed');
     const current = (await store.find(trx, id))!;
     const before = inputOf(current, (await store.serviceAreas(trx, [id])).get(id) ?? []);
-    const changed = changedFields(before, input);
-    if (changed.length === 0) return;
+    const fields = changedFields(before, input);
+    if (fields.length === 0) return;
     const other = await store.findByName(trx, input.name);
     if (other && other.id !== id) throw nameTaken(input.name);
     await store.updateFacility(trx, id, { ...rowOf(input), updated_at: nowIso() });
-    if (changed.includes('areas')) await store.replaceAreas(trx, id, input.areas);
-    const pick = (f: FacilityInput) => Object.fromEntries(changed.map((k) => [k, f[k]]));
+    if (fields.includes('areas')) await store.replaceAreas(trx, id, input.areas);
+    const pick = (f: FacilityInput) => Object.fromEntries(fields.map((k) => [k, f[k]]));
     await audit.record(trx, { actor, action: 'update', entity: 'facility', entityId: id, before: pick(before), after: pick(input), ip });
   }));
+  changed(db, 'facilities');
 }
 
 /** Appends an entry to the history and sets facilities.status to the latest-dated one. */
@@ -203,6 +207,7 @@ export async function recordStatus(db: Knex, actor: audit.Actor, id: number, ent
     await appendStatus(trx, actor, id, entry, todayInShanghai());
     await audit.record(trx, { actor, action: 'status', entity: 'facility', entityId: id, after: entry, ip });
   });
+  changed(db, 'facilities');
 }
 
 /** The locked facility's history gains an entry; facilities.status follows the latest date. Throws when the entry may not join. */
@@ -224,7 +229,7 @@ const isForeignKeyViolation = (err: unknown) => {
 /** Removes a facility entered by mistake. Anything that refers to it (cases, prices, cremators, accounts) keeps it. */
 export async function deleteFacility(db: Knex, actor: audit.Actor, id: number, ip: string | null): Promise<Facility> {
   try {
-    return await db.transaction(async (trx) => {
+    const removed = await db.transaction(async (trx) => {
       if (!(await store.lockFacility(trx, id))) throw new NotFoundError();
       if ((await store.references(trx, id)).length) throw new ConflictError('facility_in_use');
       const f = (await store.find(trx, id))!;
@@ -233,6 +238,8 @@ export async function deleteFacility(db: Knex, actor: audit.Actor, id: number, i
       await audit.record(trx, { actor, action: 'delete', entity: 'facility', entityId: id, before, ip });
       return f;
     });
+    changed(db, 'facilities');
+    return removed;
   } catch (err) {
     // A table added later that refers to facilities: the database refuses, and the clerk hears why.
     if (isForeignKeyViolation(err)) throw new ConflictError('facility_in_use');

@@ -1,6 +1,5 @@
 // The public home page for families, language choice and the health check.
 import type { Request, Response } from 'express';
-import { memo } from '../cache.js';
 import type { AppContext } from '../context.js';
 import { dialectOf, ping } from '../db.js';
 import { facilityChoices } from '../facilities/service.js';
@@ -19,8 +18,8 @@ const FOLD_AFTER = 8;
 export function homeRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
 
-  // The directory changes a few times a year; families may see a change up to a minute late.
-  const directory = memo(60_000, async () => {
+  // Read on every render: for anonymous visitors the public page cache (1 s) stands in front of it.
+  async function directory() {
     const open = await facilityChoices(db, { status: 'operating' });
     const countyNames = await regionNames(db, [...new Set(open.map((f) => f.region_code.slice(0, 6)))]);
     return publicKinds
@@ -37,7 +36,7 @@ export function homeRoutes(ctx: AppContext): RouteDef[] {
         return { kind, total: rows.length, open: rows.length <= FOLD_AFTER, counties };
       })
       .filter((g) => g.total > 0);
-  });
+  }
 
   async function home(_req: Request, res: Response) {
     res.render('home/index', { groups: await directory() });

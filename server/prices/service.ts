@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import * as audit from '../audit/service.js';
+import { changed } from '../changes.js';
 import { isExclusionViolation, isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { MAX_PRICE_FEN, type PriceItemInput } from './schemas.js';
@@ -69,7 +70,7 @@ async function reportingClash<T>(db: Knex, facilityId: number, item: ItemFields,
 export async function createItem(db: Knex, actor: audit.Actor, facilityId: number, input: PriceItemInput, ip: string | null): Promise<number> {
   const item = fieldsOf(input);
   assertItem(item);
-  return reportingClash(db, facilityId, item, () => db.transaction(async (trx) => {
+  const created = await reportingClash(db, facilityId, item, () => db.transaction(async (trx) => {
     await lockHome(trx, facilityId);
     const clash = await store.overlapping(trx, facilityId, item.code, item.valid_from, item.valid_to);
     if (clash.length === 1 && sameFields(clash[0], item)) return clash[0].id;
@@ -80,6 +81,8 @@ export async function createItem(db: Knex, actor: audit.Actor, facilityId: numbe
     await audit.record(trx, { actor, action: 'create', entity: 'price_item', entityId: id, after: row, ip });
     return id;
   }));
+  changed(db, 'prices');
+  return created;
 }
 
 export async function updateItem(db: Knex, actor: audit.Actor, facilityId: number, id: number, input: PriceItemInput, ip: string | null): Promise<void> {
@@ -96,6 +99,7 @@ export async function updateItem(db: Knex, actor: audit.Actor, facilityId: numbe
     await store.updateItem(trx, id, patch);
     await audit.record(trx, { actor, action: 'update', entity: 'price_item', entityId: id, before: fieldsOf(before), after: item, ip });
   }));
+  changed(db, 'prices');
 }
 
 /**
@@ -104,7 +108,7 @@ export async function updateItem(db: Knex, actor: audit.Actor, facilityId: numbe
  */
 export async function endItem(db: Knex, actor: audit.Actor, facilityId: number, id: number, stopFrom: string, ip: string | null): Promise<PriceItem> {
   const lastDay = DateTime.fromISO(stopFrom).minus({ days: 1 }).toISODate()!;
-  return db.transaction(async (trx) => {
+  const ended = await db.transaction(async (trx) => {
     await lockHome(trx, facilityId);
     const before = await store.findPriceItem(trx, id);
     if (!before || before.facility_id !== facilityId) throw new NotFoundError();
@@ -121,6 +125,8 @@ export async function endItem(db: Knex, actor: audit.Actor, facilityId: number, 
       before: { valid_to: before.valid_to }, after: { valid_to: lastDay }, ip });
     return { ...before, valid_to: lastDay, updated_at };
   });
+  changed(db, 'prices');
+  return ended;
 }
 
 /** Where an item stands on a date: in force, not yet, or over. */

@@ -4,6 +4,9 @@ import { expect } from 'chai';
 import http from 'node:http';
 import { ManualClock, startApp, dialect, type TestApp } from '../helpers/app.js';
 import { signedIn } from '../helpers/client.js';
+import { findFacility, inputOf, serviceAreaOf, updateFacility } from '../../server/facilities/service.js';
+import { updateItem } from '../../server/prices/service.js';
+import type { PriceItemInput } from '../../server/prices/schemas.js';
 
 describe(`http: the public page cache (${dialect})`, () => {
   let app: TestApp;
@@ -58,6 +61,32 @@ describe(`http: what the public page cache keeps (${dialect})`, () => {
     expect(await prices()).to.not.contain('清空殡仪馆');
     app.ctx.pageCache.clear();
     expect(await prices()).to.contain('清空殡仪馆');
+  });
+
+  const admin = { id: 1, username: 'admin' };
+
+  it('drops what it kept at once when a facility is changed through the registry\'s service', async () => {
+    await prices();
+    const f = (await findFacility(app.db, home.id))!;
+    await updateFacility(app.db, admin, home.id, { ...inputOf(f, await serviceAreaOf(app.db, home.id)), name: '改名殡仪馆' }, undefined, null);
+    expect(await prices()).to.contain('改名殡仪馆');
+    await app.db('facilities').where({ id: home.id }).update({ name: home.name });
+    app.ctx.pageCache.clear();
+  });
+
+  it('drops what it kept at once when a price is changed through the prices service', async () => {
+    const page = async () => (await fetch(`${app.url}/prices/${home.id}`)).text();
+    const item = await app.db('price_items').where({ facility_id: home.id }).whereNull('valid_to').orderBy('id').first();
+    expect(await page()).to.contain(item.name_zh);
+    const input: PriceItemInput = { code: item.code, name_zh: '改价项目', name_en: item.name_en, category: item.category, basic_kind: item.basic_kind,
+      unit: item.unit, price_fen: Number(item.price_fen), valid_from: item.valid_from, valid_to: null };
+    await updateItem(app.db, admin, home.id, item.id, input, null);
+    expect(await page()).to.contain('改价项目');
+    // The same change behind the service's back stays unseen until the page expires: only the service's word drops it.
+    await app.db('price_items').where({ id: item.id }).update({ name_zh: '暗改项目' });
+    expect(await page()).to.contain('改价项目').and.not.contain('暗改项目');
+    clock.advance(1_001);
+    expect(await page()).to.contain('暗改项目');
   });
 
   it('never answers a signed-in user from it', async () => {
