@@ -188,7 +188,7 @@ describe(`cremation: staff pages (${dialect})`, () => {
       const d = dayAhead(13);
       const c1 = await resourceId(app.db, 'cremators', home, '1号炉');
       const { booking } = await cremation.book(app.db, admin, { kind: 'cremator', case_id: await insertCase(app.db, home), resource_id: c1, starts_at: at(d, '08:00') }, null);
-      const [row] = await app.db('resource_closures').insert({ resource_type: 'cremator', resource_id: c1, starts_at: at(d, '12:00'), ends_at: at(d, '13:00'), reason: '检修', created_at: new Date().toISOString() }).returning('id');
+      const [row] = await app.db('resource_closures').insert({ resource_type: 'cremator', resource_id: c1, cremator_id: c1, starts_at: at(d, '12:00'), ends_at: at(d, '13:00'), reason: '检修', created_at: new Date().toISOString() }).returning('id');
       const closure = { id: Number(typeof row === 'object' ? row.id : row) };
       expect((await desk.get(`/staff/funeral-homes/${home}/closures/${closure.id}/remove`)).status).to.equal(200);
       const other = await facilityId(app.db, OTHER_HOME);
