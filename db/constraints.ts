@@ -18,13 +18,19 @@ export function oneOf(column: string, values: readonly string[]): string {
 export async function addChecks(trx: Knex, table: string, checks: readonly Check[]): Promise<void> {
   for (const [name, condition] of checks) {
     const [{ n }] = (await trx(table).whereRaw(`NOT (${condition})`).count({ n: '*' })) as { n: number | string }[];
-    if (Number(n) > 0) throw new Error(`${table}: ${n} existing row(s) break the rule ${name} (${condition}); correct them, then migrate again`);
+    if (Number(n) > 0)
+      throw new Error(
+        `${table}: ${n} existing row(s) break the rule ${name} (${condition}); correct them, then migrate again`,
+      );
   }
   if (trx.client.config.client === 'pg') {
-    for (const [name, condition] of checks) await trx.raw(`ALTER TABLE ${table} ADD CONSTRAINT ${name} CHECK (${condition})`);
+    for (const [name, condition] of checks)
+      await trx.raw(`ALTER TABLE ${table} ADD CONSTRAINT ${name} CHECK (${condition})`);
     return;
   }
-  await rebuildTable(trx, table, { change: withClauses(checks.map(([name, condition]) => `CONSTRAINT ${name} CHECK (${condition})`)) });
+  await rebuildTable(trx, table, {
+    change: withClauses(checks.map(([name, condition]) => `CONSTRAINT ${name} CHECK (${condition})`)),
+  });
 }
 
 /** Takes the checks off again (a migration's down). */
@@ -34,6 +40,7 @@ export async function dropChecks(trx: Knex, table: string, checks: readonly Chec
     return;
   }
   await rebuildTable(trx, table, {
-    change: (sql) => checks.reduce((s, [name, condition]) => s.replace(`, CONSTRAINT ${name} CHECK (${condition})`, ''), sql),
+    change: (sql) =>
+      checks.reduce((s, [name, condition]) => s.replace(`, CONSTRAINT ${name} CHECK (${condition})`, ''), sql),
   });
 }

@@ -6,12 +6,16 @@ import type { Knex } from 'knex';
 
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-interface Migration { name: string; file: string }
+interface Migration {
+  name: string;
+  file: string;
+}
 
 // Names are stored without extension so a database migrated under tsx stays current when run compiled.
 const source: Knex.MigrationSource<Migration> = {
   async getMigrations() {
-    return fs.readdirSync(dir)
+    return fs
+      .readdirSync(dir)
       .filter((f) => /^\d{12}_[a-z0-9_]+\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
       .sort()
       .map((f) => ({ name: f.replace(/\.(ts|js)$/, ''), file: path.join(dir, f) }));
@@ -49,8 +53,13 @@ export async function migrateLatest(db: Knex): Promise<string[]> {
     for (let attempt = 0; ; attempt++) {
       try {
         const applied = await latest(db);
-        const broken = applied.length ? (await db.raw('PRAGMA foreign_key_check')) as { table: string; parent: string }[] : [];
-        if (broken.length) throw new Error(`after migrating, ${broken.length} row(s) break a foreign key, first ${broken[0].table} → ${broken[0].parent}`);
+        const broken = applied.length
+          ? ((await db.raw('PRAGMA foreign_key_check')) as { table: string; parent: string }[])
+          : [];
+        if (broken.length)
+          throw new Error(
+            `after migrating, ${broken.length} row(s) break a foreign key, first ${broken[0].table} → ${broken[0].parent}`,
+          );
         return applied;
       } catch (err) {
         const contended = err instanceof Error && /already exists|already locked|SQLITE_BUSY/i.test(err.message);

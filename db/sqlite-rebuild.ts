@@ -24,36 +24,58 @@ const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
  */
 export async function rebuildTable(trx: Knex, table: string, opts: RebuildOptions): Promise<void> {
   const [{ foreign_keys: on }] = (await trx.raw('PRAGMA foreign_keys')) as { foreign_keys: number }[];
-  if (on) throw new Error(`rebuildTable(${table}) needs SQLite's foreign keys off: run migrations through db/migrate.ts`);
-  const rows = (await trx.raw(`SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL`, [table])) as { type: string; name: string; sql: string }[];
+  if (on)
+    throw new Error(`rebuildTable(${table}) needs SQLite's foreign keys off: run migrations through db/migrate.ts`);
+  const rows = (await trx.raw(`SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL`, [
+    table,
+  ])) as { type: string; name: string; sql: string }[];
   const create = rows.find((r) => r.type === 'table' && r.name === table);
   if (!create) throw new Error(`rebuildTable: no table ${table}`);
   const others = rows.filter((r) => r.type === 'index' || r.type === 'trigger');
   const temp = `${table}__rebuild`;
-  const named = opts.change(create.sql).replace(/^\s*CREATE\s+TABLE\s+(?:"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[\w$]+)/i, `CREATE TABLE ${quote(temp)}`);
+  const named = opts
+    .change(create.sql)
+    .replace(/^\s*CREATE\s+TABLE\s+(?:"(?:[^"]|"")+"|`[^`]+`|\[[^\]]+\]|[\w$]+)/i, `CREATE TABLE ${quote(temp)}`);
   if (named === create.sql) throw new Error(`rebuildTable: cannot read the CREATE TABLE of ${table}`);
-  const oldColumns = new Set(((await trx.raw(`PRAGMA table_info(${quote(table)})`)) as { name: string }[]).map((c) => c.name));
-  const seq = (await trx.raw(`SELECT seq FROM sqlite_sequence WHERE name = ?`, [table]).catch(() => [])) as { seq: number }[];
+  const oldColumns = new Set(
+    ((await trx.raw(`PRAGMA table_info(${quote(table)})`)) as { name: string }[]).map((c) => c.name),
+  );
+  const seq = (await trx.raw(`SELECT seq FROM sqlite_sequence WHERE name = ?`, [table]).catch(() => [])) as {
+    seq: number;
+  }[];
 
   await trx.raw(named);
   const newColumns = ((await trx.raw(`PRAGMA table_info(${quote(temp)})`)) as { name: string }[]).map((c) => c.name);
   const copied = newColumns.filter((c) => opts.fill?.[c] !== undefined || oldColumns.has(c));
   const select = copied.map((c) => opts.fill?.[c] ?? quote(c));
-  await trx.raw(`INSERT INTO ${quote(temp)} (${copied.map(quote).join(', ')}) SELECT ${select.join(', ')} FROM ${quote(table)}`);
+  await trx.raw(
+    `INSERT INTO ${quote(temp)} (${copied.map(quote).join(', ')}) SELECT ${select.join(', ')} FROM ${quote(table)}`,
+  );
   await trx.raw(`DROP TABLE ${quote(table)}`);
   await trx.raw(`ALTER TABLE ${quote(temp)} RENAME TO ${quote(table)}`);
   for (const r of others) await trx.raw(r.sql);
   if (seq.length) await trx.raw(`UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = ?`, [seq[0].seq, table]);
 
-  const tables = (await trx.raw(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)) as { name: string }[];
+  const tables = (await trx.raw(
+    `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
+  )) as { name: string }[];
   for (const { name } of tables) {
     const keys = (await trx.raw(`PRAGMA foreign_key_list(${quote(name)})`)) as { table: string }[];
     if (name !== table && !keys.some((k) => k.table === table)) continue;
-    const broken = (await trx.raw(`PRAGMA foreign_key_check(${quote(name)})`)) as { table: string; rowid: number; parent: string }[];
-    if (broken.length) throw new Error(`rebuildTable(${table}): ${broken.length} row(s) of ${name} break a foreign key to ${broken[0].parent}, first rowid ${broken[0].rowid}`);
+    const broken = (await trx.raw(`PRAGMA foreign_key_check(${quote(name)})`)) as {
+      table: string;
+      rowid: number;
+      parent: string;
+    }[];
+    if (broken.length)
+      throw new Error(
+        `rebuildTable(${table}): ${broken.length} row(s) of ${name} break a foreign key to ${broken[0].parent}, first rowid ${broken[0].rowid}`,
+      );
   }
 }
 
 /** The CREATE TABLE with clauses (table constraints) added before its closing parenthesis. */
-export const withClauses = (clauses: string[]) => (createSql: string): string =>
-  createSql.replace(/\)\s*$/, `, ${clauses.join(', ')})`);
+export const withClauses =
+  (clauses: string[]) =>
+  (createSql: string): string =>
+    createSql.replace(/\)\s*$/, `, ${clauses.join(', ')})`);

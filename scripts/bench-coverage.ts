@@ -32,7 +32,10 @@ const log = (msg: string) => process.stdout.write(`${msg}\n`);
 /** A deterministic number in [0, 1) for a string (FNV-1a): the same file from every run. */
 function hash01(s: string): number {
   let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i += 1) { h ^= s.charCodeAt(i); h = Math.imul(h, 0x01000193); }
+  for (let i = 0; i < s.length; i += 1) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
   return (h >>> 0) / 2 ** 32;
 }
 
@@ -40,7 +43,13 @@ async function insertBatches(trx: Knex, table: string, rows: Record<string, unkn
   for (let i = 0; i < rows.length; i += 500) await trx(table).insert(rows.slice(i, i + 500));
 }
 
-interface Made { facilities: number; byKind: Record<string, number>; history: number; areas: number; cremators: number }
+interface Made {
+  facilities: number;
+  byKind: Record<string, number>;
+  history: number;
+  areas: number;
+  cremators: number;
+}
 
 /**
  * Facilities over the whole country: every sixth township gets one, its kind and build mode by turn (全镇统建,
@@ -56,7 +65,11 @@ async function generateFacilities(db: Knex): Promise<Made> {
   const chosen = townships.filter((_, i) => i % 6 === 0);
   const villages = new Map<string, { code: string; admin: boolean }[]>();
   for (let i = 0; i < chosen.length; i += 900) {
-    const rows = await db('regions').where('level', 'village').whereIn('parent_code', chosen.slice(i, i + 900)).orderBy('code').select('code', 'parent_code', 'is_admin_village');
+    const rows = await db('regions')
+      .where('level', 'village')
+      .whereIn('parent_code', chosen.slice(i, i + 900))
+      .orderBy('code')
+      .select('code', 'parent_code', 'is_admin_village');
     for (const r of rows) {
       let list = villages.get(r.parent_code);
       if (!list) villages.set(r.parent_code, (list = []));
@@ -77,11 +90,28 @@ async function generateFacilities(db: Knex): Promise<Made> {
     const never = id % 11 === 0;
     const closes = !never && id % 15 === 0;
     const status = never ? 'building' : closes ? 'closed' : 'operating';
-    facilities.push({ id, name: `测试设施${id}`, kind, status, region_code: region, build_mode: mode, is_sample: true,
-      plot_capacity: kind.endsWith('cemetery') ? 500 + Math.floor(r * 3000) : null, niche_capacity: kind === 'columbarium' ? 2000 : null, created_at: now, updated_at: now });
+    facilities.push({
+      id,
+      name: `测试设施${id}`,
+      kind,
+      status,
+      region_code: region,
+      build_mode: mode,
+      is_sample: true,
+      plot_capacity: kind.endsWith('cemetery') ? 500 + Math.floor(r * 3000) : null,
+      niche_capacity: kind === 'columbarium' ? 2000 : null,
+      created_at: now,
+      updated_at: now,
+    });
     history.push({ facility_id: id, status: 'planned', effective_on: `${opens - 2}-03-01`, recorded_at: now });
     history.push({ facility_id: id, status: 'building', effective_on: `${opens - 1}-05-10`, recorded_at: now });
-    if (!never) history.push({ facility_id: id, status: 'operating', effective_on: `${opens}-0${1 + Math.floor(r * 9)}-15`, recorded_at: now });
+    if (!never)
+      history.push({
+        facility_id: id,
+        status: 'operating',
+        effective_on: `${opens}-0${1 + Math.floor(r * 9)}-15`,
+        recorded_at: now,
+      });
     if (closes) history.push({ facility_id: id, status: 'closed', effective_on: '2024-06-30', recorded_at: now });
     for (const s of served) areas.push({ facility_id: id, region_code: s });
     byKind[kind] = (byKind[kind] ?? 0) + 1;
@@ -92,21 +122,57 @@ async function generateFacilities(db: Knex): Promise<Made> {
     const admin = units.filter((v) => v.admin).map((v) => v.code);
     const anyUnit = units[0]?.code ?? t;
     switch (i % 8) {
-      case 0: add('rural_public_cemetery', t, 'township_wide'); break;
-      case 1: if (admin.length) add('rural_public_cemetery', admin[0], 'multi_village', admin.slice(1, 2 + (i % 4))); break;
-      case 2: if (admin.length) add('rural_public_cemetery', admin[admin.length - 1], 'single_village'); break;
-      case 3: add('rural_public_cemetery', t, 'township_village', admin.filter((_, k) => k % 2 === 0)); break;
-      case 4: add('columbarium', t, null); break;
-      case 5: add('urban_public_cemetery', anyUnit, null, townships.slice(townships.indexOf(t) + 1, townships.indexOf(t) + 3).filter((n) => n.startsWith(t.slice(0, 6)))); break;
-      case 6: add('commercial_cemetery', anyUnit, null); break;
-      default: add('funeral_service_point', t, null);
+      case 0:
+        add('rural_public_cemetery', t, 'township_wide');
+        break;
+      case 1:
+        if (admin.length) add('rural_public_cemetery', admin[0], 'multi_village', admin.slice(1, 2 + (i % 4)));
+        break;
+      case 2:
+        if (admin.length) add('rural_public_cemetery', admin[admin.length - 1], 'single_village');
+        break;
+      case 3:
+        add(
+          'rural_public_cemetery',
+          t,
+          'township_village',
+          admin.filter((_, k) => k % 2 === 0),
+        );
+        break;
+      case 4:
+        add('columbarium', t, null);
+        break;
+      case 5:
+        add(
+          'urban_public_cemetery',
+          anyUnit,
+          null,
+          townships
+            .slice(townships.indexOf(t) + 1, townships.indexOf(t) + 3)
+            .filter((n) => n.startsWith(t.slice(0, 6))),
+        );
+        break;
+      case 6:
+        add('commercial_cemetery', anyUnit, null);
+        break;
+      default:
+        add('funeral_service_point', t, null);
     }
   });
   counties.forEach((c, i) => {
     if (i % 3 === 2) return;
     const home = add('funeral_home', c, null);
     for (let k = 0; k < 1 + (i % 3) + (i % 2); k += 1) {
-      cremators.push({ facility_id: home, name: `${k + 1}号炉`, slot_minutes: 60, day_start: '07:00', day_end: '17:00', active: !(i % 10 === 0 && k === 0), created_at: now, updated_at: now });
+      cremators.push({
+        facility_id: home,
+        name: `${k + 1}号炉`,
+        slot_minutes: 60,
+        day_start: '07:00',
+        day_end: '17:00',
+        active: !(i % 10 === 0 && k === 0),
+        created_at: now,
+        updated_at: now,
+      });
     }
   });
   await db.transaction(async (trx) => {
@@ -116,12 +182,25 @@ async function generateFacilities(db: Knex): Promise<Made> {
     await insertBatches(trx, 'cremators', cremators);
     await trx('settings').insert({ key: MARK, value: GENERATOR }).onConflict('key').merge(['value']);
   });
-  return { facilities: facilities.length, byKind, history: history.length, areas: areas.length, cremators: cremators.length };
+  return {
+    facilities: facilities.length,
+    byKind,
+    history: history.length,
+    areas: areas.length,
+    cremators: cremators.length,
+  };
 }
 
 async function clearFacilities(db: Knex): Promise<void> {
   await db.transaction(async (trx) => {
-    for (const table of ['resource_closures', 'farewell_halls', 'cremators', 'facility_service_areas', 'facility_status_history']) await trx(table).delete();
+    for (const table of [
+      'resource_closures',
+      'farewell_halls',
+      'cremators',
+      'facility_service_areas',
+      'facility_status_history',
+    ])
+      await trx(table).delete();
     await trx('facilities').delete();
     await trx('settings').where({ key: MARK }).delete();
   });
@@ -131,26 +210,36 @@ async function clearFacilities(db: Knex): Promise<void> {
  * The country file, ready: divisions imported (once), facilities generated (again when the generator changed or
  * `rebuild` is asked). Returns what the file holds.
  */
-export async function prepareCountry(opts: { rebuild?: boolean; file?: string } = {}): Promise<{ file: string; villages: number; facilities: number }> {
+export async function prepareCountry(
+  opts: { rebuild?: boolean; file?: string } = {},
+): Promise<{ file: string; villages: number; facilities: number }> {
   const file = opts.file ?? COUNTRY_FILE;
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = createDb({ sqliteFile: file });
   try {
     await migrateLatest(db);
     const count = async () => Number((await db('regions').where('level', 'village').count({ n: '*' }))[0].n);
-    if (await count() < VILLAGE_UNITS) {
-      log(`bench-coverage: importing every division into ${path.relative(projectRoot, file)} (once; kept for later runs)…`);
+    if ((await count()) < VILLAGE_UNITS) {
+      log(
+        `bench-coverage: importing every division into ${path.relative(projectRoot, file)} (once; kept for later runs)…`,
+      );
       const started = Date.now();
       await importDivisions(db, { all: true });
-      log(`  ${(await count()).toLocaleString('en-US')} village-level units in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      log(
+        `  ${(await count()).toLocaleString('en-US')} village-level units in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
     }
     const mark = await db('settings').where({ key: MARK }).first('value');
     if (opts.rebuild || mark?.value !== GENERATOR) {
       await clearFacilities(db);
       const started = Date.now();
       const made = await generateFacilities(db);
-      log(`bench-coverage: generated ${made.facilities.toLocaleString('en-US')} facilities (${Object.entries(made.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}), ` +
-        `${made.history.toLocaleString('en-US')} status rows, ${made.areas.toLocaleString('en-US')} service areas, ${made.cremators} cremators in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      log(
+        `bench-coverage: generated ${made.facilities.toLocaleString('en-US')} facilities (${Object.entries(made.byKind)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(', ')}), ` +
+          `${made.history.toLocaleString('en-US')} status rows, ${made.areas.toLocaleString('en-US')} service areas, ${made.cremators} cremators in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
     }
     const facilities = Number((await db('facilities').count({ n: '*' }))[0].n);
     return { file, villages: await count(), facilities };
@@ -160,9 +249,19 @@ export async function prepareCountry(opts: { rebuild?: boolean; file?: string } 
 }
 
 /** Wall-clock time against the goal, and this process's CPU time (steadier when other work shares the machine). */
-export interface CoverageTiming { name: string; ms: number; cpuMs: number; goalMs: number; pass: boolean; detail: string }
+export interface CoverageTiming {
+  name: string;
+  ms: number;
+  cpuMs: number;
+  goalMs: number;
+  pass: boolean;
+  detail: string;
+}
 
-const cpuNow = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const cpuNow = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
 /**
  * computeCoverage() for the whole country on the prepared file: cold (a new connection, division totals not
@@ -189,11 +288,26 @@ export async function measureCountry(opts: { file?: string; rebuild?: boolean } 
     }
     warm.sort((a, b) => a.ms - b.ms);
     const v = first.region.indicators.villages;
-    const detail = `${prepared.villages.toLocaleString('en-US')} village-level units, ${prepared.facilities.toLocaleString('en-US')} facilities; ` +
+    const detail =
+      `${prepared.villages.toLocaleString('en-US')} village-level units, ${prepared.facilities.toLocaleString('en-US')} facilities; ` +
       `villages covered ${v.covered.toLocaleString('en-US')} of ${v.total.toLocaleString('en-US')}`;
     return [
-      { name: 'whole-country coverage, cold (SQLite)', ms: cold, cpuMs: coldCpu, goalMs: GOAL_MS, pass: cold < GOAL_MS, detail },
-      { name: 'whole-country coverage, warm (SQLite, median of 5)', ms: warm[2].ms, cpuMs: warm[2].cpu, goalMs: GOAL_MS, pass: warm[2].ms < GOAL_MS, detail },
+      {
+        name: 'whole-country coverage, cold (SQLite)',
+        ms: cold,
+        cpuMs: coldCpu,
+        goalMs: GOAL_MS,
+        pass: cold < GOAL_MS,
+        detail,
+      },
+      {
+        name: 'whole-country coverage, warm (SQLite, median of 5)',
+        ms: warm[2].ms,
+        cpuMs: warm[2].cpu,
+        goalMs: GOAL_MS,
+        pass: warm[2].ms < GOAL_MS,
+        detail,
+      },
     ];
   } finally {
     await db.destroy();
@@ -206,13 +320,28 @@ export const describe = (r: CoverageTiming): string =>
 
 // ## The bench scenario (scripts/bench.ts)
 
-export interface BenchSession { username: string; cookie: string }
-export interface PrepareContext { base: string; session?: BenchSession; login(username: string): Promise<BenchSession> }
+export interface BenchSession {
+  username: string;
+  cookie: string;
+}
+export interface PrepareContext {
+  base: string;
+  session?: BenchSession;
+  login(username: string): Promise<BenchSession>;
+}
 
 /** The cookie header after a response: later Set-Cookie values replace earlier ones of the same name. */
 function withCookies(cookie: string, res: Response): string {
-  const jar = new Map(cookie.split('; ').filter(Boolean).map((c) => [c.slice(0, c.indexOf('=')), c] as const));
-  for (const c of res.headers.getSetCookie()) { const pair = c.split(';')[0]; jar.set(pair.slice(0, pair.indexOf('=')), pair); }
+  const jar = new Map(
+    cookie
+      .split('; ')
+      .filter(Boolean)
+      .map((c) => [c.slice(0, c.indexOf('=')), c] as const),
+  );
+  for (const c of res.headers.getSetCookie()) {
+    const pair = c.split(';')[0];
+    jar.set(pair.slice(0, pair.indexOf('=')), pair);
+  }
   return [...jar.values()].join('; ');
 }
 
@@ -225,9 +354,11 @@ async function bureauToken(ctx: PrepareContext): Promise<string> {
   const html = await page.text();
   const csrf = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
   const userId = /<option value="(\d+)"[^>]*>bureau（/.exec(html)?.[1];
-  if (page.status !== 200 || !csrf || !userId) throw new Error(`GET /staff/tokens: status ${page.status}, no CSRF field or no bureau user in the form`);
+  if (page.status !== 200 || !csrf || !userId)
+    throw new Error(`GET /staff/tokens: status ${page.status}, no CSRF field or no bureau user in the form`);
   const res = await fetch(`${ctx.base}/staff/tokens`, {
-    method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: csrf, user_id: userId, label: 'bench: coverage' }).toString(),
   });
   const token = /shian_[0-9a-f]{8}_[A-Za-z0-9_-]+/.exec(await res.text())?.[0];
@@ -240,19 +371,28 @@ async function bureauToken(ctx: PrepareContext): Promise<string> {
  * SQLite file (printed, not part of the HTTP table), then the JSON API for the demo city on a year end, by the
  * bureau's token, for autocannon.
  */
-export async function coverageApi(ctx: PrepareContext): Promise<{ path: string; headers: Record<string, string>; notes: string[] }> {
+export async function coverageApi(
+  ctx: PrepareContext,
+): Promise<{ path: string; headers: Record<string, string>; notes: string[] }> {
   const notes = (await measureCountry()).map(describe);
   for (const n of notes) log(`  ${n}`);
-  return { path: '/api/v1/coverage?region=5202&date=2025-12-31', headers: { authorization: `Bearer ${await bureauToken(ctx)}` }, notes };
+  return {
+    path: '/api/v1/coverage?region=5202&date=2025-12-31',
+    headers: { authorization: `Bearer ${await bureauToken(ctx)}` },
+    notes,
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values } = parseArgs({ options: { rebuild: { type: 'boolean', default: false } } });
-  measureCountry({ rebuild: values.rebuild }).then((rows) => {
-    for (const r of rows) log(describe(r));
-    process.exit(rows.every((r) => r.pass) ? 0 : 1);
-  }, (err: unknown) => {
-    process.stderr.write(`bench-coverage failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-    process.exit(1);
-  });
+  measureCountry({ rebuild: values.rebuild }).then(
+    (rows) => {
+      for (const r of rows) log(describe(r));
+      process.exit(rows.every((r) => r.pass) ? 0 : 1);
+    },
+    (err: unknown) => {
+      process.stderr.write(`bench-coverage failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exit(1);
+    },
+  );
 }

@@ -33,21 +33,52 @@ async function measure(name: string, fn: () => Promise<unknown>): Promise<void> 
   const first = await cpu(fn);
   let total = 0;
   for (let i = 0; i < runs; i++) total += (await cpu(fn)).ms;
-  console.log(`${name.padEnd(34)} first ${first.ms.toFixed(0).padStart(5)} ms   then ${(total / runs).toFixed(0).padStart(5)} ms`);
+  console.log(
+    `${name.padEnd(34)} first ${first.ms.toFixed(0).padStart(5)} ms   then ${(total / runs).toFixed(0).padStart(5)} ms`,
+  );
 }
 
 const certificate = {
-  lang: 'zh-CN' as const, facilityName: '六盘水市殡仪馆（示例）', caseNumber: 'LPS-2026-00017', deceasedName: '王𠮷', sex: 'male' as const,
-  idNumber: '520201193811020011', birthDate: '1938-11-02', deathAt: '2026-11-20T06:30:00.000Z', crematedAt: '2026-11-22T02:00:00.000Z',
-  cremator: '甲号火化炉', receiverName: '𪚥明', receiverRelationship: '儿子', issuedOn: '2026-11-22', clerk: '殡仪馆前台',
+  lang: 'zh-CN' as const,
+  facilityName: '六盘水市殡仪馆（示例）',
+  caseNumber: 'LPS-2026-00017',
+  deceasedName: '王𠮷',
+  sex: 'male' as const,
+  idNumber: '520201193811020011',
+  birthDate: '1938-11-02',
+  deathAt: '2026-11-20T06:30:00.000Z',
+  crematedAt: '2026-11-22T02:00:00.000Z',
+  cremator: '甲号火化炉',
+  receiverName: '𪚥明',
+  receiverRelationship: '儿子',
+  issuedOn: '2026-11-22',
+  clerk: '殡仪馆前台',
 };
 const receipt = {
-  lang: 'zh-CN' as const, facilityName: '六盘水市殡仪馆（示例）', caseNumber: 'LPS-2026-00017', deceasedName: '王𠮷',
-  maskedIdNumber: '520201********0011', contactName: '𪚥明', contactRelationship: '儿子', maskedPhone: '139****5678',
-  lines: Array.from({ length: 8 }, (_, i) => ({ name: `服务项目${i + 1}`, basic: i < 4, unit: 'time', quantity: 1, unitPriceFen: 40000, amountFen: 40000 })),
+  lang: 'zh-CN' as const,
+  facilityName: '六盘水市殡仪馆（示例）',
+  caseNumber: 'LPS-2026-00017',
+  deceasedName: '王𠮷',
+  maskedIdNumber: '520201********0011',
+  contactName: '𪚥明',
+  contactRelationship: '儿子',
+  maskedPhone: '139****5678',
+  lines: Array.from({ length: 8 }, (_, i) => ({
+    name: `服务项目${i + 1}`,
+    basic: i < 4,
+    unit: 'time',
+    quantity: 1,
+    unitPriceFen: 40000,
+    amountFen: 40000,
+  })),
   deductions: [{ label: '惠民殡葬基本服务费减免', amountFen: 40000 }],
   payments: [{ method: 'wechat', paidAt: '2026-11-22T03:00:00.000Z', amountFen: 100050, receivedBy: '殡仪馆前台' }],
-  totalFen: 320000, deductedFen: 40000, paidFen: 100050, balanceFen: 179950, printedAt: '2026-11-22T03:00:00.000Z', printedBy: '殡仪馆前台',
+  totalFen: 320000,
+  deductedFen: 40000,
+  paidFen: 100050,
+  balanceFen: 179950,
+  printedAt: '2026-11-22T03:00:00.000Z',
+  printedBy: '殡仪馆前台',
 };
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shian-bench-'));
@@ -58,7 +89,9 @@ try {
   console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? 'cpu'}, ${runs} runs after the first`);
   const loaded = await cpu(async () => loadFonts(loadConfig().fallbackFonts));
   const fonts = loaded.value;
-  console.log(`${'fonts (start-up)'.padEnd(34)} once  ${loaded.ms.toFixed(0).padStart(5)} ms   fallbacks: ${fonts.fallbacks.map((f) => path.basename(f.file)).join(', ') || 'none'}`);
+  console.log(
+    `${'fonts (start-up)'.padEnd(34)} once  ${loaded.ms.toFixed(0).padStart(5)} ms   fallbacks: ${fonts.fallbacks.map((f) => path.basename(f.file)).join(', ') || 'none'}`,
+  );
   await measure('certificate', () => renderCertificate(certificate, fonts));
   await measure('statement of charges', () => renderReceipt(receipt, fonts));
   const data = await cpu(() => loadReport(db, { region: '5202', date: '2026-11-25' }));

@@ -18,7 +18,10 @@ import { projectRoot } from '../server/paths.js';
 // ─── Scenarios ──────────────────────────────────────────────────────────────────────────────────────────────────
 
 /** What a logged-in scenario gets: the Cookie header a browser would send after logging in as `loginAs`. */
-interface Session { username: string; cookie: string }
+interface Session {
+  username: string;
+  cookie: string;
+}
 
 interface Scenario {
   name: string;
@@ -40,7 +43,11 @@ interface Scenario {
   /** Maximum server CPU per request in ms; reported as PASS/FAIL like `goal`. */
   cpuGoalMs?: number;
   /** Runs once before the scenario, to make what it needs through the app (a token, records); what it returns replaces path, headers or body. */
-  prepare?: (ctx: { base: string; session?: Session; login(username: string): Promise<Session> }) => Promise<Partial<Pick<Scenario, 'path' | 'headers' | 'body'>> & { notes?: string[] }>;
+  prepare?: (ctx: {
+    base: string;
+    session?: Session;
+    login(username: string): Promise<Session>;
+  }) => Promise<Partial<Pick<Scenario, 'path' | 'headers' | 'body'>> & { notes?: string[] }>;
 }
 
 /** What a staff page may cost (issue 14): server CPU ≤ 2 ms and p99 ≤ 50 ms per page at 10 connections. */
@@ -49,16 +56,37 @@ const staffPage = { cpuGoalMs: 2, latencyGoalMs: 50 } as const;
 const scenarios: Scenario[] = [
   { name: 'public home page', method: 'GET', path: '/', goal: 0.35 },
   { name: 'staff dashboard (logged in)', method: 'GET', path: '/staff', loginAs: 'admin', ...staffPage },
-  { name: 'cremation availability page', method: 'GET', path: '/staff/cremation', loginAs: 'frontdesk', ...staffPage,
-    prepare: async (ctx) => (await import('./bench-cremation.js')).availabilityPage(ctx) },
-  { name: 'cremation booking attempt on a taken slot (POST, API, 409 slot_taken)', method: 'POST', path: '/api/v1/cremation/bookings', expectStatus: 409,
-    prepare: async (ctx) => (await import('./bench-cremation.js')).takenSlotBooking(ctx) },
+  {
+    name: 'cremation availability page',
+    method: 'GET',
+    path: '/staff/cremation',
+    loginAs: 'frontdesk',
+    ...staffPage,
+    prepare: async (ctx) => (await import('./bench-cremation.js')).availabilityPage(ctx),
+  },
+  {
+    name: 'cremation booking attempt on a taken slot (POST, API, 409 slot_taken)',
+    method: 'POST',
+    path: '/api/v1/cremation/bookings',
+    expectStatus: 409,
+    prepare: async (ctx) => (await import('./bench-cremation.js')).takenSlotBooking(ctx),
+  },
   // Its preparation first times the whole-country coverage (620,573 villages) on a SQLite file of its own and prints it.
-  { name: 'coverage API: Liupanshui and its counties on a year end (bureau token)', method: 'GET', path: '/api/v1/coverage',
-    prepare: async (ctx) => (await import('./bench-coverage.js')).coverageApi(ctx) },
+  {
+    name: 'coverage API: Liupanshui and its counties on a year end (bureau token)',
+    method: 'GET',
+    path: '/api/v1/coverage',
+    prepare: async (ctx) => (await import('./bench-coverage.js')).coverageApi(ctx),
+  },
   // One request at a time, so p99 is the time one dashboard takes to render (issue: under 200 ms for a city).
-  { name: 'coverage dashboard of Liupanshui (bureau, one connection)', method: 'GET', path: '/staff/coverage?region=5202', loginAs: 'bureau',
-    connections: 1, latencyGoalMs: 200 },
+  {
+    name: 'coverage dashboard of Liupanshui (bureau, one connection)',
+    method: 'GET',
+    path: '/staff/coverage?region=5202',
+    loginAs: 'bureau',
+    connections: 1,
+    latencyGoalMs: 200,
+  },
 ];
 
 // ─── Options ────────────────────────────────────────────────────────────────────────────────────────────────────
@@ -75,8 +103,10 @@ const { values: opts } = parseArgs({
   },
 });
 if (opts.help) {
-  process.stdout.write('usage: npm run bench -- [--duration S=10] [--connections N=10] [--warmup S=2] [--no-write] [--only TEXT]...\n' +
-    '  --only TEXT  run only the scenarios whose name contains TEXT (repeatable; the baseline always runs; implies --no-write)\n');
+  process.stdout.write(
+    'usage: npm run bench -- [--duration S=10] [--connections N=10] [--warmup S=2] [--no-write] [--only TEXT]...\n' +
+      '  --only TEXT  run only the scenarios whose name contains TEXT (repeatable; the baseline always runs; implies --no-write)\n',
+  );
   process.exit(0);
 }
 const positiveInt = (name: string, v: string): number => {
@@ -88,8 +118,13 @@ const duration = positiveInt('duration', opts.duration);
 const connections = positiveInt('connections', opts.connections);
 const warmup = positiveInt('warmup', opts.warmup);
 const only = (opts.only ?? []).map((t) => t.toLowerCase());
-const selected = only.length ? scenarios.filter((sc) => only.some((t) => sc.name.toLowerCase().includes(t))) : scenarios;
-if (selected.length === 0) throw new Error(`--only ${only.join(', ')}: no scenario matches; they are:\n${scenarios.map((sc) => `  ${sc.name}`).join('\n')}`);
+const selected = only.length
+  ? scenarios.filter((sc) => only.some((t) => sc.name.toLowerCase().includes(t)))
+  : scenarios;
+if (selected.length === 0)
+  throw new Error(
+    `--only ${only.join(', ')}: no scenario matches; they are:\n${scenarios.map((sc) => `  ${sc.name}`).join('\n')}`,
+  );
 // A partial run would leave rows out of the recorded table.
 const write = opts.write && !opts['no-write'] && only.length === 0;
 
@@ -101,7 +136,12 @@ const log = (msg: string) => process.stdout.write(`${msg}\n`);
 
 // ─── Child servers ──────────────────────────────────────────────────────────────────────────────────────────────
 
-interface Server { name: string; child: ChildProcess; base: string; output: string[] }
+interface Server {
+  name: string;
+  child: ChildProcess;
+  base: string;
+  output: string[];
+}
 const servers = new Set<Server>();
 
 function freePort(): Promise<number> {
@@ -136,13 +176,20 @@ async function waitForHealth(server: Server, healthPath: string, timeoutMs = 180
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (server.child.exitCode !== null || server.child.signalCode !== null) {
-      throw new Error(`${server.name} exited (${server.child.exitCode ?? server.child.signalCode}) before answering:\n${server.output.slice(-30).join('\n')}`);
+      throw new Error(
+        `${server.name} exited (${server.child.exitCode ?? server.child.signalCode}) before answering:\n${server.output.slice(-30).join('\n')}`,
+      );
     }
     try {
       const res = await fetch(server.base + healthPath);
       if (res.ok) return res;
-    } catch { /* not listening yet */ }
-    if (Date.now() > deadline) throw new Error(`${server.name} did not answer ${healthPath} within ${timeoutMs / 1000} s:\n${server.output.slice(-30).join('\n')}`);
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `${server.name} did not answer ${healthPath} within ${timeoutMs / 1000} s:\n${server.output.slice(-30).join('\n')}`,
+      );
     await sleep(200);
   }
 }
@@ -198,7 +245,9 @@ async function login(base: string, username: string): Promise<Session> {
   const csrfCookie = cookieFrom(page, 'shian.csrf');
   const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
   if (page.status !== 200 || !csrfCookie || !token) {
-    throw new Error(`GET /login: status ${page.status}, csrf cookie ${csrfCookie ? 'present' : 'missing'}, _csrf field ${token ? 'present' : 'missing'}`);
+    throw new Error(
+      `GET /login: status ${page.status}, csrf cookie ${csrfCookie ? 'present' : 'missing'}, _csrf field ${token ? 'present' : 'missing'}`,
+    );
   }
   const res = await fetch(`${base}/login`, {
     method: 'POST',
@@ -209,18 +258,28 @@ async function login(base: string, username: string): Promise<Session> {
   await res.arrayBuffer();
   const sid = cookieFrom(res, 'shian.sid');
   if (res.status !== 302 || !sid) {
-    throw new Error(`POST /login as ${username}: status ${res.status}, session cookie ${sid ? 'set' : 'missing'}` +
-      ' (with DATABASE_URL, use a fresh database: one seeded earlier with another SHIAN_DEMO_PASSWORD rejects this one)');
+    throw new Error(
+      `POST /login as ${username}: status ${res.status}, session cookie ${sid ? 'set' : 'missing'}` +
+        ' (with DATABASE_URL, use a fresh database: one seeded earlier with another SHIAN_DEMO_PASSWORD rejects this one)',
+    );
   }
   // Then the page the login leads to, keeping every cookie as a browser would: from then on a browser sends the
   // session cookie, the CSRF cookie bound to the session and the session's version cookie with each request.
   const jar = new Map<string, string>([['shian.sid', sid]]);
-  for (const c of res.headers.getSetCookie()) { const [pair] = c.split(';'); const i = pair.indexOf('='); jar.set(pair.slice(0, i).trim(), pair.slice(i + 1)); }
+  for (const c of res.headers.getSetCookie()) {
+    const [pair] = c.split(';');
+    const i = pair.indexOf('=');
+    jar.set(pair.slice(0, i).trim(), pair.slice(i + 1));
+  }
   const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
   const landing = await fetch(`${base}/staff`, { redirect: 'manual', headers: { cookie: cookie() } });
   await landing.arrayBuffer();
   if (landing.status !== 200) throw new Error(`GET /staff after login as ${username}: status ${landing.status}`);
-  for (const c of landing.headers.getSetCookie()) { const [pair] = c.split(';'); const i = pair.indexOf('='); jar.set(pair.slice(0, i).trim(), pair.slice(i + 1)); }
+  for (const c of landing.headers.getSetCookie()) {
+    const [pair] = c.split(';');
+    const i = pair.indexOf('=');
+    jar.set(pair.slice(0, i).trim(), pair.slice(i + 1));
+  }
   return { username, cookie: cookie() };
 }
 
@@ -228,7 +287,11 @@ async function login(base: string, username: string): Promise<Session> {
 
 /** CPU time (user + system, ms) a process has used so far, from /proc; undefined where there is no /proc. */
 const clockTick = (() => {
-  try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { return 100; }
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
 })();
 function cpuMs(pid: number | undefined): number | undefined {
   try {
@@ -240,34 +303,57 @@ function cpuMs(pid: number | undefined): number | undefined {
   }
 }
 
-interface Target { name: string; pid?: number; base: string; method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string; expectStatus: number; connections?: number }
+interface Target {
+  name: string;
+  pid?: number;
+  base: string;
+  method: 'GET' | 'POST';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  expectStatus: number;
+  connections?: number;
+}
 interface Row {
-  name: string; rps: number; p50: number; p99: number; requests: number; bad: number;
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  bad: number;
   /** Server CPU time per request (ms): less disturbed than requests/s by other load on the machine. */
   cpuPerReq?: number;
-  ratio?: number; goal?: number; latencyGoalMs?: number; cpuGoalMs?: number;
+  ratio?: number;
+  goal?: number;
+  latencyGoalMs?: number;
+  cpuGoalMs?: number;
 }
 
 async function checkFirst(t: Target): Promise<void> {
   const res = await fetch(t.base + t.path, { method: t.method, headers: t.headers, body: t.body, redirect: 'manual' });
   const text = await res.text();
   if (res.status !== t.expectStatus) {
-    throw new Error(`${t.name}: ${t.method} ${t.path} answered ${res.status}, expected ${t.expectStatus}` +
-      `${res.headers.get('location') ? ` (→ ${res.headers.get('location')})` : ''}\n${text.slice(0, 500)}`);
+    throw new Error(
+      `${t.name}: ${t.method} ${t.path} answered ${res.status}, expected ${t.expectStatus}` +
+        `${res.headers.get('location') ? ` (→ ${res.headers.get('location')})` : ''}\n${text.slice(0, 500)}`,
+    );
   }
 }
 
 function cannon(t: Target, seconds: number): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    autocannon({
-      url: t.base + t.path,
-      method: t.method,
-      headers: t.headers,
-      body: t.body,
-      connections: t.connections ?? connections,
-      duration: seconds,
-      title: t.name,
-    }, (err: unknown, result: autocannon.Result) => (err ? reject(err) : resolve(result)));
+    autocannon(
+      {
+        url: t.base + t.path,
+        method: t.method,
+        headers: t.headers,
+        body: t.body,
+        connections: t.connections ?? connections,
+        duration: seconds,
+        title: t.name,
+      },
+      (err: unknown, result: autocannon.Result) => (err ? reject(err) : resolve(result)),
+    );
   });
 }
 
@@ -282,11 +368,23 @@ async function measure(t: Target): Promise<Row> {
   const expected = r.statusCodeStats?.[String(t.expectStatus) as `${number}`]?.count ?? 0;
   const responses = r['1xx'] + r['2xx'] + r['3xx'] + r['4xx'] + r['5xx'];
   const bad = responses - expected + r.errors + r.timeouts + r.mismatches;
-  const row: Row = { name: t.name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, requests: r.requests.total, bad };
-  if (cpuBefore !== undefined && cpuAfter !== undefined && r.requests.total > 0) row.cpuPerReq = (cpuAfter - cpuBefore) / r.requests.total;
+  const row: Row = {
+    name: t.name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    requests: r.requests.total,
+    bad,
+  };
+  if (cpuBefore !== undefined && cpuAfter !== undefined && r.requests.total > 0)
+    row.cpuPerReq = (cpuAfter - cpuBefore) / r.requests.total;
   if (bad > 0) {
-    const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => `${code}×${s.count ?? 0}`).join(', ');
-    log(`  ✗ ${t.name}: ${bad} bad responses/errors (status codes: ${codes}; errors ${r.errors}, timeouts ${r.timeouts})`);
+    const codes = Object.entries(r.statusCodeStats ?? {})
+      .map(([code, s]) => `${code}×${s.count ?? 0}`)
+      .join(', ');
+    log(
+      `  ✗ ${t.name}: ${bad} bad responses/errors (status codes: ${codes}; errors ${r.errors}, timeouts ${r.timeouts})`,
+    );
   }
   return row;
 }
@@ -297,7 +395,9 @@ function cpuModel(): string {
   try {
     const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
     if (m) return m[1].trim();
-  } catch { /* not Linux */ }
+  } catch {
+    /* not Linux */
+  }
   return os.cpus()[0]?.model ?? 'unknown';
 }
 
@@ -314,7 +414,9 @@ async function databaseFacts(): Promise<{ key: 'sqlite' | 'postgres'; label: str
       const { rows } = await client.query<{ v: string }>("select current_setting('server_version') as v");
       await client.end();
       version = `PostgreSQL ${rows[0].v.split(' ')[0]}`;
-    } catch { /* the app reports connection problems itself */ }
+    } catch {
+      /* the app reports connection problems itself */
+    }
     return { key: 'postgres', label: `${version}, database \`${name}\` on ${u.hostname}:${u.port || 5432}` };
   }
   const { default: Database } = await import('better-sqlite3');
@@ -324,13 +426,15 @@ async function databaseFacts(): Promise<{ key: 'sqlite' | 'postgres'; label: str
   return { key: 'sqlite', label: `SQLite ${v} (better-sqlite3, WAL, synchronous=FULL), file in a fresh temp dir` };
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 /** PASS when every goal the row has is met: requests/s against the baseline, p99, server CPU per request. */
 const verdict = (r: Row) => {
   const goals: [boolean, string][] = [];
   if (r.goal !== undefined && r.ratio !== undefined) goals.push([r.ratio >= r.goal, `≥ ${fmt(r.goal * 100)}%`]);
   if (r.latencyGoalMs !== undefined) goals.push([r.p99 <= r.latencyGoalMs, `p99 ≤ ${r.latencyGoalMs} ms`]);
-  if (r.cpuGoalMs !== undefined) goals.push([r.cpuPerReq !== undefined && r.cpuPerReq <= r.cpuGoalMs, `CPU ≤ ${r.cpuGoalMs} ms`]);
+  if (r.cpuGoalMs !== undefined)
+    goals.push([r.cpuPerReq !== undefined && r.cpuPerReq <= r.cpuGoalMs, `CPU ≤ ${r.cpuGoalMs} ms`]);
   if (!goals.length) return '';
   return `${goals.every(([ok]) => ok) ? 'PASS' : 'FAIL'} (goal ${goals.map(([, g]) => g).join(', ')})`;
 };
@@ -338,8 +442,15 @@ const verdict = (r: Row) => {
 function cells(r: Row): string[] {
   // autocannon records whole milliseconds, so 0 means under one.
   const ms = (n: number) => (n < 1 ? '<1' : fmt(n));
-  return [r.name, fmt(r.rps), ms(r.p50), ms(r.p99), r.ratio === undefined ? '—' : `${fmt(r.ratio * 100, 1)}%`, verdict(r) || '—',
-    r.cpuPerReq === undefined ? '—' : fmt(r.cpuPerReq, 2)];
+  return [
+    r.name,
+    fmt(r.rps),
+    ms(r.p50),
+    ms(r.p99),
+    r.ratio === undefined ? '—' : `${fmt(r.ratio * 100, 1)}%`,
+    verdict(r) || '—',
+    r.cpuPerReq === undefined ? '—' : fmt(r.cpuPerReq, 2),
+  ];
 }
 const header = ['scenario', 'requests/s', 'p50 ms', 'p99 ms', 'vs baseline', 'goal', 'server CPU ms/req'];
 
@@ -347,7 +458,11 @@ function textTable(rows: Row[]): string {
   const data = [header, ...rows.map(cells)];
   const widths = header.map((_, i) => Math.max(...data.map((r) => [...r[i]].length)));
   const left = new Set([0, header.indexOf('goal')]);
-  const line = (r: string[]) => r.map((c, i) => (left.has(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (left.has(i) ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(data[0]), widths.map((w) => '─'.repeat(w)).join('  '), ...data.slice(1).map(line)].join('\n');
 }
 
@@ -419,12 +534,13 @@ function updateDoc(key: 'sqlite' | 'postgres', section: string): void {
   // Whatever follows the last results section (hand-written notes) is kept.
   const lastEnd = doc.lastIndexOf(marker('postgres', 'end'));
   const notes = lastEnd >= 0 ? doc.slice(lastEnd + marker('postgres', 'end').length).trim() : '';
-  doc = [
-    docIntro(warmup).trimEnd(),
-    sections.sqlite ?? pending('sqlite', 'SQLite'),
-    sections.postgres ?? pending('postgres', 'PostgreSQL'),
-    ...(notes ? [notes] : []),
-  ].join('\n\n') + '\n';
+  doc =
+    [
+      docIntro(warmup).trimEnd(),
+      sections.sqlite ?? pending('sqlite', 'SQLite'),
+      sections.postgres ?? pending('postgres', 'PostgreSQL'),
+      ...(notes ? [notes] : []),
+    ].join('\n\n') + '\n';
   fs.mkdirSync(path.dirname(docFile), { recursive: true });
   fs.writeFileSync(docFile, doc);
 }
@@ -432,7 +548,8 @@ function updateDoc(key: 'sqlite' | 'postgres', section: string): void {
 // ─── Run ────────────────────────────────────────────────────────────────────────────────────────────────────────
 
 async function main(): Promise<number> {
-  if (!fs.existsSync(mainJs)) throw new Error(`${path.relative(projectRoot, mainJs)} is missing: run "npm run build" first (npm run bench does)`);
+  if (!fs.existsSync(mainJs))
+    throw new Error(`${path.relative(projectRoot, mainJs)} is missing: run "npm run build" first (npm run bench does)`);
   const db = await databaseFacts();
   const facts = {
     date: new Date().toISOString().slice(0, 10),
@@ -446,15 +563,27 @@ async function main(): Promise<number> {
   log(`database: ${facts.database}`);
   log(`${duration} s per scenario after a ${warmup} s warm-up, ${connections} connections`);
   log(`load average (1 min) before: ${facts.loadBefore.toFixed(2)} on ${facts.cores} cores`);
-  if (facts.loadBefore > facts.cores / 2) log('  ⚠ the machine is busy: requests/s will be low and noisy; server CPU ms/req is the steadier figure');
+  if (facts.loadBefore > facts.cores / 2)
+    log('  ⚠ the machine is busy: requests/s will be low and noisy; server CPU ms/req is the steadier figure');
   log('');
 
   // 1. Baseline.
   log('baseline: starting bare Express 5 hello world…');
   const basePort = await freePort();
-  const baseline = startServer('baseline', ['--input-type=module', '-e', baselineSource], basePort, { ...process.env, PORT: String(basePort) });
+  const baseline = startServer('baseline', ['--input-type=module', '-e', baselineSource], basePort, {
+    ...process.env,
+    PORT: String(basePort),
+  });
   await waitForHealth(baseline, '/', 15_000);
-  const baselineRow = await measure({ name: 'bare Express 5 baseline', pid: baseline.child.pid, base: baseline.base, method: 'GET', path: '/', headers: {}, expectStatus: 200 });
+  const baselineRow = await measure({
+    name: 'bare Express 5 baseline',
+    pid: baseline.child.pid,
+    base: baseline.base,
+    method: 'GET',
+    path: '/',
+    headers: {},
+    expectStatus: 200,
+  });
   await stopServer(baseline);
 
   // 2. The app.
@@ -483,11 +612,24 @@ async function main(): Promise<number> {
         session = sessions.get(listed.loginAs) ?? (await login(app.base, listed.loginAs));
         sessions.set(listed.loginAs, session);
       }
-      const s = { ...listed, ...(await listed.prepare?.({ base: app.base, session, login: (username) => login(app.base, username) })) };
+      const s = {
+        ...listed,
+        ...(await listed.prepare?.({ base: app.base, session, login: (username) => login(app.base, username) })),
+      };
       const headers = { ...(typeof s.headers === 'function' ? s.headers(session) : s.headers) };
       if (session) headers.cookie = headers.cookie ? `${headers.cookie}; ${session.cookie}` : session.cookie;
       const body = typeof s.body === 'function' ? s.body(session) : s.body;
-      const row = await measure({ name: s.name, pid: app.child.pid, base: app.base, method: s.method, path: s.path, headers, body, expectStatus: s.expectStatus ?? 200, connections: s.connections });
+      const row = await measure({
+        name: s.name,
+        pid: app.child.pid,
+        base: app.base,
+        method: s.method,
+        path: s.path,
+        headers,
+        body,
+        expectStatus: s.expectStatus ?? 200,
+        connections: s.connections,
+      });
       row.ratio = row.rps / baselineRow.rps;
       row.goal = s.goal;
       row.latencyGoalMs = s.latencyGoalMs;
@@ -502,26 +644,37 @@ async function main(): Promise<number> {
   }
 
   log(`\n${textTable(rows)}\n`);
-  for (const r of rows) if (verdict(r)) log(`${r.name}: ${verdict(r)} — ${fmt((r.ratio ?? 0) * 100, 1)}% of baseline, p99 ${r.p99} ms, server CPU ${r.cpuPerReq === undefined ? '—' : `${fmt(r.cpuPerReq, 2)} ms`}/req`);
+  for (const r of rows)
+    if (verdict(r))
+      log(
+        `${r.name}: ${verdict(r)} — ${fmt((r.ratio ?? 0) * 100, 1)}% of baseline, p99 ${r.p99} ms, server CPU ${r.cpuPerReq === undefined ? '—' : `${fmt(r.cpuPerReq, 2)} ms`}/req`,
+      );
   for (const n of notes) log(n);
 
   const failed = rows.filter((r) => r.bad > 0);
   if (write) {
     const title = db.key === 'postgres' ? 'PostgreSQL' : 'SQLite';
-    updateDoc(db.key, [
-      `## Results: ${title}`,
-      '',
-      `- Date: ${facts.date}`,
-      `- CPU: ${facts.cpu}, ${facts.cores} cores`,
-      `- Node: ${facts.node}`,
-      `- Database: ${facts.database}`,
-      `- Load: ${connections} connections, ${warmup} s warm-up then ${duration} s per scenario`,
-      `- Machine load before the run (1-minute load average): ${facts.loadBefore.toFixed(2)}`,
-      '',
-      markdownTable(rows),
-      ...(notes.length ? ['', 'Timed in the same run, outside the HTTP table:', '', ...notes.map((n) => `- ${n}`)] : []),
-      ...(failed.length ? ['', `**Errors:** ${failed.map((r) => `${r.name} (${r.bad} bad responses)`).join(', ')}`] : []),
-    ].join('\n'));
+    updateDoc(
+      db.key,
+      [
+        `## Results: ${title}`,
+        '',
+        `- Date: ${facts.date}`,
+        `- CPU: ${facts.cpu}, ${facts.cores} cores`,
+        `- Node: ${facts.node}`,
+        `- Database: ${facts.database}`,
+        `- Load: ${connections} connections, ${warmup} s warm-up then ${duration} s per scenario`,
+        `- Machine load before the run (1-minute load average): ${facts.loadBefore.toFixed(2)}`,
+        '',
+        markdownTable(rows),
+        ...(notes.length
+          ? ['', 'Timed in the same run, outside the HTTP table:', '', ...notes.map((n) => `- ${n}`)]
+          : []),
+        ...(failed.length
+          ? ['', `**Errors:** ${failed.map((r) => `${r.name} (${r.bad} bad responses)`).join(', ')}`]
+          : []),
+      ].join('\n'),
+    );
     log(`\nwrote ${path.relative(projectRoot, docFile)} (${title} section)`);
   }
   if (failed.length) {
@@ -532,7 +685,10 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => { killAllNow(); process.exit(code); },
+  (code) => {
+    killAllNow();
+    process.exit(code);
+  },
   (err: unknown) => {
     process.stderr.write(`\nbench failed: ${err instanceof Error ? err.message : String(err)}\n`);
     killAllNow();

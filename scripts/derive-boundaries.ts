@@ -21,7 +21,8 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-const usage = 'usage: npx tsx scripts/derive-boundaries.ts SOURCE.geojson [--out FILE] [--tolerance DEGREES] [--map OLD=NEW ...] [--gcj02]';
+const usage =
+  'usage: npx tsx scripts/derive-boundaries.ts SOURCE.geojson [--out FILE] [--tolerance DEGREES] [--map OLD=NEW ...] [--gcj02]';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
@@ -32,18 +33,34 @@ const { values, positionals } = parseArgs({
     help: { type: 'boolean' },
   },
 });
-if (values.help || positionals.length !== 1) { console.log(usage); process.exit(values.help ? 0 : 2); }
+if (values.help || positionals.length !== 1) {
+  console.log(usage);
+  process.exit(values.help ? 0 : 2);
+}
 const tolerance = Number(values.tolerance);
-if (!(tolerance >= 0 && tolerance < 0.1)) { console.error('--tolerance is in degrees, between 0 and 0.1'); process.exit(2); }
+if (!(tolerance >= 0 && tolerance < 0.1)) {
+  console.error('--tolerance is in degrees, between 0 and 0.1');
+  process.exit(2);
+}
 const renames = new Map<string, string>();
 for (const m of values.map) {
   const [from, to] = m.split('=');
-  if (!/^\d{6}$/.test(from ?? '') || !/^\d{6}$/.test(to ?? '')) { console.error(`--map takes OLD=NEW county codes, not ${m}`); process.exit(2); }
+  if (!/^\d{6}$/.test(from ?? '') || !/^\d{6}$/.test(to ?? '')) {
+    console.error(`--map takes OLD=NEW county codes, not ${m}`);
+    process.exit(2);
+  }
   renames.set(from, to);
 }
 
-interface SourceFeature { id?: string | number; properties?: { name?: string; cp?: [number, number] }; geometry: { type: string; coordinates: unknown } }
-const source = JSON.parse(fs.readFileSync(positionals[0], 'utf8')) as { features: SourceFeature[]; UTF8Encoding?: boolean };
+interface SourceFeature {
+  id?: string | number;
+  properties?: { name?: string; cp?: [number, number] };
+  geometry: { type: string; coordinates: unknown };
+}
+const source = JSON.parse(fs.readFileSync(positionals[0], 'utf8')) as {
+  features: SourceFeature[];
+  UTF8Encoding?: boolean;
+};
 // echarts' encoded files (UTF8Encoding: true) carry coordinates as quantised strings; this script reads plain lng/lat only.
 if (source.UTF8Encoding) fail('this file is echarts-encoded (UTF8Encoding: true); use the plain GeoJSON');
 
@@ -98,7 +115,8 @@ function gcjToWgs(g: Point): Point {
 function clean(ring: Ring): Ring {
   const out: Ring = [];
   for (const source of ring) {
-    if (!(Math.abs(source[0]) <= 180 && Math.abs(source[1]) <= 90)) fail(`not a longitude/latitude: ${source[0]},${source[1]}`);
+    if (!(Math.abs(source[0]) <= 180 && Math.abs(source[1]) <= 90))
+      fail(`not a longitude/latitude: ${source[0]},${source[1]}`);
     const [x, y] = values.gcj02 ? gcjToWgs(source) : source;
     const p: Point = [round(x), round(y)];
     if (out.length === 0 || key(out[out.length - 1]) !== key(p)) out.push(p);
@@ -108,7 +126,8 @@ function clean(ring: Ring): Ring {
 }
 
 function distanceToSegment(p: Point, a: Point, b: Point): number {
-  const dx = b[0] - a[0], dy = b[1] - a[1];
+  const dx = b[0] - a[0],
+    dy = b[1] - a[1];
   const len2 = dx * dx + dy * dy;
   const t = len2 === 0 ? 0 : Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2));
   return Math.hypot(p[0] - (a[0] + t * dx), p[1] - (a[1] + t * dy));
@@ -122,19 +141,27 @@ function simplifyLine(line: Point[], tol: number): Point[] {
   const stack: [number, number][] = [[0, line.length - 1]];
   while (stack.length) {
     const [i, j] = stack.pop()!;
-    let far = -1, farDist = tol;
+    let far = -1,
+      farDist = tol;
     for (let k = i + 1; k < j; k++) {
       const d = distanceToSegment(line[k], line[i], line[j]);
-      if (d > farDist) { far = k; farDist = d; }
+      if (d > farDist) {
+        far = k;
+        farDist = d;
+      }
     }
-    if (far >= 0) { keep[far] = 1; stack.push([i, far], [far, j]); }
+    if (far >= 0) {
+      keep[far] = 1;
+      stack.push([i, far], [far, j]);
+    }
   }
   return line.filter((_, k) => keep[k]);
 }
 
 /** The same border walked either way simplifies to the same points: always simplify it in one direction. */
 function simplifyArc(arc: Point[], tol: number): Point[] {
-  const a = key(arc[0]), b = key(arc[arc.length - 1]);
+  const a = key(arc[0]),
+    b = key(arc[arc.length - 1]);
   const forward = a < b || (a === b && key(arc[1] ?? arc[0]) <= key(arc[arc.length - 2] ?? arc[0]));
   if (forward) return simplifyLine(arc, tol);
   return simplifyLine([...arc].reverse(), tol).reverse();
@@ -143,7 +170,8 @@ function simplifyArc(arc: Point[], tol: number): Point[] {
 const signedArea = (ring: Ring) => {
   let s = 0;
   for (let i = 0; i < ring.length; i++) {
-    const [x1, y1] = ring[i], [x2, y2] = ring[(i + 1) % ring.length];
+    const [x1, y1] = ring[i],
+      [x2, y2] = ring[(i + 1) % ring.length];
     s += x1 * y2 - x2 * y1;
   }
   return s / 2;
@@ -190,14 +218,16 @@ for (const f of features) {
 // Which rings each point lies on: where that set changes, a shared border starts or ends and the point stays.
 const ringsAt = new Map<string, Set<number>>();
 let ringId = 0;
-for (const f of features) for (const poly of f.polygons) for (const ring of poly) {
-  const id = ringId++;
-  for (const p of ring) {
-    let s = ringsAt.get(key(p));
-    if (!s) ringsAt.set(key(p), (s = new Set()));
-    s.add(id);
-  }
-}
+for (const f of features)
+  for (const poly of f.polygons)
+    for (const ring of poly) {
+      const id = ringId++;
+      for (const p of ring) {
+        let s = ringsAt.get(key(p));
+        if (!s) ringsAt.set(key(p), (s = new Set()));
+        s.add(id);
+      }
+    }
 const setKey = (p: Point) => [...ringsAt.get(key(p))!].sort((a, b) => a - b).join(',');
 
 function simplifyRing(ring: Ring): Ring {
@@ -209,22 +239,34 @@ function simplifyRing(ring: Ring): Ring {
   }
   if (fixed.length === 0) {
     // A ring of its own: anchor it at its first point and at the point farthest from it.
-    let far = 0, best = -1;
-    for (let i = 1; i < n; i++) { const d = Math.hypot(ring[i][0] - ring[0][0], ring[i][1] - ring[0][1]); if (d > best) { best = d; far = i; } }
+    let far = 0,
+      best = -1;
+    for (let i = 1; i < n; i++) {
+      const d = Math.hypot(ring[i][0] - ring[0][0], ring[i][1] - ring[0][1]);
+      if (d > best) {
+        best = d;
+        far = i;
+      }
+    }
     fixed.push(0);
     if (far !== 0) fixed.push(far);
   }
   const out: Ring = [];
   for (let k = 0; k < fixed.length; k++) {
-    const from = fixed[k], to = fixed[(k + 1) % fixed.length];
+    const from = fixed[k],
+      to = fixed[(k + 1) % fixed.length];
     const arc: Point[] = [];
-    for (let i = from; ; i = (i + 1) % n) { arc.push(ring[i]); if (i === to && arc.length > 1) break; }
+    for (let i = from; ; i = (i + 1) % n) {
+      arc.push(ring[i]);
+      if (i === to && arc.length > 1) break;
+    }
     out.push(...simplifyArc(arc, tolerance).slice(0, -1));
   }
   return out;
 }
 
-let before = 0, after = 0;
+let before = 0,
+  after = 0;
 const outFeatures = features.map((f) => {
   const polygons: Polygon[] = [];
   for (const poly of f.polygons) {
@@ -232,12 +274,13 @@ const outFeatures = features.map((f) => {
     for (const [i, ring] of poly.entries()) {
       before += ring.length;
       const s = ring.length >= 3 ? simplifyRing(ring) : [];
-      if (s.length < 3 || Math.abs(signedArea(s)) < 1e-8) { // collapsed to a line or a point
+      if (s.length < 3 || Math.abs(signedArea(s)) < 1e-8) {
+        // collapsed to a line or a point
         if (i === 0) break; // the outer ring goes, and its holes with it
         continue;
       }
       // RFC 7946: exterior rings counterclockwise, holes clockwise.
-      if ((i === 0) !== (signedArea(s) > 0)) s.reverse();
+      if ((i === 0) !== signedArea(s) > 0) s.reverse();
       after += s.length + 1;
       rings.push([...s, s[0]]);
     }
@@ -246,41 +289,63 @@ const outFeatures = features.map((f) => {
   if (polygons.length === 0) fail(`${f.current.code}: nothing left after simplifying; lower --tolerance`);
   const label = labelPoint(polygons);
   return {
-    type: 'Feature', id: f.current.code,
-    properties: { code: f.current.code, name: f.current.name, source_code: f.source.code, source_name: f.source.name, label },
-    geometry: polygons.length === 1 ? { type: 'Polygon', coordinates: polygons[0] } : { type: 'MultiPolygon', coordinates: polygons },
+    type: 'Feature',
+    id: f.current.code,
+    properties: {
+      code: f.current.code,
+      name: f.current.name,
+      source_code: f.source.code,
+      source_name: f.source.name,
+      label,
+    },
+    geometry:
+      polygons.length === 1
+        ? { type: 'Polygon', coordinates: polygons[0] }
+        : { type: 'MultiPolygon', coordinates: polygons },
   };
 });
 
 /** Where a county's name goes: the point of its largest part farthest from any border (a grid search, refined twice). */
 function labelPoint(polygons: Polygon[]): Point {
-  const area = (poly: Polygon) => Math.abs(signedArea(poly[0].slice(0, -1))) - poly.slice(1).reduce((s, r) => s + Math.abs(signedArea(r.slice(0, -1))), 0);
+  const area = (poly: Polygon) =>
+    Math.abs(signedArea(poly[0].slice(0, -1))) -
+    poly.slice(1).reduce((s, r) => s + Math.abs(signedArea(r.slice(0, -1))), 0);
   const poly = [...polygons].sort((a, b) => area(b) - area(a))[0];
   const inside = ([x, y]: Point) => {
     let odd = false;
-    for (const ring of poly) for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      const [xi, yi] = ring[i], [xj, yj] = ring[j];
-      if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) odd = !odd;
-    }
+    for (const ring of poly)
+      for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        const [xi, yi] = ring[i],
+          [xj, yj] = ring[j];
+        if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) odd = !odd;
+      }
     return odd;
   };
   const clearance = (p: Point) => {
     let d = Infinity;
-    for (const ring of poly) for (let i = 1; i < ring.length; i++) d = Math.min(d, distanceToSegment(p, ring[i - 1], ring[i]));
+    for (const ring of poly)
+      for (let i = 1; i < ring.length; i++) d = Math.min(d, distanceToSegment(p, ring[i - 1], ring[i]));
     return d;
   };
-  const xs = poly[0].map((p) => p[0]), ys = poly[0].map((p) => p[1]);
+  const xs = poly[0].map((p) => p[0]),
+    ys = poly[0].map((p) => p[1]);
   let [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  let best: Point = [(x0 + x1) / 2, (y0 + y1) / 2], bestD = -1;
+  let best: Point = [(x0 + x1) / 2, (y0 + y1) / 2],
+    bestD = -1;
   for (let pass = 0; pass < 3; pass++) {
     const steps = 40;
-    for (let i = 0; i <= steps; i++) for (let j = 0; j <= steps; j++) {
-      const p: Point = [x0 + ((x1 - x0) * i) / steps, y0 + ((y1 - y0) * j) / steps];
-      if (!inside(p)) continue;
-      const d = clearance(p);
-      if (d > bestD) { bestD = d; best = p; }
-    }
-    const w = (x1 - x0) / 8, h = (y1 - y0) / 8;
+    for (let i = 0; i <= steps; i++)
+      for (let j = 0; j <= steps; j++) {
+        const p: Point = [x0 + ((x1 - x0) * i) / steps, y0 + ((y1 - y0) * j) / steps];
+        if (!inside(p)) continue;
+        const d = clearance(p);
+        if (d > bestD) {
+          bestD = d;
+          best = p;
+        }
+      }
+    const w = (x1 - x0) / 8,
+      h = (y1 - y0) / 8;
     [x0, x1, y0, y1] = [best[0] - w, best[0] + w, best[1] - h, best[1] + h];
   }
   return [round(best[0]), round(best[1])];
@@ -289,9 +354,14 @@ function labelPoint(polygons: Polygon[]): Point {
 const out = { type: 'FeatureCollection', features: outFeatures };
 fs.mkdirSync(path.dirname(values.out), { recursive: true });
 // One feature per line: small, and a diff shows which county changed.
-fs.writeFileSync(values.out, `{"type":"FeatureCollection","features":[\n${out.features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`);
+fs.writeFileSync(
+  values.out,
+  `{"type":"FeatureCollection","features":[\n${out.features.map((f) => JSON.stringify(f)).join(',\n')}\n]}\n`,
+);
 for (const f of outFeatures) {
   const s = f.properties;
   console.log(`${s.source_code} ${s.source_name} → ${s.code} ${s.name}`);
 }
-console.log(`${before} points → ${after}; wrote ${values.out} (${(fs.statSync(values.out).size / 1024).toFixed(1)} KB)`);
+console.log(
+  `${before} points → ${after}; wrote ${values.out} (${(fs.statSync(values.out).size / 1024).toFixed(1)} KB)`,
+);

@@ -2,27 +2,41 @@
 // Ends with one line "test: N passed, N failed, N skipped" summing both runs.
 import { spawn } from 'node:child_process';
 
-const runs: { dialect: 'sqlite' | 'postgres'; env: NodeJS.ProcessEnv }[] = [{ dialect: 'sqlite', env: { SHIAN_TEST_DIALECT: 'sqlite' } }];
+const runs: { dialect: 'sqlite' | 'postgres'; env: NodeJS.ProcessEnv }[] = [
+  { dialect: 'sqlite', env: { SHIAN_TEST_DIALECT: 'sqlite' } },
+];
 if (process.env.TEST_DATABASE_URL) runs.push({ dialect: 'postgres', env: { SHIAN_TEST_DIALECT: 'postgres' } });
 else console.log('TEST_DATABASE_URL is not set: the PostgreSQL run is left out (CI sets it).');
 
 const extra = process.argv.slice(2);
-let passed = 0, failed = 0, pending = 0, exitCode = 0;
+let passed = 0,
+  failed = 0,
+  pending = 0,
+  exitCode = 0;
 
 for (const run of runs) {
   console.log(`\n=== ${run.dialect} ===`);
   const out = await new Promise<{ code: number; text: string }>((resolve) => {
     const child = spawn(process.execPath, ['node_modules/mocha/bin/mocha.js', ...extra], {
-      env: { ...process.env, ...run.env }, stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...run.env },
+      stdio: ['ignore', 'pipe', 'inherit'],
     });
     let text = '';
-    child.stdout.on('data', (d) => { text += d; process.stdout.write(d); });
+    child.stdout.on('data', (d) => {
+      text += d;
+      process.stdout.write(d);
+    });
     child.on('close', (code) => resolve({ code: code ?? 1, text }));
   });
   const n = (re: RegExp) => Number(re.exec(out.text)?.[1] ?? 0);
-  passed += n(/(\d+) passing/); failed += n(/(\d+) failing/); pending += n(/(\d+) pending/);
+  passed += n(/(\d+) passing/);
+  failed += n(/(\d+) failing/);
+  pending += n(/(\d+) pending/);
   if (out.code !== 0) exitCode = 1;
-  if (out.code !== 0 && !/\d+ (passing|failing)/.test(out.text)) { console.error(`mocha (${run.dialect}) exited ${out.code} without results`); failed += 1; }
+  if (out.code !== 0 && !/\d+ (passing|failing)/.test(out.text)) {
+    console.error(`mocha (${run.dialect}) exited ${out.code} without results`);
+    failed += 1;
+  }
 }
 
 console.log(`\ntest: ${passed} passed, ${failed} failed, ${pending} skipped`);

@@ -43,24 +43,29 @@ export function buildApp(ctx: AppContext): Express {
   app.set('views', viewsDir);
   if (!ctx.config.testing) app.enable('view cache');
 
-  app.use(helmet({
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: {
-        'script-src': ["'self'"],
-        'style-src': ["'self'"],
-        'img-src': ["'self'", 'data:', ...(ctx.config.mapTiles?.origins ?? [])],
-        'form-action': ["'self'"],
-        'upgrade-insecure-requests': ctx.config.cookieSecure ? [] : null,
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: true,
+        directives: {
+          'script-src': ["'self'"],
+          'style-src': ["'self'"],
+          'img-src': ["'self'", 'data:', ...(ctx.config.mapTiles?.origins ?? [])],
+          'form-action': ["'self'"],
+          'upgrade-insecure-requests': ctx.config.cookieSecure ? [] : null,
+        },
       },
-    },
-    strictTransportSecurity: ctx.config.cookieSecure,
-  }));
+      strictTransportSecurity: ctx.config.cookieSecure,
+    }),
+  );
   // Paths only: query strings may carry names or phone numbers being searched.
   app.use(requestLog(ctx.log, (url) => url.startsWith('/static/') || url === '/healthz'));
 
   // Leaflet for the coverage map, served from its package: no CDN.
-  app.use('/static/vendor/leaflet', express.static(path.join(projectRoot, 'node_modules', 'leaflet', 'dist'), { maxAge: '1d' }));
+  app.use(
+    '/static/vendor/leaflet',
+    express.static(path.join(projectRoot, 'node_modules', 'leaflet', 'dist'), { maxAge: '1d' }),
+  );
   app.use('/static', express.static(staticDir, { maxAge: '1h' }));
 
   app.use(ctx.pageCache.serve);
@@ -76,7 +81,26 @@ export function buildApp(ctx: AppContext): Express {
 
   const registry: RouteDef[] = [];
   const router = express.Router({ caseSensitive: true });
-  for (const routes of [homeRoutes, accountRoutes, staffRoutes, regionRoutes, facilityRoutes, auditRoutes, caseRoutes, documentRoutes, priceRoutes, resourceRoutes, cremationRoutes, proposalRoutes, mapRoutes, targetRoutes, figureRoutes, coverageRoutes, coverageApiRoutes, reportRoutes]) {
+  for (const routes of [
+    homeRoutes,
+    accountRoutes,
+    staffRoutes,
+    regionRoutes,
+    facilityRoutes,
+    auditRoutes,
+    caseRoutes,
+    documentRoutes,
+    priceRoutes,
+    resourceRoutes,
+    cremationRoutes,
+    proposalRoutes,
+    mapRoutes,
+    targetRoutes,
+    figureRoutes,
+    coverageRoutes,
+    coverageApiRoutes,
+    reportRoutes,
+  ]) {
     mount(router, routes(ctx), registry);
   }
   app.use(router);

@@ -13,25 +13,46 @@ const Env = z.object({
   SHIAN_DEMO_DATA: z.enum(['on', 'off']).default('on'),
   SHIAN_COOKIE_SECURE: z.enum(['on', 'off']).default('off'),
   SHIAN_TRUST_PROXY: z.string().trim().min(1).optional(),
-  SHIAN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(8 * 60),
+  SHIAN_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(8 * 60),
   SHIAN_SESSION_MAX_HOURS: z.coerce.number().int().min(1).default(12),
   SHIAN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SHIAN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
   SHIAN_LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  MAP_TILE_URL: z.string().optional().refine((v) => v === undefined || tileOrigins(v, 'abc') !== null,
-    { message: 'an http(s) tile URL template with {z}, {x} and {y}, e.g. https://t{s}.tianditu.gov.cn/vec_w/wmts?…&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY' }),
+  MAP_TILE_URL: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || tileOrigins(v, 'abc') !== null, {
+      message:
+        'an http(s) tile URL template with {z}, {x} and {y}, e.g. https://t{s}.tianditu.gov.cn/vec_w/wmts?…&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}&tk=KEY',
+    }),
   MAP_TILE_ATTRIBUTION: z.string().max(300).optional(),
-  MAP_TILE_SUBDOMAINS: z.string().regex(/^[a-z0-9]{1,16}$/i).default('abc'),
+  MAP_TILE_SUBDOMAINS: z
+    .string()
+    .regex(/^[a-z0-9]{1,16}$/i)
+    .default('abc'),
   SHIAN_FALLBACK_FONTS: z.string().optional(),
 });
 
 /** A base map of tiles under the coverage map; origins are what the CSP must allow images from. */
-export interface MapTiles { url: string; attribution: string; subdomains: string; origins: string[] }
+export interface MapTiles {
+  url: string;
+  attribution: string;
+  subdomains: string;
+  origins: string[];
+}
 
 /** The origins a tile URL template loads from ({s} takes each subdomain), or null when it is not a usable template. */
 export function tileOrigins(template: string, subdomains: string): string[] | null {
-  if (!/^https?:\/\//.test(template) || !['{z}', '{x}', '{y}'].every((p) => template.includes(p) || (p === '{y}' && template.includes('{-y}')))) return null;
+  if (
+    !/^https?:\/\//.test(template) ||
+    !['{z}', '{x}', '{y}'].every((p) => template.includes(p) || (p === '{y}' && template.includes('{-y}')))
+  )
+    return null;
   const origins = new Set<string>();
   for (const s of template.includes('{s}') ? [...subdomains] : ['']) {
     try {
@@ -54,7 +75,10 @@ export function parseTrustProxy(value: string | undefined): TrustProxy | undefin
   const v = value.trim();
   if (/^\d+$/.test(v)) return Number(v);
   if (/^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
-  const list = v.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return list.length ? list : undefined;
 }
 
@@ -103,10 +127,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ipLimitPer15Min: e.SHIAN_LOGIN_IP_LIMIT,
     },
     logLevel: e.LOG_LEVEL,
-    mapTiles: e.MAP_TILE_URL ? { url: e.MAP_TILE_URL, attribution: e.MAP_TILE_ATTRIBUTION ?? '', subdomains: e.MAP_TILE_SUBDOMAINS,
-      origins: tileOrigins(e.MAP_TILE_URL, e.MAP_TILE_SUBDOMAINS)! } : undefined,
-    fallbackFonts: e.SHIAN_FALLBACK_FONTS === 'off' ? []
-      : [...(e.SHIAN_FALLBACK_FONTS ?? '').split(path.delimiter).filter(Boolean), ...DEBIAN_FALLBACK_FONTS],
+    mapTiles: e.MAP_TILE_URL
+      ? {
+          url: e.MAP_TILE_URL,
+          attribution: e.MAP_TILE_ATTRIBUTION ?? '',
+          subdomains: e.MAP_TILE_SUBDOMAINS,
+          origins: tileOrigins(e.MAP_TILE_URL, e.MAP_TILE_SUBDOMAINS)!,
+        }
+      : undefined,
+    fallbackFonts:
+      e.SHIAN_FALLBACK_FONTS === 'off'
+        ? []
+        : [...(e.SHIAN_FALLBACK_FONTS ?? '').split(path.delimiter).filter(Boolean), ...DEBIAN_FALLBACK_FONTS],
     testing: false,
   };
 }

@@ -64,12 +64,18 @@ export function createDb(opts: DbOptions): Db {
  */
 function beginImmediate(db: Knex): void {
   const require = createRequire(import.meta.url);
-  const Base = require('knex/lib/dialects/sqlite3/execution/sqlite-transaction.js') as new (...args: unknown[]) => { query(conn: unknown, sql: string): Promise<unknown> };
+  const Base = require('knex/lib/dialects/sqlite3/execution/sqlite-transaction.js') as new (...args: unknown[]) => {
+    query(conn: unknown, sql: string): Promise<unknown>;
+  };
   class ImmediateTransaction extends Base {
-    begin(conn: unknown) { return this.query(conn, 'BEGIN IMMEDIATE;'); }
+    begin(conn: unknown) {
+      return this.query(conn, 'BEGIN IMMEDIATE;');
+    }
   }
   const client = db.client as { transaction: (...args: unknown[]) => unknown };
-  client.transaction = function transaction(this: unknown, ...args: unknown[]) { return new ImmediateTransaction(this, ...args); };
+  client.transaction = function transaction(this: unknown, ...args: unknown[]) {
+    return new ImmediateTransaction(this, ...args);
+  };
 }
 
 export function dbFromConfig(config: Config): Db {

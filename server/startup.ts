@@ -18,13 +18,21 @@ export function createLogger(config: Config): Logger {
   });
 }
 
-export async function prepare(db: Db, config: Config, log: Logger = createLogger(config), clock: Clock = systemClock): Promise<AppContext> {
+export async function prepare(
+  db: Db,
+  config: Config,
+  log: Logger = createLogger(config),
+  clock: Clock = systemClock,
+): Promise<AppContext> {
   const applied = await migrateLatest(db);
   if (applied.length) log.info({ applied }, 'migrations applied');
   const secret = await cookieSecret(db);
   const fallbacks = fallbackFiles(config.fallbackFonts);
   if (fallbacks.length) log.info({ fonts: fallbacks }, 'fallback fonts for rare characters');
-  else log.warn('no fallback font: characters beyond Noto Sans Hans (such as 𠮷, 𪚥) print as boxes; see SHIAN_FALLBACK_FONTS');
+  else
+    log.warn(
+      'no fallback font: characters beyond Noto Sans Hans (such as 𠮷, 𪚥) print as boxes; see SHIAN_FALLBACK_FONTS',
+    );
   const pageCache = new PageCache(clock);
   // The public pages show facilities and prices: a change committed through their services drops them at once.
   onChange(db, () => pageCache.clear());

@@ -7,7 +7,14 @@ import { addChecks, dropChecks, oneOf, type Check } from '../constraints.js';
 
 const levels = ['province', 'city', 'county', 'township', 'village'];
 const funeralZones = ['cremation', 'reform'];
-const facilityKinds = ['funeral_home', 'columbarium', 'urban_public_cemetery', 'rural_public_cemetery', 'commercial_cemetery', 'funeral_service_point'];
+const facilityKinds = [
+  'funeral_home',
+  'columbarium',
+  'urban_public_cemetery',
+  'rural_public_cemetery',
+  'commercial_cemetery',
+  'funeral_service_point',
+];
 const facilityStatuses = ['planned', 'building', 'operating', 'closed'];
 const buildModes = ['single_village', 'multi_village', 'township_wide', 'township_village'];
 const roles = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
@@ -15,11 +22,28 @@ const resourceKinds = ['cremator', 'hall'];
 const priceCategories = ['basic', 'optional'];
 const basicKinds = ['transport', 'refrigeration', 'cremation', 'ash_storage', 'urn'];
 const priceUnits = ['time', 'day', 'year', 'piece'];
-const caseStatuses = ['registered', 'body_received', 'stored', 'farewell_done', 'cremated', 'ashes_released', 'ashes_placed'];
+const caseStatuses = [
+  'registered',
+  'body_received',
+  'stored',
+  'farewell_done',
+  'cremated',
+  'ashes_released',
+  'ashes_placed',
+];
 const sexes = ['male', 'female'];
 const paymentMethods = ['cash', 'wechat', 'alipay', 'card', 'transfer'];
 const bookingStatuses = ['booked', 'cancelled'];
-const targetIndicators = ['counties', 'townships', 'villages', 'central_villages', 'cremation_counties', 'cremation_rate', 'green_burial_rate', 'grave_remediation'];
+const targetIndicators = [
+  'counties',
+  'townships',
+  'villages',
+  'central_villages',
+  'cremation_counties',
+  'cremation_rate',
+  'green_burial_rate',
+  'grave_remediation',
+];
 
 const workingHours = (table: string): Check[] => [
   [`${table}_slot_minutes_positive`, 'slot_minutes > 0'],
@@ -93,7 +117,10 @@ export const checks: Record<string, Check[]> = {
     ['coverage_targets_rate_fraction', 'rate >= 0 AND rate <= 1'],
   ],
   region_year_stats: [
-    ['region_year_stats_counts_not_negative', 'deaths >= 0 AND cremations >= 0 AND burials >= 0 AND green_burials >= 0'],
+    [
+      'region_year_stats_counts_not_negative',
+      'deaths >= 0 AND cremations >= 0 AND burials >= 0 AND green_burials >= 0',
+    ],
   ],
   grave_remediation: [
     ['grave_remediation_counts_not_negative', 'found >= 0 AND remediated >= 0'],

@@ -3,13 +3,18 @@
 // active booking. Same columns, same rows: booked is the only other status the CHECK allows.
 import type { Knex } from 'knex';
 
-const tables = [['cremation_bookings', 'cremator_id'], ['hall_bookings', 'hall_id']] as const;
+const tables = [
+  ['cremation_bookings', 'cremator_id'],
+  ['hall_bookings', 'hall_id'],
+] as const;
 
 export async function up(knex: Knex): Promise<void> {
   for (const [table, resource] of tables) {
     await knex.raw(`DROP INDEX ${table}_slot_active`);
     await knex.raw(`DROP INDEX ${table}_case_active`);
-    await knex.raw(`CREATE UNIQUE INDEX ${table}_slot_booked ON ${table} (${resource}, starts_at) WHERE status = 'booked'`);
+    await knex.raw(
+      `CREATE UNIQUE INDEX ${table}_slot_booked ON ${table} (${resource}, starts_at) WHERE status = 'booked'`,
+    );
     await knex.raw(`CREATE UNIQUE INDEX ${table}_case_booked ON ${table} (case_id) WHERE status = 'booked'`);
   }
 }
@@ -18,7 +23,9 @@ export async function down(knex: Knex): Promise<void> {
   for (const [table, resource] of tables) {
     await knex.raw(`DROP INDEX ${table}_slot_booked`);
     await knex.raw(`DROP INDEX ${table}_case_booked`);
-    await knex.raw(`CREATE UNIQUE INDEX ${table}_slot_active ON ${table} (${resource}, starts_at) WHERE status <> 'cancelled'`);
+    await knex.raw(
+      `CREATE UNIQUE INDEX ${table}_slot_active ON ${table} (${resource}, starts_at) WHERE status <> 'cancelled'`,
+    );
     await knex.raw(`CREATE UNIQUE INDEX ${table}_case_active ON ${table} (case_id) WHERE status <> 'cancelled'`);
   }
 }

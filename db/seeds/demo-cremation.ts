@@ -24,13 +24,29 @@ export async function seedDemoCremation(trx: Knex, funeralHomeIds: number[]): Pr
   for (const facilityId of funeralHomeIds) {
     const crematorIds: number[] = [];
     for (const c of cremators) {
-      const [row] = await trx('cremators').insert({ facility_id: facilityId, ...c, active: true, created_at: now, updated_at: now }).returning('id');
+      const [row] = await trx('cremators')
+        .insert({ facility_id: facilityId, ...c, active: true, created_at: now, updated_at: now })
+        .returning('id');
       crematorIds.push(typeof row === 'object' ? row.id : row);
     }
     for (const h of halls) {
-      await trx('farewell_halls').insert({ facility_id: facilityId, ...h, active: true, created_at: now, updated_at: now });
+      await trx('farewell_halls').insert({
+        facility_id: facilityId,
+        ...h,
+        active: true,
+        created_at: now,
+        updated_at: now,
+      });
     }
-    await trx('resource_closures').insert({ resource_type: 'cremator', resource_id: crematorIds[1], cremator_id: crematorIds[1], starts_at: maintenance.start, ends_at: maintenance.end,
-      reason: '年度检修', created_by: null, created_at: now });
+    await trx('resource_closures').insert({
+      resource_type: 'cremator',
+      resource_id: crematorIds[1],
+      cremator_id: crematorIds[1],
+      starts_at: maintenance.start,
+      ends_at: maintenance.end,
+      reason: '年度检修',
+      created_by: null,
+      created_at: now,
+    });
   }
 }

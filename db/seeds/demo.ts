@@ -11,14 +11,51 @@ import { seedDemoCremation } from './demo-cremation.js';
 
 export const DEMO_CITY = '5202';
 
-const facilities: { name: string; kind: FacilityKind; status: FacilityStatus; region_code: string; niche_capacity?: number; plot_capacity?: number }[] = [
+const facilities: {
+  name: string;
+  kind: FacilityKind;
+  status: FacilityStatus;
+  region_code: string;
+  niche_capacity?: number;
+  plot_capacity?: number;
+}[] = [
   { name: '六盘水市殡仪馆（示例）', kind: 'funeral_home', status: 'operating', region_code: '520201011' },
   { name: '盘州市殡仪馆（示例）', kind: 'funeral_home', status: 'operating', region_code: '520281001' },
-  { name: '钟山区公益性骨灰堂（示例）', kind: 'columbarium', status: 'operating', region_code: '520201101', niche_capacity: 6000 },
-  { name: '大河镇农村公益性公墓（示例）', kind: 'rural_public_cemetery', status: 'operating', region_code: '520201101', plot_capacity: 1200 },
-  { name: '水城区城市公益性公墓（示例）', kind: 'urban_public_cemetery', status: 'building', region_code: '520204001', plot_capacity: 3000 },
-  { name: '岩脚镇农村公益性公墓（示例）', kind: 'rural_public_cemetery', status: 'planned', region_code: '520203102', plot_capacity: 800 },
-  { name: '凉都经营性公墓（示例）', kind: 'commercial_cemetery', status: 'operating', region_code: '520204100', plot_capacity: 5000 },
+  {
+    name: '钟山区公益性骨灰堂（示例）',
+    kind: 'columbarium',
+    status: 'operating',
+    region_code: '520201101',
+    niche_capacity: 6000,
+  },
+  {
+    name: '大河镇农村公益性公墓（示例）',
+    kind: 'rural_public_cemetery',
+    status: 'operating',
+    region_code: '520201101',
+    plot_capacity: 1200,
+  },
+  {
+    name: '水城区城市公益性公墓（示例）',
+    kind: 'urban_public_cemetery',
+    status: 'building',
+    region_code: '520204001',
+    plot_capacity: 3000,
+  },
+  {
+    name: '岩脚镇农村公益性公墓（示例）',
+    kind: 'rural_public_cemetery',
+    status: 'planned',
+    region_code: '520203102',
+    plot_capacity: 800,
+  },
+  {
+    name: '凉都经营性公墓（示例）',
+    kind: 'commercial_cemetery',
+    status: 'operating',
+    region_code: '520204100',
+    plot_capacity: 5000,
+  },
   { name: '汪家寨镇集中治丧点（示例）', kind: 'funeral_service_point', status: 'operating', region_code: '520201102' },
 ];
 
@@ -26,12 +63,24 @@ const users = [
   { username: 'admin', display_name: '系统管理员', role: 'admin', facility: null },
   { username: 'bureau', display_name: '市民政局殡葬管理科', role: 'bureau', facility: null },
   { username: 'frontdesk', display_name: '殡仪馆前台', role: 'front_desk', facility: '六盘水市殡仪馆（示例）' },
-  { username: 'cemetery', display_name: '公墓管理员', role: 'cemetery_staff', facility: '大河镇农村公益性公墓（示例）' },
+  {
+    username: 'cemetery',
+    display_name: '公墓管理员',
+    role: 'cemetery_staff',
+    facility: '大河镇农村公益性公墓（示例）',
+  },
 ] as const;
 
-export interface SeedResult { created: boolean; password?: string; usernames: string[] }
+export interface SeedResult {
+  created: boolean;
+  password?: string;
+  usernames: string[];
+}
 
-export async function seedDemo(db: Knex, opts: { password?: string; onProgress?: (msg: string) => void } = {}): Promise<SeedResult> {
+export async function seedDemo(
+  db: Knex,
+  opts: { password?: string; onProgress?: (msg: string) => void } = {},
+): Promise<SeedResult> {
   const usernames = users.map((u) => u.username);
   const done = await db('settings').where({ key: 'demo_seeded' }).first();
   if (done) return { created: false, usernames };
@@ -41,24 +90,48 @@ export async function seedDemo(db: Knex, opts: { password?: string; onProgress?:
   const hash = await hashPassword(password);
   return db.transaction(async (trx) => {
     // The claim row decides which process seeds; the others find it taken and leave the data alone.
-    const claimed = await trx('settings').insert({ key: 'demo_seeded', value: nowIso() }).onConflict('key').ignore().returning('key');
+    const claimed = await trx('settings')
+      .insert({ key: 'demo_seeded', value: nowIso() })
+      .onConflict('key')
+      .ignore()
+      .returning('key');
     if (claimed.length === 0) return { created: false, usernames };
     const now = nowIso();
     const ids = new Map<string, number>();
     for (const f of facilities) {
-      const [row] = await trx('facilities').insert({ ...f, is_sample: true, created_at: now, updated_at: now }).returning('id');
+      const [row] = await trx('facilities')
+        .insert({ ...f, is_sample: true, created_at: now, updated_at: now })
+        .returning('id');
       const id = typeof row === 'object' ? row.id : row;
       ids.set(f.name, id);
     }
     // Status histories of these and the registry's other sample facilities, targets and yearly figures.
     await seedDemoCoverage(trx, ids);
-    await seedDemoPrices(trx, facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!));
-    await seedDemoCremation(trx, facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!));
+    await seedDemoPrices(
+      trx,
+      facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
+    );
+    await seedDemoCremation(
+      trx,
+      facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
+    );
     for (const u of users) {
-      await trx('users').insert({ username: u.username, display_name: u.display_name, role: u.role,
-        facility_id: u.facility ? ids.get(u.facility) : null, password_hash: hash, created_at: now, updated_at: now });
+      await trx('users').insert({
+        username: u.username,
+        display_name: u.display_name,
+        role: u.role,
+        facility_id: u.facility ? ids.get(u.facility) : null,
+        password_hash: hash,
+        created_at: now,
+        updated_at: now,
+      });
     }
-    await trx('audit_log').insert({ at: now, action: 'seed', entity: 'demo', after: JSON.stringify({ facilities: facilities.length, users: usernames }) });
+    await trx('audit_log').insert({
+      at: now,
+      action: 'seed',
+      entity: 'demo',
+      after: JSON.stringify({ facilities: facilities.length, users: usernames }),
+    });
     return { created: true, password, usernames };
   });
 }

@@ -8,7 +8,11 @@ import { scopedRoles, type User } from './roles.js';
 type Who = Pick<User, 'role' | 'facility_id'>;
 
 export function canRead(user: Who, facilityId: number): boolean {
-  return user.role === 'admin' || user.role === 'bureau' || (scopedRoles.includes(user.role) && user.facility_id === facilityId);
+  return (
+    user.role === 'admin' ||
+    user.role === 'bureau' ||
+    (scopedRoles.includes(user.role) && user.facility_id === facilityId)
+  );
 }
 
 export function canWrite(user: Who, facilityId: number): boolean {

@@ -37,8 +37,16 @@ export const pairKey = (username: string, ip: string | null) => `${nameKey(usern
 
 export function loginLimits(db: Db, config: Config): LoginLimits {
   const make = (keyPrefix: string, points: number, duration: number) => {
-    const opts = { storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true, keyPrefix, points, duration,
-      clearExpiredByTimeout: !config.testing && keyPrefix === 'rl' };
+    const opts = {
+      storeClient: db,
+      storeType: 'knex',
+      tableName: 'rate_limits',
+      tableCreated: true,
+      keyPrefix,
+      points,
+      duration,
+      clearExpiredByTimeout: !config.testing && keyPrefix === 'rl',
+    };
     return dialectOf(db) === 'postgres' ? new RateLimiterPostgres(opts) : new RateLimiterSQLite(opts);
   };
   const { maxFailures, lockMinutes, ipLimitPer15Min } = config.login;

@@ -9,7 +9,15 @@ import type { RouteDef } from '../http/routes.js';
 import { destroySession, regenerateSession } from '../http/session.js';
 import { parse } from '../http/validate.js';
 import { roles } from './roles.js';
-import { LoginInput, NewUserInput, OwnPasswordInput, PasswordResetInput, TokenInput, UserQuery, UserUpdateInput } from './schemas.js';
+import {
+  LoginInput,
+  NewUserInput,
+  OwnPasswordInput,
+  PasswordResetInput,
+  TokenInput,
+  UserQuery,
+  UserUpdateInput,
+} from './schemas.js';
 import * as accounts from './service.js';
 import * as tokens from './tokens.js';
 
@@ -27,15 +35,20 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
 
   async function login(req: Request, res: Response) {
     const values = { username: String(req.body?.username ?? ''), next: String(req.body?.next ?? '') };
-    await withForm(res, 'accounts/login', () => ({ values }), async () => {
-      const input = parse(LoginInput, req.body);
-      const user = await accounts.authenticate(db, ctx.loginLimits, input.username, input.password, ip(req));
-      // A new session id at every login: an id planted before it (session fixation) is worth nothing after.
-      await regenerateSession(req);
-      Object.assign(req.session, { userId: user.id, epoch: user.session_epoch, loginAt: ctx.clock.now() });
-      await accounts.recordSignIn(db, user, 'login', ip(req));
-      res.redirect(safeNext(values.next));
-    });
+    await withForm(
+      res,
+      'accounts/login',
+      () => ({ values }),
+      async () => {
+        const input = parse(LoginInput, req.body);
+        const user = await accounts.authenticate(db, ctx.loginLimits, input.username, input.password, ip(req));
+        // A new session id at every login: an id planted before it (session fixation) is worth nothing after.
+        await regenerateSession(req);
+        Object.assign(req.session, { userId: user.id, epoch: user.session_epoch, loginAt: ctx.clock.now() });
+        await accounts.recordSignIn(db, user, 'login', ip(req));
+        res.redirect(safeNext(values.next));
+      },
+    );
   }
 
   async function logout(req: Request, res: Response) {
@@ -50,16 +63,21 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function changeOwnPassword(req: Request, res: Response) {
-    await withForm(res, 'accounts/account', () => ({ values: {} }), async () => {
-      const input = parse(OwnPasswordInput, req.body);
-      const epoch = await accounts.changeOwnPassword(db, req.user!, input, ip(req));
-      // Every session of the user has ended; this one goes on under a new id with the new epoch.
-      const { userId, loginAt } = req.session;
-      await regenerateSession(req);
-      Object.assign(req.session, { userId, loginAt, epoch });
-      flash(req, 'flash.password_changed');
-      res.redirect('/staff/account');
-    });
+    await withForm(
+      res,
+      'accounts/account',
+      () => ({ values: {} }),
+      async () => {
+        const input = parse(OwnPasswordInput, req.body);
+        const epoch = await accounts.changeOwnPassword(db, req.user!, input, ip(req));
+        // Every session of the user has ended; this one goes on under a new id with the new epoch.
+        const { userId, loginAt } = req.session;
+        await regenerateSession(req);
+        Object.assign(req.session, { userId, loginAt, epoch });
+        flash(req, 'flash.password_changed');
+        res.redirect('/staff/account');
+      },
+    );
   }
 
   // ## Users (admin)
@@ -76,12 +94,17 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function createUser(req: Request, res: Response) {
-    await withForm(res, 'accounts/user-new', async () => ({ values: req.body, ...(await formOptions()) }), async () => {
-      const input = parse(NewUserInput, req.body);
-      const id = await accounts.createUser(db, req.user!, input, ip(req));
-      flash(req, 'flash.user_created', { username: input.username });
-      res.redirect(`/staff/users/${id}`);
-    });
+    await withForm(
+      res,
+      'accounts/user-new',
+      async () => ({ values: req.body, ...(await formOptions()) }),
+      async () => {
+        const input = parse(NewUserInput, req.body);
+        const id = await accounts.createUser(db, req.user!, input, ip(req));
+        flash(req, 'flash.user_created', { username: input.username });
+        res.redirect(`/staff/users/${id}`);
+      },
+    );
   }
 
   const loadUser = (req: Request) => accounts.getUser(db, idParam(req), ctx.config.login.maxFailures);
@@ -93,22 +116,32 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
 
   async function updateUser(req: Request, res: Response) {
     const user = await loadUser(req);
-    await withForm(res, 'accounts/user-edit', async () => ({ user, values: { ...req.body, username: user.username }, ...(await formOptions()) }), async () => {
-      const input = parse(UserUpdateInput, req.body);
-      await accounts.updateUser(db, req.user!, user.id, input, ip(req));
-      flash(req, 'flash.user_updated', { username: user.username });
-      res.redirect(`/staff/users/${user.id}`);
-    });
+    await withForm(
+      res,
+      'accounts/user-edit',
+      async () => ({ user, values: { ...req.body, username: user.username }, ...(await formOptions()) }),
+      async () => {
+        const input = parse(UserUpdateInput, req.body);
+        await accounts.updateUser(db, req.user!, user.id, input, ip(req));
+        flash(req, 'flash.user_updated', { username: user.username });
+        res.redirect(`/staff/users/${user.id}`);
+      },
+    );
   }
 
   async function resetPassword(req: Request, res: Response) {
     const user = await loadUser(req);
-    await withForm(res, 'accounts/user-edit', async () => ({ user, values: user, ...(await formOptions()), resetErrors: true }), async () => {
-      const input = parse(PasswordResetInput, req.body);
-      await accounts.resetPassword(db, req.user!, user.id, input, ip(req));
-      flash(req, 'flash.password_reset', { username: user.username });
-      res.redirect(`/staff/users/${user.id}`);
-    });
+    await withForm(
+      res,
+      'accounts/user-edit',
+      async () => ({ user, values: user, ...(await formOptions()), resetErrors: true }),
+      async () => {
+        const input = parse(PasswordResetInput, req.body);
+        await accounts.resetPassword(db, req.user!, user.id, input, ip(req));
+        flash(req, 'flash.password_reset', { username: user.username });
+        res.redirect(`/staff/users/${user.id}`);
+      },
+    );
   }
 
   // ## API tokens (admin)
@@ -123,13 +156,18 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function createToken(req: Request, res: Response) {
-    await withForm(res, 'accounts/tokens', () => tokenPageData(req.body), async () => {
-      const input = parse(TokenInput, req.body);
-      const { token } = await tokens.createToken(db, req.user!, input.user_id, input.label, ip(req));
-      // Shown once, never stored: the page is not cached and the value is not put in a flash.
-      res.set('Cache-Control', 'no-store');
-      res.status(201).render('accounts/token-created', { token, label: input.label });
-    });
+    await withForm(
+      res,
+      'accounts/tokens',
+      () => tokenPageData(req.body),
+      async () => {
+        const input = parse(TokenInput, req.body);
+        const { token } = await tokens.createToken(db, req.user!, input.user_id, input.label, ip(req));
+        // Shown once, never stored: the page is not cached and the value is not put in a flash.
+        res.set('Cache-Control', 'no-store');
+        res.status(201).render('accounts/token-created', { token, label: input.label });
+      },
+    );
   }
 
   async function confirmRevoke(req: Request, res: Response) {
@@ -147,7 +185,13 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
   // ## API: who am I (checks a token)
   function me(req: Request, res: Response) {
     const u = req.user!;
-    res.json({ id: u.id, username: u.username, display_name: u.display_name, role: u.role, facility_id: u.facility_id });
+    res.json({
+      id: u.id,
+      username: u.username,
+      display_name: u.display_name,
+      role: u.role,
+      facility_id: u.facility_id,
+    });
   }
 
   return [
@@ -155,8 +199,18 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
     { method: 'get', path: '/login', roles: 'public', handler: loginPage },
     { method: 'post', path: '/login', roles: 'public', handler: login },
     { method: 'post', path: '/logout', roles: 'public', handler: logout },
-    { method: 'get', path: '/staff/account', roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'], handler: accountPage },
-    { method: 'post', path: '/staff/account/password', roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'], handler: changeOwnPassword },
+    {
+      method: 'get',
+      path: '/staff/account',
+      roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'],
+      handler: accountPage,
+    },
+    {
+      method: 'post',
+      path: '/staff/account/password',
+      roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'],
+      handler: changeOwnPassword,
+    },
     { method: 'get', path: '/staff/users', roles: ['admin'], handler: listUsers },
     { method: 'get', path: '/staff/users/new', roles: ['admin'], handler: newUserPage },
     { method: 'post', path: '/staff/users', roles: ['admin'], handler: createUser },

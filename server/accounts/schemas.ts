@@ -5,7 +5,8 @@ import { roles } from './roles.js';
 
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean());
 
-export const Password = z.string()
+export const Password = z
+  .string()
   .min(10, { error: 'errors.password_too_short' })
   .max(200)
   .refine((v) => /[A-Za-z]/.test(v) && /\d/.test(v), { error: 'errors.password_weak' });
@@ -16,7 +17,10 @@ export const LoginInput = z.object({
 });
 export type LoginInput = z.infer<typeof LoginInput>;
 
-export const Username = z.string().trim().regex(/^[a-z][a-z0-9_.-]{2,39}$/, { error: 'errors.username_format' });
+export const Username = z
+  .string()
+  .trim()
+  .regex(/^[a-z][a-z0-9_.-]{2,39}$/, { error: 'errors.username_format' });
 
 const userFields = {
   display_name: requiredText(60),
@@ -30,11 +34,13 @@ export type NewUserInput = z.infer<typeof NewUserInput>;
 export const UserUpdateInput = z.object({ ...userFields, disabled: checkbox, unlock: checkbox });
 export type UserUpdateInput = z.infer<typeof UserUpdateInput>;
 
-export const PasswordResetInput = z.object({ password: Password, confirm: z.string() })
+export const PasswordResetInput = z
+  .object({ password: Password, confirm: z.string() })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], error: 'errors.password_mismatch' });
 export type PasswordResetInput = z.infer<typeof PasswordResetInput>;
 
-export const OwnPasswordInput = z.object({ current: z.string().min(1), password: Password, confirm: z.string() })
+export const OwnPasswordInput = z
+  .object({ current: z.string().min(1), password: Password, confirm: z.string() })
   .refine((v) => v.password === v.confirm, { path: ['confirm'], error: 'errors.password_mismatch' });
 export type OwnPasswordInput = z.infer<typeof OwnPasswordInput>;
 

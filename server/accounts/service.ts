@@ -3,8 +3,23 @@ import type { Knex } from 'knex';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import { isUniqueViolation, nowIso } from '../db.js';
 import * as audit from '../audit/service.js';
-import { ConflictError, InvalidCredentialsError, LockedError, NotFoundError, TooManyRequestsError, ValidationError } from '../http/errors.js';
-import { NAME_PREFIX, PAIR_PREFIX, WAIT_PREFIX, nameDelaySeconds, nameKey, pairKey, type LoginLimits } from './login-limits.js';
+import {
+  ConflictError,
+  InvalidCredentialsError,
+  LockedError,
+  NotFoundError,
+  TooManyRequestsError,
+  ValidationError,
+} from '../http/errors.js';
+import {
+  NAME_PREFIX,
+  PAIR_PREFIX,
+  WAIT_PREFIX,
+  nameDelaySeconds,
+  nameKey,
+  pairKey,
+  type LoginLimits,
+} from './login-limits.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { scopedRoles, type Role, type User } from './roles.js';
 import type { NewUserInput, OwnPasswordInput, PasswordResetInput, UserUpdateInput } from './schemas.js';
@@ -30,17 +45,28 @@ const untilIso = (res: RateLimiterRes) => new Date(Date.now() + Math.max(res.msB
  * is in its back-off, 423 when this (name, address) pair is locked, 401 otherwise. Unknown and disabled names go
  * through the same counters and get the same answers as known ones.
  */
-export async function authenticate(db: Knex, limits: LoginLimits, username: string, password: string, ip: string | null): Promise<User> {
+export async function authenticate(
+  db: Knex,
+  limits: LoginLimits,
+  username: string,
+  password: string,
+  ip: string | null,
+): Promise<User> {
   await useAttempt(limits.perAddress, ip ?? '?');
   const name = nameKey(username);
   const pair = pairKey(username, ip);
   const locked = await limits.perPair.get(pair);
-  if (locked && locked.consumedPoints >= limits.maxFailures && locked.msBeforeNext > 0) throw new LockedError('account_locked', untilIso(locked));
+  if (locked && locked.consumedPoints >= limits.maxFailures && locked.msBeforeNext > 0)
+    throw new LockedError('account_locked', untilIso(locked));
   const wait = await limits.nameWait.get(name);
-  if (wait && wait.consumedPoints > 0 && wait.msBeforeNext > 0) throw new TooManyRequestsError('too_many_attempts', wait.msBeforeNext / 1000);
+  if (wait && wait.consumedPoints > 0 && wait.msBeforeNext > 0)
+    throw new TooManyRequestsError('too_many_attempts', wait.msBeforeNext / 1000);
 
   const user = await store.findUserWithHash(db, username);
-  const ok = await verifyPassword(password, user?.password_hash ?? (await (dummyHash ??= hashPassword('not-a-user-password-0'))));
+  const ok = await verifyPassword(
+    password,
+    user?.password_hash ?? (await (dummyHash ??= hashPassword('not-a-user-password-0'))),
+  );
   if (!user || !ok || user.disabled) {
     const failures = await limits.perPair.penalty(pair);
     const named = await limits.perName.penalty(name);
@@ -49,7 +75,15 @@ export async function authenticate(db: Knex, limits: LoginLimits, username: stri
     if (failures.consumedPoints >= limits.maxFailures) {
       const lock = await limits.perPair.block(pair, limits.lockMinutes * 60);
       const until = untilIso(lock);
-      if (user) await audit.record(db, { actor: null, action: 'lock', entity: 'user', entityId: user.id, after: { locked_until: until }, ip });
+      if (user)
+        await audit.record(db, {
+          actor: null,
+          action: 'lock',
+          entity: 'user',
+          entityId: user.id,
+          after: { locked_until: until },
+          ip,
+        });
       throw new LockedError('account_locked', until);
     }
     throw new InvalidCredentialsError();
@@ -60,7 +94,11 @@ export async function authenticate(db: Knex, limits: LoginLimits, username: stri
 }
 
 /** What a session holds about its sign-in. */
-export interface SignIn { userId?: number; epoch?: number; loginAt?: number }
+export interface SignIn {
+  userId?: number;
+  epoch?: number;
+  loginAt?: number;
+}
 
 /**
  * The user a session signs in, read on every request; undefined when the session has ended: the user is gone or
@@ -81,7 +119,11 @@ export async function getUser(db: Knex, id: number, maxFailures: number): Promis
   return (await withLocks(db, [user], maxFailures))[0];
 }
 
-export async function listUsers(db: Knex, f: { q?: string; role?: Role; page: number; perPage: number }, maxFailures: number): Promise<{ rows: User[]; total: number }> {
+export async function listUsers(
+  db: Knex,
+  f: { q?: string; role?: Role; page: number; perPage: number },
+  maxFailures: number,
+): Promise<{ rows: User[]; total: number }> {
   const { rows, total } = await store.listUsers(db, f);
   return { rows: await withLocks(db, rows, maxFailures), total };
 }
@@ -111,26 +153,45 @@ async function assertScope(db: Knex, role: User['role'], facilityId: number | un
   }
 }
 
-export async function createUser(db: Knex, actor: audit.Actor, input: NewUserInput, ip: string | null): Promise<number> {
+export async function createUser(
+  db: Knex,
+  actor: audit.Actor,
+  input: NewUserInput,
+  ip: string | null,
+): Promise<number> {
   await assertScope(db, input.role, input.facility_id);
   const hash = await hashPassword(input.password);
   try {
     return await db.transaction(async (trx) => {
       const now = nowIso();
-      const row = { username: input.username, display_name: input.display_name, role: input.role,
-        facility_id: input.facility_id ?? null, password_hash: hash, created_at: now, updated_at: now };
+      const row = {
+        username: input.username,
+        display_name: input.display_name,
+        role: input.role,
+        facility_id: input.facility_id ?? null,
+        password_hash: hash,
+        created_at: now,
+        updated_at: now,
+      };
       const id = await store.insertUser(trx, row);
       await audit.record(trx, { actor, action: 'create', entity: 'user', entityId: id, after: row, ip });
       return id;
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError('username_taken', { username: { key: 'errors.username_taken' } });
+    if (isUniqueViolation(err))
+      throw new ConflictError('username_taken', { username: { key: 'errors.username_taken' } });
     throw err;
   }
 }
 
 /** Changes a user; disabling them ends their sessions in the same transaction. */
-export async function updateUser(db: Knex, actor: audit.Actor, id: number, input: UserUpdateInput, ip: string | null): Promise<void> {
+export async function updateUser(
+  db: Knex,
+  actor: audit.Actor,
+  id: number,
+  input: UserUpdateInput,
+  ip: string | null,
+): Promise<void> {
   await assertScope(db, input.role, input.facility_id);
   await db.transaction(async (trx) => {
     const before = await store.findUser(trx, id);
@@ -138,17 +199,36 @@ export async function updateUser(db: Knex, actor: audit.Actor, id: number, input
     if (before.id === actor.id && (input.role !== 'admin' || input.disabled)) {
       throw new ValidationError({ role: { key: 'errors.cannot_demote_self' } });
     }
-    const patch: Record<string, unknown> = { display_name: input.display_name, role: input.role,
-      facility_id: input.facility_id ?? null, disabled: input.disabled, updated_at: nowIso() };
+    const patch: Record<string, unknown> = {
+      display_name: input.display_name,
+      role: input.role,
+      facility_id: input.facility_id ?? null,
+      disabled: input.disabled,
+      updated_at: nowIso(),
+    };
     if (input.disabled && !before.disabled) await store.updateUserEndingSessions(trx, id, patch);
     else await store.updateUser(trx, id, patch);
     if (input.unlock) await clearLoginCounters(trx, before.username);
-    await audit.record(trx, { actor, action: 'update', entity: 'user', entityId: id, before, after: { ...patch, ...(input.unlock ? { unlocked: true } : {}) }, ip });
+    await audit.record(trx, {
+      actor,
+      action: 'update',
+      entity: 'user',
+      entityId: id,
+      before,
+      after: { ...patch, ...(input.unlock ? { unlocked: true } : {}) },
+      ip,
+    });
   });
 }
 
 /** An administrator sets a new password: the user's sessions end and their login locks are cleared. */
-export async function resetPassword(db: Knex, actor: audit.Actor, id: number, input: PasswordResetInput, ip: string | null): Promise<void> {
+export async function resetPassword(
+  db: Knex,
+  actor: audit.Actor,
+  id: number,
+  input: PasswordResetInput,
+  ip: string | null,
+): Promise<void> {
   const hash = await hashPassword(input.password);
   await db.transaction(async (trx) => {
     const user = await store.findUser(trx, id);
@@ -163,7 +243,12 @@ export async function resetPassword(db: Knex, actor: audit.Actor, id: number, in
  * The user changes their own password: every session of theirs ends; the new epoch is returned so that the
  * session making the change can be re-issued with it.
  */
-export async function changeOwnPassword(db: Knex, user: User, input: OwnPasswordInput, ip: string | null): Promise<number> {
+export async function changeOwnPassword(
+  db: Knex,
+  user: User,
+  input: OwnPasswordInput,
+  ip: string | null,
+): Promise<number> {
   const row = await store.findUserWithHash(db, user.username);
   if (!row || !(await verifyPassword(input.current, row.password_hash))) {
     throw new ValidationError({ current: { key: 'errors.current_password_wrong' } });

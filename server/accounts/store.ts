@@ -3,8 +3,18 @@ import type { Knex } from 'knex';
 import { bool } from '../db.js';
 import type { Role, User } from './roles.js';
 
-const userColumns = ['u.id', 'u.username', 'u.display_name', 'u.role', 'u.facility_id', 'f.name as facility_name',
-  'u.disabled', 'u.session_epoch', 'u.created_at', 'u.updated_at'];
+const userColumns = [
+  'u.id',
+  'u.username',
+  'u.display_name',
+  'u.role',
+  'u.facility_id',
+  'f.name as facility_name',
+  'u.disabled',
+  'u.session_epoch',
+  'u.created_at',
+  'u.updated_at',
+];
 
 function toUser(row: Record<string, unknown>): User {
   return { ...(row as unknown as User), disabled: bool(row.disabled), session_epoch: Number(row.session_epoch) };
@@ -19,19 +29,32 @@ export async function findUser(db: Knex, id: number): Promise<User | undefined> 
   return row ? toUser(row) : undefined;
 }
 
-export async function findUserWithHash(db: Knex, username: string): Promise<(User & { password_hash: string }) | undefined> {
-  const row = await users(db).where('u.username', username).first([...userColumns, 'u.password_hash']);
+export async function findUserWithHash(
+  db: Knex,
+  username: string,
+): Promise<(User & { password_hash: string }) | undefined> {
+  const row = await users(db)
+    .where('u.username', username)
+    .first([...userColumns, 'u.password_hash']);
   return row ? { ...toUser(row), password_hash: row.password_hash } : undefined;
 }
 
-export async function listUsers(db: Knex, f: { q?: string; role?: Role; page: number; perPage: number }): Promise<{ rows: User[]; total: number }> {
+export async function listUsers(
+  db: Knex,
+  f: { q?: string; role?: Role; page: number; perPage: number },
+): Promise<{ rows: User[]; total: number }> {
   const q = users(db);
-  if (f.q) q.where((w) => {
-    w.where('u.username', 'like', `%${f.q}%`).orWhere('u.display_name', 'like', `%${f.q}%`);
-  });
+  if (f.q)
+    q.where((w) => {
+      w.where('u.username', 'like', `%${f.q}%`).orWhere('u.display_name', 'like', `%${f.q}%`);
+    });
   if (f.role) q.where('u.role', f.role);
   const [{ n }] = await q.clone().count({ n: '*' });
-  const rows = await q.orderBy('u.username').limit(f.perPage).offset((f.page - 1) * f.perPage).select(userColumns);
+  const rows = await q
+    .orderBy('u.username')
+    .limit(f.perPage)
+    .offset((f.page - 1) * f.perPage)
+    .select(userColumns);
   return { rows: rows.map(toUser), total: Number(n) };
 }
 
@@ -50,7 +73,9 @@ export async function updateUser(trx: Knex, id: number, patch: Record<string, un
 
 /** Changes the user and ends their sessions (session_epoch + 1) in one statement; the number of rows changed. */
 export async function updateUserEndingSessions(trx: Knex, id: number, patch: Record<string, unknown>): Promise<number> {
-  return trx('users').where({ id }).update({ ...patch, session_epoch: trx.raw('session_epoch + 1') });
+  return trx('users')
+    .where({ id })
+    .update({ ...patch, session_epoch: trx.raw('session_epoch + 1') });
 }
 
 export async function sessionEpoch(trx: Knex, id: number): Promise<number | undefined> {
@@ -64,18 +89,28 @@ const likePrefix = (s: string) => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Ends every lock and back-off of an account name, from every address. */
 export async function clearLoginCounters(trx: Knex, prefixes: string[]): Promise<void> {
-  await trx('rate_limits').where((w) => {
-    for (const p of prefixes) w.orWhereRaw('key LIKE ? ESCAPE ?', [likePrefix(p), '\\']);
-  }).delete();
+  await trx('rate_limits')
+    .where((w) => {
+      for (const p of prefixes) w.orWhereRaw('key LIKE ? ESCAPE ?', [likePrefix(p), '\\']);
+    })
+    .delete();
 }
 
 /** The latest expiry (epoch ms) of the counters under these key prefixes with at least `points`, by prefix. */
-export async function countersAtLeast(db: Knex, prefixes: string[], points: number, nowMs: number): Promise<Map<string, number>> {
+export async function countersAtLeast(
+  db: Knex,
+  prefixes: string[],
+  points: number,
+  nowMs: number,
+): Promise<Map<string, number>> {
   const found = new Map<string, number>();
   if (!prefixes.length) return found;
   const rows: { key: string; expire: string | number }[] = await db('rate_limits')
-    .where('points', '>=', points).where('expire', '>', nowMs)
-    .where((w) => { for (const p of prefixes) w.orWhereRaw('key LIKE ? ESCAPE ?', [likePrefix(p), '\\']); })
+    .where('points', '>=', points)
+    .where('expire', '>', nowMs)
+    .where((w) => {
+      for (const p of prefixes) w.orWhereRaw('key LIKE ? ESCAPE ?', [likePrefix(p), '\\']);
+    })
     .select('key', 'expire');
   for (const r of rows) {
     const prefix = prefixes.find((p) => r.key.startsWith(p));
@@ -86,14 +121,28 @@ export async function countersAtLeast(db: Knex, prefixes: string[], points: numb
 
 // ## API tokens
 
-export interface TokenRow { id: number; user_id: number; username: string; label: string; prefix: string; created_at: string; last_used_at: string | null; revoked_at: string | null }
+export interface TokenRow {
+  id: number;
+  user_id: number;
+  username: string;
+  label: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
 
 export async function listTokens(db: Knex): Promise<TokenRow[]> {
-  return db('api_tokens as t').join('users as u', 'u.id', 't.user_id').orderBy('t.id', 'desc')
+  return db('api_tokens as t')
+    .join('users as u', 'u.id', 't.user_id')
+    .orderBy('t.id', 'desc')
     .select('t.id', 't.user_id', 'u.username', 't.label', 't.prefix', 't.created_at', 't.last_used_at', 't.revoked_at');
 }
 
-export async function findActiveTokenUser(db: Knex, tokenHash: string): Promise<{ token_id: number; user_id: number } | undefined> {
+export async function findActiveTokenUser(
+  db: Knex,
+  tokenHash: string,
+): Promise<{ token_id: number; user_id: number } | undefined> {
   return db('api_tokens').where({ token_hash: tokenHash }).whereNull('revoked_at').first('id as token_id', 'user_id');
 }
 

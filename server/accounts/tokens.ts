@@ -9,7 +9,13 @@ import * as store from './store.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-export async function createToken(db: Knex, actor: audit.Actor | null, userId: number, label: string, ip: string | null): Promise<{ id: number; token: string }> {
+export async function createToken(
+  db: Knex,
+  actor: audit.Actor | null,
+  userId: number,
+  label: string,
+  ip: string | null,
+): Promise<{ id: number; token: string }> {
   const prefix = randomBytes(4).toString('hex');
   const token = `shian_${prefix}_${randomBytes(24).toString('base64url')}`;
   return db.transaction(async (trx) => {
@@ -17,7 +23,14 @@ export async function createToken(db: Knex, actor: audit.Actor | null, userId: n
     if (!user) throw new ValidationError({ user_id: { key: 'errors.user_unknown' } });
     const row = { user_id: userId, label, prefix, token_hash: sha256(token), created_at: nowIso() };
     const id = await store.insertToken(trx, row);
-    await audit.record(trx, { actor, action: 'create', entity: 'api_token', entityId: id, after: { user_id: userId, label, prefix }, ip });
+    await audit.record(trx, {
+      actor,
+      action: 'create',
+      entity: 'api_token',
+      entityId: id,
+      after: { user_id: userId, label, prefix },
+      ip,
+    });
     return { id, token };
   });
 }

@@ -3,7 +3,10 @@ import type { Knex } from 'knex';
 import { nowIso } from '../db.js';
 import * as store from './store.js';
 
-export interface Actor { id: number; username: string }
+export interface Actor {
+  id: number;
+  username: string;
+}
 
 export interface AuditEntry {
   actor: Actor | null;
@@ -40,6 +43,9 @@ export async function record(trx: Knex, e: AuditEntry): Promise<void> {
 export type { AuditRow } from './store.js';
 
 /** One page of the log, newest first, narrowed by entity and actor. */
-export function list(db: Knex, filter: { entity?: string; actor?: string; page: number; perPage: number }): Promise<{ rows: store.AuditRow[]; total: number }> {
+export function list(
+  db: Knex,
+  filter: { entity?: string; actor?: string; page: number; perPage: number },
+): Promise<{ rows: store.AuditRow[]; total: number }> {
   return store.list(db, filter);
 }

@@ -12,7 +12,10 @@ export function checkCharacter(first17: string): string {
   return CHECK[sum % 11];
 }
 
-export interface IdNumberFacts { birthDate: string; sex: 'male' | 'female' }
+export interface IdNumberFacts {
+  birthDate: string;
+  sex: 'male' | 'female';
+}
 
 export type IdNumberProblem = 'format' | 'birth_date' | 'check_digit';
 

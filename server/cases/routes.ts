@@ -17,7 +17,17 @@ import { parse } from '../http/validate.js';
 import { buildPicker, pickedCode } from '../regions/picker.js';
 import { regionTrail } from '../regions/service.js';
 import { bookingsForCase } from '../cremation/service.js';
-import { ApiCaseInput, apiFieldNames, CaseInput, CaseQuery, FULL_ID, LineInput, PaymentInput, paymentMethods, yuanToFen } from './schemas.js';
+import {
+  ApiCaseInput,
+  apiFieldNames,
+  CaseInput,
+  CaseQuery,
+  FULL_ID,
+  LineInput,
+  PaymentInput,
+  paymentMethods,
+  yuanToFen,
+} from './schemas.js';
 import * as cases from './service.js';
 import { allowedNext, caseStatuses, type CaseStatus } from './states.js';
 import { priceItemsOn } from '../prices/service.js';
@@ -34,8 +44,11 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
   const ip = (req: Request) => req.ip ?? null;
   // Characters of the printed fields that no font has: each with its code point, which a browser without the font shows too.
-  const unprintable = (values: object) => unprintableFields(loadFonts(ctx.config.fallbackFonts), values).map((u: Unprintable) =>
-    ({ field: u.field, characters: u.characters.map((ch) => ({ ch, code: ch.codePointAt(0)!.toString(16).toUpperCase() })) }));
+  const unprintable = (values: object) =>
+    unprintableFields(loadFonts(ctx.config.fallbackFonts), values).map((u: Unprintable) => ({
+      field: u.field,
+      characters: u.characters.map((ch) => ({ ch, code: ch.codePointAt(0)!.toString(16).toUpperCase() })),
+    }));
 
   // ## Search
   // The search form posts (CSRF-checked) and the answer is the results page itself, so that what was searched (a
@@ -45,7 +58,9 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   async function list(req: Request, res: Response) {
     const q = parse(CaseQuery, req.query);
     if (q.q && FULL_ID.test(q.q.toUpperCase())) {
-      const rest = new URLSearchParams(Object.entries(req.query).filter((e): e is [string, string] => e[0] !== 'q' && typeof e[1] === 'string'));
+      const rest = new URLSearchParams(
+        Object.entries(req.query).filter((e): e is [string, string] => e[0] !== 'q' && typeof e[1] === 'string'),
+      );
       return res.redirect(303, `/staff/cases${rest.size ? `?${rest}` : ''}`);
     }
     await results(req, res, q, false);
@@ -57,20 +72,44 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function results(req: Request, res: Response, q: CaseQuery, posted: boolean) {
-    const day = (d: string | undefined, plus = 0) => (d ? DateTime.fromISO(d, { zone }).plus({ days: plus }).toUTC().toISO()! : undefined);
-    const { rows, total } = await cases.searchCases(db, { facilityId: facilityScope(req.user!), q: q.q, status: q.status,
-      from: day(q.from), to: day(q.to, 1), page: q.page, perPage: PER_PAGE });
+    const day = (d: string | undefined, plus = 0) =>
+      d ? DateTime.fromISO(d, { zone }).plus({ days: plus }).toUTC().toISO()! : undefined;
+    const { rows, total } = await cases.searchCases(db, {
+      facilityId: facilityScope(req.user!),
+      q: q.q,
+      status: q.status,
+      from: day(q.from),
+      to: day(q.to, 1),
+      page: q.page,
+      perPage: PER_PAGE,
+    });
     // Pages of a posted search are buttons posting the same filters; a GET list keeps its links.
-    const pager: Pager = posted ? { ...pagination(req, q.page, PER_PAGE, total), prev: undefined, next: undefined } : pagination(req, q.page, PER_PAGE, total);
-    const pages = posted ? { prev: q.page > 1 ? q.page - 1 : undefined, next: q.page < pager.pages ? q.page + 1 : undefined } : undefined;
-    res.render('cases/list', { rows, query: q, statuses: caseStatuses, pager, pages, canCreate: req.user!.role !== 'bureau' && req.user!.role !== 'cemetery_staff' });
+    const pager: Pager = posted
+      ? { ...pagination(req, q.page, PER_PAGE, total), prev: undefined, next: undefined }
+      : pagination(req, q.page, PER_PAGE, total);
+    const pages = posted
+      ? { prev: q.page > 1 ? q.page - 1 : undefined, next: q.page < pager.pages ? q.page + 1 : undefined }
+      : undefined;
+    res.render('cases/list', {
+      rows,
+      query: q,
+      statuses: caseStatuses,
+      pager,
+      pages,
+      canCreate: req.user!.role !== 'bureau' && req.user!.role !== 'cemetery_staff',
+    });
   }
 
   // ## Intake
   async function formData(req: Request, values: Record<string, unknown>) {
     const homes = await facilityChoices(db, { kind: 'funeral_home' });
     const mine = homes.filter((f) => canWrite(req.user!, f.id));
-    return { values, homes: mine, picker: await buildPicker(db, 'household_region', pickedCode(values, 'household_region')), requestId: values.request_id ?? randomUUID() };
+    return {
+      values,
+      homes: mine,
+      picker: await buildPicker(db, 'household_region', pickedCode(values, 'household_region')),
+      requestId: values.request_id ?? randomUUID(),
+    };
   }
 
   async function newPage(req: Request, res: Response) {
@@ -82,27 +121,52 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
     const body = req.body as Record<string, unknown>;
     const values = { ...body, household_region: pickedCode(body, 'household_region') };
     if (body._refresh) return res.render('cases/new', await formData(req, values)); // region picker without JavaScript
-    await withForm(res, 'cases/new', () => formData(req, values), async () => {
-      const input = parse(CaseInput, values);
-      // A warning, not a refusal: the form comes back once naming the characters, and saves when sent again as it is.
-      const warnings = unprintable(input), seen = warnings.flatMap((w) => w.characters.map((c) => c.ch)).join('');
-      if (seen && body.unprintable_ok !== seen) return res.render('cases/new', { ...(await formData(req, values)), unprintable: warnings, unprintableOk: seen });
-      const { id, case_number } = await cases.createCase(db, req.user!, input, ip(req));
-      flash(req, 'flash.case_created', { number: case_number });
-      res.redirect(`/staff/cases/${id}`);
-    });
+    await withForm(
+      res,
+      'cases/new',
+      () => formData(req, values),
+      async () => {
+        const input = parse(CaseInput, values);
+        // A warning, not a refusal: the form comes back once naming the characters, and saves when sent again as it is.
+        const warnings = unprintable(input),
+          seen = warnings.flatMap((w) => w.characters.map((c) => c.ch)).join('');
+        if (seen && body.unprintable_ok !== seen)
+          return res.render('cases/new', {
+            ...(await formData(req, values)),
+            unprintable: warnings,
+            unprintableOk: seen,
+          });
+        const { id, case_number } = await cases.createCase(db, req.user!, input, ip(req));
+        flash(req, 'flash.case_created', { number: case_number });
+        res.redirect(`/staff/cases/${id}`);
+      },
+    );
   }
 
   // ## The case page
   async function show(req: Request, res: Response, extra: object = {}, status = 200) {
     const c = await cases.loadCase(db, req.user!, idParam(req));
-    const [account, events, household, bookings] = await Promise.all([cases.account(db, c.id), cases.caseEvents(db, c.id),
-      c.household_region_code ? regionTrail(db, c.household_region_code) : [], bookingsForCase(db, c.id)]);
+    const [account, events, household, bookings] = await Promise.all([
+      cases.account(db, c.id),
+      cases.caseEvents(db, c.id),
+      c.household_region_code ? regionTrail(db, c.household_region_code) : [],
+      bookingsForCase(db, c.id),
+    ]);
     const writable = canWrite(req.user!, c.facility_id);
     res.status(status).render('cases/show', {
-      c, account, events, bookings: bookings.filter((b) => b.status === 'booked'), today: todayInShanghai(), writable, household: household.filter((r) => r.level !== 'province' && r.level !== 'city'), next: allowedNext(c.status), methods: paymentMethods,
+      c,
+      account,
+      events,
+      bookings: bookings.filter((b) => b.status === 'booked'),
+      today: todayInShanghai(),
+      writable,
+      household: household.filter((r) => r.level !== 'province' && r.level !== 'city'),
+      next: allowedNext(c.status),
+      methods: paymentMethods,
       prices: writable ? await priceItemsOn(db, c.facility_id, todayInShanghai()) : [],
-      requestId: randomUUID(), unprintable: unprintable(c), ...extra,
+      requestId: randomUUID(),
+      unprintable: unprintable(c),
+      ...extra,
     });
   }
 
@@ -123,24 +187,58 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
     }
   }
 
-  const move = (req: Request, res: Response) => onCase(req, res, 'status', async (id) => {
-    const m = parse(StatusMove, req.body);
-    await cases.moveCase(db, req.user!, id, m.from as CaseStatus, m.to as CaseStatus, m.note || undefined, ip(req));
-  }, 'flash.case_status_changed');
+  const move = (req: Request, res: Response) =>
+    onCase(
+      req,
+      res,
+      'status',
+      async (id) => {
+        const m = parse(StatusMove, req.body);
+        await cases.moveCase(db, req.user!, id, m.from as CaseStatus, m.to as CaseStatus, m.note || undefined, ip(req));
+      },
+      'flash.case_status_changed',
+    );
 
-  const addLine = (req: Request, res: Response) => onCase(req, res, 'line', async (id) => {
-    const l = parse(LineInput, req.body);
-    await cases.addLine(db, req.user!, id, l.price_item_id, l.quantity, ip(req));
-  }, 'flash.case_line_added');
+  const addLine = (req: Request, res: Response) =>
+    onCase(
+      req,
+      res,
+      'line',
+      async (id) => {
+        const l = parse(LineInput, req.body);
+        await cases.addLine(db, req.user!, id, l.price_item_id, l.quantity, ip(req));
+      },
+      'flash.case_line_added',
+    );
 
-  const removeLine = (req: Request, res: Response) => onCase(req, res, 'line', async (id) => {
-    await cases.removeLine(db, req.user!, id, idParam(req, 'lineId'), ip(req));
-  }, 'flash.case_line_removed');
+  const removeLine = (req: Request, res: Response) =>
+    onCase(
+      req,
+      res,
+      'line',
+      async (id) => {
+        await cases.removeLine(db, req.user!, id, idParam(req, 'lineId'), ip(req));
+      },
+      'flash.case_line_removed',
+    );
 
-  const pay = (req: Request, res: Response) => onCase(req, res, 'payment', async (id) => {
-    const p = parse(PaymentInput, req.body);
-    await cases.addPayment(db, req.user!, id, { method: p.method, amount_fen: yuanToFen(p.amount), request_id: p.request_id }, ip(req));
-  }, 'flash.case_payment_recorded');
+  const pay = (req: Request, res: Response) =>
+    onCase(
+      req,
+      res,
+      'payment',
+      async (id) => {
+        const p = parse(PaymentInput, req.body);
+        await cases.addPayment(
+          db,
+          req.user!,
+          id,
+          { method: p.method, amount_fen: yuanToFen(p.amount), request_id: p.request_id },
+          ip(req),
+        );
+      },
+      'flash.case_payment_recorded',
+    );
 
   async function reveal(req: Request, res: Response) {
     const full = await cases.revealIdNumber(db, req.user!, idParam(req), ip(req));
@@ -159,8 +257,14 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
     try {
       const made = await cases.createCase(db, req.user!, input, ip(req));
       const t = translator(req.lang);
-      const warnings = unprintable(input).map((w) => ({ field: apiFieldNames[w.field] ?? w.field, code: 'unprintable_characters',
-        characters: w.characters.map((c) => c.ch), message: t('warnings.unprintable_characters', { characters: w.characters.map((c) => `${c.ch} U+${c.code}`).join(', ') }) }));
+      const warnings = unprintable(input).map((w) => ({
+        field: apiFieldNames[w.field] ?? w.field,
+        code: 'unprintable_characters',
+        characters: w.characters.map((c) => c.ch),
+        message: t('warnings.unprintable_characters', {
+          characters: w.characters.map((c) => `${c.ch} U+${c.code}`).join(', '),
+        }),
+      }));
       res.status(made.created ? 201 : 200).json({ id: made.id, case_number: made.case_number, warnings });
     } catch (err) {
       if (err instanceof ValidationError) throw renameFields(err);
@@ -169,7 +273,10 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   }
 
   function renameFields(err: ValidationError): ValidationError {
-    return new ValidationError(Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [apiFieldNames[k] ?? k, v])), err.code);
+    return new ValidationError(
+      Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [apiFieldNames[k] ?? k, v])),
+      err.code,
+    );
   }
 
   // Every answer here shows or echoes personal data (names, ID numbers, phones): no copy in any cache.

@@ -9,7 +9,10 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 /** 'YYYY-MM-DDTHH:mm' from a datetime-local field is Shanghai time; an ISO string with an offset is taken as is. */
 export const Instant = z.preprocess(blankToUndefined, instant('errors.invalid_datetime'));
 
-export const MobilePhone = z.string().trim().regex(/^1[3-9]\d{9}$/, { error: 'errors.phone_format' });
+export const MobilePhone = z
+  .string()
+  .trim()
+  .regex(/^1[3-9]\d{9}$/, { error: 'errors.phone_format' });
 
 /** Sex as the ID number records it (the 17th digit). */
 export const sexes = ['male', 'female'] as const;
@@ -17,16 +20,27 @@ export const sexes = ['male', 'female'] as const;
 export const CaseInput = z.object({
   facility_id: Id,
   deceased_name: requiredText(60),
-  id_number: z.string().trim().min(1).max(40).superRefine((v, ctx) => {
-    const facts = readIdNumber(v);
-    if ('problem' in facts) ctx.addIssue({ code: 'custom', message: `errors.id_number_${facts.problem}` });
-  }),
+  id_number: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .superRefine((v, ctx) => {
+      const facts = readIdNumber(v);
+      if ('problem' in facts) ctx.addIssue({ code: 'custom', message: `errors.id_number_${facts.problem}` });
+    }),
   sex: z.preprocess(blankToUndefined, z.enum(sexes).optional()),
   birth_date: z.preprocess(blankToUndefined, isoDate('errors.invalid_date').optional()),
   death_at: Instant,
   death_place: optionalText(200),
   death_certificate_no: optionalText(40),
-  household_region: z.preprocess(blankToUndefined, z.string().regex(/^\d{6,12}$/, { error: 'errors.region_code_format' }).optional()),
+  household_region: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^\d{6,12}$/, { error: 'errors.region_code_format' })
+      .optional(),
+  ),
   contact_name: requiredText(60),
   contact_phone: MobilePhone,
   contact_relationship: requiredText(20),
@@ -37,31 +51,56 @@ export const CaseInput = z.object({
 export type CaseInput = z.infer<typeof CaseInput>;
 
 /** POST /api/v1/cases: `{facility_id, deceased: {...}, contact: {...}}` → the same fields as the form. */
-export const ApiCaseInput = z.object({
-  facility_id: z.unknown(),
-  request_id: z.unknown().optional(),
-  deceased: z.object({
-    name: z.unknown(), id_number: z.unknown(), death_at: z.unknown(), household_region: z.unknown().optional(),
-    sex: z.unknown().optional(), birth_date: z.unknown().optional(), death_place: z.unknown().optional(), death_certificate_no: z.unknown().optional(),
-  }),
-  contact: z.object({ name: z.unknown(), phone: z.unknown(), relationship: z.unknown() }),
-  pickup: z.object({ address: z.unknown().optional(), at: z.unknown().optional() }).optional(),
-}).transform((b) => ({
-  facility_id: b.facility_id, request_id: b.request_id,
-  deceased_name: b.deceased.name, id_number: b.deceased.id_number, death_at: b.deceased.death_at,
-  household_region: b.deceased.household_region, sex: b.deceased.sex, birth_date: b.deceased.birth_date,
-  death_place: b.deceased.death_place, death_certificate_no: b.deceased.death_certificate_no,
-  contact_name: b.contact.name, contact_phone: b.contact.phone, contact_relationship: b.contact.relationship,
-  pickup_address: b.pickup?.address, pickup_at: b.pickup?.at,
-}));
+export const ApiCaseInput = z
+  .object({
+    facility_id: z.unknown(),
+    request_id: z.unknown().optional(),
+    deceased: z.object({
+      name: z.unknown(),
+      id_number: z.unknown(),
+      death_at: z.unknown(),
+      household_region: z.unknown().optional(),
+      sex: z.unknown().optional(),
+      birth_date: z.unknown().optional(),
+      death_place: z.unknown().optional(),
+      death_certificate_no: z.unknown().optional(),
+    }),
+    contact: z.object({ name: z.unknown(), phone: z.unknown(), relationship: z.unknown() }),
+    pickup: z.object({ address: z.unknown().optional(), at: z.unknown().optional() }).optional(),
+  })
+  .transform((b) => ({
+    facility_id: b.facility_id,
+    request_id: b.request_id,
+    deceased_name: b.deceased.name,
+    id_number: b.deceased.id_number,
+    death_at: b.deceased.death_at,
+    household_region: b.deceased.household_region,
+    sex: b.deceased.sex,
+    birth_date: b.deceased.birth_date,
+    death_place: b.deceased.death_place,
+    death_certificate_no: b.deceased.death_certificate_no,
+    contact_name: b.contact.name,
+    contact_phone: b.contact.phone,
+    contact_relationship: b.contact.relationship,
+    pickup_address: b.pickup?.address,
+    pickup_at: b.pickup?.at,
+  }));
 
 /** API field names for the flat ones, so API errors point at what the caller sent. */
 export const apiFieldNames: Record<string, string> = {
-  deceased_name: 'deceased.name', id_number: 'deceased.id_number', death_at: 'deceased.death_at',
-  household_region: 'deceased.household_region', sex: 'deceased.sex', birth_date: 'deceased.birth_date',
-  death_place: 'deceased.death_place', death_certificate_no: 'deceased.death_certificate_no',
-  contact_name: 'contact.name', contact_phone: 'contact.phone', contact_relationship: 'contact.relationship',
-  pickup_address: 'pickup.address', pickup_at: 'pickup.at',
+  deceased_name: 'deceased.name',
+  id_number: 'deceased.id_number',
+  death_at: 'deceased.death_at',
+  household_region: 'deceased.household_region',
+  sex: 'deceased.sex',
+  birth_date: 'deceased.birth_date',
+  death_place: 'deceased.death_place',
+  death_certificate_no: 'deceased.death_certificate_no',
+  contact_name: 'contact.name',
+  contact_phone: 'contact.phone',
+  contact_relationship: 'contact.relationship',
+  pickup_address: 'pickup.address',
+  pickup_at: 'pickup.at',
 };
 
 export const paymentMethods = ['cash', 'wechat', 'alipay', 'card', 'transfer'] as const;
@@ -69,7 +108,10 @@ export const paymentMethods = ['cash', 'wechat', 'alipay', 'card', 'transfer'] a
 export const PaymentInput = z.object({
   method: z.enum(paymentMethods),
   // At most 9,999,999.99 yuan: below MAX_FEN, so the amount column holds it.
-  amount: z.string().trim().regex(/^\d{1,7}(\.\d{1,2})?$/, { error: 'errors.money_format' })
+  amount: z
+    .string()
+    .trim()
+    .regex(/^\d{1,7}(\.\d{1,2})?$/, { error: 'errors.money_format' })
     .refine((v) => yuanToFen(v) <= MAX_FEN, { error: 'errors.money_too_big' }),
   request_id: optionalText(64),
 });

@@ -17,10 +17,17 @@ import { findRegion } from '../regions/service.js';
 
 export type Actor = Pick<User, 'id' | 'username' | 'role' | 'facility_id'>;
 
-const idProblemKey = { format: 'errors.id_number_format', birth_date: 'errors.id_number_birth_date', check_digit: 'errors.id_number_check_digit' } as const;
+const idProblemKey = {
+  format: 'errors.id_number_format',
+  birth_date: 'errors.id_number_birth_date',
+  check_digit: 'errors.id_number_check_digit',
+} as const;
 
 /** Rules that need more than one field: the ID number's facts against what was typed, dates in order, the region. */
-async function checkCase(db: Knex, input: CaseInput): Promise<{ sex: 'male' | 'female'; birth_date: string; id_number: string }> {
+async function checkCase(
+  db: Knex,
+  input: CaseInput,
+): Promise<{ sex: 'male' | 'female'; birth_date: string; id_number: string }> {
   const errors: FieldErrors = {};
   const id = normaliseIdNumber(input.id_number);
   const facts = readIdNumber(id);
@@ -30,14 +37,16 @@ async function checkCase(db: Knex, input: CaseInput): Promise<{ sex: 'male' | 'f
     errors.id_number = { key: idProblemKey[facts.problem] };
   } else {
     if (input.sex && input.sex !== facts.sex) errors.sex = { key: 'errors.sex_mismatch' };
-    if (input.birth_date && input.birth_date !== facts.birthDate) errors.birth_date = { key: 'errors.birth_date_mismatch', params: { date: facts.birthDate } };
+    if (input.birth_date && input.birth_date !== facts.birthDate)
+      errors.birth_date = { key: 'errors.birth_date_mismatch', params: { date: facts.birthDate } };
     sex = facts.sex;
     birth = facts.birthDate;
   }
   const death = DateTime.fromISO(input.death_at).setZone(zone);
   if (death > DateTime.now().plus({ minutes: 5 })) errors.death_at = { key: 'errors.death_in_future' };
   else if (birth && death.toISODate()! < birth) errors.death_at = { key: 'errors.death_before_birth' };
-  if (input.household_region && !(await findRegion(db, input.household_region))) errors.household_region = { key: 'errors.region_unknown' };
+  if (input.household_region && !(await findRegion(db, input.household_region)))
+    errors.household_region = { key: 'errors.region_unknown' };
   const facility = await findFacility(db, input.facility_id);
   if (!facility || facility.kind !== 'funeral_home') errors.facility_id = { key: 'errors.not_a_funeral_home' };
   if (Object.keys(errors).length) throw new ValidationError(errors);
@@ -48,7 +57,12 @@ async function checkCase(db: Knex, input: CaseInput): Promise<{ sex: 'male' | 'f
  * Opens a case with the next number of the funeral home's year. A form or API call sent twice with the same
  * request id opens one case: the same user gets it back, anyone else a 409.
  */
-export async function createCase(db: Knex, actor: Actor, input: CaseInput, ip: string | null): Promise<{ id: number; case_number: string; created: boolean }> {
+export async function createCase(
+  db: Knex,
+  actor: Actor,
+  input: CaseInput,
+  ip: string | null,
+): Promise<{ id: number; case_number: string; created: boolean }> {
   assertCanWrite(actor, input.facility_id);
   if (input.request_id) {
     const seen = await store.findByRequestId(db, input.facility_id, input.request_id);
@@ -64,16 +78,43 @@ export async function createCase(db: Knex, actor: Actor, input: CaseInput, ip: s
       const year = DateTime.now().setZone(zone).year;
       const seq = await store.nextNumber(trx, input.facility_id, year);
       const row = {
-        facility_id: input.facility_id, case_number: `${year}-${String(seq).padStart(6, '0')}`, status: 'registered' as const,
-        deceased_name: input.deceased_name, id_number: checked.id_number, sex: checked.sex, birth_date: checked.birth_date,
-        death_at: input.death_at, death_place: input.death_place ?? null, death_certificate_no: input.death_certificate_no ?? null,
-        household_region_code: input.household_region ?? null, contact_name: input.contact_name, contact_phone: input.contact_phone,
-        contact_relationship: input.contact_relationship, pickup_address: input.pickup_address ?? null, pickup_at: input.pickup_at ?? null,
-        request_id: input.request_id ?? null, created_by: actor.id, created_at: now, updated_at: now,
+        facility_id: input.facility_id,
+        case_number: `${year}-${String(seq).padStart(6, '0')}`,
+        status: 'registered' as const,
+        deceased_name: input.deceased_name,
+        id_number: checked.id_number,
+        sex: checked.sex,
+        birth_date: checked.birth_date,
+        death_at: input.death_at,
+        death_place: input.death_place ?? null,
+        death_certificate_no: input.death_certificate_no ?? null,
+        household_region_code: input.household_region ?? null,
+        contact_name: input.contact_name,
+        contact_phone: input.contact_phone,
+        contact_relationship: input.contact_relationship,
+        pickup_address: input.pickup_address ?? null,
+        pickup_at: input.pickup_at ?? null,
+        request_id: input.request_id ?? null,
+        created_by: actor.id,
+        created_at: now,
+        updated_at: now,
       };
       const id = await store.insertCase(trx, row);
-      await store.insertEvent(trx, { case_id: id, from_status: null, to_status: 'registered', at: now, actor_id: actor.id });
-      await audit.record(trx, { actor, action: 'create', entity: 'funeral_case', entityId: id, after: { ...row, id_number: '[masked]', contact_phone: '[masked]' }, ip });
+      await store.insertEvent(trx, {
+        case_id: id,
+        from_status: null,
+        to_status: 'registered',
+        at: now,
+        actor_id: actor.id,
+      });
+      await audit.record(trx, {
+        actor,
+        action: 'create',
+        entity: 'funeral_case',
+        entityId: id,
+        after: { ...row, id_number: '[masked]', contact_phone: '[masked]' },
+        ip,
+      });
       return { id, case_number: row.case_number, created: true };
     });
   } catch (err) {
@@ -84,7 +125,10 @@ export async function createCase(db: Knex, actor: Actor, input: CaseInput, ip: s
 }
 
 /** Cases matching a search, newest first, one page of them. */
-export function searchCases(db: Knex, filter: store.CaseFilter & { page: number; perPage: number }): Promise<{ rows: store.CaseRow[]; total: number }> {
+export function searchCases(
+  db: Knex,
+  filter: store.CaseFilter & { page: number; perPage: number },
+): Promise<{ rows: store.CaseRow[]; total: number }> {
   return store.search(db, filter);
 }
 
@@ -100,50 +144,117 @@ export async function loadCase(db: Knex, actor: Actor, id: number): Promise<stor
   return c;
 }
 
-export async function moveCase(db: Knex, actor: Actor, id: number, from: CaseStatus, to: CaseStatus, note: string | undefined, ip: string | null): Promise<void> {
+export async function moveCase(
+  db: Knex,
+  actor: Actor,
+  id: number,
+  from: CaseStatus,
+  to: CaseStatus,
+  note: string | undefined,
+  ip: string | null,
+): Promise<void> {
   const c = await loadCase(db, actor, id);
   assertCanWrite(actor, c.facility_id);
   if (c.status !== from) throw new ConflictError('case_changed');
-  if (!canMove(from, to)) throw new ValidationError({ status: { key: 'errors.invalid_transition' } }, 'invalid_transition');
+  if (!canMove(from, to))
+    throw new ValidationError({ status: { key: 'errors.invalid_transition' } }, 'invalid_transition');
   await db.transaction(async (trx) => {
     const at = nowIso();
     if (!(await store.moveStatus(trx, id, from, to, at))) throw new ConflictError('case_changed');
     await store.insertEvent(trx, { case_id: id, from_status: from, to_status: to, at, actor_id: actor.id, note });
-    await audit.record(trx, { actor, action: 'status', entity: 'funeral_case', entityId: id, before: { status: from }, after: { status: to, note }, ip });
+    await audit.record(trx, {
+      actor,
+      action: 'status',
+      entity: 'funeral_case',
+      entityId: id,
+      before: { status: from },
+      after: { status: to, note },
+      ip,
+    });
   });
 }
 
-export async function addLine(db: Knex, actor: Actor, caseId: number, priceItemId: number, quantity: number, ip: string | null): Promise<void> {
+export async function addLine(
+  db: Knex,
+  actor: Actor,
+  caseId: number,
+  priceItemId: number,
+  quantity: number,
+  ip: string | null,
+): Promise<void> {
   const c = await loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
   const item = (await priceItemsOn(db, c.facility_id, todayInShanghai())).find((p) => p.id === priceItemId);
   if (!item) throw new ValidationError({ price_item_id: { key: 'errors.price_item_unavailable' } });
   await db.transaction(async (trx) => {
-    const line = { case_id: caseId, price_item_id: item.id, code: item.code, name_zh: item.name_zh, category: item.category, unit: item.unit,
-      quantity, unit_price_fen: item.price_fen, amount_fen: item.price_fen * quantity, created_at: nowIso() };
+    const line = {
+      case_id: caseId,
+      price_item_id: item.id,
+      code: item.code,
+      name_zh: item.name_zh,
+      category: item.category,
+      unit: item.unit,
+      quantity,
+      unit_price_fen: item.price_fen,
+      amount_fen: item.price_fen * quantity,
+      created_at: nowIso(),
+    };
     const lineId = await store.insertLine(trx, line);
-    await audit.record(trx, { actor, action: 'add_line', entity: 'funeral_case', entityId: caseId, after: { line_id: lineId, ...line }, ip });
+    await audit.record(trx, {
+      actor,
+      action: 'add_line',
+      entity: 'funeral_case',
+      entityId: caseId,
+      after: { line_id: lineId, ...line },
+      ip,
+    });
   });
 }
 
-export async function removeLine(db: Knex, actor: Actor, caseId: number, lineId: number, ip: string | null): Promise<void> {
+export async function removeLine(
+  db: Knex,
+  actor: Actor,
+  caseId: number,
+  lineId: number,
+  ip: string | null,
+): Promise<void> {
   const c = await loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
   await db.transaction(async (trx) => {
     const line = await store.findLine(trx, caseId, lineId);
     if (!line) throw new NotFoundError();
     await store.deleteLine(trx, lineId);
-    await audit.record(trx, { actor, action: 'remove_line', entity: 'funeral_case', entityId: caseId, before: line, ip });
+    await audit.record(trx, {
+      actor,
+      action: 'remove_line',
+      entity: 'funeral_case',
+      entityId: caseId,
+      before: line,
+      ip,
+    });
   });
 }
 
-export async function addPayment(db: Knex, actor: Actor, caseId: number, p: { method: string; amount_fen: number; request_id?: string }, ip: string | null): Promise<void> {
+export async function addPayment(
+  db: Knex,
+  actor: Actor,
+  caseId: number,
+  p: { method: string; amount_fen: number; request_id?: string },
+  ip: string | null,
+): Promise<void> {
   const c = await loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
   if (p.amount_fen <= 0) throw new ValidationError({ amount: { key: 'errors.amount_positive' } });
   try {
     await db.transaction(async (trx) => {
-      const row = { case_id: caseId, method: p.method, amount_fen: p.amount_fen, paid_at: nowIso(), received_by: actor.id, request_id: p.request_id ?? null };
+      const row = {
+        case_id: caseId,
+        method: p.method,
+        amount_fen: p.amount_fen,
+        paid_at: nowIso(),
+        received_by: actor.id,
+        request_id: p.request_id ?? null,
+      };
       await store.insertPayment(trx, row);
       await audit.record(trx, { actor, action: 'payment', entity: 'funeral_case', entityId: caseId, after: row, ip });
     });
@@ -161,11 +272,25 @@ export async function revealIdNumber(db: Knex, actor: Actor, caseId: number, ip:
   return c.id_number;
 }
 
-export interface Account { lines: store.LineRow[]; deductions: store.DeductionRow[]; payments: store.PaymentRow[]; total: number; deducted: number; paid: number; balance: number }
+export interface Account {
+  lines: store.LineRow[];
+  deductions: store.DeductionRow[];
+  payments: store.PaymentRow[];
+  total: number;
+  deducted: number;
+  paid: number;
+  balance: number;
+}
 
 export async function account(db: Knex, caseId: number): Promise<Account> {
-  const [lines, deductions, payments] = await Promise.all([store.lines(db, caseId), store.deductions(db, caseId), store.payments(db, caseId)]);
+  const [lines, deductions, payments] = await Promise.all([
+    store.lines(db, caseId),
+    store.deductions(db, caseId),
+    store.payments(db, caseId),
+  ]);
   const sum = (xs: { amount_fen: number }[]) => xs.reduce((s, x) => s + Number(x.amount_fen), 0);
-  const total = sum(lines), deducted = sum(deductions), paid = sum(payments);
+  const total = sum(lines),
+    deducted = sum(deductions),
+    paid = sum(payments);
   return { lines, deductions, payments, total, deducted, paid, balance: total - deducted - paid };
 }

@@ -1,6 +1,14 @@
 // The life of a funeral case: registered → body received → stored → farewell done → cremated → ashes released
 // or placed. Each step may only follow the one before it; a farewell may be skipped by families who hold none.
-export const caseStatuses = ['registered', 'body_received', 'stored', 'farewell_done', 'cremated', 'ashes_released', 'ashes_placed'] as const;
+export const caseStatuses = [
+  'registered',
+  'body_received',
+  'stored',
+  'farewell_done',
+  'cremated',
+  'ashes_released',
+  'ashes_placed',
+] as const;
 export type CaseStatus = (typeof caseStatuses)[number];
 
 const next: Record<CaseStatus, readonly CaseStatus[]> = {

@@ -3,18 +3,63 @@ import type { Knex } from 'knex';
 import type { CaseStatus } from './states.js';
 
 export interface CaseRow {
-  id: number; facility_id: number; facility_name?: string; case_number: string; status: CaseStatus;
-  deceased_name: string; id_number: string; sex: 'male' | 'female'; birth_date: string; death_at: string;
-  death_place: string | null; death_certificate_no: string | null; household_region_code: string | null;
-  contact_name: string; contact_phone: string; contact_relationship: string;
-  pickup_address: string | null; pickup_at: string | null; request_id: string | null;
-  created_by: number | null; created_at: string; updated_at: string;
+  id: number;
+  facility_id: number;
+  facility_name?: string;
+  case_number: string;
+  status: CaseStatus;
+  deceased_name: string;
+  id_number: string;
+  sex: 'male' | 'female';
+  birth_date: string;
+  death_at: string;
+  death_place: string | null;
+  death_certificate_no: string | null;
+  household_region_code: string | null;
+  contact_name: string;
+  contact_phone: string;
+  contact_relationship: string;
+  pickup_address: string | null;
+  pickup_at: string | null;
+  request_id: string | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
 }
 
-export interface LineRow { id: number; case_id: number; price_item_id: number; code: string; name_zh: string; category: string; unit: string; quantity: number; unit_price_fen: number; amount_fen: number }
-export interface PaymentRow { id: number; method: string; amount_fen: number; paid_at: string; received_by_name: string | null }
-export interface DeductionRow { id: number; source: string; label: string; amount_fen: number }
-export interface EventRow { id: number; from_status: CaseStatus | null; to_status: CaseStatus; at: string; actor_name: string | null; note: string | null }
+export interface LineRow {
+  id: number;
+  case_id: number;
+  price_item_id: number;
+  code: string;
+  name_zh: string;
+  category: string;
+  unit: string;
+  quantity: number;
+  unit_price_fen: number;
+  amount_fen: number;
+}
+export interface PaymentRow {
+  id: number;
+  method: string;
+  amount_fen: number;
+  paid_at: string;
+  received_by_name: string | null;
+}
+export interface DeductionRow {
+  id: number;
+  source: string;
+  label: string;
+  amount_fen: number;
+}
+export interface EventRow {
+  id: number;
+  from_status: CaseStatus | null;
+  to_status: CaseStatus;
+  at: string;
+  actor_name: string | null;
+  note: string | null;
+}
 
 const caseColumns = ['c.*', 'f.name as facility_name'];
 
@@ -29,8 +74,11 @@ export async function findByRequestId(db: Knex, facilityId: number, requestId: s
 
 /** The next case number of a funeral home in a year; one statement, so concurrent intakes never share a number. */
 export async function nextNumber(trx: Knex, facilityId: number, year: number): Promise<number> {
-  const [row] = await trx('case_counters').insert({ facility_id: facilityId, year, last: 1 })
-    .onConflict(['facility_id', 'year']).merge({ last: trx.raw('?? + 1', ['case_counters.last']) }).returning('last');
+  const [row] = await trx('case_counters')
+    .insert({ facility_id: facilityId, year, last: 1 })
+    .onConflict(['facility_id', 'year'])
+    .merge({ last: trx.raw('?? + 1', ['case_counters.last']) })
+    .returning('last');
   return Number(typeof row === 'object' ? row.last : row);
 }
 
@@ -39,16 +87,38 @@ export async function insertCase(trx: Knex, row: Omit<CaseRow, 'id'>): Promise<n
   return typeof out === 'object' ? out.id : out;
 }
 
-export async function insertEvent(trx: Knex, e: { case_id: number; from_status: CaseStatus | null; to_status: CaseStatus; at: string; actor_id: number | null; note?: string | null }): Promise<void> {
+export async function insertEvent(
+  trx: Knex,
+  e: {
+    case_id: number;
+    from_status: CaseStatus | null;
+    to_status: CaseStatus;
+    at: string;
+    actor_id: number | null;
+    note?: string | null;
+  },
+): Promise<void> {
   await trx('case_events').insert({ ...e, note: e.note ?? null });
 }
 
 /** Moves a case only if it is still in the state the user saw; the row count says whether this request won. */
-export async function moveStatus(trx: Knex, id: number, from: CaseStatus, to: CaseStatus, at: string): Promise<boolean> {
+export async function moveStatus(
+  trx: Knex,
+  id: number,
+  from: CaseStatus,
+  to: CaseStatus,
+  at: string,
+): Promise<boolean> {
   return (await trx('funeral_cases').where({ id, status: from }).update({ status: to, updated_at: at })) === 1;
 }
 
-export interface CaseFilter { facilityId?: number; q?: string; from?: string; to?: string; status?: string }
+export interface CaseFilter {
+  facilityId?: number;
+  q?: string;
+  from?: string;
+  to?: string;
+  status?: string;
+}
 
 function filtered(db: Knex, f: CaseFilter) {
   const q = db('funeral_cases as c').join('facilities as f', 'f.id', 'c.facility_id');
@@ -67,10 +137,18 @@ function filtered(db: Knex, f: CaseFilter) {
   return q;
 }
 
-export async function search(db: Knex, f: CaseFilter & { page: number; perPage: number }): Promise<{ rows: CaseRow[]; total: number }> {
+export async function search(
+  db: Knex,
+  f: CaseFilter & { page: number; perPage: number },
+): Promise<{ rows: CaseRow[]; total: number }> {
   const q = filtered(db, f);
   const [{ n }] = await q.clone().count({ n: '*' });
-  const rows = await q.orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').limit(f.perPage).offset((f.page - 1) * f.perPage).select(caseColumns);
+  const rows = await q
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(f.perPage)
+    .offset((f.page - 1) * f.perPage)
+    .select(caseColumns);
   return { rows, total: Number(n) };
 }
 
@@ -87,7 +165,17 @@ export async function deleteLine(trx: Knex, lineId: number): Promise<void> {
   await trx('case_lines').where({ id: lineId }).del();
 }
 
-export async function insertPayment(trx: Knex, row: { case_id: number; method: string; amount_fen: number; paid_at: string; received_by: number; request_id: string | null }): Promise<void> {
+export async function insertPayment(
+  trx: Knex,
+  row: {
+    case_id: number;
+    method: string;
+    amount_fen: number;
+    paid_at: string;
+    received_by: number;
+    request_id: string | null;
+  },
+): Promise<void> {
   await trx('case_payments').insert(row);
 }
 
@@ -100,11 +188,17 @@ export async function deductions(db: Knex, caseId: number): Promise<DeductionRow
 }
 
 export async function payments(db: Knex, caseId: number): Promise<PaymentRow[]> {
-  return db('case_payments as p').leftJoin('users as u', 'u.id', 'p.received_by').where('p.case_id', caseId).orderBy('p.id')
+  return db('case_payments as p')
+    .leftJoin('users as u', 'u.id', 'p.received_by')
+    .where('p.case_id', caseId)
+    .orderBy('p.id')
     .select('p.id', 'p.method', 'p.amount_fen', 'p.paid_at', 'u.display_name as received_by_name');
 }
 
 export async function events(db: Knex, caseId: number): Promise<EventRow[]> {
-  return db('case_events as e').leftJoin('users as u', 'u.id', 'e.actor_id').where('e.case_id', caseId).orderBy('e.id')
+  return db('case_events as e')
+    .leftJoin('users as u', 'u.id', 'e.actor_id')
+    .where('e.case_id', caseId)
+    .orderBy('e.id')
     .select('e.id', 'e.from_status', 'e.to_status', 'e.at', 'u.display_name as actor_name', 'e.note');
 }

@@ -3,7 +3,8 @@
 import type { Request } from 'express';
 
 /** A query value left blank (or only spaces) is not given; others are trimmed. */
-export const blankTrimmed = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
+export const blankTrimmed = (v: unknown) =>
+  typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v;
 
 /** A region code of any level: 2, 4, 6, 9 or 12 digits. */
 export const REGION_CODE = /^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$/;
@@ -20,6 +21,7 @@ export const qs = (p: Record<string, string | number | undefined>) => {
 
 /** region and date carried between the coverage pages (the sub-navigation keeps them). */
 export function tabsQuery(req: Request, region: string): string {
-  const date = typeof req.query.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(req.query.date) ? req.query.date : undefined;
+  const date =
+    typeof req.query.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(req.query.date) ? req.query.date : undefined;
   return qs({ region, date }).slice(1);
 }

@@ -10,7 +10,11 @@ export type Actor = Pick<User, 'id' | 'username' | 'role' | 'facility_id'>;
 
 export const auditEntity = { cremator: 'cremator', hall: 'farewell_hall' } as const;
 
-export const workingDay = (r: store.Resource): WorkingDay => ({ dayStart: r.day_start, dayEnd: r.day_end, slotMinutes: r.slot_minutes });
+export const workingDay = (r: store.Resource): WorkingDay => ({
+  dayStart: r.day_start,
+  dayEnd: r.day_end,
+  slotMinutes: r.slot_minutes,
+});
 
 /** The facility, when it is a funeral home; anything else has no cremation pages. */
 export async function funeralHome(db: Knex, facilityId: number): Promise<store.Facility> {

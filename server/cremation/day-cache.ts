@@ -9,7 +9,11 @@ import { TtlCache, systemClock, type Clock } from '../cache.js';
 export const DAY_CACHE_MS = 2_000;
 
 /** A grid page's body, drawn from one kept day (`rows`: the very object), good until `until` (epoch ms) by the clock alone. */
-export interface KeptGrid { rows: object; bytes: Buffer; until: number }
+export interface KeptGrid {
+  rows: object;
+  bytes: Buffer;
+  until: number;
+}
 
 export interface DayCaches {
   clock: Clock;
@@ -28,7 +32,11 @@ export function dayCaches(db: Knex, clock: Clock = systemClock): DayCaches {
   const key = db.client.config as object;
   let c = caches.get(key);
   if (!c) {
-    c = { clock, days: new TtlCache({ ttlMs: DAY_CACHE_MS, max: 500, clock }), grids: new TtlCache({ ttlMs: DAY_CACHE_MS, max: 500, clock }) };
+    c = {
+      clock,
+      days: new TtlCache({ ttlMs: DAY_CACHE_MS, max: 500, clock }),
+      grids: new TtlCache({ ttlMs: DAY_CACHE_MS, max: 500, clock }),
+    };
     caches.set(key, c);
   }
   return c;

@@ -23,15 +23,17 @@ export function resourceRoutes(ctx: AppContext): RouteDef[] {
   async function resourcesPage(req: Request, res: Response) {
     const data = await cremation.resourcesOf(db, req.user!, home(req));
     res.render('cremation/resources', {
-      ...data, canWrite: canWrite(req.user!, data.facility.id),
+      ...data,
+      canWrite: canWrite(req.user!, data.facility.id),
       closures: data.closures.map((c) => ({ ...c, when: closureSpan(c) })),
     });
   }
 
   const resourceSchema = (kind: ResourceKind) => (kind === 'cremator' ? CrematorInput : HallInput);
-  const resourceDefaults = (kind: ResourceKind) => (kind === 'cremator'
-    ? { slot_minutes: 60, day_start: '07:00', day_end: '17:00', active: true }
-    : { slot_minutes: 60, day_start: '07:00', day_end: '16:00', capacity: 50, active: true });
+  const resourceDefaults = (kind: ResourceKind) =>
+    kind === 'cremator'
+      ? { slot_minutes: 60, day_start: '07:00', day_end: '17:00', active: true }
+      : { slot_minutes: 60, day_start: '07:00', day_end: '16:00', capacity: 50, active: true };
 
   const newResourcePage = (kind: ResourceKind) => async (req: Request, res: Response) => {
     const facility = await cremation.funeralHome(db, home(req));
@@ -41,12 +43,17 @@ export function resourceRoutes(ctx: AppContext): RouteDef[] {
 
   const createResource = (kind: ResourceKind) => async (req: Request, res: Response) => {
     const facility = await cremation.funeralHome(db, home(req));
-    await withForm(res, 'cremation/resource-form', () => ({ facility, kind, values: { ...req.body, active: !!req.body?.active }, isNew: true }), async () => {
-      const input = parse(resourceSchema(kind), req.body);
-      await cremation.createResource(db, req.user!, facility.id, kind, input, ip(req));
-      flash(req, 'cremation.flash.resource_created', { name: input.name });
-      res.redirect(`/staff/funeral-homes/${facility.id}/resources`);
-    });
+    await withForm(
+      res,
+      'cremation/resource-form',
+      () => ({ facility, kind, values: { ...req.body, active: !!req.body?.active }, isNew: true }),
+      async () => {
+        const input = parse(resourceSchema(kind), req.body);
+        await cremation.createResource(db, req.user!, facility.id, kind, input, ip(req));
+        flash(req, 'cremation.flash.resource_created', { name: input.name });
+        res.redirect(`/staff/funeral-homes/${facility.id}/resources`);
+      },
+    );
   };
 
   const editResourcePage = (kind: ResourceKind) => async (req: Request, res: Response) => {
@@ -59,12 +66,17 @@ export function resourceRoutes(ctx: AppContext): RouteDef[] {
   const updateResource = (kind: ResourceKind) => async (req: Request, res: Response) => {
     const resource = await cremation.resourceOf(db, req.user!, home(req), kind, idParam(req, 'rid'));
     const facility = await cremation.funeralHome(db, resource.facility_id);
-    await withForm(res, 'cremation/resource-form', () => ({ facility, kind, resource, values: { ...req.body, active: !!req.body?.active } }), async () => {
-      const input = parse(resourceSchema(kind), req.body);
-      await cremation.updateResource(db, req.user!, facility.id, kind, resource.id, input, ip(req));
-      flash(req, 'cremation.flash.resource_updated', { name: input.name });
-      res.redirect(`/staff/funeral-homes/${facility.id}/resources`);
-    });
+    await withForm(
+      res,
+      'cremation/resource-form',
+      () => ({ facility, kind, resource, values: { ...req.body, active: !!req.body?.active } }),
+      async () => {
+        const input = parse(resourceSchema(kind), req.body);
+        await cremation.updateResource(db, req.user!, facility.id, kind, resource.id, input, ip(req));
+        flash(req, 'cremation.flash.resource_updated', { name: input.name });
+        res.redirect(`/staff/funeral-homes/${facility.id}/resources`);
+      },
+    );
   };
 
   async function closureFormData(req: Request, values: object) {
@@ -73,20 +85,29 @@ export function resourceRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function newClosurePage(req: Request, res: Response) {
-    const data = await closureFormData(req, { target: 'all', start_date: addDays(todayInShanghai(), 1), end_date: addDays(todayInShanghai(), 1) });
+    const data = await closureFormData(req, {
+      target: 'all',
+      start_date: addDays(todayInShanghai(), 1),
+      end_date: addDays(todayInShanghai(), 1),
+    });
     assertCanWrite(req.user!, data.facility.id);
     res.render('cremation/closure-form', data);
   }
 
   async function createClosure(req: Request, res: Response) {
     const facilityId = home(req);
-    await withForm(res, 'cremation/closure-form', () => closureFormData(req, req.body ?? {}), async () => {
-      const input = parse(ClosureInput, req.body);
-      const added = await cremation.addClosure(db, req.user!, facilityId, input, ip(req));
-      if (added) flash(req, 'cremation.flash.closure_added', { count: added });
-      else flash(req, 'cremation.flash.closure_exists');
-      res.redirect(`/staff/funeral-homes/${facilityId}/resources`);
-    });
+    await withForm(
+      res,
+      'cremation/closure-form',
+      () => closureFormData(req, req.body ?? {}),
+      async () => {
+        const input = parse(ClosureInput, req.body);
+        const added = await cremation.addClosure(db, req.user!, facilityId, input, ip(req));
+        if (added) flash(req, 'cremation.flash.closure_added', { count: added });
+        else flash(req, 'cremation.flash.closure_exists');
+        res.redirect(`/staff/funeral-homes/${facilityId}/resources`);
+      },
+    );
   }
 
   async function confirmRemoveClosure(req: Request, res: Response) {
@@ -104,28 +125,55 @@ export function resourceRoutes(ctx: AppContext): RouteDef[] {
 
   return [
     { method: 'get', path: '/staff/funeral-homes/:id/resources', roles: READ, handler: resourcesPage },
-    { method: 'get', path: '/staff/funeral-homes/:id/cremators/new', roles: WRITE, handler: newResourcePage('cremator') },
+    {
+      method: 'get',
+      path: '/staff/funeral-homes/:id/cremators/new',
+      roles: WRITE,
+      handler: newResourcePage('cremator'),
+    },
     { method: 'post', path: '/staff/funeral-homes/:id/cremators', roles: WRITE, handler: createResource('cremator') },
-    { method: 'get', path: '/staff/funeral-homes/:id/cremators/:rid', roles: WRITE, handler: editResourcePage('cremator') },
-    { method: 'post', path: '/staff/funeral-homes/:id/cremators/:rid', roles: WRITE, handler: updateResource('cremator') },
+    {
+      method: 'get',
+      path: '/staff/funeral-homes/:id/cremators/:rid',
+      roles: WRITE,
+      handler: editResourcePage('cremator'),
+    },
+    {
+      method: 'post',
+      path: '/staff/funeral-homes/:id/cremators/:rid',
+      roles: WRITE,
+      handler: updateResource('cremator'),
+    },
     { method: 'get', path: '/staff/funeral-homes/:id/halls/new', roles: WRITE, handler: newResourcePage('hall') },
     { method: 'post', path: '/staff/funeral-homes/:id/halls', roles: WRITE, handler: createResource('hall') },
     { method: 'get', path: '/staff/funeral-homes/:id/halls/:rid', roles: WRITE, handler: editResourcePage('hall') },
     { method: 'post', path: '/staff/funeral-homes/:id/halls/:rid', roles: WRITE, handler: updateResource('hall') },
     { method: 'get', path: '/staff/funeral-homes/:id/closures/new', roles: WRITE, handler: newClosurePage },
     { method: 'post', path: '/staff/funeral-homes/:id/closures', roles: WRITE, handler: createClosure },
-    { method: 'get', path: '/staff/funeral-homes/:id/closures/:cid/remove', roles: WRITE, handler: confirmRemoveClosure },
+    {
+      method: 'get',
+      path: '/staff/funeral-homes/:id/closures/:cid/remove',
+      roles: WRITE,
+      handler: confirmRemoveClosure,
+    },
     { method: 'post', path: '/staff/funeral-homes/:id/closures/:cid/remove', roles: WRITE, handler: removeClosure },
   ];
 }
 
 /** A closure's span for people: whole days as dates, otherwise date and time; clipped to `date` when given. */
-export function closureSpan(c: { starts_at: string; ends_at: string }, date?: string): { from: string; to: string; wholeDays: boolean; days?: string } {
+export function closureSpan(
+  c: { starts_at: string; ends_at: string },
+  date?: string,
+): { from: string; to: string; wholeDays: boolean; days?: string } {
   const wholeDays = timeOf(c.starts_at) === '00:00' && timeOf(c.ends_at) === '00:00';
   if (date) {
     const day = dayBounds(date);
     if (c.starts_at <= day.start && c.ends_at >= day.end) return { from: '', to: '', wholeDays: true };
-    return { from: c.starts_at > day.start ? timeOf(c.starts_at) : '00:00', to: c.ends_at < day.end ? timeOf(c.ends_at) : '24:00', wholeDays: false };
+    return {
+      from: c.starts_at > day.start ? timeOf(c.starts_at) : '00:00',
+      to: c.ends_at < day.end ? timeOf(c.ends_at) : '24:00',
+      wholeDays: false,
+    };
   }
   if (wholeDays) return { from: dateOf(c.starts_at), to: addDays(dateOf(c.ends_at), -1), wholeDays: true };
   return { from: c.starts_at, to: c.ends_at, wholeDays: false };

@@ -23,7 +23,13 @@ export async function resourcesOf(db: Knex, actor: Actor, facilityId: number, no
 }
 
 /** A resource of this funeral home, for its edit form. */
-export async function resourceOf(db: Knex, actor: Actor, facilityId: number, kind: ResourceKind, id: number): Promise<store.Resource> {
+export async function resourceOf(
+  db: Knex,
+  actor: Actor,
+  facilityId: number,
+  kind: ResourceKind,
+  id: number,
+): Promise<store.Resource> {
   await funeralHome(db, facilityId);
   assertCanRead(actor, facilityId);
   const r = await store.findResource(db, kind, id);
@@ -32,13 +38,26 @@ export async function resourceOf(db: Knex, actor: Actor, facilityId: number, kin
 }
 
 function resourceRow(kind: ResourceKind, input: ResourceInput) {
-  return { name: input.name, slot_minutes: input.slot_minutes, day_start: input.day_start, day_end: input.day_end, active: input.active,
-    ...(kind === 'hall' ? { capacity: input.capacity } : {}) };
+  return {
+    name: input.name,
+    slot_minutes: input.slot_minutes,
+    day_start: input.day_start,
+    day_end: input.day_end,
+    active: input.active,
+    ...(kind === 'hall' ? { capacity: input.capacity } : {}),
+  };
 }
 
 const nameTaken = () => new ConflictError('resource_name_taken', { name: { key: 'errors.resource_name_taken' } });
 
-export async function createResource(db: Knex, actor: Actor, facilityId: number, kind: ResourceKind, input: ResourceInput, ip: string | null): Promise<number> {
+export async function createResource(
+  db: Knex,
+  actor: Actor,
+  facilityId: number,
+  kind: ResourceKind,
+  input: ResourceInput,
+  ip: string | null,
+): Promise<number> {
   await funeralHome(db, facilityId);
   assertCanWrite(actor, facilityId);
   try {
@@ -61,7 +80,16 @@ export async function createResource(db: Knex, actor: Actor, facilityId: number,
  * Changes a resource. New hours or slot length, or switching it off, must leave every future booking on a slot
  * the resource still offers: a booking off the grid would escape the unique index that prevents overlaps.
  */
-export async function updateResource(db: Knex, actor: Actor, facilityId: number, kind: ResourceKind, id: number, input: ResourceInput, ip: string | null, now = new Date()): Promise<void> {
+export async function updateResource(
+  db: Knex,
+  actor: Actor,
+  facilityId: number,
+  kind: ResourceKind,
+  id: number,
+  input: ResourceInput,
+  ip: string | null,
+  now = new Date(),
+): Promise<void> {
   await funeralHome(db, facilityId);
   assertCanWrite(actor, facilityId);
   try {
@@ -74,7 +102,15 @@ export async function updateResource(db: Knex, actor: Actor, facilityId: number,
       const stranded = input.active ? future.filter((b) => !('slot' in locateSlot(b.starts_at, day))) : future;
       if (stranded.length) throw new ConflictError('resource_has_bookings', {}, { count: stranded.length });
       await store.updateResource(trx, kind, id, patch);
-      await audit.record(trx, { actor, action: 'update', entity: auditEntity[kind], entityId: id, before, after: patch, ip });
+      await audit.record(trx, {
+        actor,
+        action: 'update',
+        entity: auditEntity[kind],
+        entityId: id,
+        before,
+        after: patch,
+        ip,
+      });
     });
     forgetDays(db);
   } catch (err) {
@@ -95,14 +131,24 @@ export interface ClosureRequest {
  * that time: they must be moved first, so that no family's booking silently falls into a maintenance day.
  * Returns how many closures were added (an identical one submitted again is not added twice).
  */
-export async function addClosure(db: Knex, actor: Actor, facilityId: number, req: ClosureRequest, ip: string | null, now = new Date()): Promise<number> {
+export async function addClosure(
+  db: Knex,
+  actor: Actor,
+  facilityId: number,
+  req: ClosureRequest,
+  ip: string | null,
+  now = new Date(),
+): Promise<number> {
   await funeralHome(db, facilityId);
   assertCanWrite(actor, facilityId);
   if (req.ends_at <= now.toISOString()) throw new ValidationError({ end_date: { key: 'errors.closure_in_past' } });
   const count = await db.transaction(async (trx) => {
     let targets: { kind: ResourceKind; id: number }[];
     if (req.target === 'all') {
-      const [c, h] = await Promise.all([store.listResources(trx, 'cremator', facilityId, { activeOnly: true }), store.listResources(trx, 'hall', facilityId, { activeOnly: true })]);
+      const [c, h] = await Promise.all([
+        store.listResources(trx, 'cremator', facilityId, { activeOnly: true }),
+        store.listResources(trx, 'hall', facilityId, { activeOnly: true }),
+      ]);
       targets = [...c, ...h].map((r) => ({ kind: r.kind, id: r.id }));
     } else targets = [req.target];
     if (targets.length === 0) throw new ValidationError({ target: { key: 'errors.resource_unknown' } });
@@ -113,10 +159,19 @@ export async function addClosure(db: Knex, actor: Actor, facilityId: number, req
       if (!r || r.facility_id !== facilityId) throw new ValidationError({ target: { key: 'errors.resource_unknown' } });
       blocking += (await store.activeBookingsOf(trx, t.kind, t.id, req.starts_at, req.ends_at)).length;
       if (blocking) continue;
-      const same = (await store.closuresOf(trx, t.kind, t.id, req.starts_at, req.ends_at))
-        .some((c) => c.starts_at === req.starts_at && c.ends_at === req.ends_at && c.reason === req.reason);
+      const same = (await store.closuresOf(trx, t.kind, t.id, req.starts_at, req.ends_at)).some(
+        (c) => c.starts_at === req.starts_at && c.ends_at === req.ends_at && c.reason === req.reason,
+      );
       if (same) continue;
-      const row = { resource_type: t.kind, resource_id: t.id, starts_at: req.starts_at, ends_at: req.ends_at, reason: req.reason, created_by: actor.id, created_at: nowIso() };
+      const row = {
+        resource_type: t.kind,
+        resource_id: t.id,
+        starts_at: req.starts_at,
+        ends_at: req.ends_at,
+        reason: req.reason,
+        created_by: actor.id,
+        created_at: nowIso(),
+      };
       const id = await store.insertClosure(trx, row);
       await audit.record(trx, { actor, action: 'create', entity: 'resource_closure', entityId: id, after: row, ip });
       added += 1;
@@ -136,14 +191,26 @@ export async function closureOf(db: Knex, actor: Actor, facilityId: number, clos
   return c;
 }
 
-export async function removeClosure(db: Knex, actor: Actor, facilityId: number, closureId: number, ip: string | null): Promise<store.Closure> {
+export async function removeClosure(
+  db: Knex,
+  actor: Actor,
+  facilityId: number,
+  closureId: number,
+  ip: string | null,
+): Promise<store.Closure> {
   const closure = await closureOf(db, actor, facilityId, closureId);
   assertCanWrite(actor, facilityId);
   await db.transaction(async (trx) => {
     if (!(await store.deleteClosure(trx, closureId))) throw new NotFoundError();
-    await audit.record(trx, { actor, action: 'delete', entity: 'resource_closure', entityId: closureId, before: closure, ip });
+    await audit.record(trx, {
+      actor,
+      action: 'delete',
+      entity: 'resource_closure',
+      entityId: closureId,
+      before: closure,
+      ip,
+    });
   });
   forgetDays(db);
   return closure;
 }
-

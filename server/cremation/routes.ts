@@ -12,8 +12,16 @@ import { renderBody, sendWithBody } from '../http/views.js';
 import { parse } from '../http/validate.js';
 import { todayInShanghai } from '../time.js';
 import {
-  ApiBookingInput, ApiDayQuery, BookingForm, BookingQuery, CancelInput, CaseParam, DayQuery,
-  RescheduleInput, resourceKinds, type ResourceKind,
+  ApiBookingInput,
+  ApiDayQuery,
+  BookingForm,
+  BookingQuery,
+  CancelInput,
+  CaseParam,
+  DayQuery,
+  RescheduleInput,
+  resourceKinds,
+  type ResourceKind,
 } from './schemas.js';
 import * as cremation from './service.js';
 import { dayCaches, type KeptGrid } from './day-cache.js';
@@ -77,12 +85,22 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
         .sort((a, b) => a.starts_at.localeCompare(b.starts_at))
         .map((b) => ({ ...b, when: span(b) }));
       const bytes = await renderBody(res, 'cremation/availability', {
-        facility: view.facility, day: date, dayLabel: dayLabel(date, lang), weekday: weekdayOf(date), homes, forCase, dayBookings,
-        grids: [{ kind: 'cremator', grid: flagged(view.cremators) }, { kind: 'hall', grid: flagged(view.halls) }],
+        facility: view.facility,
+        day: date,
+        dayLabel: dayLabel(date, lang),
+        weekday: weekdayOf(date),
+        homes,
+        forCase,
+        dayBookings,
+        grids: [
+          { kind: 'cremator', grid: flagged(view.cremators) },
+          { kind: 'hall', grid: flagged(view.halls) },
+        ],
         closures: view.closures.map((c) => ({ ...c, when: closureSpan(c, date) })),
         // Looked up once for the grid's cells rather than by a helper call in each of them.
         words: Object.fromEntries(['book', 'free', 'closed', 'past'].map((w) => [w, t(`cremation.${w}`)])),
-        canWrite: writer, links: dayLinks('/staff/cremation', facilityId, date, caseId ? `&case=${caseId}` : ''),
+        canWrite: writer,
+        links: dayLinks('/staff/cremation', facilityId, date, caseId ? `&case=${caseId}` : ''),
         caseParam: caseId ? `&case=${caseId}` : '',
       });
       return { rows, bytes, until: view.changesAt };
@@ -109,20 +127,49 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     // Cross references for the meeting: each cremation shows the case's farewell that day, and the other way round.
     const farewellOf = new Map(view.farewells.map((b) => [b.case_id, b]));
     const cremationOf = new Map(view.cremations.map((b) => [b.case_id, b]));
-    const group = <T extends { id: number; name: string }>(resources: T[], kind: ResourceKind, items: cremation.Booking[], other: Map<number, cremation.Booking>) =>
+    const group = <T extends { id: number; name: string }>(
+      resources: T[],
+      kind: ResourceKind,
+      items: cremation.Booking[],
+      other: Map<number, cremation.Booking>,
+    ) =>
       resources.map((r) => ({
         resource: r,
-        closures: view.closures.filter((c) => c.resource_type === kind && c.resource_id === r.id).map((c) => ({ ...c, when: closureSpan(c, date) })),
-        items: items.filter((b) => b.resource_id === r.id).map((b) => {
-          const o = other.get(b.case_id);
-          return { ...b, when: span(b), other: o ? { resource_name: o.resource_name, when: span(o) } : undefined };
-        }),
+        closures: view.closures
+          .filter((c) => c.resource_type === kind && c.resource_id === r.id)
+          .map((c) => ({ ...c, when: closureSpan(c, date) })),
+        items: items
+          .filter((b) => b.resource_id === r.id)
+          .map((b) => {
+            const o = other.get(b.case_id);
+            return { ...b, when: span(b), other: o ? { resource_name: o.resource_name, when: span(o) } : undefined };
+          }),
       }));
     res.render('cremation/board', {
-      facility: view.facility, day: date, dayLabel: dayLabel(date, req.lang), weekday: weekdayOf(date), homes,
+      facility: view.facility,
+      day: date,
+      dayLabel: dayLabel(date, req.lang),
+      weekday: weekdayOf(date),
+      homes,
       sections: [
-        { kind: 'cremator', groups: group(view.cremators.rows.map((r) => r.resource), 'cremator', view.cremations, farewellOf) },
-        { kind: 'hall', groups: group(view.halls.rows.map((r) => r.resource), 'hall', view.farewells, cremationOf) },
+        {
+          kind: 'cremator',
+          groups: group(
+            view.cremators.rows.map((r) => r.resource),
+            'cremator',
+            view.cremations,
+            farewellOf,
+          ),
+        },
+        {
+          kind: 'hall',
+          groups: group(
+            view.halls.rows.map((r) => r.resource),
+            'hall',
+            view.farewells,
+            cremationOf,
+          ),
+        },
       ],
       counts: { cremations: view.cremations.length, farewells: view.farewells.length },
       links: dayLinks('/staff/cremation/board', facilityId, date),
@@ -130,12 +177,25 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     });
   }
 
-  async function bookingPageData(req: Request, q: { kind: ResourceKind; resource: number; starts_at: string; case?: number }, values: object) {
-    const choice = await cremation.bookingChoice(db, req.user!, { kind: q.kind, resource_id: q.resource, starts_at: q.starts_at });
+  async function bookingPageData(
+    req: Request,
+    q: { kind: ResourceKind; resource: number; starts_at: string; case?: number },
+    values: object,
+  ) {
+    const choice = await cremation.bookingChoice(db, req.user!, {
+      kind: q.kind,
+      resource_id: q.resource,
+      starts_at: q.starts_at,
+    });
     const date = dateOf(q.starts_at);
     return {
-      ...choice, kind: q.kind, starts_at: q.starts_at, day: date, when: choice.slot ? span({ starts_at: choice.slot.start, ends_at: choice.slot.end }) : timeOf(q.starts_at),
-      back: `/staff/cremation?facility=${choice.facility.id}&date=${date}${q.case ? `&case=${q.case}` : ''}`, values,
+      ...choice,
+      kind: q.kind,
+      starts_at: q.starts_at,
+      day: date,
+      when: choice.slot ? span({ starts_at: choice.slot.start, ends_at: choice.slot.end }) : timeOf(q.starts_at),
+      back: `/staff/cremation?facility=${choice.facility.id}&date=${date}${q.case ? `&case=${q.case}` : ''}`,
+      values,
     };
   }
 
@@ -148,24 +208,42 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     const body = req.body ?? {};
     const q = BookingQuery.safeParse({ kind: body.kind, resource: body.resource_id, starts_at: body.starts_at });
     if (!q.success) throw new ValidationError({ starts_at: { key: 'errors.slot_required' } });
-    await withForm(res, 'cremation/book', () => bookingPageData(req, q.data, body), async () => {
-      const input = parse(BookingForm, body);
-      const { booking } = await cremation.book(db, req.user!, input, ip(req));
-      flash(req, `cremation.flash.booked_${booking.kind}`, { case_number: booking.case_number, name: booking.deceased_name, resource: booking.resource_name, at: booking.starts_at });
-      res.redirect(`/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`);
-    });
+    await withForm(
+      res,
+      'cremation/book',
+      () => bookingPageData(req, q.data, body),
+      async () => {
+        const input = parse(BookingForm, body);
+        const { booking } = await cremation.book(db, req.user!, input, ip(req));
+        flash(req, `cremation.flash.booked_${booking.kind}`, {
+          case_number: booking.case_number,
+          name: booking.deceased_name,
+          resource: booking.resource_name,
+          at: booking.starts_at,
+        });
+        res.redirect(`/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`);
+      },
+    );
   }
 
   async function reschedulePageData(req: Request, values: object = {}) {
     const kind = kindParam(req);
     const booking = await cremation.bookingOf(db, req.user!, kind, idParam(req));
     const q = parse(DayQuery, req.query);
-    const date = q.date ?? (booking.starts_at >= dayBounds(todayInShanghai()).start ? dateOf(booking.starts_at) : todayInShanghai());
+    const date =
+      q.date ??
+      (booking.starts_at >= dayBounds(todayInShanghai()).start ? dateOf(booking.starts_at) : todayInShanghai());
     const rows = await cremation.freeSlots(db, req.user!, kind, booking.facility_id, date);
     const base = `/staff/cremation/bookings/${kind}/${booking.id}/reschedule`;
     return {
-      kind, booking: { ...booking, when: span(booking), date: dateOf(booking.starts_at) }, day: date, values,
-      rows: rows.map((r) => ({ resource: r.resource, slots: r.slots.map((s) => ({ value: `${r.resource.id}@${s.starts_at}`, label: s.label })) })),
+      kind,
+      booking: { ...booking, when: span(booking), date: dateOf(booking.starts_at) },
+      day: date,
+      values,
+      rows: rows.map((r) => ({
+        resource: r.resource,
+        slots: r.slots.map((s) => ({ value: `${r.resource.id}@${s.starts_at}`, label: s.label })),
+      })),
       anyFree: rows.some((r) => r.slots.length > 0),
       links: { prev: `${base}?date=${addDays(date, -1)}`, next: `${base}?date=${addDays(date, 1)}`, action: base },
       back: `/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`,
@@ -181,19 +259,33 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
 
   async function rescheduleBooking(req: Request, res: Response) {
     const kind = kindParam(req);
-    await withForm(res, 'cremation/reschedule', () => reschedulePageData(req, req.body ?? {}), async () => {
-      const to = parse(RescheduleInput, req.body);
-      const booking = await cremation.reschedule(db, req.user!, kind, idParam(req), to, ip(req));
-      flash(req, 'cremation.flash.rescheduled', { case_number: booking.case_number, name: booking.deceased_name, resource: booking.resource_name, at: booking.starts_at });
-      res.redirect(`/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`);
-    });
+    await withForm(
+      res,
+      'cremation/reschedule',
+      () => reschedulePageData(req, req.body ?? {}),
+      async () => {
+        const to = parse(RescheduleInput, req.body);
+        const booking = await cremation.reschedule(db, req.user!, kind, idParam(req), to, ip(req));
+        flash(req, 'cremation.flash.rescheduled', {
+          case_number: booking.case_number,
+          name: booking.deceased_name,
+          resource: booking.resource_name,
+          at: booking.starts_at,
+        });
+        res.redirect(`/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`);
+      },
+    );
   }
 
   async function cancelPageData(req: Request, values: object = {}) {
     const kind = kindParam(req);
     const booking = await cremation.bookingOf(db, req.user!, kind, idParam(req));
-    return { kind, booking: { ...booking, when: span(booking), date: dateOf(booking.starts_at) }, values,
-      back: `/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}` };
+    return {
+      kind,
+      booking: { ...booking, when: span(booking), date: dateOf(booking.starts_at) },
+      values,
+      back: `/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`,
+    };
   }
 
   async function cancelPage(req: Request, res: Response) {
@@ -205,12 +297,22 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
 
   async function cancelBooking(req: Request, res: Response) {
     const kind = kindParam(req);
-    await withForm(res, 'cremation/cancel', () => cancelPageData(req, req.body ?? {}), async () => {
-      const { reason } = parse(CancelInput, req.body);
-      const booking = await cremation.cancel(db, req.user!, kind, idParam(req), reason, ip(req));
-      flash(req, 'cremation.flash.cancelled', { case_number: booking.case_number, name: booking.deceased_name, resource: booking.resource_name, at: booking.starts_at });
-      res.redirect(`/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`);
-    });
+    await withForm(
+      res,
+      'cremation/cancel',
+      () => cancelPageData(req, req.body ?? {}),
+      async () => {
+        const { reason } = parse(CancelInput, req.body);
+        const booking = await cremation.cancel(db, req.user!, kind, idParam(req), reason, ip(req));
+        flash(req, 'cremation.flash.cancelled', {
+          case_number: booking.case_number,
+          name: booking.deceased_name,
+          resource: booking.resource_name,
+          at: booking.starts_at,
+        });
+        res.redirect(`/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`);
+      },
+    );
   }
 
   // ## API
@@ -222,8 +324,20 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
   async function apiBook(req: Request, res: Response) {
     const input = parse(ApiBookingInput, req.body ?? {});
     try {
-      const { booking, created } = await cremation.book(db, req.user!, { kind: 'cremator', case_id: input.case_id, resource_id: input.cremator_id, starts_at: input.starts_at }, ip(req));
-      res.status(created ? 201 : 200).json({ id: booking.id, case_id: booking.case_id, cremator_id: booking.resource_id, starts_at: booking.starts_at, ends_at: booking.ends_at, status: booking.status });
+      const { booking, created } = await cremation.book(
+        db,
+        req.user!,
+        { kind: 'cremator', case_id: input.case_id, resource_id: input.cremator_id, starts_at: input.starts_at },
+        ip(req),
+      );
+      res.status(created ? 201 : 200).json({
+        id: booking.id,
+        case_id: booking.case_id,
+        cremator_id: booking.resource_id,
+        starts_at: booking.starts_at,
+        ends_at: booking.ends_at,
+        status: booking.status,
+      });
     } catch (err) {
       // The API calls the resource what it sent: cremator_id.
       if (err instanceof ValidationError && err.fields.resource_id) {
@@ -240,7 +354,12 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     { method: 'get', path: '/staff/cremation/bookings/new', roles: WRITE, handler: bookingPage },
     { method: 'post', path: '/staff/cremation/bookings', roles: WRITE, handler: createBooking },
     { method: 'get', path: '/staff/cremation/bookings/:kind/:id/reschedule', roles: WRITE, handler: reschedulePage },
-    { method: 'post', path: '/staff/cremation/bookings/:kind/:id/reschedule', roles: WRITE, handler: rescheduleBooking },
+    {
+      method: 'post',
+      path: '/staff/cremation/bookings/:kind/:id/reschedule',
+      roles: WRITE,
+      handler: rescheduleBooking,
+    },
     { method: 'get', path: '/staff/cremation/bookings/:kind/:id/cancel', roles: WRITE, handler: cancelPage },
     { method: 'post', path: '/staff/cremation/bookings/:kind/:id/cancel', roles: WRITE, handler: cancelBooking },
     { method: 'get', path: '/api/v1/cremation/availability', roles: READ, handler: apiAvailability },

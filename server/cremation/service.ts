@@ -23,7 +23,11 @@ export const RESCHEDULED = 'rescheduled';
 const bookingEntity = { cremator: 'cremation_booking', hall: 'hall_booking' } as const;
 
 /** The funeral home a page opens on: the one asked for, else the user's own, else the first. */
-export async function defaultFuneralHome(db: Knex, actor: Actor, asked: number | undefined): Promise<number | undefined> {
+export async function defaultFuneralHome(
+  db: Knex,
+  actor: Actor,
+  asked: number | undefined,
+): Promise<number | undefined> {
   if (asked) return asked;
   if (actor.facility_id) return actor.facility_id;
   return (await listFuneralHomes(db))[0]?.id;
@@ -39,7 +43,12 @@ export * from './resources.js';
 // ## The day: grid, availability, board
 
 /** What a funeral home's day pages are made from: its active resources, the day's closures and active bookings. */
-export interface DayRows { facility: store.Facility; resources: store.Resource[]; closures: store.Closure[]; bookings: store.Booking[] }
+export interface DayRows {
+  facility: store.Facility;
+  resources: store.Resource[];
+  closures: store.Closure[];
+  bookings: store.Booking[];
+}
 
 /**
  * The rows of a funeral home's day, in four queries however many resources and bookings there are, after the
@@ -82,11 +91,22 @@ export function dayViewOf(rows: Readonly<DayRows>, date: string, now = new Date(
   const farewells = bookings.filter((b) => b.kind === 'hall');
   const closuresOf = (kind: ResourceKind) => closures.filter((c) => c.resource_type === kind);
   const view = {
-    facility, date, closures: [...closures], cremations, farewells,
+    facility,
+    date,
+    closures: [...closures],
+    cremations,
+    farewells,
     cremators: dayGrid(date, cremators, cremations, closuresOf('cremator'), now),
     halls: dayGrid(date, halls, farewells, closuresOf('hall'), now),
   };
-  return { ...view, changesAt: Math.min(nextChange(view.cremators, now), nextChange(view.halls, now), Date.parse(dayBounds(todayInShanghai(now)).end)) };
+  return {
+    ...view,
+    changesAt: Math.min(
+      nextChange(view.cremators, now),
+      nextChange(view.halls, now),
+      Date.parse(dayBounds(todayInShanghai(now)).end),
+    ),
+  };
 }
 
 /** The start of the first slot after now that is not taken: it turns from free or closed to past then. */
@@ -102,14 +122,31 @@ function nextChange(grid: Grid<store.Resource>, now: Date): number {
 }
 
 /** Everything a day's pages show. */
-export async function dayView(db: Knex, actor: Actor, facilityId: number, date: string, now = new Date()): Promise<DayView> {
+export async function dayView(
+  db: Knex,
+  actor: Actor,
+  facilityId: number,
+  date: string,
+  now = new Date(),
+): Promise<DayView> {
   return dayViewOf(await dayRows(db, actor, facilityId, date), date, now);
 }
 
-export interface ApiSlot { cremator_id: number; starts_at: string; ends_at: string; state: 'free' | 'taken' | 'closed' }
+export interface ApiSlot {
+  cremator_id: number;
+  starts_at: string;
+  ends_at: string;
+  state: 'free' | 'taken' | 'closed';
+}
 
 /** Every slot of the home's active cremators on a day; a slot that has begun counts as closed. */
-export async function cremationAvailability(db: Knex, actor: Actor, facilityId: number, date: string, now = new Date()): Promise<ApiSlot[]> {
+export async function cremationAvailability(
+  db: Knex,
+  actor: Actor,
+  facilityId: number,
+  date: string,
+  now = new Date(),
+): Promise<ApiSlot[]> {
   const facility = await funeralHome(db, facilityId);
   assertCanRead(actor, facility.id);
   const { start, end } = dayBounds(date);
@@ -118,16 +155,33 @@ export async function cremationAvailability(db: Knex, actor: Actor, facilityId: 
     store.closuresOfFacility(db, facilityId, start, end),
     store.activeBookingsOfFacility(db, 'cremator', facilityId, start, end),
   ]);
-  const grid = dayGrid(date, cremators, bookings, closures.filter((c) => c.resource_type === 'cremator'), now);
-  return grid.rows.flatMap((row) => row.cells.filter((c) => c.state !== 'off').map((c) => ({
-    cremator_id: row.resource.id, starts_at: c.starts_at!, ends_at: c.ends_at!,
-    state: c.state === 'past' ? 'closed' as const : c.state as ApiSlot['state'],
-  })));
+  const grid = dayGrid(
+    date,
+    cremators,
+    bookings,
+    closures.filter((c) => c.resource_type === 'cremator'),
+    now,
+  );
+  return grid.rows.flatMap((row) =>
+    row.cells
+      .filter((c) => c.state !== 'off')
+      .map((c) => ({
+        cremator_id: row.resource.id,
+        starts_at: c.starts_at!,
+        ends_at: c.ends_at!,
+        state: c.state === 'past' ? ('closed' as const) : (c.state as ApiSlot['state']),
+      })),
+  );
 }
 
 // ## Booking
 
-export interface BookingRequest { kind: ResourceKind; case_id: number; resource_id: number; starts_at: string }
+export interface BookingRequest {
+  kind: ResourceKind;
+  case_id: number;
+  resource_id: number;
+  starts_at: string;
+}
 
 /** What the booking form shows: the slot (checked now, so a stale link says so at once) and the cases to choose from. */
 export async function bookingChoice(db: Knex, actor: Actor, req: Omit<BookingRequest, 'case_id'>, now = new Date()) {
@@ -137,7 +191,13 @@ export async function bookingChoice(db: Knex, actor: Actor, req: Omit<BookingReq
   assertCanWrite(actor, resource.facility_id);
   const [cases, taken] = await Promise.all([
     store.casesToBook(db, req.kind, resource.facility_id),
-    store.activeBookingsOf(db, req.kind, resource.id, req.starts_at, new Date(new Date(req.starts_at).getTime() + 1).toISOString()),
+    store.activeBookingsOf(
+      db,
+      req.kind,
+      resource.id,
+      req.starts_at,
+      new Date(new Date(req.starts_at).getTime() + 1).toISOString(),
+    ),
   ]);
   let problem: { key: string; params?: Record<string, unknown> } | undefined;
   let slot: { start: string; end: string } | undefined;
@@ -153,7 +213,12 @@ export async function bookingChoice(db: Knex, actor: Actor, req: Omit<BookingReq
 }
 
 /** The case a grid was opened for (from the case page), when it belongs to that funeral home. */
-export async function caseToBook(db: Knex, actor: Actor, caseId: number, facilityId: number): Promise<store.CaseRef | undefined> {
+export async function caseToBook(
+  db: Knex,
+  actor: Actor,
+  caseId: number,
+  facilityId: number,
+): Promise<store.CaseRef | undefined> {
   const c = await store.findCase(db, caseId);
   if (!c || c.facility_id !== facilityId) return undefined;
   assertCanRead(actor, c.facility_id);
@@ -161,22 +226,32 @@ export async function caseToBook(db: Knex, actor: Actor, caseId: number, facilit
 }
 
 /** The rules of a slot other than "nobody has it": on the grid, in the future, not closed. */
-async function checkSlot(db: Knex, resource: store.Resource, startsAt: string, now: Date): Promise<{ start: string; end: string }> {
+async function checkSlot(
+  db: Knex,
+  resource: store.Resource,
+  startsAt: string,
+  now: Date,
+): Promise<{ start: string; end: string }> {
   const located = locateSlot(startsAt, workingDay(resource));
   if ('problem' in located) throw new ValidationError({ starts_at: { key: `errors.${located.problem}` } });
   if (located.slot.start < now.toISOString()) throw new ValidationError({ starts_at: { key: 'errors.slot_in_past' } });
-  const closed = (await store.closuresOf(db, resource.kind, resource.id, located.slot.start, located.slot.end))
-    .find((c) => overlaps(located.slot, { start: c.starts_at, end: c.ends_at }));
-  if (closed) throw new ValidationError({ starts_at: { key: 'errors.slot_closed', params: { reason: closed.reason } } });
+  const closed = (await store.closuresOf(db, resource.kind, resource.id, located.slot.start, located.slot.end)).find(
+    (c) => overlaps(located.slot, { start: c.starts_at, end: c.ends_at }),
+  );
+  if (closed)
+    throw new ValidationError({ starts_at: { key: 'errors.slot_closed', params: { reason: closed.reason } } });
   return located.slot;
 }
 
 /** The case may be booked at this resource: known, of the same funeral home, not past the step booked. */
 function checkCase(kind: ResourceKind, c: store.CaseRef | undefined, resource: store.Resource): store.CaseRef {
   if (!c) throw new ValidationError({ case_id: { key: 'errors.case_unknown' } });
-  if (c.facility_id !== resource.facility_id) throw new ValidationError({ case_id: { key: 'errors.case_other_facility' } });
-  if ((store.closedCaseStatuses as readonly string[]).includes(c.status)) throw new ValidationError({ case_id: { key: 'errors.case_closed' } });
-  if (kind === 'hall' && c.status === 'farewell_done') throw new ValidationError({ case_id: { key: 'errors.case_farewell_held' } });
+  if (c.facility_id !== resource.facility_id)
+    throw new ValidationError({ case_id: { key: 'errors.case_other_facility' } });
+  if ((store.closedCaseStatuses as readonly string[]).includes(c.status))
+    throw new ValidationError({ case_id: { key: 'errors.case_closed' } });
+  if (kind === 'hall' && c.status === 'farewell_done')
+    throw new ValidationError({ case_id: { key: 'errors.case_farewell_held' } });
   return c;
 }
 
@@ -188,7 +263,14 @@ async function placeBooking(trx: Knex.Transaction, actor: Actor, req: BookingReq
   if (!resource.active) throw new ValidationError({ resource_id: { key: 'errors.resource_inactive' } });
   checkCase(req.kind, await store.findCase(trx, req.case_id), resource);
   const slot = await checkSlot(trx, resource, req.starts_at, now);
-  return store.insertBooking(trx, req.kind, { case_id: req.case_id, resource_id: resource.id, starts_at: slot.start, ends_at: slot.end, created_by: actor.id, now: nowIso() });
+  return store.insertBooking(trx, req.kind, {
+    case_id: req.case_id,
+    resource_id: resource.id,
+    starts_at: slot.start,
+    ends_at: slot.end,
+    created_by: actor.id,
+    now: nowIso(),
+  });
 }
 
 /**
@@ -197,7 +279,10 @@ async function placeBooking(trx: Knex.Transaction, actor: Actor, req: BookingReq
  */
 function conflictOf(kind: ResourceKind, err: unknown): ConflictError {
   const byCase = !isExclusionViolation(err) && /case_(id|booked)/.test(violatedConstraint(err));
-  if (byCase) return new ConflictError(kind === 'cremator' ? 'case_already_booked' : 'case_already_booked_hall', { case_id: { key: kind === 'cremator' ? 'errors.case_already_booked' : 'errors.case_already_booked_hall' } });
+  if (byCase)
+    return new ConflictError(kind === 'cremator' ? 'case_already_booked' : 'case_already_booked_hall', {
+      case_id: { key: kind === 'cremator' ? 'errors.case_already_booked' : 'errors.case_already_booked_hall' },
+    });
   return new ConflictError('slot_taken');
 }
 
@@ -207,20 +292,39 @@ const lostRace = (err: unknown) => isUniqueViolation(err) || isExclusionViolatio
  * Books a slot for a case. The same user sending the same booking again gets it back (`created: false`), so a
  * double-clicked form or a retried API call books once; anyone else gets the 409 of the index that refused it.
  */
-export async function book(db: Knex, actor: Actor, asked: BookingRequest, ip: string | null, now = new Date()): Promise<{ booking: store.Booking; created: boolean }> {
+export async function book(
+  db: Knex,
+  actor: Actor,
+  asked: BookingRequest,
+  ip: string | null,
+  now = new Date(),
+): Promise<{ booking: store.Booking; created: boolean }> {
   const req = { ...asked, starts_at: new Date(asked.starts_at).toISOString() };
   let id: number;
   try {
     id = await db.transaction(async (trx) => {
       const bookingId = await placeBooking(trx, actor, req, now);
-      await audit.record(trx, { actor, action: 'create', entity: bookingEntity[req.kind], entityId: bookingId, after: req, ip });
+      await audit.record(trx, {
+        actor,
+        action: 'create',
+        entity: bookingEntity[req.kind],
+        entityId: bookingId,
+        after: req,
+        ip,
+      });
       return bookingId;
     });
   } catch (err) {
     if (!lostRace(err)) throw err;
     const conflict = conflictOf(req.kind, err);
     const held = await store.activeBookingOfCase(db, req.kind, req.case_id);
-    if (held && held.resource_id === req.resource_id && held.starts_at === req.starts_at && held.created_by === actor.id) return { booking: held, created: false };
+    if (
+      held &&
+      held.resource_id === req.resource_id &&
+      held.starts_at === req.starts_at &&
+      held.created_by === actor.id
+    )
+      return { booking: held, created: false };
     throw conflict;
   }
   forgetDays(db);
@@ -236,17 +340,34 @@ export async function bookingOf(db: Knex, actor: Actor, kind: ResourceKind, id: 
 }
 
 /** Moves a booking to another slot: the old one is cancelled and the new one made in one transaction, so a lost race leaves the old booking in place. */
-export async function reschedule(db: Knex, actor: Actor, kind: ResourceKind, bookingId: number, to: { resource_id: number; starts_at: string }, ip: string | null, now = new Date()): Promise<store.Booking> {
+export async function reschedule(
+  db: Knex,
+  actor: Actor,
+  kind: ResourceKind,
+  bookingId: number,
+  to: { resource_id: number; starts_at: string },
+  ip: string | null,
+  now = new Date(),
+): Promise<store.Booking> {
   const before = await bookingOf(db, actor, kind, bookingId);
   assertCanWrite(actor, before.facility_id);
-  if (before.resource_id === to.resource_id && before.starts_at === to.starts_at) throw new ValidationError({ slot: { key: 'errors.same_slot' } });
+  if (before.resource_id === to.resource_id && before.starts_at === to.starts_at)
+    throw new ValidationError({ slot: { key: 'errors.same_slot' } });
   let id: number;
   try {
     id = await db.transaction(async (trx) => {
-      if (!(await store.cancelBooking(trx, kind, bookingId, RESCHEDULED, nowIso()))) throw new ConflictError('booking_not_active');
+      if (!(await store.cancelBooking(trx, kind, bookingId, RESCHEDULED, nowIso())))
+        throw new ConflictError('booking_not_active');
       const newId = await placeBooking(trx, actor, { kind, case_id: before.case_id, ...to }, now);
-      await audit.record(trx, { actor, action: 'reschedule', entity: bookingEntity[kind], entityId: newId, ip,
-        before: { id: bookingId, resource_id: before.resource_id, starts_at: before.starts_at }, after: { id: newId, ...to } });
+      await audit.record(trx, {
+        actor,
+        action: 'reschedule',
+        entity: bookingEntity[kind],
+        entityId: newId,
+        ip,
+        before: { id: bookingId, resource_id: before.resource_id, starts_at: before.starts_at },
+        after: { id: newId, ...to },
+      });
       return newId;
     });
   } catch (err) {
@@ -257,19 +378,42 @@ export async function reschedule(db: Knex, actor: Actor, kind: ResourceKind, boo
   return (await store.findBooking(db, kind, id))!;
 }
 
-export async function cancel(db: Knex, actor: Actor, kind: ResourceKind, bookingId: number, reason: string, ip: string | null): Promise<store.Booking> {
+export async function cancel(
+  db: Knex,
+  actor: Actor,
+  kind: ResourceKind,
+  bookingId: number,
+  reason: string,
+  ip: string | null,
+): Promise<store.Booking> {
   const before = await bookingOf(db, actor, kind, bookingId);
   assertCanWrite(actor, before.facility_id);
   await db.transaction(async (trx) => {
-    if (!(await store.cancelBooking(trx, kind, bookingId, reason, nowIso()))) throw new ConflictError('booking_not_active');
-    await audit.record(trx, { actor, action: 'cancel', entity: bookingEntity[kind], entityId: bookingId, before: { status: before.status }, after: { status: 'cancelled', reason }, ip });
+    if (!(await store.cancelBooking(trx, kind, bookingId, reason, nowIso())))
+      throw new ConflictError('booking_not_active');
+    await audit.record(trx, {
+      actor,
+      action: 'cancel',
+      entity: bookingEntity[kind],
+      entityId: bookingId,
+      before: { status: before.status },
+      after: { status: 'cancelled', reason },
+      ip,
+    });
   });
   forgetDays(db);
   return before;
 }
 
 /** The free slots of a kind on a day, per resource, for the reschedule page. */
-export async function freeSlots(db: Knex, actor: Actor, kind: ResourceKind, facilityId: number, date: string, now = new Date()) {
+export async function freeSlots(
+  db: Knex,
+  actor: Actor,
+  kind: ResourceKind,
+  facilityId: number,
+  date: string,
+  now = new Date(),
+) {
   const view = await dayView(db, actor, facilityId, date, now);
   const grid = kind === 'cremator' ? view.cremators : view.halls;
   return grid.rows.map((row) => ({ resource: row.resource, slots: row.cells.filter((c) => c.state === 'free') }));
@@ -294,11 +438,21 @@ export interface CaseBooking {
 
 /** A case's farewell and cremation bookings, active first, then cancelled ones; each group in time order. */
 export async function bookingsForCase(db: Knex, caseId: number): Promise<CaseBooking[]> {
-  const [halls, cremations] = await Promise.all([store.bookingsOfCase(db, 'hall', caseId), store.bookingsOfCase(db, 'cremator', caseId)]);
+  const [halls, cremations] = await Promise.all([
+    store.bookingsOfCase(db, 'hall', caseId),
+    store.bookingsOfCase(db, 'cremator', caseId),
+  ]);
   return [...halls, ...cremations]
     .map((b) => ({
-      kind: b.kind, id: b.id, resource_id: b.resource_id, resource_name: b.resource_name, starts_at: b.starts_at, ends_at: b.ends_at,
-      date: dateOf(b.starts_at), status: b.status, rescheduled: b.cancel_reason === RESCHEDULED,
+      kind: b.kind,
+      id: b.id,
+      resource_id: b.resource_id,
+      resource_name: b.resource_name,
+      starts_at: b.starts_at,
+      ends_at: b.ends_at,
+      date: dateOf(b.starts_at),
+      status: b.status,
+      rescheduled: b.cancel_reason === RESCHEDULED,
       cancel_reason: b.cancel_reason === RESCHEDULED ? null : b.cancel_reason,
     }))
     .sort((a, b) => (a.status === b.status ? a.starts_at.localeCompare(b.starts_at) : a.status === 'booked' ? -1 : 1));

@@ -9,11 +9,22 @@ const OFFSET_MS = 8 * 3_600_000;
 const MINUTE_MS = 60_000;
 const DAY_MS = 86_400_000;
 
-export interface Interval { start: string; end: string } // ISO instants, half-open
-export interface WorkingDay { dayStart: string; dayEnd: string; slotMinutes: number } // 'HH:MM'
+export interface Interval {
+  start: string;
+  end: string;
+} // ISO instants, half-open
+export interface WorkingDay {
+  dayStart: string;
+  dayEnd: string;
+  slotMinutes: number;
+} // 'HH:MM'
 
 export type SlotState = 'free' | 'taken' | 'closed';
-export interface Slot { starts_at: string; ends_at: string; state: SlotState }
+export interface Slot {
+  starts_at: string;
+  ends_at: string;
+  state: SlotState;
+}
 
 /** Half-open intervals overlap when each starts before the other ends; touching ends do not overlap. */
 export function overlaps(a: Interval, b: Interval): boolean {
@@ -21,7 +32,10 @@ export function overlaps(a: Interval, b: Interval): boolean {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const minutesOf = (hhmm: string) => { const [h, m] = hhmm.split(':').map(Number); return h * 60 + m; };
+const minutesOf = (hhmm: string) => {
+  const [h, m] = hhmm.split(':').map(Number);
+  return h * 60 + m;
+};
 
 /** Shanghai midnight at the start of a calendar date 'YYYY-MM-DD', in ms since the epoch. */
 const midnight = (date: string) => Date.parse(`${date.slice(0, 10)}T00:00:00.000Z`) - OFFSET_MS;
@@ -49,7 +63,11 @@ export function daySlots(date: string, day: WorkingDay, closures: Interval[], ta
   return slotTimes(date, day).map((s) => ({
     starts_at: s.start,
     ends_at: s.end,
-    state: takenSet.has(s.start) ? 'taken' : s.start < nowIso || closures.some((c) => overlaps(s, c)) ? 'closed' : 'free',
+    state: takenSet.has(s.start)
+      ? 'taken'
+      : s.start < nowIso || closures.some((c) => overlaps(s, c))
+        ? 'closed'
+        : 'free',
   }));
 }
 
@@ -92,6 +110,7 @@ export function locateSlot(startsAt: string, day: WorkingDay): { slot: Interval 
   const slot = slotTimes(iso(local).slice(0, 10), day).find((s) => s.start === iso(ms));
   if (slot) return { slot };
   const minute = (((local % DAY_MS) + DAY_MS) % DAY_MS) / MINUTE_MS;
-  if (minute < minutesOf(day.dayStart) || minute + day.slotMinutes > minutesOf(day.dayEnd)) return { problem: 'slot_outside_hours' };
+  if (minute < minutesOf(day.dayStart) || minute + day.slotMinutes > minutesOf(day.dayEnd))
+    return { problem: 'slot_outside_hours' };
   return { problem: 'slot_not_aligned' };
 }

@@ -11,16 +11,37 @@ export const tables = {
   hall: { resources: 'farewell_halls', bookings: 'hall_bookings', column: 'hall_id' },
 } as const satisfies Record<ResourceKind, { resources: string; bookings: string; column: string }>;
 
-export interface Facility { id: number; name: string; kind: string }
+export interface Facility {
+  id: number;
+  name: string;
+  kind: string;
+}
 
 export interface Resource {
-  id: number; kind: ResourceKind; facility_id: number; name: string; slot_minutes: number; day_start: string; day_end: string;
-  capacity: number | null; active: boolean; created_at: string; updated_at: string;
+  id: number;
+  kind: ResourceKind;
+  facility_id: number;
+  name: string;
+  slot_minutes: number;
+  day_start: string;
+  day_end: string;
+  capacity: number | null;
+  active: boolean;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface Closure {
-  id: number; resource_type: ResourceKind; resource_id: number; resource_name: string; facility_id: number;
-  starts_at: string; ends_at: string; reason: string; created_by: number | null; created_at: string;
+  id: number;
+  resource_type: ResourceKind;
+  resource_id: number;
+  resource_name: string;
+  facility_id: number;
+  starts_at: string;
+  ends_at: string;
+  reason: string;
+  created_by: number | null;
+  created_at: string;
 }
 
 /** A booking holds its slot while booked; cancelling frees it. Queries name the active status, never "not cancelled". */
@@ -28,12 +49,31 @@ export const bookingStatuses = ['booked', 'cancelled'] as const;
 export type BookingStatus = (typeof bookingStatuses)[number];
 
 export interface Booking {
-  id: number; kind: ResourceKind; case_id: number; resource_id: number; resource_name: string; facility_id: number;
-  starts_at: string; ends_at: string; status: BookingStatus; cancel_reason: string | null;
-  case_number: string; deceased_name: string; created_by: number | null; created_at: string; updated_at: string;
+  id: number;
+  kind: ResourceKind;
+  case_id: number;
+  resource_id: number;
+  resource_name: string;
+  facility_id: number;
+  starts_at: string;
+  ends_at: string;
+  status: BookingStatus;
+  cancel_reason: string | null;
+  case_number: string;
+  deceased_name: string;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
 }
 
-export interface CaseRef { id: number; facility_id: number; case_number: string; deceased_name: string; status: string; created_at: string }
+export interface CaseRef {
+  id: number;
+  facility_id: number;
+  case_number: string;
+  deceased_name: string;
+  status: string;
+  created_at: string;
+}
 
 // ## Facilities
 
@@ -47,14 +87,34 @@ export async function listFuneralHomes(db: Knex): Promise<Facility[]> {
 
 // ## Resources
 
-const resourceColumns = (kind: ResourceKind) => ['id', 'facility_id', 'name', 'slot_minutes', 'day_start', 'day_end',
-  ...(kind === 'hall' ? ['capacity'] : []), 'active', 'created_at', 'updated_at'];
+const resourceColumns = (kind: ResourceKind) => [
+  'id',
+  'facility_id',
+  'name',
+  'slot_minutes',
+  'day_start',
+  'day_end',
+  ...(kind === 'hall' ? ['capacity'] : []),
+  'active',
+  'created_at',
+  'updated_at',
+];
 
 function toResource(kind: ResourceKind, row: Record<string, unknown>): Resource {
-  return { ...(row as unknown as Resource), kind, capacity: kind === 'hall' ? Number(row.capacity) : null, active: bool(row.active) };
+  return {
+    ...(row as unknown as Resource),
+    kind,
+    capacity: kind === 'hall' ? Number(row.capacity) : null,
+    active: bool(row.active),
+  };
 }
 
-export async function listResources(db: Knex, kind: ResourceKind, facilityId: number, opts: { activeOnly?: boolean } = {}): Promise<Resource[]> {
+export async function listResources(
+  db: Knex,
+  kind: ResourceKind,
+  facilityId: number,
+  opts: { activeOnly?: boolean } = {},
+): Promise<Resource[]> {
   const q = db(tables[kind].resources).where({ facility_id: facilityId });
   if (opts.activeOnly) q.where({ active: true });
   const rows = await q.orderBy('id').select(resourceColumns(kind));
@@ -62,16 +122,33 @@ export async function listResources(db: Knex, kind: ResourceKind, facilityId: nu
 }
 
 /** Both kinds of the facility's resources in one query (the day's pages count their queries), cremators first. The kind is a constant of ours, never input. */
-export async function listAllResources(db: Knex, facilityId: number, opts: { activeOnly?: boolean } = {}): Promise<Resource[]> {
+export async function listAllResources(
+  db: Knex,
+  facilityId: number,
+  opts: { activeOnly?: boolean } = {},
+): Promise<Resource[]> {
   const part = (kind: ResourceKind) => {
-    const q = db(tables[kind].resources).where({ facility_id: facilityId })
-      .select(db.raw(`'${kind}' as kind`), 'id', 'facility_id', 'name', 'slot_minutes', 'day_start', 'day_end',
-        kind === 'hall' ? 'capacity' : db.raw('null as capacity'), 'active', 'created_at', 'updated_at');
+    const q = db(tables[kind].resources)
+      .where({ facility_id: facilityId })
+      .select(
+        db.raw(`'${kind}' as kind`),
+        'id',
+        'facility_id',
+        'name',
+        'slot_minutes',
+        'day_start',
+        'day_end',
+        kind === 'hall' ? 'capacity' : db.raw('null as capacity'),
+        'active',
+        'created_at',
+        'updated_at',
+      );
     if (opts.activeOnly) q.where({ active: true });
     return q;
   };
   const rows: Record<string, unknown>[] = await part('cremator').unionAll(part('hall'));
-  return rows.map((r) => toResource(r.kind as ResourceKind, r))
+  return rows
+    .map((r) => toResource(r.kind as ResourceKind, r))
     .sort((a, b) => (a.kind === b.kind ? a.id - b.id : a.kind === 'cremator' ? -1 : 1));
 }
 
@@ -86,10 +163,16 @@ export async function findResource(db: Knex, kind: ResourceKind, id: number): Pr
  * closures an exclusive one, so a booking never slips in under a closure or a changed grid. PostgreSQL needs the
  * row locks; SQLite transactions already begin immediate and run one at a time.
  */
-export async function lockResource(trx: Knex.Transaction, kind: ResourceKind, id: number, mode: 'share' | 'update'): Promise<Resource | undefined> {
+export async function lockResource(
+  trx: Knex.Transaction,
+  kind: ResourceKind,
+  id: number,
+  mode: 'share' | 'update',
+): Promise<Resource | undefined> {
   const q = trx(tables[kind].resources).where({ id });
   if (dialectOf(trx) === 'postgres') {
-    if (mode === 'share') q.forShare(); else q.forUpdate();
+    if (mode === 'share') q.forShare();
+    else q.forUpdate();
   }
   const row = await q.first();
   return row ? toResource(kind, row) : undefined;
@@ -100,7 +183,12 @@ export async function insertResource(trx: Knex, kind: ResourceKind, row: Record<
   return typeof out === 'object' ? out.id : out;
 }
 
-export async function updateResource(trx: Knex, kind: ResourceKind, id: number, patch: Record<string, unknown>): Promise<number> {
+export async function updateResource(
+  trx: Knex,
+  kind: ResourceKind,
+  id: number,
+  patch: Record<string, unknown>,
+): Promise<number> {
   const n = await trx(tables[kind].resources).where({ id }).update(patch);
   return n;
 }
@@ -110,36 +198,94 @@ export async function updateResource(trx: Knex, kind: ResourceKind, id: number, 
 /** Closures of the facility's resources that overlap [from, to), with the resource's name. */
 export async function closuresOfFacility(db: Knex, facilityId: number, from: string, to: string): Promise<Closure[]> {
   const rows = await db('resource_closures as rc')
-    .leftJoin('cremators as c', function () { this.on('c.id', 'rc.resource_id').andOnVal('rc.resource_type', 'cremator'); })
-    .leftJoin('farewell_halls as h', function () { this.on('h.id', 'rc.resource_id').andOnVal('rc.resource_type', 'hall'); })
-    .where((w) => { w.where('c.facility_id', facilityId).orWhere('h.facility_id', facilityId); })
-    .where('rc.starts_at', '<', to).where('rc.ends_at', '>', from)
-    .orderBy('rc.starts_at').orderBy('rc.id')
-    .select('rc.id', 'rc.resource_type', 'rc.resource_id', 'rc.starts_at', 'rc.ends_at', 'rc.reason', 'rc.created_by', 'rc.created_at',
-      db.raw('coalesce(c.name, h.name) as resource_name'), db.raw('coalesce(c.facility_id, h.facility_id) as facility_id'));
+    .leftJoin('cremators as c', function () {
+      this.on('c.id', 'rc.resource_id').andOnVal('rc.resource_type', 'cremator');
+    })
+    .leftJoin('farewell_halls as h', function () {
+      this.on('h.id', 'rc.resource_id').andOnVal('rc.resource_type', 'hall');
+    })
+    .where((w) => {
+      w.where('c.facility_id', facilityId).orWhere('h.facility_id', facilityId);
+    })
+    .where('rc.starts_at', '<', to)
+    .where('rc.ends_at', '>', from)
+    .orderBy('rc.starts_at')
+    .orderBy('rc.id')
+    .select(
+      'rc.id',
+      'rc.resource_type',
+      'rc.resource_id',
+      'rc.starts_at',
+      'rc.ends_at',
+      'rc.reason',
+      'rc.created_by',
+      'rc.created_at',
+      db.raw('coalesce(c.name, h.name) as resource_name'),
+      db.raw('coalesce(c.facility_id, h.facility_id) as facility_id'),
+    );
   return rows as Closure[];
 }
 
 export async function findClosure(db: Knex, id: number): Promise<Closure | undefined> {
   const row = await db('resource_closures as rc')
-    .leftJoin('cremators as c', function () { this.on('c.id', 'rc.resource_id').andOnVal('rc.resource_type', 'cremator'); })
-    .leftJoin('farewell_halls as h', function () { this.on('h.id', 'rc.resource_id').andOnVal('rc.resource_type', 'hall'); })
+    .leftJoin('cremators as c', function () {
+      this.on('c.id', 'rc.resource_id').andOnVal('rc.resource_type', 'cremator');
+    })
+    .leftJoin('farewell_halls as h', function () {
+      this.on('h.id', 'rc.resource_id').andOnVal('rc.resource_type', 'hall');
+    })
     .where('rc.id', id)
-    .first('rc.id', 'rc.resource_type', 'rc.resource_id', 'rc.starts_at', 'rc.ends_at', 'rc.reason', 'rc.created_by', 'rc.created_at',
-      db.raw('coalesce(c.name, h.name) as resource_name'), db.raw('coalesce(c.facility_id, h.facility_id) as facility_id'));
+    .first(
+      'rc.id',
+      'rc.resource_type',
+      'rc.resource_id',
+      'rc.starts_at',
+      'rc.ends_at',
+      'rc.reason',
+      'rc.created_by',
+      'rc.created_at',
+      db.raw('coalesce(c.name, h.name) as resource_name'),
+      db.raw('coalesce(c.facility_id, h.facility_id) as facility_id'),
+    );
   return row as Closure | undefined;
 }
 
 /** Closures of one resource overlapping [from, to). */
-export async function closuresOf(db: Knex, kind: ResourceKind, resourceId: number, from: string, to: string): Promise<Pick<Closure, 'id' | 'starts_at' | 'ends_at' | 'reason'>[]> {
-  return db('resource_closures').where({ resource_type: kind, resource_id: resourceId })
-    .where('starts_at', '<', to).where('ends_at', '>', from).orderBy('starts_at').select('id', 'starts_at', 'ends_at', 'reason');
+export async function closuresOf(
+  db: Knex,
+  kind: ResourceKind,
+  resourceId: number,
+  from: string,
+  to: string,
+): Promise<Pick<Closure, 'id' | 'starts_at' | 'ends_at' | 'reason'>[]> {
+  return db('resource_closures')
+    .where({ resource_type: kind, resource_id: resourceId })
+    .where('starts_at', '<', to)
+    .where('ends_at', '>', from)
+    .orderBy('starts_at')
+    .select('id', 'starts_at', 'ends_at', 'reason');
 }
 
-export async function insertClosure(trx: Knex, row: { resource_type: ResourceKind; resource_id: number; starts_at: string; ends_at: string; reason: string; created_by: number | null; created_at: string }): Promise<number> {
+export async function insertClosure(
+  trx: Knex,
+  row: {
+    resource_type: ResourceKind;
+    resource_id: number;
+    starts_at: string;
+    ends_at: string;
+    reason: string;
+    created_by: number | null;
+    created_at: string;
+  },
+): Promise<number> {
   // cremator_id and hall_id are the foreign keys behind (resource_type, resource_id): exactly one, equal to resource_id.
-  const keys = { cremator_id: row.resource_type === 'cremator' ? row.resource_id : null, hall_id: row.resource_type === 'hall' ? row.resource_id : null };
-  const [out] = await trx('resource_closures').insert({ ...row, ...keys }).returning('id');
+  const keys = {
+    cremator_id: row.resource_type === 'cremator' ? row.resource_id : null,
+    hall_id: row.resource_type === 'hall' ? row.resource_id : null,
+  };
+  const [out] = await trx('resource_closures')
+    .insert({ ...row, ...keys })
+    .returning('id');
   return typeof out === 'object' ? out.id : out;
 }
 
@@ -152,13 +298,31 @@ export async function deleteClosure(trx: Knex, id: number): Promise<number> {
 
 function bookings(db: Knex, kind: ResourceKind) {
   const t = tables[kind];
-  return db(`${t.bookings} as b`).join(`${t.resources} as r`, 'r.id', `b.${t.column}`).join('funeral_cases as fc', 'fc.id', 'b.case_id');
+  return db(`${t.bookings} as b`)
+    .join(`${t.resources} as r`, 'r.id', `b.${t.column}`)
+    .join('funeral_cases as fc', 'fc.id', 'b.case_id');
 }
 
-const bookingColumns = (kind: ResourceKind) => ['b.id', 'b.case_id', `b.${tables[kind].column} as resource_id`, 'r.name as resource_name', 'r.facility_id',
-  'b.starts_at', 'b.ends_at', 'b.status', 'b.cancel_reason', 'fc.case_number', 'fc.deceased_name', 'b.created_by', 'b.created_at', 'b.updated_at'];
+const bookingColumns = (kind: ResourceKind) => [
+  'b.id',
+  'b.case_id',
+  `b.${tables[kind].column} as resource_id`,
+  'r.name as resource_name',
+  'r.facility_id',
+  'b.starts_at',
+  'b.ends_at',
+  'b.status',
+  'b.cancel_reason',
+  'fc.case_number',
+  'fc.deceased_name',
+  'b.created_by',
+  'b.created_at',
+  'b.updated_at',
+];
 
-const toBooking = (kind: ResourceKind) => (row: Record<string, unknown>): Booking => ({ ...(row as unknown as Booking), kind });
+const toBooking =
+  (kind: ResourceKind) =>
+  (row: Record<string, unknown>): Booking => ({ ...(row as unknown as Booking), kind });
 
 export async function findBooking(db: Knex, kind: ResourceKind, id: number): Promise<Booking | undefined> {
   const row = await bookings(db, kind).where('b.id', id).first(bookingColumns(kind));
@@ -166,48 +330,114 @@ export async function findBooking(db: Knex, kind: ResourceKind, id: number): Pro
 }
 
 /** Active bookings of the facility's resources that start in [from, to). */
-export async function activeBookingsOfFacility(db: Knex, kind: ResourceKind, facilityId: number, from: string, to: string): Promise<Booking[]> {
-  const rows = await bookings(db, kind).where('r.facility_id', facilityId).where('b.status', 'booked')
-    .where('b.starts_at', '>=', from).where('b.starts_at', '<', to).orderBy('b.starts_at').orderBy('r.id').select(bookingColumns(kind));
+export async function activeBookingsOfFacility(
+  db: Knex,
+  kind: ResourceKind,
+  facilityId: number,
+  from: string,
+  to: string,
+): Promise<Booking[]> {
+  const rows = await bookings(db, kind)
+    .where('r.facility_id', facilityId)
+    .where('b.status', 'booked')
+    .where('b.starts_at', '>=', from)
+    .where('b.starts_at', '<', to)
+    .orderBy('b.starts_at')
+    .orderBy('r.id')
+    .select(bookingColumns(kind));
   return rows.map(toBooking(kind));
 }
 
 /** Active bookings of both kinds at the facility that start in [from, to), in one query, in time order. */
-export async function activeBookingsOfFacilityAllKinds(db: Knex, facilityId: number, from: string, to: string): Promise<Booking[]> {
-  const part = (kind: ResourceKind) => bookings(db, kind).where('r.facility_id', facilityId).where('b.status', 'booked')
-    .where('b.starts_at', '>=', from).where('b.starts_at', '<', to).select(db.raw(`'${kind}' as kind`), ...bookingColumns(kind));
+export async function activeBookingsOfFacilityAllKinds(
+  db: Knex,
+  facilityId: number,
+  from: string,
+  to: string,
+): Promise<Booking[]> {
+  const part = (kind: ResourceKind) =>
+    bookings(db, kind)
+      .where('r.facility_id', facilityId)
+      .where('b.status', 'booked')
+      .where('b.starts_at', '>=', from)
+      .where('b.starts_at', '<', to)
+      .select(db.raw(`'${kind}' as kind`), ...bookingColumns(kind));
   const rows: Booking[] = await part('cremator').unionAll(part('hall'));
   return rows.sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.resource_id - b.resource_id);
 }
 
 /** Active bookings of one resource that overlap [from, to) (to: null for "from then on"). */
-export async function activeBookingsOf(db: Knex, kind: ResourceKind, resourceId: number, from: string, to: string | null): Promise<Pick<Booking, 'id' | 'starts_at' | 'ends_at'>[]> {
-  const q = db(tables[kind].bookings).where(tables[kind].column, resourceId).where('status', 'booked').where('ends_at', '>', from);
+export async function activeBookingsOf(
+  db: Knex,
+  kind: ResourceKind,
+  resourceId: number,
+  from: string,
+  to: string | null,
+): Promise<Pick<Booking, 'id' | 'starts_at' | 'ends_at'>[]> {
+  const q = db(tables[kind].bookings)
+    .where(tables[kind].column, resourceId)
+    .where('status', 'booked')
+    .where('ends_at', '>', from);
   if (to) q.where('starts_at', '<', to);
   return q.orderBy('starts_at').select('id', 'starts_at', 'ends_at');
 }
 
-export async function insertBooking(trx: Knex, kind: ResourceKind, row: { case_id: number; resource_id: number; starts_at: string; ends_at: string; created_by: number | null; now: string }): Promise<number> {
-  const [out] = await trx(tables[kind].bookings).insert({
-    case_id: row.case_id, [tables[kind].column]: row.resource_id, starts_at: row.starts_at, ends_at: row.ends_at,
-    status: 'booked', created_by: row.created_by, created_at: row.now, updated_at: row.now,
-  }).returning('id');
+export async function insertBooking(
+  trx: Knex,
+  kind: ResourceKind,
+  row: {
+    case_id: number;
+    resource_id: number;
+    starts_at: string;
+    ends_at: string;
+    created_by: number | null;
+    now: string;
+  },
+): Promise<number> {
+  const [out] = await trx(tables[kind].bookings)
+    .insert({
+      case_id: row.case_id,
+      [tables[kind].column]: row.resource_id,
+      starts_at: row.starts_at,
+      ends_at: row.ends_at,
+      status: 'booked',
+      created_by: row.created_by,
+      created_at: row.now,
+      updated_at: row.now,
+    })
+    .returning('id');
   return typeof out === 'object' ? out.id : out;
 }
 
 /** Cancels an active booking; the row count says whether it was still active. Cancelling frees the slot. */
-export async function cancelBooking(trx: Knex, kind: ResourceKind, id: number, reason: string, now: string): Promise<number> {
-  const n = await trx(tables[kind].bookings).where({ id }).where('status', 'booked').update({ status: 'cancelled', cancel_reason: reason, updated_at: now });
+export async function cancelBooking(
+  trx: Knex,
+  kind: ResourceKind,
+  id: number,
+  reason: string,
+  now: string,
+): Promise<number> {
+  const n = await trx(tables[kind].bookings)
+    .where({ id })
+    .where('status', 'booked')
+    .update({ status: 'cancelled', cancel_reason: reason, updated_at: now });
   return n;
 }
 
 export async function activeBookingOfCase(db: Knex, kind: ResourceKind, caseId: number): Promise<Booking | undefined> {
-  const row = await bookings(db, kind).where('b.case_id', caseId).where('b.status', 'booked').first(bookingColumns(kind));
+  const row = await bookings(db, kind)
+    .where('b.case_id', caseId)
+    .where('b.status', 'booked')
+    .first(bookingColumns(kind));
   return row ? toBooking(kind)(row) : undefined;
 }
 
 export async function bookingsOfCase(db: Knex, kind: ResourceKind, caseId: number): Promise<Booking[]> {
-  const rows = await bookings(db, kind).where('b.case_id', caseId).orderBy('b.created_at').orderBy('b.id').select(bookingColumns(kind));
+  const rows = await bookings(db, kind)
+    .where('b.case_id', caseId)
+    .orderBy('b.created_at')
+    .orderBy('b.id')
+    .select(bookingColumns(kind));
   return rows.map(toBooking(kind));
 }
 
@@ -223,16 +453,23 @@ const bookableStatuses: Record<ResourceKind, CaseStatus[]> = {
 };
 
 export async function findCase(db: Knex, id: number): Promise<CaseRef | undefined> {
-  return db('funeral_cases').where({ id }).first('id', 'facility_id', 'case_number', 'deceased_name', 'status', 'created_at');
+  return db('funeral_cases')
+    .where({ id })
+    .first('id', 'facility_id', 'case_number', 'deceased_name', 'status', 'created_at');
 }
 
 /** The facility's open cases that have no active booking of this kind: those the booking form offers. */
 export async function casesToBook(db: Knex, kind: ResourceKind, facilityId: number, limit = 300): Promise<CaseRef[]> {
   const t = tables[kind];
-  return db('funeral_cases as fc').where('fc.facility_id', facilityId)
+  return db('funeral_cases as fc')
+    .where('fc.facility_id', facilityId)
     .whereIn('fc.status', bookableStatuses[kind])
-    .whereNotExists((q) => { q.select(db.raw('1')).from(`${t.bookings} as b`).whereRaw('b.case_id = fc.id').where('b.status', 'booked'); })
-    .orderBy('fc.created_at', 'desc').orderBy('fc.id', 'desc').limit(limit)
+    .whereNotExists((q) => {
+      q.select(db.raw('1')).from(`${t.bookings} as b`).whereRaw('b.case_id = fc.id').where('b.status', 'booked');
+    })
+    .orderBy('fc.created_at', 'desc')
+    .orderBy('fc.id', 'desc')
+    .limit(limit)
     .select('fc.id', 'fc.facility_id', 'fc.case_number', 'fc.deceased_name', 'fc.status', 'fc.created_at');
 }
 

@@ -27,10 +27,14 @@ export interface FontkitFont {
   hasGlyphForCodePoint(codePoint: number): boolean;
   layout(...args: never[]): unknown;
 }
-interface FontkitCollection { fonts: FontkitFont[] }
+interface FontkitCollection {
+  fonts: FontkitFont[];
+}
 
 // fontkit is pdfkit's own font engine; parsing here once saves pdfkit parsing the font again for every document.
-const fontkit = createRequire(import.meta.url)('fontkit') as { create(data: Uint8Array): FontkitFont | FontkitCollection };
+const fontkit = createRequire(import.meta.url)('fontkit') as {
+  create(data: Uint8Array): FontkitFont | FontkitCollection;
+};
 
 /** The package exports only its script, so the font folder is found next to it. */
 export function fontsDir(): string {
@@ -87,7 +91,11 @@ function face(font: FontkitFont | FontkitCollection): FontkitFont {
 function filesOf(entry: string): string[] {
   try {
     if (!fs.statSync(entry).isDirectory()) return [entry];
-    return fs.readdirSync(entry).filter((f) => /\.(ttf|otf|ttc)$/i.test(f)).sort().map((f) => path.join(entry, f));
+    return fs
+      .readdirSync(entry)
+      .filter((f) => /\.(ttf|otf|ttc)$/i.test(f))
+      .sort()
+      .map((f) => path.join(entry, f));
   } catch {
     return []; // not on this machine
   }

@@ -15,15 +15,30 @@ export const MUTED = '#404040';
 export const LINE = '#555555';
 export const SHADE = '#efefef';
 
-export interface DocumentMeta { title: string; author: string; creator: string; lang: Lang; margin: number }
+export interface DocumentMeta {
+  title: string;
+  author: string;
+  creator: string;
+  lang: Lang;
+  margin: number;
+}
 
 /** A stretch of text drawn in one font: the main font (MAIN_FONT) or a fallback (its index in Fonts.fallbacks). */
-interface Run { text: string; font: number }
+interface Run {
+  text: string;
+  font: number;
+}
 
 /** What pdfkit's line wrapper hands to the drawing of one line (its own fields, of which we use these). */
 interface FragmentOptions {
-  width?: number; align?: string; lineWidth?: number; textWidth?: number; wordCount?: number;
-  characterSpacing?: number; baseline?: number | string; [other: string]: unknown;
+  width?: number;
+  align?: string;
+  lineWidth?: number;
+  textWidth?: number;
+  wordCount?: number;
+  characterSpacing?: number;
+  baseline?: number | string;
+  [other: string]: unknown;
 }
 interface PdfkitInternals {
   _fontSize: number;
@@ -32,12 +47,17 @@ interface PdfkitInternals {
 }
 const Base = PDFDocument as unknown as new (options: PDFKit.PDFDocumentOptions) => PDFKit.PDFDocument;
 const pdfkit = Base.prototype as unknown as PdfkitInternals & PDFKit.PDFDocument;
-if (typeof pdfkit._fragment !== 'function') throw new Error('pdfkit no longer draws text through _fragment: see PrintedDocument in documents/pdf.ts');
+if (typeof pdfkit._fragment !== 'function')
+  throw new Error('pdfkit no longer draws text through _fragment: see PrintedDocument in documents/pdf.ts');
 const baseFont = pdfkit.font as unknown as (this: Doc, src: unknown, family?: unknown, size?: unknown) => Doc;
 const baseWidth = pdfkit.widthOfString as unknown as (this: Doc, text: string, options?: object) => number;
 
 const fallbackName = (i: number) => `fallback-${i}`;
-const codePoints = (s: string) => { let n = 0; for (const _ of s) n++; return n; };
+const codePoints = (s: string) => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
 
 /**
  * A pdfkit document whose text falls back, character by character, to the first font that has the glyph. pdfkit
@@ -65,12 +85,17 @@ class PrintedDocument extends Base {
     return this;
   }
 
-  override widthOfString(text: string, options: PDFKit.Mixins.TextOptions & { horizontalScaling?: number } = {}): number {
+  override widthOfString(
+    text: string,
+    options: PDFKit.Mixins.TextOptions & { horizontalScaling?: number } = {},
+  ): number {
     const runs = this.inRun ? null : this.runs(text);
     if (!runs) return baseWidth.call(this, text, options);
     let width = 0;
     for (const run of runs) width += this.inFont(run.font, () => baseWidth.call(this, run.text));
-    return (width + (options.characterSpacing ?? 0) * (codePoints(text) - 1)) * ((options.horizontalScaling ?? 100) / 100);
+    return (
+      (width + (options.characterSpacing ?? 0) * (codePoints(text) - 1)) * ((options.horizontalScaling ?? 100) / 100)
+    );
   }
 
   _fragment(text: string, x: number, y: number, options: FragmentOptions): void {
@@ -78,15 +103,26 @@ class PrintedDocument extends Base {
     const runs = this.runs(line);
     if (!runs) return pdfkit._fragment.call(this, text, x, y, options);
     // Alignment as pdfkit computes it, over the whole line (justified text is not used in our documents).
-    if (options.width && options.align === 'right') x += (options.lineWidth ?? 0) - this.widthOfString(line.replace(/\s+$/, ''), { characterSpacing: options.characterSpacing });
-    else if (options.width && options.align === 'center') x += (options.lineWidth ?? 0) / 2 - (options.textWidth ?? 0) / 2;
+    if (options.width && options.align === 'right')
+      x +=
+        (options.lineWidth ?? 0) -
+        this.widthOfString(line.replace(/\s+$/, ''), { characterSpacing: options.characterSpacing });
+    else if (options.width && options.align === 'center')
+      x += (options.lineWidth ?? 0) / 2 - (options.textWidth ?? 0) / 2;
     const main = this.mainFont();
     // Every run sits on the main font's baseline, whatever the ascent of the font that draws it.
-    const baseline = options.baseline ?? -(main.ascent / main.unitsPerEm) * (this as unknown as PdfkitInternals)._fontSize;
+    const baseline =
+      options.baseline ?? -(main.ascent / main.unitsPerEm) * (this as unknown as PdfkitInternals)._fontSize;
     const spacing = options.characterSpacing ?? 0;
     for (const run of runs) {
       const width = this.inFont(run.font, () => {
-        pdfkit._fragment.call(this, run.text, x, y, { ...options, align: 'left', textWidth: undefined, wordCount: undefined, baseline });
+        pdfkit._fragment.call(this, run.text, x, y, {
+          ...options,
+          align: 'left',
+          textWidth: undefined,
+          wordCount: undefined,
+          baseline,
+        });
         return baseWidth.call(this, run.text);
       });
       x += width + spacing * codePoints(run.text);
@@ -153,10 +189,17 @@ class PrintedDocument extends Base {
  */
 export function createDocument(meta: DocumentMeta, fonts: Fonts): Doc {
   // Pages stay in memory until the end so that the frame and "page n of m" can be drawn once the count is known.
-  const doc = new PrintedDocument({
-    size: 'A4', margin: meta.margin, bufferPages: true, lang: meta.lang, displayTitle: true,
-    info: { Title: meta.title, Author: meta.author, Creator: meta.creator },
-  }, fonts);
+  const doc = new PrintedDocument(
+    {
+      size: 'A4',
+      margin: meta.margin,
+      bufferPages: true,
+      lang: meta.lang,
+      displayTitle: true,
+      info: { Title: meta.title, Author: meta.author, Creator: meta.creator },
+    },
+    fonts,
+  );
   doc.registerFont(REGULAR, fonts.regular as unknown as Buffer);
   doc.registerFont(BOLD, fonts.bold as unknown as Buffer);
   doc.font(REGULAR).fillColor(INK).strokeColor(INK);
@@ -189,10 +232,18 @@ export function eachPage(doc: Doc, draw: (index: number, count: number) => void)
   }
 }
 
-export interface TextStyle { font?: string; size: number; color?: string; spacing?: number }
+export interface TextStyle {
+  font?: string;
+  size: number;
+  color?: string;
+  spacing?: number;
+}
 
 function style(doc: Doc, s: TextStyle): Doc {
-  return doc.font(s.font ?? REGULAR).fontSize(s.size).fillColor(s.color ?? INK);
+  return doc
+    .font(s.font ?? REGULAR)
+    .fontSize(s.size)
+    .fillColor(s.color ?? INK);
 }
 
 /**
@@ -203,15 +254,29 @@ export function centered(doc: Doc, text: string, y: number, s: TextStyle): numbe
   style(doc, s);
   const spacing = s.spacing ?? 0;
   const width = doc.widthOfString(text, { characterSpacing: spacing }) - spacing;
-  if (width > contentWidth(doc)) return textAt(doc, text, contentLeft(doc), y, contentWidth(doc), { ...s, spacing: 0, align: 'center' });
+  if (width > contentWidth(doc))
+    return textAt(doc, text, contentLeft(doc), y, contentWidth(doc), { ...s, spacing: 0, align: 'center' });
   doc.text(text, (doc.page.width - width) / 2, y, { lineBreak: false, characterSpacing: spacing });
   return y + doc.currentLineHeight(true);
 }
 
 /** Text in a box [x, x + width), wrapped; returns the y below it. */
-export function textAt(doc: Doc, text: string, x: number, y: number, width: number, s: TextStyle & { align?: Align; lineGap?: number; indent?: number }): number {
+export function textAt(
+  doc: Doc,
+  text: string,
+  x: number,
+  y: number,
+  width: number,
+  s: TextStyle & { align?: Align; lineGap?: number; indent?: number },
+): number {
   style(doc, s);
-  doc.text(text, x, y, { width, align: s.align ?? 'left', lineGap: s.lineGap ?? 0, indent: s.indent ?? 0, characterSpacing: s.spacing ?? 0 });
+  doc.text(text, x, y, {
+    width,
+    align: s.align ?? 'left',
+    lineGap: s.lineGap ?? 0,
+    indent: s.indent ?? 0,
+    characterSpacing: s.spacing ?? 0,
+  });
   return doc.y;
 }
 
@@ -225,7 +290,17 @@ function inkHeight(doc: Doc, text: string, width: number): number {
   return doc.heightOfString(text || ' ', { width }) - gap;
 }
 
-function cellText(doc: Doc, text: string, x: number, y: number, width: number, height: number, pad: number, align: Align, s: TextStyle): void {
+function cellText(
+  doc: Doc,
+  text: string,
+  x: number,
+  y: number,
+  width: number,
+  height: number,
+  pad: number,
+  align: Align,
+  s: TextStyle,
+): void {
   style(doc, s);
   const inner = width - 2 * pad;
   doc.text(text, x + pad, y + (height - inkHeight(doc, text, inner)) / 2, { width: inner, align });
@@ -236,13 +311,22 @@ function cellHeight(doc: Doc, text: string, width: number, pad: number, s: TextS
   return inkHeight(doc, text, width - 2 * pad);
 }
 
-export interface Field { label: string; value: string }
+export interface Field {
+  label: string;
+  value: string;
+}
 
 export interface GridOptions {
-  x: number; y: number;
+  x: number;
+  y: number;
   /** Column widths, label and value in turn; a row with fewer fields lets its last value run to the right edge. */
   widths: number[];
-  rowHeight: number; label: TextStyle; value: TextStyle; valueAlign?: Align; padding?: number; lineWidth?: number;
+  rowHeight: number;
+  label: TextStyle;
+  value: TextStyle;
+  valueAlign?: Align;
+  padding?: number;
+  lineWidth?: number;
 }
 
 /**
@@ -253,7 +337,10 @@ export function fieldGrid(doc: Doc, rows: Field[][], o: GridOptions): number {
   const pad = o.padding ?? 8;
   const total = o.widths.reduce((a, b) => a + b, 0);
   let y = o.y;
-  doc.save().lineWidth(o.lineWidth ?? 0.75).strokeColor(LINE);
+  doc
+    .save()
+    .lineWidth(o.lineWidth ?? 0.75)
+    .strokeColor(LINE);
   for (const row of rows) {
     const cells = row.flatMap((f, i) => {
       const labelWidth = o.widths[2 * i];
@@ -278,12 +365,25 @@ export function fieldGrid(doc: Doc, rows: Field[][], o: GridOptions): number {
   return y;
 }
 
-export interface Column { header: string; width: number; align?: Align }
+export interface Column {
+  header: string;
+  width: number;
+  align?: Align;
+}
 /** With span, the first cell covers that many columns (left-aligned) and the others fill the rest in order. */
-export interface TableRow { cells: string[]; bold?: boolean; shade?: boolean; span?: number }
+export interface TableRow {
+  cells: string[];
+  bold?: boolean;
+  shade?: boolean;
+  span?: number;
+}
 
 export interface TableOptions {
-  x: number; y: number; size: number; rowHeight: number; padding?: number;
+  x: number;
+  y: number;
+  size: number;
+  rowHeight: number;
+  padding?: number;
   /** Starts a new page and returns the y where the table goes on; the header is drawn again below it. */
   continuePage: () => number;
 }
@@ -316,11 +416,15 @@ export function table(doc: Doc, columns: Column[], rows: TableRow[], o: TableOpt
 
   const headerRow: TableRow = { cells: columns.map((c) => c.header), bold: true, shade: true };
   const headerHeight = heightOf(headerRow, styleOf(headerRow));
-  const header = (y: number) => { drawRow(headerRow, y, headerHeight, styleOf(headerRow)); return y + headerHeight; };
+  const header = (y: number) => {
+    drawRow(headerRow, y, headerHeight, styleOf(headerRow));
+    return y + headerHeight;
+  };
 
   let y = o.y;
   // The header never stands alone at the foot of a page.
-  if (y + headerHeight + (rows.length ? heightOf(rows[0], styleOf(rows[0])) : 0) > contentBottom(doc)) y = o.continuePage();
+  if (y + headerHeight + (rows.length ? heightOf(rows[0], styleOf(rows[0])) : 0) > contentBottom(doc))
+    y = o.continuePage();
   y = header(y);
   for (const row of rows) {
     const height = heightOf(row, styleOf(row));

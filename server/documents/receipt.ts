@@ -4,13 +4,43 @@ import { formatDateTime, formatMoney } from '../http/format.js';
 import { translator, type Lang } from '../i18n/index.js';
 import type { Fonts } from './fonts.js';
 import {
-  BOLD, centered, contentLeft, contentWidth, createDocument, eachPage, ensureSpace, fieldGrid, finish, MUTED,
-  REGULAR, rule, table, textAt, type Column, type Doc, type TableRow,
+  BOLD,
+  centered,
+  contentLeft,
+  contentWidth,
+  createDocument,
+  eachPage,
+  ensureSpace,
+  fieldGrid,
+  finish,
+  MUTED,
+  REGULAR,
+  rule,
+  table,
+  textAt,
+  type Column,
+  type Doc,
+  type TableRow,
 } from './pdf.js';
 
-export interface ReceiptLine { name: string; basic: boolean; unit: string; quantity: number; unitPriceFen: number; amountFen: number }
-export interface ReceiptDeduction { label: string; amountFen: number }
-export interface ReceiptPayment { method: string; paidAt: string; amountFen: number; receivedBy: string | null }
+export interface ReceiptLine {
+  name: string;
+  basic: boolean;
+  unit: string;
+  quantity: number;
+  unitPriceFen: number;
+  amountFen: number;
+}
+export interface ReceiptDeduction {
+  label: string;
+  amountFen: number;
+}
+export interface ReceiptPayment {
+  method: string;
+  paidAt: string;
+  amountFen: number;
+  receivedBy: string | null;
+}
 
 export interface ReceiptData {
   lang: Lang;
@@ -42,13 +72,21 @@ const minus = (fen: number) => formatMoney(-fen);
 export async function renderReceipt(d: ReceiptData, fonts: Fonts): Promise<Buffer> {
   const t = translator(d.lang);
   const title = t('documents.receipt');
-  const doc = createDocument({ title: `${title} ${d.caseNumber}`, author: d.facilityName, creator: t('app.name'), lang: d.lang, margin: MARGIN }, fonts);
-  const left = contentLeft(doc), width = contentWidth(doc), right = left + width;
+  const doc = createDocument(
+    { title: `${title} ${d.caseNumber}`, author: d.facilityName, creator: t('app.name'), lang: d.lang, margin: MARGIN },
+    fonts,
+  );
+  const left = contentLeft(doc),
+    width = contentWidth(doc),
+    right = left + width;
   const printedAt = formatDateTime(d.printedAt, d.lang);
 
   const continuePage = (): number => {
     doc.addPage();
-    textAt(doc, t('documents.continued', { title, number: d.caseNumber }), left, MARGIN, width, { size: 9.5, color: MUTED });
+    textAt(doc, t('documents.continued', { title, number: d.caseNumber }), left, MARGIN, width, {
+      size: 9.5,
+      color: MUTED,
+    });
     rule(doc, left, right, MARGIN + 18, 0.5);
     return MARGIN + 30;
   };
@@ -66,13 +104,35 @@ export async function renderReceipt(d: ReceiptData, fonts: Fonts): Promise<Buffe
   y += 16;
 
   const info = { label: 82, value: 168 };
-  y = fieldGrid(doc, [
-    [{ label: t('documents.case_number'), value: d.caseNumber }, { label: t('documents.printed_at'), value: printedAt }],
-    [{ label: t('documents.deceased'), value: d.deceasedName }, { label: t('documents.masked_id'), value: d.maskedIdNumber }],
-    [{ label: t('documents.contact'), value: t('documents.receiver_value', { name: d.contactName, relationship: d.contactRelationship }) },
-      { label: t('documents.contact_phone'), value: d.maskedPhone }],
-  ], { x: left, y, widths: [info.label, info.value, info.label, width - 2 * info.label - info.value], rowHeight: 26, padding: 7,
-    label: { size: SIZE - 0.5, color: MUTED }, value: { size: SIZE } });
+  y = fieldGrid(
+    doc,
+    [
+      [
+        { label: t('documents.case_number'), value: d.caseNumber },
+        { label: t('documents.printed_at'), value: printedAt },
+      ],
+      [
+        { label: t('documents.deceased'), value: d.deceasedName },
+        { label: t('documents.masked_id'), value: d.maskedIdNumber },
+      ],
+      [
+        {
+          label: t('documents.contact'),
+          value: t('documents.receiver_value', { name: d.contactName, relationship: d.contactRelationship }),
+        },
+        { label: t('documents.contact_phone'), value: d.maskedPhone },
+      ],
+    ],
+    {
+      x: left,
+      y,
+      widths: [info.label, info.value, info.label, width - 2 * info.label - info.value],
+      rowHeight: 26,
+      padding: 7,
+      label: { size: SIZE - 0.5, color: MUTED },
+      value: { size: SIZE },
+    },
+  );
   y += 22;
 
   y = heading(t('documents.services'), y);
@@ -88,8 +148,15 @@ export async function renderReceipt(d: ReceiptData, fonts: Fonts): Promise<Buffe
   eachPage(doc, (i, count) => {
     const base = doc.page.height - MARGIN + FOOTER;
     rule(doc, left, right, base - 7, 0.5, MUTED);
-    textAt(doc, t('documents.printed_by', { name: d.printedBy, time: printedAt }), left, base, width / 2, { size: 8.5, color: MUTED });
-    textAt(doc, t('documents.page', { n: i + 1, count }), left + width / 2, base, width / 2, { size: 8.5, color: MUTED, align: 'right' });
+    textAt(doc, t('documents.printed_by', { name: d.printedBy, time: printedAt }), left, base, width / 2, {
+      size: 8.5,
+      color: MUTED,
+    });
+    textAt(doc, t('documents.page', { n: i + 1, count }), left + width / 2, base, width / 2, {
+      size: 8.5,
+      color: MUTED,
+      align: 'right',
+    });
   });
   return finish(doc);
 }
@@ -110,12 +177,19 @@ function serviceColumns(d: ReceiptData, width: number): Column[] {
 function serviceRows(d: ReceiptData): TableRow[] {
   const t = translator(d.lang);
   if (!d.lines.length) return [{ cells: [t('documents.no_lines')], span: 6 }];
-  const rows: TableRow[] = d.lines.map((l, i) => ({ cells: [
-    String(i + 1), l.name, t(l.basic ? 'documents.basic' : 'documents.optional'),
-    t('documents.per_unit', { price: formatMoney(l.unitPriceFen), unit: t(`units.${l.unit}`) }), String(l.quantity), formatMoney(l.amountFen),
-  ] }));
+  const rows: TableRow[] = d.lines.map((l, i) => ({
+    cells: [
+      String(i + 1),
+      l.name,
+      t(l.basic ? 'documents.basic' : 'documents.optional'),
+      t('documents.per_unit', { price: formatMoney(l.unitPriceFen), unit: t(`units.${l.unit}`) }),
+      String(l.quantity),
+      formatMoney(l.amountFen),
+    ],
+  }));
   rows.push({ cells: [t('documents.subtotal'), formatMoney(d.totalFen)], span: 5, bold: true, shade: true });
-  for (const x of d.deductions) rows.push({ cells: [t('documents.deduction', { label: x.label }), minus(x.amountFen)], span: 5 });
+  for (const x of d.deductions)
+    rows.push({ cells: [t('documents.deduction', { label: x.label }), minus(x.amountFen)], span: 5 });
   return rows;
 }
 
@@ -134,9 +208,15 @@ function paymentColumns(d: ReceiptData, width: number): Column[] {
 function paymentRows(d: ReceiptData): TableRow[] {
   const t = translator(d.lang);
   if (!d.payments.length) return [{ cells: [t('documents.no_payments')], span: 5 }];
-  const rows: TableRow[] = d.payments.map((p, i) => ({ cells: [
-    String(i + 1), formatDateTime(p.paidAt, d.lang), t(`pay_method.${p.method}`), p.receivedBy ?? '', formatMoney(p.amountFen),
-  ] }));
+  const rows: TableRow[] = d.payments.map((p, i) => ({
+    cells: [
+      String(i + 1),
+      formatDateTime(p.paidAt, d.lang),
+      t(`pay_method.${p.method}`),
+      p.receivedBy ?? '',
+      formatMoney(p.amountFen),
+    ],
+  }));
   rows.push({ cells: [t('documents.paid_total'), formatMoney(d.paidFen)], span: 4, bold: true, shade: true });
   return rows;
 }
@@ -144,16 +224,42 @@ function paymentRows(d: ReceiptData): TableRow[] {
 /** Totals on the right, the payee and the family's signature on the left; kept together on one page. */
 function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number): void {
   const t = translator(d.lang);
-  const left = contentLeft(doc), width = contentWidth(doc);
-  const boxWidth = 236, x = left + width - boxWidth, widths = [110, boxWidth - 110], row = 26, lastRow = 32;
+  const left = contentLeft(doc),
+    width = contentWidth(doc);
+  const boxWidth = 236,
+    x = left + width - boxWidth,
+    widths = [110, boxWidth - 110],
+    row = 26,
+    lastRow = 32;
   const top = ensureSpace(doc, y, 3 * row + lastRow, continuePage);
-  const end = fieldGrid(doc, [
-    [{ label: t('documents.summary_total'), value: formatMoney(d.totalFen) }],
-    [{ label: t('documents.summary_deducted'), value: d.deductedFen ? minus(d.deductedFen) : formatMoney(0) }],
-    [{ label: t('documents.summary_paid'), value: formatMoney(d.paidFen) }],
-  ], { x, y: top, widths, rowHeight: row, padding: 8, valueAlign: 'right', label: { size: SIZE, color: MUTED }, value: { size: SIZE } });
-  fieldGrid(doc, [[{ label: t('documents.summary_balance'), value: formatMoney(d.balanceFen) }]],
-    { x, y: end, widths, rowHeight: lastRow, padding: 8, valueAlign: 'right', label: { font: BOLD, size: 12 }, value: { font: BOLD, size: 13 } });
+  const end = fieldGrid(
+    doc,
+    [
+      [{ label: t('documents.summary_total'), value: formatMoney(d.totalFen) }],
+      [{ label: t('documents.summary_deducted'), value: d.deductedFen ? minus(d.deductedFen) : formatMoney(0) }],
+      [{ label: t('documents.summary_paid'), value: formatMoney(d.paidFen) }],
+    ],
+    {
+      x,
+      y: top,
+      widths,
+      rowHeight: row,
+      padding: 8,
+      valueAlign: 'right',
+      label: { size: SIZE, color: MUTED },
+      value: { size: SIZE },
+    },
+  );
+  fieldGrid(doc, [[{ label: t('documents.summary_balance'), value: formatMoney(d.balanceFen) }]], {
+    x,
+    y: end,
+    widths,
+    rowHeight: lastRow,
+    padding: 8,
+    valueAlign: 'right',
+    label: { font: BOLD, size: 12 },
+    value: { font: BOLD, size: 13 },
+  });
 
   const textWidth = width - boxWidth - 20;
   textAt(doc, t('documents.payee', { name: d.facilityName }), left, top + 8, textWidth, { size: SIZE });

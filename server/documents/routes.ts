@@ -15,7 +15,10 @@ const READERS = ['admin', 'bureau', 'front_desk'] as const;
 function disposition(key: string, number: string, lang: Lang): string {
   const name = translator(lang)(key, { number });
   const ascii = translator('en')(key, { number }).replace(/[^\x20-\x7e]|["\\]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `inline; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
@@ -32,12 +35,25 @@ export function documentRoutes(ctx: AppContext): RouteDef[] {
   const { db, config } = ctx;
 
   async function certificate(req: Request, res: Response) {
-    const printed = await documents.printCertificate(db, loadFonts(config.fallbackFonts), req.user!, idParam(req), req.lang, req.ip ?? null);
+    const printed = await documents.printCertificate(
+      db,
+      loadFonts(config.fallbackFonts),
+      req.user!,
+      idParam(req),
+      req.lang,
+      req.ip ?? null,
+    );
     sendPdf(res, printed, 'documents.certificate_file', req.lang);
   }
 
   async function receipt(req: Request, res: Response) {
-    const printed = await documents.printReceipt(db, loadFonts(config.fallbackFonts), req.user!, idParam(req), req.lang);
+    const printed = await documents.printReceipt(
+      db,
+      loadFonts(config.fallbackFonts),
+      req.user!,
+      idParam(req),
+      req.lang,
+    );
     sendPdf(res, printed, 'documents.receipt_file', req.lang);
   }
 

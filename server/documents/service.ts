@@ -16,14 +16,20 @@ import { renderReceipt } from './receipt.js';
 import * as store from './store.js';
 
 export type Printer = cases.Actor & Pick<User, 'display_name'>;
-export interface Printed { pdf: Buffer; caseNumber: string }
+export interface Printed {
+  pdf: Buffer;
+  caseNumber: string;
+}
 
 const cremated: readonly CaseStatus[] = ['cremated', 'ashes_released', 'ashes_placed'];
 
 /** The fields of a funeral case, as the intake form names them, that the certificate and the statement print. */
 export const printedCaseFields = ['deceased_name', 'contact_name', 'contact_relationship'] as const;
 export type PrintedCaseField = (typeof printedCaseFields)[number];
-export interface Unprintable { field: PrintedCaseField; characters: string[] }
+export interface Unprintable {
+  field: PrintedCaseField;
+  characters: string[];
+}
 
 /**
  * The printed fields with characters that no font on this machine has, which would print as empty boxes: the
@@ -40,35 +46,91 @@ export function unprintableFields(fonts: Fonts, values: Partial<Record<PrintedCa
  * The cremation certificate, for the funeral home's own staff once the body is cremated. It shows the full ID
  * number and is an official act, so every print is in the audit log.
  */
-export async function printCertificate(db: Knex, fonts: Fonts, actor: Printer, caseId: number, lang: Lang, ip: string | null): Promise<Printed> {
+export async function printCertificate(
+  db: Knex,
+  fonts: Fonts,
+  actor: Printer,
+  caseId: number,
+  lang: Lang,
+  ip: string | null,
+): Promise<Printed> {
   const c = await cases.loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
   const { at, cremator } = await store.cremation(db, c.id);
   if (!cremated.includes(c.status) || !at) throw new ConflictError('not_cremated_yet');
-  const pdf = await renderCertificate({
-    lang, facilityName: c.facility_name ?? '', caseNumber: c.case_number,
-    deceasedName: c.deceased_name, sex: c.sex, idNumber: c.id_number, birthDate: c.birth_date, deathAt: c.death_at,
-    crematedAt: at, cremator, receiverName: c.contact_name, receiverRelationship: c.contact_relationship,
-    issuedOn: todayInShanghai(), clerk: actor.display_name,
-  }, fonts);
-  await audit.record(db, { actor, action: 'print_certificate', entity: 'funeral_case', entityId: c.id, after: { case_number: c.case_number }, ip });
+  const pdf = await renderCertificate(
+    {
+      lang,
+      facilityName: c.facility_name ?? '',
+      caseNumber: c.case_number,
+      deceasedName: c.deceased_name,
+      sex: c.sex,
+      idNumber: c.id_number,
+      birthDate: c.birth_date,
+      deathAt: c.death_at,
+      crematedAt: at,
+      cremator,
+      receiverName: c.contact_name,
+      receiverRelationship: c.contact_relationship,
+      issuedOn: todayInShanghai(),
+      clerk: actor.display_name,
+    },
+    fonts,
+  );
+  await audit.record(db, {
+    actor,
+    action: 'print_certificate',
+    entity: 'funeral_case',
+    entityId: c.id,
+    after: { case_number: c.case_number },
+    ip,
+  });
   return { pdf, caseNumber: c.case_number };
 }
 
 /** The statement of charges, at any stage, for whoever may read the case; personal numbers are masked. */
-export async function printReceipt(db: Knex, fonts: Fonts, actor: Printer, caseId: number, lang: Lang): Promise<Printed> {
+export async function printReceipt(
+  db: Knex,
+  fonts: Fonts,
+  actor: Printer,
+  caseId: number,
+  lang: Lang,
+): Promise<Printed> {
   const c = await cases.loadCase(db, actor, caseId);
   const a = await cases.account(db, c.id);
-  const pdf = await renderReceipt({
-    lang, facilityName: c.facility_name ?? '', caseNumber: c.case_number, deceasedName: c.deceased_name,
-    maskedIdNumber: maskIdNumber(c.id_number), contactName: c.contact_name, contactRelationship: c.contact_relationship,
-    maskedPhone: maskPhone(c.contact_phone),
-    lines: a.lines.map((l) => ({ name: l.name_zh, basic: l.category === 'basic', unit: l.unit, quantity: Number(l.quantity),
-      unitPriceFen: Number(l.unit_price_fen), amountFen: Number(l.amount_fen) })),
-    deductions: a.deductions.map((x) => ({ label: x.label, amountFen: Number(x.amount_fen) })),
-    payments: a.payments.map((p) => ({ method: p.method, paidAt: p.paid_at, amountFen: Number(p.amount_fen), receivedBy: p.received_by_name })),
-    totalFen: a.total, deductedFen: a.deducted, paidFen: a.paid, balanceFen: a.balance,
-    printedAt: nowIso(), printedBy: actor.display_name,
-  }, fonts);
+  const pdf = await renderReceipt(
+    {
+      lang,
+      facilityName: c.facility_name ?? '',
+      caseNumber: c.case_number,
+      deceasedName: c.deceased_name,
+      maskedIdNumber: maskIdNumber(c.id_number),
+      contactName: c.contact_name,
+      contactRelationship: c.contact_relationship,
+      maskedPhone: maskPhone(c.contact_phone),
+      lines: a.lines.map((l) => ({
+        name: l.name_zh,
+        basic: l.category === 'basic',
+        unit: l.unit,
+        quantity: Number(l.quantity),
+        unitPriceFen: Number(l.unit_price_fen),
+        amountFen: Number(l.amount_fen),
+      })),
+      deductions: a.deductions.map((x) => ({ label: x.label, amountFen: Number(x.amount_fen) })),
+      payments: a.payments.map((p) => ({
+        method: p.method,
+        paidAt: p.paid_at,
+        amountFen: Number(p.amount_fen),
+        receivedBy: p.received_by_name,
+      })),
+      totalFen: a.total,
+      deductedFen: a.deducted,
+      paidFen: a.paid,
+      balanceFen: a.balance,
+      printedAt: nowIso(),
+      printedBy: actor.display_name,
+    },
+    fonts,
+  );
   return { pdf, caseNumber: c.case_number };
 }

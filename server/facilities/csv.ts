@@ -14,13 +14,36 @@ import { zhCN } from '../i18n/zh-CN.js';
 import { buildModes, facilityKinds, facilityStatuses, type Facility } from './kinds.js';
 import { facilityMessages } from './messages.js';
 import { FacilityInput, fenToYuan, shapeOf, StatusInput, type FacilityShape } from './schemas.js';
-import { appendStatus, changedFields, codesOf, facilityProblems, inputOf, insertWithStatus, statusProblems } from './service.js';
+import {
+  appendStatus,
+  changedFields,
+  codesOf,
+  facilityProblems,
+  inputOf,
+  insertWithStatus,
+  statusProblems,
+} from './service.js';
 import * as store from './store.js';
 import type { FacilityFilter } from './store.js';
 
 /** The columns, in order. The header row carries these codes; on import the Chinese labels are accepted too. */
-export const csvColumns = ['name', 'kind', 'status', 'status_date', 'region_code', 'address', 'phone', 'lng', 'lat',
-  'niche_capacity', 'plot_capacity', 'investment_yuan', 'build_mode', 'service_area', 'note'] as const;
+export const csvColumns = [
+  'name',
+  'kind',
+  'status',
+  'status_date',
+  'region_code',
+  'address',
+  'phone',
+  'lng',
+  'lat',
+  'niche_capacity',
+  'plot_capacity',
+  'investment_yuan',
+  'build_mode',
+  'service_area',
+  'note',
+] as const;
 export type CsvColumn = (typeof csvColumns)[number];
 
 /** Without these an import cannot tell what a row is; the others, when absent, leave a facility's value as it is. */
@@ -28,9 +51,23 @@ const requiredColumns: CsvColumn[] = ['name', 'kind', 'status', 'status_date', '
 
 /** A form field (or its error) → the CSV column holding it. */
 const columnOfField: Record<string, CsvColumn> = {
-  name: 'name', kind: 'kind', region: 'region_code', region_code: 'region_code', address: 'address', phone: 'phone', lng: 'lng', lat: 'lat',
-  niche_capacity: 'niche_capacity', plot_capacity: 'plot_capacity', investment: 'investment_yuan', build_mode: 'build_mode', areas: 'service_area',
-  note: 'note', status: 'status', effective_on: 'status_date', investment_fen: 'investment_yuan',
+  name: 'name',
+  kind: 'kind',
+  region: 'region_code',
+  region_code: 'region_code',
+  address: 'address',
+  phone: 'phone',
+  lng: 'lng',
+  lat: 'lat',
+  niche_capacity: 'niche_capacity',
+  plot_capacity: 'plot_capacity',
+  investment: 'investment_yuan',
+  build_mode: 'build_mode',
+  areas: 'service_area',
+  note: 'note',
+  status: 'status',
+  effective_on: 'status_date',
+  investment_fen: 'investment_yuan',
 };
 
 /** Up to this many data rows per import. */
@@ -45,11 +82,27 @@ const columnLabels = facilityMessages['zh-CN'].facilities.csv.columns;
 
 // Codes or their Chinese names (a clerk filling in a sheet by hand writes 运营, not operating).
 const lookup = (codes: readonly string[], names: Record<string, string>) =>
-  new Map<string, string>(codes.flatMap((c) => [[c, c], [names[c], c]] as [string, string][]));
+  new Map<string, string>(
+    codes.flatMap(
+      (c) =>
+        [
+          [c, c],
+          [names[c], c],
+        ] as [string, string][],
+    ),
+  );
 const kindsByName = lookup(facilityKinds, zhCN.kinds);
 const statusesByName = lookup(facilityStatuses, zhCN.statuses);
 const modesByName = lookup(buildModes, facilityMessages['zh-CN'].facilities.build_modes);
-const headerByName = new Map<string, CsvColumn>(csvColumns.flatMap((c) => [[c, c], [columnLabels[c], c]] as [string, CsvColumn][]));
+const headerByName = new Map<string, CsvColumn>(
+  csvColumns.flatMap(
+    (c) =>
+      [
+        [c, c],
+        [columnLabels[c], c],
+      ] as [string, CsvColumn][],
+  ),
+);
 
 // A cell that begins like a formula is run by Excel; it is exported behind an apostrophe, which import takes off again.
 const FORMULA = /^[=+\-@\t\r]/;
@@ -58,16 +111,30 @@ const unguard = (v: string) => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v);
 
 const plain = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
 
-interface CsvRecord { facility: Facility; areas: string[]; latest?: { status: string; effective_on: string } }
+interface CsvRecord {
+  facility: Facility;
+  areas: string[];
+  latest?: { status: string; effective_on: string };
+}
 
 function cells(r: CsvRecord): Record<CsvColumn, string> {
   const f = r.facility;
   return {
-    name: guard(f.name), kind: f.kind, status: r.latest?.status ?? f.status, status_date: r.latest?.effective_on ?? '',
-    region_code: f.region_code, address: guard(f.address), phone: guard(f.phone), lng: plain(f.lng), lat: plain(f.lat),
-    niche_capacity: plain(f.niche_capacity), plot_capacity: plain(f.plot_capacity),
+    name: guard(f.name),
+    kind: f.kind,
+    status: r.latest?.status ?? f.status,
+    status_date: r.latest?.effective_on ?? '',
+    region_code: f.region_code,
+    address: guard(f.address),
+    phone: guard(f.phone),
+    lng: plain(f.lng),
+    lat: plain(f.lat),
+    niche_capacity: plain(f.niche_capacity),
+    plot_capacity: plain(f.plot_capacity),
     investment_yuan: f.investment_fen === null || f.investment_fen === undefined ? '' : fenToYuan(f.investment_fen),
-    build_mode: f.build_mode ?? '', service_area: r.areas.join(';'), note: guard(f.note ?? null),
+    build_mode: f.build_mode ?? '',
+    service_area: r.areas.join(';'),
+    note: guard(f.note ?? null),
   };
 }
 
@@ -82,7 +149,12 @@ export async function exportCsv(db: Knex, filter: FacilityFilter = {}): Promise<
 
 // ## Import
 
-export interface CellError { column: CsvColumn | null; label: string | null; key: string; params?: Record<string, unknown> }
+export interface CellError {
+  column: CsvColumn | null;
+  label: string | null;
+  key: string;
+  params?: Record<string, unknown>;
+}
 
 export interface ImportRow {
   /** The line of the text where the row begins (the header is line 1). */
@@ -108,10 +180,20 @@ export interface ImportPlan {
   version: string;
 }
 
-interface Op { row: ImportRow; input: FacilityInput; status: StatusInput; existing?: Facility; statusChange: boolean }
+interface Op {
+  row: ImportRow;
+  input: FacilityInput;
+  status: StatusInput;
+  existing?: Facility;
+  statusChange: boolean;
+}
 
-const cellError = (column: CsvColumn | null, key: string, params?: Record<string, unknown>): CellError =>
-  ({ column, label: column ? columnLabels[column] : null, key, params });
+const cellError = (column: CsvColumn | null, key: string, params?: Record<string, unknown>): CellError => ({
+  column,
+  label: column ? columnLabels[column] : null,
+  key,
+  params,
+});
 
 const fromFieldErrors = (errors: FieldErrors): CellError[] =>
   Object.entries(errors).map(([field, e]) => cellError(columnOfField[field] ?? null, e.key, e.params));
@@ -124,7 +206,8 @@ function finish(rows: ImportRow[], fatal?: ImportPlan['fatal'], version = ''): I
 
 function versionOf(names: string[], byName: Map<string, Facility>): string {
   const hash = createHash('sha256');
-  for (const name of [...new Set(names)].sort()) hash.update(JSON.stringify([name, byName.get(name)?.updated_at ?? null]));
+  for (const name of [...new Set(names)].sort())
+    hash.update(JSON.stringify([name, byName.get(name)?.updated_at ?? null]));
   return hash.digest('hex').slice(0, 32);
 }
 
@@ -135,12 +218,27 @@ function readRecords(text: string): { records: { line: number; cells: string[] }
   const first = body.split(/\r?\n/, 1)[0];
   const delimiter = first.includes('\t') && !first.includes(',') ? '\t' : ',';
   try {
-    const parsed = parseCsv(body, { delimiter, info: true, raw: true, relax_column_count: true, skip_empty_lines: true }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
+    const parsed = parseCsv(body, {
+      delimiter,
+      info: true,
+      raw: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+    }) as unknown as { record: string[]; info: { lines: number }; raw: string }[];
     return {
-      records: parsed.map((p) => ({ line: p.info.lines - (p.raw.replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0), cells: p.record.map((c) => c.trim()) })),
+      records: parsed.map((p) => ({
+        line: p.info.lines - (p.raw.replace(/\r?\n$/, '').match(/\n/g)?.length ?? 0),
+        cells: p.record.map((c) => c.trim()),
+      })),
     };
   } catch (err) {
-    if (err instanceof CsvError) return { fatal: { key: 'errors.facility_import_unreadable', params: { line: (err as unknown as { lines?: number }).lines ?? '?' } } };
+    if (err instanceof CsvError)
+      return {
+        fatal: {
+          key: 'errors.facility_import_unreadable',
+          params: { line: (err as unknown as { lines?: number }).lines ?? '?' },
+        },
+      };
     throw err;
   }
 }
@@ -152,31 +250,64 @@ const EXCEL_NUMBER = /^\d+(\.\d+)?E\+\d+$/i;
  * Checks every row against the registry as it is, without writing: what each row would do and every problem, by
  * line and column. `db` may be a transaction (the apply step plans again inside its own).
  */
-export async function planImport(db: Knex, text: string, today = todayInShanghai()): Promise<{ plan: ImportPlan; ops: Op[] }> {
+export async function planImport(
+  db: Knex,
+  text: string,
+  today = todayInShanghai(),
+): Promise<{ plan: ImportPlan; ops: Op[] }> {
   const read = readRecords(text);
   if ('fatal' in read) return { plan: finish([], read.fatal), ops: [] };
   const [header, ...records] = read.records;
-  const columns = header.cells.map((c) => headerByName.get(c.trim().toLowerCase()) ?? headerByName.get(c.trim()) ?? null);
+  const columns = header.cells.map(
+    (c) => headerByName.get(c.trim().toLowerCase()) ?? headerByName.get(c.trim()) ?? null,
+  );
   const unknown = header.cells.filter((_, i) => columns[i] === null);
-  if (unknown.length) return { plan: finish([], { key: 'errors.facility_import_unknown_columns', params: { columns: unknown.join('、') } }), ops: [] };
+  if (unknown.length)
+    return {
+      plan: finish([], { key: 'errors.facility_import_unknown_columns', params: { columns: unknown.join('、') } }),
+      ops: [],
+    };
   const missing = requiredColumns.filter((c) => !columns.includes(c));
-  if (missing.length) return { plan: finish([], { key: 'errors.facility_import_missing_columns', params: { columns: missing.map((c) => `${c}（${columnLabels[c]}）`).join('、') } }), ops: [] };
+  if (missing.length)
+    return {
+      plan: finish([], {
+        key: 'errors.facility_import_missing_columns',
+        params: { columns: missing.map((c) => `${c}（${columnLabels[c]}）`).join('、') },
+      }),
+      ops: [],
+    };
   if (records.length === 0) return { plan: finish([], { key: 'errors.facility_import_no_rows' }), ops: [] };
-  if (records.length > MAX_ROWS) return { plan: finish([], { key: 'errors.facility_import_too_many', params: { max: MAX_ROWS, n: records.length } }), ops: [] };
+  if (records.length > MAX_ROWS)
+    return {
+      plan: finish([], { key: 'errors.facility_import_too_many', params: { max: MAX_ROWS, n: records.length } }),
+      ops: [],
+    };
 
   // Everything the rows refer to, read at once.
   const byName = new Map((await store.listAll(db)).map((f) => [f.name, f]));
   const named = records.map((r) => unguard(r.cells[columns.indexOf('name')] ?? ''));
   const matchedIds = named.map((n) => byName.get(n)?.id).filter((id): id is number => id !== undefined);
-  const [areasOf, latestOf] = await Promise.all([store.serviceAreas(db, matchedIds), store.latestEntries(db, matchedIds)]);
+  const [areasOf, latestOf] = await Promise.all([
+    store.serviceAreas(db, matchedIds),
+    store.latestEntries(db, matchedIds),
+  ]);
 
   const rows: ImportRow[] = [];
-  const parsed: { row: ImportRow; shape: FacilityShape; input?: FacilityInput; status?: StatusInput; existing?: Facility }[] = [];
+  const parsed: {
+    row: ImportRow;
+    shape: FacilityShape;
+    input?: FacilityInput;
+    status?: StatusInput;
+    existing?: Facility;
+  }[] = [];
   const firstLine = new Map<string, number>();
   for (const [i, rec] of records.entries()) {
     const row: ImportRow = { line: rec.line, name: named[i], action: 'invalid', changes: [], errors: [] };
     rows.push(row);
-    if (rec.cells.length > columns.length) row.errors.push(cellError(null, 'errors.facility_import_extra_cells', { n: rec.cells.length, expected: columns.length }));
+    if (rec.cells.length > columns.length)
+      row.errors.push(
+        cellError(null, 'errors.facility_import_extra_cells', { n: rec.cells.length, expected: columns.length }),
+      );
     const value = (c: CsvColumn): string | undefined => {
       const at = columns.indexOf(c);
       return at === -1 ? undefined : unguard(rec.cells[at] ?? '');
@@ -186,34 +317,65 @@ export async function planImport(db: Knex, text: string, today = todayInShanghai
     const keep = existing ? cells({ facility: existing, areas: areasOf.get(existing.id) ?? [] }) : undefined;
     const get = (c: CsvColumn) => value(c) ?? (keep ? unguard(keep[c]) : '');
     for (const c of ['region_code', 'service_area'] as const) {
-      if (get(c).split(/[;；]/).some((v) => EXCEL_NUMBER.test(v.trim()))) row.errors.push(cellError(c, 'errors.facility_import_excel_number'));
+      if (
+        get(c)
+          .split(/[;；]/)
+          .some((v) => EXCEL_NUMBER.test(v.trim()))
+      )
+        row.errors.push(cellError(c, 'errors.facility_import_excel_number'));
     }
     const kind = get('kind');
     const status = get('status');
     const mode = get('build_mode');
     const form = {
-      name: row.name, kind: kindsByName.get(kind) ?? kind, region: get('region_code'), address: get('address'), phone: get('phone'),
-      lng: get('lng'), lat: get('lat'), niche_capacity: get('niche_capacity'), plot_capacity: get('plot_capacity'),
-      investment: get('investment_yuan'), build_mode: modesByName.get(mode) ?? mode, note: get('note'),
-      areas: get('service_area').split(/[;；]/).map((c) => c.trim()).filter(Boolean),
+      name: row.name,
+      kind: kindsByName.get(kind) ?? kind,
+      region: get('region_code'),
+      address: get('address'),
+      phone: get('phone'),
+      lng: get('lng'),
+      lat: get('lat'),
+      niche_capacity: get('niche_capacity'),
+      plot_capacity: get('plot_capacity'),
+      investment: get('investment_yuan'),
+      build_mode: modesByName.get(mode) ?? mode,
+      note: get('note'),
+      areas: get('service_area')
+        .split(/[;；]/)
+        .map((c) => c.trim())
+        .filter(Boolean),
     };
     const f = FacilityInput.safeParse(form);
     const s = StatusInput.safeParse({ status: statusesByName.get(status) ?? status, effective_on: get('status_date') });
     if (!f.success) row.errors.push(...fromFieldErrors(fieldErrors(f.error)));
     if (!s.success) row.errors.push(...fromFieldErrors(fieldErrors(s.error)));
-    if (row.name && firstLine.has(row.name)) row.errors.push(cellError('name', 'errors.facility_import_duplicate_name', { line: firstLine.get(row.name) }));
+    if (row.name && firstLine.has(row.name))
+      row.errors.push(cellError('name', 'errors.facility_import_duplicate_name', { line: firstLine.get(row.name) }));
     else if (row.name) firstLine.set(row.name, row.line);
-    parsed.push({ row, shape: shapeOf(form), input: f.success ? f.data : undefined, status: s.success ? s.data : undefined, existing });
+    parsed.push({
+      row,
+      shape: shapeOf(form),
+      input: f.success ? f.data : undefined,
+      status: s.success ? s.data : undefined,
+      existing,
+    });
   }
 
-  const regions = await store.regionsByCode(db, parsed.flatMap((p) => codesOf(p.shape)));
+  const regions = await store.regionsByCode(
+    db,
+    parsed.flatMap((p) => codesOf(p.shape)),
+  );
   const ops: Op[] = [];
   for (const p of parsed) {
     const { row, input, status, existing } = p;
     row.errors.push(...fromFieldErrors(facilityProblems(p.shape, regions)));
     const latest = existing ? latestOf.get(existing.id) : undefined;
-    const statusChange = !latest || !status || latest.status !== status.status || latest.effective_on !== status.effective_on;
-    if (status && statusChange) row.errors.push(...fromFieldErrors(statusProblems(existing ? await store.statusHistory(db, existing.id) : [], status, today)));
+    const statusChange =
+      !latest || !status || latest.status !== status.status || latest.effective_on !== status.effective_on;
+    if (status && statusChange)
+      row.errors.push(
+        ...fromFieldErrors(statusProblems(existing ? await store.statusHistory(db, existing.id) : [], status, today)),
+      );
     if (!input || !status || row.errors.length) continue;
     if (!existing) {
       row.action = 'create';
@@ -235,7 +397,9 @@ export async function planImport(db: Knex, text: string, today = todayInShanghai
 
 /** Import refused: the plan says which rows and why. */
 export class ImportRejected extends AppError {
-  constructor(readonly plan: ImportPlan) { super(400, 'facility_import_invalid'); }
+  constructor(readonly plan: ImportPlan) {
+    super(400, 'facility_import_invalid');
+  }
 }
 
 /**
@@ -245,7 +409,13 @@ export class ImportRejected extends AppError {
  * the plan must rest on the same versions as the preview (`version`, see ImportPlan): otherwise 409
  * facility_import_stale and nothing is written. Importing what an export wrote changes nothing and writes nothing.
  */
-export async function applyImport(db: Knex, actor: audit.Actor, text: string, version: string | undefined, ip: string | null): Promise<ImportPlan> {
+export async function applyImport(
+  db: Knex,
+  actor: audit.Actor,
+  text: string,
+  version: string | undefined,
+  ip: string | null,
+): Promise<ImportPlan> {
   const today = todayInShanghai();
   try {
     const applied = await db.transaction(async (trx) => {

@@ -1,13 +1,24 @@
 // Facility kinds, statuses and build modes (DESIGN.md, Domain). Codes are stored; names come from the catalogs.
 
-export const facilityKinds = ['funeral_home', 'columbarium', 'urban_public_cemetery', 'rural_public_cemetery', 'commercial_cemetery', 'funeral_service_point'] as const;
+export const facilityKinds = [
+  'funeral_home',
+  'columbarium',
+  'urban_public_cemetery',
+  'rural_public_cemetery',
+  'commercial_cemetery',
+  'funeral_service_point',
+] as const;
 export type FacilityKind = (typeof facilityKinds)[number];
 
 export const facilityStatuses = ['planned', 'building', 'operating', 'closed'] as const;
 export type FacilityStatus = (typeof facilityStatuses)[number];
 
 /** Kinds that place ashes for the public good: the ones a service area is kept for (coverage counts them). */
-export const ashPlacementKinds = ['columbarium', 'urban_public_cemetery', 'rural_public_cemetery'] as const satisfies readonly FacilityKind[];
+export const ashPlacementKinds = [
+  'columbarium',
+  'urban_public_cemetery',
+  'rural_public_cemetery',
+] as const satisfies readonly FacilityKind[];
 
 /** Build modes of rural public-welfare cemeteries (DESIGN.md): 单村独建, 多村联建, 全镇统建, 镇村合建. */
 export const buildModes = ['single_village', 'multi_village', 'township_wide', 'township_village'] as const;

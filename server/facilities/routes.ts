@@ -21,7 +21,10 @@ import * as registry from './service.js';
 
 const ApiQuery = z.object({
   kind: z.enum(facilityKinds).optional(),
-  region: z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$/, { error: 'errors.region_code_format' }).optional(),
+  region: z
+    .string()
+    .regex(/^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$/, { error: 'errors.region_code_format' })
+    .optional(),
   status: z.enum(facilityStatuses).optional(),
 });
 
@@ -33,7 +36,8 @@ const canKeep = (req: Request) => KEEPERS.includes(req.user!.role);
 
 type Values = Record<string, unknown> & { region: string; areas: string[] };
 
-const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : []);
+const asList = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : [];
 
 /** The submitted form: the picked region, and the service area from the ticked boxes plus the typed codes. */
 function formValues(body: Record<string, unknown>): Values {
@@ -45,18 +49,46 @@ function formValues(body: Record<string, unknown>): Values {
 function valuesOf(f: Facility, areas: string[]): Values {
   const text = (n: number | null | undefined) => (n === null || n === undefined ? '' : String(n));
   return {
-    name: f.name, kind: f.kind, region: f.region_code, address: f.address ?? '', phone: f.phone ?? '', lng: text(f.lng), lat: text(f.lat),
-    niche_capacity: text(f.niche_capacity), plot_capacity: text(f.plot_capacity),
+    name: f.name,
+    kind: f.kind,
+    region: f.region_code,
+    address: f.address ?? '',
+    phone: f.phone ?? '',
+    lng: text(f.lng),
+    lat: text(f.lat),
+    niche_capacity: text(f.niche_capacity),
+    plot_capacity: text(f.plot_capacity),
     investment: f.investment_fen === null || f.investment_fen === undefined ? '' : fenToYuan(f.investment_fen),
-    build_mode: f.build_mode ?? '', areas, note: f.note ?? '', version: f.updated_at,
+    build_mode: f.build_mode ?? '',
+    areas,
+    note: f.note ?? '',
+    version: f.updated_at,
   };
 }
 
 // The form's fields in page order, so that the summary at the top lists problems as the clerk meets them.
-const fieldOrder = ['name', 'kind', 'region', 'address', 'phone', 'lng', 'lat', 'niche_capacity', 'plot_capacity', 'investment', 'build_mode',
-  'areas', 'status', 'effective_on', 'status_note', 'note'];
-const inPageOrder = (errors: FieldErrors): FieldErrors => Object.fromEntries(Object.entries(errors)
-  .sort(([a], [b]) => (fieldOrder.indexOf(a) >>> 0) - (fieldOrder.indexOf(b) >>> 0)));
+const fieldOrder = [
+  'name',
+  'kind',
+  'region',
+  'address',
+  'phone',
+  'lng',
+  'lat',
+  'niche_capacity',
+  'plot_capacity',
+  'investment',
+  'build_mode',
+  'areas',
+  'status',
+  'effective_on',
+  'status_note',
+  'note',
+];
+const inPageOrder = (errors: FieldErrors): FieldErrors =>
+  Object.fromEntries(
+    Object.entries(errors).sort(([a], [b]) => (fieldOrder.indexOf(a) >>> 0) - (fieldOrder.indexOf(b) >>> 0)),
+  );
 
 export function facilityRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
@@ -66,7 +98,10 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
    * Parses the facility and, on creation, its first status. When a field fails its own check, the rules across
    * fields still run on what can be read, so every message shows at once.
    */
-  async function parseForm(values: Values, withStatus: boolean): Promise<{ input: FacilityInput; status?: StatusInput }> {
+  async function parseForm(
+    values: Values,
+    withStatus: boolean,
+  ): Promise<{ input: FacilityInput; status?: StatusInput }> {
     const f = FacilityInput.safeParse(values);
     const s = withStatus ? StatusInput.safeParse(values) : undefined;
     const errors = { ...(f.success ? {} : fieldErrors(f.error)), ...(s && !s.success ? fieldErrors(s.error) : {}) };
@@ -100,12 +135,26 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
     const filter = { kind: q.kind, status: q.status, id, region: picker.value || undefined, q: q.q || undefined };
     const { rows, total, latest } = await registry.facilityPage(db, { ...filter, page: q.page, perPage: PER_PAGE });
     // The export link carries the filters the clerk chose (not the fixed province and city of the picker).
-    const exportQuery = new URLSearchParams(Object.entries({ kind: q.kind, status: q.status, region: pickedCode(req.query, 'region') || undefined, q: filter.q })
-      .filter((e): e is [string, string] => typeof e[1] === 'string')).toString();
+    const exportQuery = new URLSearchParams(
+      Object.entries({
+        kind: q.kind,
+        status: q.status,
+        region: pickedCode(req.query, 'region') || undefined,
+        q: filter.q,
+      }).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    ).toString();
     res.render('facilities/list', {
-      rows: rows.map((r) => ({ ...r, status_date: latest.get(r.id)?.effective_on })), query: q, picker, scoped: id !== undefined, total,
-      keeper: canKeep(req), exportHref: `/staff/facilities/export.csv${exportQuery ? `?${exportQuery}` : ''}`,
-      kinds: facilityKinds, statuses: facilityStatuses, pager: pagination(req, q.page, PER_PAGE, total), styles: ['/static/css/facilities.css'],
+      rows: rows.map((r) => ({ ...r, status_date: latest.get(r.id)?.effective_on })),
+      query: q,
+      picker,
+      scoped: id !== undefined,
+      total,
+      keeper: canKeep(req),
+      exportHref: `/staff/facilities/export.csv${exportQuery ? `?${exportQuery}` : ''}`,
+      kinds: facilityKinds,
+      statuses: facilityStatuses,
+      pager: pagination(req, q.page, PER_PAGE, total),
+      styles: ['/static/css/facilities.css'],
     });
   }
 
@@ -122,9 +171,22 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
     const shown = new Set([township, ...villages.map((v) => v.code)]);
     const other = values.areas.filter((c) => !shown.has(c));
     return {
-      facility, values, picker, areaPicker, kinds: facilityKinds, statuses: facilityStatuses, buildModes,
-      township: township ? { code: township, name: named.get(township)?.name ?? township, checked: chosen.has(township) } : undefined,
-      villages: villages.map((v) => ({ code: v.code, name: registry.shortName(v.name), community: v.is_admin_village === false, checked: chosen.has(v.code) })),
+      facility,
+      values,
+      picker,
+      areaPicker,
+      kinds: facilityKinds,
+      statuses: facilityStatuses,
+      buildModes,
+      township: township
+        ? { code: township, name: named.get(township)?.name ?? township, checked: chosen.has(township) }
+        : undefined,
+      villages: villages.map((v) => ({
+        code: v.code,
+        name: registry.shortName(v.name),
+        community: v.is_admin_village === false,
+        checked: chosen.has(v.code),
+      })),
       otherAreas: other.map((c) => ({ code: c, name: named.get(c)?.name })),
       areaCodes: other.join(' '),
       styles: ['/static/vendor/leaflet/leaflet.css', '/static/css/facilities.css'],
@@ -152,12 +214,17 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
     const body = req.body as Record<string, unknown>;
     const values = formValues(body);
     if (redraw(body, values)) return res.render('facilities/form', await formData(values));
-    await withForm(res, 'facilities/form', () => formData(values), async () => {
-      const { input, status } = await parseForm(values, true);
-      const id = await registry.createFacility(db, req.user!, { input, status: status! }, ip(req));
-      flash(req, 'flash.facility_created', { name: input.name });
-      res.redirect(`/staff/facilities/${id}`);
-    });
+    await withForm(
+      res,
+      'facilities/form',
+      () => formData(values),
+      async () => {
+        const { input, status } = await parseForm(values, true);
+        const id = await registry.createFacility(db, req.user!, { input, status: status! }, ip(req));
+        flash(req, 'flash.facility_created', { name: input.name });
+        res.redirect(`/staff/facilities/${id}`);
+      },
+    );
   }
 
   async function editPage(req: Request, res: Response) {
@@ -171,13 +238,18 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
     const body = req.body as Record<string, unknown>;
     const values = formValues(body);
     if (redraw(body, values)) return res.render('facilities/form', await formData(values, f));
-    await withForm(res, 'facilities/form', () => formData(values, f), async () => {
-      const { input } = await parseForm(values, false);
-      const version = typeof body.version === 'string' && body.version !== '' ? body.version : undefined;
-      await registry.updateFacility(db, req.user!, f.id, input, version, ip(req));
-      flash(req, 'flash.facility_updated', { name: input.name });
-      res.redirect(`/staff/facilities/${f.id}`);
-    });
+    await withForm(
+      res,
+      'facilities/form',
+      () => formData(values, f),
+      async () => {
+        const { input } = await parseForm(values, false);
+        const version = typeof body.version === 'string' && body.version !== '' ? body.version : undefined;
+        await registry.updateFacility(db, req.user!, f.id, input, version, ip(req));
+        flash(req, 'flash.facility_updated', { name: input.name });
+        res.redirect(`/staff/facilities/${f.id}`);
+      },
+    );
   }
 
   // ## The facility page: fields, what it serves, status history
@@ -192,29 +264,48 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
     const current = registry.statusOn(history, today);
     const inForce = history.filter((h) => h.effective_on <= today).pop();
     return {
-      f, service, today, current, ahead: history.filter((h) => h.effective_on > today), keeper: canKeep(req), statuses: facilityStatuses, statusValues,
+      f,
+      service,
+      today,
+      current,
+      ahead: history.filter((h) => h.effective_on > today),
+      keeper: canKeep(req),
+      statuses: facilityStatuses,
+      statusValues,
       // Newest first; the entry in force today is marked.
       history: [...history].reverse().map((h) => ({ ...h, inForce: h === inForce })),
       regionPath: path.filter((r) => r.level !== 'province' && r.level !== 'city'),
-      investment: f.investment_fen ?? null, title: f.name,
+      investment: f.investment_fen ?? null,
+      title: f.name,
       styles: ['/static/css/facilities.css'],
     };
   }
 
   async function showPage(req: Request, res: Response) {
     const f = await load(req);
-    const preset = typeof req.query.status === 'string' && (facilityStatuses as readonly string[]).includes(req.query.status) ? req.query.status : '';
+    const preset =
+      typeof req.query.status === 'string' && (facilityStatuses as readonly string[]).includes(req.query.status)
+        ? req.query.status
+        : '';
     res.render('facilities/show', await showData(req, f, { status: preset, effective_on: todayInShanghai() }));
   }
 
   async function recordStatus(req: Request, res: Response) {
     const f = await load(req);
-    await withForm(res, 'facilities/show', () => showData(req, f, req.body), async () => {
-      const entry = parse(StatusInput, req.body);
-      await registry.recordStatus(db, req.user!, f.id, entry, ip(req));
-      flash(req, 'flash.facility_status_recorded', { date: entry.effective_on, status: translator(req.lang)(`statuses.${entry.status}`) });
-      res.redirect(`/staff/facilities/${f.id}`);
-    });
+    await withForm(
+      res,
+      'facilities/show',
+      () => showData(req, f, req.body),
+      async () => {
+        const entry = parse(StatusInput, req.body);
+        await registry.recordStatus(db, req.user!, f.id, entry, ip(req));
+        flash(req, 'flash.facility_status_recorded', {
+          date: entry.effective_on,
+          status: translator(req.lang)(`statuses.${entry.status}`),
+        });
+        res.redirect(`/staff/facilities/${f.id}`);
+      },
+    );
   }
 
   // ## Delete (a facility registered by mistake)
@@ -225,25 +316,38 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
 
   async function remove(req: Request, res: Response) {
     const f = await load(req);
-    await withForm(res, 'facilities/delete', async () => ({ f, refs: await registry.references(db, f.id) }), async () => {
-      await registry.deleteFacility(db, req.user!, f.id, ip(req));
-      flash(req, 'flash.facility_deleted', { name: f.name });
-      res.redirect('/staff/facilities');
-    });
+    await withForm(
+      res,
+      'facilities/delete',
+      async () => ({ f, refs: await registry.references(db, f.id) }),
+      async () => {
+        await registry.deleteFacility(db, req.user!, f.id, ip(req));
+        flash(req, 'flash.facility_deleted', { name: f.name });
+        res.redirect('/staff/facilities');
+      },
+    );
   }
 
   // ## CSV
   async function exportFile(req: Request, res: Response) {
     const q = parse(ListQuery, req.query);
     const region = pickedCode(req.query, 'region');
-    const csv = await exportCsv(db, { kind: q.kind, status: q.status, region: region || undefined, q: q.q || undefined });
+    const csv = await exportCsv(db, {
+      kind: q.kind,
+      status: q.status,
+      region: region || undefined,
+      q: q.q || undefined,
+    });
     res.attachment(`设施登记-${todayInShanghai()}.csv`);
     res.type('text/csv; charset=utf-8').set('Cache-Control', 'no-store').send(csv);
   }
 
   const importData = (extra: { csv?: string; plan?: ImportPlan; formError?: string } = {}) => ({
-    columns: csvColumns, max: MAX_ROWS, styles: ['/static/css/facilities.css'],
-    changed: extra.plan ? extra.plan.counts.create + extra.plan.counts.update : 0, ...extra,
+    columns: csvColumns,
+    max: MAX_ROWS,
+    styles: ['/static/css/facilities.css'],
+    changed: extra.plan ? extra.plan.counts.create + extra.plan.counts.update : 0,
+    ...extra,
   });
 
   async function importPage(_req: Request, res: Response) {
@@ -254,7 +358,9 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
     const text = typeof req.body.csv === 'string' ? req.body.csv : '';
     if (req.body.step !== 'apply') {
       const { plan } = await planImport(db, text);
-      return res.status(plan.fatal || plan.counts.invalid ? 400 : 200).render('facilities/import', importData({ csv: text, plan }));
+      return res
+        .status(plan.fatal || plan.counts.invalid ? 400 : 200)
+        .render('facilities/import', importData({ csv: text, plan }));
     }
     try {
       const version = typeof req.body.version === 'string' ? req.body.version : undefined;
@@ -264,8 +370,10 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
       else flash(req, 'flash.facility_import_nothing');
       res.redirect('/staff/facilities');
     } catch (err) {
-      if (err instanceof ImportRejected) return res.status(400).render('facilities/import', importData({ csv: text, plan: err.plan }));
-      if (err instanceof ConflictError) return res.status(409).render('facilities/import', importData({ csv: text, formError: err.code }));
+      if (err instanceof ImportRejected)
+        return res.status(400).render('facilities/import', importData({ csv: text, plan: err.plan }));
+      if (err instanceof ConflictError)
+        return res.status(409).render('facilities/import', importData({ csv: text, formError: err.code }));
       throw err;
     }
   }

@@ -7,10 +7,17 @@ const isVillage = (code: string) => code.length === 12;
 const isTownship = (code: string) => code.length === 9;
 
 /** What the rule reads of a facility: where it stands, its build mode and its listed area codes. */
-export interface ServiceAreaOf { region_code: string; build_mode: BuildMode | null; areas: string[] }
+export interface ServiceAreaOf {
+  region_code: string;
+  build_mode: BuildMode | null;
+  areas: string[];
+}
 
 /** Villages a facility serves one by one, and townships it serves whole. */
-export interface Service { villages: string[]; townships: string[] }
+export interface Service {
+  villages: string[];
+  townships: string[];
+}
 
 /**
  * What a facility serves, from its build mode, where it stands and its listed service area:

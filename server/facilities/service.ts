@@ -22,7 +22,8 @@ export const shortName = (name: string): string => name.replace(/(村民委员�
 const counts = (kind: FacilityKind) => (ashPlacementKinds as readonly string[]).includes(kind);
 
 /** Every region code a facility's input names, for one batched lookup. */
-export const codesOf = (f: Pick<FacilityShape, 'region_code' | 'areas'>): string[] => [f.region_code, ...f.areas].filter(Boolean);
+export const codesOf = (f: Pick<FacilityShape, 'region_code' | 'areas'>): string[] =>
+  [f.region_code, ...f.areas].filter(Boolean);
 
 /**
  * The rules across fields and against the division tree: field → message key; empty when the facility is fine.
@@ -61,9 +62,11 @@ export function facilityProblems(f: FacilityShape, regions: Map<string, RegionIn
       if (f.region_code && f.region_code.length !== 12) add(out, 'region', 'facility_single_village_location');
       if (f.areas.length) add(out, 'areas', 'facility_single_village_areas');
       break;
-    case 'multi_village': { // 多村联建: more than one village
+    case 'multi_village': {
+      // 多村联建: more than one village
       const own = f.region_code.length === 12 ? [f.region_code] : [];
-      if (new Set([...own, ...listedVillages]).size + listedTownships.length < 2) add(out, 'areas', 'facility_multi_village_areas');
+      if (new Set([...own, ...listedVillages]).size + listedTownships.length < 2)
+        add(out, 'areas', 'facility_multi_village_areas');
       break;
     }
     case 'township_wide': // 全镇统建: every village of its township, so it must stand at least in a township
@@ -71,7 +74,8 @@ export function facilityProblems(f: FacilityShape, regions: Map<string, RegionIn
       break;
     case 'township_village': // 镇村合建: the township seat and the villages listed with it
       if (f.region_code && f.region_code.length < 9) add(out, 'region', 'facility_township_village_location');
-      if (listedVillages.length === 0 && listedTownships.length === 0) add(out, 'areas', 'facility_township_village_areas');
+      if (listedVillages.length === 0 && listedTownships.length === 0)
+        add(out, 'areas', 'facility_township_village_areas');
       break;
   }
   return out;
@@ -90,7 +94,10 @@ async function assertFacility(db: Knex, f: FacilityInput, extra: FieldErrors = {
 // ## Status history
 
 /** The status on a date: the latest entry on or before it (entries of one day in the order recorded). */
-export function statusOn(history: Pick<store.StatusEntry, 'status' | 'effective_on'>[], date: string): FacilityStatus | null {
+export function statusOn(
+  history: Pick<store.StatusEntry, 'status' | 'effective_on'>[],
+  date: string,
+): FacilityStatus | null {
   let out: FacilityStatus | null = null;
   for (const h of history) if (h.effective_on <= date) out = h.status;
   return out;
@@ -109,19 +116,30 @@ export function latestOf<T extends Pick<store.StatusEntry, 'effective_on'>>(hist
  * step), but not on a day that already has one, and it must change the status in force that day; a facility under
  * construction or in service goes back to "planned" only after it has been closed.
  */
-export function statusProblems(history: Pick<store.StatusEntry, 'status' | 'effective_on'>[], entry: Pick<StatusInput, 'status' | 'effective_on'>, today: string): FieldErrors {
+export function statusProblems(
+  history: Pick<store.StatusEntry, 'status' | 'effective_on'>[],
+  entry: Pick<StatusInput, 'status' | 'effective_on'>,
+  today: string,
+): FieldErrors {
   const out: FieldErrors = {};
-  if (entry.status !== 'planned' && entry.effective_on > today) add(out, 'effective_on', 'facility_status_future', { today });
-  if (history.some((h) => h.effective_on === entry.effective_on)) add(out, 'effective_on', 'facility_status_date_taken', { date: entry.effective_on });
-  const before = statusOn(history.filter((h) => h.effective_on < entry.effective_on), entry.effective_on);
+  if (entry.status !== 'planned' && entry.effective_on > today)
+    add(out, 'effective_on', 'facility_status_future', { today });
+  if (history.some((h) => h.effective_on === entry.effective_on))
+    add(out, 'effective_on', 'facility_status_date_taken', { date: entry.effective_on });
+  const before = statusOn(
+    history.filter((h) => h.effective_on < entry.effective_on),
+    entry.effective_on,
+  );
   if (before === entry.status) add(out, 'status', 'facility_status_unchanged');
-  else if (entry.status === 'planned' && (before === 'building' || before === 'operating')) add(out, 'status', 'facility_status_planned_after');
+  else if (entry.status === 'planned' && (before === 'building' || before === 'operating'))
+    add(out, 'status', 'facility_status_planned_after');
   return out;
 }
 
 // ## Changes
 
-const nameTaken = (name: string) => new ConflictError('facility_name_taken', { name: { key: 'errors.facility_name_taken', params: { name } } });
+const nameTaken = (name: string) =>
+  new ConflictError('facility_name_taken', { name: { key: 'errors.facility_name_taken', params: { name } } });
 
 /** The unique index on names decides a race between two creates; the loser gets the same message as from the check. */
 async function reportingNameClash<T>(name: string, fn: () => Promise<T>): Promise<T> {
@@ -134,44 +152,90 @@ async function reportingNameClash<T>(name: string, fn: () => Promise<T>): Promis
 }
 
 const rowOf = (f: FacilityInput): FacilityRow => ({
-  name: f.name, kind: f.kind, region_code: f.region_code, address: f.address, phone: f.phone, lng: f.lng, lat: f.lat,
-  niche_capacity: f.niche_capacity, plot_capacity: f.plot_capacity, investment_fen: f.investment_fen, build_mode: f.build_mode, note: f.note,
+  name: f.name,
+  kind: f.kind,
+  region_code: f.region_code,
+  address: f.address,
+  phone: f.phone,
+  lng: f.lng,
+  lat: f.lat,
+  niche_capacity: f.niche_capacity,
+  plot_capacity: f.plot_capacity,
+  investment_fen: f.investment_fen,
+  build_mode: f.build_mode,
+  note: f.note,
 });
 
 /** The fields a clerk keeps, with the service area, as a facility has them now. */
 export function inputOf(f: Facility, areas: string[]): FacilityInput {
   return {
-    name: f.name, kind: f.kind, region_code: f.region_code, address: f.address, phone: f.phone, lng: f.lng, lat: f.lat,
-    niche_capacity: f.niche_capacity, plot_capacity: f.plot_capacity, investment_fen: f.investment_fen ?? null,
-    build_mode: f.build_mode ?? null, areas: [...areas].sort(), note: f.note ?? null,
+    name: f.name,
+    kind: f.kind,
+    region_code: f.region_code,
+    address: f.address,
+    phone: f.phone,
+    lng: f.lng,
+    lat: f.lat,
+    niche_capacity: f.niche_capacity,
+    plot_capacity: f.plot_capacity,
+    investment_fen: f.investment_fen ?? null,
+    build_mode: f.build_mode ?? null,
+    areas: [...areas].sort(),
+    note: f.note ?? null,
   };
 }
 
 /** Names of the fields that differ. */
 export function changedFields(before: FacilityInput, after: FacilityInput): (keyof FacilityInput)[] {
-  return (Object.keys(after) as (keyof FacilityInput)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  return (Object.keys(after) as (keyof FacilityInput)[]).filter(
+    (k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
 }
 
-export interface NewFacility { input: FacilityInput; status: StatusInput }
+export interface NewFacility {
+  input: FacilityInput;
+  status: StatusInput;
+}
 
 /** Inserts a facility with its service area and first status; the caller holds the transaction and writes the audit. */
 export async function insertWithStatus(trx: Knex, actor: audit.Actor, f: NewFacility): Promise<number> {
   const now = nowIso();
-  const id = await store.insertFacility(trx, { ...rowOf(f.input), status: f.status.status, created_at: now, updated_at: now });
+  const id = await store.insertFacility(trx, {
+    ...rowOf(f.input),
+    status: f.status.status,
+    created_at: now,
+    updated_at: now,
+  });
   await store.replaceAreas(trx, id, f.input.areas);
   // Every facility has a history from its first day: the coverage engine reads status on a date from it.
-  await store.insertStatus(trx, { facility_id: id, status: f.status.status, effective_on: f.status.effective_on, note: f.status.note, recorded_by: actor.id, recorded_at: now });
+  await store.insertStatus(trx, {
+    facility_id: id,
+    status: f.status.status,
+    effective_on: f.status.effective_on,
+    note: f.status.note,
+    recorded_by: actor.id,
+    recorded_at: now,
+  });
   return id;
 }
 
 export async function createFacility(db: Knex, actor: audit.Actor, f: NewFacility, ip: string | null): Promise<number> {
   await assertFacility(db, f.input, statusProblems([], f.status, todayInShanghai()));
-  const created = await reportingNameClash(f.input.name, () => db.transaction(async (trx) => {
-    if (await store.findByName(trx, f.input.name)) throw nameTaken(f.input.name);
-    const id = await insertWithStatus(trx, actor, f);
-    await audit.record(trx, { actor, action: 'create', entity: 'facility', entityId: id, after: { ...f.input, status: f.status }, ip });
-    return id;
-  }));
+  const created = await reportingNameClash(f.input.name, () =>
+    db.transaction(async (trx) => {
+      if (await store.findByName(trx, f.input.name)) throw nameTaken(f.input.name);
+      const id = await insertWithStatus(trx, actor, f);
+      await audit.record(trx, {
+        actor,
+        action: 'create',
+        entity: 'facility',
+        entityId: id,
+        after: { ...f.input, status: f.status },
+        ip,
+      });
+      return id;
+    }),
+  );
   changed(db, 'facilities');
   return created;
 }
@@ -180,28 +244,51 @@ export async function createFacility(db: Knex, actor: audit.Actor, f: NewFacilit
  * Saves the form. `version` is the updated_at the form was drawn from: if someone saved in between, the clerk gets a
  * 409 instead of silently overwriting their change. The same values again write nothing.
  */
-export async function updateFacility(db: Knex, actor: audit.Actor, id: number, input: FacilityInput, version: string | undefined, ip: string | null): Promise<void> {
+export async function updateFacility(
+  db: Knex,
+  actor: audit.Actor,
+  id: number,
+  input: FacilityInput,
+  version: string | undefined,
+  ip: string | null,
+): Promise<void> {
   await assertFacility(db, input);
-  await reportingNameClash(input.name, () => db.transaction(async (trx) => {
-    const locked = await store.lockFacility(trx, id);
-    if (!locked) throw new NotFoundError();
-    if (version !== undefined && version !== locked.updated_at) throw new ConflictError('facility_changed');
-    const current = (await store.find(trx, id))!;
-    const before = inputOf(current, (await store.serviceAreas(trx, [id])).get(id) ?? []);
-    const fields = changedFields(before, input);
-    if (fields.length === 0) return;
-    const other = await store.findByName(trx, input.name);
-    if (other && other.id !== id) throw nameTaken(input.name);
-    await store.updateFacility(trx, id, { ...rowOf(input), updated_at: nowIso() });
-    if (fields.includes('areas')) await store.replaceAreas(trx, id, input.areas);
-    const pick = (f: FacilityInput) => Object.fromEntries(fields.map((k) => [k, f[k]]));
-    await audit.record(trx, { actor, action: 'update', entity: 'facility', entityId: id, before: pick(before), after: pick(input), ip });
-  }));
+  await reportingNameClash(input.name, () =>
+    db.transaction(async (trx) => {
+      const locked = await store.lockFacility(trx, id);
+      if (!locked) throw new NotFoundError();
+      if (version !== undefined && version !== locked.updated_at) throw new ConflictError('facility_changed');
+      const current = (await store.find(trx, id))!;
+      const before = inputOf(current, (await store.serviceAreas(trx, [id])).get(id) ?? []);
+      const fields = changedFields(before, input);
+      if (fields.length === 0) return;
+      const other = await store.findByName(trx, input.name);
+      if (other && other.id !== id) throw nameTaken(input.name);
+      await store.updateFacility(trx, id, { ...rowOf(input), updated_at: nowIso() });
+      if (fields.includes('areas')) await store.replaceAreas(trx, id, input.areas);
+      const pick = (f: FacilityInput) => Object.fromEntries(fields.map((k) => [k, f[k]]));
+      await audit.record(trx, {
+        actor,
+        action: 'update',
+        entity: 'facility',
+        entityId: id,
+        before: pick(before),
+        after: pick(input),
+        ip,
+      });
+    }),
+  );
   changed(db, 'facilities');
 }
 
 /** Appends an entry to the history and sets facilities.status to the latest-dated one. */
-export async function recordStatus(db: Knex, actor: audit.Actor, id: number, entry: StatusInput, ip: string | null): Promise<void> {
+export async function recordStatus(
+  db: Knex,
+  actor: audit.Actor,
+  id: number,
+  entry: StatusInput,
+  ip: string | null,
+): Promise<void> {
   await db.transaction(async (trx) => {
     if (!(await store.lockFacility(trx, id))) throw new NotFoundError();
     await appendStatus(trx, actor, id, entry, todayInShanghai());
@@ -211,12 +298,25 @@ export async function recordStatus(db: Knex, actor: audit.Actor, id: number, ent
 }
 
 /** The locked facility's history gains an entry; facilities.status follows the latest date. Throws when the entry may not join. */
-export async function appendStatus(trx: Knex, actor: audit.Actor, id: number, entry: StatusInput, today: string): Promise<void> {
+export async function appendStatus(
+  trx: Knex,
+  actor: audit.Actor,
+  id: number,
+  entry: StatusInput,
+  today: string,
+): Promise<void> {
   const history = await store.statusHistory(trx, id);
   const problems = statusProblems(history, entry, today);
   if (Object.keys(problems).length) throw new ValidationError(problems);
   const now = nowIso();
-  await store.insertStatus(trx, { facility_id: id, status: entry.status, effective_on: entry.effective_on, note: entry.note, recorded_by: actor.id, recorded_at: now });
+  await store.insertStatus(trx, {
+    facility_id: id,
+    status: entry.status,
+    effective_on: entry.effective_on,
+    note: entry.note,
+    recorded_by: actor.id,
+    recorded_at: now,
+  });
   const latest = latestOf([...history, { status: entry.status, effective_on: entry.effective_on }])!;
   await store.updateFacility(trx, id, { status: latest.status, updated_at: now });
 }
@@ -233,7 +333,10 @@ export async function deleteFacility(db: Knex, actor: audit.Actor, id: number, i
       if (!(await store.lockFacility(trx, id))) throw new NotFoundError();
       if ((await store.references(trx, id)).length) throw new ConflictError('facility_in_use');
       const f = (await store.find(trx, id))!;
-      const before = { ...inputOf(f, (await store.serviceAreas(trx, [id])).get(id) ?? []), history: await store.statusHistory(trx, id) };
+      const before = {
+        ...inputOf(f, (await store.serviceAreas(trx, [id])).get(id) ?? []),
+        history: await store.statusHistory(trx, id),
+      };
       await store.deleteFacility(trx, id);
       await audit.record(trx, { actor, action: 'delete', entity: 'facility', entityId: id, before, ip });
       return f;
@@ -266,19 +369,42 @@ export interface ServiceView {
  * Explains what a facility serves, by the coverage engine's own rule (serviceOf), so that the page says exactly what
  * the dashboard counts: e.g. 全镇统建：服务大河镇全部 12 个行政村.
  */
-export async function describeService(db: Knex, f: Pick<Facility, 'id' | 'kind' | 'region_code' | 'build_mode'>, areas: string[]): Promise<ServiceView> {
-  const empty: ServiceView = { counts: false, key: `not_counted.${f.kind}`, params: {}, townships: [], villageGroups: [], communities: 0 };
+export async function describeService(
+  db: Knex,
+  f: Pick<Facility, 'id' | 'kind' | 'region_code' | 'build_mode'>,
+  areas: string[],
+): Promise<ServiceView> {
+  const empty: ServiceView = {
+    counts: false,
+    key: `not_counted.${f.kind}`,
+    params: {},
+    townships: [],
+    villageGroups: [],
+    communities: 0,
+  };
   if (f.kind === 'funeral_home') {
     // What the cremation coverage counts: active cremators (the same rule as coverage/engine/store.ts).
     const n = await store.activeCremators(db, f.id);
-    const county = (await store.regionsByCode(db, [f.region_code.slice(0, 6)])).get(f.region_code.slice(0, 6))?.name ?? f.region_code.slice(0, 6);
-    return { ...empty, key: n ? 'not_counted.funeral_home_cremators' : 'not_counted.funeral_home_none', params: { n, county } };
+    const county =
+      (await store.regionsByCode(db, [f.region_code.slice(0, 6)])).get(f.region_code.slice(0, 6))?.name ??
+      f.region_code.slice(0, 6);
+    return {
+      ...empty,
+      key: n ? 'not_counted.funeral_home_cremators' : 'not_counted.funeral_home_none',
+      params: { n, county },
+    };
   }
   if (!counts(f.kind)) return empty;
   const s = serviceOf({ region_code: f.region_code, build_mode: f.build_mode ?? null, areas });
   const whole = new Set(s.townships);
   const villages = s.villages.filter((v) => !whole.has(v.slice(0, 9)));
-  const regions = await store.regionsByCode(db, [...s.townships, ...villages, ...villages.map((v) => v.slice(0, 9)), f.region_code, f.region_code.slice(0, 6)]);
+  const regions = await store.regionsByCode(db, [
+    ...s.townships,
+    ...villages,
+    ...villages.map((v) => v.slice(0, 9)),
+    f.region_code,
+    f.region_code.slice(0, 6),
+  ]);
   const totals = await store.townshipCounts(db, s.townships);
   const townships = s.townships.map((code) => ({ code, name: regions.get(code)?.name ?? code, ...totals.get(code)! }));
   const groups = new Map<string, ServiceView['villageGroups'][number]>();
@@ -286,20 +412,34 @@ export async function describeService(db: Knex, f: Pick<Facility, 'id' | 'kind' 
     const t = v.slice(0, 9);
     if (!groups.has(t)) groups.set(t, { township: regions.get(t)?.name ?? t, villages: [] });
     const r = regions.get(v);
-    groups.get(t)!.villages.push({ code: v, name: r ? shortName(r.name) : v, community: r?.is_admin_village === false });
+    groups
+      .get(t)!
+      .villages.push({ code: v, name: r ? shortName(r.name) : v, community: r?.is_admin_village === false });
   }
-  const adminVillages = townships.reduce((n, t) => n + t.adminVillages, 0) + villages.filter((v) => regions.get(v)?.is_admin_village).length;
-  const communities = townships.reduce((n, t) => n + t.communities, 0) + villages.filter((v) => regions.get(v)?.is_admin_village === false).length;
+  const adminVillages =
+    townships.reduce((n, t) => n + t.adminVillages, 0) +
+    villages.filter((v) => regions.get(v)?.is_admin_village).length;
+  const communities =
+    townships.reduce((n, t) => n + t.communities, 0) +
+    villages.filter((v) => regions.get(v)?.is_admin_village === false).length;
   const view = { counts: true, townships, villageGroups: [...groups.values()], communities };
   const own = f.region_code.length >= 9 ? f.region_code.slice(0, 9) : null;
   if (townships.length === 0 && villages.length === 0) {
-    return { ...view, key: 'nothing', params: { county: regions.get(f.region_code.slice(0, 6))?.name ?? f.region_code } };
+    return {
+      ...view,
+      key: 'nothing',
+      params: { county: regions.get(f.region_code.slice(0, 6))?.name ?? f.region_code },
+    };
   }
   if (townships.length === 1 && villages.length === 0 && townships[0].code === own) {
     return { ...view, key: 'whole_township', params: { township: townships[0].name, n: adminVillages } };
   }
   if (townships.length === 0 && villages.length === 1 && villages[0] === f.region_code) {
-    return { ...view, key: 'own_village', params: { village: shortName(regions.get(f.region_code)?.name ?? f.region_code) } };
+    return {
+      ...view,
+      key: 'own_village',
+      params: { village: shortName(regions.get(f.region_code)?.name ?? f.region_code) },
+    };
   }
   return { ...view, key: 'villages', params: { n: adminVillages } };
 }
@@ -307,9 +447,19 @@ export async function describeService(db: Knex, f: Pick<Facility, 'id' | 'kind' 
 // ## Reads of the registry's own pages
 
 /** A page of facilities with the date of each one's latest status entry. */
-export async function facilityPage(db: Knex, f: store.FacilityFilter & { page: number; perPage: number }): Promise<{ rows: Facility[]; total: number; latest: Map<number, { status: FacilityStatus; effective_on: string }> }> {
+export async function facilityPage(
+  db: Knex,
+  f: store.FacilityFilter & { page: number; perPage: number },
+): Promise<{ rows: Facility[]; total: number; latest: Map<number, { status: FacilityStatus; effective_on: string }> }> {
   const { rows, total } = await store.list(db, f);
-  return { rows, total, latest: await store.latestEntries(db, rows.map((r) => r.id)) };
+  return {
+    rows,
+    total,
+    latest: await store.latestEntries(
+      db,
+      rows.map((r) => r.id),
+    ),
+  };
 }
 
 /** The region codes a facility lists as its service area. */

@@ -10,7 +10,13 @@ import { safeNext } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 
 // Kinds a family looks for, in the order they are shown.
-const publicKinds = ['funeral_home', 'columbarium', 'urban_public_cemetery', 'rural_public_cemetery', 'funeral_service_point'] as const;
+const publicKinds = [
+  'funeral_home',
+  'columbarium',
+  'urban_public_cemetery',
+  'rural_public_cemetery',
+  'funeral_service_point',
+] as const;
 
 /** Kinds with more facilities than this show one folded line per county. */
 const FOLD_AFTER = 8;

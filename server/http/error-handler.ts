@@ -2,7 +2,18 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { translator } from '../i18n/index.js';
-import { AppError, BadRequestError, UnsupportedMediaTypeError, ForbiddenError, InternalError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError, TooManyRequestsError, ValidationError } from './errors.js';
+import {
+  AppError,
+  BadRequestError,
+  UnsupportedMediaTypeError,
+  ForbiddenError,
+  InternalError,
+  NotFoundError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  TooManyRequestsError,
+  ValidationError,
+} from './errors.js';
 import { isApi } from './routes.js';
 import { fieldErrors } from './validate.js';
 import { ZodError } from 'zod';
@@ -19,7 +30,8 @@ function asAppError(err: unknown): AppError | undefined {
   const parserError = e?.type ? bodyParserErrors[e.type] : undefined;
   if (parserError) return parserError();
   // A damaged compressed body: body-parser passes zlib's error on with status 400.
-  if (e?.status === 400 && typeof e.code === 'string' && e.code.startsWith('Z_')) return new BadRequestError('body_unreadable');
+  if (e?.status === 400 && typeof e.code === 'string' && e.code.startsWith('Z_'))
+    return new BadRequestError('body_unreadable');
   return undefined;
 }
 
@@ -48,11 +60,24 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     const t = translator(req.lang ?? 'zh-CN');
     const message = t(`errors.${e.code}`, e.params);
     if (isApi(req)) {
-      const fields = Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, { code: v.key.replace(/^errors\./, ''), message: t(v.key, v.params) }]));
+      const fields = Object.fromEntries(
+        Object.entries(e.fields).map(([k, v]) => [
+          k,
+          { code: v.key.replace(/^errors\./, ''), message: t(v.key, v.params) },
+        ]),
+      );
       res.status(e.status).json({ error: e.code, message, ...(Object.keys(fields).length ? { fields } : {}) });
       return;
     }
-    const fields = Object.keys(e.fields).length ? Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, t(v.key, v.params)])) : undefined;
-    res.status(e.status).render('errors/error', { status: e.status, code: e.code, message, fields, layout: req.user ? 'staff' : 'public' });
+    const fields = Object.keys(e.fields).length
+      ? Object.fromEntries(Object.entries(e.fields).map(([k, v]) => [k, t(v.key, v.params)]))
+      : undefined;
+    res.status(e.status).render('errors/error', {
+      status: e.status,
+      code: e.code,
+      message,
+      fields,
+      layout: req.user ? 'staff' : 'public',
+    });
   };
 }

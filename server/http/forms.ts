@@ -4,14 +4,21 @@ import { AppError, NotFoundError, TooManyRequestsError } from './errors.js';
 import { idOrUndefined } from './fields.js';
 
 /** Runs fn; on a client error (bad input, conflict, locked) re-renders the form with the values and messages. */
-export async function withForm(res: Response, view: string, data: () => Promise<object> | object, fn: () => Promise<void>): Promise<void> {
+export async function withForm(
+  res: Response,
+  view: string,
+  data: () => Promise<object> | object,
+  fn: () => Promise<void>,
+): Promise<void> {
   try {
     await fn();
   } catch (err) {
     if (err instanceof AppError && err.status < 500 && err.status !== 403 && err.status !== 404) {
       if (err instanceof TooManyRequestsError) res.set('Retry-After', String(Math.ceil(err.retryAfterSeconds)));
       const errors = Object.keys(err.fields).length ? err.fields : undefined;
-      res.status(err.status).render(view, { ...(await data()), errors, formError: err.code, formErrorParams: err.params });
+      res
+        .status(err.status)
+        .render(view, { ...(await data()), errors, formError: err.code, formErrorParams: err.params });
       return;
     }
     throw err;

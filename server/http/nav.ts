@@ -5,17 +5,32 @@ import { scopedRoles, type Role } from '../accounts/roles.js';
  * `own`: where staff tied to one facility go instead, that facility's own page.
  * `section`: the paths that belong to the entry, when more than those under its href.
  */
-export interface NavItem { href: string; key: string; roles: readonly Role[]; own?: (facilityId: number) => string; section?: RegExp }
+export interface NavItem {
+  href: string;
+  key: string;
+  roles: readonly Role[];
+  own?: (facilityId: number) => string;
+  section?: RegExp;
+}
 
 const everyone: readonly Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
 
 export const navItems: NavItem[] = [
   { href: '/staff', key: 'nav.dashboard', roles: everyone },
   { href: '/staff/cases', key: 'nav.cases', roles: everyone },
-  { href: '/staff/cremation', key: 'nav.cremation', roles: ['admin', 'bureau', 'front_desk'],
-    section: /^\/staff\/(cremation|funeral-homes\/\d+\/(resources|cremators|halls|closures))(\/|$)/ },
-  { href: '/staff/funeral-homes', own: (id) => `/staff/funeral-homes/${id}/prices`, key: 'nav.prices', roles: ['admin', 'bureau', 'front_desk'],
-    section: /^\/staff\/funeral-homes(\/\d+\/prices(\/|$)|\/?$)/ },
+  {
+    href: '/staff/cremation',
+    key: 'nav.cremation',
+    roles: ['admin', 'bureau', 'front_desk'],
+    section: /^\/staff\/(cremation|funeral-homes\/\d+\/(resources|cremators|halls|closures))(\/|$)/,
+  },
+  {
+    href: '/staff/funeral-homes',
+    own: (id) => `/staff/funeral-homes/${id}/prices`,
+    key: 'nav.prices',
+    roles: ['admin', 'bureau', 'front_desk'],
+    section: /^\/staff\/funeral-homes(\/\d+\/prices(\/|$)|\/?$)/,
+  },
   { href: '/staff/facilities', key: 'nav.facilities', roles: everyone },
   { href: '/staff/coverage', key: 'nav.coverage', roles: ['admin', 'bureau'] },
   { href: '/staff/regions', key: 'nav.regions', roles: everyone },
@@ -24,7 +39,11 @@ export const navItems: NavItem[] = [
   { href: '/staff/audit', key: 'nav.audit', roles: ['admin'] },
 ];
 
-export function navFor(role: Role, currentPath: string, facilityId: number | null = null): { href: string; key: string; current: boolean }[] {
+export function navFor(
+  role: Role,
+  currentPath: string,
+  facilityId: number | null = null,
+): { href: string; key: string; current: boolean }[] {
   const own = scopedRoles.includes(role) && facilityId ? facilityId : undefined;
   return navItems
     .filter((i) => i.roles.includes(role))

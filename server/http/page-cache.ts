@@ -9,10 +9,14 @@ import { defaultLang, isLang, type Lang } from '../i18n/index.js';
 import { SESSION_COOKIE } from './cookies.js';
 
 /** A kept page: its UTF-8 bytes and their ETag, made once rather than on every request that gets it. */
-interface Entry { bytes: Buffer; etag: string }
+interface Entry {
+  bytes: Buffer;
+  etag: string;
+}
 
 /** A weak ETag of the same form as Express's (length in hex, then the SHA-1 in base64). */
-const etagOf = (bytes: Buffer) => `W/"${bytes.length.toString(16)}-${createHash('sha1').update(bytes).digest('base64').slice(0, 27)}"`;
+const etagOf = (bytes: Buffer) =>
+  `W/"${bytes.length.toString(16)}-${createHash('sha1').update(bytes).digest('base64').slice(0, 27)}"`;
 
 function anonymousLang(req: Request): Lang | undefined {
   const cookie = req.headers.cookie ?? '';
@@ -60,7 +64,11 @@ export class PageCache {
     return (req, res, next) => {
       const lang = anonymousLang(req);
       if (!lang || req.user) return next();
-      const render = res.render.bind(res) as (view: string, options: object, cb: (err: Error | null, html: string) => void) => void;
+      const render = res.render.bind(res) as (
+        view: string,
+        options: object,
+        cb: (err: Error | null, html: string) => void,
+      ) => void;
       res.render = ((view: string, options: object = {}) => {
         render(view, options, (err, html) => {
           if (err) return next(err);

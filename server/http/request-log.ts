@@ -14,7 +14,11 @@ export function requestLog(log: Logger, ignore: (url: string) => boolean): Reque
       res.removeListener('close', done);
       const url = req.originalUrl ?? req.url;
       const q = url.indexOf('?');
-      const line = { req: { method: req.method, url: q < 0 ? url : url.slice(0, q) }, res: { statusCode: res.statusCode }, responseTime: Date.now() - started };
+      const line = {
+        req: { method: req.method, url: q < 0 ? url : url.slice(0, q) },
+        res: { statusCode: res.statusCode },
+        responseTime: Date.now() - started,
+      };
       if (res.statusCode >= 500) log.info(line, 'request errored');
       else log.info(line, res.writableEnded ? 'request completed' : 'request aborted');
     };

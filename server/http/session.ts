@@ -26,7 +26,9 @@ export class SessionStore extends ConnectSessionKnexStore {
       if (expires) {
         const { knex, tableName } = this.options;
         const due = new Date(expires);
-        await knex(tableName).where({ sid }).where('expired', '<', new Date(due.getTime() - TOUCH_SLACK_MS).toISOString())
+        await knex(tableName)
+          .where({ sid })
+          .where('expired', '<', new Date(due.getTime() - TOUCH_SLACK_MS).toISOString())
           .update({ expired: due.toISOString() });
       }
       callback?.();
@@ -54,11 +56,18 @@ export function sessionMiddleware(ctx: AppContext): RequestHandler {
     rolling: true,
     // Behind a TLS proxy the secure cookie is sent when the proxy says the request came over https.
     proxy: ctx.config.cookieSecure ? true : undefined,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: ctx.config.cookieSecure, path: '/', maxAge: ctx.config.session.idleMs },
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.config.cookieSecure,
+      path: '/',
+      maxAge: ctx.config.session.idleMs,
+    },
   });
   // A visitor without a session cookie who only reads (families on public pages) needs no session at all.
   return (req, res, next) => {
-    if ((req.method === 'GET' || req.method === 'HEAD') && !req.headers.cookie?.includes(`${SESSION_COOKIE}=`)) return next();
+    if ((req.method === 'GET' || req.method === 'HEAD') && !req.headers.cookie?.includes(`${SESSION_COOKIE}=`))
+      return next();
     withSession(req, res, next);
   };
 }
@@ -81,26 +90,32 @@ export function csrf(ctx: AppContext): { doubleCsrfProtection: RequestHandler } 
     getSessionIdentifier: identifier,
     cookieName: CSRF_COOKIE,
     cookieOptions,
-    getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?.[CSRF_FIELD] ?? req.headers['x-csrf-token'],
+    getCsrfTokenFromRequest: (req) =>
+      (req.body as Record<string, string> | undefined)?.[CSRF_FIELD] ?? req.headers['x-csrf-token'],
     // The JSON API is authenticated by bearer tokens only, never by cookies, so it needs no CSRF token.
     skipCsrfProtection: (req) => isApi(req),
     errorConfig: { statusCode: 403, message: 'csrf_invalid', code: 'csrf_invalid' },
   });
   // A page gets one token however many forms it has, and the cookie is sent only when the token changes (csrf-csrf
   // would set it again at every call).
-  const noCookie = { cookie() { return this; } } as unknown as Parameters<typeof generateCsrfToken>[1];
+  const noCookie = {
+    cookie() {
+      return this;
+    },
+  } as unknown as Parameters<typeof generateCsrfToken>[1];
   return {
-    doubleCsrfProtection: (req, res, next) => doubleCsrfProtection(req, res, (err?: unknown) => {
-      if (err) return next(err);
-      let token: string | undefined;
-      req.csrfToken = () => {
-        if (token !== undefined) return token;
-        const cookie = req.cookies?.[CSRF_COOKIE] as string | undefined;
-        token = generateCsrfToken(req, noCookie); // the cookie's token when it is valid for this session, else a new one
-        if (token !== cookie) res.cookie(CSRF_COOKIE, token, cookieOptions);
-        return token;
-      };
-      next();
-    }),
+    doubleCsrfProtection: (req, res, next) =>
+      doubleCsrfProtection(req, res, (err?: unknown) => {
+        if (err) return next(err);
+        let token: string | undefined;
+        req.csrfToken = () => {
+          if (token !== undefined) return token;
+          const cookie = req.cookies?.[CSRF_COOKIE] as string | undefined;
+          token = generateCsrfToken(req, noCookie); // the cookie's token when it is valid for this session, else a new one
+          if (token !== cookie) res.cookie(CSRF_COOKIE, token, cookieOptions);
+          return token;
+        };
+        next();
+      }),
   };
 }

@@ -7,13 +7,18 @@ function issueKey(issue: z.core.$ZodIssue): { key: string; params?: Record<strin
   if (issue.message?.startsWith('errors.')) return { key: issue.message };
   switch (issue.code) {
     case 'too_small':
-      if (issue.origin === 'string') return Number(issue.minimum) <= 1 ? { key: 'errors.required' } : { key: 'errors.too_short', params: { min: issue.minimum } };
+      if (issue.origin === 'string')
+        return Number(issue.minimum) <= 1
+          ? { key: 'errors.required' }
+          : { key: 'errors.too_short', params: { min: issue.minimum } };
       return { key: 'errors.too_small', params: { min: issue.minimum } };
     case 'too_big':
       if (issue.origin === 'string') return { key: 'errors.too_long', params: { max: issue.maximum } };
       return { key: 'errors.too_big', params: { max: issue.maximum } };
     case 'invalid_type':
-      return issue.input === undefined || issue.input === null ? { key: 'errors.required' } : { key: 'errors.invalid_value' };
+      return issue.input === undefined || issue.input === null
+        ? { key: 'errors.required' }
+        : { key: 'errors.invalid_value' };
     case 'invalid_value':
       return { key: 'errors.invalid_choice' };
     case 'invalid_format':
@@ -40,4 +45,6 @@ export function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S
 
 // Form fields arrive as strings; an empty one means "not given". The bounded blocks live in fields.ts.
 export { optionalId, optionalText, requiredText } from './fields.js';
-export const pageParam = z.preprocess((v) => (v === '' || v === undefined ? 1 : v), z.coerce.number().int().min(1).max(100000)).catch(1);
+export const pageParam = z
+  .preprocess((v) => (v === '' || v === undefined ? 1 : v), z.coerce.number().int().min(1).max(100000))
+  .catch(1);

@@ -45,7 +45,10 @@ const helpers = {
 type Template = Handlebars.TemplateDelegate;
 type RenderCallback = (err: Error | null, html?: string) => void;
 
-export interface ViewEngineOptions { viewsDir?: string; defaultLayout?: string }
+export interface ViewEngineOptions {
+  viewsDir?: string;
+  defaultLayout?: string;
+}
 
 /**
  * The view engine: a view, then its layout (`layout` in the render options or res.locals: a name under
@@ -77,7 +80,10 @@ export function viewEngine(opts: ViewEngineOptions = {}) {
     if (cache && partialsLoaded) return;
     for (const entry of fs.readdirSync(partialsDir, { recursive: true }) as string[]) {
       if (!entry.endsWith('.hbs')) continue;
-      hbs.registerPartial(entry.slice(0, -'.hbs'.length).split(path.sep).join('/'), template(path.join(partialsDir, entry), cache));
+      hbs.registerPartial(
+        entry.slice(0, -'.hbs'.length).split(path.sep).join('/'),
+        template(path.join(partialsDir, entry), cache),
+      );
     }
     partialsLoaded = true;
   };
@@ -93,7 +99,9 @@ export function viewEngine(opts: ViewEngineOptions = {}) {
       const layout = 'layout' in options ? options.layout : defaultLayout;
       if (layout) {
         const name = String(layout);
-        const layoutFile = path.isAbsolute(name) ? name : path.join(layoutsDir, path.extname(name) ? name : `${name}.hbs`);
+        const layoutFile = path.isAbsolute(name)
+          ? name
+          : path.join(layoutsDir, path.extname(name) ? name : `${name}.hbs`);
         html = template(layoutFile, cache)({ ...options, body: html }).trim();
       }
     } catch (err) {
@@ -113,10 +121,13 @@ const BODY_MARK = '\u0000body\u0000';
  * be kept this way, since the token belongs to one session: rendering one fails.
  */
 export function renderBody(res: Response, view: string, data: object): Promise<Buffer> {
-  const csrf = () => { throw new Error(`${view}: a kept page body cannot carry a CSRF token`); };
+  const csrf = () => {
+    throw new Error(`${view}: a kept page body cannot carry a CSRF token`);
+  };
   return new Promise((resolve, reject) => {
     res.app.render(view, { lang: res.locals.lang, ...data, csrf, layout: false }, (err: Error | null, html?: string) =>
-      (err ? reject(err) : resolve(Buffer.from(html ?? ''))));
+      err ? reject(err) : resolve(Buffer.from(html ?? '')),
+    );
   });
 }
 
@@ -126,10 +137,15 @@ export function renderBody(res: Response, view: string, data: object): Promise<B
  */
 export async function sendWithBody(res: Response, view: string, body: Buffer): Promise<void> {
   const html = await new Promise<string>((resolve, reject) => {
-    res.render(view, { [PRERENDERED]: BODY_MARK }, (err: Error | null, out?: string) => (err ? reject(err) : resolve(out ?? '')));
+    res.render(view, { [PRERENDERED]: BODY_MARK }, (err: Error | null, out?: string) =>
+      err ? reject(err) : resolve(out ?? ''),
+    );
   });
   const at = html.indexOf(BODY_MARK);
-  const bytes = at < 0 ? Buffer.from(html) : Buffer.concat([Buffer.from(html.slice(0, at)), body, Buffer.from(html.slice(at + BODY_MARK.length))]);
+  const bytes =
+    at < 0
+      ? Buffer.from(html)
+      : Buffer.concat([Buffer.from(html.slice(0, at)), body, Buffer.from(html.slice(at + BODY_MARK.length))]);
   res.type('html');
   res.setHeader('Content-Length', bytes.length);
   res.end(res.req.method === 'HEAD' ? undefined : bytes);

@@ -21,8 +21,15 @@ function merge(into: Tree, from: Tree): Tree {
 }
 
 // The platform catalog, then each domain's own (server/<domain>/messages.ts, listed in domains.ts).
-const catalogs = Object.fromEntries(languages.map((lang) => [lang,
-  domainMessages.reduce<Tree>((all, m) => merge(all, m[lang] as Tree), merge({}, (lang === 'en' ? en : zhCN) as unknown as Tree))]));
+const catalogs = Object.fromEntries(
+  languages.map((lang) => [
+    lang,
+    domainMessages.reduce<Tree>(
+      (all, m) => merge(all, m[lang] as Tree),
+      merge({}, (lang === 'en' ? en : zhCN) as unknown as Tree),
+    ),
+  ]),
+);
 
 const i18n = i18next.createInstance();
 void i18n.init({
@@ -49,8 +56,12 @@ function make(lang: Lang): Translate {
       if (text === undefined) plain.set(key, (text = t(key) as string));
       return text;
     }
-    const shown = Object.fromEntries(Object.entries(params).map(([k, v]) =>
-      [k, typeof v === 'string' && ISO_INSTANT.test(v) ? formatDateTime(v, lang) : v]));
+    const shown = Object.fromEntries(
+      Object.entries(params).map(([k, v]) => [
+        k,
+        typeof v === 'string' && ISO_INSTANT.test(v) ? formatDateTime(v, lang) : v,
+      ]),
+    );
     return t(key, shown) as string;
   };
 }

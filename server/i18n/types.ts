@@ -3,4 +3,7 @@
 export type Lang = 'zh-CN' | 'en';
 
 /** A domain's messages (server/<domain>/messages.ts): the same keys in both languages, checked by the compiler. */
-export interface DomainMessages<T> { 'zh-CN': T; en: T }
+export interface DomainMessages<T> {
+  'zh-CN': T;
+  en: T;
+}

@@ -21,8 +21,18 @@ const WRITERS = ['admin', 'front_desk'] as const;
 const formOptions = { categories: priceCategories, basicKinds, units: priceUnits };
 
 /** The public API shape of an item. */
-const apiItem = (i: PriceItem) => ({ id: i.id, code: i.code, name_zh: i.name_zh, name_en: i.name_en, category: i.category,
-  basic_kind: i.basic_kind, unit: i.unit, price_fen: i.price_fen, valid_from: i.valid_from, valid_to: i.valid_to });
+const apiItem = (i: PriceItem) => ({
+  id: i.id,
+  code: i.code,
+  name_zh: i.name_zh,
+  name_en: i.name_en,
+  category: i.category,
+  basic_kind: i.basic_kind,
+  unit: i.unit,
+  price_fen: i.price_fen,
+  valid_from: i.valid_from,
+  valid_to: i.valid_to,
+});
 
 const byCategory = (items: PriceItem[]) => ({
   basic: items.filter((i) => i.category === 'basic'),
@@ -30,7 +40,12 @@ const byCategory = (items: PriceItem[]) => ({
 });
 
 /** A form shows the price back in yuan; what was typed (on an error) is kept as typed. */
-const itemValues = (i: PriceItem) => ({ ...i, basic_kind: i.basic_kind ?? '', valid_to: i.valid_to ?? '', price: fenToYuan(i.price_fen) });
+const itemValues = (i: PriceItem) => ({
+  ...i,
+  basic_kind: i.basic_kind ?? '',
+  valid_to: i.valid_to ?? '',
+  price: fenToYuan(i.price_fen),
+});
 
 export function priceRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
@@ -68,45 +83,75 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
     const date = (q.success && q.data.date) || today;
     const all = await prices.allPriceItems(db, home.id);
     const phase = (p: string) => all.filter((i) => prices.phaseOn(i, date) === p);
-    const section = (p: string) => { const items = phase(p); return { count: items.length, ...byCategory(items) }; };
+    const section = (p: string) => {
+      const items = phase(p);
+      return { count: items.length, ...byCategory(items) };
+    };
     res.render('prices/list', {
-      home, onDate: date, isToday: date === today, writable: canWrite(req.user!, home.id), published: home.status === 'operating',
-      current: section('current'), future: section('future'), past: section('past'),
+      home,
+      onDate: date,
+      isToday: date === today,
+      writable: canWrite(req.user!, home.id),
+      published: home.status === 'operating',
+      current: section('current'),
+      future: section('future'),
+      past: section('past'),
     });
   }
 
   async function newPage(req: Request, res: Response) {
     const home = await loadHome(req, 'write');
-    res.render('prices/form', { home, values: { category: 'basic', unit: 'time', valid_from: todayInShanghai() }, writable: true, ...formOptions });
+    res.render('prices/form', {
+      home,
+      values: { category: 'basic', unit: 'time', valid_from: todayInShanghai() },
+      writable: true,
+      ...formOptions,
+    });
   }
 
   async function create(req: Request, res: Response) {
     const home = await loadHome(req, 'write');
-    await withForm(res, 'prices/form', () => ({ home, values: req.body, writable: true, ...formOptions }), async () => {
-      const input = parse(PriceItemInput, req.body);
-      await prices.createItem(db, req.user!, home.id, input, ip(req));
-      flash(req, 'flash.price_created', { name: input.name_zh });
-      res.redirect(listPath(home));
-    });
+    await withForm(
+      res,
+      'prices/form',
+      () => ({ home, values: req.body, writable: true, ...formOptions }),
+      async () => {
+        const input = parse(PriceItemInput, req.body);
+        await prices.createItem(db, req.user!, home.id, input, ip(req));
+        flash(req, 'flash.price_created', { name: input.name_zh });
+        res.redirect(listPath(home));
+      },
+    );
   }
 
   /** The edit form for those who may change the list, the same fields read-only for the bureau. */
   async function itemPage(req: Request, res: Response) {
     const home = await loadHome(req, 'read');
     const item = await loadItem(req, home);
-    res.render('prices/form', { home, item, values: itemValues(item), writable: canWrite(req.user!, home.id),
-      phase: prices.phaseOn(item, todayInShanghai()), ...formOptions });
+    res.render('prices/form', {
+      home,
+      item,
+      values: itemValues(item),
+      writable: canWrite(req.user!, home.id),
+      phase: prices.phaseOn(item, todayInShanghai()),
+      ...formOptions,
+    });
   }
 
   async function update(req: Request, res: Response) {
     const home = await loadHome(req, 'write');
     const item = await loadItem(req, home);
-    await withForm(res, 'prices/form', () => ({ home, item, values: req.body, writable: true, ...formOptions }), async () => {
-      const input = parse(PriceItemInput, req.body);
-      await prices.updateItem(db, req.user!, home.id, item.id, input, ip(req));
-      flash(req, 'flash.price_updated', { name: input.name_zh });
-      res.redirect(listPath(home));
-    });
+    await withForm(
+      res,
+      'prices/form',
+      () => ({ home, item, values: req.body, writable: true, ...formOptions }),
+      async () => {
+        const input = parse(PriceItemInput, req.body);
+        await prices.updateItem(db, req.user!, home.id, item.id, input, ip(req));
+        flash(req, 'flash.price_updated', { name: input.name_zh });
+        res.redirect(listPath(home));
+      },
+    );
   }
 
   // ## 停用自某日 (confirm, then end)
@@ -120,12 +165,17 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
   async function end(req: Request, res: Response) {
     const home = await loadHome(req, 'write');
     const item = await loadItem(req, home);
-    await withForm(res, 'prices/end', () => ({ home, item, values: req.body }), async () => {
-      const input = parse(EndInput, req.body);
-      await prices.endItem(db, req.user!, home.id, item.id, input.stop_from, ip(req));
-      flash(req, 'flash.price_ended', { name: item.name_zh, date: input.stop_from });
-      res.redirect(listPath(home));
-    });
+    await withForm(
+      res,
+      'prices/end',
+      () => ({ home, item, values: req.body }),
+      async () => {
+        const input = parse(EndInput, req.body);
+        await prices.endItem(db, req.user!, home.id, item.id, input.stop_from, ip(req));
+        flash(req, 'flash.price_ended', { name: item.name_zh, date: input.stop_from });
+        res.redirect(listPath(home));
+      },
+    );
   }
 
   // ## Public 价格公示: families read it without an account
@@ -152,7 +202,13 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
       prices.priceItemsOn(db, home.id, today),
       facilityChoices(db, { kind: 'funeral_home', status: 'operating' }),
     ]);
-    res.render('prices/public', { home, today, title: home.name, ...byCategory(items), others: others.filter((h) => h.id !== home.id) });
+    res.render('prices/public', {
+      home,
+      today,
+      title: home.name,
+      ...byCategory(items),
+      others: others.filter((h) => h.id !== home.id),
+    });
   }
 
   async function apiList(req: Request, res: Response) {
@@ -163,7 +219,13 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
   }
 
   return [
-    { method: 'get', path: '/prices', roles: 'public', handler: publicIndex, before: [ctx.pageCache.fill('/prices', 1_000)] },
+    {
+      method: 'get',
+      path: '/prices',
+      roles: 'public',
+      handler: publicIndex,
+      before: [ctx.pageCache.fill('/prices', 1_000)],
+    },
     { method: 'get', path: '/prices/:facilityId', roles: 'public', handler: publicPage },
     { method: 'get', path: '/api/v1/facilities/:id/prices', roles: 'public', handler: apiList },
     { method: 'get', path: '/staff/funeral-homes', roles: READERS, handler: homesPage },

@@ -24,9 +24,11 @@ const FULL_WIDTH = /[０-９，．]/g;
  * sign, a third decimal or a misplaced comma are not.
  */
 export function yuanToFen(text: string): { fen: number } | { error: string } {
-  const v = text.trim()
+  const v = text
+    .trim()
     .replace(FULL_WIDTH, (c) => (c === '，' ? ',' : c === '．' ? '.' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)))
-    .replace(/^[¥￥]\s*/, '').replace(/\s*元$/, '');
+    .replace(/^[¥￥]\s*/, '')
+    .replace(/\s*元$/, '');
   if (v === '') return { error: 'errors.required' };
   const m = /^(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?$/.exec(v);
   if (!m) return { error: 'errors.price_format' };
@@ -47,9 +49,17 @@ export function fenToYuan(fen: number): string {
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 /** A calendar date 'YYYY-MM-DD' that exists (no 2026-02-30), in 1900–2100. */
-export const IsoDate = z.string().trim()
+export const IsoDate = z
+  .string()
+  .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'errors.price_date_format' })
-  .refine((v) => { const d = DateTime.fromISO(v); return d.isValid && d.year >= MIN_YEAR && d.year <= MAX_YEAR; }, { error: 'errors.price_date_format' });
+  .refine(
+    (v) => {
+      const d = DateTime.fromISO(v);
+      return d.isValid && d.year >= MIN_YEAR && d.year <= MAX_YEAR;
+    },
+    { error: 'errors.price_date_format' },
+  );
 
 const Yuan = z.string().transform((v, ctx) => {
   const r = yuanToFen(v);
@@ -60,22 +70,31 @@ const Yuan = z.string().transform((v, ctx) => {
   return r.fen;
 });
 
-export const PriceCode = z.string().trim().toUpperCase().regex(/^[A-Z0-9_-]{2,30}$/, { error: 'errors.price_code_format' });
+export const PriceCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9_-]{2,30}$/, { error: 'errors.price_code_format' });
 
 /** The staff form. `price` is yuan as typed; the result carries price_fen. */
-export const PriceItemInput = z.object({
-  code: PriceCode,
-  name_zh: requiredText(60),
-  name_en: requiredText(100),
-  category: z.enum(priceCategories),
-  basic_kind: z.preprocess(blankToUndefined, z.enum(basicKinds).optional()),
-  unit: z.enum(priceUnits),
-  price: z.preprocess((v) => (v === undefined || v === null ? '' : v), Yuan),
-  valid_from: IsoDate,
-  valid_to: z.preprocess(blankToUndefined, IsoDate.optional()),
-}).transform(({ price, basic_kind, valid_to, ...rest }) => ({
-  ...rest, basic_kind: basic_kind ?? null, price_fen: price, valid_to: valid_to ?? null,
-}));
+export const PriceItemInput = z
+  .object({
+    code: PriceCode,
+    name_zh: requiredText(60),
+    name_en: requiredText(100),
+    category: z.enum(priceCategories),
+    basic_kind: z.preprocess(blankToUndefined, z.enum(basicKinds).optional()),
+    unit: z.enum(priceUnits),
+    price: z.preprocess((v) => (v === undefined || v === null ? '' : v), Yuan),
+    valid_from: IsoDate,
+    valid_to: z.preprocess(blankToUndefined, IsoDate.optional()),
+  })
+  .transform(({ price, basic_kind, valid_to, ...rest }) => ({
+    ...rest,
+    basic_kind: basic_kind ?? null,
+    price_fen: price,
+    valid_to: valid_to ?? null,
+  }));
 export type PriceItemInput = z.infer<typeof PriceItemInput>;
 
 /** 停用自某日: the first day the price no longer applies. */

@@ -19,7 +19,8 @@ type ItemFields = Omit<PriceItemRow, 'facility_id'>;
 export function itemProblems(item: ItemFields): FieldErrors {
   const out: FieldErrors = {};
   if (!/^[A-Z0-9_-]{2,30}$/.test(item.code)) out.code = { key: 'errors.price_code_format' };
-  if (!Number.isInteger(item.price_fen) || item.price_fen < 0 || item.price_fen > MAX_PRICE_FEN) out.price = { key: 'errors.price_format' };
+  if (!Number.isInteger(item.price_fen) || item.price_fen < 0 || item.price_fen > MAX_PRICE_FEN)
+    out.price = { key: 'errors.price_format' };
   // Basic services are the ones a waiver policy names by kind; an optional service has no such kind.
   if (item.category === 'basic' && !item.basic_kind) out.basic_kind = { key: 'errors.price_basic_kind_required' };
   if (item.category === 'optional' && item.basic_kind) out.basic_kind = { key: 'errors.price_basic_kind_not_allowed' };
@@ -33,9 +34,10 @@ function assertItem(item: ItemFields): void {
 }
 
 function overlapError(code: string, other: PriceItem): ConflictError {
-  const field = other.valid_to === null
-    ? { key: 'errors.price_period_overlap_open', params: { code, from: other.valid_from } }
-    : { key: 'errors.price_period_overlap', params: { code, from: other.valid_from, to: other.valid_to } };
+  const field =
+    other.valid_to === null
+      ? { key: 'errors.price_period_overlap_open', params: { code, from: other.valid_from } }
+      : { key: 'errors.price_period_overlap', params: { code, from: other.valid_from, to: other.valid_to } };
   return new ConflictError('price_period_overlap', { valid_from: field });
 }
 
@@ -45,8 +47,15 @@ async function lockHome(trx: Knex, facilityId: number): Promise<void> {
 }
 
 const fieldsOf = (i: ItemFields): ItemFields => ({
-  code: i.code, name_zh: i.name_zh, name_en: i.name_en, category: i.category, basic_kind: i.basic_kind, unit: i.unit,
-  price_fen: i.price_fen, valid_from: i.valid_from, valid_to: i.valid_to,
+  code: i.code,
+  name_zh: i.name_zh,
+  name_en: i.name_en,
+  category: i.category,
+  basic_kind: i.basic_kind,
+  unit: i.unit,
+  price_fen: i.price_fen,
+  valid_from: i.valid_from,
+  valid_to: i.valid_to,
 });
 
 const sameFields = (a: ItemFields, b: ItemFields) => JSON.stringify(fieldsOf(a)) === JSON.stringify(fieldsOf(b));
@@ -67,38 +76,63 @@ async function reportingClash<T>(db: Knex, facilityId: number, item: ItemFields,
 }
 
 /** Adds an item. Submitting the same item twice (a double click) returns the first one and writes nothing. */
-export async function createItem(db: Knex, actor: audit.Actor, facilityId: number, input: PriceItemInput, ip: string | null): Promise<number> {
+export async function createItem(
+  db: Knex,
+  actor: audit.Actor,
+  facilityId: number,
+  input: PriceItemInput,
+  ip: string | null,
+): Promise<number> {
   const item = fieldsOf(input);
   assertItem(item);
-  const created = await reportingClash(db, facilityId, item, () => db.transaction(async (trx) => {
-    await lockHome(trx, facilityId);
-    const clash = await store.overlapping(trx, facilityId, item.code, item.valid_from, item.valid_to);
-    if (clash.length === 1 && sameFields(clash[0], item)) return clash[0].id;
-    if (clash.length) throw overlapError(item.code, clash[0]);
-    const now = nowIso();
-    const row = { facility_id: facilityId, ...item, created_at: now, updated_at: now };
-    const id = await store.insertItem(trx, row);
-    await audit.record(trx, { actor, action: 'create', entity: 'price_item', entityId: id, after: row, ip });
-    return id;
-  }));
+  const created = await reportingClash(db, facilityId, item, () =>
+    db.transaction(async (trx) => {
+      await lockHome(trx, facilityId);
+      const clash = await store.overlapping(trx, facilityId, item.code, item.valid_from, item.valid_to);
+      if (clash.length === 1 && sameFields(clash[0], item)) return clash[0].id;
+      if (clash.length) throw overlapError(item.code, clash[0]);
+      const now = nowIso();
+      const row = { facility_id: facilityId, ...item, created_at: now, updated_at: now };
+      const id = await store.insertItem(trx, row);
+      await audit.record(trx, { actor, action: 'create', entity: 'price_item', entityId: id, after: row, ip });
+      return id;
+    }),
+  );
   changed(db, 'prices');
   return created;
 }
 
-export async function updateItem(db: Knex, actor: audit.Actor, facilityId: number, id: number, input: PriceItemInput, ip: string | null): Promise<void> {
+export async function updateItem(
+  db: Knex,
+  actor: audit.Actor,
+  facilityId: number,
+  id: number,
+  input: PriceItemInput,
+  ip: string | null,
+): Promise<void> {
   const item = fieldsOf(input);
   assertItem(item);
-  await reportingClash(db, facilityId, item, () => db.transaction(async (trx) => {
-    await lockHome(trx, facilityId);
-    const before = await store.findPriceItem(trx, id);
-    if (!before || before.facility_id !== facilityId) throw new NotFoundError();
-    if (sameFields(before, item)) return;
-    const clash = await store.overlapping(trx, facilityId, item.code, item.valid_from, item.valid_to, id);
-    if (clash.length) throw overlapError(item.code, clash[0]);
-    const patch = { ...item, updated_at: nowIso() };
-    await store.updateItem(trx, id, patch);
-    await audit.record(trx, { actor, action: 'update', entity: 'price_item', entityId: id, before: fieldsOf(before), after: item, ip });
-  }));
+  await reportingClash(db, facilityId, item, () =>
+    db.transaction(async (trx) => {
+      await lockHome(trx, facilityId);
+      const before = await store.findPriceItem(trx, id);
+      if (!before || before.facility_id !== facilityId) throw new NotFoundError();
+      if (sameFields(before, item)) return;
+      const clash = await store.overlapping(trx, facilityId, item.code, item.valid_from, item.valid_to, id);
+      if (clash.length) throw overlapError(item.code, clash[0]);
+      const patch = { ...item, updated_at: nowIso() };
+      await store.updateItem(trx, id, patch);
+      await audit.record(trx, {
+        actor,
+        action: 'update',
+        entity: 'price_item',
+        entityId: id,
+        before: fieldsOf(before),
+        after: item,
+        ip,
+      });
+    }),
+  );
   changed(db, 'prices');
 }
 
@@ -106,14 +140,23 @@ export async function updateItem(db: Knex, actor: audit.Actor, facilityId: numbe
  * 停用自某日: from `stopFrom` on, the item no longer applies, so it stays valid up to the day before (valid_to is
  * inclusive). It only shortens a period; the same stop date again is a no-op.
  */
-export async function endItem(db: Knex, actor: audit.Actor, facilityId: number, id: number, stopFrom: string, ip: string | null): Promise<PriceItem> {
+export async function endItem(
+  db: Knex,
+  actor: audit.Actor,
+  facilityId: number,
+  id: number,
+  stopFrom: string,
+  ip: string | null,
+): Promise<PriceItem> {
   const lastDay = DateTime.fromISO(stopFrom).minus({ days: 1 }).toISODate()!;
   const ended = await db.transaction(async (trx) => {
     await lockHome(trx, facilityId);
     const before = await store.findPriceItem(trx, id);
     if (!before || before.facility_id !== facilityId) throw new NotFoundError();
     if (lastDay < before.valid_from) {
-      throw new ValidationError({ stop_from: { key: 'errors.price_stop_before_start', params: { from: before.valid_from } } });
+      throw new ValidationError({
+        stop_from: { key: 'errors.price_stop_before_start', params: { from: before.valid_from } },
+      });
     }
     if (before.valid_to !== null && lastDay > before.valid_to) {
       throw new ValidationError({ stop_from: { key: 'errors.price_already_ended', params: { to: before.valid_to } } });
@@ -121,8 +164,15 @@ export async function endItem(db: Knex, actor: audit.Actor, facilityId: number, 
     if (before.valid_to === lastDay) return before;
     const updated_at = nowIso();
     await store.updateItem(trx, id, { valid_to: lastDay, updated_at });
-    await audit.record(trx, { actor, action: 'end', entity: 'price_item', entityId: id,
-      before: { valid_to: before.valid_to }, after: { valid_to: lastDay }, ip });
+    await audit.record(trx, {
+      actor,
+      action: 'end',
+      entity: 'price_item',
+      entityId: id,
+      before: { valid_to: before.valid_to },
+      after: { valid_to: lastDay },
+      ip,
+    });
     return { ...before, valid_to: lastDay, updated_at };
   });
   changed(db, 'prices');

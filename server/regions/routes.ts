@@ -14,7 +14,9 @@ const childJson = (r: Region) => ({
   code: r.code,
   name: r.name,
   level: r.level,
-  ...(r.level === 'village' ? { kind: r.is_admin_village ? 'village' : 'community', is_central_village: r.is_central_village } : {}),
+  ...(r.level === 'village'
+    ? { kind: r.is_admin_village ? 'village' : 'community', is_central_village: r.is_central_village }
+    : {}),
 });
 
 export function regionRoutes(ctx: AppContext): RouteDef[] {
@@ -25,8 +27,14 @@ export function regionRoutes(ctx: AppContext): RouteDef[] {
     if (!code.success) throw new NotFoundError('region_not_found');
     const { region, children } = await service.regionWithChildren(db, code.data);
     res.set('Cache-Control', 'public, max-age=300');
-    res.json({ ...childJson(region), parent_code: region.parent_code, population: region.population, lng: region.lng, lat: region.lat,
-      children: children.map(childJson) });
+    res.json({
+      ...childJson(region),
+      parent_code: region.parent_code,
+      population: region.population,
+      lng: region.lng,
+      lat: region.lat,
+      children: children.map(childJson),
+    });
   }
 
   async function browse(req: Request, res: Response) {
@@ -39,6 +47,11 @@ export function regionRoutes(ctx: AppContext): RouteDef[] {
 
   return [
     { method: 'get', path: '/api/v1/regions/:code', roles: 'public', handler: apiRegion },
-    { method: 'get', path: '/staff/regions', roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'], handler: browse },
+    {
+      method: 'get',
+      path: '/staff/regions',
+      roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'],
+      handler: browse,
+    },
   ];
 }

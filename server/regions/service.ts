@@ -6,12 +6,22 @@ import { readDivisions, type ReadProgress, type Scope } from './divisions.js';
 import type { Level, Region } from './levels.js';
 import * as store from './store.js';
 
-export interface ImportProgress { phase: 'read' | 'write'; done: number; total: number }
+export interface ImportProgress {
+  phase: 'read' | 'write';
+  done: number;
+  total: number;
+}
 
 const BATCH = 500;
 
-export async function importDivisions(db: Knex, scope: Scope, onProgress?: (p: ImportProgress) => void): Promise<{ rows: number }> {
-  const rows = await readDivisions(scope, (p: ReadProgress) => onProgress?.({ phase: 'read', done: p.bytes, total: p.totalBytes }));
+export async function importDivisions(
+  db: Knex,
+  scope: Scope,
+  onProgress?: (p: ImportProgress) => void,
+): Promise<{ rows: number }> {
+  const rows = await readDivisions(scope, (p: ReadProgress) =>
+    onProgress?.({ phase: 'read', done: p.bytes, total: p.totalBytes }),
+  );
   // One transaction per batch keeps write locks short; rows come parents first, so each batch's parents exist.
   let written = 0;
   try {
@@ -91,7 +101,10 @@ export async function regionOverview(db: Knex, code: string): Promise<RegionOver
   return { region, children, trail, summaries, totals };
 }
 
-export interface RegionWithChildren { region: Region; children: Region[] }
+export interface RegionWithChildren {
+  region: Region;
+  children: Region[];
+}
 
 export async function regionWithChildren(db: Knex, code: string): Promise<RegionWithChildren> {
   const region = await store.find(db, code);

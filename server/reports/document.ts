@@ -35,7 +35,12 @@ export class KeptRenders {
   constructor(o: KeptRendersOptions = {}) {
     this.limit = pLimit(o.concurrency ?? 1);
     this.maxWaiting = o.maxWaiting ?? 4;
-    this.kept = new TtlCache({ ttlMs: o.ttlMs ?? 30 * 60_000, max: o.max ?? 32, clock: o.clock, load: (key) => this.queue(key) });
+    this.kept = new TtlCache({
+      ttlMs: o.ttlMs ?? 30 * 60_000,
+      max: o.max ?? 32,
+      clock: o.clock,
+      load: (key) => this.queue(key),
+    });
   }
 
   /** The PDF drawn from `inputs`: kept, or drawn now (after those ahead of it), or a 503 when too many wait. */

@@ -19,12 +19,21 @@ export function toCsv(table: ReportTable, lang: Lang): Buffer {
   return Buffer.from(stringify(records, { bom: true, record_delimiter: 'windows' }), 'utf8');
 }
 
-const numFmt: Partial<Record<TableColumn['kind'], string>> = { rate: '0.0%', points: '0.0', int: '#,##0', money: '#,##0.00' };
+const numFmt: Partial<Record<TableColumn['kind'], string>> = {
+  rate: '0.0%',
+  points: '0.0',
+  int: '#,##0',
+  money: '#,##0.00',
+};
 
 /** Display width of a string in Excel's units: CJK characters count twice. */
 const widthOf = (s: string) => [...s].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
 
-export async function toXlsx(tables: ReportTable[], lang: Lang, meta: { title: string; creator: string; created: Date }): Promise<Buffer> {
+export async function toXlsx(
+  tables: ReportTable[],
+  lang: Lang,
+  meta: { title: string; creator: string; created: Date },
+): Promise<Buffer> {
   const t = translator(lang);
   const wb = new ExcelJS.Workbook();
   wb.creator = meta.creator;
@@ -35,13 +44,15 @@ export async function toXlsx(tables: ReportTable[], lang: Lang, meta: { title: s
     const headers = table.columns.map((c) => fullHeader(t, c));
     ws.addRow(headers);
     for (const r of table.rows) {
-      const row = ws.addRow(table.columns.map((c, i) => {
-        const v = r.cells[i];
-        if (v === null || v === undefined) return null;
-        if (typeof v === 'boolean') return (c.flag ?? [t('coverage_report.yes'), t('coverage_report.no')])[v ? 0 : 1];
-        if (c.kind === 'money' && typeof v === 'number') return v / 100;
-        return v;
-      }));
+      const row = ws.addRow(
+        table.columns.map((c, i) => {
+          const v = r.cells[i];
+          if (v === null || v === undefined) return null;
+          if (typeof v === 'boolean') return (c.flag ?? [t('coverage_report.yes'), t('coverage_report.no')])[v ? 0 : 1];
+          if (c.kind === 'money' && typeof v === 'number') return v / 100;
+          return v;
+        }),
+      );
       if (r.total) row.font = { bold: true };
     }
     const header = ws.getRow(1);
@@ -52,7 +63,10 @@ export async function toXlsx(tables: ReportTable[], lang: Lang, meta: { title: s
       const col = ws.getColumn(i + 1);
       const fmt = numFmt[c.kind];
       if (fmt) col.numFmt = fmt;
-      const longest = Math.max(widthOf(headers[i]), ...table.rows.map((r) => widthOf(cellText(c, r.cells[i], { none: '', print: true }))));
+      const longest = Math.max(
+        widthOf(headers[i]),
+        ...table.rows.map((r) => widthOf(cellText(c, r.cells[i], { none: '', print: true }))),
+      );
       col.width = Math.min(48, Math.max(8, longest + 2));
     });
     header.numFmt = '@';

@@ -23,11 +23,19 @@ export interface GridColumn {
 export type Fitting = 'shrink' | 'name' | 'wrap';
 
 export type GridRowKind = 'body' | 'group' | 'subtotal' | 'total';
-export interface GridRow { cells: string[]; kind?: GridRowKind }
+export interface GridRow {
+  cells: string[];
+  kind?: GridRowKind;
+}
 
 export interface GridOptions {
-  x: number; y: number; width: number; size: number;
-  minRow?: number; padX?: number; padY?: number;
+  x: number;
+  y: number;
+  width: number;
+  size: number;
+  minRow?: number;
+  padX?: number;
+  padY?: number;
   /** Starts a new page and returns the y where the table goes on. */
   continuePage: () => number;
   /** The label of a group row repeated at the top of a page, e.g. 钟山区（续）. */
@@ -40,7 +48,12 @@ const MIN_SIZE = 6;
 /** How far a text may shrink to stay on one line before it wraps. */
 const SHRINK: Record<Fitting, number> = { shrink: 0, name: 0.88, wrap: 1 };
 
-interface Fit { size: number; height: number; oneLine: boolean; width: number }
+interface Fit {
+  size: number;
+  height: number;
+  oneLine: boolean;
+  width: number;
+}
 
 const lineHeight = (doc: Doc) => doc.currentLineHeight(false);
 
@@ -59,7 +72,7 @@ export function fitText(doc: Doc, text: string, font: string, size: number, inne
   const w = doc.widthOfString(text);
   if (w <= inner) return { size, height: lineHeight(doc), oneLine: true, width: w };
   const floor = Math.max(MIN_SIZE, size * SHRINK[fitting]);
-  const shrunk = Math.floor((size * inner) / w * 20) / 20;
+  const shrunk = Math.floor(((size * inner) / w) * 20) / 20;
   if (shrunk >= floor) {
     doc.fontSize(shrunk);
     const sw = doc.widthOfString(text);
@@ -76,7 +89,19 @@ export function fitText(doc: Doc, text: string, font: string, size: number, inne
 /** Short headers (已覆盖, 覆盖率) and single words (Covered) shrink rather than break; longer ones wrap. */
 const headerFit = (text: string): Fitting => ([...text].length <= 4 || /^[\x21-\x7e]+$/.test(text) ? 'shrink' : 'name');
 
-function drawText(doc: Doc, text: string, font: string, fit: Fit, x: number, top: number, w: number, h: number, pad: number, align: Align, color = INK): void {
+function drawText(
+  doc: Doc,
+  text: string,
+  font: string,
+  fit: Fit,
+  x: number,
+  top: number,
+  w: number,
+  h: number,
+  pad: number,
+  align: Align,
+  color = INK,
+): void {
   if (!text) return;
   const inner = w - 2 * pad;
   doc.font(font).fontSize(fit.size).fillColor(color);
@@ -98,7 +123,9 @@ function widths(columns: GridColumn[], total: number): number[] {
 }
 
 export function grid(doc: Doc, columns: GridColumn[], rows: GridRow[], o: GridOptions): number {
-  const padX = o.padX ?? 4, padY = o.padY ?? 3.5, minRow = o.minRow ?? 17;
+  const padX = o.padX ?? 4,
+    padY = o.padY ?? 3.5,
+    minRow = o.minRow ?? 17;
   const ws = widths(columns, o.width);
   const xs = ws.map((_, i) => o.x + ws.slice(0, i).reduce((a, b) => a + b, 0));
 
@@ -118,7 +145,9 @@ export function grid(doc: Doc, columns: GridColumn[], rows: GridRow[], o: GridOp
   const subH = Math.max(minRow, ...subFits.map((f, i) => (twoLevels && !columns[i].group ? 0 : f.height + 2 * padY)));
   let headerH = groupH + subH;
   // A header alone (no group) that wraps to more lines than the sub-row allows grows the whole header.
-  columns.forEach((c, i) => { if (!c.group) headerH = Math.max(headerH, subFits[i].height + 2 * padY); });
+  columns.forEach((c, i) => {
+    if (!c.group) headerH = Math.max(headerH, subFits[i].height + 2 * padY);
+  });
 
   const drawHeader = (top: number): number => {
     doc.save();
@@ -148,7 +177,9 @@ export function grid(doc: Doc, columns: GridColumn[], rows: GridRow[], o: GridOp
       const f = fitText(doc, r.cells[0] ?? '', BOLD, o.size, o.width - 2 * padX, 'wrap');
       return { fits: [f], height: Math.max(minRow, f.height + 2 * padY) };
     }
-    const fits = columns.map((c, i) => fitText(doc, r.cells[i] ?? '', fontOf(r), o.size, ws[i] - 2 * padX, c.fit ?? 'shrink'));
+    const fits = columns.map((c, i) =>
+      fitText(doc, r.cells[i] ?? '', fontOf(r), o.size, ws[i] - 2 * padX, c.fit ?? 'shrink'),
+    );
     return { fits, height: Math.max(minRow, ...fits.map((f) => f.height + 2 * padY)) };
   });
 
@@ -172,7 +203,9 @@ export function grid(doc: Doc, columns: GridColumn[], rows: GridRow[], o: GridOp
     // A group row keeps the row after it; the last row of a group keeps the subtotal and total rows that close it.
     let keep = 0;
     if (r.kind === 'group') keep = measured[i + 1]?.height ?? 0;
-    else for (let k = i + 1; k < rows.length && (rows[k].kind === 'subtotal' || rows[k].kind === 'total'); k++) keep += measured[k].height;
+    else
+      for (let k = i + 1; k < rows.length && (rows[k].kind === 'subtotal' || rows[k].kind === 'total'); k++)
+        keep += measured[k].height;
     if (y + height + keep > bottom) {
       y = drawHeader(o.continuePage());
       if (r.kind !== 'group' && group !== undefined) {
@@ -204,11 +237,20 @@ export function grid(doc: Doc, columns: GridColumn[], rows: GridRow[], o: GridOp
 
 // ## Charts
 
-export interface ChartPoint { year: number; actual: number | null; target: number | null; partial: boolean }
-export interface ChartPanel { title: string; points: ChartPoint[] }
+export interface ChartPoint {
+  year: number;
+  actual: number | null;
+  target: number | null;
+  partial: boolean;
+}
+export interface ChartPanel {
+  title: string;
+  points: ChartPoint[];
+}
 
 export interface ChartText {
-  actual: string; target: string;
+  actual: string;
+  target: string;
   yearLabel: (year: number, partial: boolean) => string;
   value: (rate: number) => string;
 }
@@ -220,10 +262,18 @@ const GRIDLINE = '#cccccc';
 function legend(doc: Doc, x: number, y: number, text: ChartText): number {
   const size = 8.5;
   doc.save().font(REGULAR).fontSize(size);
-  doc.lineWidth(0.4).rect(x, y + 1.5, 14, 8).fillAndStroke(BAR, INK);
+  doc
+    .lineWidth(0.4)
+    .rect(x, y + 1.5, 14, 8)
+    .fillAndStroke(BAR, INK);
   doc.fillColor(INK).text(text.actual, x + 18, y, { lineBreak: false });
   const tx = x + 18 + doc.widthOfString(text.actual) + 20;
-  doc.lineWidth(1.8).strokeColor(INK).moveTo(tx, y + 5.5).lineTo(tx + 14, y + 5.5).stroke();
+  doc
+    .lineWidth(1.8)
+    .strokeColor(INK)
+    .moveTo(tx, y + 5.5)
+    .lineTo(tx + 14, y + 5.5)
+    .stroke();
   doc.fillColor(INK).text(text.target, tx + 18, y, { lineBreak: false });
   doc.restore();
   return y + 16;
@@ -236,15 +286,26 @@ function legend(doc: Doc, x: number, y: number, text: ChartText): number {
 function panel(doc: Doc, x: number, y: number, width: number, height: number, p: ChartPanel, text: ChartText): void {
   doc.save();
   doc.font(BOLD).fontSize(9).fillColor(INK).text(p.title, x, y, { width, lineBreak: false });
-  const axis = 28, foot = 14;
-  const plotX = x + axis, plotW = width - axis - 4, plotY = y + 20, plotH = height - 20 - foot;
+  const axis = 28,
+    foot = 14;
+  const plotX = x + axis,
+    plotW = width - axis - 4,
+    plotY = y + 20,
+    plotH = height - 20 - foot;
   const yOf = (rate: number) => plotY + plotH * (1 - Math.min(1, Math.max(0, rate)));
   doc.font(REGULAR).fontSize(7);
   for (let r = 0; r <= 100; r += 25) {
     const gy = yOf(r / 100);
-    doc.lineWidth(r === 0 ? 0.8 : 0.4).strokeColor(r === 0 ? INK : GRIDLINE).moveTo(plotX, gy).lineTo(plotX + plotW, gy).stroke();
+    doc
+      .lineWidth(r === 0 ? 0.8 : 0.4)
+      .strokeColor(r === 0 ? INK : GRIDLINE)
+      .moveTo(plotX, gy)
+      .lineTo(plotX + plotW, gy)
+      .stroke();
     const label = `${r}%`;
-    doc.fillColor(MUTED).text(label, plotX - 3 - doc.widthOfString(label), gy - lineHeight(doc) / 2, { lineBreak: false });
+    doc
+      .fillColor(MUTED)
+      .text(label, plotX - 3 - doc.widthOfString(label), gy - lineHeight(doc) / 2, { lineBreak: false });
   }
   const band = p.points.length ? plotW / p.points.length : plotW;
   const bw = Math.min(22, band * 0.56);
@@ -253,13 +314,22 @@ function panel(doc: Doc, x: number, y: number, width: number, height: number, p:
     let labelBottom: number | undefined;
     if (pt.actual !== null) {
       const top = yOf(pt.actual);
-      if (plotY + plotH - top > 0.3) doc.lineWidth(0.4).rect(cx - bw / 2, top, bw, plotY + plotH - top).fillAndStroke(BAR, INK);
+      if (plotY + plotH - top > 0.3)
+        doc
+          .lineWidth(0.4)
+          .rect(cx - bw / 2, top, bw, plotY + plotH - top)
+          .fillAndStroke(BAR, INK);
       labelBottom = top - 1.5;
     }
     if (pt.target !== null) {
       const ty = yOf(pt.target);
       const half = Math.min(band / 2 - 1, bw / 2 + 4);
-      doc.lineWidth(1.8).strokeColor(INK).moveTo(cx - half, ty).lineTo(cx + half, ty).stroke();
+      doc
+        .lineWidth(1.8)
+        .strokeColor(INK)
+        .moveTo(cx - half, ty)
+        .lineTo(cx + half, ty)
+        .stroke();
       // The value goes above the target line when the line would run through it.
       if (labelBottom !== undefined && ty <= labelBottom + 1.5 && ty >= labelBottom - 9) labelBottom = ty - 2;
     }
@@ -267,7 +337,10 @@ function panel(doc: Doc, x: number, y: number, width: number, height: number, p:
       const label = text.value(pt.actual);
       doc.font(REGULAR).fontSize(6.5);
       let w = doc.widthOfString(label);
-      if (w > band - 2) { doc.fontSize(Math.max(5, (6.5 * (band - 2)) / w)); w = doc.widthOfString(label); }
+      if (w > band - 2) {
+        doc.fontSize(Math.max(5, (6.5 * (band - 2)) / w));
+        w = doc.widthOfString(label);
+      }
       doc.fillColor(INK).text(label, cx - w / 2, labelBottom - lineHeight(doc), { lineBreak: false });
     }
     doc.font(REGULAR).fontSize(7.5).fillColor(INK);
@@ -278,7 +351,15 @@ function panel(doc: Doc, x: number, y: number, width: number, height: number, p:
 }
 
 /** Small charts, `columns` to a row, under one legend. Returns the y below them. */
-export function chartGrid(doc: Doc, x: number, y: number, width: number, panels: ChartPanel[], text: ChartText, o: { columns: number; height: number; gap: number }): number {
+export function chartGrid(
+  doc: Doc,
+  x: number,
+  y: number,
+  width: number,
+  panels: ChartPanel[],
+  text: ChartText,
+  o: { columns: number; height: number; gap: number },
+): number {
   let top = legend(doc, x, y, text) + 6;
   const w = (width - (o.columns - 1) * o.gap) / o.columns;
   panels.forEach((p, i) => {

@@ -25,19 +25,37 @@ const READERS: readonly Role[] = ['admin', 'bureau'];
  */
 export function disposition(kind: 'inline' | 'attachment', name: string, ascii: string): string {
   const safe = ascii.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${kind}; filename="${safe}"; filename*=UTF-8''${encoded}`;
 }
 
-function fileName(d: ReportData, lang: Lang, key: 'file_pdf' | 'file_xlsx' | 'file_csv', table?: TableKey): { name: string; ascii: string } {
+function fileName(
+  d: ReportData,
+  lang: Lang,
+  key: 'file_pdf' | 'file_xlsx' | 'file_csv',
+  table?: TableKey,
+): { name: string; ascii: string } {
   const t = translator(lang);
   const en = translator('en');
-  const name = t(`coverage_report.${key}`, { region: lang === 'en' ? d.region.code : d.region.fullName, date: d.date,
-    table: table ? (lang === 'en' ? table : t(`coverage_report.tables.${table}`)) : '' });
+  const name = t(`coverage_report.${key}`, {
+    region: lang === 'en' ? d.region.code : d.region.fullName,
+    date: d.date,
+    table: table ? (lang === 'en' ? table : t(`coverage_report.tables.${table}`)) : '',
+  });
   return { name, ascii: en(`coverage_report.${key}`, { region: d.region.code, date: d.date, table: table ?? '' }) };
 }
 
-function send(res: Response, body: Buffer, type: string, kind: 'inline' | 'attachment', file: { name: string; ascii: string }, started: number): void {
+function send(
+  res: Response,
+  body: Buffer,
+  type: string,
+  kind: 'inline' | 'attachment',
+  file: { name: string; ascii: string },
+  started: number,
+): void {
   res.set({
     'Content-Type': type,
     'Content-Disposition': disposition(kind, file.name, file.ascii),
@@ -57,7 +75,9 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
    */
   function printed(d: ReportData, lang: Lang): Promise<Buffer> {
     const fonts = loadFonts(config.fallbackFonts);
-    return reportRenders.print({ d: { ...d, generatedAt: undefined }, lang, fonts: fonts.key }, () => renderReport(d, lang, fonts));
+    return reportRenders.print({ d: { ...d, generatedAt: undefined }, lang, fonts: fonts.key }, () =>
+      renderReport(d, lang, fonts),
+    );
   }
 
   /** Staff pages: the region defaults to the demo city (or the first city), the date to today. */
@@ -76,15 +96,33 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
     const q = parse(CsvQuery, req.query);
     const d = await staffReport(q);
     const key: TableKey = q.table ?? (d.region.level === 'city' ? 'counties' : 'townships');
-    send(res, toCsv(tableOf(d, req.lang, key), req.lang), 'text/csv; charset=utf-8', 'attachment', fileName(d, req.lang, 'file_csv', key), started);
+    send(
+      res,
+      toCsv(tableOf(d, req.lang, key), req.lang),
+      'text/csv; charset=utf-8',
+      'attachment',
+      fileName(d, req.lang, 'file_csv', key),
+      started,
+    );
   }
 
   async function xlsx(req: Request, res: Response) {
     const started = performance.now();
     const d = await staffReport(parse(ReportQuery, req.query));
     const t = translator(req.lang);
-    const book = await toXlsx(allTables(d, req.lang), req.lang, { title: t('coverage_report.title', { region: d.region.fullName }), creator: t('app.full_name'), created: new Date(d.generatedAt) });
-    send(res, book, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'attachment', fileName(d, req.lang, 'file_xlsx'), started);
+    const book = await toXlsx(allTables(d, req.lang), req.lang, {
+      title: t('coverage_report.title', { region: d.region.fullName }),
+      creator: t('app.full_name'),
+      created: new Date(d.generatedAt),
+    });
+    send(
+      res,
+      book,
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'attachment',
+      fileName(d, req.lang, 'file_xlsx'),
+      started,
+    );
   }
 
   async function apiPdf(req: Request, res: Response) {

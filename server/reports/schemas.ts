@@ -9,11 +9,14 @@ export type TableKey = (typeof tableKeys)[number];
 const blank = (v: unknown) => (v === '' ? undefined : v);
 
 /** A calendar date in years 2000–2100 that exists (no 2026-02-30). */
-export const ReportDate = z.string().refine((s) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
-  const d = DateTime.fromISO(s, { zone });
-  return d.isValid && d.year >= 2000 && d.year <= 2100;
-}, { error: 'errors.report_date' });
+export const ReportDate = z.string().refine(
+  (s) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
+    const d = DateTime.fromISO(s, { zone });
+    return d.isValid && d.year >= 2000 && d.year <= 2100;
+  },
+  { error: 'errors.report_date' },
+);
 
 const RegionCode = z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, { error: 'errors.region_code_format' });
 

@@ -5,15 +5,34 @@ import { nowIso } from '../db.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
 import * as regions from '../regions/service.js';
-import { computeCoverage, defaultRegion, uncoveredVillages, type UncoveredTownship } from '../coverage/engine/service.js';
-import { coverageIndicators, type CoverageIndicator, type Indicators, type RegionCoverage } from '../coverage/indicators/kinds.js';
+import {
+  computeCoverage,
+  defaultRegion,
+  uncoveredVillages,
+  type UncoveredTownship,
+} from '../coverage/engine/service.js';
+import {
+  coverageIndicators,
+  type CoverageIndicator,
+  type Indicators,
+  type RegionCoverage,
+} from '../coverage/indicators/kinds.js';
 import { chartYears, yearlyIndicators, type YearPoint } from '../coverage/dashboard/service.js';
 import { otherIndicators, zonesUnder, type OtherIndicators, type ZoneOf } from '../coverage/indicators/service.js';
 import { listTargets, targetFor, targetInForce, type Target, type TargetInForce } from '../coverage/targets/service.js';
 
-export interface ReportRegion { code: string; name: string; level: 'city' | 'county'; /** 六盘水市钟山区 for a county */ fullName: string }
+export interface ReportRegion {
+  code: string;
+  name: string;
+  level: 'city' | 'county';
+  /** 六盘水市钟山区 for a county */ fullName: string;
+}
 
-export interface CountyTownships { code: string; name: string; townships: RegionCoverage[] }
+export interface CountyTownships {
+  code: string;
+  name: string;
+  townships: RegionCoverage[];
+}
 
 export interface ReportData {
   region: ReportRegion;
@@ -53,7 +72,8 @@ export async function reportRegion(db: Knex, code: string): Promise<ReportRegion
   const chain = await regions.regionTrail(db, code);
   const r = chain[chain.length - 1];
   if (!r || r.code !== code) throw new NotFoundError('region_not_found');
-  if (r.level !== 'city' && r.level !== 'county') throw new ValidationError({ region: { key: 'errors.report_region_level' } });
+  if (r.level !== 'city' && r.level !== 'county')
+    throw new ValidationError({ region: { key: 'errors.report_region_level' } });
   const city = chain.find((a) => a.level === 'city');
   const fullName = r.level === 'county' && city && !r.name.startsWith(city.name) ? `${city.name}${r.name}` : r.name;
   return { code: r.code, name: r.name, level: r.level, fullName };
@@ -89,28 +109,58 @@ export async function loadReport(db: Knex, opts: { region: string; date?: string
     townships = [{ code: region.code, name: region.name, townships: coverage.children }];
   }
 
-  const chartIndicators = coverageIndicators.filter((i) => targets.some((t) => t.indicator === i && region.code.startsWith(t.region_code))
-    && !(i === 'central_villages' && coverage.region.indicators.central_villages.total === 0));
+  const chartIndicators = coverageIndicators.filter(
+    (i) =>
+      targets.some((t) => t.indicator === i && region.code.startsWith(t.region_code)) &&
+      !(i === 'central_villages' && coverage.region.indicators.central_villages.total === 0),
+  );
   if (chartIndicators.length === 0) chartIndicators.push('townships', 'villages');
 
   // The same years and figures as the dashboard's chart.
-  const charted = targets.filter((t) => region.code.startsWith(t.region_code) && (chartIndicators as string[]).includes(t.indicator));
+  const charted = targets.filter(
+    (t) => region.code.startsWith(t.region_code) && (chartIndicators as string[]).includes(t.indicator),
+  );
   // Years after the date only when they have a target to show.
-  const years = (await yearlyIndicators(db, region.code, chartYears(date, charted), { date }))
-    .filter((p) => p.indicators || chartIndicators.some((i) => targetFor(targets, region.code, i, p.year)));
-  const [other, zones] = await Promise.all([otherIndicators(db, { region: region.code, date }), zonesUnder(db, region.code)]);
+  const years = (await yearlyIndicators(db, region.code, chartYears(date, charted), { date })).filter(
+    (p) => p.indicators || chartIndicators.some((i) => targetFor(targets, region.code, i, p.year)),
+  );
+  const [other, zones] = await Promise.all([
+    otherIndicators(db, { region: region.code, date }),
+    zonesUnder(db, region.code),
+  ]);
   return {
-    region, date, year, generatedAt: nowIso(), indicators: coverage.region.indicators, communities: coverage.region.communities,
-    counties, townships, targets, uncovered, years, chartIndicators, other, zones: zones.filter((z) => z.level === 'county' && z.zone !== null),
+    region,
+    date,
+    year,
+    generatedAt: nowIso(),
+    indicators: coverage.region.indicators,
+    communities: coverage.region.communities,
+    counties,
+    townships,
+    targets,
+    uncovered,
+    years,
+    chartIndicators,
+    other,
+    zones: zones.filter((z) => z.level === 'county' && z.zone !== null),
   };
 }
 
 /** The target set for exactly that year (the region's own or the nearest ancestor's), as the chart shows it. */
-export function targetRate(d: Pick<ReportData, 'targets'>, code: string, indicator: CoverageIndicator, year: number): number | null {
+export function targetRate(
+  d: Pick<ReportData, 'targets'>,
+  code: string,
+  indicator: CoverageIndicator,
+  year: number,
+): number | null {
   return targetFor(d.targets, code, indicator, year)?.rate ?? null;
 }
 
 /** The target in force in the report's year: that year's, else the latest earlier one's (as on the dashboard). */
-export function inForce(d: Pick<ReportData, 'targets' | 'year'>, code: string, indicator: CoverageIndicator): TargetInForce | undefined {
+export function inForce(
+  d: Pick<ReportData, 'targets' | 'year'>,
+  code: string,
+  indicator: CoverageIndicator,
+): TargetInForce | undefined {
   return targetInForce(d.targets, code, indicator, d.year);
 }

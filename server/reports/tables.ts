@@ -37,7 +37,12 @@ export interface TableRow {
   total?: boolean;
 }
 
-export interface ReportTable { key: TableKey; title: string; columns: TableColumn[]; rows: TableRow[] }
+export interface ReportTable {
+  key: TableKey;
+  title: string;
+  columns: TableColumn[];
+  rows: TableRow[];
+}
 
 export type Status = 'met' | 'behind' | 'no_target' | 'nothing';
 
@@ -54,7 +59,8 @@ export interface Assessment {
 
 /** A ratio against the target in force, measured as the dashboard measures it (standing() in coverage/dashboard/service.ts). */
 export function assess(r: Ratio, t: TargetInForce | undefined): Assessment {
-  const target = t?.rate ?? null, targetYear = t?.year ?? null;
+  const target = t?.rate ?? null,
+    targetYear = t?.year ?? null;
   if (r.total === 0) return { status: 'nothing', target, targetYear, gapPoints: null, needed: null };
   if (target === null) return { status: 'no_target', target, targetYear, gapPoints: null, needed: null };
   const s = standing(r, target);
@@ -80,11 +86,17 @@ export function shortVillageName(name: string): string {
 const ratioColumns = (t: Translate, group: string, key: string, opts: { uncovered?: boolean } = {}): TableColumn[] => [
   { key: `${key}_total`, kind: 'int', group, header: t('coverage_report.col.total') },
   { key: `${key}_covered`, kind: 'int', group, header: t('coverage_report.col.covered') },
-  ...(opts.uncovered ? [{ key: `${key}_uncovered`, kind: 'int' as const, group, header: t('coverage_report.col.uncovered') }] : []),
+  ...(opts.uncovered
+    ? [{ key: `${key}_uncovered`, kind: 'int' as const, group, header: t('coverage_report.col.uncovered') }]
+    : []),
   { key: `${key}_rate`, kind: 'rate', group, header: t('coverage_report.col.rate') },
 ];
-const ratioCells = (r: Ratio, opts: { uncovered?: boolean } = {}): Cell[] =>
-  [r.total, r.covered, ...(opts.uncovered ? [r.total - r.covered] : []), r.rate];
+const ratioCells = (r: Ratio, opts: { uncovered?: boolean } = {}): Cell[] => [
+  r.total,
+  r.covered,
+  ...(opts.uncovered ? [r.total - r.covered] : []),
+  r.rate,
+];
 
 export function summaryTable(d: ReportData, lang: Lang): ReportTable {
   const t = translator(lang);
@@ -102,7 +114,19 @@ export function summaryTable(d: ReportData, lang: Lang): ReportTable {
   const rows = coverageIndicators.map((i): TableRow => {
     const r = d.indicators[i];
     const a = assess(r, inForce(d, d.region.code, i));
-    return { cells: [t(`coverage_report.ind.${i}`), r.total, r.covered, r.rate, a.target, a.targetYear, t(`coverage_report.status.${a.status}`), a.gapPoints, a.needed] };
+    return {
+      cells: [
+        t(`coverage_report.ind.${i}`),
+        r.total,
+        r.covered,
+        r.rate,
+        a.target,
+        a.targetYear,
+        t(`coverage_report.status.${a.status}`),
+        a.gapPoints,
+        a.needed,
+      ],
+    };
   });
   return { key: 'summary', title: t('coverage_report.tables.summary'), columns, rows };
 }
@@ -122,19 +146,46 @@ export function countyTable(d: ReportData, lang: Lang): ReportTable {
     ...ratioColumns(t, t('coverage_report.short.townships'), 'townships'),
     ...ratioColumns(t, t('coverage_report.short.villages'), 'villages'),
     ...ratioColumns(t, t('coverage_report.short.central_villages'), 'central'),
-    { key: 'county_facility', kind: 'flag', header: t('coverage_report.col.county_facility'), short: t('coverage_report.col.county_facility_short'), flag: has },
+    {
+      key: 'county_facility',
+      kind: 'flag',
+      header: t('coverage_report.col.county_facility'),
+      short: t('coverage_report.col.county_facility_short'),
+      flag: has,
+    },
     { key: 'cremation', kind: 'flag', header: t('coverage_report.col.cremation'), flag: has },
     { key: 'communities', kind: 'int', header: t('coverage_report.col.communities') },
     { key: 'behind', kind: 'text', header: t('coverage_report.col.behind') },
   ];
   const rows: TableRow[] = d.counties.map((c) => ({
-    cells: [c.code, c.name, ...ratioCells(c.indicators.townships), ...ratioCells(c.indicators.villages), ...ratioCells(c.indicators.central_villages),
-      c.indicators.counties.covered > 0, c.indicators.cremation_counties.covered > 0, c.communities, behindList(d, t, c.code, c.indicators)],
+    cells: [
+      c.code,
+      c.name,
+      ...ratioCells(c.indicators.townships),
+      ...ratioCells(c.indicators.villages),
+      ...ratioCells(c.indicators.central_villages),
+      c.indicators.counties.covered > 0,
+      c.indicators.cremation_counties.covered > 0,
+      c.communities,
+      behindList(d, t, c.code, c.indicators),
+    ],
   }));
   if (d.region.level === 'city') {
     const i = d.indicators;
-    rows.push({ total: true, cells: [d.region.code, t('coverage_report.total_row'), ...ratioCells(i.townships), ...ratioCells(i.villages), ...ratioCells(i.central_villages),
-      `${i.counties.covered}/${i.counties.total}`, `${i.cremation_counties.covered}/${i.cremation_counties.total}`, d.communities, behindList(d, t, d.region.code, i)] });
+    rows.push({
+      total: true,
+      cells: [
+        d.region.code,
+        t('coverage_report.total_row'),
+        ...ratioCells(i.townships),
+        ...ratioCells(i.villages),
+        ...ratioCells(i.central_villages),
+        `${i.counties.covered}/${i.counties.total}`,
+        `${i.cremation_counties.covered}/${i.cremation_counties.total}`,
+        d.communities,
+        behindList(d, t, d.region.code, i),
+      ],
+    });
   }
   return { key: 'counties', title: t('coverage_report.tables.counties'), columns, rows };
 }
@@ -142,38 +193,85 @@ export function countyTable(d: ReportData, lang: Lang): ReportTable {
 export function townshipTable(d: ReportData, lang: Lang): ReportTable {
   const t = translator(lang);
   const columns: TableColumn[] = [
-    { key: 'county_code', kind: 'code', header: t('coverage_report.col.code_short'), group: t('coverage_report.col.county') },
+    {
+      key: 'county_code',
+      kind: 'code',
+      header: t('coverage_report.col.code_short'),
+      group: t('coverage_report.col.county'),
+    },
     { key: 'county', kind: 'text', header: t('coverage_report.col.county') },
-    { key: 'township_code', kind: 'code', header: t('coverage_report.col.code_short'), group: t('coverage_report.col.township') },
+    {
+      key: 'township_code',
+      kind: 'code',
+      header: t('coverage_report.col.code_short'),
+      group: t('coverage_report.col.township'),
+    },
     { key: 'township', kind: 'text', header: t('coverage_report.col.township') },
-    { key: 'township_covered', kind: 'flag', header: t('coverage_report.col.township_covered'), flag: [t('coverage_report.yes'), t('coverage_report.no')] },
+    {
+      key: 'township_covered',
+      kind: 'flag',
+      header: t('coverage_report.col.township_covered'),
+      flag: [t('coverage_report.yes'), t('coverage_report.no')],
+    },
     ...ratioColumns(t, t('coverage_report.short.villages'), 'villages', { uncovered: true }),
     ...ratioColumns(t, t('coverage_report.short.central_villages'), 'central'),
     { key: 'communities', kind: 'int', header: t('coverage_report.col.communities') },
   ];
-  const rows: TableRow[] = d.townships.flatMap((c) => c.townships.map((s) => ({
-    group: { code: c.code, name: c.name },
-    cells: [c.code, c.name, s.code, s.name, s.indicators.townships.covered > 0,
-      ...ratioCells(s.indicators.villages, { uncovered: true }), ...ratioCells(s.indicators.central_villages), s.communities],
-  })));
+  const rows: TableRow[] = d.townships.flatMap((c) =>
+    c.townships.map((s) => ({
+      group: { code: c.code, name: c.name },
+      cells: [
+        c.code,
+        c.name,
+        s.code,
+        s.name,
+        s.indicators.townships.covered > 0,
+        ...ratioCells(s.indicators.villages, { uncovered: true }),
+        ...ratioCells(s.indicators.central_villages),
+        s.communities,
+      ],
+    })),
+  );
   return { key: 'townships', title: t('coverage_report.tables.townships'), columns, rows };
 }
 
 export function uncoveredTable(d: ReportData, lang: Lang): ReportTable {
   const t = translator(lang);
   const columns: TableColumn[] = [
-    { key: 'county_code', kind: 'code', header: t('coverage_report.col.code_short'), group: t('coverage_report.col.county') },
+    {
+      key: 'county_code',
+      kind: 'code',
+      header: t('coverage_report.col.code_short'),
+      group: t('coverage_report.col.county'),
+    },
     { key: 'county', kind: 'text', header: t('coverage_report.col.county') },
-    { key: 'township_code', kind: 'code', header: t('coverage_report.col.code_short'), group: t('coverage_report.col.township') },
+    {
+      key: 'township_code',
+      kind: 'code',
+      header: t('coverage_report.col.code_short'),
+      group: t('coverage_report.col.township'),
+    },
     { key: 'township', kind: 'text', header: t('coverage_report.col.township') },
-    { key: 'village_code', kind: 'code', header: t('coverage_report.col.code_short'), group: t('coverage_report.col.village') },
+    {
+      key: 'village_code',
+      kind: 'code',
+      header: t('coverage_report.col.code_short'),
+      group: t('coverage_report.col.village'),
+    },
     { key: 'village', kind: 'text', header: t('coverage_report.col.village') },
-    { key: 'central', kind: 'flag', header: t('coverage_report.col.central'), flag: [t('coverage_report.yes'), t('coverage_report.no')] },
+    {
+      key: 'central',
+      kind: 'flag',
+      header: t('coverage_report.col.central'),
+      flag: [t('coverage_report.yes'), t('coverage_report.no')],
+    },
   ];
-  const rows: TableRow[] = d.uncovered.flatMap((s) => s.villages.map((v) => ({
-    group: s.county,
-    cells: [s.county.code, s.county.name, s.code, s.name, v.code, v.name, v.central],
-  })));
+  const rows: TableRow[] = d.uncovered.flatMap((s) =>
+    s.villages.map((v) => ({
+      group: s.county,
+      cells: [s.county.code, s.county.name, s.code, s.name, v.code, v.name, v.central],
+    })),
+  );
   return { key: 'uncovered', title: t('coverage_report.tables.uncovered'), columns, rows };
 }
 
@@ -189,11 +287,22 @@ export function yearTable(d: ReportData, lang: Lang): ReportTable {
     { key: 'rate', kind: 'rate', header: t('coverage_report.col.rate') },
     { key: 'target', kind: 'rate', header: t('coverage_report.col.target_plain') },
   ];
-  const rows: TableRow[] = d.years.flatMap((p) => d.chartIndicators.map((i): TableRow => {
-    const r = p.indicators?.[i];
-    return { cells: [p.year, r ? p.date : null, t(`coverage_report.ind.${i}`), r?.total ?? null, r?.covered ?? null, r?.rate ?? null,
-      targetRate(d, d.region.code, i, p.year)] };
-  }));
+  const rows: TableRow[] = d.years.flatMap((p) =>
+    d.chartIndicators.map((i): TableRow => {
+      const r = p.indicators?.[i];
+      return {
+        cells: [
+          p.year,
+          r ? p.date : null,
+          t(`coverage_report.ind.${i}`),
+          r?.total ?? null,
+          r?.covered ?? null,
+          r?.rate ?? null,
+          targetRate(d, d.region.code, i, p.year),
+        ],
+      };
+    }),
+  );
   return { key: 'years', title: t('coverage_report.tables.years'), columns, rows };
 }
 
@@ -226,9 +335,21 @@ export function otherTable(d: ReportData, lang: Lang): ReportTable {
       const f = y[k];
       if (!f.available) continue;
       const target = k === 'waivers' ? null : y[k].target;
-      const status = k === 'waivers' ? null : t(`coverage_report.status.${target ? (target.met ? 'met' : 'behind') : 'no_target'}`);
-      rows.push({ cells: [y.year, t(`coverage_report.other.${k}`), t(`coverage_report.other_basis.${k}`),
-        k === 'waivers' ? null : f.numerator, k === 'waivers' ? f.numerator : null, f.denominator, f.rate, target?.rate ?? null, status] });
+      const status =
+        k === 'waivers' ? null : t(`coverage_report.status.${target ? (target.met ? 'met' : 'behind') : 'no_target'}`);
+      rows.push({
+        cells: [
+          y.year,
+          t(`coverage_report.other.${k}`),
+          t(`coverage_report.other_basis.${k}`),
+          k === 'waivers' ? null : f.numerator,
+          k === 'waivers' ? f.numerator : null,
+          f.denominator,
+          f.rate,
+          target?.rate ?? null,
+          status,
+        ],
+      });
     }
   }
   return { key: 'other', title: t('coverage_report.tables.other'), columns, rows };
@@ -236,19 +357,31 @@ export function otherTable(d: ReportData, lang: Lang): ReportTable {
 
 /** Every table in the order of the workbook; the other indicators only where there is data. */
 export function allTables(d: ReportData, lang: Lang): ReportTable[] {
-  const out = [summaryTable(d, lang), countyTable(d, lang), townshipTable(d, lang), uncoveredTable(d, lang), yearTable(d, lang)];
+  const out = [
+    summaryTable(d, lang),
+    countyTable(d, lang),
+    townshipTable(d, lang),
+    uncoveredTable(d, lang),
+    yearTable(d, lang),
+  ];
   if (otherShown(d).length) out.push(otherTable(d, lang));
   return out;
 }
 
 export function tableOf(d: ReportData, lang: Lang, key: TableKey): ReportTable {
   switch (key) {
-    case 'summary': return summaryTable(d, lang);
-    case 'counties': return countyTable(d, lang);
-    case 'townships': return townshipTable(d, lang);
-    case 'uncovered': return uncoveredTable(d, lang);
-    case 'years': return yearTable(d, lang);
-    case 'other': return otherTable(d, lang);
+    case 'summary':
+      return summaryTable(d, lang);
+    case 'counties':
+      return countyTable(d, lang);
+    case 'townships':
+      return townshipTable(d, lang);
+    case 'uncovered':
+      return uncoveredTable(d, lang);
+    case 'years':
+      return yearTable(d, lang);
+    case 'other':
+      return otherTable(d, lang);
   }
 }
 
@@ -264,9 +397,13 @@ export function cellText(c: TableColumn, v: Cell, opts: { none: string; print: b
   if (typeof v === 'boolean') return (c.flag ?? ['✓', ''])[v ? 0 : 1];
   if (typeof v === 'string') return v;
   switch (c.kind) {
-    case 'rate': return `${percentNumber(v).toFixed(1)}${opts.print ? '%' : ''}`;
-    case 'points': return v.toFixed(1);
-    case 'money': return opts.print ? formatMoney(v) : (v / 100).toFixed(2);
-    default: return String(v);
+    case 'rate':
+      return `${percentNumber(v).toFixed(1)}${opts.print ? '%' : ''}`;
+    case 'points':
+      return v.toFixed(1);
+    case 'money':
+      return opts.print ? formatMoney(v) : (v / 100).toFixed(2);
+    default:
+      return String(v);
   }
 }

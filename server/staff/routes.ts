@@ -15,7 +15,12 @@ export function staffRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
   // Divisions change only when imported (scripts/import-divisions.ts, another process: nothing here hears of it),
   // and counting the whole country's 700,000 on every dashboard view would scan the table: a minute is the bound.
-  const regionCounts = new TtlCache({ ttlMs: REGION_COUNTS_MS, max: 1, clock: ctx.clock, load: () => countRegions(db) });
+  const regionCounts = new TtlCache({
+    ttlMs: REGION_COUNTS_MS,
+    max: 1,
+    clock: ctx.clock,
+    load: () => countRegions(db),
+  });
 
   async function dashboard(req: Request, res: Response) {
     const user = req.user!;
@@ -26,10 +31,18 @@ export function staffRoutes(ctx: AppContext): RouteDef[] {
       const counts = await facilityCounts(db);
       table = facilityKinds.map((kind) => ({
         kind,
-        cells: facilityStatuses.map((status) => ({ status, n: counts.find((c) => c.kind === kind && c.status === status)?.n ?? 0 })),
+        cells: facilityStatuses.map((status) => ({
+          status,
+          n: counts.find((c) => c.kind === kind && c.status === status)?.n ?? 0,
+        })),
       }));
     }
-    res.render('staff/dashboard', { table, statuses: facilityStatuses, regionCounts: await regionCounts.get(''), scope });
+    res.render('staff/dashboard', {
+      table,
+      statuses: facilityStatuses,
+      regionCounts: await regionCounts.get(''),
+      scope,
+    });
   }
 
   return [

@@ -19,7 +19,11 @@
     var attribution = el.getAttribute('data-tile-attribution');
     var map = L.map(el, { attributionControl: Boolean(tiles && attribution), scrollWheelZoom: false, zoomSnap: 0.25 });
     if (tiles) {
-      L.tileLayer(tiles, { maxZoom: 18, subdomains: el.getAttribute('data-tile-subdomains') || 'abc', attribution: attribution || '' }).addTo(map);
+      L.tileLayer(tiles, {
+        maxZoom: 18,
+        subdomains: el.getAttribute('data-tile-subdomains') || 'abc',
+        attribution: attribution || '',
+      }).addTo(map);
     } else {
       el.classList.add('no-tiles');
     }
@@ -43,7 +47,9 @@
     function place(ll) {
       if (!marker) {
         marker = L.marker(ll, { draggable: true, keyboard: true }).addTo(map);
-        marker.on('dragend', function () { write(marker.getLatLng()); });
+        marker.on('dragend', function () {
+          write(marker.getLatLng());
+        });
       } else {
         marker.setLatLng(ll);
       }
@@ -75,13 +81,20 @@
     var geo = el.getAttribute('data-geojson');
     if (geo && window.fetch) {
       fetch(geo, { credentials: 'same-origin' })
-        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (r) {
+          return r.ok ? r.json() : null;
+        })
         .then(function (data) {
           if (!data) return;
-          var layer = L.geoJSON(data, { interactive: false, style: { color: '#1f3a5f', weight: 1.5, opacity: 0.8, fill: false } }).addTo(map);
+          var layer = L.geoJSON(data, {
+            interactive: false,
+            style: { color: '#1f3a5f', weight: 1.5, opacity: 0.8, fill: false },
+          }).addTo(map);
           if (!start && layer.getBounds().isValid()) map.fitBounds(layer.getBounds(), { padding: [8, 8] });
         })
-        .catch(function () { /* the grid stays */ });
+        .catch(function () {
+          /* the grid stays */
+        });
     }
   }
 

@@ -3,7 +3,13 @@
   'use strict';
 
   const LEVELS = ['province', 'city', 'county', 'township', 'village'];
-  const DEFAULT_LABELS = { province: '省', city: '市', county: '区县', township: '乡镇（街道）', village: '村（社区）' };
+  const DEFAULT_LABELS = {
+    province: '省',
+    city: '市',
+    county: '区县',
+    township: '乡镇（街道）',
+    village: '村（社区）',
+  };
 
   function labelFor(picker, level) {
     return picker.getAttribute('data-label-' + level) || DEFAULT_LABELS[level] || level;

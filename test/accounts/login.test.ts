@@ -5,7 +5,9 @@ import { Client, signedIn, textOf } from '../helpers/client.js';
 
 describe(`accounts: login and sessions (${dialect})`, () => {
   let app: TestApp;
-  before(async () => { app = await startApp(); });
+  before(async () => {
+    app = await startApp();
+  });
   after(() => app.close());
 
   it('logs in with the right password and lands on the dashboard', async () => {
@@ -22,10 +24,18 @@ describe(`accounts: login and sessions (${dialect})`, () => {
 
   it('follows a same-site next path after login but never an outside one', async () => {
     const c = new Client(app.url);
-    let res = await c.post('/login', { username: 'admin', password: DEMO_PASSWORD, next: '/staff/users' }, { from: '/login' });
+    let res = await c.post(
+      '/login',
+      { username: 'admin', password: DEMO_PASSWORD, next: '/staff/users' },
+      { from: '/login' },
+    );
     expect(res.location).to.equal('/staff/users');
     const d = new Client(app.url);
-    res = await d.post('/login', { username: 'admin', password: DEMO_PASSWORD, next: '//evil.example/' }, { from: '/login' });
+    res = await d.post(
+      '/login',
+      { username: 'admin', password: DEMO_PASSWORD, next: '//evil.example/' },
+      { from: '/login' },
+    );
     expect(res.location).to.equal('/staff');
   });
 
@@ -49,7 +59,9 @@ describe(`accounts: login and sessions (${dialect})`, () => {
     const c = new Client(app.url);
     // testConfig allows 3 failures
     for (let i = 0; i < 2; i++) {
-      expect((await c.post('/login', { username: 'cemetery', password: 'bad-password-9' }, { from: '/login' })).status).to.equal(401);
+      expect(
+        (await c.post('/login', { username: 'cemetery', password: 'bad-password-9' }, { from: '/login' })).status,
+      ).to.equal(401);
     }
     const third = await c.post('/login', { username: 'cemetery', password: 'bad-password-9' }, { from: '/login' });
     expect(third.status).to.equal(423);
@@ -61,15 +73,23 @@ describe(`accounts: login and sessions (${dialect})`, () => {
 
     const admin = await signedIn(app, 'admin');
     const user = await app.db('users').where({ username: 'cemetery' }).first();
-    const res = await admin.post(`/staff/users/${user.id}`, { display_name: user.display_name, role: 'cemetery_staff', facility_id: String(user.facility_id), unlock: 'on' }, { from: `/staff/users/${user.id}` });
+    const res = await admin.post(
+      `/staff/users/${user.id}`,
+      { display_name: user.display_name, role: 'cemetery_staff', facility_id: String(user.facility_id), unlock: 'on' },
+      { from: `/staff/users/${user.id}` },
+    );
     expect(res.status).to.equal(302);
-    expect((await c.post('/login', { username: 'cemetery', password: DEMO_PASSWORD }, { from: '/login' })).status).to.equal(302);
+    expect(
+      (await c.post('/login', { username: 'cemetery', password: DEMO_PASSWORD }, { from: '/login' })).status,
+    ).to.equal(302);
   });
 
   it('counts concurrent failures without losing any', async () => {
     const clients = Array.from({ length: 8 }, () => new Client(app.url));
     await Promise.all(clients.map((c) => c.get('/login')));
-    const answers = await Promise.all(clients.map((c) => c.post('/login', { username: 'bureau', password: 'bad-password-1' })));
+    const answers = await Promise.all(
+      clients.map((c) => c.post('/login', { username: 'bureau', password: 'bad-password-1' })),
+    );
     expect(answers.map((r) => r.status).every((s) => s === 401 || s === 423)).to.equal(true);
     const row = await app.db('rate_limits').where({ key: 'login-name:bureau' }).first();
     expect(Number(row.points)).to.equal(8);
@@ -91,15 +111,23 @@ describe(`accounts: login and sessions (${dialect})`, () => {
   it('rejects a state-changing form without a valid CSRF token with 403 and changes nothing', async () => {
     const c = await signedIn(app, 'admin');
     const before = await app.db('users').count({ n: '*' });
-    const missing = await c.post('/staff/users', { username: 'mallory', display_name: 'x', role: 'admin', password: 'password-12345' }, { csrf: false });
+    const missing = await c.post(
+      '/staff/users',
+      { username: 'mallory', display_name: 'x', role: 'admin', password: 'password-12345' },
+      { csrf: false },
+    );
     expect(missing.status).to.equal(403);
     expect(textOf(missing.text)).to.contain('页面已过期或来源无法验证');
-    const forged = await c.request('POST', '/staff/users', { form: { _csrf: 'abc.def', username: 'mallory', display_name: 'x', role: 'admin', password: 'password-12345' } });
+    const forged = await c.request('POST', '/staff/users', {
+      form: { _csrf: 'abc.def', username: 'mallory', display_name: 'x', role: 'admin', password: 'password-12345' },
+    });
     expect(forged.status).to.equal(403);
     // A token issued to another visitor does not fit this session.
     const other = new Client(app.url);
     await other.get('/login');
-    const stolen = await c.request('POST', '/staff/users', { form: { _csrf: other.csrf, username: 'mallory', display_name: 'x', role: 'admin', password: 'password-12345' } });
+    const stolen = await c.request('POST', '/staff/users', {
+      form: { _csrf: other.csrf, username: 'mallory', display_name: 'x', role: 'admin', password: 'password-12345' },
+    });
     expect(stolen.status).to.equal(403);
     const after = await app.db('users').count({ n: '*' });
     expect(after[0].n).to.equal(before[0].n);
@@ -111,7 +139,9 @@ describe(`accounts: login and sessions (${dialect})`, () => {
       const c = await signedIn(app, 'bureau');
       const onSecond = new Client(second.url);
       // carry the cookies over, as a load balancer switching processes would
-      (onSecond as unknown as { cookies: Map<string, string> }).cookies = (c as unknown as { cookies: Map<string, string> }).cookies;
+      (onSecond as unknown as { cookies: Map<string, string> }).cookies = (
+        c as unknown as { cookies: Map<string, string> }
+      ).cookies;
       const page = await onSecond.get('/staff');
       expect(page.status).to.equal(200);
       expect(textOf(page.text)).to.contain('市民政局殡葬管理科');
@@ -123,13 +153,17 @@ describe(`accounts: login and sessions (${dialect})`, () => {
 
 describe(`accounts: login rate limit per address (${dialect})`, () => {
   let app: TestApp;
-  before(async () => { app = await startApp({ config: { login: { maxFailures: 100, lockMinutes: 15, ipLimitPer15Min: 4 } } }); });
+  before(async () => {
+    app = await startApp({ config: { login: { maxFailures: 100, lockMinutes: 15, ipLimitPer15Min: 4 } } });
+  });
   after(() => app.close());
 
   it('answers 429 with a Retry-After once an address has used its attempts', async () => {
     const c = new Client(app.url);
     for (let i = 0; i < 4; i++) {
-      expect((await c.post('/login', { username: 'admin', password: 'nope-123456' }, { from: '/login' })).status).to.equal(401);
+      expect(
+        (await c.post('/login', { username: 'admin', password: 'nope-123456' }, { from: '/login' })).status,
+      ).to.equal(401);
     }
     const res = await c.post('/login', { username: 'admin', password: DEMO_PASSWORD }, { from: '/login' });
     expect(res.status).to.equal(429);
@@ -141,22 +175,33 @@ describe(`accounts: login rate limit per address (${dialect})`, () => {
 /** Posts the login form as a client behind the proxy at `from` (X-Forwarded-For), on an app that trusts one hop. */
 async function loginFrom(c: Client, from: string, username: string, password: string) {
   if (!c.csrf) await c.get('/login');
-  return c.request('POST', '/login', { form: { _csrf: c.csrf, username, password }, headers: { 'x-forwarded-for': from } });
+  return c.request('POST', '/login', {
+    form: { _csrf: c.csrf, username, password },
+    headers: { 'x-forwarded-for': from },
+  });
 }
 
 describe(`accounts: login locks follow the account name and the address (${dialect})`, () => {
   let app: TestApp;
-  before(async () => { app = await startApp({ config: { trustProxy: 1, login: { maxFailures: 3, lockMinutes: 15, ipLimitPer15Min: 1000 } } }); });
+  before(async () => {
+    app = await startApp({
+      config: { trustProxy: 1, login: { maxFailures: 3, lockMinutes: 15, ipLimitPer15Min: 1000 } },
+    });
+  });
   after(() => app.close());
   afterEach(() => app.db('rate_limits').where('key', 'like', 'login-%').delete());
 
   it('locks a name from the address that failed, never from another one', async () => {
     const attacker = new Client(app.url);
-    for (let i = 0; i < 2; i++) expect((await loginFrom(attacker, '198.51.100.7', 'admin', 'bad-password-9')).status).to.equal(401);
+    for (let i = 0; i < 2; i++)
+      expect((await loginFrom(attacker, '198.51.100.7', 'admin', 'bad-password-9')).status).to.equal(401);
     expect((await loginFrom(attacker, '198.51.100.7', 'admin', 'bad-password-9')).status).to.equal(423);
     expect((await loginFrom(attacker, '198.51.100.7', 'admin', DEMO_PASSWORD)).status).to.equal(423);
     const owner = new Client(app.url);
-    expect((await loginFrom(owner, '203.0.113.20', 'admin', DEMO_PASSWORD)).status).to.equal(302, 'the owner elsewhere still signs in');
+    expect((await loginFrom(owner, '203.0.113.20', 'admin', DEMO_PASSWORD)).status).to.equal(
+      302,
+      'the owner elsewhere still signs in',
+    );
   });
 
   it('answers an unknown name exactly as a known one, lock included', async () => {
@@ -165,19 +210,29 @@ describe(`accounts: login locks follow the account name and the address (${diale
       const out = [];
       for (let i = 0; i < 4; i++) {
         const res = await loginFrom(c, '198.51.100.8', username, 'bad-password-9');
-        out.push(`${res.status} ${textOf(res.text).replace(/\d{4}年.*?\d{2}:\d{2}/, 'T').replace(/.*(用户名或密码不正确。|账户已锁定至 T).*/, '$1')}`);
+        out.push(
+          `${res.status} ${textOf(res.text)
+            .replace(/\d{4}年.*?\d{2}:\d{2}/, 'T')
+            .replace(/.*(用户名或密码不正确。|账户已锁定至 T).*/, '$1')}`,
+        );
       }
       return out;
     };
     const known = await answers('bureau');
-    expect(known).to.deep.equal(['401 用户名或密码不正确。', '401 用户名或密码不正确。', '423 账户已锁定至 T', '423 账户已锁定至 T']);
+    expect(known).to.deep.equal([
+      '401 用户名或密码不正确。',
+      '401 用户名或密码不正确。',
+      '423 账户已锁定至 T',
+      '423 账户已锁定至 T',
+    ]);
     expect(await answers('nobody-here')).to.deep.equal(known);
   });
 
   it('slows a name failing from many addresses: 429 with Retry-After, even for the right password', async () => {
     const c = new Client(app.url);
     // Ten addresses, one failure each: no pair is locked, but the name has now failed ten times in the hour.
-    for (let i = 0; i < 10; i++) expect((await loginFrom(c, `192.0.2.${i + 1}`, 'cemetery', 'bad-password-9')).status).to.equal(401);
+    for (let i = 0; i < 10; i++)
+      expect((await loginFrom(c, `192.0.2.${i + 1}`, 'cemetery', 'bad-password-9')).status).to.equal(401);
     expect(Number((await app.db('rate_limits').where({ key: 'login-name:cemetery' }).first()).points)).to.equal(10);
     // Four failures later (set directly: each waits its turn), the fifteenth waits 2^5 = 32 s.
     await app.ctx.loginLimits.perName.set('cemetery', 14, 3600);
@@ -196,7 +251,12 @@ describe(`accounts: login locks follow the account name and the address (${diale
     const user = await app.db('users').where({ username: 'frontdesk' }).first();
     const page = await admin.get(`/staff/users/${user.id}`);
     expect(page.text).to.contain('name="unlock"');
-    const res = await admin.post(`/staff/users/${user.id}`, { display_name: user.display_name, role: 'front_desk', facility_id: String(user.facility_id), unlock: 'on' });
+    const res = await admin.post(`/staff/users/${user.id}`, {
+      display_name: user.display_name,
+      role: 'front_desk',
+      facility_id: String(user.facility_id),
+      unlock: 'on',
+    });
     expect(res.status).to.equal(302);
     expect((await loginFrom(new Client(app.url), '198.51.100.9', 'frontdesk', DEMO_PASSWORD)).status).to.equal(302);
   });
@@ -206,7 +266,11 @@ describe(`accounts: the client address behind a proxy (${dialect})`, () => {
   const signInFrom = async (app: TestApp) => {
     const c = new Client(app.url);
     expect((await loginFrom(c, '203.0.113.9', 'bureau', DEMO_PASSWORD)).status).to.equal(302);
-    const row = await app.db('audit_log').where({ action: 'login', actor_name: 'bureau' }).orderBy('id', 'desc').first();
+    const row = await app
+      .db('audit_log')
+      .where({ action: 'login', actor_name: 'bureau' })
+      .orderBy('id', 'desc')
+      .first();
     return row.ip as string;
   };
 

@@ -27,7 +27,10 @@ describe(`accounts: sessions end when they should (${dialect})`, () => {
     app = await startApp();
     second = await startApp({ testDb: app.testDb, seed: false });
   });
-  after(async () => { await second.close(); await app.close(); });
+  after(async () => {
+    await second.close();
+    await app.close();
+  });
 
   const userOf = (username: string) => app.db('users').where({ username }).first();
 
@@ -35,7 +38,9 @@ describe(`accounts: sessions end when they should (${dialect})`, () => {
     const c = await signedIn(app, 'bureau');
     const before = sid(c)!;
     expect(before).to.match(/^s%3A/);
-    expect((await c.post('/login', { username: 'bureau', password: DEMO_PASSWORD }, { from: '/login' })).status).to.equal(302);
+    expect(
+      (await c.post('/login', { username: 'bureau', password: DEMO_PASSWORD }, { from: '/login' })).status,
+    ).to.equal(302);
     const after = sid(c)!;
     expect(after).to.not.equal(before);
     expect(await signedInPage(c)).to.equal('in');
@@ -50,12 +55,20 @@ describe(`accounts: sessions end when they should (${dialect})`, () => {
       const b = await signedIn(app, 'front_desk');
       const user = await userOf('frontdesk');
       const admin = await signedIn(where === 'this process' ? app : second, 'admin');
-      const res = await admin.post(`/staff/users/${user.id}/password`, { password: 'reset-pass-2026', confirm: 'reset-pass-2026' }, { from: `/staff/users/${user.id}` });
+      const res = await admin.post(
+        `/staff/users/${user.id}/password`,
+        { password: 'reset-pass-2026', confirm: 'reset-pass-2026' },
+        { from: `/staff/users/${user.id}` },
+      );
       expect(res.status).to.equal(302);
       expect(await signedInPage(a)).to.match(/^out/);
       expect(await signedInPage(sameBrowser(b, second.url))).to.match(/^out/);
       await new Client(app.url).login('frontdesk', 'reset-pass-2026');
-      await admin.post(`/staff/users/${user.id}/password`, { password: DEMO_PASSWORD, confirm: DEMO_PASSWORD }, { from: `/staff/users/${user.id}` });
+      await admin.post(
+        `/staff/users/${user.id}/password`,
+        { password: DEMO_PASSWORD, confirm: DEMO_PASSWORD },
+        { from: `/staff/users/${user.id}` },
+      );
     });
 
     it(`ends the user's sessions at once when an admin disables the account (${where})`, async () => {
@@ -64,7 +77,10 @@ describe(`accounts: sessions end when they should (${dialect})`, () => {
       const user = await userOf('cemetery');
       const admin = await signedIn(where === 'this process' ? app : second, 'admin');
       const form = { display_name: user.display_name, role: 'cemetery_staff', facility_id: String(user.facility_id) };
-      expect((await admin.post(`/staff/users/${user.id}`, { ...form, disabled: 'on' }, { from: `/staff/users/${user.id}` })).status).to.equal(302);
+      expect(
+        (await admin.post(`/staff/users/${user.id}`, { ...form, disabled: 'on' }, { from: `/staff/users/${user.id}` }))
+          .status,
+      ).to.equal(302);
       expect(await signedInPage(sameBrowser(a, second.url))).to.match(/^out/);
       await admin.post(`/staff/users/${user.id}`, form, { from: `/staff/users/${user.id}` });
       expect(await signedInPage(b)).to.match(/^out/, 'enabling the account again does not bring its sessions back');
@@ -76,19 +92,30 @@ describe(`accounts: sessions end when they should (${dialect})`, () => {
     const sameProcess = await signedIn(app, 'bureau');
     const elsewhere = await signedIn(second, 'bureau');
     const before = sid(here);
-    const res = await here.post('/staff/account/password', { current: DEMO_PASSWORD, password: 'changed-pass-2026', confirm: 'changed-pass-2026' }, { from: '/staff/account' });
+    const res = await here.post(
+      '/staff/account/password',
+      { current: DEMO_PASSWORD, password: 'changed-pass-2026', confirm: 'changed-pass-2026' },
+      { from: '/staff/account' },
+    );
     expect(res.status).to.equal(302);
     expect(sid(here)).to.not.equal(before, 'a new session id');
     const page = await here.get('/staff/account');
     expect(page.status).to.equal(200);
     expect(textOf(page.text)).to.contain('密码已修改');
-    expect(await signedInPage(sameBrowser(here, second.url))).to.equal('in', 'the re-issued session holds on every process');
+    expect(await signedInPage(sameBrowser(here, second.url))).to.equal(
+      'in',
+      'the re-issued session holds on every process',
+    );
     expect(await signedInPage(sameProcess)).to.match(/^out/);
     expect(await signedInPage(elsewhere)).to.match(/^out/);
     const replay = new Client(app.url);
     jar(replay).set('shian.sid', before!);
     expect(await signedInPage(replay)).to.match(/^out/);
-    const back = await here.post('/staff/account/password', { current: 'changed-pass-2026', password: DEMO_PASSWORD, confirm: DEMO_PASSWORD }, { from: '/staff/account' });
+    const back = await here.post(
+      '/staff/account/password',
+      { current: 'changed-pass-2026', password: DEMO_PASSWORD, confirm: DEMO_PASSWORD },
+      { from: '/staff/account' },
+    );
     expect(back.status).to.equal(302);
   });
 
@@ -97,9 +124,17 @@ describe(`accounts: sessions end when they should (${dialect})`, () => {
     expect((await c.get('/staff/users')).status).to.equal(403);
     const user = await userOf('bureau');
     const admin = await signedIn(second, 'admin');
-    await admin.post(`/staff/users/${user.id}`, { display_name: user.display_name, role: 'admin' }, { from: `/staff/users/${user.id}` });
+    await admin.post(
+      `/staff/users/${user.id}`,
+      { display_name: user.display_name, role: 'admin' },
+      { from: `/staff/users/${user.id}` },
+    );
     expect((await c.get('/staff/users')).status).to.equal(200);
-    await admin.post(`/staff/users/${user.id}`, { display_name: user.display_name, role: 'bureau' }, { from: `/staff/users/${user.id}` });
+    await admin.post(
+      `/staff/users/${user.id}`,
+      { display_name: user.display_name, role: 'bureau' },
+      { from: `/staff/users/${user.id}` },
+    );
     expect((await c.get('/staff/users')).status).to.equal(403);
   });
 
@@ -117,7 +152,10 @@ describe(`accounts: sessions end when they should (${dialect})`, () => {
     const form = { username: 'mallory2', display_name: 'x', role: 'admin', password: 'password-12345' };
     expect((await c.post('/staff/users', form, { csrf: false })).status).to.equal(403);
     const other = await signedIn(app, 'admin');
-    expect((await c.request('POST', '/staff/users', { form: { ...form, _csrf: other.csrf } })).status).to.equal(403, "another session's token");
+    expect((await c.request('POST', '/staff/users', { form: { ...form, _csrf: other.csrf } })).status).to.equal(
+      403,
+      "another session's token",
+    );
     expect((await app.db('users').count({ n: '*' }))[0].n).to.equal(before[0].n);
   });
 
@@ -137,7 +175,10 @@ describe(`accounts: sessions end when they should (${dialect})`, () => {
     const first = await expiry();
     await c.get('/staff');
     expect(await expiry()).to.equal(first);
-    await app.db('sessions').where({ sid: id }).update({ expired: new Date(Date.now() + 3_600_000).toISOString() });
+    await app
+      .db('sessions')
+      .where({ sid: id })
+      .update({ expired: new Date(Date.now() + 3_600_000).toISOString() });
     await c.get('/staff');
     expect(Date.parse(await expiry())).to.be.greaterThan(Date.now() + 7 * 3_600_000, 'pushed back to the idle limit');
   });
@@ -146,7 +187,9 @@ describe(`accounts: sessions end when they should (${dialect})`, () => {
 describe(`accounts: the absolute lifetime of a session (${dialect})`, () => {
   const clock = new ManualClock();
   let app: TestApp;
-  before(async () => { app = await startApp({ clock }); });
+  before(async () => {
+    app = await startApp({ clock });
+  });
   after(() => app.close());
 
   it('ends a session 12 hours after login however busy it is', async () => {

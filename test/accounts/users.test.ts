@@ -18,13 +18,26 @@ describe(`accounts: users and tokens (${dialect})`, () => {
   const count = async (table: string) => Number((await app.db(table).count({ n: '*' }))[0].n);
 
   it('creates a front-desk user scoped to a funeral home and audits it without the password', async () => {
-    const res = await admin.post('/staff/users', { username: 'zhang.wei', display_name: '张伟', role: 'front_desk', facility_id: String(funeralHomeId), password: 'Qingming2026' }, { from: '/staff/users/new' });
+    const res = await admin.post(
+      '/staff/users',
+      {
+        username: 'zhang.wei',
+        display_name: '张伟',
+        role: 'front_desk',
+        facility_id: String(funeralHomeId),
+        password: 'Qingming2026',
+      },
+      { from: '/staff/users/new' },
+    );
     expect(res.status).to.equal(302);
     const user = await app.db('users').where({ username: 'zhang.wei' }).first();
     expect(user.role).to.equal('front_desk');
     expect(user.facility_id).to.equal(funeralHomeId);
     expect(user.password_hash).to.match(/^scrypt\$/);
-    const audit = await app.db('audit_log').where({ entity: 'user', action: 'create', entity_id: String(user.id) }).first();
+    const audit = await app
+      .db('audit_log')
+      .where({ entity: 'user', action: 'create', entity_id: String(user.id) })
+      .first();
     expect(audit.actor_name).to.equal('admin');
     expect(audit.after).to.contain('zhang.wei').and.not.contain(user.password_hash);
     const fresh = new Client(app.url);
@@ -32,8 +45,13 @@ describe(`accounts: users and tokens (${dialect})`, () => {
   });
 
   it('returns the form with a message per field, keeps the values, and writes nothing on bad input', async () => {
-    const users = await count('users'), audits = await count('audit_log');
-    const res = await admin.post('/staff/users', { username: '9bad name', display_name: '', role: 'front_desk', facility_id: '', password: 'short' }, { from: '/staff/users/new' });
+    const users = await count('users'),
+      audits = await count('audit_log');
+    const res = await admin.post(
+      '/staff/users',
+      { username: '9bad name', display_name: '', role: 'front_desk', facility_id: '', password: 'short' },
+      { from: '/staff/users/new' },
+    );
     expect(res.status).to.equal(400);
     const text = textOf(res.text);
     expect(text).to.contain('请修改以下问题后再提交');
@@ -47,13 +65,21 @@ describe(`accounts: users and tokens (${dialect})`, () => {
   });
 
   it('requires a facility for a front-desk account', async () => {
-    const res = await admin.post('/staff/users', { username: 'li.na', display_name: '李娜', role: 'front_desk', facility_id: '', password: 'Qingming2026' }, { from: '/staff/users/new' });
+    const res = await admin.post(
+      '/staff/users',
+      { username: 'li.na', display_name: '李娜', role: 'front_desk', facility_id: '', password: 'Qingming2026' },
+      { from: '/staff/users/new' },
+    );
     expect(res.status).to.equal(400);
     expect(textOf(res.text)).to.contain('该角色必须选择所属单位。');
   });
 
   it('refuses a username already taken with 409 and a message on the field', async () => {
-    const res = await admin.post('/staff/users', { username: 'bureau', display_name: '重复', role: 'bureau', facility_id: '', password: 'Qingming2026' }, { from: '/staff/users/new' });
+    const res = await admin.post(
+      '/staff/users',
+      { username: 'bureau', display_name: '重复', role: 'bureau', facility_id: '', password: 'Qingming2026' },
+      { from: '/staff/users/new' },
+    );
     expect(res.status).to.equal(409);
     expect(textOf(res.text)).to.contain('该用户名已被使用。');
   });
@@ -67,14 +93,27 @@ describe(`accounts: users and tokens (${dialect})`, () => {
 
   it('resets a password only when both entries match', async () => {
     const user = await app.db('users').where({ username: 'frontdesk' }).first();
-    const bad = await admin.post(`/staff/users/${user.id}/password`, { password: 'Newpassword1', confirm: 'Newpassword2' }, { from: `/staff/users/${user.id}` });
+    const bad = await admin.post(
+      `/staff/users/${user.id}/password`,
+      { password: 'Newpassword1', confirm: 'Newpassword2' },
+      { from: `/staff/users/${user.id}` },
+    );
     expect(bad.status).to.equal(400);
     expect(textOf(bad.text)).to.contain('两次输入的密码不一致。');
-    const ok = await admin.post(`/staff/users/${user.id}/password`, { password: 'Newpassword1', confirm: 'Newpassword1' }, { from: `/staff/users/${user.id}` });
+    const ok = await admin.post(
+      `/staff/users/${user.id}/password`,
+      { password: 'Newpassword1', confirm: 'Newpassword1' },
+      { from: `/staff/users/${user.id}` },
+    );
     expect(ok.status).to.equal(302);
     const c = new Client(app.url);
     await c.login('frontdesk', 'Newpassword1');
-    expect(await app.db('audit_log').where({ action: 'reset_password', entity_id: String(user.id) }).first()).to.exist;
+    expect(
+      await app
+        .db('audit_log')
+        .where({ action: 'reset_password', entity_id: String(user.id) })
+        .first(),
+    ).to.exist;
   });
 
   it('names the signed-in admin in the header while editing another user', async () => {
@@ -86,7 +125,11 @@ describe(`accounts: users and tokens (${dialect})`, () => {
 
   it('does not let an admin remove their own admin role', async () => {
     const me = await app.db('users').where({ username: 'admin' }).first();
-    const res = await admin.post(`/staff/users/${me.id}`, { display_name: me.display_name, role: 'bureau', facility_id: '' }, { from: `/staff/users/${me.id}` });
+    const res = await admin.post(
+      `/staff/users/${me.id}`,
+      { display_name: me.display_name, role: 'bureau', facility_id: '' },
+      { from: `/staff/users/${me.id}` },
+    );
     expect(res.status).to.equal(400);
     expect((await app.db('users').where({ id: me.id }).first()).role).to.equal('admin');
   });
@@ -94,17 +137,29 @@ describe(`accounts: users and tokens (${dialect})`, () => {
   it('a user changes their own password after giving the current one', async () => {
     const c = new Client(app.url);
     await c.login('bureau');
-    const wrong = await c.post('/staff/account/password', { current: 'not-it-123', password: 'Anotherpass9', confirm: 'Anotherpass9' }, { from: '/staff/account' });
+    const wrong = await c.post(
+      '/staff/account/password',
+      { current: 'not-it-123', password: 'Anotherpass9', confirm: 'Anotherpass9' },
+      { from: '/staff/account' },
+    );
     expect(wrong.status).to.equal(400);
     expect(textOf(wrong.text)).to.contain('当前密码不正确。');
-    const ok = await c.post('/staff/account/password', { current: 'demo-pass-2026', password: 'Anotherpass9', confirm: 'Anotherpass9' }, { from: '/staff/account' });
+    const ok = await c.post(
+      '/staff/account/password',
+      { current: 'demo-pass-2026', password: 'Anotherpass9', confirm: 'Anotherpass9' },
+      { from: '/staff/account' },
+    );
     expect(ok.status).to.equal(302);
     await new Client(app.url).login('bureau', 'Anotherpass9');
   });
 
   it('creates an API token shown once, which authenticates the API until revoked', async () => {
     const bureau = await app.db('users').where({ username: 'bureau' }).first();
-    const res = await admin.post('/staff/tokens', { user_id: String(bureau.id), label: '医院死亡通报' }, { from: '/staff/tokens' });
+    const res = await admin.post(
+      '/staff/tokens',
+      { user_id: String(bureau.id), label: '医院死亡通报' },
+      { from: '/staff/tokens' },
+    );
     expect(res.status).to.equal(201);
     const token = /data-testid="token">([^<]+)</.exec(res.text)![1];
     expect(token).to.match(/^shian_[0-9a-f]{8}_/);

@@ -12,10 +12,16 @@ function importsBelow(folder: string): { file: string; target: string }[] {
   const walk = (dir: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) { walk(full); continue; }
+      if (entry.isDirectory()) {
+        walk(full);
+        continue;
+      }
       if (!entry.name.endsWith('.ts')) continue;
       for (const m of fs.readFileSync(full, 'utf8').matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
-        out.push({ file: path.relative(root, full), target: path.relative(root, path.resolve(path.dirname(full), m[1])) });
+        out.push({
+          file: path.relative(root, full),
+          target: path.relative(root, path.resolve(path.dirname(full), m[1])),
+        });
       }
     }
   };
@@ -24,20 +30,23 @@ function importsBelow(folder: string): { file: string; target: string }[] {
 }
 
 describe('coverage: the direction of imports', () => {
-  it('keeps the registry free of coverage: build modes, kinds and service areas are the registry\'s own', () => {
+  it("keeps the registry free of coverage: build modes, kinds and service areas are the registry's own", () => {
     const wrong = importsBelow('facilities').filter((i) => i.target.startsWith('coverage/'));
     expect(wrong).to.deep.equal([]);
   });
 
   it('has the report read coverage through its services, never its stores', () => {
-    const wrong = importsBelow('reports').filter((i) => i.target.startsWith('coverage/') && /\/store\.js$/.test(i.target));
+    const wrong = importsBelow('reports').filter(
+      (i) => i.target.startsWith('coverage/') && /\/store\.js$/.test(i.target),
+    );
     expect(wrong).to.deep.equal([]);
     expect(importsBelow('reports').some((i) => i.target === 'coverage/engine/service.js')).to.equal(true);
   });
 
   it('has coverage read regions through the regions service, never its store', () => {
-    const wrong = [...importsBelow('coverage'), ...importsBelow('facilities'), ...importsBelow('reports')]
-      .filter((i) => i.target === 'regions/store.js');
+    const wrong = [...importsBelow('coverage'), ...importsBelow('facilities'), ...importsBelow('reports')].filter(
+      (i) => i.target === 'regions/store.js',
+    );
     expect(wrong).to.deep.equal([]);
   });
 });

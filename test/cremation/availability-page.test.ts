@@ -29,9 +29,16 @@ describe(`cremation: the availability page and its day cache (${dialect})`, () =
     const c1 = await resourceId(app.db, 'cremators', home, '1号炉');
     expect(textOf((await grid(day)).text)).to.not.contain('缓存甲');
     const caseId = await insertCase(app.db, home, { deceased_name: '缓存甲' });
-    const form = await desk.get(`/staff/cremation/bookings/new?kind=cremator&resource=${c1}&starts_at=${encodeURIComponent(at(day, '10:00'))}`);
+    const form = await desk.get(
+      `/staff/cremation/bookings/new?kind=cremator&resource=${c1}&starts_at=${encodeURIComponent(at(day, '10:00'))}`,
+    );
     expect(form.status).to.equal(200);
-    const res = await desk.post('/staff/cremation/bookings', { kind: 'cremator', resource_id: String(c1), starts_at: at(day, '10:00'), case_id: String(caseId) });
+    const res = await desk.post('/staff/cremation/bookings', {
+      kind: 'cremator',
+      resource_id: String(c1),
+      starts_at: at(day, '10:00'),
+      case_id: String(caseId),
+    });
     expect(res.status).to.equal(302);
     const page = await desk.get(res.location!);
     expect(textOf(page.text)).to.contain('缓存甲');
@@ -46,27 +53,51 @@ describe(`cremation: the availability page and its day cache (${dialect})`, () =
     const c2 = await resourceId(app.db, 'cremators', home, '2号炉');
     const caseId = await insertCase(app.db, home, { deceased_name: '缓存乙' });
     await grid(day);
-    const { booking } = await cremation.book(app.db, admin, { kind: 'cremator', case_id: caseId, resource_id: c2, starts_at: at(day, '11:00') }, null);
+    const { booking } = await cremation.book(
+      app.db,
+      admin,
+      { kind: 'cremator', case_id: caseId, resource_id: c2, starts_at: at(day, '11:00') },
+      null,
+    );
     expect(textOf((await grid(day)).text)).to.contain('缓存乙');
     await cremation.cancel(app.db, admin, 'cremator', booking.id, '家属改期', null);
     expect(textOf((await grid(day)).text)).to.not.contain('缓存乙');
-    await cremation.addClosure(app.db, admin, home, { target: { kind: 'cremator', id: c2 }, starts_at: at(day, '13:00'), ends_at: at(day, '15:00'), reason: '缓存检修' }, null);
+    await cremation.addClosure(
+      app.db,
+      admin,
+      home,
+      {
+        target: { kind: 'cremator', id: c2 },
+        starts_at: at(day, '13:00'),
+        ends_at: at(day, '15:00'),
+        reason: '缓存检修',
+      },
+      null,
+    );
     expect(textOf((await grid(day)).text)).to.contain('缓存检修');
   });
 
-  it('keeps a day changed behind the service\'s back (another process) until DAY_CACHE_MS have passed', async () => {
+  it("keeps a day changed behind the service's back (another process) until DAY_CACHE_MS have passed", async () => {
     const day = dayAhead(11);
     const c1 = await resourceId(app.db, 'cremators', home, '1号炉');
     const caseId = await insertCase(app.db, home, { deceased_name: '缓存丙' });
-    const { booking } = await cremation.book(app.db, admin, { kind: 'cremator', case_id: caseId, resource_id: c1, starts_at: at(day, '08:00') }, null);
+    const { booking } = await cremation.book(
+      app.db,
+      admin,
+      { kind: 'cremator', case_id: caseId, resource_id: c1, starts_at: at(day, '08:00') },
+      null,
+    );
     expect(textOf((await grid(day)).text)).to.contain('缓存丙');
-    await app.db('cremation_bookings').where({ id: booking.id }).update({ status: 'cancelled', cancel_reason: '另一进程' });
+    await app
+      .db('cremation_bookings')
+      .where({ id: booking.id })
+      .update({ status: 'cancelled', cancel_reason: '另一进程' });
     expect(textOf((await grid(day)).text)).to.contain('缓存丙', 'the kept day');
     clock.advance(DAY_CACHE_MS + 1);
     expect(textOf((await grid(day)).text)).to.not.contain('缓存丙');
   });
 
-  it('shows each their language, right to book and home picker: the bureau never gets the front desk\'s links', async () => {
+  it("shows each their language, right to book and home picker: the bureau never gets the front desk's links", async () => {
     const day = dayAhead(12);
     const bureau = await signedIn(app, 'bureau');
     const english = new Client(app.url);
@@ -102,14 +133,56 @@ describe(`cremation: the availability page and its day cache (${dialect})`, () =
     expect(token(a.text)).to.not.equal(token(b.text));
   });
 
-  it('names the day\'s next change: the first slot after now that is not taken', () => {
+  it("names the day's next change: the first slot after now that is not taken", () => {
     const day = dayAhead(1);
-    const r = { id: 1, kind: 'cremator' as const, facility_id: 1, name: '1号炉', slot_minutes: 60, day_start: '08:00', day_end: '10:00', capacity: null, active: true, created_at: '', updated_at: '' };
+    const r = {
+      id: 1,
+      kind: 'cremator' as const,
+      facility_id: 1,
+      name: '1号炉',
+      slot_minutes: 60,
+      day_start: '08:00',
+      day_end: '10:00',
+      capacity: null,
+      active: true,
+      created_at: '',
+      updated_at: '',
+    };
     const facility = { id: 1, name: 'x', kind: 'funeral_home' };
-    const booking = { id: 1, kind: 'cremator' as const, case_id: 1, resource_id: 1, resource_name: '1号炉', facility_id: 1, starts_at: at(day, '08:00'), ends_at: at(day, '09:00'), status: 'booked' as const, cancel_reason: null, case_number: 'A', deceased_name: 'B', created_by: 1, created_at: '', updated_at: '' };
-    const before = cremation.dayViewOf({ facility, resources: [r], closures: [], bookings: [booking] }, day, new Date(Date.parse(at(day, '07:00'))));
-    expect(before.changesAt).to.equal(Date.parse(at(day, '09:00')), 'the taken 08:00 slot does not change; the free 09:00 one turns past');
-    const later = cremation.dayViewOf({ facility, resources: [r], closures: [], bookings: [] }, day, new Date(Date.parse(at(day, '09:30'))));
-    expect(later.changesAt).to.equal(Date.parse(`${day}T16:00:00.000Z`), 'nothing left to begin: the date turns at midnight in Shanghai');
+    const booking = {
+      id: 1,
+      kind: 'cremator' as const,
+      case_id: 1,
+      resource_id: 1,
+      resource_name: '1号炉',
+      facility_id: 1,
+      starts_at: at(day, '08:00'),
+      ends_at: at(day, '09:00'),
+      status: 'booked' as const,
+      cancel_reason: null,
+      case_number: 'A',
+      deceased_name: 'B',
+      created_by: 1,
+      created_at: '',
+      updated_at: '',
+    };
+    const before = cremation.dayViewOf(
+      { facility, resources: [r], closures: [], bookings: [booking] },
+      day,
+      new Date(Date.parse(at(day, '07:00'))),
+    );
+    expect(before.changesAt).to.equal(
+      Date.parse(at(day, '09:00')),
+      'the taken 08:00 slot does not change; the free 09:00 one turns past',
+    );
+    const later = cremation.dayViewOf(
+      { facility, resources: [r], closures: [], bookings: [] },
+      day,
+      new Date(Date.parse(at(day, '09:30'))),
+    );
+    expect(later.changesAt).to.equal(
+      Date.parse(`${day}T16:00:00.000Z`),
+      'nothing left to begin: the date turns at midnight in Shanghai',
+    );
   });
 });

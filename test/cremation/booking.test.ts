@@ -3,7 +3,18 @@
 import { expect } from 'chai';
 import * as cremation from '../../server/cremation/service.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { activeBookings, api, at, dayAhead, facilityId, insertCase, OTHER_HOME, refusal, resourceId, userWithToken } from './fixtures.js';
+import {
+  activeBookings,
+  api,
+  at,
+  dayAhead,
+  facilityId,
+  insertCase,
+  OTHER_HOME,
+  refusal,
+  resourceId,
+  userWithToken,
+} from './fixtures.js';
 
 describe(`cremation: booking rules (${dialect})`, () => {
   let app: TestApp;
@@ -31,9 +42,18 @@ describe(`cremation: booking rules (${dialect})`, () => {
     const res = await book(caseId, `${day}T08:00:00+08:00`);
     expect(res.status).to.equal(201);
     const body = await res.json();
-    expect(body).to.deep.include({ case_id: caseId, cremator_id: cremator, starts_at: at(day, '08:00'), ends_at: at(day, '09:00'), status: 'booked' });
+    expect(body).to.deep.include({
+      case_id: caseId,
+      cremator_id: cremator,
+      starts_at: at(day, '08:00'),
+      ends_at: at(day, '09:00'),
+      status: 'booked',
+    });
     expect(body.id).to.be.a('number');
-    const audit = await app.db('audit_log').where({ entity: 'cremation_booking', entity_id: String(body.id) }).first();
+    const audit = await app
+      .db('audit_log')
+      .where({ entity: 'cremation_booking', entity_id: String(body.id) })
+      .first();
     expect(audit.action).to.equal('create');
   });
 
@@ -58,7 +78,18 @@ describe(`cremation: booking rules (${dialect})`, () => {
   it('refuses a slot under a closure, with its reason, and accepts the slot where the closure ends', async () => {
     const caseId = await insertCase(app.db, home);
     const other = await resourceId(app.db, 'cremators', home, '3号炉');
-    await cremation.addClosure(app.db, frontdesk, home, { target: { kind: 'cremator', id: other }, starts_at: at(day, '07:00'), ends_at: at(day, '10:00'), reason: '更换耐火砖' }, null);
+    await cremation.addClosure(
+      app.db,
+      frontdesk,
+      home,
+      {
+        target: { kind: 'cremator', id: other },
+        starts_at: at(day, '07:00'),
+        ends_at: at(day, '10:00'),
+        reason: '更换耐火砖',
+      },
+      null,
+    );
     const closed = await book(caseId, at(day, '08:30'), other);
     expect(closed.status).to.equal(400);
     const body = await closed.json();
@@ -71,7 +102,15 @@ describe(`cremation: booking rules (${dialect})`, () => {
   it('refuses a closure over an existing booking until the booking is moved', async () => {
     const caseId = await insertCase(app.db, home);
     expect((await book(caseId, at(day, '11:00'))).status).to.equal(201);
-    const err = await refusal(cremation.addClosure(app.db, frontdesk, home, { target: 'all', starts_at: at(day, '10:30'), ends_at: at(day, '12:00'), reason: '停电' }, null));
+    const err = await refusal(
+      cremation.addClosure(
+        app.db,
+        frontdesk,
+        home,
+        { target: 'all', starts_at: at(day, '10:30'), ends_at: at(day, '12:00'), reason: '停电' },
+        null,
+      ),
+    );
     // In the way: this booking at 11:00 on 1号炉, and 3号炉's 10:00–11:30 booked by the test before.
     expect(err).to.deep.include({ status: 409, code: 'closure_has_bookings', params: { count: 2 } });
     expect(await app.db('resource_closures').where({ reason: '停电' })).to.have.length(0);
@@ -119,12 +158,34 @@ describe(`cremation: booking rules (${dialect})`, () => {
     const [a, b] = [await insertCase(app.db, home), await insertCase(app.db, home)];
     const mine = await (await book(a, at(d, '08:00'))).json();
     expect((await book(b, at(d, '09:00'))).status).to.equal(201);
-    const err = await refusal(cremation.reschedule(app.db, frontdesk, 'cremator', mine.id, { resource_id: cremator, starts_at: at(d, '09:00') }, null));
+    const err = await refusal(
+      cremation.reschedule(
+        app.db,
+        frontdesk,
+        'cremator',
+        mine.id,
+        { resource_id: cremator, starts_at: at(d, '09:00') },
+        null,
+      ),
+    );
     expect(err).to.include({ status: 409, code: 'slot_taken' });
-    expect(await activeBookings(app.db, 'cremation_bookings', { case_id: a })).to.deep.equal([{ id: mine.id, case_id: a, starts_at: at(d, '08:00'), status: 'booked' }]);
-    const moved = await cremation.reschedule(app.db, frontdesk, 'cremator', mine.id, { resource_id: cremator, starts_at: at(d, '10:00') }, null);
+    expect(await activeBookings(app.db, 'cremation_bookings', { case_id: a })).to.deep.equal([
+      { id: mine.id, case_id: a, starts_at: at(d, '08:00'), status: 'booked' },
+    ]);
+    const moved = await cremation.reschedule(
+      app.db,
+      frontdesk,
+      'cremator',
+      mine.id,
+      { resource_id: cremator, starts_at: at(d, '10:00') },
+      null,
+    );
     expect(moved.starts_at).to.equal(at(d, '10:00'));
-    const rows = await app.db('cremation_bookings').where({ case_id: a }).orderBy('id').select('status', 'cancel_reason', 'starts_at');
+    const rows = await app
+      .db('cremation_bookings')
+      .where({ case_id: a })
+      .orderBy('id')
+      .select('status', 'cancel_reason', 'starts_at');
     expect(rows).to.deep.equal([
       { status: 'cancelled', cancel_reason: 'rescheduled', starts_at: at(d, '08:00') },
       { status: 'booked', cancel_reason: null, starts_at: at(d, '10:00') },
@@ -162,17 +223,42 @@ describe(`cremation: booking rules (${dialect})`, () => {
     expect(err).to.deep.include({ status: 409, code: 'resource_has_bookings', params: { count: 1 } });
     expect((await app.db('cremators').where({ id: c3 }).first()).slot_minutes).to.equal(90);
     // the same grid with later closing hours keeps every booking on it
-    await cremation.updateResource(app.db, frontdesk, home, 'cremator', c3, { ...input, slot_minutes: 90, day_end: '18:00' }, null);
+    await cremation.updateResource(
+      app.db,
+      frontdesk,
+      home,
+      'cremator',
+      c3,
+      { ...input, slot_minutes: 90, day_end: '18:00' },
+      null,
+    );
     expect((await app.db('cremators').where({ id: c3 }).first()).day_end).to.equal('18:00');
   });
 
-  it('lists a case\'s bookings of both kinds, active first, for the case page', async () => {
+  it("lists a case's bookings of both kinds, active first, for the case page", async () => {
     const d = dayAhead(9);
     const caseId = await insertCase(app.db, home);
     const hall = await resourceId(app.db, 'farewell_halls', home, '福寿厅');
-    await cremation.book(app.db, frontdesk, { kind: 'hall', case_id: caseId, resource_id: hall, starts_at: at(d, '08:00') }, null);
-    const first = await cremation.book(app.db, frontdesk, { kind: 'cremator', case_id: caseId, resource_id: cremator, starts_at: at(d, '10:00') }, null);
-    await cremation.reschedule(app.db, frontdesk, 'cremator', first.booking.id, { resource_id: cremator, starts_at: at(d, '11:00') }, null);
+    await cremation.book(
+      app.db,
+      frontdesk,
+      { kind: 'hall', case_id: caseId, resource_id: hall, starts_at: at(d, '08:00') },
+      null,
+    );
+    const first = await cremation.book(
+      app.db,
+      frontdesk,
+      { kind: 'cremator', case_id: caseId, resource_id: cremator, starts_at: at(d, '10:00') },
+      null,
+    );
+    await cremation.reschedule(
+      app.db,
+      frontdesk,
+      'cremator',
+      first.booking.id,
+      { resource_id: cremator, starts_at: at(d, '11:00') },
+      null,
+    );
     const list = await cremation.bookingsForCase(app.db, caseId);
     expect(list.map((b) => [b.kind, b.resource_name, b.status, b.rescheduled, b.date])).to.deep.equal([
       ['hall', '福寿厅', 'booked', false, d],

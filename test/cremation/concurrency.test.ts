@@ -22,13 +22,21 @@ describe(`cremation: concurrent bookings of one slot (${dialect})`, () => {
     const client = api(app.url, token);
     const cases = await insertCases(app.db, home, 50);
     const startsAt = at(dayAhead(2), '09:00');
-    const replies = await Promise.all(cases.map(async (caseId) => {
-      const res = await client.post('/api/v1/cremation/bookings', { case_id: caseId, cremator_id: cremator, starts_at: startsAt });
-      return { status: res.status, body: await res.json() };
-    }));
+    const replies = await Promise.all(
+      cases.map(async (caseId) => {
+        const res = await client.post('/api/v1/cremation/bookings', {
+          case_id: caseId,
+          cremator_id: cremator,
+          starts_at: startsAt,
+        });
+        return { status: res.status, body: await res.json() };
+      }),
+    );
     const created = replies.filter((r) => r.status === 201);
     const refused = replies.filter((r) => r.status === 409);
-    console.log(`      ${dialect}: ${created.length} × 201, ${refused.length} × 409, other: ${replies.length - created.length - refused.length}`);
+    console.log(
+      `      ${dialect}: ${created.length} × 201, ${refused.length} × 409, other: ${replies.length - created.length - refused.length}`,
+    );
     expect(created).to.have.length(1);
     expect(refused).to.have.length(49);
     expect(refused.every((r) => r.body.error === 'slot_taken')).to.equal(true);
@@ -42,11 +50,23 @@ describe(`cremation: concurrent bookings of one slot (${dialect})`, () => {
     const cases = await insertCases(app.db, home, 20);
     const startsAt = at(dayAhead(2), '10:00');
     const page = await signedIn(app, 'front_desk');
-    await page.get(`/staff/cremation/bookings/new?kind=hall&resource=${hall}&starts_at=${encodeURIComponent(startsAt)}`);
-    const replies = await Promise.all(cases.map((caseId) =>
-      page.post('/staff/cremation/bookings', { kind: 'hall', resource_id: String(hall), starts_at: startsAt, case_id: String(caseId) })));
+    await page.get(
+      `/staff/cremation/bookings/new?kind=hall&resource=${hall}&starts_at=${encodeURIComponent(startsAt)}`,
+    );
+    const replies = await Promise.all(
+      cases.map((caseId) =>
+        page.post('/staff/cremation/bookings', {
+          kind: 'hall',
+          resource_id: String(hall),
+          starts_at: startsAt,
+          case_id: String(caseId),
+        }),
+      ),
+    );
     const statuses = replies.map((r) => r.status);
-    console.log(`      ${dialect}: ${statuses.filter((s) => s === 302).length} × 302, ${statuses.filter((s) => s === 409).length} × 409`);
+    console.log(
+      `      ${dialect}: ${statuses.filter((s) => s === 302).length} × 302, ${statuses.filter((s) => s === 409).length} × 409`,
+    );
     expect(statuses.filter((s) => s === 302)).to.have.length(1);
     expect(statuses.filter((s) => s === 409)).to.have.length(19);
     expect(replies.find((r) => r.status === 409)!.text).to.contain('该时段已被预约，请选择其他时段');

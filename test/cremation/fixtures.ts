@@ -17,14 +17,30 @@ export async function facilityId(db: Db, name = HOME): Promise<number> {
 }
 
 /** An open case of a funeral home; each call gets its own case number. */
-export async function insertCase(db: Db, facility: number, over: Partial<{ status: string; deceased_name: string }> = {}): Promise<number> {
+export async function insertCase(
+  db: Db,
+  facility: number,
+  over: Partial<{ status: string; deceased_name: string }> = {},
+): Promise<number> {
   serial += 1;
   const now = new Date().toISOString();
-  const [row] = await db('funeral_cases').insert({
-    facility_id: facility, case_number: `T-${process.pid}-${serial}`, status: over.status ?? 'stored',
-    deceased_name: over.deceased_name ?? `测试${serial}`, id_number: '520201195001011234', sex: 'male', birth_date: '1950-01-01',
-    death_at: now, contact_name: '家属', contact_phone: '13800000000', contact_relationship: '子女', created_at: now, updated_at: now,
-  }).returning('id');
+  const [row] = await db('funeral_cases')
+    .insert({
+      facility_id: facility,
+      case_number: `T-${process.pid}-${serial}`,
+      status: over.status ?? 'stored',
+      deceased_name: over.deceased_name ?? `测试${serial}`,
+      id_number: '520201195001011234',
+      sex: 'male',
+      birth_date: '1950-01-01',
+      death_at: now,
+      contact_name: '家属',
+      contact_phone: '13800000000',
+      contact_relationship: '子女',
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id');
   return typeof row === 'object' ? row.id : row;
 }
 
@@ -44,16 +60,36 @@ export function at(date: string, hhmm: string): string {
   return DateTime.fromISO(`${date}T${hhmm}`, { zone: ZONE }).toUTC().toISO()!;
 }
 
-export async function resourceId(db: Db, table: 'cremators' | 'farewell_halls', facility: number, namePrefix: string): Promise<number> {
+export async function resourceId(
+  db: Db,
+  table: 'cremators' | 'farewell_halls',
+  facility: number,
+  namePrefix: string,
+): Promise<number> {
   return (await db(table).where({ facility_id: facility }).where('name', 'like', `${namePrefix}%`).first('id')).id;
 }
 
 /** A user (with the demo password) and an API token for them. */
-export async function userWithToken(db: Db, username: string, role: string, facility: number | null): Promise<{ id: number; token: string }> {
+export async function userWithToken(
+  db: Db,
+  username: string,
+  role: string,
+  facility: number | null,
+): Promise<{ id: number; token: string }> {
   let user = await db('users').where({ username }).first('id');
   if (!user) {
     const now = new Date().toISOString();
-    const [row] = await db('users').insert({ username, display_name: username, role, facility_id: facility, password_hash: await hashPassword(DEMO_PASSWORD), created_at: now, updated_at: now }).returning('id');
+    const [row] = await db('users')
+      .insert({
+        username,
+        display_name: username,
+        role,
+        facility_id: facility,
+        password_hash: await hashPassword(DEMO_PASSWORD),
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id');
     user = { id: typeof row === 'object' ? row.id : row };
   }
   const { token } = await createToken(db, null, user.id, `test ${username}`, null);
@@ -69,7 +105,9 @@ export function api(base: string, token: string) {
 }
 
 /** The error a promise is refused with; fails the test when it is not refused. */
-export async function refusal(promise: Promise<unknown>): Promise<{ code: string; status: number; params: Record<string, unknown> }> {
+export async function refusal(
+  promise: Promise<unknown>,
+): Promise<{ code: string; status: number; params: Record<string, unknown> }> {
   try {
     await promise;
   } catch (err) {
@@ -78,6 +116,10 @@ export async function refusal(promise: Promise<unknown>): Promise<{ code: string
   throw new Error('expected a refusal, but it was accepted');
 }
 
-export async function activeBookings(db: Db, table: 'cremation_bookings' | 'hall_bookings', where: Record<string, unknown>): Promise<{ id: number; case_id: number; starts_at: string; status: string }[]> {
+export async function activeBookings(
+  db: Db,
+  table: 'cremation_bookings' | 'hall_bookings',
+  where: Record<string, unknown>,
+): Promise<{ id: number; case_id: number; starts_at: string; status: string }[]> {
   return db(table).where(where).where('status', 'booked').select('id', 'case_id', 'starts_at', 'status');
 }

@@ -18,13 +18,30 @@ describe('cremation: day grid', () => {
     expect(g.rows[0].cells.map((c) => c.span)).to.deep.equal([2, 2, 2]);
     expect(g.rows[1].cells.map((c) => c.span)).to.deep.equal([3, 3]);
     // 4号炉 works 08:00–09:00 only: off before and after
-    expect(g.rows[2].cells.map((c) => [c.state, c.span])).to.deep.equal([['off', 2], ['free', 2], ['off', 2]]);
+    expect(g.rows[2].cells.map((c) => [c.state, c.span])).to.deep.equal([
+      ['off', 2],
+      ['free', 2],
+      ['off', 2],
+    ]);
     for (const row of g.rows) expect(row.cells.reduce((n, c) => n + c.span, 0)).to.equal(g.columns.length);
   });
 
   it('marks a booked slot taken with its case, a closed one with the reason, and begun ones as past', () => {
-    const booking = { id: 9, resource_id: 1, starts_at: '2026-04-05T00:00:00.000Z', ends_at: '2026-04-05T01:00:00.000Z', case_id: 5, case_number: '2026-000005', deceased_name: '张三' };
-    const closure = { resource_id: 3, starts_at: '2026-04-04T23:00:00.000Z', ends_at: '2026-04-04T23:30:00.000Z', reason: '检修' };
+    const booking = {
+      id: 9,
+      resource_id: 1,
+      starts_at: '2026-04-05T00:00:00.000Z',
+      ends_at: '2026-04-05T01:00:00.000Z',
+      case_id: 5,
+      case_number: '2026-000005',
+      deceased_name: '张三',
+    };
+    const closure = {
+      resource_id: 3,
+      starts_at: '2026-04-04T23:00:00.000Z',
+      ends_at: '2026-04-04T23:30:00.000Z',
+      reason: '检修',
+    };
     const g = dayGrid(date, cremators, [booking], [closure], before);
     expect(g.rows[0].cells.map((c) => c.state)).to.deep.equal(['free', 'taken', 'free']);
     expect(g.rows[0].cells[1].booking?.deceased_name).to.equal('张三');
@@ -43,7 +60,9 @@ describe('cremation: locating a requested start on the grid', () => {
   const day = { dayStart: '07:00', dayEnd: '17:00', slotMinutes: 90 };
 
   it('finds a grid start, whatever offset it was written with', () => {
-    expect(locateSlot('2026-04-05T08:30:00+08:00', day)).to.deep.equal({ slot: { start: '2026-04-05T00:30:00.000Z', end: '2026-04-05T02:00:00.000Z' } });
+    expect(locateSlot('2026-04-05T08:30:00+08:00', day)).to.deep.equal({
+      slot: { start: '2026-04-05T00:30:00.000Z', end: '2026-04-05T02:00:00.000Z' },
+    });
   });
 
   it('tells a start off the grid from one outside the working hours', () => {

@@ -23,28 +23,41 @@ import { api, at, dayAhead, facilityId, insertCase, resourceId, userWithToken } 
 const now = new Date().toISOString();
 let serial = 0;
 const unique = (prefix: string) => `${prefix}${process.pid}_${(serial += 1)}`;
-const idOf = (row: unknown): number => (typeof row === 'object' && row !== null ? (row as { id: number }).id : (row as number));
+const idOf = (row: unknown): number =>
+  typeof row === 'object' && row !== null ? (row as { id: number }).id : (row as number);
 
 class Rollback extends Error {}
 
 /** The row is fine as it is: inserted and rolled back, so that a refusal below is the bad value's doing. */
 async function accepted(db: Knex, table: string, row: Record<string, unknown>): Promise<void> {
-  await db.transaction(async (trx) => {
-    await trx(table).insert(row);
-    throw new Rollback();
-  }).catch((err: unknown) => { if (!(err instanceof Rollback)) throw err; });
+  await db
+    .transaction(async (trx) => {
+      await trx(table).insert(row);
+      throw new Rollback();
+    })
+    .catch((err: unknown) => {
+      if (!(err instanceof Rollback)) throw err;
+    });
 }
 
 async function insertError(db: Knex, table: string, row: Record<string, unknown>): Promise<unknown> {
-  return db(table).insert(row).then(() => null, (err: unknown) => err);
+  return db(table)
+    .insert(row)
+    .then(
+      () => null,
+      (err: unknown) => err,
+    );
 }
 
 /** The codes a CHECK constraint lists, read from the database's own definition of it. */
 async function codesOf(db: Knex, table: string, name: string): Promise<string[]> {
   let definition: string;
   if (dialect === 'postgres') {
-    const { rows } = await db.raw(`SELECT pg_get_constraintdef(c.oid) AS def FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
-      WHERE c.conname = ? AND t.relname = ? AND t.relnamespace = current_schema()::regnamespace`, [name, table]);
+    const { rows } = await db.raw(
+      `SELECT pg_get_constraintdef(c.oid) AS def FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid
+      WHERE c.conname = ? AND t.relname = ? AND t.relnamespace = current_schema()::regnamespace`,
+      [name, table],
+    );
     expect(rows, `${table}.${name}`).to.have.length(1);
     definition = rows[0].def;
   } else {
@@ -87,25 +100,130 @@ describe(`database rules (${dialect})`, () => {
   // A valid row of each table; each case below spoils one value.
   const rows: Record<string, () => Record<string, unknown>> = {
     regions: () => ({ code: unique('9').slice(0, 12), name: '测试区划', level: 'county', parent_code: null }),
-    facilities: () => ({ name: unique('规则测试'), kind: 'columbarium', status: 'operating', region_code: region, is_sample: false, created_at: now, updated_at: now }),
-    users: () => ({ username: unique('rule'), display_name: '规则', role: 'bureau', password_hash: 'x', created_at: now, updated_at: now }),
-    cremators: () => ({ facility_id: home, name: unique('炉'), slot_minutes: 60, day_start: '08:00', day_end: '17:00', created_at: now, updated_at: now }),
-    farewell_halls: () => ({ facility_id: home, name: unique('厅'), slot_minutes: 60, day_start: '08:00', day_end: '17:00', capacity: 50, created_at: now, updated_at: now }),
-    resource_closures: () => ({ resource_type: 'cremator', resource_id: cremator, cremator_id: cremator, hall_id: null,
-      starts_at: '2030-01-01T00:00:00.000Z', ends_at: '2030-01-01T08:00:00.000Z', reason: '检修', created_at: now }),
-    price_items: () => ({ facility_id: home, code: unique('R').slice(0, 30), name_zh: '测试', name_en: 'Test', category: 'optional', basic_kind: null, unit: 'piece',
-      price_fen: 100, valid_from: '2030-01-01', valid_to: null, created_at: now, updated_at: now }),
-    funeral_cases: () => ({ facility_id: home, case_number: unique('R-'), status: 'registered', deceased_name: '测试', id_number: '520201195001011234', sex: 'male',
-      birth_date: '1950-01-01', death_at: now, contact_name: '家属', contact_phone: '13800000000', contact_relationship: '子女', created_at: now, updated_at: now }),
+    facilities: () => ({
+      name: unique('规则测试'),
+      kind: 'columbarium',
+      status: 'operating',
+      region_code: region,
+      is_sample: false,
+      created_at: now,
+      updated_at: now,
+    }),
+    users: () => ({
+      username: unique('rule'),
+      display_name: '规则',
+      role: 'bureau',
+      password_hash: 'x',
+      created_at: now,
+      updated_at: now,
+    }),
+    cremators: () => ({
+      facility_id: home,
+      name: unique('炉'),
+      slot_minutes: 60,
+      day_start: '08:00',
+      day_end: '17:00',
+      created_at: now,
+      updated_at: now,
+    }),
+    farewell_halls: () => ({
+      facility_id: home,
+      name: unique('厅'),
+      slot_minutes: 60,
+      day_start: '08:00',
+      day_end: '17:00',
+      capacity: 50,
+      created_at: now,
+      updated_at: now,
+    }),
+    resource_closures: () => ({
+      resource_type: 'cremator',
+      resource_id: cremator,
+      cremator_id: cremator,
+      hall_id: null,
+      starts_at: '2030-01-01T00:00:00.000Z',
+      ends_at: '2030-01-01T08:00:00.000Z',
+      reason: '检修',
+      created_at: now,
+    }),
+    price_items: () => ({
+      facility_id: home,
+      code: unique('R').slice(0, 30),
+      name_zh: '测试',
+      name_en: 'Test',
+      category: 'optional',
+      basic_kind: null,
+      unit: 'piece',
+      price_fen: 100,
+      valid_from: '2030-01-01',
+      valid_to: null,
+      created_at: now,
+      updated_at: now,
+    }),
+    funeral_cases: () => ({
+      facility_id: home,
+      case_number: unique('R-'),
+      status: 'registered',
+      deceased_name: '测试',
+      id_number: '520201195001011234',
+      sex: 'male',
+      birth_date: '1950-01-01',
+      death_at: now,
+      contact_name: '家属',
+      contact_phone: '13800000000',
+      contact_relationship: '子女',
+      created_at: now,
+      updated_at: now,
+    }),
     case_events: () => ({ case_id: caseId, from_status: 'registered', to_status: 'body_received', at: now }),
-    case_lines: () => ({ case_id: caseId, price_item_id: priceItem, code: 'X', name_zh: '测试', category: 'optional', unit: 'piece', quantity: 2, unit_price_fen: 150, amount_fen: 300, created_at: now }),
+    case_lines: () => ({
+      case_id: caseId,
+      price_item_id: priceItem,
+      code: 'X',
+      name_zh: '测试',
+      category: 'optional',
+      unit: 'piece',
+      quantity: 2,
+      unit_price_fen: 150,
+      amount_fen: 300,
+      created_at: now,
+    }),
     case_deductions: () => ({ case_id: caseId, source: 'waiver', label: '减免', amount_fen: 100, created_at: now }),
     case_payments: () => ({ case_id: caseId, method: 'cash', amount_fen: 100, paid_at: now }),
-    cremation_bookings: () => ({ case_id: caseId, cremator_id: cremator, starts_at: '2031-01-01T00:00:00.000Z', ends_at: '2031-01-01T01:00:00.000Z', status: 'booked', created_at: now, updated_at: now }),
-    hall_bookings: () => ({ case_id: caseId, hall_id: hall, starts_at: '2031-01-01T00:00:00.000Z', ends_at: '2031-01-01T01:00:00.000Z', status: 'booked', created_at: now, updated_at: now }),
-    facility_status_history: () => ({ facility_id: home, status: 'operating', effective_on: '2099-01-01', recorded_at: now }),
+    cremation_bookings: () => ({
+      case_id: caseId,
+      cremator_id: cremator,
+      starts_at: '2031-01-01T00:00:00.000Z',
+      ends_at: '2031-01-01T01:00:00.000Z',
+      status: 'booked',
+      created_at: now,
+      updated_at: now,
+    }),
+    hall_bookings: () => ({
+      case_id: caseId,
+      hall_id: hall,
+      starts_at: '2031-01-01T00:00:00.000Z',
+      ends_at: '2031-01-01T01:00:00.000Z',
+      status: 'booked',
+      created_at: now,
+      updated_at: now,
+    }),
+    facility_status_history: () => ({
+      facility_id: home,
+      status: 'operating',
+      effective_on: '2099-01-01',
+      recorded_at: now,
+    }),
     coverage_targets: () => ({ region_code: region, indicator: 'villages', year: 2099, rate: 0.5, updated_at: now }),
-    region_year_stats: () => ({ region_code: '520201', year: 2099, deaths: 10, cremations: 8, burials: 2, green_burials: 1, updated_at: now }),
+    region_year_stats: () => ({
+      region_code: '520201',
+      year: 2099,
+      deaths: 10,
+      cremations: 8,
+      burials: 2,
+      green_burials: 1,
+      updated_at: now,
+    }),
     grave_remediation: () => ({ region_code: region, year: 2099, found: 10, remediated: 5, updated_at: now }),
     case_counters: () => ({ facility_id: home, year: 2099, last: 0 }),
   };
@@ -203,15 +321,35 @@ describe(`database rules (${dialect})`, () => {
   });
 
   it('refuses a closure of a cremator or hall that does not exist, or whose keys disagree', async () => {
-    const missing = await insertError(db, 'resource_closures', { ...rows.resource_closures(), resource_id: 999_999, cremator_id: 999_999 });
+    const missing = await insertError(db, 'resource_closures', {
+      ...rows.resource_closures(),
+      resource_id: 999_999,
+      cremator_id: 999_999,
+    });
     expect(missing, 'closure of a missing cremator').to.not.equal(null);
     expect((missing as { code?: string }).code).to.be.oneOf(['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
-    const hallMissing = await insertError(db, 'resource_closures', { ...rows.resource_closures(), resource_type: 'hall', resource_id: 999_999, cremator_id: null, hall_id: 999_999 });
+    const hallMissing = await insertError(db, 'resource_closures', {
+      ...rows.resource_closures(),
+      resource_type: 'hall',
+      resource_id: 999_999,
+      cremator_id: null,
+      hall_id: 999_999,
+    });
     expect((hallMissing as { code?: string } | null)?.code).to.be.oneOf(['23503', 'SQLITE_CONSTRAINT_FOREIGNKEY']);
     await expectRefused(['resource_closures', { cremator_id: null }, 'resource_closures_resource_matches']);
     await expectRefused(['resource_closures', { resource_type: 'hall' }, 'resource_closures_resource_matches']);
-    await expectRefused(['resource_closures', { resource_id: hall, cremator_id: cremator, hall_id: hall }, 'resource_closures_resource_matches']);
-    await accepted(db, 'resource_closures', { ...rows.resource_closures(), resource_type: 'hall', resource_id: hall, cremator_id: null, hall_id: hall });
+    await expectRefused([
+      'resource_closures',
+      { resource_id: hall, cremator_id: cremator, hall_id: hall },
+      'resource_closures_resource_matches',
+    ]);
+    await accepted(db, 'resource_closures', {
+      ...rows.resource_closures(),
+      resource_type: 'hall',
+      resource_id: hall,
+      cremator_id: null,
+      hall_id: hall,
+    });
   });
 
   it('lists in each CHECK exactly the codes of the constant the code uses', async () => {
@@ -239,93 +377,192 @@ describe(`database rules (${dialect})`, () => {
       ['coverage_targets', 'coverage_targets_indicator_in', targetIndicators],
     ];
     for (const [table, constraint, codes] of lists) {
-      expect(await codesOf(db, table, constraint), `${constraint}: a code was added to or removed from the constant; add a migration`).to.deep.equal([...codes].sort());
+      expect(
+        await codesOf(db, table, constraint),
+        `${constraint}: a code was added to or removed from the constant; add a migration`,
+      ).to.deep.equal([...codes].sort());
     }
   });
 
-  it('keeps one booked booking per slot and per case by indexes over status = \'booked\'', async () => {
+  it("keeps one booked booking per slot and per case by indexes over status = 'booked'", async () => {
     const other = await insertCase(db, home);
-    const booked = { ...rows.cremation_bookings(), case_id: other, starts_at: '2032-01-01T00:00:00.000Z', ends_at: '2032-01-01T01:00:00.000Z' };
+    const booked = {
+      ...rows.cremation_bookings(),
+      case_id: other,
+      starts_at: '2032-01-01T00:00:00.000Z',
+      ends_at: '2032-01-01T01:00:00.000Z',
+    };
     await db('cremation_bookings').insert(booked);
     const again = await insertError(db, 'cremation_bookings', { ...booked, case_id: await insertCase(db, home) });
     expect((again as { code?: string } | null)?.code).to.be.oneOf(['23505', 'SQLITE_CONSTRAINT_UNIQUE']);
     expect(violatedConstraint(again)).to.match(/slot_booked|cremator_id, cremation_bookings\.starts_at/);
-    const secondOfCase = await insertError(db, 'cremation_bookings', { ...booked, starts_at: '2032-01-02T00:00:00.000Z', ends_at: '2032-01-02T01:00:00.000Z' });
+    const secondOfCase = await insertError(db, 'cremation_bookings', {
+      ...booked,
+      starts_at: '2032-01-02T00:00:00.000Z',
+      ends_at: '2032-01-02T01:00:00.000Z',
+    });
     expect(violatedConstraint(secondOfCase)).to.match(/case_booked|cremation_bookings\.case_id/);
     // Cancelled bookings hold nothing.
     await db('cremation_bookings').insert({ ...booked, status: 'cancelled' });
-    const indexes = dialect === 'postgres'
-      ? (await db.raw(`SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'cremation_bookings'`)).rows
-      : await db('sqlite_master').where({ type: 'index', tbl_name: 'cremation_bookings' }).whereNotNull('sql').select('name', 'sql');
+    const indexes =
+      dialect === 'postgres'
+        ? (
+            await db.raw(
+              `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'cremation_bookings'`,
+            )
+          ).rows
+        : await db('sqlite_master')
+            .where({ type: 'index', tbl_name: 'cremation_bookings' })
+            .whereNotNull('sql')
+            .select('name', 'sql');
     const partial = (indexes as { name: string; sql: string }[]).filter((i) => /where/i.test(i.sql));
-    expect(partial.map((i) => i.name)).to.include.members(['cremation_bookings_slot_booked', 'cremation_bookings_case_booked']);
+    expect(partial.map((i) => i.name)).to.include.members([
+      'cremation_bookings_slot_booked',
+      'cremation_bookings_case_booked',
+    ]);
     for (const { sql } of partial) expect(sql).to.match(/WHERE \(?\(?status\)?(::text)? = 'booked'/);
   });
 
-  (dialect === 'postgres' ? it : it.skip)('refuses overlapping booked periods of one cremator or hall, and overlapping price periods (PostgreSQL exclusion constraints)', async () => {
-    const a = await insertCase(db, home);
-    const b = await insertCase(db, home);
-    const base = { ...rows.cremation_bookings(), starts_at: '2033-01-01T00:00:00.000Z', ends_at: '2033-01-01T01:00:00.000Z' };
-    await db('cremation_bookings').insert({ ...base, case_id: a });
-    const overlap = await insertError(db, 'cremation_bookings', { ...base, case_id: b, starts_at: '2033-01-01T00:30:00.000Z', ends_at: '2033-01-01T01:30:00.000Z' });
-    expect(isExclusionViolation(overlap), String(overlap)).to.equal(true);
-    expect(violatedConstraint(overlap)).to.equal('cremation_bookings_no_overlap');
-    // Half-open: ending exactly when the next starts is no overlap; a cancelled booking holds nothing.
-    await accepted(db, 'cremation_bookings', { ...base, case_id: b, starts_at: '2033-01-01T01:00:00.000Z', ends_at: '2033-01-01T02:00:00.000Z' });
-    await accepted(db, 'cremation_bookings', { ...base, case_id: b, starts_at: '2033-01-01T00:30:00.000Z', ends_at: '2033-01-01T01:30:00.000Z', status: 'cancelled' });
+  (dialect === 'postgres' ? it : it.skip)(
+    'refuses overlapping booked periods of one cremator or hall, and overlapping price periods (PostgreSQL exclusion constraints)',
+    async () => {
+      const a = await insertCase(db, home);
+      const b = await insertCase(db, home);
+      const base = {
+        ...rows.cremation_bookings(),
+        starts_at: '2033-01-01T00:00:00.000Z',
+        ends_at: '2033-01-01T01:00:00.000Z',
+      };
+      await db('cremation_bookings').insert({ ...base, case_id: a });
+      const overlap = await insertError(db, 'cremation_bookings', {
+        ...base,
+        case_id: b,
+        starts_at: '2033-01-01T00:30:00.000Z',
+        ends_at: '2033-01-01T01:30:00.000Z',
+      });
+      expect(isExclusionViolation(overlap), String(overlap)).to.equal(true);
+      expect(violatedConstraint(overlap)).to.equal('cremation_bookings_no_overlap');
+      // Half-open: ending exactly when the next starts is no overlap; a cancelled booking holds nothing.
+      await accepted(db, 'cremation_bookings', {
+        ...base,
+        case_id: b,
+        starts_at: '2033-01-01T01:00:00.000Z',
+        ends_at: '2033-01-01T02:00:00.000Z',
+      });
+      await accepted(db, 'cremation_bookings', {
+        ...base,
+        case_id: b,
+        starts_at: '2033-01-01T00:30:00.000Z',
+        ends_at: '2033-01-01T01:30:00.000Z',
+        status: 'cancelled',
+      });
 
-    const h = { ...rows.hall_bookings(), starts_at: '2033-01-01T00:00:00.000Z', ends_at: '2033-01-01T02:00:00.000Z' };
-    await db('hall_bookings').insert({ ...h, case_id: a });
-    expect(violatedConstraint(await insertError(db, 'hall_bookings', { ...h, case_id: b, starts_at: '2033-01-01T01:00:00.000Z', ends_at: '2033-01-01T03:00:00.000Z' }))).to.equal('hall_bookings_no_overlap');
+      const h = { ...rows.hall_bookings(), starts_at: '2033-01-01T00:00:00.000Z', ends_at: '2033-01-01T02:00:00.000Z' };
+      await db('hall_bookings').insert({ ...h, case_id: a });
+      expect(
+        violatedConstraint(
+          await insertError(db, 'hall_bookings', {
+            ...h,
+            case_id: b,
+            starts_at: '2033-01-01T01:00:00.000Z',
+            ends_at: '2033-01-01T03:00:00.000Z',
+          }),
+        ),
+      ).to.equal('hall_bookings_no_overlap');
 
-    const price = { ...rows.price_items(), valid_from: '2030-01-01', valid_to: '2030-06-30' };
-    await db('price_items').insert(price);
-    // valid_to is inclusive: a period starting on the last day of another overlaps it; an open end runs for ever.
-    const clash = await insertError(db, 'price_items', { ...price, valid_from: '2030-06-30', valid_to: null });
-    expect(isExclusionViolation(clash), String(clash)).to.equal(true);
-    expect(violatedConstraint(clash)).to.equal('price_items_no_overlap');
-    await accepted(db, 'price_items', { ...price, valid_from: '2030-07-01', valid_to: null });
-    await accepted(db, 'price_items', { ...price, code: unique('R'), valid_from: '2030-03-01' });
-  });
+      const price = { ...rows.price_items(), valid_from: '2030-01-01', valid_to: '2030-06-30' };
+      await db('price_items').insert(price);
+      // valid_to is inclusive: a period starting on the last day of another overlaps it; an open end runs for ever.
+      const clash = await insertError(db, 'price_items', { ...price, valid_from: '2030-06-30', valid_to: null });
+      expect(isExclusionViolation(clash), String(clash)).to.equal(true);
+      expect(violatedConstraint(clash)).to.equal('price_items_no_overlap');
+      await accepted(db, 'price_items', { ...price, valid_from: '2030-07-01', valid_to: null });
+      await accepted(db, 'price_items', { ...price, code: unique('R'), valid_from: '2030-03-01' });
+    },
+  );
 
-  (dialect === 'postgres' ? it : it.skip)('answers 409 slot_taken when the exclusion constraint refuses a booking that overlaps one off the grid', async () => {
-    const day = dayAhead(5);
-    const { token } = await userWithToken(db, 'rules_frontdesk', 'front_desk', home);
-    // A booking from before the grid changed: 09:30–10:30 on an hourly grid from 08:00.
-    await db('cremation_bookings').insert({ ...rows.cremation_bookings(), case_id: await insertCase(db, home), starts_at: at(day, '09:30'), ends_at: at(day, '10:30') });
-    const res = await api(app.url, token).post('/api/v1/cremation/bookings', { case_id: await insertCase(db, home), cremator_id: cremator, starts_at: `${day}T09:00:00+08:00` });
-    expect(res.status).to.equal(409);
-    const body = await res.json();
-    expect(body.error).to.equal('slot_taken');
-    expect(body.message).to.equal('该时段已被预约，请选择其他时段。');
-  });
+  (dialect === 'postgres' ? it : it.skip)(
+    'answers 409 slot_taken when the exclusion constraint refuses a booking that overlaps one off the grid',
+    async () => {
+      const day = dayAhead(5);
+      const { token } = await userWithToken(db, 'rules_frontdesk', 'front_desk', home);
+      // A booking from before the grid changed: 09:30–10:30 on an hourly grid from 08:00.
+      await db('cremation_bookings').insert({
+        ...rows.cremation_bookings(),
+        case_id: await insertCase(db, home),
+        starts_at: at(day, '09:30'),
+        ends_at: at(day, '10:30'),
+      });
+      const res = await api(app.url, token).post('/api/v1/cremation/bookings', {
+        case_id: await insertCase(db, home),
+        cremator_id: cremator,
+        starts_at: `${day}T09:00:00+08:00`,
+      });
+      expect(res.status).to.equal(409);
+      const body = await res.json();
+      expect(body.error).to.equal('slot_taken');
+      expect(body.message).to.equal('该时段已被预约，请选择其他时段。');
+    },
+  );
 
-  (dialect === 'postgres' ? it : it.skip)('answers a price period overlapping one committed meanwhile with the 409 and message of the service\'s own check', async () => {
-    const front = await signedIn(app, 'front_desk');
-    // Another writer that takes no lock on the home (a script, say) inserts a period but has not committed yet, so
-    // the service's overlap check cannot see it; the exclusion constraint makes the service's insert wait and refuses it.
-    const other = await db.transaction();
-    const { rows: [{ pid }] } = await other.raw('SELECT pg_backend_pid() AS pid');
-    await other('price_items').insert({ ...rows.price_items(), code: 'OPT_RACE', valid_from: '2031-01-01', valid_to: null });
-    const saving = front.post(`/staff/funeral-homes/${home}/prices`, { code: 'OPT_RACE', name_zh: '香烛', name_en: 'Candles', category: 'optional',
-      basic_kind: '', unit: 'piece', price: '38', valid_from: '2031-03-01', valid_to: '' }, { from: `/staff/funeral-homes/${home}/prices/new` });
-    for (;;) {
-      const { rows: waiting } = await db.raw('SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))', [pid]);
-      if (waiting[0].n > 0) break;
-      await new Promise((r) => setImmediate(r));
-    }
-    await other.commit();
-    const res = await saving;
-    expect(res.status).to.equal(409);
-    expect(textOf(res.text)).to.contain('项目代码 OPT_RACE 已有自').and.contain('起长期有效的价格，有效期不能重叠');
-    expect(await db('price_items').where({ facility_id: home, code: 'OPT_RACE' }).pluck('valid_from')).to.deep.equal(['2031-01-01']);
-  });
+  (dialect === 'postgres' ? it : it.skip)(
+    "answers a price period overlapping one committed meanwhile with the 409 and message of the service's own check",
+    async () => {
+      const front = await signedIn(app, 'front_desk');
+      // Another writer that takes no lock on the home (a script, say) inserts a period but has not committed yet, so
+      // the service's overlap check cannot see it; the exclusion constraint makes the service's insert wait and refuses it.
+      const other = await db.transaction();
+      const {
+        rows: [{ pid }],
+      } = await other.raw('SELECT pg_backend_pid() AS pid');
+      await other('price_items').insert({
+        ...rows.price_items(),
+        code: 'OPT_RACE',
+        valid_from: '2031-01-01',
+        valid_to: null,
+      });
+      const saving = front.post(
+        `/staff/funeral-homes/${home}/prices`,
+        {
+          code: 'OPT_RACE',
+          name_zh: '香烛',
+          name_en: 'Candles',
+          category: 'optional',
+          basic_kind: '',
+          unit: 'piece',
+          price: '38',
+          valid_from: '2031-03-01',
+          valid_to: '',
+        },
+        { from: `/staff/funeral-homes/${home}/prices/new` },
+      );
+      for (;;) {
+        const { rows: waiting } = await db.raw(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))',
+          [pid],
+        );
+        if (waiting[0].n > 0) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      await other.commit();
+      const res = await saving;
+      expect(res.status).to.equal(409);
+      expect(textOf(res.text)).to.contain('项目代码 OPT_RACE 已有自').and.contain('起长期有效的价格，有效期不能重叠');
+      expect(await db('price_items').where({ facility_id: home, code: 'OPT_RACE' }).pluck('valid_from')).to.deep.equal([
+        '2031-01-01',
+      ]);
+    },
+  );
 });
 
 describe(`database rules: the migrations refuse rows that already break a rule (${dialect})`, () => {
   const dir = path.resolve('db/migrations');
-  const files = fs.readdirSync(dir).filter((f) => /^\d{12}_.*\.ts$/.test(f)).sort();
-  const load = async (f: string) => (await import(pathToFileURL(path.join(dir, f)).href)) as { up(k: Knex): Promise<void> };
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => /^\d{12}_.*\.ts$/.test(f))
+    .sort();
+  const load = async (f: string) =>
+    (await import(pathToFileURL(path.join(dir, f)).href)) as { up(k: Knex): Promise<void> };
   /** As db/migrate.ts runs a migration: in a transaction, SQLite's foreign keys off. */
   async function migrate(db: Knex, prefix: string): Promise<void> {
     if (dialect === 'sqlite') await db.raw('PRAGMA foreign_keys = OFF');
@@ -340,18 +577,42 @@ describe(`database rules: the migrations refuse rows that already break a rule (
     const t = await freshDb();
     for (const f of files.filter((f) => f < prefix)) await migrate(t.db, f.slice(0, 12));
     await t.db('regions').insert({ code: '52', name: '贵州省', level: 'province' });
-    const [row] = await t.db('facilities').insert({ name: '殡仪馆', kind: 'funeral_home', status: 'operating', region_code: '52', is_sample: false, created_at: now, updated_at: now }).returning('id');
+    const [row] = await t
+      .db('facilities')
+      .insert({
+        name: '殡仪馆',
+        kind: 'funeral_home',
+        status: 'operating',
+        region_code: '52',
+        is_sample: false,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id');
     return { db: t.db, home: idOf(row), drop: () => t.drop() };
   }
 
   it('stops at a status, role or kind the code does not know, naming the table and the rule, and changes nothing', async () => {
     const t = await before('202612031000');
     try {
-      await t.db('facilities').insert({ name: '旧数据', kind: 'crematorium', status: 'operating', region_code: '52', is_sample: false, created_at: now, updated_at: now });
-      const err = await migrate(t.db, '202612031000').then(() => null, (e: Error) => e);
+      await t.db('facilities').insert({
+        name: '旧数据',
+        kind: 'crematorium',
+        status: 'operating',
+        region_code: '52',
+        is_sample: false,
+        created_at: now,
+        updated_at: now,
+      });
+      const err = await migrate(t.db, '202612031000').then(
+        () => null,
+        (e: Error) => e,
+      );
       expect(err, 'the migration accepted a facility of an unknown kind').to.be.instanceOf(Error);
       expect(err!.message).to.contain('facilities').and.contain('facilities_kind_in').and.contain('1 existing row');
-      expect(await t.db('facilities').where({ name: '旧数据' }).select('kind')).to.deep.equal([{ kind: 'crematorium' }]);
+      expect(await t.db('facilities').where({ name: '旧数据' }).select('kind')).to.deep.equal([
+        { kind: 'crematorium' },
+      ]);
       // Nothing was added: the earlier tables kept no constraint either, and a bad value still goes in.
       await t.db('regions').insert({ code: '53', name: '云南省', level: 'nation' });
     } finally {
@@ -362,9 +623,21 @@ describe(`database rules: the migrations refuse rows that already break a rule (
   it('stops at a closure of a cremator that does not exist', async () => {
     const t = await before('202612031020');
     try {
-      await t.db('resource_closures').insert({ resource_type: 'cremator', resource_id: 4242, starts_at: '2030-01-01T00:00:00.000Z', ends_at: '2030-01-02T00:00:00.000Z', reason: '检修', created_at: now });
-      const err = await migrate(t.db, '202612031020').then(() => null, (e: Error) => e);
-      expect(err?.message).to.contain('resource_closures: 1 existing row(s)').and.contain('resource_closures_resource_matches');
+      await t.db('resource_closures').insert({
+        resource_type: 'cremator',
+        resource_id: 4242,
+        starts_at: '2030-01-01T00:00:00.000Z',
+        ends_at: '2030-01-02T00:00:00.000Z',
+        reason: '检修',
+        created_at: now,
+      });
+      const err = await migrate(t.db, '202612031020').then(
+        () => null,
+        (e: Error) => e,
+      );
+      expect(err?.message)
+        .to.contain('resource_closures: 1 existing row(s)')
+        .and.contain('resource_closures_resource_matches');
       expect(await t.db('resource_closures').pluck('resource_id')).to.deep.equal([4242]);
     } finally {
       await t.drop();
@@ -374,9 +647,26 @@ describe(`database rules: the migrations refuse rows that already break a rule (
   (dialect === 'postgres' ? it : it.skip)('stops at price periods that already overlap', async () => {
     const t = await before('202612031030');
     try {
-      const item = { facility_id: t.home, code: 'URN', name_zh: '骨灰盒', name_en: 'Urn', category: 'basic', basic_kind: 'urn', unit: 'piece', price_fen: 100, created_at: now, updated_at: now };
-      await t.db('price_items').insert([{ ...item, valid_from: '2030-01-01', valid_to: '2030-12-31' }, { ...item, valid_from: '2030-06-01', valid_to: null }]);
-      const err = await migrate(t.db, '202612031030').then(() => null, (e: Error) => e);
+      const item = {
+        facility_id: t.home,
+        code: 'URN',
+        name_zh: '骨灰盒',
+        name_en: 'Urn',
+        category: 'basic',
+        basic_kind: 'urn',
+        unit: 'piece',
+        price_fen: 100,
+        created_at: now,
+        updated_at: now,
+      };
+      await t.db('price_items').insert([
+        { ...item, valid_from: '2030-01-01', valid_to: '2030-12-31' },
+        { ...item, valid_from: '2030-06-01', valid_to: null },
+      ]);
+      const err = await migrate(t.db, '202612031030').then(
+        () => null,
+        (e: Error) => e,
+      );
       expect(err?.message).to.contain('price_items: 1 pair(s)').and.contain('price_items_no_overlap');
     } finally {
       await t.drop();

@@ -14,12 +14,23 @@ import { dialect } from '../helpers/app.js';
     db = createDb({ sqliteFile: ':memory:' });
     await db.raw('CREATE TABLE parent (id integer PRIMARY KEY AUTOINCREMENT, kind text NOT NULL, n integer)');
     await db.raw('CREATE INDEX parent_kind ON parent (kind)');
-    await db.raw('CREATE TABLE child (id integer PRIMARY KEY, parent_id integer NOT NULL REFERENCES parent (id) ON DELETE CASCADE)');
+    await db.raw(
+      'CREATE TABLE child (id integer PRIMARY KEY, parent_id integer NOT NULL REFERENCES parent (id) ON DELETE CASCADE)',
+    );
     await db.raw('CREATE TABLE log (what text)');
-    await db.raw("CREATE TRIGGER parent_logged AFTER INSERT ON parent BEGIN INSERT INTO log VALUES ('parent ' || NEW.id); END");
-    await db('parent').insert([{ kind: 'a', n: 1 }, { kind: 'b', n: 2 }, { kind: 'a', n: 3 }]);
+    await db.raw(
+      "CREATE TRIGGER parent_logged AFTER INSERT ON parent BEGIN INSERT INTO log VALUES ('parent ' || NEW.id); END",
+    );
+    await db('parent').insert([
+      { kind: 'a', n: 1 },
+      { kind: 'b', n: 2 },
+      { kind: 'a', n: 3 },
+    ]);
     await db('parent').where({ id: 3 }).del(); // AUTOINCREMENT remembers 3
-    await db('child').insert([{ id: 1, parent_id: 1 }, { id: 2, parent_id: 2 }]);
+    await db('child').insert([
+      { id: 1, parent_id: 1 },
+      { id: 2, parent_id: 2 },
+    ]);
   });
   afterEach(() => db.destroy());
 
@@ -32,14 +43,25 @@ import { dialect } from '../helpers/app.js';
       await db.raw('PRAGMA foreign_keys = ON');
     }
   }
-  const failure = (p: PromiseLike<unknown>) => Promise.resolve(p).then(() => '(accepted)', (e: Error) => e.message);
-  const sqlOf = async (name: string) => ((await db('sqlite_master').where({ name }).first('sql')) as { sql: string } | undefined)?.sql;
+  const failure = (p: PromiseLike<unknown>) =>
+    Promise.resolve(p).then(
+      () => '(accepted)',
+      (e: Error) => e.message,
+    );
+  const sqlOf = async (name: string) =>
+    ((await db('sqlite_master').where({ name }).first('sql')) as { sql: string } | undefined)?.sql;
 
   it('adds a CHECK and keeps rows, referring rows, indexes, triggers and the AUTOINCREMENT counter', async () => {
     await migrating((trx) => addChecks(trx, 'parent', [['parent_kind_in', "kind IN ('a', 'b')"]]));
     expect(await sqlOf('parent')).to.contain("CONSTRAINT parent_kind_in CHECK (kind IN ('a', 'b'))");
-    expect(await db('parent').orderBy('id').select('id', 'kind', 'n')).to.deep.equal([{ id: 1, kind: 'a', n: 1 }, { id: 2, kind: 'b', n: 2 }]);
-    expect(await db('child').orderBy('id').select('id', 'parent_id')).to.deep.equal([{ id: 1, parent_id: 1 }, { id: 2, parent_id: 2 }]);
+    expect(await db('parent').orderBy('id').select('id', 'kind', 'n')).to.deep.equal([
+      { id: 1, kind: 'a', n: 1 },
+      { id: 2, kind: 'b', n: 2 },
+    ]);
+    expect(await db('child').orderBy('id').select('id', 'parent_id')).to.deep.equal([
+      { id: 1, parent_id: 1 },
+      { id: 2, parent_id: 2 },
+    ]);
     expect(await sqlOf('parent_kind')).to.equal('CREATE INDEX parent_kind ON parent (kind)');
     expect(await sqlOf('parent_logged')).to.contain('AFTER INSERT ON parent');
 
@@ -54,16 +76,21 @@ import { dialect } from '../helpers/app.js';
   });
 
   it('fills new columns from the old row', async () => {
-    await migrating((trx) => rebuildTable(trx, 'parent', {
-      change: (sql) => sql.replace('n integer', 'n integer, twice integer'),
-      fill: { twice: 'n * 2' },
-    }));
+    await migrating((trx) =>
+      rebuildTable(trx, 'parent', {
+        change: (sql) => sql.replace('n integer', 'n integer, twice integer'),
+        fill: { twice: 'n * 2' },
+      }),
+    );
     expect(await db('parent').orderBy('id').pluck('twice')).to.deep.equal([2, 4]);
   });
 
   it('refuses existing rows that break the new rule, naming table and rule, and changes nothing', async () => {
     const before = await sqlOf('parent');
-    const err = await migrating((trx) => addChecks(trx, 'parent', [['parent_kind_in', "kind IN ('a')"]])).then(() => null, (e: Error) => e);
+    const err = await migrating((trx) => addChecks(trx, 'parent', [['parent_kind_in', "kind IN ('a')"]])).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).to.contain('parent: 1 existing row(s) break the rule parent_kind_in');
     expect(await sqlOf('parent')).to.equal(before);
     expect(await db('parent').count({ n: '*' })).to.deep.equal([{ n: 2 }]);
@@ -73,7 +100,10 @@ import { dialect } from '../helpers/app.js';
     const err = await migrating(async (trx) => {
       await trx('parent').where({ id: 2 }).del(); // child 2 now points nowhere: allowed with foreign keys off
       await rebuildTable(trx, 'parent', { change: withClauses(['CONSTRAINT parent_n_small CHECK (n < 10)']) });
-    }).then(() => null, (e: Error) => e);
+    }).then(
+      () => null,
+      (e: Error) => e,
+    );
     expect(err?.message).to.match(/rebuildTable\(parent\): 1 row\(s\) of child break a foreign key to parent/);
     expect(await db('parent').pluck('id')).to.deep.equal([1, 2]);
     expect(await sqlOf('parent')).to.not.contain('parent_n_small');
@@ -81,9 +111,15 @@ import { dialect } from '../helpers/app.js';
   });
 
   it('refuses to run with foreign keys on, which would delete the rows referring to the table', async () => {
-    const err = await db.transaction((trx) => rebuildTable(trx, 'parent', { change: withClauses(['CONSTRAINT parent_n_small CHECK (n < 10)']) }))
-      .then(() => null, (e: Error) => e);
-    expect(err?.message).to.contain('needs SQLite\'s foreign keys off');
+    const err = await db
+      .transaction((trx) =>
+        rebuildTable(trx, 'parent', { change: withClauses(['CONSTRAINT parent_n_small CHECK (n < 10)']) }),
+      )
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
+    expect(err?.message).to.contain("needs SQLite's foreign keys off");
     expect(await db('child').count({ n: '*' })).to.deep.equal([{ n: 2 }]);
   });
 });

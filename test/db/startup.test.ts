@@ -6,15 +6,27 @@ import { dialect, freshDb, type TestDb } from '../helpers/app.js';
 
 describe(`db: concurrent first start (${dialect})`, () => {
   let t: TestDb;
-  before(async () => { t = await freshDb(); });
+  before(async () => {
+    t = await freshDb();
+  });
   after(() => t.drop());
 
   it('three processes starting at once leave one set of demo data and one shared secret', async () => {
-    const env = { ...process.env, FIRST_START_URL: t.databaseUrl ?? '', FIRST_START_SCHEMA: t.schema ?? '', FIRST_START_FILE: t.sqliteFile ?? '' };
-    const run = () => new Promise<{ secret: string; created: boolean }>((resolve, reject) => {
-      execFile(process.execPath, ['--import', 'tsx', 'test/helpers/first-start.ts'], { env }, (err, stdout, stderr) =>
-        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout)));
-    });
+    const env = {
+      ...process.env,
+      FIRST_START_URL: t.databaseUrl ?? '',
+      FIRST_START_SCHEMA: t.schema ?? '',
+      FIRST_START_FILE: t.sqliteFile ?? '',
+    };
+    const run = () =>
+      new Promise<{ secret: string; created: boolean }>((resolve, reject) => {
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', 'test/helpers/first-start.ts'],
+          { env },
+          (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
+        );
+      });
     const results = await Promise.all([run(), run(), run()]);
     expect(results.filter((r) => r.created)).to.have.length(1);
     expect(new Set(results.map((r) => r.secret)).size).to.equal(1);

@@ -14,7 +14,11 @@ export const pdfText = (pdf: Buffer) => run('pdftotext', ['-', '-'], pdf).replac
 
 /** The base names of the embedded fonts without their subset tag: NotoSansHans-Regular, BabelStoneHan, … */
 export function pdfFonts(pdf: Buffer): string[] {
-  return run('pdffonts', ['-'], pdf).split('\n').slice(2).filter(Boolean).map((l) => l.split(/\s+/)[0].replace(/^[A-Z]{6}\+/, ''));
+  return run('pdffonts', ['-'], pdf)
+    .split('\n')
+    .slice(2)
+    .filter(Boolean)
+    .map((l) => l.split(/\s+/)[0].replace(/^[A-Z]{6}\+/, ''));
 }
 
 /** The fonts beyond Noto Sans Hans, which are there only to draw characters it lacks. */

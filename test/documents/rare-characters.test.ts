@@ -14,10 +14,23 @@ const id = (first17: string) => first17 + checkCharacter(first17);
 /** The intake form, a case page, status moves and PDFs, for one front-desk client of one app. */
 function desk(app: TestApp, client: Client, homeId: number) {
   const form = (over: Record<string, string>) => ({
-    facility_id: String(homeId), deceased_name: '王𠮷', id_number: id('52020119400101001'), sex: '', birth_date: '',
-    death_at: '2026-11-20T06:30', death_place: '', death_certificate_no: '', household_region__county: '520201',
-    household_region__township: '', household_region__village: '', contact_name: '𪚥', contact_phone: '13908581234',
-    contact_relationship: '儿子', pickup_address: '', pickup_at: '', ...over,
+    facility_id: String(homeId),
+    deceased_name: '王𠮷',
+    id_number: id('52020119400101001'),
+    sex: '',
+    birth_date: '',
+    death_at: '2026-11-20T06:30',
+    death_place: '',
+    death_certificate_no: '',
+    household_region__county: '520201',
+    household_region__township: '',
+    household_region__village: '',
+    contact_name: '𪚥',
+    contact_phone: '13908581234',
+    contact_relationship: '儿子',
+    pickup_address: '',
+    pickup_at: '',
+    ...over,
   });
   return {
     /** Sends the intake form; when it comes back with the warning, sends it again as it is, as a clerk who confirms does. */
@@ -29,7 +42,11 @@ function desk(app: TestApp, client: Client, homeId: number) {
         warning = textOf(/<div class="warning"[\s\S]*?<\/div>/.exec(res.text)?.[0] ?? '');
         const ok = /name="unprintable_ok" value="([^"]*)"/.exec(res.text)?.[1];
         expect(ok, 'the form carries what the clerk confirms').to.be.a('string');
-        res = await client.post('/staff/cases', { ...values, request_id: /name="request_id" value="([^"]+)"/.exec(res.text)![1], unprintable_ok: ok! });
+        res = await client.post('/staff/cases', {
+          ...values,
+          request_id: /name="request_id" value="([^"]+)"/.exec(res.text)![1],
+          unprintable_ok: ok!,
+        });
       }
       expect(res.status, textOf(res.text).slice(0, 300)).to.equal(302);
       return { id: Number(res.location!.split('/').pop()), warning };
@@ -37,7 +54,11 @@ function desk(app: TestApp, client: Client, homeId: number) {
     async cremate(caseId: number): Promise<void> {
       const steps = ['registered', 'body_received', 'stored', 'cremated'];
       for (let i = 1; i < steps.length; i++) {
-        const res = await client.post(`/staff/cases/${caseId}/status`, { from: steps[i - 1], to: steps[i] }, { from: `/staff/cases/${caseId}` });
+        const res = await client.post(
+          `/staff/cases/${caseId}/status`,
+          { from: steps[i - 1], to: steps[i] },
+          { from: `/staff/cases/${caseId}` },
+        );
         expect(res.status, steps[i]).to.equal(302);
       }
     },
@@ -92,7 +113,11 @@ describe(`documents: rare characters with this machine's fonts (${dialect})`, fu
   });
 
   it('embeds no fallback font in documents whose names the main font has', async () => {
-    const plain = await d.register({ deceased_name: '赵淑华', contact_name: '赵明', id_number: id('52020119381102002') });
+    const plain = await d.register({
+      deceased_name: '赵淑华',
+      contact_name: '赵明',
+      id_number: id('52020119381102002'),
+    });
     expect(plain.warning).to.equal(null);
     await d.cremate(plain.id);
     for (const doc of ['certificate', 'receipt']) {
@@ -109,7 +134,11 @@ describe(`documents: rare characters on a machine without fallback fonts (${dial
   let client: Client;
   let d: ReturnType<typeof desk>;
   let homeId: number, token: string;
-  const cases = () => app.db('funeral_cases').count({ n: '*' }).then((r) => Number(r[0].n));
+  const cases = () =>
+    app
+      .db('funeral_cases')
+      .count({ n: '*' })
+      .then((r) => Number(r[0].n));
 
   before(async () => {
     app = await startApp({ config: { fallbackFonts: [] } });
@@ -124,13 +153,22 @@ describe(`documents: rare characters on a machine without fallback fonts (${dial
   it('warns at intake which characters will not print, without saving, and saves when the clerk sends it again', async () => {
     const before = await cases();
     const values = {
-      facility_id: String(homeId), deceased_name: '王𠮷', id_number: id('52020119400101011'), death_at: '2026-11-20T06:30',
-      household_region__county: '520201', contact_name: '𪚥', contact_phone: '13908581234', contact_relationship: '儿子',
+      facility_id: String(homeId),
+      deceased_name: '王𠮷',
+      id_number: id('52020119400101011'),
+      death_at: '2026-11-20T06:30',
+      household_region__county: '520201',
+      contact_name: '𪚥',
+      contact_phone: '13908581234',
+      contact_relationship: '儿子',
     };
     const first = await client.post('/staff/cases', values, { from: '/staff/cases/new' });
     expect(first.status).to.equal(200);
     const page = textOf(first.text);
-    expect(page).to.contain('以下字符在打印的火化证明和收费明细上无法显示').and.contain('逝者姓名：𠮷（U+20BB7）').and.contain('联系人姓名：𪚥（U+2A6A5）');
+    expect(page)
+      .to.contain('以下字符在打印的火化证明和收费明细上无法显示')
+      .and.contain('逝者姓名：𠮷（U+20BB7）')
+      .and.contain('联系人姓名：𪚥（U+2A6A5）');
     expect(page).to.contain('仍然登记');
     expect(first.text).to.contain('value="王𠮷"'); // the form keeps what was typed
     expect(await cases(), 'nothing saved yet').to.equal(before);
@@ -138,7 +176,12 @@ describe(`documents: rare characters on a machine without fallback fonts (${dial
     const ok = /name="unprintable_ok" value="([^"]*)"/.exec(first.text)![1];
     const requestId = /name="request_id" value="([^"]+)"/.exec(first.text)![1];
     // A name changed to another character the font lacks is warned about again.
-    const changed = await client.post('/staff/cases', { ...values, deceased_name: '王𠮷𠀀', request_id: requestId, unprintable_ok: ok });
+    const changed = await client.post('/staff/cases', {
+      ...values,
+      deceased_name: '王𠮷𠀀',
+      request_id: requestId,
+      unprintable_ok: ok,
+    });
     expect(changed.status).to.equal(200);
     expect(textOf(changed.text)).to.contain('𠀀（U+20000）');
     const saved = await client.post('/staff/cases', { ...values, request_id: requestId, unprintable_ok: ok });
@@ -149,29 +192,54 @@ describe(`documents: rare characters on a machine without fallback fonts (${dial
   });
 
   it('saves a name the main font has at once, with no warning', async () => {
-    const { warning } = await d.register({ deceased_name: '钱国栋', contact_name: '钱芳', id_number: id('52020119520817003') });
+    const { warning } = await d.register({
+      deceased_name: '钱国栋',
+      contact_name: '钱芳',
+      id_number: id('52020119520817003'),
+    });
     expect(warning).to.equal(null);
   });
 
   it('answers the JSON intake with the characters that will not print, and saves the case', async () => {
-    const send = (name: string, idNumber: string) => fetch(`${app.url}/api/v1/cases`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ facility_id: homeId, deceased: { name, id_number: idNumber, death_at: '2026-11-20T06:30:00+08:00' },
-        contact: { name: '𪚥', phone: '13908581234', relationship: '女儿' } }),
-    });
+    const send = (name: string, idNumber: string) =>
+      fetch(`${app.url}/api/v1/cases`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          facility_id: homeId,
+          deceased: { name, id_number: idNumber, death_at: '2026-11-20T06:30:00+08:00' },
+          contact: { name: '𪚥', phone: '13908581234', relationship: '女儿' },
+        }),
+      });
     const res = await send('王𠮷', id('52020119400101020'));
     expect(res.status).to.equal(201);
     const body = await res.json();
     expect(body.case_number).to.be.a('string');
     expect(body.warnings).to.deep.equal([
-      { field: 'deceased.name', code: 'unprintable_characters', characters: ['𠮷'], message: '这些字符在打印的单据上无法显示：𠮷 U+20BB7' },
-      { field: 'contact.name', code: 'unprintable_characters', characters: ['𪚥'], message: '这些字符在打印的单据上无法显示：𪚥 U+2A6A5' },
+      {
+        field: 'deceased.name',
+        code: 'unprintable_characters',
+        characters: ['𠮷'],
+        message: '这些字符在打印的单据上无法显示：𠮷 U+20BB7',
+      },
+      {
+        field: 'contact.name',
+        code: 'unprintable_characters',
+        characters: ['𪚥'],
+        message: '这些字符在打印的单据上无法显示：𪚥 U+2A6A5',
+      },
     ]);
-    expect(await app.db('funeral_cases').where({ id: body.id }).first('deceased_name')).to.deep.equal({ deceased_name: '王𠮷' });
+    expect(await app.db('funeral_cases').where({ id: body.id }).first('deceased_name')).to.deep.equal({
+      deceased_name: '王𠮷',
+    });
   });
 
   it('shows the warning on the page of a case saved earlier, before anything is printed', async () => {
-    const { id: caseId } = await d.register({ deceased_name: '𪚥', contact_name: '王明', id_number: id('52020119400101039') });
+    const { id: caseId } = await d.register({
+      deceased_name: '𪚥',
+      contact_name: '王明',
+      id_number: id('52020119400101039'),
+    });
     const page = textOf((await client.get(`/staff/cases/${caseId}`)).text);
     expect(page).to.contain('以下字符在打印的火化证明和收费明细上无法显示').and.contain('逝者姓名：𪚥（U+2A6A5）');
     expect(page).to.not.contain('联系人姓名：');

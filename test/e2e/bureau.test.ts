@@ -61,7 +61,10 @@ describe('browser: the bureau reads coverage, the map, a proposal and prints the
 
       // Back on the city's dashboard, the PDF report downloads and reads back in Chinese.
       await page.goto('/staff/coverage?region=5202');
-      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'PDF', exact: true }).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('link', { name: 'PDF', exact: true }).click(),
+      ]);
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'shian-report-')), 'report.pdf');
       await download.saveAs(file);
       expect(fs.readFileSync(file).subarray(0, 5).toString()).to.equal('%PDF-');

@@ -17,10 +17,33 @@ describe('browser: the bureau reads the coverage map', function () {
     // Markers whatever the demo data: one facility with coordinates in each of two counties.
     const db = suite.app().db;
     const now = new Date().toISOString();
-    for (const [name, county, kind, lng, lat] of [['地图测试骨灰堂', '520201', 'columbarium', 104.86, 26.62], ['地图测试公墓', '520203', 'rural_public_cemetery', 105.45, 26.24]] as const) {
-      const township = await db('regions').where({ parent_code: county, level: 'township' }).orderBy('code').first('code');
-      const [row] = await db('facilities').insert({ name, kind, region_code: township.code, status: 'operating', lng, lat, is_sample: false, created_at: now, updated_at: now }).returning('id');
-      await db('facility_status_history').insert({ facility_id: typeof row === 'object' ? row.id : row, status: 'operating', effective_on: '2026-01-01', recorded_at: now });
+    for (const [name, county, kind, lng, lat] of [
+      ['地图测试骨灰堂', '520201', 'columbarium', 104.86, 26.62],
+      ['地图测试公墓', '520203', 'rural_public_cemetery', 105.45, 26.24],
+    ] as const) {
+      const township = await db('regions')
+        .where({ parent_code: county, level: 'township' })
+        .orderBy('code')
+        .first('code');
+      const [row] = await db('facilities')
+        .insert({
+          name,
+          kind,
+          region_code: township.code,
+          status: 'operating',
+          lng,
+          lat,
+          is_sample: false,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id');
+      await db('facility_status_history').insert({
+        facility_id: typeof row === 'object' ? row.id : row,
+        status: 'operating',
+        effective_on: '2026-01-01',
+        recorded_at: now,
+      });
     }
   });
 
@@ -39,7 +62,9 @@ describe('browser: the bureau reads the coverage map', function () {
   }
 
   it('draws the counties shaded with their names, the zones and a marker per facility, with popups and a print view', async () => {
-    const context = await suite.browser().newContext({ baseURL: suite.app().url, viewport: { width: 1440, height: 1000 } });
+    const context = await suite
+      .browser()
+      .newContext({ baseURL: suite.app().url, viewport: { width: 1440, height: 1000 } });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
     const problems = watchErrors(page);
@@ -55,40 +80,61 @@ describe('browser: the bureau reads the coverage map', function () {
       expect(await page.locator('.leaflet-overlay-pane path.leaflet-interactive').count()).to.equal(4);
       expect(await page.locator('.leaflet-overlay-pane path').count()).to.be.at.least(8);
       expect(await page.locator('.cm-label').allInnerTexts()).to.have.length(4);
-      expect((await page.locator('.cm-label').allInnerTexts()).join(' ')).to.contain('钟山区').and.contain('盘州市');
+      expect((await page.locator('.cm-label').allInnerTexts()).join(' '))
+        .to.contain('钟山区')
+        .and.contain('盘州市');
       const markers = await facilitiesWithCoordinates(page, '5202');
       expect(markers).to.be.at.least(2);
       expect(await page.locator('.leaflet-marker-pane .cm-marker').count()).to.equal(markers);
-      expect(await page.locator('[data-map-legend]').innerText()).to.contain('行政村覆盖率').and.contain('土葬改革区').and.contain('骨灰堂');
+      expect(await page.locator('[data-map-legend]').innerText())
+        .to.contain('行政村覆盖率')
+        .and.contain('土葬改革区')
+        .and.contain('骨灰堂');
       expect(await page.locator('.leaflet-overlay-pane svg pattern#cm-hatch').count()).to.equal(1);
       await screenshot(page, SUITE, 'city');
 
       // A county's popup: its rates and a link to its dashboard.
       // Click a point of 盘州市 where its fill, not a marker, is under the pointer.
       const at = await page.evaluate(() => {
-        const label = [...document.querySelectorAll('.cm-label')].find((l) => l.textContent!.includes('盘州市'))!.getBoundingClientRect();
-        for (let dy = 0; dy < 120; dy += 6) for (const dx of [0, 30, -30, 60, -60]) {
-          const x = label.left + label.width / 2 + dx, y = label.bottom + 10 + dy;
-          if (document.elementFromPoint(x, y)?.matches('path.leaflet-interactive')) return { x, y };
-        }
+        const label = [...document.querySelectorAll('.cm-label')]
+          .find((l) => l.textContent!.includes('盘州市'))!
+          .getBoundingClientRect();
+        for (let dy = 0; dy < 120; dy += 6)
+          for (const dx of [0, 30, -30, 60, -60]) {
+            const x = label.left + label.width / 2 + dx,
+              y = label.bottom + 10 + dy;
+            if (document.elementFromPoint(x, y)?.matches('path.leaflet-interactive')) return { x, y };
+          }
         return null;
       });
       expect(at, 'a point inside 盘州市').to.not.equal(null);
       await page.mouse.click(at!.x, at!.y);
       const popup = page.locator('.leaflet-popup-content');
       await popup.waitFor();
-      expect(await popup.innerText()).to.contain('行政村覆盖').and.contain('乡镇覆盖').and.contain('殡葬改革区划');
+      expect(await popup.innerText())
+        .to.contain('行政村覆盖')
+        .and.contain('乡镇覆盖')
+        .and.contain('殡葬改革区划');
       expect(await popup.innerText()).to.contain('盘州市');
-      expect(await popup.locator('a', { hasText: '查看覆盖概览' }).getAttribute('href')).to.equal('/staff/coverage?region=520281&date=2027-06-30');
+      expect(await popup.locator('a', { hasText: '查看覆盖概览' }).getAttribute('href')).to.equal(
+        '/staff/coverage?region=520281&date=2027-06-30',
+      );
 
       // One county: zoomed to it, the others still drawn; its facilities only; a facility's popup.
       await page.goto(`/staff/coverage/map?region=520203&date=${DATE}`);
       await page.locator('[data-map-state="ready"]').waitFor();
       expect(await page.locator('.leaflet-overlay-pane path.leaflet-interactive').count()).to.equal(4);
-      expect(await page.locator('.leaflet-marker-pane .cm-marker').count()).to.equal(await facilitiesWithCoordinates(page, '520203'));
+      expect(await page.locator('.leaflet-marker-pane .cm-marker').count()).to.equal(
+        await facilitiesWithCoordinates(page, '520203'),
+      );
       await page.locator('.cm-marker[title^="地图测试公墓"]').click();
-      expect(await popup.innerText()).to.contain('地图测试公墓').and.contain('农村公益性公墓').and.contain('运营（2026年1月1日起）');
-      expect(await popup.locator('a', { hasText: '查看设施详情' }).getAttribute('href')).to.match(/^\/staff\/facilities\/\d+$/);
+      expect(await popup.innerText())
+        .to.contain('地图测试公墓')
+        .and.contain('农村公益性公墓')
+        .and.contain('运营（2026年1月1日起）');
+      expect(await popup.locator('a', { hasText: '查看设施详情' }).getAttribute('href')).to.match(
+        /^\/staff\/facilities\/\d+$/,
+      );
       await screenshot(page, SUITE, 'county');
 
       // The print view: the same map, the legend beside it.

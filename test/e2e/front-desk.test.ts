@@ -31,7 +31,9 @@ describe('browser: the front desk takes a case from intake to certificate', func
       const idNumber = '52020119380203002' + checkCharacter('52020119380203002');
       await page.getByLabel('逝者姓名').fill('王桂兰');
       await page.getByLabel('身份证号').fill(idNumber);
-      await page.getByLabel('死亡时间').fill(DateTime.now().setZone('Asia/Shanghai').minus({ hours: 3 }).toFormat("yyyy-MM-dd'T'HH:mm"));
+      await page
+        .getByLabel('死亡时间')
+        .fill(DateTime.now().setZone('Asia/Shanghai').minus({ hours: 3 }).toFormat("yyyy-MM-dd'T'HH:mm"));
       await page.locator('#household_region__county').selectOption('520201');
       await page.locator('#household_region__township').selectOption('520201101');
       await page.getByLabel('联系人姓名').fill('王建国');
@@ -45,7 +47,10 @@ describe('browser: the front desk takes a case from intake to certificate', func
       const caseId = Number(caseUrl.split('/').pop());
 
       // a service from today's price list
-      const cremation = await page.locator('#price_item_id option', { hasText: '遗体火化' }).first().getAttribute('value');
+      const cremation = await page
+        .locator('#price_item_id option', { hasText: '遗体火化' })
+        .first()
+        .getAttribute('value');
       await page.locator('#price_item_id').selectOption(cremation!);
       await page.getByRole('button', { name: '添加服务项目' }).click();
       expect(await page.locator('table').first().innerText()).to.contain('遗体火化');
@@ -66,7 +71,12 @@ describe('browser: the front desk takes a case from intake to certificate', func
       // the case's steps; the page shows the booking
       await page.goto(caseUrl);
       expect(await page.locator('ul.bookings').innerText()).to.contain('火化');
-      const steps = [['接收遗体', '遗体已接收'], ['入柜冷藏', '冷藏保存'], ['火化完成', '已火化'], ['家属领取骨灰', '骨灰已领取']];
+      const steps = [
+        ['接收遗体', '遗体已接收'],
+        ['入柜冷藏', '冷藏保存'],
+        ['火化完成', '已火化'],
+        ['家属领取骨灰', '骨灰已领取'],
+      ];
       for (const [step, status] of steps) {
         await page.locator('#to').selectOption({ label: step });
         await page.getByRole('button', { name: '确认', exact: true }).click();

@@ -12,15 +12,72 @@ const SUITE = 'roles';
 
 // The demo accounts of db/seeds/demo.ts, each with a page its role may open besides the dashboard, and the
 // navigation its role is to see, written out here rather than asked of server/http/nav.ts, the code under test.
-const accounts: { username: string; role: Role; displayName: string; page: string; heading: string; nav: (facilityId: number) => string[] }[] = [
-  { username: 'admin', role: 'admin', displayName: '系统管理员', page: '/staff/users', heading: '用户',
-    nav: () => ['/staff', '/staff/cases', '/staff/cremation', '/staff/funeral-homes', '/staff/facilities', '/staff/coverage', '/staff/regions', '/staff/users', '/staff/tokens', '/staff/audit'] },
-  { username: 'bureau', role: 'bureau', displayName: '市民政局殡葬管理科', page: '/staff/facilities', heading: '设施',
-    nav: () => ['/staff', '/staff/cases', '/staff/cremation', '/staff/funeral-homes', '/staff/facilities', '/staff/coverage', '/staff/regions'] },
-  { username: 'frontdesk', role: 'front_desk', displayName: '殡仪馆前台', page: '/staff/facilities', heading: '设施',
-    nav: (home) => ['/staff', '/staff/cases', '/staff/cremation', `/staff/funeral-homes/${home}/prices`, '/staff/facilities', '/staff/regions'] },
-  { username: 'cemetery', role: 'cemetery_staff', displayName: '公墓管理员', page: '/staff/regions', heading: '行政区划',
-    nav: () => ['/staff', '/staff/cases', '/staff/facilities', '/staff/regions'] },
+const accounts: {
+  username: string;
+  role: Role;
+  displayName: string;
+  page: string;
+  heading: string;
+  nav: (facilityId: number) => string[];
+}[] = [
+  {
+    username: 'admin',
+    role: 'admin',
+    displayName: '系统管理员',
+    page: '/staff/users',
+    heading: '用户',
+    nav: () => [
+      '/staff',
+      '/staff/cases',
+      '/staff/cremation',
+      '/staff/funeral-homes',
+      '/staff/facilities',
+      '/staff/coverage',
+      '/staff/regions',
+      '/staff/users',
+      '/staff/tokens',
+      '/staff/audit',
+    ],
+  },
+  {
+    username: 'bureau',
+    role: 'bureau',
+    displayName: '市民政局殡葬管理科',
+    page: '/staff/facilities',
+    heading: '设施',
+    nav: () => [
+      '/staff',
+      '/staff/cases',
+      '/staff/cremation',
+      '/staff/funeral-homes',
+      '/staff/facilities',
+      '/staff/coverage',
+      '/staff/regions',
+    ],
+  },
+  {
+    username: 'frontdesk',
+    role: 'front_desk',
+    displayName: '殡仪馆前台',
+    page: '/staff/facilities',
+    heading: '设施',
+    nav: (home) => [
+      '/staff',
+      '/staff/cases',
+      '/staff/cremation',
+      `/staff/funeral-homes/${home}/prices`,
+      '/staff/facilities',
+      '/staff/regions',
+    ],
+  },
+  {
+    username: 'cemetery',
+    role: 'cemetery_staff',
+    displayName: '公墓管理员',
+    page: '/staff/regions',
+    heading: '行政区划',
+    nav: () => ['/staff', '/staff/cases', '/staff/facilities', '/staff/regions'],
+  },
 ];
 
 describe('browser: each role logs in, sees its navigation, logs out', function () {
@@ -28,8 +85,10 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
   const suite = browserSuite();
 
   /** A fresh context and page; fails the test if the page logged any console error or threw. */
-  async function withPage(fn: (page: Page, context: BrowserContext) => Promise<void>,
-    opts: BrowserContextOptions & { expectedStatuses?: number[] } = {}) {
+  async function withPage(
+    fn: (page: Page, context: BrowserContext) => Promise<void>,
+    opts: BrowserContextOptions & { expectedStatuses?: number[] } = {},
+  ) {
     const { expectedStatuses, ...contextOptions } = opts;
     const context = await suite.browser().newContext({ baseURL: suite.app().url, ...contextOptions });
     context.setDefaultTimeout(10_000); // generous: CI machines are slow and busy
@@ -54,35 +113,43 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
     page.locator('header nav.site-nav a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
 
   it('shows the public home page in Chinese at phone width (375×800)', async () => {
-    await withPage(async (page) => {
-      const res = await page.goto('/');
-      expect(res?.status()).to.equal(200);
-      expect(await page.locator('html').getAttribute('lang')).to.equal('zh-CN');
-      expect((await page.locator('h1').innerText()).trim()).to.equal('逝有所安');
-      // The directory lists the operating sample facilities.
-      expect(await page.locator('.facility-list li').count()).to.be.greaterThan(0);
-      // Nothing sticks out sideways on a phone.
-      expect(await page.evaluate('document.documentElement.scrollWidth'), 'page width at 375px').to.be.at.most(375);
-      await screenshot(page, SUITE, 'home-phone');
-    }, { viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true });
+    await withPage(
+      async (page) => {
+        const res = await page.goto('/');
+        expect(res?.status()).to.equal(200);
+        expect(await page.locator('html').getAttribute('lang')).to.equal('zh-CN');
+        expect((await page.locator('h1').innerText()).trim()).to.equal('逝有所安');
+        // The directory lists the operating sample facilities.
+        expect(await page.locator('.facility-list li').count()).to.be.greaterThan(0);
+        // Nothing sticks out sideways on a phone.
+        expect(await page.evaluate('document.documentElement.scrollWidth'), 'page width at 375px').to.be.at.most(375);
+        await screenshot(page, SUITE, 'home-phone');
+      },
+      { viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true },
+    );
   });
 
   it('refuses a wrong password with the error next to the form', async () => {
-    await withPage(async (page) => {
-      const refused = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login');
-      await logIn(page, 'frontdesk', 'wrong-password-1');
-      expect((await refused).status()).to.equal(401);
-      expect(new URL(page.url()).pathname).to.equal('/login');
-      const alert = page.locator('.login-box [role=alert]');
-      await alert.waitFor();
-      expect(await alert.innerText()).to.contain('用户名或密码不正确。');
-      // Shown in the login box, right above the form, and the username is kept for another try.
-      const [alertBox, formBox] = [await alert.boundingBox(), await page.locator('.login-box form').boundingBox()];
-      expect(alertBox && formBox && formBox.y - (alertBox.y + alertBox.height)).to.be.within(0, 80);
-      expect(await page.getByLabel('用户名').inputValue()).to.equal('frontdesk');
-      expect(await page.getByLabel('密码').inputValue()).to.equal('');
-      await screenshot(page, SUITE, 'login-wrong-password');
-    }, { expectedStatuses: [401] }); // the refused login page is answered with 401 on purpose
+    await withPage(
+      async (page) => {
+        const refused = page.waitForResponse(
+          (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login',
+        );
+        await logIn(page, 'frontdesk', 'wrong-password-1');
+        expect((await refused).status()).to.equal(401);
+        expect(new URL(page.url()).pathname).to.equal('/login');
+        const alert = page.locator('.login-box [role=alert]');
+        await alert.waitFor();
+        expect(await alert.innerText()).to.contain('用户名或密码不正确。');
+        // Shown in the login box, right above the form, and the username is kept for another try.
+        const [alertBox, formBox] = [await alert.boundingBox(), await page.locator('.login-box form').boundingBox()];
+        expect(alertBox && formBox && formBox.y - (alertBox.y + alertBox.height)).to.be.within(0, 80);
+        expect(await page.getByLabel('用户名').inputValue()).to.equal('frontdesk');
+        expect(await page.getByLabel('密码').inputValue()).to.equal('');
+        await screenshot(page, SUITE, 'login-wrong-password');
+      },
+      { expectedStatuses: [401] },
+    ); // the refused login page is answered with 401 on purpose
   });
 
   for (const account of accounts) {
@@ -94,7 +161,11 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
         expect(await page.getByTestId('user-name').innerText()).to.equal(account.displayName);
 
         // Staff tied to one facility get links to that facility's own pages.
-        const { facility_id: facilityId } = await suite.app().db('users').where({ username: account.username }).first('facility_id');
+        const { facility_id: facilityId } = await suite
+          .app()
+          .db('users')
+          .where({ username: account.username })
+          .first('facility_id');
         expect(await navHrefs(page), 'nav links on the dashboard').to.deep.equal(account.nav(facilityId));
         expect(await page.locator('header nav.site-nav a[aria-current=page]').getAttribute('href')).to.equal('/staff');
         await screenshot(page, SUITE, `dashboard-${account.username}`);
@@ -104,13 +175,18 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
         await page.waitForURL((url) => url.pathname === account.page);
         expect(await page.locator('main h1').innerText()).to.equal(account.heading);
         expect(await navHrefs(page), `nav links on ${account.page}`).to.deep.equal(account.nav(facilityId));
-        expect(await page.locator('header nav.site-nav a[aria-current=page]').getAttribute('href')).to.equal(account.page);
+        expect(await page.locator('header nav.site-nav a[aria-current=page]').getAttribute('href')).to.equal(
+          account.page,
+        );
         await screenshot(page, SUITE, `page-${account.username}`);
 
         await page.getByRole('button', { name: '退出', exact: true }).click();
         await page.waitForURL((url) => url.pathname === '/login');
         expect(await page.getByRole('status').innerText()).to.contain('您已安全退出。');
-        expect(await page.locator('header nav.site-nav a[href="/staff"]').count(), 'no staff nav after logout').to.equal(0);
+        expect(
+          await page.locator('header nav.site-nav a[href="/staff"]').count(),
+          'no staff nav after logout',
+        ).to.equal(0);
 
         // The session is gone: the staff area sends the browser back to log in.
         await page.goto('/staff');
@@ -125,8 +201,13 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
       await page.waitForURL((url) => url.pathname === '/staff');
       await page.goto('/staff/facilities');
       const [{ n }] = await suite.app().db('facilities').count({ n: '*' });
-      expect(await page.locator('table.table tbody tr').count(), 'the first page of the registry').to.equal(Math.min(30, Number(n)));
-      expect(await page.getByLabel('乡镇（街道）', { exact: true }).count(), 'no township select before a county is chosen').to.equal(0);
+      expect(await page.locator('table.table tbody tr').count(), 'the first page of the registry').to.equal(
+        Math.min(30, Number(n)),
+      );
+      expect(
+        await page.getByLabel('乡镇（街道）', { exact: true }).count(),
+        'no township select before a county is chosen',
+      ).to.equal(0);
 
       const regionResponse = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/regions/520201');
       await page.getByLabel('区县', { exact: true }).selectOption({ label: '钟山区' });
@@ -140,9 +221,14 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
 
       await page.getByRole('button', { name: '筛选', exact: true }).click();
       await page.waitForURL((url) => url.searchParams.get('region__township') === '520201101');
-      const names = await page.locator('table.table tbody tr td:first-child').evaluateAll((cells) =>
-        cells.map((c) => (c.firstChild?.textContent ?? '').trim()));
-      const inDahe = (await suite.app().db('facilities').where('region_code', 'like', '520201101%').pluck('name')) as string[];
+      const names = await page
+        .locator('table.table tbody tr td:first-child')
+        .evaluateAll((cells) => cells.map((c) => (c.firstChild?.textContent ?? '').trim()));
+      const inDahe = (await suite
+        .app()
+        .db('facilities')
+        .where('region_code', 'like', '520201101%')
+        .pluck('name')) as string[];
       expect(inDahe).to.include.members(['大河镇农村公益性公墓（示例）', '钟山区公益性骨灰堂（示例）']);
       expect(names.sort()).to.deep.equal(inDahe.sort());
       // The page comes back with the choice kept, drawn by the server this time.

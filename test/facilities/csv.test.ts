@@ -6,7 +6,8 @@ import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { type Client, signedIn, textOf } from '../helpers/client.js';
 import { MAX_ROWS } from '../../server/facilities/csv.js';
 
-const HEADER = 'name,kind,status,status_date,region_code,address,phone,lng,lat,niche_capacity,plot_capacity,investment_yuan,build_mode,service_area,note';
+const HEADER =
+  'name,kind,status,status_date,region_code,address,phone,lng,lat,niche_capacity,plot_capacity,investment_yuan,build_mode,service_area,note';
 
 describe(`facilities: CSV export and import (${dialect})`, () => {
   let app: TestApp;
@@ -18,41 +19,75 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
   });
   after(() => app.close());
 
-  const count = async (table: string, where: Record<string, unknown> = {}) => Number((await app.db(table).where(where).count({ n: '*' }))[0].n);
+  const count = async (table: string, where: Record<string, unknown> = {}) =>
+    Number((await app.db(table).where(where).count({ n: '*' }))[0].n);
   const byName = (name: string) => app.db('facilities').where({ name }).first();
   const exported = async (query = '') => (await bureau.get(`/staff/facilities/export.csv${query}`)).text;
-  const preview = (csv: string) => bureau.post('/staff/facilities/import', { csv, step: 'preview' }, { from: '/staff/facilities/import' });
+  const preview = (csv: string) =>
+    bureau.post('/staff/facilities/import', { csv, step: 'preview' }, { from: '/staff/facilities/import' });
   /** The version the preview's apply form carries ('' when it offers none). */
   const versionIn = (html: string) => /name="version" value="([^"]*)"/.exec(html)?.[1] ?? '';
-  const applyAt = (csv: string, version: string) => bureau.post('/staff/facilities/import', { csv, step: 'apply', version }, { from: '/staff/facilities/import' });
+  const applyAt = (csv: string, version: string) =>
+    bureau.post('/staff/facilities/import', { csv, step: 'apply', version }, { from: '/staff/facilities/import' });
   /** Preview, then apply as the preview's form does. */
   const apply = async (csv: string) => applyAt(csv, versionIn((await preview(csv)).text));
   const snapshot = async () => ({
     facilities: await app.db('facilities').orderBy('id').select(),
-    history: await count('facility_status_history'), areas: await count('facility_service_areas'), audit: await count('audit_log'),
-    historyOf: new Map(((await app.db('facility_status_history').groupBy('facility_id').select('facility_id').count({ n: '*' })) as { facility_id: number; n: number | string }[])
-      .map((r) => [r.facility_id, Number(r.n)])),
+    history: await count('facility_status_history'),
+    areas: await count('facility_service_areas'),
+    audit: await count('audit_log'),
+    historyOf: new Map(
+      (
+        (await app.db('facility_status_history').groupBy('facility_id').select('facility_id').count({ n: '*' })) as {
+          facility_id: number;
+          n: number | string;
+        }[]
+      ).map((r) => [r.facility_id, Number(r.n)]),
+    ),
   });
 
   it('exports the registry as UTF-8 with a BOM, the documented columns, codes and yuan', async () => {
     // A facility with every column filled, a formula-like phone and a note with a comma, a quote and a new line.
     const now = new Date().toISOString();
-    const [row] = await app.db('facilities').insert({ name: '导出测试公墓', kind: 'rural_public_cemetery', status: 'operating', region_code: '520201101200',
-      address: '渔塘村', phone: '+86 858 8221234', lng: 104.8302, lat: 26.5934, niche_capacity: null, plot_capacity: 600, investment_fen: 350000050,
-      build_mode: 'multi_village', note: '村民自建，"一期"\n二期待定', is_sample: false, created_at: now, updated_at: now }).returning('id');
+    const [row] = await app
+      .db('facilities')
+      .insert({
+        name: '导出测试公墓',
+        kind: 'rural_public_cemetery',
+        status: 'operating',
+        region_code: '520201101200',
+        address: '渔塘村',
+        phone: '+86 858 8221234',
+        lng: 104.8302,
+        lat: 26.5934,
+        niche_capacity: null,
+        plot_capacity: 600,
+        investment_fen: 350000050,
+        build_mode: 'multi_village',
+        note: '村民自建，"一期"\n二期待定',
+        is_sample: false,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id');
     const id = typeof row === 'object' ? row.id : row;
     await app.db('facility_status_history').insert([
       { facility_id: id, status: 'building', effective_on: '2021-03-01', recorded_at: now },
       { facility_id: id, status: 'operating', effective_on: '2022-10-01', recorded_at: now },
     ]);
-    await app.db('facility_service_areas').insert([{ facility_id: id, region_code: '520201101202' }, { facility_id: id, region_code: '520201101201' }]);
+    await app.db('facility_service_areas').insert([
+      { facility_id: id, region_code: '520201101202' },
+      { facility_id: id, region_code: '520201101201' },
+    ]);
 
     // Raw bytes: a text decoder would swallow the BOM.
     const cookie = (bureau as unknown as { cookieHeader(): string }).cookieHeader();
     const res = await fetch(`${app.url}/staff/facilities/export.csv`, { headers: { cookie } });
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.match(/^text\/csv; charset=utf-8/);
-    expect(res.headers.get('content-disposition')).to.match(/^attachment; filename="[^"]*\.csv"; filename\*=UTF-8''%E8%AE%BE%E6%96%BD/);
+    expect(res.headers.get('content-disposition')).to.match(
+      /^attachment; filename="[^"]*\.csv"; filename\*=UTF-8''%E8%AE%BE%E6%96%BD/,
+    );
     const bytes = Buffer.from(await res.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
     const text = bytes.subarray(3).toString('utf8');
@@ -60,12 +95,26 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
     const records = parse(text, { columns: true }) as Record<string, string>[];
     expect(records).to.have.length(await count('facilities'));
     expect(records.find((r) => r.name === '导出测试公墓')).to.deep.equal({
-      name: '导出测试公墓', kind: 'rural_public_cemetery', status: 'operating', status_date: '2022-10-01', region_code: '520201101200',
-      address: '渔塘村', phone: "'+86 858 8221234", lng: '104.8302', lat: '26.5934', niche_capacity: '', plot_capacity: '600',
-      investment_yuan: '3500000.50', build_mode: 'multi_village', service_area: '520201101201;520201101202', note: '村民自建，"一期"\n二期待定',
+      name: '导出测试公墓',
+      kind: 'rural_public_cemetery',
+      status: 'operating',
+      status_date: '2022-10-01',
+      region_code: '520201101200',
+      address: '渔塘村',
+      phone: "'+86 858 8221234",
+      lng: '104.8302',
+      lat: '26.5934',
+      niche_capacity: '',
+      plot_capacity: '600',
+      investment_yuan: '3500000.50',
+      build_mode: 'multi_village',
+      service_area: '520201101201;520201101202',
+      note: '村民自建，"一期"\n二期待定',
     });
     const homes = parse(await exported('?kind=funeral_home'), { columns: true, bom: true }) as Record<string, string>[];
-    expect(homes.map((h) => h.kind)).to.have.length(await count('facilities', { kind: 'funeral_home' })).and.to.satisfy((k: string[]) => k.every((x) => x === 'funeral_home'));
+    expect(homes.map((h) => h.kind))
+      .to.have.length(await count('facilities', { kind: 'funeral_home' }))
+      .and.to.satisfy((k: string[]) => k.every((x) => x === 'funeral_home'));
   });
 
   it('documents the columns on the import page', async () => {
@@ -93,14 +142,38 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
     columbarium.niche_capacity = '6500';
     columbarium.status = 'closed';
     columbarium.status_date = '2025-12-31';
-    const csvText = (rows: Record<string, string>[]) => [HEADER, ...rows.map((r) => HEADER.split(',').map((c) => {
-      const v = r[c] ?? '';
-      return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-    }).join(','))].join('\n');
+    const csvText = (rows: Record<string, string>[]) =>
+      [
+        HEADER,
+        ...rows.map((r) =>
+          HEADER.split(',')
+            .map((c) => {
+              const v = r[c] ?? '';
+              return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+            })
+            .join(','),
+        ),
+      ].join('\n');
     // New rows written by hand: Chinese names of kinds, statuses and build modes are accepted as well as codes.
     const added: Record<string, string>[] = [
-      { name: '新建骨灰堂甲', kind: '骨灰堂', status: '运营', status_date: '2025-05-01', region_code: '520203102', niche_capacity: '2000', investment_yuan: '1,200,000' },
-      { name: '岩脚村公墓', kind: 'rural_public_cemetery', status: 'planned', status_date: '2030-01-01', region_code: '520203102201', build_mode: '单村独建', plot_capacity: '300' },
+      {
+        name: '新建骨灰堂甲',
+        kind: '骨灰堂',
+        status: '运营',
+        status_date: '2025-05-01',
+        region_code: '520203102',
+        niche_capacity: '2000',
+        investment_yuan: '1,200,000',
+      },
+      {
+        name: '岩脚村公墓',
+        kind: 'rural_public_cemetery',
+        status: 'planned',
+        status_date: '2030-01-01',
+        region_code: '520203102201',
+        build_mode: '单村独建',
+        plot_capacity: '300',
+      },
     ];
     const csv = csvText([...records, ...added]);
     const before = await snapshot();
@@ -116,15 +189,24 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
     expect(textOf((await bureau.get('/staff/facilities')).text)).to.contain('导入完成：新增 2 个，更新 1 个设施。');
     const updated = await byName(columbarium.name);
     expect(updated).to.include({ niche_capacity: 6500, status: 'closed' });
-    const entries = await app.db('facility_status_history').where({ facility_id: updated.id }).orderBy('effective_on').select('status', 'effective_on');
+    const entries = await app
+      .db('facility_status_history')
+      .where({ facility_id: updated.id })
+      .orderBy('effective_on')
+      .select('status', 'effective_on');
     expect(entries.map((e) => `${e.status} ${e.effective_on}`).pop()).to.equal('closed 2025-12-31');
     expect(entries).to.have.length(before.historyOf.get(updated.id)! + 1);
     const a = await byName('新建骨灰堂甲');
     expect(a).to.include({ kind: 'columbarium', status: 'operating', region_code: '520203102', niche_capacity: 2000 });
     expect(Number(a.investment_fen)).to.equal(120000000);
-    expect(await app.db('facility_status_history').where({ facility_id: a.id }).select('status', 'effective_on')).to.deep.equal([{ status: 'operating', effective_on: '2025-05-01' }]);
+    expect(
+      await app.db('facility_status_history').where({ facility_id: a.id }).select('status', 'effective_on'),
+    ).to.deep.equal([{ status: 'operating', effective_on: '2025-05-01' }]);
     expect(await byName('岩脚村公墓')).to.include({ build_mode: 'single_village', status: 'planned' });
-    const audits = await app.db('audit_log').where({ entity: 'facility', action: 'import' }).select('after', 'actor_name');
+    const audits = await app
+      .db('audit_log')
+      .where({ entity: 'facility', action: 'import' })
+      .select('after', 'actor_name');
     expect(audits).to.have.length(1);
     expect(audits[0].actor_name).to.equal('bureau');
     expect(JSON.parse(audits[0].after).created).to.deep.equal(['新建骨灰堂甲', '岩脚村公墓']);
@@ -140,15 +222,33 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
     const records = parse(await exported(), { columns: true, bom: true }) as Record<string, string>[];
     const target = records.find((r) => r.kind === 'funeral_service_point') ?? records[0];
     const capacity = String(Number(target.niche_capacity || 0) + 100);
-    const csv = [HEADER.split(',').slice(0, 10).join(','), [target.name, target.kind, target.status, target.status_date, target.region_code,
-      target.address, target.phone, target.lng, target.lat, capacity].map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')].join('\n');
+    const csv = [
+      HEADER.split(',').slice(0, 10).join(','),
+      [
+        target.name,
+        target.kind,
+        target.status,
+        target.status_date,
+        target.region_code,
+        target.address,
+        target.phone,
+        target.lng,
+        target.lat,
+        capacity,
+      ]
+        .map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v))
+        .join(','),
+    ].join('\n');
     const check = await preview(csv);
     expect(textOf(check.text)).to.contain('检查通过：新增 0 个，更新 1 个');
     const version = versionIn(check.text);
     expect(version).to.match(/^[0-9a-f]{32}$/);
 
     // Another clerk's edit, committed between the preview and the import.
-    await app.db('facilities').where({ name: target.name }).update({ address: '预览之后改的地址', updated_at: new Date(Date.now() + 1000).toISOString() });
+    await app
+      .db('facilities')
+      .where({ name: target.name })
+      .update({ address: '预览之后改的地址', updated_at: new Date(Date.now() + 1000).toISOString() });
     const before = await snapshot();
     const res = await applyAt(csv, version);
     expect(res.status).to.equal(409);
@@ -163,12 +263,23 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
   });
 
   it('refuses with 409 a new row whose name was registered by someone else after the preview', async () => {
-    const csv = [HEADER.split(',').slice(0, 5).join(','), '预览后登记的服务站,funeral_service_point,operating,2024-01-01,520201101'].join('\n');
+    const csv = [
+      HEADER.split(',').slice(0, 5).join(','),
+      '预览后登记的服务站,funeral_service_point,operating,2024-01-01,520201101',
+    ].join('\n');
     const check = await preview(csv);
     expect(textOf(check.text)).to.contain('检查通过：新增 1 个');
     const now = new Date().toISOString();
-    await app.db('facilities').insert({ name: '预览后登记的服务站', kind: 'funeral_service_point', status: 'operating', region_code: '520201101',
-      niche_capacity: 7, is_sample: false, created_at: now, updated_at: now });
+    await app.db('facilities').insert({
+      name: '预览后登记的服务站',
+      kind: 'funeral_service_point',
+      status: 'operating',
+      region_code: '520201101',
+      niche_capacity: 7,
+      is_sample: false,
+      created_at: now,
+      updated_at: now,
+    });
     const res = await applyAt(csv, versionIn(check.text));
     expect(res.status).to.equal(409);
     expect(textOf(res.text)).to.contain('预览后记录已变更');
@@ -176,36 +287,68 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
   });
 
   // PostgreSQL only: there an import and an edit can run side by side (SQLite runs one write transaction at a time).
-  (dialect === 'postgres' ? it : it.skip)('plans the rows it writes after locking them, so an edit committed while the import waits is not overwritten', async () => {
-    const records = parse(await exported(), { columns: true, bom: true }) as Record<string, string>[];
-    const target = records.find((r) => r.kind === 'columbarium')!;
-    const csv = [HEADER.split(',').slice(0, 10).join(','), [target.name, target.kind, target.status, target.status_date, target.region_code,
-      '导入写的地址', target.phone, target.lng, target.lat, '4321'].map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v)).join(',')].join('\n');
-    const version = versionIn((await preview(csv)).text);
+  (dialect === 'postgres' ? it : it.skip)(
+    'plans the rows it writes after locking them, so an edit committed while the import waits is not overwritten',
+    async () => {
+      const records = parse(await exported(), { columns: true, bom: true }) as Record<string, string>[];
+      const target = records.find((r) => r.kind === 'columbarium')!;
+      const csv = [
+        HEADER.split(',').slice(0, 10).join(','),
+        [
+          target.name,
+          target.kind,
+          target.status,
+          target.status_date,
+          target.region_code,
+          '导入写的地址',
+          target.phone,
+          target.lng,
+          target.lat,
+          '4321',
+        ]
+          .map((v) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v))
+          .join(','),
+      ].join('\n');
+      const version = versionIn((await preview(csv)).text);
 
-    // An edit holds the row, then the import starts and must wait for it.
-    const edit = await app.db.transaction();
-    const { rows: [{ pid }] } = await edit.raw('SELECT pg_backend_pid() AS pid');
-    await edit('facilities').where({ name: target.name }).forNoKeyUpdate().first('id');
-    await edit('facilities').where({ name: target.name }).update({ address: '同时改的地址', updated_at: new Date(Date.now() + 1000).toISOString() });
-    const importing = applyAt(csv, version);
-    for (;;) {
-      const { rows } = await app.db.raw('SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))', [pid]);
-      if (rows[0].n > 0) break;
-      await new Promise((r) => setImmediate(r));
-    }
-    await edit.commit();
-    const res = await importing;
-    expect(res.status).to.equal(409);
-    expect(textOf(res.text)).to.contain('预览后记录已变更');
-    expect(await byName(target.name)).to.include({ address: '同时改的地址' });
-  });
+      // An edit holds the row, then the import starts and must wait for it.
+      const edit = await app.db.transaction();
+      const {
+        rows: [{ pid }],
+      } = await edit.raw('SELECT pg_backend_pid() AS pid');
+      await edit('facilities').where({ name: target.name }).forNoKeyUpdate().first('id');
+      await edit('facilities')
+        .where({ name: target.name })
+        .update({ address: '同时改的地址', updated_at: new Date(Date.now() + 1000).toISOString() });
+      const importing = applyAt(csv, version);
+      for (;;) {
+        const { rows } = await app.db.raw(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))',
+          [pid],
+        );
+        if (rows[0].n > 0) break;
+        await new Promise((r) => setImmediate(r));
+      }
+      await edit.commit();
+      const res = await importing;
+      expect(res.status).to.equal(409);
+      expect(textOf(res.text)).to.contain('预览后记录已变更');
+      expect(await byName(target.name)).to.include({ address: '同时改的地址' });
+    },
+  );
 
   it('reads cells pasted from Excel (tab-separated) and Chinese column names', async () => {
-    const tsv = ['名称\t类别\t状态\t状态日期\t所在地区代码\t墓位容量', '粘贴测试公墓\t城市公益性公墓\t在建\t2025-03-01\t520204001\t1500'].join('\r\n');
+    const tsv = [
+      '名称\t类别\t状态\t状态日期\t所在地区代码\t墓位容量',
+      '粘贴测试公墓\t城市公益性公墓\t在建\t2025-03-01\t520204001\t1500',
+    ].join('\r\n');
     const res = await apply(tsv);
     expect(res.status).to.equal(302);
-    expect(await byName('粘贴测试公墓')).to.include({ kind: 'urban_public_cemetery', status: 'building', plot_capacity: 1500 });
+    expect(await byName('粘贴测试公墓')).to.include({
+      kind: 'urban_public_cemetery',
+      status: 'building',
+      plot_capacity: 1500,
+    });
   });
 
   it('refuses an import with bad rows: every error listed by line and column in Chinese, and nothing written', async () => {
@@ -244,7 +387,8 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
   });
 
   it('takes the full 2,000 rows of Chinese text the page promises, far over the 200 KB other forms are held to, and no more', async () => {
-    const row = (i: number) => `钟山区大河镇第${i}号村级公益性骨灰堂示例,骨灰堂,规划,2030-01-01,520201101,贵州省六盘水市钟山区大河镇大河村民委员会旁的山坡上第${i}号,,,,500,,,,,由乡镇人民政府负责建设和管理，资金由市县两级财政统筹安排`;
+    const row = (i: number) =>
+      `钟山区大河镇第${i}号村级公益性骨灰堂示例,骨灰堂,规划,2030-01-01,520201101,贵州省六盘水市钟山区大河镇大河村民委员会旁的山坡上第${i}号,,,,500,,,,,由乡镇人民政府负责建设和管理，资金由市县两级财政统筹安排`;
     const rows = (n: number) => [HEADER, ...Array.from({ length: n }, (_, i) => row(i + 1))].join('\n');
     const full = rows(MAX_ROWS);
     expect(new URLSearchParams({ csv: full }).toString().length).to.be.greaterThan(1_000_000);
@@ -263,7 +407,10 @@ describe(`facilities: CSV export and import (${dialect})`, () => {
       ['', '请粘贴 CSV 内容或选择文件。'],
       ['name,kind\n"未闭合,columbarium\n', '无法读取'],
       ['名称,类别,颜色\n甲,columbarium,红', '无法识别的列名：颜色。'],
-      ['name,kind\n甲,columbarium', '缺少必需的列：status（状态）、status_date（状态日期）、region_code（所在地区代码）。'],
+      [
+        'name,kind\n甲,columbarium',
+        '缺少必需的列：status（状态）、status_date（状态日期）、region_code（所在地区代码）。',
+      ],
       [HEADER, '只有列名行，没有设施数据。'],
     ];
     for (const [csv, message] of cases) {

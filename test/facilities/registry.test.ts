@@ -21,15 +21,32 @@ describe(`facilities: registry pages (${dialect})`, () => {
 
   before(async () => {
     app = await startApp();
-    [admin, bureau, front, cemetery] = await Promise.all([signedIn(app, 'admin'), signedIn(app, 'bureau'), signedIn(app, 'front_desk'), signedIn(app, 'cemetery_staff')]);
+    [admin, bureau, front, cemetery] = await Promise.all([
+      signedIn(app, 'admin'),
+      signedIn(app, 'bureau'),
+      signedIn(app, 'front_desk'),
+      signedIn(app, 'cemetery_staff'),
+    ]);
     frontHome = (await app.db('users').where({ username: 'frontdesk' }).first('facility_id')).facility_id;
   });
   after(() => app.close());
 
-  const count = async (table: string, where: Record<string, unknown> = {}) => Number((await app.db(table).where(where).count({ n: '*' }))[0].n);
+  const count = async (table: string, where: Record<string, unknown> = {}) =>
+    Number((await app.db(table).where(where).count({ n: '*' }))[0].n);
   const byName = (name: string) => app.db('facilities').where({ name }).first();
-  const history = (id: number) => app.db('facility_status_history').where({ facility_id: id }).orderBy('effective_on').orderBy('id').select('status', 'effective_on', 'note');
-  const areas = async (id: number) => (await app.db('facility_service_areas').where({ facility_id: id }).orderBy('region_code').pluck('region_code')) as string[];
+  const history = (id: number) =>
+    app
+      .db('facility_status_history')
+      .where({ facility_id: id })
+      .orderBy('effective_on')
+      .orderBy('id')
+      .select('status', 'effective_on', 'note');
+  const areas = async (id: number) =>
+    (await app
+      .db('facility_service_areas')
+      .where({ facility_id: id })
+      .orderBy('region_code')
+      .pluck('region_code')) as string[];
 
   /** The picker fields for a region code, as the form sends them. */
   function region(code: string): Record<string, string> {
@@ -41,9 +58,23 @@ describe(`facilities: registry pages (${dialect})`, () => {
   }
 
   const form = (over: Record<string, string> = {}, at = TOWNSHIP) => ({
-    name: '测试骨灰堂', kind: 'columbarium', ...region(at), address: '大河镇政府旁', phone: '0858-8221234', lng: '', lat: '',
-    niche_capacity: '3000', plot_capacity: '', investment: '', build_mode: '', area_codes: '', note: '',
-    status: 'operating', effective_on: '2024-06-01', status_note: '', ...over,
+    name: '测试骨灰堂',
+    kind: 'columbarium',
+    ...region(at),
+    address: '大河镇政府旁',
+    phone: '0858-8221234',
+    lng: '',
+    lat: '',
+    niche_capacity: '3000',
+    plot_capacity: '',
+    investment: '',
+    build_mode: '',
+    area_codes: '',
+    note: '',
+    status: 'operating',
+    effective_on: '2024-06-01',
+    status_note: '',
+    ...over,
   });
 
   /** Posts a form whose service area ticks several boxes: a URL-encoded body repeating the key, as a browser sends it. */
@@ -53,40 +84,96 @@ describe(`facilities: registry pages (${dialect})`, () => {
     for (const a of ticked) body.append('areas', a);
     // The test client posts one value per key, so the body is sent with its session cookie directly.
     const cookie = (c as unknown as { cookieHeader(): string }).cookieHeader();
-    const res = await fetch(app.url + path, { method: 'POST', redirect: 'manual', body, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie } });
+    const res = await fetch(app.url + path, {
+      method: 'POST',
+      redirect: 'manual',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    });
     return { status: res.status, location: res.headers.get('location'), text: await res.text() };
   }
 
   it('registers a columbarium with its first status, in one go: row, history, service area and an audit row', async () => {
-    const res = await bureau.post('/staff/facilities', form({ investment: '1,234,567.89', lng: '104.8302', lat: '26.5934', status_note: '竣工验收' }), { from: '/staff/facilities/new' });
+    const res = await bureau.post(
+      '/staff/facilities',
+      form({ investment: '1,234,567.89', lng: '104.8302', lat: '26.5934', status_note: '竣工验收' }),
+      { from: '/staff/facilities/new' },
+    );
     expect(res.status).to.equal(302);
     const f = await byName('测试骨灰堂');
     expect(res.location).to.equal(`/staff/facilities/${f.id}`);
-    expect(f).to.include({ kind: 'columbarium', status: 'operating', region_code: TOWNSHIP, niche_capacity: 3000, build_mode: null, phone: '0858-8221234' });
+    expect(f).to.include({
+      kind: 'columbarium',
+      status: 'operating',
+      region_code: TOWNSHIP,
+      niche_capacity: 3000,
+      build_mode: null,
+      phone: '0858-8221234',
+    });
     expect(Number(f.investment_fen)).to.equal(123456789);
     expect(Number(f.lng)).to.equal(104.8302);
     expect(await history(f.id)).to.deep.equal([{ status: 'operating', effective_on: '2024-06-01', note: '竣工验收' }]);
     const recorder = await app.db('facility_status_history').where({ facility_id: f.id }).first('recorded_by');
     expect(recorder.recorded_by).to.equal((await app.db('users').where({ username: 'bureau' }).first('id')).id);
-    const audit = await app.db('audit_log').where({ entity: 'facility', action: 'create', entity_id: String(f.id) }).first();
+    const audit = await app
+      .db('audit_log')
+      .where({ entity: 'facility', action: 'create', entity_id: String(f.id) })
+      .first();
     expect(audit.actor_name).to.equal('bureau');
     expect(JSON.parse(audit.after)).to.include({ name: '测试骨灰堂', investment_fen: 123456789 });
 
     const page = textOf((await bureau.get(`/staff/facilities/${f.id}`)).text);
     expect(page).to.contain('已登记设施“测试骨灰堂”。').and.contain('¥1,234,567.89').and.contain('104.8302, 26.5934');
-    expect(page).to.contain('钟山区 › 大河镇').and.contain('服务大河镇全部 7 个行政村').and.contain('2024年6月1日').and.contain('竣工验收');
+    expect(page)
+      .to.contain('钟山区 › 大河镇')
+      .and.contain('服务大河镇全部 7 个行政村')
+      .and.contain('2024年6月1日')
+      .and.contain('竣工验收');
   });
 
   it('registers a rural cemetery in every build mode and explains the service area it implies', async () => {
     const cases: { name: string; at: string; mode: string; ticked: string[]; codes?: string; says: string[] }[] = [
       { name: '渔塘村公墓', at: VILLAGE, mode: 'single_village', ticked: [], says: ['单村独建：服务所在的渔塘村'] },
-      { name: '渔塘裕民联建公墓', at: VILLAGE, mode: 'multi_village', ticked: [VILLAGE2], codes: OTHER_VILLAGE, says: ['多村联建：服务 3 个行政村', '渔塘村、裕民村', '岩脚村'] },
-      { name: '大河镇统建公墓', at: TOWNSHIP, mode: 'township_wide', ticked: [], says: ['全镇统建：服务大河镇全部 7 个行政村', '另含 3 个社区'] },
-      { name: '大河镇村合建公墓', at: TOWNSHIP, mode: 'township_village', ticked: [VILLAGE2, VILLAGE3], says: ['镇村合建：服务 2 个行政村', '裕民村、大地村'] },
+      {
+        name: '渔塘裕民联建公墓',
+        at: VILLAGE,
+        mode: 'multi_village',
+        ticked: [VILLAGE2],
+        codes: OTHER_VILLAGE,
+        says: ['多村联建：服务 3 个行政村', '渔塘村、裕民村', '岩脚村'],
+      },
+      {
+        name: '大河镇统建公墓',
+        at: TOWNSHIP,
+        mode: 'township_wide',
+        ticked: [],
+        says: ['全镇统建：服务大河镇全部 7 个行政村', '另含 3 个社区'],
+      },
+      {
+        name: '大河镇村合建公墓',
+        at: TOWNSHIP,
+        mode: 'township_village',
+        ticked: [VILLAGE2, VILLAGE3],
+        says: ['镇村合建：服务 2 个行政村', '裕民村、大地村'],
+      },
     ];
     for (const c of cases) {
-      const res = await postWithAreas(bureau, '/staff/facilities', form({ name: c.name, kind: 'rural_public_cemetery', niche_capacity: '', plot_capacity: '800',
-        build_mode: c.mode, area_codes: c.codes ?? '' }, c.at), c.ticked);
+      const res = await postWithAreas(
+        bureau,
+        '/staff/facilities',
+        form(
+          {
+            name: c.name,
+            kind: 'rural_public_cemetery',
+            niche_capacity: '',
+            plot_capacity: '800',
+            build_mode: c.mode,
+            area_codes: c.codes ?? '',
+          },
+          c.at,
+        ),
+        c.ticked,
+      );
       expect(res.status, `${c.mode}: ${textOf(res.text).slice(0, 300)}`).to.equal(302);
       const f = await byName(c.name);
       expect(f.build_mode).to.equal(c.mode);
@@ -96,13 +183,20 @@ describe(`facilities: registry pages (${dialect})`, () => {
     }
   });
 
-  it('says whether a funeral home counts for its county\'s cremation coverage, by its cremators in use', async () => {
+  it("says whether a funeral home counts for its county's cremation coverage, by its cremators in use", async () => {
     const home = await app.db('facilities').where({ id: frontHome }).first('id', 'region_code');
-    const county = (await app.db('regions').where({ code: home.region_code.slice(0, 6) }).first('name')).name;
+    const county = (
+      await app
+        .db('regions')
+        .where({ code: home.region_code.slice(0, 6) })
+        .first('name')
+    ).name;
     const active = await count('cremators', { facility_id: home.id, active: true });
     expect(active).to.be.greaterThan(0);
     const page = async () => textOf((await bureau.get(`/staff/facilities/${home.id}`)).text);
-    expect(await page()).to.contain(`本馆在用火化炉 ${active} 台：运营期间计入${county}的火化覆盖。`).and.contain('火化炉与告别厅设置');
+    expect(await page())
+      .to.contain(`本馆在用火化炉 ${active} 台：运营期间计入${county}的火化覆盖。`)
+      .and.contain('火化炉与告别厅设置');
     const ids = await app.db('cremators').where({ facility_id: home.id, active: true }).pluck('id');
     try {
       await app.db('cremators').whereIn('id', ids).update({ active: false });
@@ -113,7 +207,12 @@ describe(`facilities: registry pages (${dialect})`, () => {
   });
 
   it('refuses wrong input with 400, a Chinese message at each field, the values kept, and writes nothing', async () => {
-    const before = [await count('facilities'), await count('facility_status_history'), await count('facility_service_areas'), await count('audit_log')];
+    const before = [
+      await count('facilities'),
+      await count('facility_status_history'),
+      await count('facility_service_areas'),
+      await count('audit_log'),
+    ];
     const rural = { kind: 'rural_public_cemetery', niche_capacity: '' };
     const cases: [Record<string, string>, string, string[], string][] = [
       [{ ...rural }, TOWNSHIP, [], '农村公益性公墓必须选择建设模式。'],
@@ -124,7 +223,12 @@ describe(`facilities: registry pages (${dialect})`, () => {
       [{ ...rural, build_mode: 'township_wide' }, COUNTY, [], '全镇统建的公墓至少要选到乡镇。'],
       [{ ...rural, build_mode: 'township_village' }, TOWNSHIP, [], '镇村合建须列出与乡镇合建、共同服务的村。'],
       [{ kind: 'commercial_cemetery' }, TOWNSHIP, [VILLAGE], '这一类别不填写服务范围'],
-      [{ area_codes: '52020110120 999999999999' }, TOWNSHIP, [], '服务区域代码应为 9 位（乡镇）或 12 位（村）数字：52020110120'],
+      [
+        { area_codes: '52020110120 999999999999' },
+        TOWNSHIP,
+        [],
+        '服务区域代码应为 9 位（乡镇）或 12 位（村）数字：52020110120',
+      ],
       [{ area_codes: '520201101999' }, TOWNSHIP, [], '没有这些行政区划代码：520201101999'],
       [{ lng: '104.83' }, TOWNSHIP, [], '经度和纬度要一起填写，或都不填。'],
       [{ lng: '26.59', lat: '104.83' }, TOWNSHIP, [], '是否把经纬度填反了？'],
@@ -137,16 +241,37 @@ describe(`facilities: registry pages (${dialect})`, () => {
       [{ effective_on: '2026-02-30' }, TOWNSHIP, [], '请填写有效的日期'],
     ];
     for (const [over, at, ticked, message] of cases) {
-      const res = await postWithAreas(bureau, '/staff/facilities', form({ name: '不应保存的设施', ...over }, at), ticked);
+      const res = await postWithAreas(
+        bureau,
+        '/staff/facilities',
+        form({ name: '不应保存的设施', ...over }, at),
+        ticked,
+      );
       expect(res.status, message).to.equal(400);
       expect(textOf(res.text), message).to.contain('请修改以下问题后再提交').and.contain(message);
       expect(res.text).to.contain('value="不应保存的设施"');
     }
     // A field that fails its own check does not hide the rules across fields: every message shows at once.
-    const all = await postWithAreas(bureau, '/staff/facilities', form({ name: '不应保存的设施', ...rural, build_mode: 'single_village', investment: '12.345', lng: '104.8' }, TOWNSHIP), []);
+    const all = await postWithAreas(
+      bureau,
+      '/staff/facilities',
+      form(
+        { name: '不应保存的设施', ...rural, build_mode: 'single_village', investment: '12.345', lng: '104.8' },
+        TOWNSHIP,
+      ),
+      [],
+    );
     expect(all.status).to.equal(400);
-    expect(textOf(all.text)).to.contain('单村独建的公墓须选到所在的村。').and.contain('金额最多两位小数（到分）。').and.contain('经度和纬度要一起填写');
-    expect([await count('facilities'), await count('facility_status_history'), await count('facility_service_areas'), await count('audit_log')]).to.deep.equal(before);
+    expect(textOf(all.text))
+      .to.contain('单村独建的公墓须选到所在的村。')
+      .and.contain('金额最多两位小数（到分）。')
+      .and.contain('经度和纬度要一起填写');
+    expect([
+      await count('facilities'),
+      await count('facility_status_history'),
+      await count('facility_service_areas'),
+      await count('audit_log'),
+    ]).to.deep.equal(before);
   });
 
   it('edits a facility: only what changed is audited, the same values again write nothing, a stale form gets 409', async () => {
@@ -157,42 +282,79 @@ describe(`facilities: registry pages (${dialect})`, () => {
     const version = /name="version" value="([^"]+)"/.exec(edit.text)![1];
     const fields = { ...form({ investment: '1234567.89', lng: '104.8302', lat: '26.5934' }), version };
     delete (fields as Record<string, string>).status;
-    const res = await postWithAreas(bureau, `/staff/facilities/${f.id}`, { ...fields, niche_capacity: '3500', note: '二期扩建' }, [VILLAGE]);
+    const res = await postWithAreas(
+      bureau,
+      `/staff/facilities/${f.id}`,
+      { ...fields, niche_capacity: '3500', note: '二期扩建' },
+      [VILLAGE],
+    );
     expect(res.status).to.equal(302);
     const after = await byName('测试骨灰堂');
     expect(after).to.include({ niche_capacity: 3500, note: '二期扩建' });
     expect(await areas(f.id)).to.deep.equal([VILLAGE]);
-    const audits = await app.db('audit_log').where({ entity: 'facility', action: 'update', entity_id: String(f.id) }).select('before', 'after');
+    const audits = await app
+      .db('audit_log')
+      .where({ entity: 'facility', action: 'update', entity_id: String(f.id) })
+      .select('before', 'after');
     expect(audits).to.have.length(1);
     expect(JSON.parse(audits[0].after)).to.deep.equal({ niche_capacity: 3500, areas: [VILLAGE], note: '二期扩建' });
     expect(JSON.parse(audits[0].before)).to.deep.equal({ niche_capacity: 3000, areas: [], note: null });
 
     const fresh = /name="version" value="([^"]+)"/.exec((await bureau.get(`/staff/facilities/${f.id}/edit`)).text)![1];
-    const again = await postWithAreas(bureau, `/staff/facilities/${f.id}`, { ...fields, version: fresh, niche_capacity: '3500', note: '二期扩建' }, [VILLAGE]);
+    const again = await postWithAreas(
+      bureau,
+      `/staff/facilities/${f.id}`,
+      { ...fields, version: fresh, niche_capacity: '3500', note: '二期扩建' },
+      [VILLAGE],
+    );
     expect(again.status).to.equal(302);
     expect(await count('audit_log', { entity: 'facility', action: 'update', entity_id: String(f.id) })).to.equal(1);
 
-    const stale = await postWithAreas(bureau, `/staff/facilities/${f.id}`, { ...fields, version, niche_capacity: '9999' }, []);
+    const stale = await postWithAreas(
+      bureau,
+      `/staff/facilities/${f.id}`,
+      { ...fields, version, niche_capacity: '9999' },
+      [],
+    );
     expect(stale.status).to.equal(409);
     expect(textOf(stale.text)).to.contain('此设施刚被他人修改过');
     expect((await byName('测试骨灰堂')).niche_capacity).to.equal(3500);
 
-    const taken = await postWithAreas(bureau, `/staff/facilities/${f.id}`, { ...fields, version: fresh, name: '六盘水市殡仪馆（示例）' }, []);
+    const taken = await postWithAreas(
+      bureau,
+      `/staff/facilities/${f.id}`,
+      { ...fields, version: fresh, name: '六盘水市殡仪馆（示例）' },
+      [],
+    );
     expect(taken.status).to.equal(409);
     expect(textOf(taken.text)).to.contain('已有名为“六盘水市殡仪馆（示例）”的设施，名称不能重复。');
   });
 
   it('records status changes: the status on a date is the latest entry on or before it, and the coverage engine sees the same', async () => {
-    const res = await bureau.post('/staff/facilities', form({ name: '历史测试公墓', kind: 'urban_public_cemetery', status: 'planned', effective_on: '2020-03-01' }), { from: '/staff/facilities/new' });
+    const res = await bureau.post(
+      '/staff/facilities',
+      form({ name: '历史测试公墓', kind: 'urban_public_cemetery', status: 'planned', effective_on: '2020-03-01' }),
+      { from: '/staff/facilities/new' },
+    );
     expect(res.status).to.equal(302);
     const f = await byName('历史测试公墓');
-    const record = (status: string, date: string, note = '') => bureau.post(`/staff/facilities/${f.id}/status`, { status, effective_on: date, status_note: note }, { from: `/staff/facilities/${f.id}` });
-    for (const [s, d] of [['building', '2021-05-01'], ['operating', '2022-06-01'], ['closed', '2024-01-01']]) {
+    const record = (status: string, date: string, note = '') =>
+      bureau.post(
+        `/staff/facilities/${f.id}/status`,
+        { status, effective_on: date, status_note: note },
+        { from: `/staff/facilities/${f.id}` },
+      );
+    for (const [s, d] of [
+      ['building', '2021-05-01'],
+      ['operating', '2022-06-01'],
+      ['closed', '2024-01-01'],
+    ]) {
       const r = await record(s, d);
       expect(r.status, `${s} ${d}`).to.equal(302);
     }
     expect((await byName('历史测试公墓')).status).to.equal('closed');
-    const operating = async (date: string) => (await operatingOn(app.db, date, ['urban_public_cemetery'])).some((o) => o.id === f.id);
+    const operating = async (date: string) =>
+      (await operatingOn(app.db, date, ['urban_public_cemetery'])).some((o) => o.id === f.id);
     expect(await operating('2022-05-31')).to.equal(false);
     expect(await operating('2022-06-01')).to.equal(true);
     expect(await operating('2023-12-31')).to.equal(true);
@@ -225,7 +387,10 @@ describe(`facilities: registry pages (${dialect})`, () => {
     expect((await record('planned', '2099-01-01', '拟重建')).status).to.equal(302);
     expect((await byName('历史测试公墓')).status).to.equal('planned');
     const page = textOf((await bureau.get(`/staff/facilities/${f.id}`)).text);
-    expect(page).to.contain('已登记将来日期的规划记录：2099年1月1日 起为“规划”。').and.contain('整改停业').and.contain('市民政局殡葬管理科 于');
+    expect(page)
+      .to.contain('已登记将来日期的规划记录：2099年1月1日 起为“规划”。')
+      .and.contain('整改停业')
+      .and.contain('市民政局殡葬管理科 于');
     expect(page.indexOf('2099年1月1日')).to.be.lessThan(page.indexOf('2020年3月1日'));
     expect(await count('audit_log', { entity: 'facility', action: 'status', entity_id: String(f.id) })).to.equal(6);
   });
@@ -244,7 +409,10 @@ describe(`facilities: registry pages (${dialect})`, () => {
       expect((await c.get('/staff/facilities/new')).status).to.equal(403);
       expect((await c.post('/staff/facilities', form({ name: '越权设施' }))).status).to.equal(403);
       expect((await c.post(`/staff/facilities/${frontHome}`, form({ name: '越权改名' }))).status).to.equal(403);
-      expect((await c.post(`/staff/facilities/${frontHome}/status`, { status: 'closed', effective_on: '2025-01-01' })).status).to.equal(403);
+      expect(
+        (await c.post(`/staff/facilities/${frontHome}/status`, { status: 'closed', effective_on: '2025-01-01' }))
+          .status,
+      ).to.equal(403);
       expect((await c.post(`/staff/facilities/${frontHome}/delete`, {})).status).to.equal(403);
       expect((await c.get('/staff/facilities/export.csv')).status).to.equal(403);
       expect((await c.post('/staff/facilities/import', { csv: 'name\n', step: 'apply' })).status).to.equal(403);
@@ -256,8 +424,16 @@ describe(`facilities: registry pages (${dialect})`, () => {
   it('deletes a facility nothing refers to after confirmation, and refuses one with records, suggesting to close it', async () => {
     const home = await app.db('facilities').where({ id: frontHome }).first();
     const page = textOf((await admin.get(`/staff/facilities/${frontHome}/delete`)).text);
-    expect(page).to.contain(`“${home.name}”已有业务数据，不能删除`).and.contain('价格项目').and.contain('火化炉').and.contain('去记录停用');
-    const refused = await admin.post(`/staff/facilities/${frontHome}/delete`, {}, { from: `/staff/facilities/${frontHome}/delete` });
+    expect(page)
+      .to.contain(`“${home.name}”已有业务数据，不能删除`)
+      .and.contain('价格项目')
+      .and.contain('火化炉')
+      .and.contain('去记录停用');
+    const refused = await admin.post(
+      `/staff/facilities/${frontHome}/delete`,
+      {},
+      { from: `/staff/facilities/${frontHome}/delete` },
+    );
     expect(refused.status).to.equal(409);
     expect(await byName(home.name)).to.not.equal(undefined);
 
@@ -269,7 +445,10 @@ describe(`facilities: registry pages (${dialect})`, () => {
     expect(res.location).to.equal('/staff/facilities');
     expect(await byName('历史测试公墓')).to.equal(undefined);
     expect(await count('facility_status_history', { facility_id: f.id })).to.equal(0);
-    const audit = await app.db('audit_log').where({ entity: 'facility', action: 'delete', entity_id: String(f.id) }).first();
+    const audit = await app
+      .db('audit_log')
+      .where({ entity: 'facility', action: 'delete', entity_id: String(f.id) })
+      .first();
     expect(JSON.parse(audit.before).history).to.have.length(7);
     expect(textOf((await bureau.get('/staff/facilities')).text)).to.contain('已删除设施“历史测试公墓”。');
   });
@@ -291,12 +470,21 @@ describe(`facilities: registry pages (${dialect})`, () => {
 
   it('without JavaScript, refreshing the villages and adding an area from the picker redraw the form without saving', async () => {
     const n = await count('facilities');
-    const refresh = await bureau.post('/staff/facilities', { ...form({ name: '重绘测试' }, TOWNSHIP), _refresh: '1' }, { from: '/staff/facilities/new' });
+    const refresh = await bureau.post(
+      '/staff/facilities',
+      { ...form({ name: '重绘测试' }, TOWNSHIP), _refresh: '1' },
+      { from: '/staff/facilities/new' },
+    );
     expect(refresh.status).to.equal(200);
     expect(refresh.text).to.contain(`value="${VILLAGE}"`).and.contain('大河镇（整个乡镇）');
     expect(textOf(refresh.text)).to.contain('渔塘村').and.contain('大河社区 （社区）');
-    const add = await bureau.post('/staff/facilities', { ...form({ name: '重绘测试', area_codes: VILLAGE2 }, TOWNSHIP),
-      area_pick__county: '520203', area_pick__township: '520203102', area_pick__village: OTHER_VILLAGE, _add_area: '1' });
+    const add = await bureau.post('/staff/facilities', {
+      ...form({ name: '重绘测试', area_codes: VILLAGE2 }, TOWNSHIP),
+      area_pick__county: '520203',
+      area_pick__township: '520203102',
+      area_pick__village: OTHER_VILLAGE,
+      _add_area: '1',
+    });
     expect(add.status).to.equal(200);
     // Ticked boxes of the facility's own township stay ticked; others are listed as codes with their names.
     expect(add.text).to.match(new RegExp(`value="${VILLAGE2}" checked`));
@@ -309,31 +497,71 @@ describe(`facilities: registry pages (${dialect})`, () => {
     const all = await bureau.get('/staff/facilities');
     const total = await count('facilities');
     expect(textOf(all.text)).to.contain(`共 ${total} 个设施`);
-    expect(all.text).to.contain('href="/staff/facilities/new"').and.contain('href="/staff/facilities/export.csv"').and.contain('href="/staff/facilities/import"');
+    expect(all.text)
+      .to.contain('href="/staff/facilities/new"')
+      .and.contain('href="/staff/facilities/export.csv"')
+      .and.contain('href="/staff/facilities/import"');
     const id = (await byName('大河镇统建公墓')).id;
     expect(all.text).to.contain(`<a href="/staff/facilities/${id}">大河镇统建公墓</a>`);
 
-    const rural = textOf((await bureau.get('/staff/facilities?kind=rural_public_cemetery&status=operating&region__county=520201&region__township=520201101')).text);
-    expect(rural).to.contain('大河镇统建公墓').and.contain('全镇统建').and.not.contain('测试骨灰堂').and.not.contain('岩脚镇农村公益性公墓');
-    const filtered = await bureau.get('/staff/facilities?kind=rural_public_cemetery&region__county=520201&q=%E7%BB%9F%E5%BB%BA');
+    const rural = textOf(
+      (
+        await bureau.get(
+          '/staff/facilities?kind=rural_public_cemetery&status=operating&region__county=520201&region__township=520201101',
+        )
+      ).text,
+    );
+    expect(rural)
+      .to.contain('大河镇统建公墓')
+      .and.contain('全镇统建')
+      .and.not.contain('测试骨灰堂')
+      .and.not.contain('岩脚镇农村公益性公墓');
+    const filtered = await bureau.get(
+      '/staff/facilities?kind=rural_public_cemetery&region__county=520201&q=%E7%BB%9F%E5%BB%BA',
+    );
     expect(textOf(filtered.text)).to.contain('共 1 个设施');
-    const exportHref = /href="(\/staff\/facilities\/export\.csv[^"]*)"/.exec(filtered.text)![1].replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
-    expect(exportHref).to.equal('/staff/facilities/export.csv?kind=rural_public_cemetery&region=520201&q=%E7%BB%9F%E5%BB%BA');
+    const exportHref = /href="(\/staff\/facilities\/export\.csv[^"]*)"/
+      .exec(filtered.text)![1]
+      .replace(/&#x3D;/g, '=')
+      .replace(/&amp;/g, '&');
+    expect(exportHref).to.equal(
+      '/staff/facilities/export.csv?kind=rural_public_cemetery&region=520201&q=%E7%BB%9F%E5%BB%BA',
+    );
 
     const csv = [['name', 'kind', 'status', 'status_date', 'region_code'].join(',')];
-    for (let i = 1; i <= 31; i += 1) csv.push(`分页测试${String(i).padStart(2, '0')},funeral_service_point,operating,2024-01-01,${TOWNSHIP}`);
-    const previewed = await bureau.post('/staff/facilities/import', { csv: csv.join('\n'), step: 'preview' }, { from: '/staff/facilities/import' });
+    for (let i = 1; i <= 31; i += 1)
+      csv.push(`分页测试${String(i).padStart(2, '0')},funeral_service_point,operating,2024-01-01,${TOWNSHIP}`);
+    const previewed = await bureau.post(
+      '/staff/facilities/import',
+      { csv: csv.join('\n'), step: 'preview' },
+      { from: '/staff/facilities/import' },
+    );
     const version = /name="version" value="([^"]*)"/.exec(previewed.text)![1];
-    expect((await bureau.post('/staff/facilities/import', { csv: csv.join('\n'), step: 'apply', version }, { from: '/staff/facilities/import' })).status).to.equal(302);
+    expect(
+      (
+        await bureau.post(
+          '/staff/facilities/import',
+          { csv: csv.join('\n'), step: 'apply', version },
+          { from: '/staff/facilities/import' },
+        )
+      ).status,
+    ).to.equal(302);
     const first = await bureau.get('/staff/facilities?q=%E5%88%86%E9%A1%B5%E6%B5%8B%E8%AF%95');
     expect(textOf(first.text)).to.contain('共 31 个设施').and.contain('第 1 / 2 页');
-    const next = /href="([^"]+)" rel="next"/.exec(first.text)![1].replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
+    const next = /href="([^"]+)" rel="next"/
+      .exec(first.text)![1]
+      .replace(/&#x3D;/g, '=')
+      .replace(/&amp;/g, '&');
     const second = textOf((await bureau.get(next)).text);
     expect(second).to.contain('第 2 / 2 页').and.contain('共 31 条，显示第 31–31 条');
   });
 
   it('leaves no facility without a status history, however it was created', async () => {
-    const without = await app.db('facilities as f').leftJoin('facility_status_history as h', 'h.facility_id', 'f.id').whereNull('h.id').pluck('f.name');
+    const without = await app
+      .db('facilities as f')
+      .leftJoin('facility_status_history as h', 'h.facility_id', 'f.id')
+      .whereNull('h.id')
+      .pluck('f.name');
     expect(without).to.deep.equal([]);
   });
 });

@@ -19,7 +19,13 @@ export const DEMO_PASSWORD = 'demo-pass-2026';
 
 export const dialect: Dialect = process.env.SHIAN_TEST_DIALECT === 'postgres' ? 'postgres' : 'sqlite';
 
-export interface TestDb { db: Db; drop(): Promise<void>; sqliteFile?: string; databaseUrl?: string; schema?: string }
+export interface TestDb {
+  db: Db;
+  drop(): Promise<void>;
+  sqliteFile?: string;
+  databaseUrl?: string;
+  schema?: string;
+}
 
 /** A fresh, empty database on the dialect under test. */
 export async function freshDb(): Promise<TestDb> {
@@ -32,7 +38,9 @@ export async function freshDb(): Promise<TestDb> {
     await admin.destroy();
     const db = createDb({ databaseUrl: url, searchPath: schema, poolMax: 20 });
     return {
-      db, databaseUrl: url, schema,
+      db,
+      databaseUrl: url,
+      schema,
       async drop() {
         await db.destroy();
         const a = createDb({ databaseUrl: url, poolMax: 1 });
@@ -44,24 +52,52 @@ export async function freshDb(): Promise<TestDb> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'shian-test-'));
   const sqliteFile = path.join(dir, 'test.sqlite');
   const db = createDb({ sqliteFile });
-  return { db, sqliteFile, async drop() { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    db,
+    sqliteFile,
+    async drop() {
+      await db.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const base = loadConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv);
-  return { ...base, testing: true, demoPassword: DEMO_PASSWORD,
-    login: { maxFailures: 3, lockMinutes: 15, ipLimitPer15Min: 1000 }, ...overrides };
+  return {
+    ...base,
+    testing: true,
+    demoPassword: DEMO_PASSWORD,
+    login: { maxFailures: 3, lockMinutes: 15, ipLimitPer15Min: 1000 },
+    ...overrides,
+  };
 }
 
-export interface TestApp { url: string; ctx: AppContext; db: Db; testDb: TestDb; routes: RouteDef[]; close(): Promise<void> }
+export interface TestApp {
+  url: string;
+  ctx: AppContext;
+  db: Db;
+  testDb: TestDb;
+  routes: RouteDef[];
+  close(): Promise<void>;
+}
 
-export interface StartOptions { seed?: boolean; config?: Partial<Config>; testDb?: TestDb; clock?: Clock }
+export interface StartOptions {
+  seed?: boolean;
+  config?: Partial<Config>;
+  testDb?: TestDb;
+  clock?: Clock;
+}
 
 /** A clock that moves only when a test moves it (wall-clock milliseconds, starting now). */
 export class ManualClock implements Clock {
   constructor(private t = Date.now()) {}
-  now(): number { return this.t; }
-  advance(ms: number): void { this.t += ms; }
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
 }
 
 /** Starts the app; with seed (the default) it carries the demo data: Liupanshui, sample facilities, one user per role. */
@@ -76,7 +112,11 @@ export async function startApp(opts: StartOptions = {}): Promise<TestApp> {
   });
   const { port } = server.address() as { port: number };
   return {
-    url: `http://127.0.0.1:${port}`, ctx, db: testDb.db, testDb, routes: app.locals.routes as RouteDef[],
+    url: `http://127.0.0.1:${port}`,
+    ctx,
+    db: testDb.db,
+    testDb,
+    routes: app.locals.routes as RouteDef[],
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));

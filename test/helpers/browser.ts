@@ -41,8 +41,13 @@ export async function launchBrowser(): Promise<TestBrowser> {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
-      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
     ],
     timeout: 20_000,
   });
@@ -75,7 +80,9 @@ export function watchErrors(page: Page, opts: { expectedStatuses?: number[] } = 
     if (msg.type() !== 'error') return;
     const status = /^Failed to load resource: the server responded with a status of (\d+)/.exec(msg.text());
     if (status && expected.has(Number(status[1])) && msg.location().url === page.url()) return;
-    problems.push(`console error on ${page.url()}: ${msg.text()}${msg.location().url ? ` (${msg.location().url})` : ''}`);
+    problems.push(
+      `console error on ${page.url()}: ${msg.text()}${msg.location().url ? ` (${msg.location().url})` : ''}`,
+    );
   });
   page.on('pageerror', (err) => problems.push(`page error on ${page.url()}: ${err.message}`));
   return problems;

@@ -5,7 +5,11 @@ import { createDb } from '../../server/db.js';
 import { prepare } from '../../server/startup.js';
 import { testConfig, DEMO_PASSWORD } from './app.js';
 
-const db = createDb({ databaseUrl: process.env.FIRST_START_URL || undefined, searchPath: process.env.FIRST_START_SCHEMA || undefined, sqliteFile: process.env.FIRST_START_FILE || undefined });
+const db = createDb({
+  databaseUrl: process.env.FIRST_START_URL || undefined,
+  searchPath: process.env.FIRST_START_SCHEMA || undefined,
+  sqliteFile: process.env.FIRST_START_FILE || undefined,
+});
 try {
   const ctx = await prepare(db, testConfig(), pino({ level: 'silent' }));
   const seeded = await seedDemo(db, { password: DEMO_PASSWORD });

@@ -6,7 +6,9 @@ import { Client, signedIn, textOf } from '../helpers/client.js';
 
 describe(`http: the app as a whole (${dialect})`, () => {
   let app: TestApp;
-  before(async () => { app = await startApp(); });
+  before(async () => {
+    app = await startApp();
+  });
   after(() => app.close());
 
   it('GET /healthz names the database in use', async () => {
@@ -23,7 +25,10 @@ describe(`http: the app as a whole (${dialect})`, () => {
     expect(text).to.contain('逝有所安').and.contain('六盘水市殡仪馆（示例）').and.contain('示例数据');
     // not operating: planned and under construction facilities are not offered to families
     expect(text).to.not.contain('岩脚镇农村公益性公墓（示例）').and.not.contain('水城区城市公益性公墓（示例）');
-    expect(text).to.not.contain('凉都经营性公墓（示例）', 'commercial cemeteries are operating but not in the public list');
+    expect(text).to.not.contain(
+      '凉都经营性公墓（示例）',
+      'commercial cemeteries are operating but not in the public list',
+    );
   });
 
   it('serves the cached home page to anonymous visitors only, per language', async () => {
@@ -73,7 +78,11 @@ describe(`http: the app as a whole (${dialect})`, () => {
   });
 
   it('rejects malformed JSON with 400 JSON', async () => {
-    const res = await fetch(`${app.url}/api/v1/facilities`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{bad' });
+    const res = await fetch(`${app.url}/api/v1/facilities`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{bad',
+    });
     expect(res.status).to.equal(400);
     expect((await res.json()).error).to.equal('malformed_body');
   });
@@ -90,9 +99,16 @@ describe('http: unexpected errors', () => {
     app.engine('hbs', viewEngine());
     app.set('view engine', 'hbs');
     app.set('views', viewsDir);
-    app.use((req, _res, next) => { req.lang = 'zh-CN'; next(); });
-    app.get('/boom', () => { throw new Error('secret internals at /srv/app.ts:42'); });
-    app.get('/api/boom', () => { throw new Error('secret internals'); });
+    app.use((req, _res, next) => {
+      req.lang = 'zh-CN';
+      next();
+    });
+    app.get('/boom', () => {
+      throw new Error('secret internals at /srv/app.ts:42');
+    });
+    app.get('/api/boom', () => {
+      throw new Error('secret internals');
+    });
     app.use(errorHandler(log));
     const server = app.listen(0);
     const { port } = server.address() as { port: number };
@@ -102,7 +118,10 @@ describe('http: unexpected errors', () => {
       const html = await page.text();
       expect(html).to.contain('系统出现内部错误').and.not.contain('secret internals');
       const api = await fetch(`http://127.0.0.1:${port}/api/boom`);
-      expect(await api.json()).to.deep.equal({ error: 'internal_error', message: '系统出现内部错误，已记录。请稍后重试；如问题持续，请联系系统管理员。' });
+      expect(await api.json()).to.deep.equal({
+        error: 'internal_error',
+        message: '系统出现内部错误，已记录。请稍后重试；如问题持续，请联系系统管理员。',
+      });
       expect(logged).to.have.length(2);
     } finally {
       server.close();

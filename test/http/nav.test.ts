@@ -2,7 +2,10 @@
 import { expect } from 'chai';
 import { navFor } from '../../server/http/nav.js';
 
-const current = (path: string) => navFor('admin', path).filter((i) => i.current).map((i) => i.key);
+const current = (path: string) =>
+  navFor('admin', path)
+    .filter((i) => i.current)
+    .map((i) => i.key);
 
 describe('navigation', () => {
   it('marks exactly one entry for pages of each section', () => {

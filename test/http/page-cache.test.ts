@@ -10,7 +10,9 @@ import type { PriceItemInput } from '../../server/prices/schemas.js';
 
 describe(`http: the public page cache (${dialect})`, () => {
   let app: TestApp;
-  before(async () => { app = await startApp(); });
+  before(async () => {
+    app = await startApp();
+  });
   after(() => app.close());
 
   it('serves the kept home page with its length and ETag, and 304 when the browser has it', async () => {
@@ -25,7 +27,12 @@ describe(`http: the public page cache (${dialect})`, () => {
     expect(etag).to.match(/^W\/"[0-9a-f]+-/);
     // node:http rather than fetch, which adds `Cache-Control: no-cache` to a conditional request.
     const status = await new Promise<number>((resolve, reject) => {
-      http.get(`${app.url}/`, { headers: { 'if-none-match': etag } }, (res) => { res.resume(); resolve(res.statusCode!); }).on('error', reject);
+      http
+        .get(`${app.url}/`, { headers: { 'if-none-match': etag } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        })
+        .on('error', reject);
     });
     expect(status).to.equal(304);
   });
@@ -49,7 +56,9 @@ describe(`http: what the public page cache keeps (${dialect})`, () => {
   it('serves the page it kept for a second, though the database changed behind it, then renders it again', async () => {
     expect(await prices()).to.contain(home.name);
     await app.db('facilities').where({ id: home.id }).update({ name: '缓存殡仪馆' });
-    expect(await prices()).to.contain(home.name).and.not.contain('缓存殡仪馆');
+    expect(await prices())
+      .to.contain(home.name)
+      .and.not.contain('缓存殡仪馆');
     clock.advance(1_001);
     expect(await prices()).to.contain('缓存殡仪馆');
     await app.db('facilities').where({ id: home.id }).update({ name: home.name });
@@ -65,10 +74,17 @@ describe(`http: what the public page cache keeps (${dialect})`, () => {
 
   const admin = { id: 1, username: 'admin' };
 
-  it('drops what it kept at once when a facility is changed through the registry\'s service', async () => {
+  it("drops what it kept at once when a facility is changed through the registry's service", async () => {
     await prices();
     const f = (await findFacility(app.db, home.id))!;
-    await updateFacility(app.db, admin, home.id, { ...inputOf(f, await serviceAreaOf(app.db, home.id)), name: '改名殡仪馆' }, undefined, null);
+    await updateFacility(
+      app.db,
+      admin,
+      home.id,
+      { ...inputOf(f, await serviceAreaOf(app.db, home.id)), name: '改名殡仪馆' },
+      undefined,
+      null,
+    );
     expect(await prices()).to.contain('改名殡仪馆');
     await app.db('facilities').where({ id: home.id }).update({ name: home.name });
     app.ctx.pageCache.clear();
@@ -76,15 +92,31 @@ describe(`http: what the public page cache keeps (${dialect})`, () => {
 
   it('drops what it kept at once when a price is changed through the prices service', async () => {
     const page = async () => (await fetch(`${app.url}/prices/${home.id}`)).text();
-    const item = await app.db('price_items').where({ facility_id: home.id }).whereNull('valid_to').orderBy('id').first();
+    const item = await app
+      .db('price_items')
+      .where({ facility_id: home.id })
+      .whereNull('valid_to')
+      .orderBy('id')
+      .first();
     expect(await page()).to.contain(item.name_zh);
-    const input: PriceItemInput = { code: item.code, name_zh: '改价项目', name_en: item.name_en, category: item.category, basic_kind: item.basic_kind,
-      unit: item.unit, price_fen: Number(item.price_fen), valid_from: item.valid_from, valid_to: null };
+    const input: PriceItemInput = {
+      code: item.code,
+      name_zh: '改价项目',
+      name_en: item.name_en,
+      category: item.category,
+      basic_kind: item.basic_kind,
+      unit: item.unit,
+      price_fen: Number(item.price_fen),
+      valid_from: item.valid_from,
+      valid_to: null,
+    };
     await updateItem(app.db, admin, home.id, item.id, input, null);
     expect(await page()).to.contain('改价项目');
     // The same change behind the service's back stays unseen until the page expires: only the service's word drops it.
     await app.db('price_items').where({ id: item.id }).update({ name_zh: '暗改项目' });
-    expect(await page()).to.contain('改价项目').and.not.contain('暗改项目');
+    expect(await page())
+      .to.contain('改价项目')
+      .and.not.contain('暗改项目');
     clock.advance(1_001);
     expect(await page()).to.contain('暗改项目');
   });

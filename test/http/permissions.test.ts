@@ -85,7 +85,10 @@ const table: Record<string, [Role[], string]> = {
   'POST /staff/cremation/bookings/:kind/:id/reschedule': [FRONT, '/staff/cremation/bookings/cremator/999/reschedule'],
   'GET /staff/cremation/bookings/:kind/:id/cancel': [FRONT, '/staff/cremation/bookings/cremator/999/cancel'],
   'POST /staff/cremation/bookings/:kind/:id/cancel': [FRONT, '/staff/cremation/bookings/cremator/999/cancel'],
-  'GET /api/v1/cremation/availability': [['admin', 'bureau', 'front_desk'], '/api/v1/cremation/availability?facility=1&date=2026-12-01'],
+  'GET /api/v1/cremation/availability': [
+    ['admin', 'bureau', 'front_desk'],
+    '/api/v1/cremation/availability?facility=1&date=2026-12-01',
+  ],
   'POST /api/v1/cremation/bookings': [FRONT, '/api/v1/cremation/bookings'],
   'GET /api/v1/coverage': [['admin', 'bureau'], '/api/v1/coverage?region=5202&date=2025-12-31'],
   // Coverage dashboard and the lists behind its numbers (bureau).
@@ -108,12 +111,18 @@ const table: Record<string, [Role[], string]> = {
   'POST /staff/coverage/figures/graves': [['admin', 'bureau'], '/staff/coverage/figures/graves'],
   'GET /staff/coverage/figures/zones': [['admin', 'bureau'], '/staff/coverage/figures/zones'],
   'POST /staff/coverage/figures/zones': [['admin', 'bureau'], '/staff/coverage/figures/zones'],
-  'GET /staff/coverage/figures/central-villages': [['admin', 'bureau'], '/staff/coverage/figures/central-villages?region=520201'],
+  'GET /staff/coverage/figures/central-villages': [
+    ['admin', 'bureau'],
+    '/staff/coverage/figures/central-villages?region=520201',
+  ],
   'POST /staff/coverage/figures/central-villages': [['admin', 'bureau'], '/staff/coverage/figures/central-villages'],
   'GET /staff/coverage/proposal': [['admin', 'bureau'], '/staff/coverage/proposal?region=5202&target=80'],
   'GET /staff/coverage/proposal.csv': [['admin', 'bureau'], '/staff/coverage/proposal.csv?region=5202&target=80'],
   'GET /staff/coverage/map': [['admin', 'bureau'], '/staff/coverage/map?region=5202&date=2025-12-31'],
-  'GET /staff/coverage/map/data.json': [['admin', 'bureau'], '/staff/coverage/map/data.json?region=520201&date=2025-12-31'],
+  'GET /staff/coverage/map/data.json': [
+    ['admin', 'bureau'],
+    '/staff/coverage/map/data.json?region=520201&date=2025-12-31',
+  ],
   'GET /staff/coverage/map/print': [['admin', 'bureau'], '/staff/coverage/map/print?region=5202&date=2025-12-31'],
   // Coverage progress report: a county's, the smallest there is.
   'GET /staff/coverage/report.pdf': [['admin', 'bureau'], '/staff/coverage/report.pdf?region=520201&date=2025-12-31'],
@@ -144,7 +153,9 @@ describe(`permissions: route × role (${dialect})`, () => {
     expect(seen.length).to.be.greaterThan(10);
     for (const key of seen) expect(table, `no permission entry for ${key}`).to.have.property(key);
     for (const r of protectedRoutes()) {
-      expect([...(r.roles as Role[])].sort(), `roles of ${r.method} ${r.path}`).to.deep.equal([...table[`${r.method.toUpperCase()} ${r.path}`][0]].sort());
+      expect([...(r.roles as Role[])].sort(), `roles of ${r.method} ${r.path}`).to.deep.equal(
+        [...table[`${r.method.toUpperCase()} ${r.path}`][0]].sort(),
+      );
     }
   });
 
@@ -154,8 +165,11 @@ describe(`permissions: route × role (${dialect})`, () => {
       for (const role of ALL) {
         const c = clients.get(role)!;
         const auth = { authorization: `Bearer ${tokens.get(role)}` };
-        const res = path.startsWith('/api/') ? await c.request(method, path, { headers: auth, json: method === 'GET' ? undefined : {} })
-          : method === 'GET' ? await c.get(path) : await c.post(path, {});
+        const res = path.startsWith('/api/')
+          ? await c.request(method, path, { headers: auth, json: method === 'GET' ? undefined : {} })
+          : method === 'GET'
+            ? await c.get(path)
+            : await c.post(path, {});
         if (allowed.includes(role)) {
           expect(res.status, `${role} on ${key}`).to.not.be.oneOf([401, 403]);
           if (res.status === 302) expect(res.location).to.not.match(/^\/login/);

@@ -4,14 +4,29 @@ import { TtlCache, type Clock } from '../../server/cache.js';
 
 class ManualClock implements Clock {
   at = 1_000;
-  now() { return this.at; }
+  now() {
+    return this.at;
+  }
 }
 
 function counted(clock: Clock, ttlMs = 100) {
   let loads = 0;
   let value = 'a';
-  const cache = new TtlCache<string, string>({ ttlMs, clock, load: async (k) => { loads += 1; return `${k}:${value}`; } });
-  return { cache, loads: () => loads, set: (v: string) => { value = v; } };
+  const cache = new TtlCache<string, string>({
+    ttlMs,
+    clock,
+    load: async (k) => {
+      loads += 1;
+      return `${k}:${value}`;
+    },
+  });
+  return {
+    cache,
+    loads: () => loads,
+    set: (v: string) => {
+      value = v;
+    },
+  };
 }
 
 describe('TtlCache', () => {
@@ -48,10 +63,18 @@ describe('TtlCache', () => {
   it('does not keep a load that was under way when the key was deleted', async () => {
     let release!: (v: string) => void;
     let loads = 0;
-    const cache = new TtlCache<string, string>({ ttlMs: 1_000, clock: new ManualClock(), load: () => {
-      loads += 1;
-      return loads === 1 ? new Promise((r) => { release = r; }) : Promise.resolve('fresh');
-    } });
+    const cache = new TtlCache<string, string>({
+      ttlMs: 1_000,
+      clock: new ManualClock(),
+      load: () => {
+        loads += 1;
+        return loads === 1
+          ? new Promise((r) => {
+              release = r;
+            })
+          : Promise.resolve('fresh');
+      },
+    });
     const first = cache.get('x');
     cache.delete('x'); // the change commits while the first read is still running
     release('stale');
@@ -61,19 +84,37 @@ describe('TtlCache', () => {
 
   it('does not keep a failed load', async () => {
     let fail = true;
-    const cache = new TtlCache<string, string>({ ttlMs: 1_000, clock: new ManualClock(), load: async () => {
-      if (fail) throw new Error('down');
-      return 'ok';
-    } });
-    await cache.get('x').then(() => expect.fail('should reject'), (e: Error) => expect(e.message).to.equal('down'));
+    const cache = new TtlCache<string, string>({
+      ttlMs: 1_000,
+      clock: new ManualClock(),
+      load: async () => {
+        if (fail) throw new Error('down');
+        return 'ok';
+      },
+    });
+    await cache.get('x').then(
+      () => expect.fail('should reject'),
+      (e: Error) => expect(e.message).to.equal('down'),
+    );
     fail = false;
     expect(await cache.get('x')).to.equal('ok');
   });
 
   it('keeps at most max keys, dropping the least recently used', async () => {
     const loaded: number[] = [];
-    const cache = new TtlCache<number, number>({ ttlMs: 1_000, max: 2, clock: new ManualClock(), load: async (k) => { loaded.push(k); return k; } });
-    await cache.get(1); await cache.get(2); await cache.get(1); await cache.get(3);
+    const cache = new TtlCache<number, number>({
+      ttlMs: 1_000,
+      max: 2,
+      clock: new ManualClock(),
+      load: async (k) => {
+        loaded.push(k);
+        return k;
+      },
+    });
+    await cache.get(1);
+    await cache.get(2);
+    await cache.get(1);
+    await cache.get(3);
     expect(cache.size).to.equal(2);
     await cache.get(1);
     await cache.get(2);
@@ -93,10 +134,16 @@ describe('TtlCache', () => {
   it('loads a missing key with the load function given to get, and keeps it', async () => {
     let loads = 0;
     const cache = new TtlCache<string, string>({ ttlMs: 100, clock: new ManualClock() });
-    const load = async (k: string) => { loads += 1; return `${k}!`; };
+    const load = async (k: string) => {
+      loads += 1;
+      return `${k}!`;
+    };
     expect(await cache.get('day', load)).to.equal('day!');
     expect(await cache.get('day', load)).to.equal('day!');
     expect(loads).to.equal(1);
-    await cache.get('other').then(() => expect.fail('no load function'), (e: Error) => expect(e.message).to.contain('no load function'));
+    await cache.get('other').then(
+      () => expect.fail('no load function'),
+      (e: Error) => expect(e.message).to.contain('no load function'),
+    );
   });
 });

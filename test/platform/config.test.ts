@@ -9,7 +9,11 @@ describe('config: the environment', () => {
     expect(parseTrustProxy('true')).to.equal(true);
     expect(parseTrustProxy('FALSE')).to.equal(false);
     expect(parseTrustProxy('loopback')).to.deep.equal(['loopback']);
-    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.5,uniquelocal')).to.deep.equal(['10.0.0.0/8', '192.168.1.5', 'uniquelocal']);
+    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.5,uniquelocal')).to.deep.equal([
+      '10.0.0.0/8',
+      '192.168.1.5',
+      'uniquelocal',
+    ]);
     expect(parseTrustProxy(undefined)).to.equal(undefined);
   });
 

@@ -7,7 +7,10 @@ import { expect } from 'chai';
 // the test fails on a line that no longer matches anything.
 const knownExceptions = new Set<string>([]);
 
-interface Source { file: string; text: string }
+interface Source {
+  file: string;
+  text: string;
+}
 
 /** What a module imports (import, export … from, import()), as paths relative to the repository, .ts resolved. */
 export function importsOf(src: Source): string[] {
@@ -17,7 +20,8 @@ export function importsOf(src: Source): string[] {
     ...text.matchAll(/\bimport\s*['"]([^'"]+)['"]/g),
     ...text.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
   ].map((m) => m[1]);
-  return specs.filter((s) => s.startsWith('.'))
+  return specs
+    .filter((s) => s.startsWith('.'))
     .map((s) => path.posix.normalize(path.posix.join(path.posix.dirname(src.file), s)).replace(/\.js$/, '.ts'));
 }
 
@@ -43,13 +47,17 @@ export function layeringProblems(sources: Source[]): string[] {
     for (const dep of deps) {
       if (isRoutes(src.file) && isStore(dep)) problems.push(`route imports a store: ${src.file} -> ${dep}`);
       // A store is reached through its domain's services; only another store may share its helpers.
-      if (isStore(dep) && domainOf(dep) !== domainOf(src.file) && !isStore(src.file)) problems.push(`store imported from another domain: ${src.file} -> ${dep}`);
+      if (isStore(dep) && domainOf(dep) !== domainOf(src.file) && !isStore(src.file))
+        problems.push(`store imported from another domain: ${src.file} -> ${dep}`);
       // The registry must not know how coverage is counted: coverage imports facilities, never the reverse.
-      if (domainOf(src.file) === 'facilities' && domainOf(dep) === 'coverage') problems.push(`registry imports coverage: ${src.file} -> ${dep}`);
+      if (domainOf(src.file) === 'facilities' && domainOf(dep) === 'coverage')
+        problems.push(`registry imports coverage: ${src.file} -> ${dep}`);
     }
     const code = withoutComments(src.text);
-    if (!isStore(src.file) && src.file !== 'server/db.ts' && KNEX_CALL.test(code)) problems.push(`knex outside a store: ${src.file}`);
-    if (src.file !== 'server/http/errors.ts' && /\bnew\s+AppError\s*\(/.test(code)) problems.push(`new AppError: ${src.file}`);
+    if (!isStore(src.file) && src.file !== 'server/db.ts' && KNEX_CALL.test(code))
+      problems.push(`knex outside a store: ${src.file}`);
+    if (src.file !== 'server/http/errors.ts' && /\bnew\s+AppError\s*\(/.test(code))
+      problems.push(`new AppError: ${src.file}`);
   }
   for (const circle of circles(graph)) problems.push(`import circle: ${circle.join(' -> ')}`);
   return problems.sort();
@@ -59,18 +67,31 @@ export function layeringProblems(sources: Source[]): string[] {
 export function circles(graph: Map<string, string[]>): string[][] {
   // Tarjan's strongly connected components; a component of more than one file holds a circle.
   let next = 0;
-  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], onStack = new Set<string>();
+  const index = new Map<string, number>(),
+    low = new Map<string, number>(),
+    stack: string[] = [],
+    onStack = new Set<string>();
   const out: string[][] = [];
   const visit = (v: string) => {
-    index.set(v, next); low.set(v, next); next += 1; stack.push(v); onStack.add(v);
+    index.set(v, next);
+    low.set(v, next);
+    next += 1;
+    stack.push(v);
+    onStack.add(v);
     for (const w of graph.get(v) ?? []) {
-      if (!index.has(w)) { visit(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
     }
     if (low.get(v) !== index.get(v)) return;
     const component: string[] = [];
     let w: string;
-    do { w = stack.pop()!; onStack.delete(w); component.push(w); } while (w !== v);
+    do {
+      w = stack.pop()!;
+      onStack.delete(w);
+      component.push(w);
+    } while (w !== v);
     const self = component.length === 1 && (graph.get(v) ?? []).includes(v);
     if (component.length > 1 || self) out.push(circleThrough(graph, new Set(component)));
   };
@@ -92,7 +113,10 @@ function circleThrough(graph: Map<string, string[]>, component: Set<string>): st
         while (trail[0] !== start) trail.unshift(from.get(trail[0])!);
         return [...trail, start];
       }
-      if (!from.has(w) && w !== start) { from.set(w, v); queue.push(w); }
+      if (!from.has(w) && w !== start) {
+        from.set(w, v);
+        queue.push(w);
+      }
     }
   }
   return [start, start];
@@ -116,22 +140,43 @@ describe('layering', () => {
     const src = (file: string, ...lines: string[]): Source => ({ file, text: lines.join('\n') });
     const base = [
       src('server/db.ts', "export const ping = (db) => db.raw('select 1');"),
-      src('server/http/errors.ts', 'export class AppError extends Error {}', "export const e = () => new AppError(500, 'x');"),
+      src(
+        'server/http/errors.ts',
+        'export class AppError extends Error {}',
+        "export const e = () => new AppError(500, 'x');",
+      ),
       src('server/cases/store.ts', "export const find = (db, id) => db('funeral_cases').where({ id }).first();"),
-      src('server/cases/service.ts', "import * as store from './store.js';", "import { ConflictError } from '../http/errors.js';"),
+      src(
+        'server/cases/service.ts',
+        "import * as store from './store.js';",
+        "import { ConflictError } from '../http/errors.js';",
+      ),
       src('server/cases/routes.ts', "import * as cases from './service.js';"),
       src('server/prices/store.ts', "import type { CaseRow } from '../cases/store.js';"),
       src('server/coverage/engine.ts', "import type { Facility } from '../facilities/kinds.js';"),
       src('server/facilities/kinds.ts', 'export const kinds = [];'),
     ];
-    const with_ = (...changed: Source[]) => [...base.filter((b) => !changed.some((c) => c.file === b.file)), ...changed];
+    const with_ = (...changed: Source[]) => [
+      ...base.filter((b) => !changed.some((c) => c.file === b.file)),
+      ...changed,
+    ];
 
     it('finds nothing in files that keep the layers (a store may import another store)', () => {
       expect(layeringProblems(base)).to.deep.equal([]);
     });
 
-    it('names a routes.ts that imports a store, its own or another domain\'s', () => {
-      expect(layeringProblems(with_(src('server/cases/routes.ts', "import * as store from './store.js';", "import { x } from '../prices/store.js';")))).to.deep.equal([
+    it("names a routes.ts that imports a store, its own or another domain's", () => {
+      expect(
+        layeringProblems(
+          with_(
+            src(
+              'server/cases/routes.ts',
+              "import * as store from './store.js';",
+              "import { x } from '../prices/store.js';",
+            ),
+          ),
+        ),
+      ).to.deep.equal([
         'route imports a store: server/cases/routes.ts -> server/cases/store.ts',
         'route imports a store: server/cases/routes.ts -> server/prices/store.ts',
         'store imported from another domain: server/cases/routes.ts -> server/prices/store.ts',
@@ -139,34 +184,54 @@ describe('layering', () => {
     });
 
     it('names a file outside a domain that imports its store', () => {
-      expect(layeringProblems(with_(src('server/startup.ts', "import { find } from './cases/store.js';"))))
-        .to.deep.equal(['store imported from another domain: server/startup.ts -> server/cases/store.ts']);
+      expect(
+        layeringProblems(with_(src('server/startup.ts', "import { find } from './cases/store.js';"))),
+      ).to.deep.equal(['store imported from another domain: server/startup.ts -> server/cases/store.ts']);
     });
 
     it('names knex on a table, or raw SQL, outside stores and db.ts', () => {
-      expect(layeringProblems(with_(src('server/cases/service.ts', "import * as store from './store.js';", "  await trx('case_lines').insert(line);"),
-        src('server/cases/routes.ts', "  await db.raw('select 1');")))).to.deep.equal([
+      expect(
+        layeringProblems(
+          with_(
+            src(
+              'server/cases/service.ts',
+              "import * as store from './store.js';",
+              "  await trx('case_lines').insert(line);",
+            ),
+            src('server/cases/routes.ts', "  await db.raw('select 1');"),
+          ),
+        ),
+      ).to.deep.equal([
         'knex outside a store: server/cases/routes.ts',
         'knex outside a store: server/cases/service.ts',
       ]);
     });
 
     it('names a new AppError( outside errors.ts, and not one in a comment', () => {
-      expect(layeringProblems(with_(src('server/cases/service.ts', '// not new AppError(409) here', "throw new AppError(409, 'taken');"))))
-        .to.deep.equal(['new AppError: server/cases/service.ts']);
+      expect(
+        layeringProblems(
+          with_(src('server/cases/service.ts', '// not new AppError(409) here', "throw new AppError(409, 'taken');")),
+        ),
+      ).to.deep.equal(['new AppError: server/cases/service.ts']);
     });
 
     it('names the registry importing coverage', () => {
-      expect(layeringProblems(with_(src('server/facilities/kinds.ts', "export { kinds } from '../coverage/engine.js';")))).to.deep.equal([
+      expect(
+        layeringProblems(with_(src('server/facilities/kinds.ts', "export { kinds } from '../coverage/engine.js';"))),
+      ).to.deep.equal([
         'import circle: server/coverage/engine.ts -> server/facilities/kinds.ts -> server/coverage/engine.ts',
         'registry imports coverage: server/facilities/kinds.ts -> server/coverage/engine.ts',
       ]);
     });
 
     it('names an import circle, type imports included', () => {
-      const circle = with_(src('server/i18n/domains.ts', "import { caseMessages } from '../cases/messages.js';"),
-        src('server/cases/messages.ts', "import type { DomainMessages } from '../i18n/domains.js';"));
-      expect(layeringProblems(circle)).to.deep.equal(['import circle: server/cases/messages.ts -> server/i18n/domains.ts -> server/cases/messages.ts']);
+      const circle = with_(
+        src('server/i18n/domains.ts', "import { caseMessages } from '../cases/messages.js';"),
+        src('server/cases/messages.ts', "import type { DomainMessages } from '../i18n/domains.js';"),
+      );
+      expect(layeringProblems(circle)).to.deep.equal([
+        'import circle: server/cases/messages.ts -> server/i18n/domains.ts -> server/cases/messages.ts',
+      ]);
     });
   });
 

@@ -18,17 +18,31 @@ describe(`prices: public page and API (${dialect})`, () => {
     columbarium = (await app.db('facilities').where({ kind: 'columbarium' }).first('id')).id;
     // Around today: one that ended yesterday, one that starts tomorrow, one that ends today (still in force).
     const now = new Date().toISOString();
-    const row = (code: string, name: string, from: string, to: string | null) => ({ facility_id: home, code, name_zh: name, name_en: `${name} EN`,
-      category: 'optional', basic_kind: null, unit: 'piece', price_fen: 1234, valid_from: from, valid_to: to, created_at: now, updated_at: now });
-    await app.db('price_items').insert([
-      row('OPT_ENDED', '已过期的挽联', '2026-01-01', day(-1)),
-      row('OPT_LATER', '明天起的纸花', day(1), null),
-      row('OPT_LAST_DAY', '今天最后一天的香烛', '2026-01-01', today),
-    ]);
+    const row = (code: string, name: string, from: string, to: string | null) => ({
+      facility_id: home,
+      code,
+      name_zh: name,
+      name_en: `${name} EN`,
+      category: 'optional',
+      basic_kind: null,
+      unit: 'piece',
+      price_fen: 1234,
+      valid_from: from,
+      valid_to: to,
+      created_at: now,
+      updated_at: now,
+    });
+    await app
+      .db('price_items')
+      .insert([
+        row('OPT_ENDED', '已过期的挽联', '2026-01-01', day(-1)),
+        row('OPT_LATER', '明天起的纸花', day(1), null),
+        row('OPT_LAST_DAY', '今天最后一天的香烛', '2026-01-01', today),
+      ]);
   });
   after(() => app.close());
 
-  it('shows a funeral home\'s prices in force today to a visitor without an account, basic services first', async () => {
+  it("shows a funeral home's prices in force today to a visitor without an account, basic services first", async () => {
     const visitor = new Client(app.url);
     const res = await visitor.get(`/prices/${home}`);
     expect(res.status).to.equal(200);
@@ -36,7 +50,11 @@ describe(`prices: public page and API (${dialect})`, () => {
     const text = textOf(res.text);
     expect(text).to.contain('价格公示').and.contain('六盘水市殡仪馆（示例）').and.contain('钟山区');
     expect(text).to.contain(`价格执行日期 ${DateTime.fromISO(today).toFormat('yyyy年M月d日')}`);
-    expect(text).to.contain('遗体火化（平板炉）').and.contain('¥400.00 /次').and.contain('¥100.00 /天').and.contain('¥1,280.00 /个');
+    expect(text)
+      .to.contain('遗体火化（平板炉）')
+      .and.contain('¥400.00 /次')
+      .and.contain('¥100.00 /天')
+      .and.contain('¥1,280.00 /个');
     expect(text).to.contain('执行政府定价').and.contain('惠民殡葬');
     expect(text.indexOf('基本殡葬服务')).to.be.lessThan(text.indexOf('选择性服务'));
     expect(text.indexOf('基本骨灰盒')).to.be.lessThan(text.indexOf('遗体整容'));
@@ -81,21 +99,55 @@ describe(`prices: public page and API (${dialect})`, () => {
   it('answers the JSON list of the prices in force on a date, in list order, with exactly the documented fields', async () => {
     const res = await fetch(`${app.url}/api/v1/facilities/${home}/prices?date=2026-03-01`);
     expect(res.status).to.equal(200);
-    const items = await res.json() as Record<string, unknown>[];
-    expect(Object.keys(items[0]).sort()).to.deep.equal(['basic_kind', 'category', 'code', 'id', 'name_en', 'name_zh', 'price_fen', 'unit', 'valid_from', 'valid_to'].sort());
-    expect(items.slice(0, 5).map((i) => i.basic_kind)).to.deep.equal(['transport', 'refrigeration', 'cremation', 'ash_storage', 'urn']);
-    expect(items[0]).to.include({ code: 'BASIC_TRANSPORT', name_zh: '遗体接运（市区内）', category: 'basic', unit: 'time', price_fen: 30000, valid_from: '2026-01-01', valid_to: null });
+    const items = (await res.json()) as Record<string, unknown>[];
+    expect(Object.keys(items[0]).sort()).to.deep.equal(
+      [
+        'basic_kind',
+        'category',
+        'code',
+        'id',
+        'name_en',
+        'name_zh',
+        'price_fen',
+        'unit',
+        'valid_from',
+        'valid_to',
+      ].sort(),
+    );
+    expect(items.slice(0, 5).map((i) => i.basic_kind)).to.deep.equal([
+      'transport',
+      'refrigeration',
+      'cremation',
+      'ash_storage',
+      'urn',
+    ]);
+    expect(items[0]).to.include({
+      code: 'BASIC_TRANSPORT',
+      name_zh: '遗体接运（市区内）',
+      category: 'basic',
+      unit: 'time',
+      price_fen: 30000,
+      valid_from: '2026-01-01',
+      valid_to: null,
+    });
     expect(items.find((i) => i.code === 'OPT_HALL_LARGE')).to.include({ price_fen: 60000, valid_to: '2026-06-30' });
-    const august = await (await fetch(`${app.url}/api/v1/facilities/${home}/prices?date=2026-08-01`)).json() as Record<string, unknown>[];
+    const august = (await (
+      await fetch(`${app.url}/api/v1/facilities/${home}/prices?date=2026-08-01`)
+    ).json()) as Record<string, unknown>[];
     expect(august.find((i) => i.code === 'OPT_HALL_LARGE')).to.include({ price_fen: 80000, valid_from: '2026-07-01' });
   });
 
-  it('answers today\'s list without a date, and 400 or 404 as JSON for a bad date or an unknown home', async () => {
-    const codes = (await (await fetch(`${app.url}/api/v1/facilities/${home}/prices`)).json() as { code: string }[]).map((i) => i.code);
+  it("answers today's list without a date, and 400 or 404 as JSON for a bad date or an unknown home", async () => {
+    const codes = (
+      (await (await fetch(`${app.url}/api/v1/facilities/${home}/prices`)).json()) as { code: string }[]
+    ).map((i) => i.code);
     expect(codes).to.include('OPT_LAST_DAY').and.not.include('OPT_ENDED').and.not.include('OPT_LATER');
     const bad = await fetch(`${app.url}/api/v1/facilities/${home}/prices?date=2026-02-30`);
     expect(bad.status).to.equal(400);
-    expect(await bad.json()).to.deep.include({ error: 'invalid_input', fields: { date: { code: 'price_date_format', message: '请填写有效的日期，例如 2026-01-01。' } } });
+    expect(await bad.json()).to.deep.include({
+      error: 'invalid_input',
+      fields: { date: { code: 'price_date_format', message: '请填写有效的日期，例如 2026-01-01。' } },
+    });
     const unknown = await fetch(`${app.url}/api/v1/facilities/${columbarium}/prices`);
     expect(unknown.status).to.equal(404);
     expect((await unknown.json()).error).to.equal('not_found');

@@ -6,16 +6,30 @@ import { itemProblems, phaseOn } from '../../server/prices/service.js';
 describe('prices: rules', () => {
   describe('yuanToFen', () => {
     const ok: [string, number][] = [
-      ['850', 85000], ['1,234.50', 123450], ['1234.5', 123450], ['0', 0], ['0.01', 1], ['0.29', 29], ['19.99', 1999],
-      ['1.10', 110], ['1,000,000', 100000000], [' 12.00 ', 1200], ['¥300', 30000], ['￥ 300.5', 30050], ['１２０元', 12000],
-      ['1，234．56', 123456], ['0007', 700], ['9999999.99', 999999999],
+      ['850', 85000],
+      ['1,234.50', 123450],
+      ['1234.5', 123450],
+      ['0', 0],
+      ['0.01', 1],
+      ['0.29', 29],
+      ['19.99', 1999],
+      ['1.10', 110],
+      ['1,000,000', 100000000],
+      [' 12.00 ', 1200],
+      ['¥300', 30000],
+      ['￥ 300.5', 30050],
+      ['１２０元', 12000],
+      ['1，234．56', 123456],
+      ['0007', 700],
+      ['9999999.99', 999999999],
     ];
     for (const [text, fen] of ok) {
       it(`reads "${text}" as ${fen} fen exactly`, () => expect(yuanToFen(text)).to.deep.equal({ fen }));
     }
 
     it('never drifts through floating point, for every amount in cents from 0.00 to 20.00', () => {
-      for (let fen = 0; fen <= 2000; fen++) expect(yuanToFen(`${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`)).to.deep.equal({ fen });
+      for (let fen = 0; fen <= 2000; fen++)
+        expect(yuanToFen(`${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`)).to.deep.equal({ fen });
     });
 
     it('refuses more than two decimals', () => {
@@ -42,12 +56,30 @@ describe('prices: rules', () => {
   });
 
   describe('the form schema', () => {
-    const form = { code: ' basic_cremation ', name_zh: '遗体火化', name_en: 'Cremation', category: 'basic', basic_kind: 'cremation',
-      unit: 'time', price: '400', valid_from: '2026-01-01', valid_to: '' };
+    const form = {
+      code: ' basic_cremation ',
+      name_zh: '遗体火化',
+      name_en: 'Cremation',
+      category: 'basic',
+      basic_kind: 'cremation',
+      unit: 'time',
+      price: '400',
+      valid_from: '2026-01-01',
+      valid_to: '',
+    };
 
     it('upper-cases the code, turns yuan into fen and an empty end date into null', () => {
-      expect(PriceItemInput.parse(form)).to.deep.equal({ code: 'BASIC_CREMATION', name_zh: '遗体火化', name_en: 'Cremation',
-        category: 'basic', basic_kind: 'cremation', unit: 'time', price_fen: 40000, valid_from: '2026-01-01', valid_to: null });
+      expect(PriceItemInput.parse(form)).to.deep.equal({
+        code: 'BASIC_CREMATION',
+        name_zh: '遗体火化',
+        name_en: 'Cremation',
+        category: 'basic',
+        basic_kind: 'cremation',
+        unit: 'time',
+        price_fen: 40000,
+        valid_from: '2026-01-01',
+        valid_to: null,
+      });
     });
 
     it('refuses dates that do not exist', () => {
@@ -58,8 +90,17 @@ describe('prices: rules', () => {
   });
 
   describe('itemProblems', () => {
-    const item = { code: 'BASIC_COLD', name_zh: '遗体冷藏', name_en: 'Refrigeration', category: 'basic' as const, basic_kind: 'refrigeration' as const,
-      unit: 'day' as const, price_fen: 10000, valid_from: '2026-01-01', valid_to: null };
+    const item = {
+      code: 'BASIC_COLD',
+      name_zh: '遗体冷藏',
+      name_en: 'Refrigeration',
+      category: 'basic' as const,
+      basic_kind: 'refrigeration' as const,
+      unit: 'day' as const,
+      price_fen: 10000,
+      valid_from: '2026-01-01',
+      valid_to: null,
+    };
 
     it('accepts a consistent item, including one valid for a single day', () => {
       expect(itemProblems(item)).to.deep.equal({});
@@ -67,12 +108,18 @@ describe('prices: rules', () => {
     });
 
     it('wants a basic kind for a basic service and none for an optional one', () => {
-      expect(itemProblems({ ...item, basic_kind: null })).to.deep.equal({ basic_kind: { key: 'errors.price_basic_kind_required' } });
-      expect(itemProblems({ ...item, category: 'optional' })).to.deep.equal({ basic_kind: { key: 'errors.price_basic_kind_not_allowed' } });
+      expect(itemProblems({ ...item, basic_kind: null })).to.deep.equal({
+        basic_kind: { key: 'errors.price_basic_kind_required' },
+      });
+      expect(itemProblems({ ...item, category: 'optional' })).to.deep.equal({
+        basic_kind: { key: 'errors.price_basic_kind_not_allowed' },
+      });
     });
 
     it('refuses a period that ends before it starts, a negative or fractional price and a bad code', () => {
-      expect(itemProblems({ ...item, valid_to: '2025-12-31' })).to.deep.equal({ valid_to: { key: 'errors.price_period_reversed' } });
+      expect(itemProblems({ ...item, valid_to: '2025-12-31' })).to.deep.equal({
+        valid_to: { key: 'errors.price_period_reversed' },
+      });
       expect(itemProblems({ ...item, price_fen: -1 })).to.have.property('price');
       expect(itemProblems({ ...item, price_fen: 10.5 })).to.have.property('price');
       expect(itemProblems({ ...item, code: 'basic cold' })).to.have.property('code');

@@ -5,7 +5,9 @@ import { signedIn, textOf } from '../helpers/client.js';
 
 describe(`regions and facilities API (${dialect})`, () => {
   let app: TestApp;
-  before(async () => { app = await startApp(); });
+  before(async () => {
+    app = await startApp();
+  });
   after(() => app.close());
 
   it('GET /api/v1/regions/5202 returns the city with its four counties', async () => {
@@ -13,7 +15,12 @@ describe(`regions and facilities API (${dialect})`, () => {
     expect(res.status).to.equal(200);
     const body = await res.json();
     expect(body).to.include({ code: '5202', name: '六盘水市', level: 'city' });
-    expect(body.children.map((c: { name: string }) => c.name)).to.deep.equal(['钟山区', '六枝特区', '水城区', '盘州市']);
+    expect(body.children.map((c: { name: string }) => c.name)).to.deep.equal([
+      '钟山区',
+      '六枝特区',
+      '水城区',
+      '盘州市',
+    ]);
     expect(body.children[0]).to.deep.equal({ code: '520201', name: '钟山区', level: 'county' });
   });
 
@@ -41,10 +48,14 @@ describe(`regions and facilities API (${dialect})`, () => {
     expect(all.length).to.equal(172); // the demo registry (db/seeds/demo.ts, demo-coverage.ts)
     expect(Object.keys(all[0]).sort()).to.deep.equal(['id', 'kind', 'name', 'region_code', 'status']);
     const homes = await (await fetch(`${app.url}/api/v1/facilities?kind=funeral_home`)).json();
-    expect(homes.map((f: { name: string }) => f.name).sort()).to.deep.equal(['六盘水市殡仪馆（示例）', '盘州市殡仪馆（示例）', '六枝特区殡仪馆（示例）', '水城区殡仪馆（示例）'].sort());
+    expect(homes.map((f: { name: string }) => f.name).sort()).to.deep.equal(
+      ['六盘水市殡仪馆（示例）', '盘州市殡仪馆（示例）', '六枝特区殡仪馆（示例）', '水城区殡仪馆（示例）'].sort(),
+    );
     const zhongshan = await (await fetch(`${app.url}/api/v1/facilities?region=520201`)).json();
     expect(zhongshan.filter((f: { region_code: string }) => !f.region_code.startsWith('520201'))).to.deep.equal([]);
-    expect(zhongshan.length).to.equal(Number((await app.db('facilities').where('region_code', 'like', '520201%').count({ n: '*' }))[0].n)).and.be.lessThan(all.length);
+    expect(zhongshan.length)
+      .to.equal(Number((await app.db('facilities').where('region_code', 'like', '520201%').count({ n: '*' }))[0].n))
+      .and.be.lessThan(all.length);
   });
 
   it('answers 400 with field errors for a bad filter', async () => {

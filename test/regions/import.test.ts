@@ -7,12 +7,17 @@ import { dialect, freshDb, type TestDb } from '../helpers/app.js';
 
 describe(`regions: import of divisions (${dialect})`, () => {
   let t: TestDb;
-  before(async () => { t = await freshDb(); await migrateLatest(t.db); });
+  before(async () => {
+    t = await freshDb();
+    await migrateLatest(t.db);
+  });
   after(() => t.drop());
 
   it('imports Liupanshui (5202): 4 counties, 92 townships, 1,152 village-level units', async () => {
     const writes: { phase: string; done: number; total: number }[] = [];
-    await importDivisions(t.db, { city: '5202' }, (p) => { if (p.phase === 'write') writes.push(p); });
+    await importDivisions(t.db, { city: '5202' }, (p) => {
+      if (p.phase === 'write') writes.push(p);
+    });
     const n = await countByLevel(t.db, '5202');
     expect(n.county).to.equal(4);
     expect(n.township).to.equal(92);
@@ -26,7 +31,11 @@ describe(`regions: import of divisions (${dialect})`, () => {
 
   it('flags 村委会/村民委员会 as administrative villages and the rest as communities', async () => {
     const village = await t.db('regions').where('name', 'like', '%村民委员会').where('code', 'like', '5202%').first();
-    const community = await t.db('regions').where('name', 'like', '%社区居民委员会').where('code', 'like', '5202%').first();
+    const community = await t
+      .db('regions')
+      .where('name', 'like', '%社区居民委员会')
+      .where('code', 'like', '5202%')
+      .first();
     expect(Boolean(village.is_admin_village)).to.equal(true);
     expect(Boolean(community.is_admin_village)).to.equal(false);
     expect(village.parent_code).to.have.length(9);

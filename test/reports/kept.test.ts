@@ -15,14 +15,19 @@ const COUNTY = '520201';
 
 class ManualClock implements Clock {
   at = 1_000;
-  now() { return this.at; }
+  now() {
+    return this.at;
+  }
 }
 
 /** A drawing that finishes when the test says so, and says how many of its kind run at once. */
 function gate() {
   let open!: () => void;
-  const opened = new Promise<void>((r) => { open = r; });
-  let active = 0, most = 0;
+  const opened = new Promise<void>((r) => {
+    open = r;
+  });
+  let active = 0,
+    most = 0;
   const draw = (body: string) => async () => {
     active += 1;
     most = Math.max(most, active);
@@ -58,7 +63,10 @@ describe('reports: kept renders', () => {
     const kept = new KeptRenders({ concurrency: 1, maxWaiting: 2 });
     const g = gate();
     const waiting = [1, 2, 3].map((i) => kept.print({ i }, g.draw(`r${i}`)));
-    const refused = await kept.print({ i: 4 }, g.draw('r4')).then(() => null, (err: unknown) => err);
+    const refused = await kept.print({ i: 4 }, g.draw('r4')).then(
+      () => null,
+      (err: unknown) => err,
+    );
     expect(refused).to.be.instanceOf(ServiceUnavailableError);
     expect(refused).to.include({ status: 503, code: 'report_busy', retryAfterSeconds: 10 });
     g.open();
@@ -116,16 +124,29 @@ describe(`reports: the printed report kept and queued (${dialect})`, function ()
     expect(reportRenders.drawn, 'the second request drew nothing').to.equal(before + 1);
     expect(b.body.equals(a.body)).to.equal(true);
     // The API's PDF of the same report is the same drawing; English is another one.
-    expect((await fetchPdf(`/api/v1/coverage/report.pdf?region=${COUNTY}&date=2026-10-09`, { authorization: `Bearer ${token}` })).body.equals(a.body)).to.equal(true);
+    expect(
+      (
+        await fetchPdf(`/api/v1/coverage/report.pdf?region=${COUNTY}&date=2026-10-09`, {
+          authorization: `Bearer ${token}`,
+        })
+      ).body.equals(a.body),
+    ).to.equal(true);
     expect(reportRenders.drawn).to.equal(before + 1);
-    expect((await fetchPdf(url, { cookie: `${(bureau as unknown as { cookieHeader(): string }).cookieHeader()}; lang=en` })).status).to.equal(200);
+    expect(
+      (await fetchPdf(url, { cookie: `${(bureau as unknown as { cookieHeader(): string }).cookieHeader()}; lang=en` }))
+        .status,
+    ).to.equal(200);
     expect(reportRenders.drawn).to.equal(before + 2);
     first = a.body;
     expect(fallbackFontsIn(first), 'no rare character, no fallback font').to.deep.equal([]);
   });
 
   it('draws a new PDF when the data changes: a township renamed 𪚥𠮷镇 prints from a fallback font where there is one', async () => {
-    const township = await app.db('regions').where({ parent_code: COUNTY, level: 'township' }).orderBy('code').first('code', 'name');
+    const township = await app
+      .db('regions')
+      .where({ parent_code: COUNTY, level: 'township' })
+      .orderBy('code')
+      .first('code', 'name');
     await app.db('regions').where({ code: township.code }).update({ name: '𪚥𠮷镇' });
     const before = reportRenders.drawn;
     const changed = await fetchPdf(url);
@@ -160,14 +181,18 @@ describe(`reports: the printed report kept and queued (${dialect})`, function ()
   it('answers 503 with Retry-After and a Chinese message when too many drawings wait, serving kept PDFs meanwhile', async () => {
     // The process's drawing and its whole queue held by drawings of this test.
     const g = gate();
-    const held = Array.from({ length: 1 + reportRenders.maxWaiting }, (_, i) => reportRenders.print({ held: i, at: Date.now() }, g.draw('held')));
+    const held = Array.from({ length: 1 + reportRenders.maxWaiting }, (_, i) =>
+      reportRenders.print({ held: i, at: Date.now() }, g.draw('held')),
+    );
     try {
       const other = `/staff/coverage/report.pdf?region=${COUNTY}&date=2026-10-10`;
       const page = await bureau.get(other);
       expect(page.status).to.equal(503);
       expect(page.headers.get('retry-after')).to.equal('10');
       expect(textOf(page.text)).to.contain('正在生成的报告较多，请稍候十几秒再试。');
-      const api = await new Client(app.url).get(`/api/v1/coverage/report.pdf?region=${COUNTY}&date=2026-10-10`, { authorization: `Bearer ${token}` });
+      const api = await new Client(app.url).get(`/api/v1/coverage/report.pdf?region=${COUNTY}&date=2026-10-10`, {
+        authorization: `Bearer ${token}`,
+      });
       expect(api.status).to.equal(503);
       expect(api.headers.get('retry-after')).to.equal('10');
       expect(api.json()).to.deep.equal({ error: 'report_busy', message: '正在生成的报告较多，请稍候十几秒再试。' });

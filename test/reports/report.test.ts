@@ -59,7 +59,10 @@ describe(`reports: coverage progress report (${dialect})`, function () {
   /** Client reads bodies as text, which would mangle a PDF or a workbook; this asks with its session and keeps the bytes. */
   async function fetchBytes(c: Client | null, url: string, headers: Record<string, string> = {}) {
     const cookie = c ? (c as unknown as { cookieHeader(): string }).cookieHeader() : '';
-    const res = await fetch(app.url + url, { headers: { ...(cookie ? { cookie } : {}), ...headers }, redirect: 'manual' });
+    const res = await fetch(app.url + url, {
+      headers: { ...(cookie ? { cookie } : {}), ...headers },
+      redirect: 'manual',
+    });
     const body = Buffer.from(await res.arrayBuffer());
     const keep = process.env.SHIAN_PDF_DIR; // to look at the report by eye: pdftoppm -png -r 60 <file> <prefix>
     if (keep && res.ok) fs.writeFileSync(path.join(keep, url.slice(1).replace(/\W+/g, '-')), body);
@@ -102,20 +105,41 @@ describe(`reports: coverage progress report (${dialect})`, function () {
     // wrong region would otherwise agree with an engine that read the same nothing.
     expect([i.townships.total, i.villages.total]).to.deep.equal([92, 724]);
     // The summary table: total, covered and rate of each indicator.
-    for (const [label, r] of [['区县公益性骨灰安放设施覆盖率', i.counties], ['乡镇（街道）公益性骨灰安放设施覆盖率', i.townships],
-      ['行政村公益性骨灰安放设施覆盖率', i.villages], ['中心村公益性骨灰安放设施覆盖率', i.central_villages], ['区县火化设施覆盖率', i.cremation_counties]] as const) {
+    for (const [label, r] of [
+      ['区县公益性骨灰安放设施覆盖率', i.counties],
+      ['乡镇（街道）公益性骨灰安放设施覆盖率', i.townships],
+      ['行政村公益性骨灰安放设施覆盖率', i.villages],
+      ['中心村公益性骨灰安放设施覆盖率', i.central_villages],
+      ['区县火化设施覆盖率', i.cremation_counties],
+    ] as const) {
       expect(rowOf(text, label, [r.total, r.covered, pct(r)]), label).to.be.a('string');
     }
     expect(flat).to.contain(`行政村${i.villages.total}个`);
     // The county table: townships and villages of each county, and the total.
     expect(city.children.map((c) => c.name)).to.have.members(['钟山区', '六枝特区', '水城区', '盘州市']);
     for (const c of city.children) {
-      const t = c.indicators.townships, v = c.indicators.villages;
+      const t = c.indicators.townships,
+        v = c.indicators.villages;
       expect(rowOf(text, c.name, [t.total, t.covered, pct(t), v.total, v.covered, pct(v)]), c.name).to.be.a('string');
       expect(flat).to.contain(`${c.name}小计`);
     }
-    expect(rowOf(text, '合计', [i.townships.total, i.townships.covered, pct(i.townships), i.villages.total, i.villages.covered, pct(i.villages)])).to.be.a('string');
-    for (const heading of ['一、主要指标完成情况', '二、分区县覆盖情况', '三、分乡镇（街道）覆盖情况', '四、年度进展与目标', '附录未覆盖行政村名单']) {
+    expect(
+      rowOf(text, '合计', [
+        i.townships.total,
+        i.townships.covered,
+        pct(i.townships),
+        i.villages.total,
+        i.villages.covered,
+        pct(i.villages),
+      ]),
+    ).to.be.a('string');
+    for (const heading of [
+      '一、主要指标完成情况',
+      '二、分区县覆盖情况',
+      '三、分乡镇（街道）覆盖情况',
+      '四、年度进展与目标',
+      '附录未覆盖行政村名单',
+    ]) {
       expect(flat).to.contain(heading);
     }
   });
@@ -129,7 +153,16 @@ describe(`reports: coverage progress report (${dialect})`, function () {
       townships += r.children.length;
       for (const s of r.children) {
         const v = s.indicators.villages;
-        expect(rowOf(text, s.name, [s.indicators.townships.covered ? '是' : '否', v.total, v.covered, v.total - v.covered, pct(v)]), s.name).to.be.a('string');
+        expect(
+          rowOf(text, s.name, [
+            s.indicators.townships.covered ? '是' : '否',
+            v.total,
+            v.covered,
+            v.total - v.covered,
+            pct(v),
+          ]),
+          s.name,
+        ).to.be.a('string');
       }
     }
     expect(townships, 'every township of the city checked').to.equal(92);
@@ -149,7 +182,9 @@ describe(`reports: coverage progress report (${dialect})`, function () {
     expect(flat).to.contain(`第1页共${n - 1}页`);
     expect(flat).to.contain(`第${n - 1}页共${n - 1}页`);
     expect(flat).to.contain('六盘水市截至2026年11月25日');
-    const fonts = run('pdffonts', ['-'], cityPdf.body).split('\n').filter((l) => /NotoSans/i.test(l));
+    const fonts = run('pdffonts', ['-'], cityPdf.body)
+      .split('\n')
+      .filter((l) => /NotoSans/i.test(l));
     expect(fonts.length).to.be.at.least(1);
     for (const l of fonts) expect(l, 'embedded subset').to.match(/\+NotoSans\S*\s.*\byes\s+yes\b/);
   });
@@ -171,7 +206,9 @@ describe(`reports: coverage progress report (${dialect})`, function () {
 
   it('prints in English when that is the language chosen', async function () {
     needPoppler(this);
-    const res = await fetchBytes(bureau, `/staff/coverage/report.pdf?region=${COUNTY}&date=${DATE}`, { cookie: `${(bureau as unknown as { cookieHeader(): string }).cookieHeader()}; lang=en` });
+    const res = await fetchBytes(bureau, `/staff/coverage/report.pdf?region=${COUNTY}&date=${DATE}`, {
+      cookie: `${(bureau as unknown as { cookieHeader(): string }).cookieHeader()}; lang=en`,
+    });
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-disposition')).to.contain("filename*=UTF-8''coverage-report-520201-2026-11-25.pdf");
     const text = layoutText(res.body);
@@ -183,7 +220,9 @@ describe(`reports: coverage progress report (${dialect})`, function () {
     const res = await fetchBytes(bureau, `/staff/coverage/report.csv?region=${CITY}&date=${DATE}`);
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.equal('text/csv; charset=utf-8');
-    expect(res.headers.get('content-disposition')).to.contain(`filename*=UTF-8''${encodeURIComponent('六盘水市-分区县-2026-11-25.csv')}`);
+    expect(res.headers.get('content-disposition')).to.contain(
+      `filename*=UTF-8''${encodeURIComponent('六盘水市-分区县-2026-11-25.csv')}`,
+    );
     expect([...res.body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
     const rows = parseCsv(res.body, { bom: true, columns: true }) as Record<string, string>[];
     expect(rows).to.have.length(city.children.length + 1);
@@ -200,24 +239,47 @@ describe(`reports: coverage progress report (${dialect})`, function () {
   });
 
   it('gives the township and uncovered-village tables as CSV on request', async () => {
-    const townships = parseCsv((await fetchBytes(bureau, `/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=townships`)).body, { bom: true, columns: true }) as Record<string, string>[];
+    const townships = parseCsv(
+      (await fetchBytes(bureau, `/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=townships`)).body,
+      { bom: true, columns: true },
+    ) as Record<string, string>[];
     expect(townships).to.have.length(city.region.indicators.townships.total);
-    expect(townships.reduce((n, r) => n + Number(r['行政村已覆盖']), 0)).to.equal(city.region.indicators.villages.covered);
-    const uncovered = parseCsv((await fetchBytes(bureau, `/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=uncovered`)).body, { bom: true, columns: true }) as Record<string, string>[];
+    expect(townships.reduce((n, r) => n + Number(r['行政村已覆盖']), 0)).to.equal(
+      city.region.indicators.villages.covered,
+    );
+    const uncovered = parseCsv(
+      (await fetchBytes(bureau, `/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=uncovered`)).body,
+      { bom: true, columns: true },
+    ) as Record<string, string>[];
     expect(uncovered).to.have.length(city.region.indicators.villages.total - city.region.indicators.villages.covered);
     expect(uncovered[0]['行政村代码']).to.match(/^\d{12}$/);
-    const summary = parseCsv((await fetchBytes(bureau, `/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=summary`)).body, { bom: true, columns: true }) as Record<string, string>[];
-    expect(Number(summary.find((r) => r['指标'] === '行政村公益性骨灰安放设施覆盖率')!['已覆盖'])).to.equal(city.region.indicators.villages.covered);
+    const summary = parseCsv(
+      (await fetchBytes(bureau, `/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=summary`)).body,
+      { bom: true, columns: true },
+    ) as Record<string, string>[];
+    expect(Number(summary.find((r) => r['指标'] === '行政村公益性骨灰安放设施覆盖率')!['已覆盖'])).to.equal(
+      city.region.indicators.villages.covered,
+    );
   });
 
   it('gives every table as an XLSX sheet with a bold frozen header and rates as percent numbers', async () => {
     const res = await fetchBytes(bureau, `/staff/coverage/report.xlsx?region=${CITY}&date=${DATE}`);
     expect(res.status).to.equal(200);
-    expect(res.headers.get('content-type')).to.equal('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-    expect(res.headers.get('content-disposition')).to.match(/^attachment; filename="coverage-report-5202-2026-11-25.xlsx"/);
+    expect(res.headers.get('content-type')).to.equal(
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    );
+    expect(res.headers.get('content-disposition')).to.match(
+      /^attachment; filename="coverage-report-5202-2026-11-25.xlsx"/,
+    );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).to.include.members(['指标完成情况', '分区县', '分乡镇', '未覆盖行政村', '年度进展']);
+    expect(wb.worksheets.map((w) => w.name)).to.include.members([
+      '指标完成情况',
+      '分区县',
+      '分乡镇',
+      '未覆盖行政村',
+      '年度进展',
+    ]);
     const ws = wb.getWorksheet('分区县')!;
     expect(ws.views[0]).to.include({ state: 'frozen', ySplit: 1 });
     expect(ws.getRow(1).font?.bold).to.equal(true);
@@ -303,9 +365,25 @@ describe('reports: pieces', () => {
   });
 
   it('measures a ratio against its target as the dashboard does: met, behind by points and units, or nothing to measure', () => {
-    const target = { year: 2025, rate: 0.8, rateText: '80.0%', regionCode: '5202', own: true, carried: true, source: null };
-    expect(assess({ total: 10, covered: 8, rate: 0.8 }, target)).to.include({ status: 'met', gapPoints: null, targetYear: 2025 });
-    expect(assess({ total: 724, covered: 643, rate: 643 / 724 }, { ...target, rate: 1 })).to.include({ status: 'behind', gapPoints: 11.2, needed: 81 });
+    const target = {
+      year: 2025,
+      rate: 0.8,
+      rateText: '80.0%',
+      regionCode: '5202',
+      own: true,
+      carried: true,
+      source: null,
+    };
+    expect(assess({ total: 10, covered: 8, rate: 0.8 }, target)).to.include({
+      status: 'met',
+      gapPoints: null,
+      targetYear: 2025,
+    });
+    expect(assess({ total: 724, covered: 643, rate: 643 / 724 }, { ...target, rate: 1 })).to.include({
+      status: 'behind',
+      gapPoints: 11.2,
+      needed: 81,
+    });
     expect(assess({ total: 10, covered: 7, rate: 0.7 }, { ...target, rate: 0.7 })).to.include({ status: 'met' });
     expect(assess({ total: 0, covered: 0, rate: null }, target)).to.include({ status: 'nothing' });
     expect(assess({ total: 5, covered: 1, rate: 0.2 }, undefined)).to.include({ status: 'no_target', target: null });

@@ -8,7 +8,9 @@ import { signedIn, textOf } from '../helpers/client.js';
 describe(`staff: the dashboard's division counts (${dialect})`, () => {
   const clock = new ManualClock();
   let app: TestApp;
-  before(async () => { app = await startApp({ clock }); });
+  before(async () => {
+    app = await startApp({ clock });
+  });
   after(() => app.close());
 
   const townships = async (c: Awaited<ReturnType<typeof signedIn>>) => {

@@ -25,14 +25,26 @@ export interface ChartText {
   year: (year: number) => string;
 }
 
-export interface ChartOptions { id: string; width?: number; height?: number }
+export interface ChartOptions {
+  id: string;
+  width?: number;
+  height?: number;
+}
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const esc = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** 0.2486 → "24.9%" (one decimal, as on the cards). */
 export const percent = (rate: number): string => `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
 
-const COLOURS = { actual: '#1f3a5f', partial: '#7c95b8', target: '#8a6d3b', grid: '#d6d8d6', axis: '#5d6470', text: '#22262c' };
+const COLOURS = {
+  actual: '#1f3a5f',
+  partial: '#7c95b8',
+  target: '#8a6d3b',
+  grid: '#d6d8d6',
+  axis: '#5d6470',
+  text: '#22262c',
+};
 const FONT = '"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","Noto Sans SC",sans-serif';
 
 const n = (v: number) => String(Math.round(v * 10) / 10);
@@ -50,20 +62,30 @@ export function renderChart(points: ChartPoint[], text: ChartText, opts: ChartOp
   const id = opts.id.replace(/[^A-Za-z0-9_-]/g, '');
   const out: string[] = [];
 
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="coverage-chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family='${FONT}' font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="coverage-chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family='${FONT}' font-size="12">`,
+  );
   out.push(`<title id="${id}-title">${esc(text.title)}</title>`);
   out.push(`<desc id="${id}-desc">${esc(text.desc)}</desc>`);
 
   // Legend, top left.
-  const legend: [string, string][] = [[text.actual, 'actual'], [text.partial, 'partial'], [text.target, 'target']];
+  const legend: [string, string][] = [
+    [text.actual, 'actual'],
+    [text.partial, 'partial'],
+    [text.target, 'target'],
+  ];
   let lx = m.left;
   for (const [label, kind] of legend) {
     if (kind === 'partial' && !points.some((p) => p.partial && p.actual !== null)) continue;
     if (kind === 'target') {
-      out.push(`<line x1="${lx}" y1="16" x2="${lx + 18}" y2="16" stroke="${COLOURS.target}" stroke-width="2" stroke-dasharray="4 3"/>`);
+      out.push(
+        `<line x1="${lx}" y1="16" x2="${lx + 18}" y2="16" stroke="${COLOURS.target}" stroke-width="2" stroke-dasharray="4 3"/>`,
+      );
       out.push(`<path d="M${lx + 9} 11 L${lx + 14} 16 L${lx + 9} 21 L${lx + 4} 16 Z" fill="${COLOURS.target}"/>`);
     } else {
-      out.push(`<rect x="${lx}" y="10" width="18" height="12" rx="2" fill="${kind === 'actual' ? COLOURS.actual : COLOURS.partial}"/>`);
+      out.push(
+        `<rect x="${lx}" y="10" width="18" height="12" rx="2" fill="${kind === 'actual' ? COLOURS.actual : COLOURS.partial}"/>`,
+      );
     }
     out.push(`<text x="${lx + 24}" y="20" fill="${COLOURS.text}">${esc(label)}</text>`);
     lx += 24 + label.length * 12 + 24;
@@ -72,21 +94,29 @@ export function renderChart(points: ChartPoint[], text: ChartText, opts: ChartOp
   // Grid and the rate axis: 0–100% every 20 points.
   for (let r = 0; r <= 100; r += 20) {
     const yy = n(y(r / 100));
-    out.push(`<line x1="${m.left}" y1="${yy}" x2="${width - m.right}" y2="${yy}" stroke="${r === 0 ? COLOURS.axis : COLOURS.grid}" stroke-width="1"/>`);
+    out.push(
+      `<line x1="${m.left}" y1="${yy}" x2="${width - m.right}" y2="${yy}" stroke="${r === 0 ? COLOURS.axis : COLOURS.grid}" stroke-width="1"/>`,
+    );
     out.push(`<text x="${m.left - 8}" y="${yy}" dy="4" text-anchor="end" fill="${COLOURS.axis}">${r}%</text>`);
   }
 
   // Bars of the actual rate with their value: inside the top of a tall bar (clear of the target marks), else above.
   const barW = Math.min(56, band * 0.5);
   points.forEach((p, i) => {
-    out.push(`<text x="${n(cx(i))}" y="${height - m.bottom + 20}" text-anchor="middle" fill="${COLOURS.axis}">${esc(text.year(p.year))}</text>`);
+    out.push(
+      `<text x="${n(cx(i))}" y="${height - m.bottom + 20}" text-anchor="middle" fill="${COLOURS.axis}">${esc(text.year(p.year))}</text>`,
+    );
     if (p.actual === null) return;
     const top = y(p.actual);
     const h = Math.max(0, m.top + plotH - top);
     const colour = p.partial ? COLOURS.partial : COLOURS.actual;
-    out.push(`<rect x="${n(cx(i) - barW / 2)}" y="${n(top)}" width="${n(barW)}" height="${n(h)}" fill="${colour}"><title>${esc(`${text.year(p.year)} ${p.partial ? text.partial : text.actual} ${percent(p.actual)}`)}</title></rect>`);
+    out.push(
+      `<rect x="${n(cx(i) - barW / 2)}" y="${n(top)}" width="${n(barW)}" height="${n(h)}" fill="${colour}"><title>${esc(`${text.year(p.year)} ${p.partial ? text.partial : text.actual} ${percent(p.actual)}`)}</title></rect>`,
+    );
     const inside = h >= 26;
-    out.push(`<text x="${n(cx(i))}" y="${n(inside ? top + 16 : top - 6)}" text-anchor="middle" font-weight="600" fill="${inside ? '#fff' : COLOURS.text}">${esc(percent(p.actual))}</text>`);
+    out.push(
+      `<text x="${n(cx(i))}" y="${n(inside ? top + 16 : top - 6)}" text-anchor="middle" font-weight="600" fill="${inside ? '#fff' : COLOURS.text}">${esc(percent(p.actual))}</text>`,
+    );
   });
 
   // Targets: a dashed step through the years that have one, a mark across the bar and a diamond at each; the
@@ -94,18 +124,26 @@ export function renderChart(points: ChartPoint[], text: ChartText, opts: ChartOp
   const targets = points.map((p, i) => ({ p, i })).filter(({ p }) => p.target !== null);
   if (targets.length > 1) {
     // Steps at the left edge of each target year's band, so that they run between the bars, not through them.
-    const d = targets.map(({ p, i }, k) => {
-      const yy = n(y(p.target!));
-      return k === 0 ? `M${n(cx(i))} ${yy}` : `H${n(m.left + band * i)} V${yy} H${n(cx(i))}`;
-    }).join(' ');
+    const d = targets
+      .map(({ p, i }, k) => {
+        const yy = n(y(p.target!));
+        return k === 0 ? `M${n(cx(i))} ${yy}` : `H${n(m.left + band * i)} V${yy} H${n(cx(i))}`;
+      })
+      .join(' ');
     out.push(`<path d="${d}" fill="none" stroke="${COLOURS.target}" stroke-width="1.5" stroke-dasharray="5 4"/>`);
   }
   for (const { p, i } of targets) {
     const yy = y(p.target!);
     const x = cx(i);
-    out.push(`<line x1="${n(x - barW / 2 - 6)}" y1="${n(yy)}" x2="${n(x + barW / 2 + 6)}" y2="${n(yy)}" stroke="${COLOURS.target}" stroke-width="3"/>`);
-    out.push(`<path d="M${n(x + barW / 2 + 6)} ${n(yy - 6)} L${n(x + barW / 2 + 12)} ${n(yy)} L${n(x + barW / 2 + 6)} ${n(yy + 6)} L${n(x + barW / 2)} ${n(yy)} Z" fill="${COLOURS.target}" stroke="#fff" stroke-width="1"><title>${esc(`${text.year(p.year)} ${text.target} ${percent(p.target!)}`)}</title></path>`);
-    out.push(`<text x="${n(x)}" y="${height - m.bottom + 38}" text-anchor="middle" fill="${COLOURS.target}" font-weight="600">${esc(`${text.target} ${percent(p.target!)}`)}</text>`);
+    out.push(
+      `<line x1="${n(x - barW / 2 - 6)}" y1="${n(yy)}" x2="${n(x + barW / 2 + 6)}" y2="${n(yy)}" stroke="${COLOURS.target}" stroke-width="3"/>`,
+    );
+    out.push(
+      `<path d="M${n(x + barW / 2 + 6)} ${n(yy - 6)} L${n(x + barW / 2 + 12)} ${n(yy)} L${n(x + barW / 2 + 6)} ${n(yy + 6)} L${n(x + barW / 2)} ${n(yy)} Z" fill="${COLOURS.target}" stroke="#fff" stroke-width="1"><title>${esc(`${text.year(p.year)} ${text.target} ${percent(p.target!)}`)}</title></path>`,
+    );
+    out.push(
+      `<text x="${n(x)}" y="${height - m.bottom + 38}" text-anchor="middle" fill="${COLOURS.target}" font-weight="600">${esc(`${text.target} ${percent(p.target!)}`)}</text>`,
+    );
   }
   out.push('</svg>');
   return out.join('');

@@ -10,7 +10,11 @@ import { countingFacilities, type Status } from './service.js';
 import { percent } from './chart.js';
 import type { BuildMode, FacilityKind } from '../../facilities/kinds.js';
 
-export interface FacilityRef { id: number; name: string; kind: FacilityKind }
+export interface FacilityRef {
+  id: number;
+  name: string;
+  kind: FacilityKind;
+}
 
 export interface Page<R> {
   rows: R[];
@@ -20,7 +24,13 @@ export interface Page<R> {
   counts: { all: number; covered: number; uncovered: number };
 }
 
-export interface ListOptions { date: string; status?: Status; q?: string; page: number; perPage: number }
+export interface ListOptions {
+  date: string;
+  status?: Status;
+  q?: string;
+  page: number;
+  perPage: number;
+}
 
 const matches = (q: string | undefined, ...texts: (string | undefined)[]) => !q || texts.some((t) => t?.includes(q));
 
@@ -37,7 +47,10 @@ function byStatus<T>(items: T[], covered: (t: T) => boolean, status: Status | un
 }
 
 const refs = (ids: Iterable<number>, facilities: Map<number, OperatingFacility>): FacilityRef[] =>
-  [...new Set(ids)].map((id) => facilities.get(id)).filter((f): f is OperatingFacility => !!f).map((f) => ({ id: f.id, name: f.name, kind: f.kind }));
+  [...new Set(ids)]
+    .map((id) => facilities.get(id))
+    .filter((f): f is OperatingFacility => !!f)
+    .map((f) => ({ id: f.id, name: f.name, kind: f.kind }));
 
 async function read(db: Knex, region: RegionRef, date: string) {
   const { state, facilities } = await coverageStateWithFacilities(db, region.code, date);
@@ -45,29 +58,61 @@ async function read(db: Knex, region: RegionRef, date: string) {
 }
 
 /** Facilities covering a village: serving it one by one, or its whole township. */
-export const villageCoveredBy = (by: CoveredBy, code: string): number[] => [...(by.villages.get(code) ?? []), ...(by.townshipsWhole.get(code.slice(0, 9)) ?? [])];
+export const villageCoveredBy = (by: CoveredBy, code: string): number[] => [
+  ...(by.villages.get(code) ?? []),
+  ...(by.townshipsWhole.get(code.slice(0, 9)) ?? []),
+];
 
 // ## Villages
 
-export interface VillageRow { code: string; name: string; central: boolean; community: boolean; covered: boolean; township: string; township_code: string; county: string; facilities: FacilityRef[] }
+export interface VillageRow {
+  code: string;
+  name: string;
+  central: boolean;
+  community: boolean;
+  covered: boolean;
+  township: string;
+  township_code: string;
+  county: string;
+  facilities: FacilityRef[];
+}
 
 /** Administrative villages (or, with kind 'community', urban communities) below a region. */
-export async function villages(db: Knex, region: RegionRef, opts: ListOptions & { central?: boolean; kind?: 'village' | 'community' }): Promise<Page<VillageRow>> {
-  const [{ state, facilities, by }, all] = await Promise.all([read(db, region, opts.date), villagesUnder(db, region.code)]);
+export async function villages(
+  db: Knex,
+  region: RegionRef,
+  opts: ListOptions & { central?: boolean; kind?: 'village' | 'community' },
+): Promise<Page<VillageRow>> {
+  const [{ state, facilities, by }, all] = await Promise.all([
+    read(db, region, opts.date),
+    villagesUnder(db, region.code),
+  ]);
   const community = opts.kind === 'community';
-  const wanted = all.filter((v) => (community ? !v.is_admin_village : v.is_admin_village)
-    && (!opts.central || (v.is_admin_village && v.is_central_village))
-    && matches(opts.q, v.name, v.code));
+  const wanted = all.filter(
+    (v) =>
+      (community ? !v.is_admin_village : v.is_admin_village) &&
+      (!opts.central || (v.is_admin_village && v.is_central_village)) &&
+      matches(opts.q, v.name, v.code),
+  );
   const { counts, rows } = byStatus(wanted, (v) => isVillageCovered(state, v), opts.status);
   const shown = paginate(rows, opts.page, opts.perPage);
-  const names = await regions.regionNames(db, [...new Set(shown.flatMap((v) => [v.parent_code, v.parent_code.slice(0, 6)]))]);
+  const names = await regions.regionNames(db, [
+    ...new Set(shown.flatMap((v) => [v.parent_code, v.parent_code.slice(0, 6)])),
+  ]);
   return {
-    counts, total: rows.length,
+    counts,
+    total: rows.length,
     rows: shown.map((v) => {
       const covered = isVillageCovered(state, v);
       return {
-        code: v.code, name: v.name, central: v.is_admin_village && v.is_central_village, community: !v.is_admin_village, covered,
-        township: names.get(v.parent_code) ?? v.parent_code, township_code: v.parent_code, county: names.get(v.parent_code.slice(0, 6)) ?? v.parent_code.slice(0, 6),
+        code: v.code,
+        name: v.name,
+        central: v.is_admin_village && v.is_central_village,
+        community: !v.is_admin_village,
+        covered,
+        township: names.get(v.parent_code) ?? v.parent_code,
+        township_code: v.parent_code,
+        county: names.get(v.parent_code.slice(0, 6)) ?? v.parent_code.slice(0, 6),
         facilities: covered ? refs(villageCoveredBy(by, v.code), facilities) : [],
       };
     }),
@@ -77,7 +122,10 @@ export async function villages(db: Knex, region: RegionRef, opts: ListOptions & 
 // ## Townships
 
 export interface TownshipRow {
-  code: string; name: string; county: string; covered: boolean;
+  code: string;
+  name: string;
+  county: string;
+  covered: boolean;
   villages: { covered: number; total: number; rateText: string | null };
   central: { covered: number; total: number };
   communities: number;
@@ -92,12 +140,20 @@ export async function townships(db: Knex, region: RegionRef, opts: ListOptions):
   const { counts, rows } = byStatus(wanted, (c) => state.coveredTownships.has(c), opts.status);
   const per = summarise(state, 9).children;
   return {
-    counts, total: rows.length,
+    counts,
+    total: rows.length,
     rows: paginate(rows, opts.page, opts.perPage).map((code) => {
       const ind = per.get(code)!.indicators;
       return {
-        code, name: names.get(code) ?? code, county: names.get(code.slice(0, 6)) ?? code.slice(0, 6), covered: state.coveredTownships.has(code),
-        villages: { covered: ind.villages.covered, total: ind.villages.total, rateText: ind.villages.rate === null ? null : percent(ind.villages.rate) },
+        code,
+        name: names.get(code) ?? code,
+        county: names.get(code.slice(0, 6)) ?? code.slice(0, 6),
+        covered: state.coveredTownships.has(code),
+        villages: {
+          covered: ind.villages.covered,
+          total: ind.villages.total,
+          rateText: ind.villages.rate === null ? null : percent(ind.villages.rate),
+        },
         central: { covered: ind.central_villages.covered, total: ind.central_villages.total },
         communities: ind.communities.total,
         facilities: refs(by.townships.get(code) ?? [], facilities),
@@ -109,14 +165,23 @@ export async function townships(db: Knex, region: RegionRef, opts: ListOptions):
 // ## Counties
 
 export interface CountyRow {
-  code: string; name: string; covered: boolean; cremation: boolean;
-  townships: { covered: number; total: number }; villages: { covered: number; total: number; rateText: string | null };
-  facilities: FacilityRef[]; funeralHomes: FacilityRef[];
+  code: string;
+  name: string;
+  covered: boolean;
+  cremation: boolean;
+  townships: { covered: number; total: number };
+  villages: { covered: number; total: number; rateText: string | null };
+  facilities: FacilityRef[];
+  funeralHomes: FacilityRef[];
   /** Facilities that count in the county (standing or serving there, funeral homes with cremators): its facility list's rows. */
   counting: number;
 }
 
-export async function counties(db: Knex, region: RegionRef, opts: ListOptions & { indicator: 'counties' | 'cremation_counties' }): Promise<Page<CountyRow>> {
+export async function counties(
+  db: Knex,
+  region: RegionRef,
+  opts: ListOptions & { indicator: 'counties' | 'cremation_counties' },
+): Promise<Page<CountyRow>> {
   const { state, facilities, by, list } = await read(db, region, opts.date);
   const names = await regions.regionNames(db, state.counties);
   const wanted = state.counties.filter((c) => matches(opts.q, names.get(c), c));
@@ -124,13 +189,21 @@ export async function counties(db: Knex, region: RegionRef, opts: ListOptions & 
   const { counts, rows } = byStatus(wanted, (c) => set.has(c), opts.status);
   const per = summarise(state, 6).children;
   return {
-    counts, total: rows.length,
+    counts,
+    total: rows.length,
     rows: paginate(rows, opts.page, opts.perPage).map((code) => {
       const ind = per.get(code)!.indicators;
       return {
-        code, name: names.get(code) ?? code, covered: state.coveredCounties.has(code), cremation: state.cremationCounties.has(code),
+        code,
+        name: names.get(code) ?? code,
+        covered: state.coveredCounties.has(code),
+        cremation: state.cremationCounties.has(code),
         townships: { covered: ind.townships.covered, total: ind.townships.total },
-        villages: { covered: ind.villages.covered, total: ind.villages.total, rateText: ind.villages.rate === null ? null : percent(ind.villages.rate) },
+        villages: {
+          covered: ind.villages.covered,
+          total: ind.villages.total,
+          rateText: ind.villages.rate === null ? null : percent(ind.villages.rate),
+        },
         facilities: refs(by.counties.get(code) ?? [], facilities),
         funeralHomes: refs(by.cremation.get(code) ?? [], facilities),
         counting: countingFacilities(list, code).length,
@@ -142,7 +215,12 @@ export async function counties(db: Knex, region: RegionRef, opts: ListOptions & 
 // ## Facilities that count
 
 export interface FacilityRow {
-  id: number; name: string; kind: FacilityKind; buildMode: BuildMode | null; region: string; regionCode: string;
+  id: number;
+  name: string;
+  kind: FacilityKind;
+  buildMode: BuildMode | null;
+  region: string;
+  regionCode: string;
   /** Administrative villages below the region this facility covers (alone or with others). */
   villages: number;
   /** Townships served whole. */
@@ -150,13 +228,21 @@ export interface FacilityRow {
   cremators: number;
 }
 
-export async function countingList(db: Knex, region: RegionRef, opts: Omit<ListOptions, 'status'>): Promise<{ rows: FacilityRow[]; total: number }> {
+export async function countingList(
+  db: Knex,
+  region: RegionRef,
+  opts: Omit<ListOptions, 'status'>,
+): Promise<{ rows: FacilityRow[]; total: number }> {
   const { state, list } = await read(db, region, opts.date);
   // By where they stand, so that a township's facilities come together.
-  const counting = countingFacilities(list, region.code).filter((f) => matches(opts.q, f.name, f.region_code))
+  const counting = countingFacilities(list, region.code)
+    .filter((f) => matches(opts.q, f.name, f.region_code))
     .sort((a, b) => a.region_code.localeCompare(b.region_code) || a.id - b.id);
   const shown = paginate(counting, opts.page, opts.perPage);
-  const names = await regions.regionNames(db, shown.map((f) => f.region_code));
+  const names = await regions.regionNames(
+    db,
+    shown.map((f) => f.region_code),
+  );
   return {
     total: counting.length,
     rows: shown.map((f) => {
@@ -164,14 +250,28 @@ export async function countingList(db: Knex, region: RegionRef, opts: Omit<ListO
       let whole = 0;
       if (countsForCoverage(f.kind)) {
         const single = coveredBy([f]);
-        for (const [t, ids] of single.townshipsWhole) if (ids.length && state.townships.has(t)) { whole += 1; villages += state.townships.get(t)!.adminVillages; }
+        for (const [t, ids] of single.townshipsWhole)
+          if (ids.length && state.townships.has(t)) {
+            whole += 1;
+            villages += state.townships.get(t)!.adminVillages;
+          }
         for (const v of single.villages.keys()) {
           const ts = state.townships.get(v.slice(0, 9));
           const flags = ts?.covered.get(v);
           if (ts && !single.townshipsWhole.has(v.slice(0, 9)) && flags?.is_admin_village) villages += 1;
         }
       }
-      return { id: f.id, name: f.name, kind: f.kind, buildMode: f.build_mode, region: names.get(f.region_code) ?? f.region_code, regionCode: f.region_code, villages, townshipsWhole: whole, cremators: f.cremators };
+      return {
+        id: f.id,
+        name: f.name,
+        kind: f.kind,
+        buildMode: f.build_mode,
+        region: names.get(f.region_code) ?? f.region_code,
+        regionCode: f.region_code,
+        villages,
+        townshipsWhole: whole,
+        cremators: f.cremators,
+      };
     }),
   };
 }

@@ -30,17 +30,27 @@ const toRef = (r: Region): RegionRef => ({ code: r.code, name: r.name, level: r.
 export function coverageRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
 
-
   /**
    * Region and date from the query. A submitted picker (region__county=…) is turned into the plain region=CODE
    * address by a redirect, so that every page's address can be copied and shared. Answers undefined after redirecting.
    */
-  async function where(req: Request, res: Response): Promise<{ region: Region; trail: Region[]; date: string } | undefined> {
+  async function where(
+    req: Request,
+    res: Response,
+  ): Promise<{ region: Region; trail: Region[]; date: string } | undefined> {
     if (Object.keys(req.query).some((k) => k.startsWith('region__') || k === '_refresh')) {
       const params = new URLSearchParams();
       const code = pickedCode(req.query, 'region');
       for (const [k, v] of Object.entries(req.query)) {
-        if (typeof v === 'string' && v !== '' && !k.startsWith('region__') && k !== '_refresh' && k !== 'region' && k !== 'page') params.set(k, v);
+        if (
+          typeof v === 'string' &&
+          v !== '' &&
+          !k.startsWith('region__') &&
+          k !== '_refresh' &&
+          k !== 'region' &&
+          k !== 'page'
+        )
+          params.set(k, v);
       }
       if (code) params.set('region', code);
       res.redirect(302, `${req.path}?${params.toString()}`);
@@ -51,7 +61,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       const fields = fieldErrors(parsed.error);
       throw new ValidationError(fields, fields.date ? 'coverage_date' : 'coverage_region');
     }
-    const code = parsed.data.region ?? await defaultRegion(db);
+    const code = parsed.data.region ?? (await defaultRegion(db));
     if (!code) throw new NotFoundError('coverage_no_regions');
     const trail = await regions.regionTrail(db, code);
     const region = trail[trail.length - 1];
@@ -80,23 +90,46 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
     res.render('coverage/dashboard', {
       title: `${region.name} · ${t('coverage.title')}`,
       styles: ['/static/css/coverage.css'],
-      d, picker, query, day: w.date, dateLabel: formatDate(w.date, lang), isToday: w.date === todayInShanghai(),
+      d,
+      picker,
+      query,
+      day: w.date,
+      dateLabel: formatDate(w.date, lang),
+      isToday: w.date === todayInShanghai(),
       trail: crumbs(w.trail, w.date),
       zone: other.zone,
       other: otherCards(other, query),
       names: Object.fromEntries(w.trail.map((r) => [r.code, r.name])),
       links: {
-        map: `/staff/coverage/map?${query}`, proposal: `/staff/coverage/proposal?${query}`,
-        pdf: `/staff/coverage/report.pdf?${query}`, csv: `/staff/coverage/report.csv?${query}`, xlsx: `/staff/coverage/report.xlsx?${query}`,
+        map: `/staff/coverage/map?${query}`,
+        proposal: `/staff/coverage/proposal?${query}`,
+        pdf: `/staff/coverage/report.pdf?${query}`,
+        csv: `/staff/coverage/report.csv?${query}`,
+        xlsx: `/staff/coverage/report.xlsx?${query}`,
         today: dashboardHref(region.code, todayInShanghai()),
       },
-      sortLinks: Object.fromEntries(['code', ...d.columns].map((k) => [k, dashboardHref(region.code, w.date, { ...(k === 'code' ? {} : { sort: k }), ...(q.chart ? { chart: q.chart } : {}) }) + '#children'])),
-      chartLinks: d.chart.choices.map((i) => ({ indicator: i, current: i === d.chart.indicator,
-        href: dashboardHref(region.code, w.date, { ...(d.sort === 'code' ? {} : { sort: d.sort }), chart: i }) + '#chart' })),
+      sortLinks: Object.fromEntries(
+        ['code', ...d.columns].map((k) => [
+          k,
+          dashboardHref(region.code, w.date, {
+            ...(k === 'code' ? {} : { sort: k }),
+            ...(q.chart ? { chart: q.chart } : {}),
+          }) + '#children',
+        ]),
+      ),
+      chartLinks: d.chart.choices.map((i) => ({
+        indicator: i,
+        current: i === d.chart.indicator,
+        href:
+          dashboardHref(region.code, w.date, { ...(d.sort === 'code' ? {} : { sort: d.sort }), chart: i }) + '#chart',
+      })),
       chartSvg: chartSvg(d, lang),
       chartRows: d.series.map((p) => ({
-        year: p.year, date: p.date, partial: p.partial,
-        actual: p.actual, rateText: p.actual?.rate == null ? null : percent(p.actual.rate),
+        year: p.year,
+        date: p.date,
+        partial: p.partial,
+        actual: p.actual,
+        rateText: p.actual?.rate == null ? null : percent(p.actual.rate),
         targetText: p.target ? percent(p.target.rate) : null,
         met: p.target && p.actual && p.actual.rate !== null ? compare(p.actual.rate, p.target.rate).met : undefined,
         href: p.date ? listHref(d.chart.indicator, region.code, p.date, 'covered') : undefined,
@@ -119,12 +152,19 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       return t('coverage.chart_desc_year', { year: p.year, actual }) + target;
     });
     return renderChart(
-      d.series.map((p) => ({ year: p.year, actual: p.actual?.rate ?? null, target: p.target?.rate ?? null, partial: p.partial })),
+      d.series.map((p) => ({
+        year: p.year,
+        actual: p.actual?.rate ?? null,
+        target: p.target?.rate ?? null,
+        partial: p.partial,
+      })),
       {
         title: t('coverage.chart_svg_title', { region: d.region.name, indicator: name }),
         desc: `${t('coverage.chart_desc', { region: d.region.name, indicator: name, from: years[0], to: years[years.length - 1] })} ${words.join(lang === 'zh-CN' ? '；' : '; ')}`,
         actual: t('coverage.legend_actual'),
-        partial: t('coverage.legend_partial', { date: lang === 'zh-CN' ? `${Number(d.date.slice(5, 7))}月${Number(d.date.slice(8, 10))}日` : d.date.slice(5) }),
+        partial: t('coverage.legend_partial', {
+          date: lang === 'zh-CN' ? `${Number(d.date.slice(5, 7))}月${Number(d.date.slice(8, 10))}日` : d.date.slice(5),
+        }),
         target: t('coverage.legend_target'),
         year: (y) => t('coverage.year_label', { year: y }),
       },
@@ -138,32 +178,79 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
    */
   function otherCards(o: OtherIndicators, query: string) {
     const region = new URLSearchParams(query).get('region')!;
-    const figures = (year: number, graves = false) => `/staff/coverage/figures${graves ? '/graves' : ''}?${new URLSearchParams({ region, year: String(year) })}`;
+    const figures = (year: number, graves = false) =>
+      `/staff/coverage/figures${graves ? '/graves' : ''}?${new URLSearchParams({ region, year: String(year) })}`;
     type Check = OtherIndicators['cremation_rate']['target'];
-    const check = (c: Check) => c && { rateText: percent(c.rate), year: c.year, carried: c.carried, met: c.met,
-      gapText: (c.met ? 0 : Math.max(0.1, Math.round(c.gap * 1000) / 10)).toFixed(1), regionCode: c.regionCode };
+    const check = (c: Check) =>
+      c && {
+        rateText: percent(c.rate),
+        year: c.year,
+        carried: c.carried,
+        met: c.met,
+        gapText: (c.met ? 0 : Math.max(0.1, Math.round(c.gap * 1000) / 10)).toFixed(1),
+        regionCode: c.regionCode,
+      };
     const latest = <K extends 'cremation_rate' | 'green_burial_rate' | 'waivers' | 'grave_remediation'>(key: K) =>
       [...o.series].reverse().find((y) => y[key].available);
     const cards = [];
     const c = latest('cremation_rate');
-    if (c) cards.push({ key: 'cremation_rate', year: c.year, rateText: percent(c.cremation_rate.rate!), a: c.cremation_rate.numerator, b: c.cremation_rate.denominator, source: c.cremation_rate.source, target: check(c.cremation_rate.target), href: figures(c.year) });
+    if (c)
+      cards.push({
+        key: 'cremation_rate',
+        year: c.year,
+        rateText: percent(c.cremation_rate.rate!),
+        a: c.cremation_rate.numerator,
+        b: c.cremation_rate.denominator,
+        source: c.cremation_rate.source,
+        target: check(c.cremation_rate.target),
+        href: figures(c.year),
+      });
     const g = latest('green_burial_rate');
-    if (g) cards.push({ key: 'green_burial_rate', year: g.year, rateText: percent(g.green_burial_rate.rate!), a: g.green_burial_rate.numerator, b: g.green_burial_rate.denominator, target: check(g.green_burial_rate.target), href: figures(g.year) });
+    if (g)
+      cards.push({
+        key: 'green_burial_rate',
+        year: g.year,
+        rateText: percent(g.green_burial_rate.rate!),
+        a: g.green_burial_rate.numerator,
+        b: g.green_burial_rate.denominator,
+        target: check(g.green_burial_rate.target),
+        href: figures(g.year),
+      });
     const w = latest('waivers');
     if (w) cards.push({ key: 'waivers', year: w.year, fen: w.waivers.numerator, b: w.waivers.denominator });
     const r = latest('grave_remediation');
-    if (r) cards.push({ key: 'grave_remediation', year: r.year, rateText: percent(r.grave_remediation.rate!), a: r.grave_remediation.numerator, b: r.grave_remediation.denominator, townships: r.grave_remediation.townships, target: check(r.grave_remediation.target), href: figures(r.year, true) });
+    if (r)
+      cards.push({
+        key: 'grave_remediation',
+        year: r.year,
+        rateText: percent(r.grave_remediation.rate!),
+        a: r.grave_remediation.numerator,
+        b: r.grave_remediation.denominator,
+        townships: r.grave_remediation.townships,
+        target: check(r.grave_remediation.target),
+        href: figures(r.year, true),
+      });
     return { year: o.year, cards };
   }
 
   /** Uncovered townships under their county, for a city's dashboard. */
   function groupByCounty(d: Dashboard) {
-    const out: { code: string; name: string; villages: number; townships: (Dashboard['uncovered'][number] & { central: number; href: string })[] }[] = [];
+    const out: {
+      code: string;
+      name: string;
+      villages: number;
+      townships: (Dashboard['uncovered'][number] & { central: number; href: string })[];
+    }[] = [];
     for (const t of d.uncovered) {
       let g = out[out.length - 1];
-      if (!g || g.code !== t.county.code) out.push((g = { code: t.county.code, name: t.county.name, villages: 0, townships: [] }));
+      if (!g || g.code !== t.county.code)
+        out.push((g = { code: t.county.code, name: t.county.name, villages: 0, townships: [] }));
       g.villages += t.villages.length;
-      g.townships.push({ ...t, central: t.villages.filter((v) => v.central).length, href: listHref('villages', t.code, d.date, 'uncovered') });
+      g.townships.push({
+        ...t,
+        central: t.villages.filter((v) => v.central).length,
+        href: listHref('villages', t.code, d.date, 'uncovered'),
+      });
     }
     return out;
   }
@@ -173,7 +260,14 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
     return d.rows.map((r: ChildRow) => {
       const v = r.cells.find((c) => c.indicator === 'villages')!;
       const central = r.cells.find((c) => c.indicator === 'central_villages')!;
-      return { code: r.code, name: r.name, community: v.total === 0, central: central.total > 0, covered: v.total ? v.covered > 0 : undefined, facilities: d.villageFacilities.get(r.code) ?? [] };
+      return {
+        code: r.code,
+        name: r.name,
+        community: v.total === 0,
+        central: central.total > 0,
+        covered: v.total ? v.covered > 0 : undefined,
+        facilities: d.villageFacilities.get(r.code) ?? [],
+      };
     });
   }
 
@@ -203,7 +297,14 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
     // Links keep every filter but the one they change.
     const keep = (over: Record<string, string | undefined>, code = region.code) => {
       const p = new URLSearchParams({ region: code, date: w.date });
-      const base: Record<string, string | undefined> = { central: q.central, kind: q.kind, indicator: q.indicator, q: q.q, status: q.status, ...over };
+      const base: Record<string, string | undefined> = {
+        central: q.central,
+        kind: q.kind,
+        indicator: q.indicator,
+        q: q.q,
+        status: q.status,
+        ...over,
+      };
       for (const [k, v] of Object.entries(base)) if (v) p.set(k, v);
       return `${req.path}?${p.toString()}`;
     };
@@ -212,13 +313,35 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       kind,
       title: `${t(`coverage.list.${which}`)} · ${region.name}`,
       styles: ['/static/css/coverage.css'],
-      which, region, day: w.date, dateLabel: formatDate(w.date, lang),
+      which,
+      region,
+      day: w.date,
+      dateLabel: formatDate(w.date, lang),
       query: new URLSearchParams({ region: region.code, date: w.date }).toString(),
       trail: w.trail.map((r, i) => ({ name: r.name, href: keep({}, r.code), current: i === w.trail.length - 1 })),
       back: dashboardHref(region.code, w.date),
-      filter: q, rows: page.rows, total: page.total, counts,
-      tabs: counts ? (['all', 'covered', 'uncovered'] as const).map((s) => ({ status: s, n: counts[s], href: keep({ status: s === 'all' ? undefined : s }), current: (q.status ?? 'all') === s })) : undefined,
-      hidden: Object.entries({ region: region.code, date: w.date, central: q.central, kind: q.kind, indicator: q.indicator, status: q.status }).filter(([, v]) => v).map(([name, value]) => ({ name, value })),
+      filter: q,
+      rows: page.rows,
+      total: page.total,
+      counts,
+      tabs: counts
+        ? (['all', 'covered', 'uncovered'] as const).map((s) => ({
+            status: s,
+            n: counts[s],
+            href: keep({ status: s === 'all' ? undefined : s }),
+            current: (q.status ?? 'all') === s,
+          }))
+        : undefined,
+      hidden: Object.entries({
+        region: region.code,
+        date: w.date,
+        central: q.central,
+        kind: q.kind,
+        indicator: q.indicator,
+        status: q.status,
+      })
+        .filter(([, v]) => v)
+        .map(([name, value]) => ({ name, value })),
       clear: keep({ q: undefined }),
       pager: pagination(req, q.page, PER_PAGE, page.total),
     });
@@ -226,9 +349,29 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
 
   return [
     { method: 'get', path: '/staff/coverage', roles: ROLES, handler: dashboardPage },
-    { method: 'get', path: '/staff/coverage/villages', roles: ROLES, handler: (req, res) => listPage(req, res, 'villages') },
-    { method: 'get', path: '/staff/coverage/townships', roles: ROLES, handler: (req, res) => listPage(req, res, 'townships') },
-    { method: 'get', path: '/staff/coverage/counties', roles: ROLES, handler: (req, res) => listPage(req, res, 'counties') },
-    { method: 'get', path: '/staff/coverage/facilities', roles: ROLES, handler: (req, res) => listPage(req, res, 'facilities') },
+    {
+      method: 'get',
+      path: '/staff/coverage/villages',
+      roles: ROLES,
+      handler: (req, res) => listPage(req, res, 'villages'),
+    },
+    {
+      method: 'get',
+      path: '/staff/coverage/townships',
+      roles: ROLES,
+      handler: (req, res) => listPage(req, res, 'townships'),
+    },
+    {
+      method: 'get',
+      path: '/staff/coverage/counties',
+      roles: ROLES,
+      handler: (req, res) => listPage(req, res, 'counties'),
+    },
+    {
+      method: 'get',
+      path: '/staff/coverage/facilities',
+      roles: ROLES,
+      handler: (req, res) => listPage(req, res, 'facilities'),
+    },
   ];
 }

@@ -6,9 +6,17 @@ import { inDateRange } from '../query.js';
 import { chartIndicators, sortKeys } from './service.js';
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
-const RegionCode = z.preprocess(blank, z.string().regex(/^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$/, { error: 'errors.coverage_region' }).optional());
-const DateParam = z.preprocess(blank, z.iso.date({ error: 'errors.coverage_date' })
-  .refine(inDateRange, { error: 'errors.coverage_date' }).optional());
+const RegionCode = z.preprocess(
+  blank,
+  z
+    .string()
+    .regex(/^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$/, { error: 'errors.coverage_region' })
+    .optional(),
+);
+const DateParam = z.preprocess(
+  blank,
+  z.iso.date({ error: 'errors.coverage_date' }).refine(inDateRange, { error: 'errors.coverage_date' }).optional(),
+);
 
 /** Region and date of every dashboard and list address; an unreadable one is a field error. */
 export const Where = z.object({ region: RegionCode, date: DateParam });

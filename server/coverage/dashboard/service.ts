@@ -4,9 +4,24 @@
 import type { Knex } from 'knex';
 import { codeLength } from '../../regions/levels.js';
 import { coveredBy, countsForCoverage, summarise, type CoverageState } from '../engine/rules.js';
-import { coverageIndicators, type CoverageIndicator, type Indicators, type Ratio, type RegionCoverage, type RegionRef } from '../indicators/kinds.js';
+import {
+  coverageIndicators,
+  type CoverageIndicator,
+  type Indicators,
+  type Ratio,
+  type RegionCoverage,
+  type RegionRef,
+} from '../indicators/kinds.js';
 import { coverageOf, coverageStatesOn, uncoveredVillages, type UncoveredTownship } from '../engine/service.js';
-import { compare, listTargets, targetFor, targetInForce, targetsAbove, type Target, type TargetInForce } from '../targets/service.js';
+import {
+  compare,
+  listTargets,
+  targetFor,
+  targetInForce,
+  targetsAbove,
+  type Target,
+  type TargetInForce,
+} from '../targets/service.js';
 import { percent } from './chart.js';
 
 /** What a number on the page stands for, and so which list it links to. */
@@ -14,7 +29,12 @@ export type ListIndicator = CoverageIndicator | 'communities';
 export type Status = 'covered' | 'uncovered';
 
 /** The list behind a number: /staff/coverage/<list>?region=&date=[&status=][&central=1 | &kind=community | &indicator=…]. */
-export function listHref(indicator: ListIndicator | 'facilities', region: string, date: string, status?: Status): string {
+export function listHref(
+  indicator: ListIndicator | 'facilities',
+  region: string,
+  date: string,
+  status?: Status,
+): string {
   const p = new URLSearchParams({ region, date });
   let path = 'villages';
   if (indicator === 'counties' || indicator === 'cremation_counties') path = 'counties';
@@ -33,16 +53,30 @@ export const dashboardHref = (region: string, date: string, extra: Record<string
 // ## Targets
 
 /** The target in force (targets/service.ts) with its rate as the page shows it. */
-export interface ShownTarget extends TargetInForce { rateText: string }
+export interface ShownTarget extends TargetInForce {
+  rateText: string;
+}
 
-function shownTarget(targets: Target[], code: string, indicator: CoverageIndicator, year: number): ShownTarget | undefined {
+function shownTarget(
+  targets: Target[],
+  code: string,
+  indicator: CoverageIndicator,
+  year: number,
+): ShownTarget | undefined {
   const t = targetInForce(targets, code, indicator, year);
   return t && { ...t, rateText: percent(t.rate) };
 }
 
 /** The next target after the year, to show what comes. */
-export function nextTarget(targets: Target[], code: string, indicator: CoverageIndicator, year: number): { year: number; rateText: string } | undefined {
-  const years = [...new Set(targets.filter((t) => t.indicator === indicator && t.year > year).map((t) => t.year))].sort((a, b) => a - b);
+export function nextTarget(
+  targets: Target[],
+  code: string,
+  indicator: CoverageIndicator,
+  year: number,
+): { year: number; rateText: string } | undefined {
+  const years = [...new Set(targets.filter((t) => t.indicator === indicator && t.year > year).map((t) => t.year))].sort(
+    (a, b) => a - b,
+  );
   for (const y of years) {
     const t = targetFor(targets, code, indicator, y);
     if (t) return { year: t.year, rateText: percent(t.rate) };
@@ -92,17 +126,43 @@ export interface Card extends Cell {
   targetBar?: number;
 }
 
-function cell(indicator: ListIndicator, r: Ratio, region: string, date: string, targets: Target[], year: number, single: boolean): Cell {
-  const target = indicator === 'communities' || r.total === 0 ? undefined : shownTarget(targets, region, indicator, year);
+function cell(
+  indicator: ListIndicator,
+  r: Ratio,
+  region: string,
+  date: string,
+  targets: Target[],
+  year: number,
+  single: boolean,
+): Cell {
+  const target =
+    indicator === 'communities' || r.total === 0 ? undefined : shownTarget(targets, region, indicator, year);
   return {
-    indicator, covered: r.covered, total: r.total, uncovered: r.total - r.covered, rate: r.rate, rateText: r.rate === null ? null : percent(r.rate), single,
-    target, standing: target ? standing(r, target.rate) : undefined,
-    links: { covered: listHref(indicator, region, date, 'covered'), uncovered: listHref(indicator, region, date, 'uncovered'), all: listHref(indicator, region, date) },
+    indicator,
+    covered: r.covered,
+    total: r.total,
+    uncovered: r.total - r.covered,
+    rate: r.rate,
+    rateText: r.rate === null ? null : percent(r.rate),
+    single,
+    target,
+    standing: target ? standing(r, target.rate) : undefined,
+    links: {
+      covered: listHref(indicator, region, date, 'covered'),
+      uncovered: listHref(indicator, region, date, 'uncovered'),
+      all: listHref(indicator, region, date),
+    },
   };
 }
 
 /** The unit each indicator counts. */
-const unitLevel: Record<CoverageIndicator, number> = { counties: 6, cremation_counties: 6, townships: 9, villages: 12, central_villages: 12 };
+const unitLevel: Record<CoverageIndicator, number> = {
+  counties: 6,
+  cremation_counties: 6,
+  townships: 9,
+  villages: 12,
+  central_villages: 12,
+};
 
 /** Indicators worth a card at a region's level: a township has no counties of its own. */
 export function cardIndicators(region: RegionRef): CoverageIndicator[] {
@@ -114,7 +174,8 @@ export function cards(region: RegionRef, indicators: Indicators, date: string, t
   return cardIndicators(region).map((i) => {
     const c = cell(i, indicators[i], region.code, date, targets, year, unitLevel[i] === region.code.length);
     return {
-      ...c, next: c.total ? nextTarget(targets, region.code, i, year) : undefined,
+      ...c,
+      next: c.total ? nextTarget(targets, region.code, i, year) : undefined,
       bar: c.rate === null ? 0 : Math.round(c.rate * 1000) / 10,
       targetBar: c.target ? Math.round(c.target.rate * 1000) / 10 : undefined,
     };
@@ -123,11 +184,21 @@ export function cards(region: RegionRef, indicators: Indicators, date: string, t
 
 // ## The table of child regions
 
-export interface ChildRow { code: string; name: string; level: string; href?: string; cells: Cell[]; communities: number }
+export interface ChildRow {
+  code: string;
+  name: string;
+  level: string;
+  href?: string;
+  cells: Cell[];
+  communities: number;
+}
 
 /** Columns of the child table at a region's level: below the children's own level, or at it (then yes / no). */
 export function childColumns(region: RegionRef): CoverageIndicator[] {
-  const childLength = region.level === 'country' ? 2 : codeLength[region.level] + (region.level === 'county' ? 3 : region.level === 'township' ? 3 : 2);
+  const childLength =
+    region.level === 'country'
+      ? 2
+      : codeLength[region.level] + (region.level === 'county' ? 3 : region.level === 'township' ? 3 : 2);
   return coverageIndicators.filter((i) => unitLevel[i] >= childLength);
 }
 
@@ -139,11 +210,14 @@ export function sortRows(rows: ChildRow[], key: SortKey): ChildRow[] {
   if (key === 'code') return rows;
   const of = (r: ChildRow) => r.cells.find((c) => c.indicator === key);
   return [...rows].sort((a, b) => {
-    const ca = of(a), cb = of(b);
-    const ra = ca?.rate ?? null, rb = cb?.rate ?? null;
+    const ca = of(a),
+      cb = of(b);
+    const ra = ca?.rate ?? null,
+      rb = cb?.rate ?? null;
     if (ra === null || rb === null) return ra === rb ? a.code.localeCompare(b.code) : ra === null ? 1 : -1;
     if (ra !== rb) return ra - rb;
-    const na = ca?.standing?.needed ?? ca!.uncovered, nb = cb?.standing?.needed ?? cb!.uncovered;
+    const na = ca?.standing?.needed ?? ca!.uncovered,
+      nb = cb?.standing?.needed ?? cb!.uncovered;
     return nb - na || a.code.localeCompare(b.code);
   });
 }
@@ -152,7 +226,10 @@ function childRows(region: RegionRef, children: RegionCoverage[], date: string, 
   const year = Number(date.slice(0, 4));
   const columns = childColumns(region);
   return children.map((c) => ({
-    code: c.code, name: c.name, level: c.level, communities: c.communities,
+    code: c.code,
+    name: c.name,
+    level: c.level,
+    communities: c.communities,
     href: c.level === 'village' ? undefined : dashboardHref(c.code, date),
     cells: columns.map((i) => cell(i, c.indicators[i], c.code, date, targets, year, unitLevel[i] === c.code.length)),
   }));
@@ -184,7 +261,12 @@ export interface YearPoint {
 }
 
 /** The region's indicators at the end of each past year and on the date in its own year (one state per date). */
-export async function yearlyIndicators(db: Knex, prefix: string, years: number[], opts: { date: string; state?: CoverageState }): Promise<YearPoint[]> {
+export async function yearlyIndicators(
+  db: Knex,
+  prefix: string,
+  years: number[],
+  opts: { date: string; state?: CoverageState },
+): Promise<YearPoint[]> {
   const year = Number(opts.date.slice(0, 4));
   const dateOf = (y: number) => (y === year ? opts.date : `${y}-12-31`);
   const wanted = years.filter((y) => y <= year && !(y === year && opts.state)).map(dateOf);
@@ -193,7 +275,12 @@ export async function yearlyIndicators(db: Knex, prefix: string, years: number[]
     if (y > year) return { year: y, date: null, partial: false, indicators: null };
     const date = dateOf(y);
     const state = y === year && opts.state ? opts.state : states.get(date)!.state;
-    return { year: y, date, partial: y === year && !opts.date.endsWith('-12-31'), indicators: summarise(state, 12).total.indicators };
+    return {
+      year: y,
+      date,
+      partial: y === year && !opts.date.endsWith('-12-31'),
+      indicators: summarise(state, 12).total.indicators,
+    };
   });
 }
 
@@ -212,14 +299,30 @@ export interface SeriesPoint {
  * printed report redraws. `targets` defaults to the region's and its ancestors'; `state` is the date's state when
  * already computed.
  */
-export async function yearlySeries(db: Knex, region: string, indicator: CoverageIndicator, years: number[], opts: { date: string; state?: CoverageState; targets?: Target[] }): Promise<SeriesPoint[]> {
-  const [points, targets] = await Promise.all([yearlyIndicators(db, region, years, opts), opts.targets ?? targetsAbove(db, region)]);
+export async function yearlySeries(
+  db: Knex,
+  region: string,
+  indicator: CoverageIndicator,
+  years: number[],
+  opts: { date: string; state?: CoverageState; targets?: Target[] },
+): Promise<SeriesPoint[]> {
+  const [points, targets] = await Promise.all([
+    yearlyIndicators(db, region, years, opts),
+    opts.targets ?? targetsAbove(db, region),
+  ]);
   return toSeries(points, region, indicator, targets);
 }
 
-export function toSeries(points: YearPoint[], region: string, indicator: CoverageIndicator, targets: Target[]): SeriesPoint[] {
+export function toSeries(
+  points: YearPoint[],
+  region: string,
+  indicator: CoverageIndicator,
+  targets: Target[],
+): SeriesPoint[] {
   return points.map((p) => ({
-    year: p.year, date: p.date, partial: p.partial,
+    year: p.year,
+    date: p.date,
+    partial: p.partial,
     actual: p.indicators ? p.indicators[indicator] : null,
     target: targetFor(targets, region, indicator, p.year),
   }));
@@ -249,13 +352,20 @@ export interface Dashboard {
   villageFacilities: Map<string, { id: number; name: string }[]>;
 }
 
-export async function dashboard(db: Knex, region: RegionRef, opts: { date: string; sort?: SortKey; chart?: ChartIndicator }): Promise<Dashboard> {
+export async function dashboard(
+  db: Knex,
+  region: RegionRef,
+  opts: { date: string; sort?: SortKey; chart?: ChartIndicator },
+): Promise<Dashboard> {
   const { date } = opts;
   const year = Number(date.slice(0, 4));
   const [below, above] = await Promise.all([listTargets(db, { under: region.code }), targetsAbove(db, region.code)]);
   const targets = [...new Map([...above, ...below].map((t) => [t.id, t])).values()];
   // The date and the end of each past year of the chart, from one read of the registry.
-  const years = chartYears(date, targets.filter((t) => (chartIndicators as readonly string[]).includes(t.indicator)));
+  const years = chartYears(
+    date,
+    targets.filter((t) => (chartIndicators as readonly string[]).includes(t.indicator)),
+  );
   const dates = [...new Set([date, ...years.filter((y) => y < year).map((y) => `${y}-12-31`)])];
   const states = await coverageStatesOn(db, region.code, dates);
   const { state, facilities } = states.get(date)!;
@@ -265,11 +375,21 @@ export async function dashboard(db: Knex, region: RegionRef, opts: { date: strin
   ]);
   const ind = result.region.indicators;
   const choices = chartIndicators.filter((i) => ind[i].total > 0 && !(unitLevel[i] === region.code.length));
-  const chartIndicator = opts.chart && choices.includes(opts.chart) ? opts.chart : choices.includes('villages') ? 'villages' : choices[0] ?? 'villages';
+  const chartIndicator =
+    opts.chart && choices.includes(opts.chart)
+      ? opts.chart
+      : choices.includes('villages')
+        ? 'villages'
+        : (choices[0] ?? 'villages');
   const points = years.map((y): YearPoint => {
     if (y > year) return { year: y, date: null, partial: false, indicators: null };
     const d = y === year ? date : `${y}-12-31`;
-    return { year: y, date: d, partial: y === year && !date.endsWith('-12-31'), indicators: summarise(states.get(d)!.state, 12).total.indicators };
+    return {
+      year: y,
+      date: d,
+      partial: y === year && !date.endsWith('-12-31'),
+      indicators: summarise(states.get(d)!.state, 12).total.indicators,
+    };
   });
   const columns = childColumns(region);
   const sort = opts.sort && (opts.sort === 'code' || columns.includes(opts.sort)) ? opts.sort : 'code';
@@ -279,21 +399,33 @@ export async function dashboard(db: Knex, region: RegionRef, opts: { date: strin
   const villageFacilities = new Map<string, { id: number; name: string }[]>();
   if (region.level === 'township') {
     for (const c of result.children) {
-      const ids = [...new Set([...(by.villages.get(c.code) ?? []), ...(by.townshipsWhole.get(c.code.slice(0, 9)) ?? [])])];
-      villageFacilities.set(c.code, ids.map((id) => ({ id, name: names.get(id) ?? String(id) })));
+      const ids = [
+        ...new Set([...(by.villages.get(c.code) ?? []), ...(by.townshipsWhole.get(c.code.slice(0, 9)) ?? [])]),
+      ];
+      villageFacilities.set(
+        c.code,
+        ids.map((id) => ({ id, name: names.get(id) ?? String(id) })),
+      );
     }
   }
   const counting = countingFacilities(facilities, region.code);
 
   return {
-    region, date, year,
+    region,
+    date,
+    year,
     cards: cards(region, ind, date, targets),
     communities: cell('communities', ind.communities, region.code, date, targets, year, false),
     facilities: { count: counting.length, href: listHref('facilities', region.code, date) },
     columns,
     rows: sortRows(childRows(region, result.children, date, targets), sort),
-    total: { code: region.code, name: region.name, level: region.level, communities: ind.communities.total,
-      cells: columns.map((i) => cell(i, ind[i], region.code, date, targets, year, false)) },
+    total: {
+      code: region.code,
+      name: region.name,
+      level: region.level,
+      communities: ind.communities.total,
+      cells: columns.map((i) => cell(i, ind[i], region.code, date, targets, year, false)),
+    },
     sort,
     series: toSeries(points, region.code, chartIndicator, targets),
     chart: { indicator: chartIndicator, choices },
@@ -303,8 +435,12 @@ export async function dashboard(db: Knex, region: RegionRef, opts: { date: strin
 }
 
 /** Operating facilities that count below a prefix: public-welfare ash placement standing or serving there, funeral homes with cremators standing there. */
-export function countingFacilities<F extends { id: number; kind: string; region_code: string; areas: string[]; cremators: number }>(facilities: F[], prefix: string): F[] {
-  return facilities.filter((f) => f.kind === 'funeral_home'
-    ? f.cremators > 0 && f.region_code.startsWith(prefix)
-    : countsForCoverage(f.kind) && (f.region_code.startsWith(prefix) || f.areas.some((a) => a.startsWith(prefix))));
+export function countingFacilities<
+  F extends { id: number; kind: string; region_code: string; areas: string[]; cremators: number },
+>(facilities: F[], prefix: string): F[] {
+  return facilities.filter((f) =>
+    f.kind === 'funeral_home'
+      ? f.cremators > 0 && f.region_code.startsWith(prefix)
+      : countsForCoverage(f.kind) && (f.region_code.startsWith(prefix) || f.areas.some((a) => a.startsWith(prefix))),
+  );
 }

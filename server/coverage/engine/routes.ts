@@ -15,7 +15,8 @@ const READERS: readonly Role[] = ['admin', 'bureau'];
 const indicatorKeys = [...coverageIndicators, 'communities'] as const;
 
 /** The indicators in a fixed order, each {total, covered, rate}. */
-const indicatorsJson = (i: Indicators) => Object.fromEntries(indicatorKeys.map((k) => [k, { total: i[k].total, covered: i[k].covered, rate: i[k].rate }]));
+const indicatorsJson = (i: Indicators) =>
+  Object.fromEntries(indicatorKeys.map((k) => [k, { total: i[k].total, covered: i[k].covered, rate: i[k].rate }]));
 
 const regionJson = (r: RegionCoverage) => ({ code: r.code === '' ? null : r.code, name: r.name, level: r.level });
 
@@ -34,7 +35,5 @@ export function coverageApiRoutes(ctx: AppContext): RouteDef[] {
     });
   }
 
-  return [
-    { method: 'get', path: '/api/v1/coverage', roles: READERS, handler: coverage },
-  ];
+  return [{ method: 'get', path: '/api/v1/coverage', roles: READERS, handler: coverage }];
 }

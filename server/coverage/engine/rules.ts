@@ -40,12 +40,31 @@ export interface CoverageState {
  * Applies the rules to the facilities operating on the date. `villageFlags` must hold every village-level unit
  * served one by one (store.villagesByCode); units outside the prefix and unknown codes are ignored.
  */
-export function buildState(prefix: string, totals: { counties: string[]; townships: TownshipTotals[] }, facilities: OperatingFacility[], villageFlags: Map<string, VillageFlags>): CoverageState {
+export function buildState(
+  prefix: string,
+  totals: { counties: string[]; townships: TownshipTotals[] },
+  facilities: OperatingFacility[],
+  villageFlags: Map<string, VillageFlags>,
+): CoverageState {
   const townships = new Map<string, TownshipState>();
   for (const t of totals.townships) {
-    townships.set(t.code, { code: t.code, adminVillages: t.adminVillages, centralVillages: t.centralVillages, communities: t.communities, whole: false, covered: NONE });
+    townships.set(t.code, {
+      code: t.code,
+      adminVillages: t.adminVillages,
+      centralVillages: t.centralVillages,
+      communities: t.communities,
+      whole: false,
+      covered: NONE,
+    });
   }
-  const state: CoverageState = { prefix, counties: totals.counties, townships, coveredCounties: new Set(), coveredTownships: new Set(), cremationCounties: new Set() };
+  const state: CoverageState = {
+    prefix,
+    counties: totals.counties,
+    townships,
+    coveredCounties: new Set(),
+    coveredTownships: new Set(),
+    cremationCounties: new Set(),
+  };
   for (const f of facilities) {
     if (f.kind === 'funeral_home') {
       if (f.cremators > 0 && f.region_code.length >= 6) state.cremationCounties.add(countyOf(f.region_code));
@@ -58,7 +77,11 @@ export function buildState(prefix: string, totals: { counties: string[]; townshi
 }
 
 /** Adds one public-welfare ash-placement facility's coverage to a state (also used for proposed facilities). */
-export function addFacility(state: CoverageState, f: Pick<OperatingFacility, 'region_code' | 'build_mode' | 'areas'>, villageFlags: Map<string, VillageFlags>): void {
+export function addFacility(
+  state: CoverageState,
+  f: Pick<OperatingFacility, 'region_code' | 'build_mode' | 'areas'>,
+  villageFlags: Map<string, VillageFlags>,
+): void {
   const loc = f.region_code;
   if (loc.length >= 6) state.coveredCounties.add(countyOf(loc));
   if (loc.length >= 9) state.coveredTownships.add(townshipOf(loc));
@@ -78,7 +101,11 @@ export function addFacility(state: CoverageState, f: Pick<OperatingFacility, 're
   }
 }
 
-export interface TownshipCounts { villages: number; central: number; communities: number }
+export interface TownshipCounts {
+  villages: number;
+  central: number;
+  communities: number;
+}
 const NOTHING: TownshipCounts = Object.freeze({ villages: 0, central: 0, communities: 0 });
 
 /** Covered administrative villages, central villages and communities of one township. */
@@ -89,7 +116,10 @@ export function townshipCounts(ts: TownshipState): TownshipCounts {
   let central = 0;
   let communities = 0;
   for (const v of ts.covered.values()) {
-    if (!v.is_admin_village) { communities += 1; continue; }
+    if (!v.is_admin_village) {
+      communities += 1;
+      continue;
+    }
     villages += 1;
     if (v.is_central_village) central += 1;
   }
@@ -102,8 +132,22 @@ export function isVillageCovered(state: CoverageState, v: Pick<VillageFlags, 'co
 }
 
 /** [covered, total] per indicator. */
-interface Tally { counties: [number, number]; townships: [number, number]; villages: [number, number]; central: [number, number]; cremation: [number, number]; communities: [number, number] }
-const emptyTally = (): Tally => ({ counties: [0, 0], townships: [0, 0], villages: [0, 0], central: [0, 0], cremation: [0, 0], communities: [0, 0] });
+interface Tally {
+  counties: [number, number];
+  townships: [number, number];
+  villages: [number, number];
+  central: [number, number];
+  cremation: [number, number];
+  communities: [number, number];
+}
+const emptyTally = (): Tally => ({
+  counties: [0, 0],
+  townships: [0, 0],
+  villages: [0, 0],
+  central: [0, 0],
+  cremation: [0, 0],
+  communities: [0, 0],
+});
 
 const toIndicators = (t: Tally): Indicators => ({
   counties: ratio(t.counties[0], t.counties[1]),
@@ -114,7 +158,10 @@ const toIndicators = (t: Tally): Indicators => ({
   communities: ratio(t.communities[0], t.communities[1]),
 });
 
-export interface Summary { indicators: Indicators; communities: number }
+export interface Summary {
+  indicators: Indicators;
+  communities: number;
+}
 const summary = (t: Tally): Summary => ({ indicators: toIndicators(t), communities: t.communities[1] });
 
 /** Indicators with nothing counted (0 of 0, rate null). */
@@ -127,7 +174,10 @@ export const emptySummary = (): Summary => summary(emptyTally());
  * sum to the parent's for every indicator below the parent's own level; a unit of the parent's own level (a
  * county's own county and cremation figures) is in the parent's tally only.
  */
-export function summarise(state: CoverageState, childLength: number): { total: Summary; children: Map<string, Summary> } {
+export function summarise(
+  state: CoverageState,
+  childLength: number,
+): { total: Summary; children: Map<string, Summary> } {
   const total = emptyTally();
   const kids = new Map<string, Tally>();
   const child = (code: string): Tally | undefined => {
@@ -138,8 +188,10 @@ export function summarise(state: CoverageState, childLength: number): { total: S
     return k;
   };
   const addCounty = (t: Tally, covered: number, cremation: number) => {
-    t.counties[1] += 1; t.counties[0] += covered;
-    t.cremation[1] += 1; t.cremation[0] += cremation;
+    t.counties[1] += 1;
+    t.counties[0] += covered;
+    t.cremation[1] += 1;
+    t.cremation[0] += cremation;
   };
   for (const c of state.counties) {
     const covered = state.coveredCounties.has(c) ? 1 : 0;
@@ -149,11 +201,15 @@ export function summarise(state: CoverageState, childLength: number): { total: S
     if (k) addCounty(k, covered, cremation);
   }
   const addTownship = (t: Tally, ts: TownshipState, isCovered: number, covered: TownshipCounts | undefined) => {
-    t.townships[1] += 1; t.townships[0] += isCovered;
+    t.townships[1] += 1;
+    t.townships[0] += isCovered;
     if (!covered) return;
-    t.villages[1] += ts.adminVillages; t.villages[0] += covered.villages;
-    t.central[1] += ts.centralVillages; t.central[0] += covered.central;
-    t.communities[1] += ts.communities; t.communities[0] += covered.communities;
+    t.villages[1] += ts.adminVillages;
+    t.villages[0] += covered.villages;
+    t.central[1] += ts.centralVillages;
+    t.central[0] += covered.central;
+    t.communities[1] += ts.communities;
+    t.communities[0] += covered.communities;
   };
   // Below a township the children are villages: villageIndicators() counts those one by one.
   const villagesInChildren = childLength <= 9;
@@ -196,11 +252,20 @@ export interface CoveredBy {
   cremation: Map<string, number[]>;
 }
 
-export function coveredBy(facilities: Pick<OperatingFacility, 'id' | 'kind' | 'region_code' | 'build_mode' | 'areas' | 'cremators'>[]): CoveredBy {
-  const by: CoveredBy = { villages: new Map(), townshipsWhole: new Map(), townships: new Map(), counties: new Map(), cremation: new Map() };
+export function coveredBy(
+  facilities: Pick<OperatingFacility, 'id' | 'kind' | 'region_code' | 'build_mode' | 'areas' | 'cremators'>[],
+): CoveredBy {
+  const by: CoveredBy = {
+    villages: new Map(),
+    townshipsWhole: new Map(),
+    townships: new Map(),
+    counties: new Map(),
+    cremation: new Map(),
+  };
   const add = (m: Map<string, number[]>, code: string, id: number) => {
     const ids = m.get(code);
-    if (!ids) m.set(code, [id]); else if (!ids.includes(id)) ids.push(id);
+    if (!ids) m.set(code, [id]);
+    else if (!ids.includes(id)) ids.push(id);
   };
   for (const f of facilities) {
     const loc = f.region_code;
@@ -212,7 +277,10 @@ export function coveredBy(facilities: Pick<OperatingFacility, 'id' | 'kind' | 'r
     if (loc.length >= 6) add(by.counties, countyOf(loc), f.id);
     if (loc.length >= 9) add(by.townships, townshipOf(loc), f.id);
     const s = serviceOf(f);
-    for (const t of s.townships) { add(by.townshipsWhole, t, f.id); add(by.townships, t, f.id); }
+    for (const t of s.townships) {
+      add(by.townshipsWhole, t, f.id);
+      add(by.townships, t, f.id);
+    }
     for (const v of s.villages) add(by.villages, v, f.id);
   }
   return by;

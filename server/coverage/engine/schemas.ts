@@ -6,8 +6,10 @@ import { REGION_CODE } from '../query.js';
 /** ?region=&date= of GET /api/v1/coverage. */
 export const CoverageQuery = z.object({
   // Omitted or empty: the whole country (every division imported).
-  region: z.preprocess((v) => (v === '' ? undefined : v),
-    z.string().regex(REGION_CODE, { error: 'errors.region_code_format' }).optional()),
+  region: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().regex(REGION_CODE, { error: 'errors.region_code_format' }).optional(),
+  ),
   // Omitted: today in Asia/Shanghai.
   date: z.preprocess((v) => (v === '' ? undefined : v), isoDate('errors.date_format').optional()),
 });

@@ -4,7 +4,15 @@ import { systemClock, TtlCache, type Clock } from '../../cache.js';
 import { NotFoundError } from '../../http/errors.js';
 import { codeLength, type Level } from '../../regions/levels.js';
 import * as regions from '../../regions/service.js';
-import { buildState, emptySummary, isVillageCovered, summarise, townshipCounts, villageIndicators, type CoverageState } from './rules.js';
+import {
+  buildState,
+  emptySummary,
+  isVillageCovered,
+  summarise,
+  townshipCounts,
+  villageIndicators,
+  type CoverageState,
+} from './rules.js';
 import type { CoverageResult, RegionCoverage, RegionRef } from '../indicators/kinds.js';
 import * as store from './store.js';
 
@@ -24,7 +32,11 @@ const clock: Clock = { now: () => totalsClock.now() };
 
 function divisionTotals(db: Knex, prefix: string): Promise<Totals> {
   let cache = totalsCaches.get(db);
-  if (!cache) totalsCaches.set(db, (cache = new TtlCache({ ttlMs: TOTALS_TTL_MS, max: 200, clock, load: (p) => store.divisionTotals(db, p) })));
+  if (!cache)
+    totalsCaches.set(
+      db,
+      (cache = new TtlCache({ ttlMs: TOTALS_TTL_MS, max: 200, clock, load: (p) => store.divisionTotals(db, p) })),
+    );
   return cache.get(prefix);
 }
 
@@ -65,8 +77,15 @@ export async function coverageState(db: Knex, prefix: string, date: string): Pro
 }
 
 /** The state and the operating facilities it was built from (the lists say which facility covers what). */
-export async function coverageStateWithFacilities(db: Knex, prefix: string, date: string): Promise<{ state: CoverageState; facilities: store.OperatingFacility[] }> {
-  const [totals, facilities] = await Promise.all([divisionTotals(db, prefix), store.operatingOn(db, date, COUNTING_KINDS, prefix)]);
+export async function coverageStateWithFacilities(
+  db: Knex,
+  prefix: string,
+  date: string,
+): Promise<{ state: CoverageState; facilities: store.OperatingFacility[] }> {
+  const [totals, facilities] = await Promise.all([
+    divisionTotals(db, prefix),
+    store.operatingOn(db, date, COUNTING_KINDS, prefix),
+  ]);
   const served = new Set<string>();
   for (const f of facilities) {
     if (f.region_code.length === 12 && f.region_code.startsWith(prefix)) served.add(f.region_code);
@@ -77,8 +96,15 @@ export async function coverageStateWithFacilities(db: Knex, prefix: string, date
 }
 
 /** States on several dates, with the facilities operating on each, from one read of the registry (the dashboard's chart). */
-export async function coverageStatesOn(db: Knex, prefix: string, dates: string[]): Promise<Map<string, { state: CoverageState; facilities: store.OperatingFacility[] }>> {
-  const [totals, byDate] = await Promise.all([divisionTotals(db, prefix), store.operatingOnDates(db, dates, COUNTING_KINDS, prefix)]);
+export async function coverageStatesOn(
+  db: Knex,
+  prefix: string,
+  dates: string[],
+): Promise<Map<string, { state: CoverageState; facilities: store.OperatingFacility[] }>> {
+  const [totals, byDate] = await Promise.all([
+    divisionTotals(db, prefix),
+    store.operatingOnDates(db, dates, COUNTING_KINDS, prefix),
+  ]);
   const served = new Set<string>();
   for (const facilities of byDate.values()) {
     for (const f of facilities) {
@@ -87,13 +113,22 @@ export async function coverageStatesOn(db: Knex, prefix: string, dates: string[]
     }
   }
   const flags = new Map((await store.villagesByCode(db, [...served])).map((v) => [v.code, v]));
-  return new Map(dates.map((d) => {
-    const facilities = byDate.get(d) ?? [];
-    return [d, { state: buildState(prefix, totals, facilities, flags), facilities }];
-  }));
+  return new Map(
+    dates.map((d) => {
+      const facilities = byDate.get(d) ?? [];
+      return [d, { state: buildState(prefix, totals, facilities, flags), facilities }];
+    }),
+  );
 }
 
-const childLevel: Record<RegionRef['level'], Level | null> = { country: 'province', province: 'city', city: 'county', county: 'township', township: 'village', village: null };
+const childLevel: Record<RegionRef['level'], Level | null> = {
+  country: 'province',
+  province: 'city',
+  city: 'county',
+  county: 'township',
+  township: 'village',
+  village: null,
+};
 
 /**
  * Indicators for a region (omitted: the whole country) and each of its children (provinces, cities, counties,
@@ -111,21 +146,33 @@ export async function computeCoverage(db: Knex, opts: { region?: string; date: s
 }
 
 /** The result for a region from a state already computed for it (the proposal measures imagined states). */
-export async function coverageOf(db: Knex, region: RegionRef, state: CoverageState, date: string): Promise<CoverageResult> {
+export async function coverageOf(
+  db: Knex,
+  region: RegionRef,
+  state: CoverageState,
+  date: string,
+): Promise<CoverageResult> {
   const level = childLevel[region.level];
   if (level === null) return { region: { ...region, ...summarise(state, 12).total }, date, children: [] };
   if (level === 'village') {
     const villages = await store.villagesUnder(db, region.code);
     return {
-      region: { ...region, ...summarise(state, 12).total }, date,
+      region: { ...region, ...summarise(state, 12).total },
+      date,
       children: villages.map((v) => ({ code: v.code, name: v.name, level: 'village', ...villageIndicators(state, v) })),
     };
   }
   const kids = await regions.childRegions(db, region.level === 'country' ? null : region.code);
   const { total, children } = summarise(state, codeLength[level]);
   return {
-    region: { ...region, ...total }, date,
-    children: kids.map((k): RegionCoverage => ({ code: k.code, name: k.name, level: k.level, ...(children.get(k.code) ?? emptySummary()) })),
+    region: { ...region, ...total },
+    date,
+    children: kids.map((k): RegionCoverage => ({
+      code: k.code,
+      name: k.name,
+      level: k.level,
+      ...(children.get(k.code) ?? emptySummary()),
+    })),
   };
 }
 
@@ -134,14 +181,24 @@ export function villagesUnder(db: Knex, prefix: string): Promise<store.VillageFl
   return store.villagesUnder(db, prefix);
 }
 
-export interface UncoveredTownship { code: string; name: string; county: { code: string; name: string }; villages: { code: string; name: string; central: boolean }[] }
+export interface UncoveredTownship {
+  code: string;
+  name: string;
+  county: { code: string; name: string };
+  villages: { code: string; name: string; central: boolean }[];
+}
 
 /** Administrative villages not covered on the date, grouped by township in code order. */
-export async function uncoveredVillages(db: Knex, opts: { region?: string; date: string; state?: CoverageState }): Promise<UncoveredTownship[]> {
+export async function uncoveredVillages(
+  db: Knex,
+  opts: { region?: string; date: string; state?: CoverageState },
+): Promise<UncoveredTownship[]> {
   const region = await resolveRegion(db, opts.region);
   const prefix = region.level === 'village' ? region.code.slice(0, 9) : region.code;
-  const state = opts.state ?? await coverageState(db, prefix, opts.date);
-  const open = [...state.townships.values()].filter((t) => !t.whole && townshipCounts(t).villages < t.adminVillages).map((t) => t.code);
+  const state = opts.state ?? (await coverageState(db, prefix, opts.date));
+  const open = [...state.townships.values()]
+    .filter((t) => !t.whole && townshipCounts(t).villages < t.adminVillages)
+    .map((t) => t.code);
   const out: UncoveredTownship[] = [];
   if (open.length === 0) return out;
   const names = await regions.regionNames(db, [...new Set([...open, ...open.map((t) => t.slice(0, 6))])]);
@@ -151,7 +208,15 @@ export async function uncoveredVillages(db: Knex, opts: { region?: string; date:
     let t = byTownship.get(v.parent_code);
     if (!t) {
       const c = v.parent_code.slice(0, 6);
-      byTownship.set(v.parent_code, (t = { code: v.parent_code, name: names.get(v.parent_code) ?? v.parent_code, county: { code: c, name: names.get(c) ?? c }, villages: [] }));
+      byTownship.set(
+        v.parent_code,
+        (t = {
+          code: v.parent_code,
+          name: names.get(v.parent_code) ?? v.parent_code,
+          county: { code: c, name: names.get(c) ?? c },
+          villages: [],
+        }),
+      );
       out.push(t);
     }
     t.villages.push({ code: v.code, name: v.name, central: v.is_central_village });

@@ -32,20 +32,35 @@ function nextCode(prefix: string): string | undefined {
 }
 
 /** Village-level totals of one township. */
-export interface TownshipTotals { code: string; adminVillages: number; centralVillages: number; communities: number }
+export interface TownshipTotals {
+  code: string;
+  adminVillages: number;
+  centralVillages: number;
+  communities: number;
+}
 
 /** Townships (with their village totals) and counties below a prefix ('' for the whole country). */
-export async function divisionTotals(db: Knex, prefix: string): Promise<{ counties: string[]; townships: TownshipTotals[] }> {
+export async function divisionTotals(
+  db: Knex,
+  prefix: string,
+): Promise<{ counties: string[]; townships: TownshipTotals[] }> {
   const [counties, townships, rows] = await Promise.all([
-    underPrefix(db('regions').where('level', 'county'), 'code', prefix).orderBy('code').pluck('code') as Promise<string[]>,
-    underPrefix(db('regions').where('level', 'township'), 'code', prefix).orderBy('code').pluck('code') as Promise<string[]>,
+    underPrefix(db('regions').where('level', 'county'), 'code', prefix).orderBy('code').pluck('code') as Promise<
+      string[]
+    >,
+    underPrefix(db('regions').where('level', 'township'), 'code', prefix).orderBy('code').pluck('code') as Promise<
+      string[]
+    >,
     // One pass over the village level, grouped by township (a village's parent, whose code also starts with the
     // prefix): regions_level_parent_flags_index covers it.
-    underPrefix(db('regions').where('level', 'village'), 'parent_code', prefix.slice(0, 9)).groupBy('parent_code')
+    underPrefix(db('regions').where('level', 'village'), 'parent_code', prefix.slice(0, 9))
+      .groupBy('parent_code')
       .select('parent_code')
       .sum({ a: db.raw('CASE WHEN is_admin_village THEN 1 ELSE 0 END') })
       .sum({ c: db.raw('CASE WHEN is_admin_village AND is_central_village THEN 1 ELSE 0 END') })
-      .count({ n: '*' }) as unknown as Promise<{ parent_code: string; a: number | string | null; c: number | string | null; n: number | string }[]>,
+      .count({ n: '*' }) as unknown as Promise<
+      { parent_code: string; a: number | string | null; c: number | string | null; n: number | string }[]
+    >,
   ]);
   const byTownship = new Map(rows.map((r) => [r.parent_code, r]));
   return {
@@ -58,11 +73,20 @@ export async function divisionTotals(db: Knex, prefix: string): Promise<{ counti
   };
 }
 
-export interface VillageFlags { code: string; name: string; parent_code: string; is_admin_village: boolean; is_central_village: boolean }
+export interface VillageFlags {
+  code: string;
+  name: string;
+  parent_code: string;
+  is_admin_village: boolean;
+  is_central_village: boolean;
+}
 
 const toVillage = (r: Record<string, unknown>): VillageFlags => ({
-  code: String(r.code), name: String(r.name), parent_code: String(r.parent_code),
-  is_admin_village: bool(r.is_admin_village), is_central_village: bool(r.is_central_village),
+  code: String(r.code),
+  name: String(r.name),
+  parent_code: String(r.parent_code),
+  is_admin_village: bool(r.is_admin_village),
+  is_central_village: bool(r.is_central_village),
 });
 
 const villageColumns = ['code', 'name', 'parent_code', 'is_admin_village', 'is_central_village'];
@@ -73,32 +97,53 @@ export async function villagesByCode(db: Knex, codes: string[]): Promise<Village
   // Only 12-digit codes are village-level; filtering on level instead would lead SQLite to walk the level index.
   const villages = codes.filter((c) => c.length === 12);
   for (let i = 0; i < villages.length; i += 900) {
-    const rows = await db('regions').whereIn('code', villages.slice(i, i + 900)).select(villageColumns);
+    const rows = await db('regions')
+      .whereIn('code', villages.slice(i, i + 900))
+      .select(villageColumns);
     for (const r of rows) out.push(toVillage(r));
   }
   return out;
 }
 
 /** Every village-level unit below a prefix, in code order. */
-export async function villagesUnder(db: Knex, prefix: string, opts: { adminOnly?: boolean } = {}): Promise<VillageFlags[]> {
+export async function villagesUnder(
+  db: Knex,
+  prefix: string,
+  opts: { adminOnly?: boolean } = {},
+): Promise<VillageFlags[]> {
   const q = underPrefix(db('regions').where('level', 'village'), 'code', prefix).orderBy('code');
   if (opts.adminOnly) q.where('is_admin_village', true);
   return (await q.select(villageColumns)).map(toVillage);
 }
 
 /** The village-level units of the given townships, in code order. */
-export async function villagesOf(db: Knex, townships: string[], opts: { adminOnly?: boolean } = {}): Promise<VillageFlags[]> {
+export async function villagesOf(
+  db: Knex,
+  townships: string[],
+  opts: { adminOnly?: boolean } = {},
+): Promise<VillageFlags[]> {
   const out: VillageFlags[] = [];
   const sorted = [...townships].sort();
   for (let i = 0; i < sorted.length; i += 900) {
-    const q = db('regions').whereIn('parent_code', sorted.slice(i, i + 900)).where('level', 'village').orderBy('code');
+    const q = db('regions')
+      .whereIn('parent_code', sorted.slice(i, i + 900))
+      .where('level', 'village')
+      .orderBy('code');
     if (opts.adminOnly) q.where('is_admin_village', true);
     for (const r of await q.select(villageColumns)) out.push(toVillage(r));
   }
   return out;
 }
 
-export interface OperatingFacility { id: number; name: string; kind: FacilityKind; region_code: string; build_mode: BuildMode | null; areas: string[]; cremators: number }
+export interface OperatingFacility {
+  id: number;
+  name: string;
+  kind: FacilityKind;
+  region_code: string;
+  build_mode: BuildMode | null;
+  areas: string[];
+  cremators: number;
+}
 
 /**
  * Facilities of the given kinds whose status on `date` is operating: the latest status-history row on or before
@@ -106,32 +151,72 @@ export interface OperatingFacility { id: number; name: string; kind: FacilityKin
  * date does not count. Below a prefix, only facilities that stand there or list a service area there are read.
  * Funeral homes come with their number of active cremators.
  */
-export async function operatingOn(db: Knex, date: string, kinds: readonly FacilityKind[], prefix = ''): Promise<OperatingFacility[]> {
+export async function operatingOn(
+  db: Knex,
+  date: string,
+  kinds: readonly FacilityKind[],
+  prefix = '',
+): Promise<OperatingFacility[]> {
   // Each facility's status on the date, as one window over its history rows up to the date.
-  const latest = db('facility_status_history').where('effective_on', '<=', date)
-    .select('facility_id', 'status', db.raw('row_number() over (partition by facility_id order by effective_on desc, id desc) as rn'));
-  const q = db('facilities as f').join(latest.as('h'), 'h.facility_id', 'f.id')
-    .where('h.rn', 1).where('h.status', 'operating').whereIn('f.kind', kinds as FacilityKind[])
-    .orderBy('f.id').select('f.id', 'f.name', 'f.kind', 'f.region_code', 'f.build_mode');
+  const latest = db('facility_status_history')
+    .where('effective_on', '<=', date)
+    .select(
+      'facility_id',
+      'status',
+      db.raw('row_number() over (partition by facility_id order by effective_on desc, id desc) as rn'),
+    );
+  const q = db('facilities as f')
+    .join(latest.as('h'), 'h.facility_id', 'f.id')
+    .where('h.rn', 1)
+    .where('h.status', 'operating')
+    .whereIn('f.kind', kinds as FacilityKind[])
+    .orderBy('f.id')
+    .select('f.id', 'f.name', 'f.kind', 'f.region_code', 'f.build_mode');
   if (prefix) {
     q.where((w) => {
-      w.where((located) => { underPrefix(located, 'f.region_code', prefix); })
-        .orWhereIn('f.id', underPrefix(db('facility_service_areas').select('facility_id'), 'region_code', prefix));
+      w.where((located) => {
+        underPrefix(located, 'f.region_code', prefix);
+      }).orWhereIn('f.id', underPrefix(db('facility_service_areas').select('facility_id'), 'region_code', prefix));
     });
   }
-  const rows = (await q) as { id: number; name: string; kind: FacilityKind; region_code: string; build_mode: BuildMode | null }[];
+  const rows = (await q) as {
+    id: number;
+    name: string;
+    kind: FacilityKind;
+    region_code: string;
+    build_mode: BuildMode | null;
+  }[];
   const ids = rows.map((r) => r.id);
   const out = new Map<number, OperatingFacility>();
-  for (const r of rows) out.set(r.id, { id: r.id, name: r.name, kind: r.kind, region_code: r.region_code, build_mode: r.build_mode ?? null, areas: [], cremators: 0 });
+  for (const r of rows)
+    out.set(r.id, {
+      id: r.id,
+      name: r.name,
+      kind: r.kind,
+      region_code: r.region_code,
+      build_mode: r.build_mode ?? null,
+      areas: [],
+      cremators: 0,
+    });
   for (let i = 0; i < ids.length; i += 900) {
     const batch = ids.slice(i, i + 900);
-    const areas = await db('facility_service_areas').whereIn('facility_id', batch).orderBy('region_code').select('facility_id', 'region_code');
+    const areas = await db('facility_service_areas')
+      .whereIn('facility_id', batch)
+      .orderBy('region_code')
+      .select('facility_id', 'region_code');
     for (const a of areas) out.get(a.facility_id)?.areas.push(a.region_code);
     const homes = batch.filter((id) => out.get(id)?.kind === 'funeral_home');
     if (homes.length === 0) continue;
-    const cremators = (await db('cremators').whereIn('facility_id', homes).where('active', true).groupBy('facility_id')
-      .select('facility_id').count({ n: '*' })) as unknown as { facility_id: number; n: number | string }[];
-    for (const c of cremators) { const f = out.get(c.facility_id); if (f) f.cremators = Number(c.n); }
+    const cremators = (await db('cremators')
+      .whereIn('facility_id', homes)
+      .where('active', true)
+      .groupBy('facility_id')
+      .select('facility_id')
+      .count({ n: '*' })) as unknown as { facility_id: number; n: number | string }[];
+    for (const c of cremators) {
+      const f = out.get(c.facility_id);
+      if (f) f.cremators = Number(c.n);
+    }
   }
   return [...out.values()];
 }
@@ -140,26 +225,52 @@ export async function operatingOn(db: Knex, date: string, kinds: readonly Facili
  * operatingOn for several dates from one read (the dashboard's yearly chart): every history row of the facilities
  * up to the last date, the status on each date decided as in operatingOn, then areas and cremators read once.
  */
-export async function operatingOnDates(db: Knex, dates: string[], kinds: readonly FacilityKind[], prefix = ''): Promise<Map<string, OperatingFacility[]>> {
+export async function operatingOnDates(
+  db: Knex,
+  dates: string[],
+  kinds: readonly FacilityKind[],
+  prefix = '',
+): Promise<Map<string, OperatingFacility[]>> {
   const out = new Map<string, OperatingFacility[]>(dates.map((d) => [d, []]));
   if (dates.length === 0) return out;
   const last = [...dates].sort()[dates.length - 1];
-  const q = db('facility_status_history as h').join('facilities as f', 'f.id', 'h.facility_id')
-    .whereIn('f.kind', kinds as FacilityKind[]).where('h.effective_on', '<=', last)
-    .orderBy('h.facility_id').orderBy('h.effective_on').orderBy('h.id')
+  const q = db('facility_status_history as h')
+    .join('facilities as f', 'f.id', 'h.facility_id')
+    .whereIn('f.kind', kinds as FacilityKind[])
+    .where('h.effective_on', '<=', last)
+    .orderBy('h.facility_id')
+    .orderBy('h.effective_on')
+    .orderBy('h.id')
     .select('h.facility_id', 'h.status', 'h.effective_on', 'f.name', 'f.kind', 'f.region_code', 'f.build_mode');
   if (prefix) {
     q.where((w) => {
-      w.where((located) => { underPrefix(located, 'f.region_code', prefix); })
-        .orWhereIn('f.id', underPrefix(db('facility_service_areas').select('facility_id'), 'region_code', prefix));
+      w.where((located) => {
+        underPrefix(located, 'f.region_code', prefix);
+      }).orWhereIn('f.id', underPrefix(db('facility_service_areas').select('facility_id'), 'region_code', prefix));
     });
   }
-  const rows = (await q) as { facility_id: number; status: string; effective_on: string; name: string; kind: FacilityKind; region_code: string; build_mode: BuildMode | null }[];
+  const rows = (await q) as {
+    facility_id: number;
+    status: string;
+    effective_on: string;
+    name: string;
+    kind: FacilityKind;
+    region_code: string;
+    build_mode: BuildMode | null;
+  }[];
   const facilities = new Map<number, OperatingFacility>();
   const history = new Map<number, { on: string; status: string }[]>();
   for (const r of rows) {
     if (!facilities.has(r.facility_id)) {
-      facilities.set(r.facility_id, { id: r.facility_id, name: r.name, kind: r.kind, region_code: r.region_code, build_mode: r.build_mode ?? null, areas: [], cremators: 0 });
+      facilities.set(r.facility_id, {
+        id: r.facility_id,
+        name: r.name,
+        kind: r.kind,
+        region_code: r.region_code,
+        build_mode: r.build_mode ?? null,
+        areas: [],
+        cremators: 0,
+      });
       history.set(r.facility_id, []);
     }
     history.get(r.facility_id)!.push({ on: String(r.effective_on).slice(0, 10), status: r.status });
@@ -170,19 +281,32 @@ export async function operatingOnDates(db: Knex, dates: string[], kinds: readonl
     for (const [id, steps] of history) {
       let status: string | undefined;
       for (const s of steps) if (s.on <= date) status = s.status; // in date then id order: the last one on or before wins
-      if (status === 'operating') { list.push(facilities.get(id)!); used.add(id); }
+      if (status === 'operating') {
+        list.push(facilities.get(id)!);
+        used.add(id);
+      }
     }
   }
   const ids = [...used].sort((a, b) => a - b);
   for (let i = 0; i < ids.length; i += 900) {
     const batch = ids.slice(i, i + 900);
-    const areas = await db('facility_service_areas').whereIn('facility_id', batch).orderBy('region_code').select('facility_id', 'region_code');
+    const areas = await db('facility_service_areas')
+      .whereIn('facility_id', batch)
+      .orderBy('region_code')
+      .select('facility_id', 'region_code');
     for (const a of areas) facilities.get(a.facility_id)?.areas.push(a.region_code);
     const homes = batch.filter((id) => facilities.get(id)?.kind === 'funeral_home');
     if (homes.length === 0) continue;
-    const cremators = (await db('cremators').whereIn('facility_id', homes).where('active', true).groupBy('facility_id')
-      .select('facility_id').count({ n: '*' })) as unknown as { facility_id: number; n: number | string }[];
-    for (const c of cremators) { const f = facilities.get(c.facility_id); if (f) f.cremators = Number(c.n); }
+    const cremators = (await db('cremators')
+      .whereIn('facility_id', homes)
+      .where('active', true)
+      .groupBy('facility_id')
+      .select('facility_id')
+      .count({ n: '*' })) as unknown as { facility_id: number; n: number | string }[];
+    for (const c of cremators) {
+      const f = facilities.get(c.facility_id);
+      if (f) f.cremators = Number(c.n);
+    }
   }
   return out;
 }

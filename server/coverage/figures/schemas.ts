@@ -13,7 +13,11 @@ const FULL_WIDTH = /[０-９，．％]/g;
 
 /** Digits typed with a Chinese input method come full-width: "１２，３４５" is 12,345. */
 export function halfWidth(text: string): string {
-  return text.trim().replace(FULL_WIDTH, (c) => (c === '，' ? ',' : c === '．' ? '.' : c === '％' ? '%' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)));
+  return text
+    .trim()
+    .replace(FULL_WIDTH, (c) =>
+      c === '，' ? ',' : c === '．' ? '.' : c === '％' ? '%' : String.fromCharCode(c.charCodeAt(0) - 0xfee0),
+    );
 }
 
 /** A count as typed: blank is "not entered" (null); "1,234" and full-width digits are accepted. */
@@ -30,25 +34,34 @@ export function parseCount(text: unknown): { value: number | null } | { error: s
 }
 
 /** A cell of a grid; one not posted at all is blank. */
-export const Count = z.unknown().optional().transform((v, ctx) => {
-  const r = parseCount(v);
-  if ('error' in r) {
-    ctx.addIssue({ code: 'custom', message: r.error });
-    return z.NEVER;
-  }
-  return r.value;
-});
+export const Count = z
+  .unknown()
+  .optional()
+  .transform((v, ctx) => {
+    const r = parseCount(v);
+    if ('error' in r) {
+      ctx.addIssue({ code: 'custom', message: r.error });
+      return z.NEVER;
+    }
+    return r.value;
+  });
 
 /** A year as typed, within MIN_YEAR–MAX_YEAR. */
-export const Year = z.preprocess((v) => (typeof v === 'string' ? halfWidth(v) : v),
-  z.string({ error: 'errors.required' }).min(1, { error: 'errors.required' })
+export const Year = z.preprocess(
+  (v) => (typeof v === 'string' ? halfWidth(v) : v),
+  z
+    .string({ error: 'errors.required' })
+    .min(1, { error: 'errors.required' })
     .regex(/^\d{4}$/, { error: 'errors.target_year_range' })
     .transform(Number)
-    .refine((y) => y >= MIN_YEAR && y <= MAX_YEAR, { error: 'errors.target_year_range' }));
+    .refine((y) => y >= MIN_YEAR && y <= MAX_YEAR, { error: 'errors.target_year_range' }),
+);
 
 /** ?region=&year= of the figures pages; anything unreadable falls back to the defaults. */
 export const FiguresQuery = z.object({
-  year: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR).optional()).catch(undefined),
+  year: z
+    .preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(MIN_YEAR).max(MAX_YEAR).optional())
+    .catch(undefined),
 });
 
 /** The figure columns kept per county and year (region_year_stats). */
@@ -110,18 +123,27 @@ export function graveGridSchema(codes: string[]) {
 }
 export type GraveRowInput = ReturnType<ReturnType<typeof graveGridSchema>['parse']>['rows'][number];
 
-const Zone = z.preprocess((v) => (v === '' || v === undefined ? null : v), z.enum(funeralZones, { error: 'errors.invalid_choice' }).nullable());
+const Zone = z.preprocess(
+  (v) => (v === '' || v === undefined ? null : v),
+  z.enum(funeralZones, { error: 'errors.invalid_choice' }).nullable(),
+);
 
 /** The funeral zone of each county or township listed ('' = not set). */
 export function zonesSchema(codes: string[]) {
-  return z.object(Object.fromEntries(codes.map((c) => [cellName('zone', c), Zone])))
-    .transform((b) => codes.map((code) => ({ region_code: code, zone: b[cellName('zone', code)] as (typeof funeralZones)[number] | null })));
+  return z.object(Object.fromEntries(codes.map((c) => [cellName('zone', c), Zone]))).transform((b) =>
+    codes.map((code) => ({
+      region_code: code,
+      zone: b[cellName('zone', code)] as (typeof funeralZones)[number] | null,
+    })),
+  );
 }
 
 /** The administrative villages of a township ticked as central villages (中心村). */
 export const CentralInput = z.object({
-  central: z.preprocess((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
-    z.array(z.string().regex(/^\d{12}$/, { error: 'errors.invalid_choice' })).max(2000)),
+  central: z.preprocess(
+    (v) => (v === undefined ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.string().regex(/^\d{12}$/, { error: 'errors.invalid_choice' })).max(2000),
+  ),
 });
 
 type Cells = { region_code: string } & Record<string, number | null | string>;
@@ -131,8 +153,10 @@ const val = (r: Cells, m: string): number | null => (typeof r[m] === 'number' ? 
 export function countyRowProblems(r: Cells): FieldErrors {
   const out: FieldErrors = {};
   const [deaths, cremations, burials, green] = countyMeasures.map((m) => val(r, m));
-  if (cremations !== null && deaths !== null && cremations > deaths) out[cellName('cremations', r.region_code)] = { key: 'errors.cremations_over_deaths', params: { deaths } };
-  if (green !== null && burials !== null && green > burials) out[cellName('green_burials', r.region_code)] = { key: 'errors.green_over_burials', params: { burials } };
+  if (cremations !== null && deaths !== null && cremations > deaths)
+    out[cellName('cremations', r.region_code)] = { key: 'errors.cremations_over_deaths', params: { deaths } };
+  if (green !== null && burials !== null && green > burials)
+    out[cellName('green_burials', r.region_code)] = { key: 'errors.green_over_burials', params: { burials } };
   if (green !== null && burials === null) out[cellName('burials', r.region_code)] = { key: 'errors.burials_needed' };
   return out;
 }
@@ -140,9 +164,12 @@ export function countyRowProblems(r: Cells): FieldErrors {
 /** Rules across the cells of one township row: both counts or neither, remediated within found. */
 export function graveRowProblems(r: Cells): FieldErrors {
   const [found, remediated] = [val(r, 'found'), val(r, 'remediated')];
-  if (found === null && remediated !== null) return { [cellName('found', r.region_code)]: { key: 'errors.graves_found_needed' } };
-  if (found !== null && remediated === null) return { [cellName('remediated', r.region_code)]: { key: 'errors.graves_remediated_needed' } };
-  if (found !== null && remediated !== null && remediated > found) return { [cellName('remediated', r.region_code)]: { key: 'errors.remediated_over_found', params: { found } } };
+  if (found === null && remediated !== null)
+    return { [cellName('found', r.region_code)]: { key: 'errors.graves_found_needed' } };
+  if (found !== null && remediated === null)
+    return { [cellName('remediated', r.region_code)]: { key: 'errors.graves_remediated_needed' } };
+  if (found !== null && remediated !== null && remediated > found)
+    return { [cellName('remediated', r.region_code)]: { key: 'errors.remediated_over_found', params: { found } } };
   return {};
 }
 
@@ -150,7 +177,13 @@ export function graveRowProblems(r: Cells): FieldErrors {
  * Parses a grid form and checks the rules across each row's cells, reporting both at once: a cell that does not
  * read as a number is left out of the cross checks.
  */
-export function parseGrid<T>(schema: z.ZodType<T>, body: Record<string, unknown>, codes: string[], measures: readonly string[], rowProblems: (r: Cells) => FieldErrors): T {
+export function parseGrid<T>(
+  schema: z.ZodType<T>,
+  body: Record<string, unknown>,
+  codes: string[],
+  measures: readonly string[],
+  rowProblems: (r: Cells) => FieldErrors,
+): T {
   const parsed = schema.safeParse(body);
   const problems: FieldErrors = {};
   for (const code of codes) {

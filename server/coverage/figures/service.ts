@@ -10,7 +10,14 @@ import type { FuneralZone } from '../indicators/kinds.js';
 import { forgetDivisionTotals } from '../engine/service.js';
 import * as store from './store.js';
 import type { NamedRegion, VillageChoice, YearTotals, ZoneRow } from './store.js';
-import { cellName, countyMeasures, countyRowProblems, graveRowProblems, type CountyRowInput, type GraveRowInput } from './schemas.js';
+import {
+  cellName,
+  countyMeasures,
+  countyRowProblems,
+  graveRowProblems,
+  type CountyRowInput,
+  type GraveRowInput,
+} from './schemas.js';
 
 export type { NamedRegion, VillageChoice, YearTotals, ZoneRow } from './store.js';
 
@@ -21,12 +28,25 @@ export function regionsAt(db: Knex, level: Level, prefix: string): Promise<Named
 
 // ## Deaths, cremations and burials per county and year
 
-export interface CountyFigures { region_code: string; deaths: number | null; cremations: number | null; burials: number | null; green_burials: number | null }
-export interface CountyRow extends CountyFigures { name: string; updated_at: string | null }
+export interface CountyFigures {
+  region_code: string;
+  deaths: number | null;
+  cremations: number | null;
+  burials: number | null;
+  green_burials: number | null;
+}
+export interface CountyRow extends CountyFigures {
+  name: string;
+  updated_at: string | null;
+}
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const figuresOf = (r: Record<string, unknown>): CountyFigures => ({
-  region_code: String(r.region_code), deaths: num(r.deaths), cremations: num(r.cremations), burials: num(r.burials), green_burials: num(r.green_burials),
+  region_code: String(r.region_code),
+  deaths: num(r.deaths),
+  cremations: num(r.cremations),
+  burials: num(r.burials),
+  green_burials: num(r.green_burials),
 });
 
 /** The counties below a prefix with what was entered for the year (nulls where nothing was). */
@@ -36,10 +56,15 @@ export async function countyFigures(db: Knex, prefix: string, year: number): Pro
   const byCode = new Map(rows.map((r) => [r.region_code, r]));
   return counties.map((c) => {
     const r = byCode.get(c.code);
-    return { ...(r ? figuresOf(r) : { region_code: c.code, deaths: null, cremations: null, burials: null, green_burials: null }), name: c.name, updated_at: r ? String(r.updated_at) : null };
+    return {
+      ...(r
+        ? figuresOf(r)
+        : { region_code: c.code, deaths: null, cremations: null, burials: null, green_burials: null }),
+      name: c.name,
+      updated_at: r ? String(r.updated_at) : null,
+    };
   });
 }
-
 
 /** Entered figures summed per year over the counties below a prefix (only counties that entered something). */
 export function yearTotals(db: Knex, prefix: string): Promise<YearTotals[]> {
@@ -52,32 +77,71 @@ const changed = (a: object, b: object) => JSON.stringify(a) !== JSON.stringify(b
  * Saves one year's grid. A row left blank that had figures is deleted. `version` is the updated_at the page was
  * read at: a row that someone else changed (or added, or deleted) since is not overwritten.
  */
-export async function saveCountyFigures(db: Knex, actor: audit.Actor, year: number, rows: CountyRowInput[], ip: string | null): Promise<number> {
+export async function saveCountyFigures(
+  db: Knex,
+  actor: audit.Actor,
+  year: number,
+  rows: CountyRowInput[],
+  ip: string | null,
+): Promise<number> {
   const errors: FieldErrors = {};
-  const kinds = await store.levelsOf(db, rows.map((r) => r.region_code));
+  const kinds = await store.levelsOf(
+    db,
+    rows.map((r) => r.region_code),
+  );
   for (const r of rows) {
-    if (kinds.get(r.region_code) !== 'county') errors[cellName('deaths', r.region_code)] = { key: 'errors.figures_county_only', params: { code: r.region_code } };
+    if (kinds.get(r.region_code) !== 'county')
+      errors[cellName('deaths', r.region_code)] = {
+        key: 'errors.figures_county_only',
+        params: { code: r.region_code },
+      };
     else Object.assign(errors, countyRowProblems(r));
   }
   if (Object.keys(errors).length) throw new ValidationError(errors);
-  return saveRows(db, actor, {
-    table: 'region_year_stats', entity: 'region_year_stats', year, rows,
-    values: (r) => ({ deaths: r.deaths, cremations: r.cremations, burials: r.burials, green_burials: r.green_burials }),
-    blank: (r) => countyMeasures.every((m) => r[m] === null),
-  }, ip);
+  return saveRows(
+    db,
+    actor,
+    {
+      table: 'region_year_stats',
+      entity: 'region_year_stats',
+      year,
+      rows,
+      values: (r) => ({
+        deaths: r.deaths,
+        cremations: r.cremations,
+        burials: r.burials,
+        green_burials: r.green_burials,
+      }),
+      blank: (r) => countyMeasures.every((m) => r[m] === null),
+    },
+    ip,
+  );
 }
 
 interface SaveSpec<R extends { region_code: string; version: string | null }> {
-  table: store.GridTable; entity: string; year: number; rows: R[];
+  table: store.GridTable;
+  entity: string;
+  year: number;
+  rows: R[];
   values: (r: R) => Record<string, number | null>;
   blank: (r: R) => boolean;
 }
 
 /** Insert, update or delete each changed row of a grid, guarded by the version it was read at; returns the count changed. */
-async function saveRows<R extends { region_code: string; version: string | null }>(db: Knex, actor: audit.Actor, s: SaveSpec<R>, ip: string | null): Promise<number> {
+async function saveRows<R extends { region_code: string; version: string | null }>(
+  db: Knex,
+  actor: audit.Actor,
+  s: SaveSpec<R>,
+  ip: string | null,
+): Promise<number> {
   try {
     return await db.transaction(async (trx) => {
-      const existing = await store.gridRows(trx, s.table, s.year, s.rows.map((r) => r.region_code));
+      const existing = await store.gridRows(
+        trx,
+        s.table,
+        s.year,
+        s.rows.map((r) => r.region_code),
+      );
       let n = 0;
       for (const r of s.rows) {
         const e = existing.get(r.region_code);
@@ -93,10 +157,12 @@ async function saveRows<R extends { region_code: string; version: string | null 
         if (e && String(e.updated_at) !== r.version) throw new ConflictError('figures_changed');
         if (!e && r.version) throw new ConflictError('figures_changed');
         if (e && s.blank(r)) {
-          if ((await store.deleteGridRow(trx, s.table, key, e.updated_at as string)) === 0) throw new ConflictError('figures_changed');
+          if ((await store.deleteGridRow(trx, s.table, key, e.updated_at as string)) === 0)
+            throw new ConflictError('figures_changed');
           await audit.record(trx, { actor, action: 'delete', entity: s.entity, entityId, before, ip });
         } else if (e) {
-          if ((await store.updateGridRow(trx, s.table, key, e.updated_at as string, after)) === 0) throw new ConflictError('figures_changed');
+          if ((await store.updateGridRow(trx, s.table, key, e.updated_at as string, after)) === 0)
+            throw new ConflictError('figures_changed');
           await audit.record(trx, { actor, action: 'update', entity: s.entity, entityId, before, after, ip });
         } else {
           await store.insertGridRow(trx, s.table, key, after);
@@ -115,7 +181,11 @@ async function saveRows<R extends { region_code: string; version: string | null 
 // ## Scattered graves per township and year (散坟整治)
 
 export interface GraveRow {
-  region_code: string; name: string; found: number | null; remediated: number | null; updated_at: string | null;
+  region_code: string;
+  name: string;
+  found: number | null;
+  remediated: number | null;
+  updated_at: string | null;
   /** The township's latest report before the year: it counts for the year until one is entered. */
   previous: { year: number; found: number; remediated: number } | null;
 }
@@ -127,27 +197,56 @@ export async function townshipGraves(db: Knex, county: string, year: number): Pr
   const previous = new Map<string, GraveRow['previous']>();
   for (const r of rows) {
     if (Number(r.year) === year) current.set(r.region_code, r);
-    else previous.set(r.region_code, { year: Number(r.year), found: Number(r.found), remediated: Number(r.remediated) });
+    else
+      previous.set(r.region_code, { year: Number(r.year), found: Number(r.found), remediated: Number(r.remediated) });
   }
   return townships.map((t) => {
     const r = current.get(t.code);
-    return { region_code: t.code, name: t.name, found: num(r?.found), remediated: num(r?.remediated), updated_at: r ? String(r.updated_at) : null, previous: previous.get(t.code) ?? null };
+    return {
+      region_code: t.code,
+      name: t.name,
+      found: num(r?.found),
+      remediated: num(r?.remediated),
+      updated_at: r ? String(r.updated_at) : null,
+      previous: previous.get(t.code) ?? null,
+    };
   });
 }
 
-export async function saveGraves(db: Knex, actor: audit.Actor, year: number, rows: GraveRowInput[], ip: string | null): Promise<number> {
+export async function saveGraves(
+  db: Knex,
+  actor: audit.Actor,
+  year: number,
+  rows: GraveRowInput[],
+  ip: string | null,
+): Promise<number> {
   const errors: FieldErrors = {};
-  const kinds = await store.levelsOf(db, rows.map((r) => r.region_code));
+  const kinds = await store.levelsOf(
+    db,
+    rows.map((r) => r.region_code),
+  );
   for (const r of rows) {
-    if (kinds.get(r.region_code) !== 'township') errors[cellName('found', r.region_code)] = { key: 'errors.graves_township_only', params: { code: r.region_code } };
+    if (kinds.get(r.region_code) !== 'township')
+      errors[cellName('found', r.region_code)] = {
+        key: 'errors.graves_township_only',
+        params: { code: r.region_code },
+      };
     else Object.assign(errors, graveRowProblems(r));
   }
   if (Object.keys(errors).length) throw new ValidationError(errors);
-  return saveRows(db, actor, {
-    table: 'grave_remediation', entity: 'grave_remediation', year, rows,
-    values: (r) => ({ found: r.found, remediated: r.remediated }),
-    blank: (r) => r.found === null && r.remediated === null,
-  }, ip);
+  return saveRows(
+    db,
+    actor,
+    {
+      table: 'grave_remediation',
+      entity: 'grave_remediation',
+      year,
+      rows,
+      values: (r) => ({ found: r.found, remediated: r.remediated }),
+      blank: (r) => r.found === null && r.remediated === null,
+    },
+    ip,
+  );
 }
 
 // ## Funeral zones (火葬区 / 土葬改革区)
@@ -157,22 +256,46 @@ export function zoneRows(db: Knex, codes: string[]): Promise<ZoneRow[]> {
 }
 
 /** Sets the zone of each listed county or township ('' clears it); returns the count changed. */
-export async function saveZones(db: Knex, actor: audit.Actor, rows: { region_code: string; zone: FuneralZone | null }[], ip: string | null): Promise<number> {
-  const kinds = await store.levelsOf(db, rows.map((r) => r.region_code));
+export async function saveZones(
+  db: Knex,
+  actor: audit.Actor,
+  rows: { region_code: string; zone: FuneralZone | null }[],
+  ip: string | null,
+): Promise<number> {
+  const kinds = await store.levelsOf(
+    db,
+    rows.map((r) => r.region_code),
+  );
   const errors: FieldErrors = {};
   for (const r of rows) {
     const level = kinds.get(r.region_code);
-    if (level !== 'county' && level !== 'township') errors[cellName('zone', r.region_code)] = { key: 'errors.zone_level', params: { code: r.region_code } };
+    if (level !== 'county' && level !== 'township')
+      errors[cellName('zone', r.region_code)] = { key: 'errors.zone_level', params: { code: r.region_code } };
   }
   if (Object.keys(errors).length) throw new ValidationError(errors);
   return db.transaction(async (trx) => {
-    const current = new Map((await store.zoneRows(trx, rows.map((r) => r.region_code))).map((z) => [z.code, z.funeral_zone]));
+    const current = new Map(
+      (
+        await store.zoneRows(
+          trx,
+          rows.map((r) => r.region_code),
+        )
+      ).map((z) => [z.code, z.funeral_zone]),
+    );
     let n = 0;
     for (const r of rows) {
       const before = current.get(r.region_code) ?? null;
       if (before === r.zone) continue;
       await store.setZone(trx, r.region_code, r.zone);
-      await audit.record(trx, { actor, action: 'update', entity: 'region', entityId: r.region_code, before: { funeral_zone: before }, after: { funeral_zone: r.zone }, ip });
+      await audit.record(trx, {
+        actor,
+        action: 'update',
+        entity: 'region',
+        entityId: r.region_code,
+        before: { funeral_zone: before },
+        after: { funeral_zone: r.zone },
+        ip,
+      });
       n++;
     }
     return n;
@@ -180,7 +303,6 @@ export async function saveZones(db: Knex, actor: audit.Actor, rows: { region_cod
 }
 
 // ## Central villages (中心村) of a township
-
 
 /** The administrative villages of a township (communities are never central villages). */
 export function adminVillages(db: Knex, township: string): Promise<VillageChoice[]> {
@@ -201,20 +323,34 @@ export function gravesReported(db: Knex, prefix: string, year: number): Promise<
  * Marks exactly the given administrative villages of the township as central villages. The coverage totals of
  * this process are dropped at once so the dashboard shows the new central-village rate.
  */
-export async function saveCentralVillages(db: Knex, actor: audit.Actor, township: string, codes: string[], ip: string | null): Promise<number> {
+export async function saveCentralVillages(
+  db: Knex,
+  actor: audit.Actor,
+  township: string,
+  codes: string[],
+  ip: string | null,
+): Promise<number> {
   const wanted = new Set(codes);
   const changes = await db.transaction(async (trx) => {
     const villages = await store.adminVillages(trx, township);
     const known = new Set(villages.map((v) => v.code));
     const stray = [...wanted].find((c) => !known.has(c));
-    if (stray) throw new ValidationError({ central: { key: 'errors.central_not_admin_village', params: { code: stray } } });
+    if (stray)
+      throw new ValidationError({ central: { key: 'errors.central_not_admin_village', params: { code: stray } } });
     const on = villages.filter((v) => wanted.has(v.code) && !v.central).map((v) => v.code);
     const off = villages.filter((v) => !wanted.has(v.code) && v.central).map((v) => v.code);
     if (on.length === 0 && off.length === 0) return 0;
     await store.setCentral(trx, on, true);
     await store.setCentral(trx, off, false);
-    await audit.record(trx, { actor, action: 'update', entity: 'central_villages', entityId: township,
-      before: { central: villages.filter((v) => v.central).map((v) => v.code) }, after: { central: villages.filter((v) => wanted.has(v.code)).map((v) => v.code), added: on, removed: off }, ip });
+    await audit.record(trx, {
+      actor,
+      action: 'update',
+      entity: 'central_villages',
+      entityId: township,
+      before: { central: villages.filter((v) => v.central).map((v) => v.code) },
+      after: { central: villages.filter((v) => wanted.has(v.code)).map((v) => v.code), added: on, removed: off },
+      ip,
+    });
     return on.length + off.length;
   });
   if (changes > 0) forgetDivisionTotals(db);

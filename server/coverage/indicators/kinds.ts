@@ -2,7 +2,13 @@
 import type { Level } from '../../regions/levels.js';
 
 /** Indicators the coverage engine computes from the registry and the division tree. */
-export const coverageIndicators = ['counties', 'townships', 'villages', 'central_villages', 'cremation_counties'] as const;
+export const coverageIndicators = [
+  'counties',
+  'townships',
+  'villages',
+  'central_villages',
+  'cremation_counties',
+] as const;
 export type CoverageIndicator = (typeof coverageIndicators)[number];
 
 /** Indicators with yearly figures entered by the bureau (or derived from cases), shown when the data exists. */
@@ -17,12 +23,20 @@ export const funeralZones = ['cremation', 'reform'] as const;
 export type FuneralZone = (typeof funeralZones)[number];
 
 /** covered of total; rate is covered / total as a fraction, null when there is nothing to cover. */
-export interface Ratio { total: number; covered: number; rate: number | null }
+export interface Ratio {
+  total: number;
+  covered: number;
+  rate: number | null;
+}
 
 /** The coverage indicators, plus urban communities (社区): reported apart, never part of village coverage. */
 export type Indicators = Record<CoverageIndicator, Ratio> & { communities: Ratio };
 
-export interface RegionRef { code: string; name: string; level: Level | 'country' }
+export interface RegionRef {
+  code: string;
+  name: string;
+  level: Level | 'country';
+}
 
 export interface RegionCoverage extends RegionRef {
   indicators: Indicators;
@@ -37,4 +51,8 @@ export interface CoverageResult {
   children: RegionCoverage[];
 }
 
-export const ratio = (covered: number, total: number): Ratio => ({ total, covered, rate: total === 0 ? null : covered / total });
+export const ratio = (covered: number, total: number): Ratio => ({
+  total,
+  covered,
+  rate: total === 0 ? null : covered / total,
+});

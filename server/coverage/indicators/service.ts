@@ -13,10 +13,18 @@ import * as store from './store.js';
 export const SERIES_FROM = 2021;
 
 /** numerator of denominator; rate is a fraction, null (and available false) when there is nothing to divide by. */
-export interface Figure { numerator: number; denominator: number; rate: number | null; available: boolean }
+export interface Figure {
+  numerator: number;
+  denominator: number;
+  rate: number | null;
+  available: boolean;
+}
 
 /** The target in force and how the actual rate stands against it (gap = target − actual when behind, else 0). */
-export interface TargetCheck extends TargetInForce { met: boolean; gap: number }
+export interface TargetCheck extends TargetInForce {
+  met: boolean;
+  gap: number;
+}
 
 export interface OtherYear {
   year: number;
@@ -39,8 +47,12 @@ export interface OtherIndicators extends OtherYear {
   series: OtherYear[];
 }
 
-const figure = (numerator: number, denominator: number): Figure =>
-  ({ numerator, denominator, rate: denominator > 0 ? numerator / denominator : null, available: denominator > 0 });
+const figure = (numerator: number, denominator: number): Figure => ({
+  numerator,
+  denominator,
+  rate: denominator > 0 ? numerator / denominator : null,
+  available: denominator > 0,
+});
 
 /** [start, end) of a calendar year in Asia/Shanghai, as UTC instants (how both databases keep them). */
 function yearBounds(year: number): [string, string] {
@@ -57,7 +69,13 @@ async function deductions(db: Knex, prefix: string, year: number): Promise<Figur
 }
 
 /** The target in force for the year (targets/service.ts) and how the actual rate stands against it. */
-function check(targets: Target[], code: string, indicator: OtherIndicator, year: number, actual: number | null): TargetCheck | null {
+function check(
+  targets: Target[],
+  code: string,
+  indicator: OtherIndicator,
+  year: number,
+  actual: number | null,
+): TargetCheck | null {
   const t = targetInForce(targets, code, indicator, year);
   return t ? { ...t, ...compare(actual, t.rate) } : null;
 }
@@ -84,15 +102,25 @@ export async function otherIndicators(db: Knex, opts: { region?: string; date: s
     const withDeaths = rows.filter((s) => n(s.deaths) !== null);
     const needCases = withDeaths.some((s) => n(s.cremations) === null);
     const counted = needCases ? await store.casesCremated(db, prefix, yearBounds(y)) : new Map<string, number>();
-    let deaths = 0, cremations = 0, entered = 0, fromCases = 0;
+    let deaths = 0,
+      cremations = 0,
+      entered = 0,
+      fromCases = 0;
     for (const s of withDeaths) {
       deaths += n(s.deaths)!;
-      if (n(s.cremations) !== null) { cremations += n(s.cremations)!; entered++; } else { cremations += counted.get(s.region_code) ?? 0; fromCases++; }
+      if (n(s.cremations) !== null) {
+        cremations += n(s.cremations)!;
+        entered++;
+      } else {
+        cremations += counted.get(s.region_code) ?? 0;
+        fromCases++;
+      }
     }
     const cremation = figure(cremations, deaths);
     const source = !cremation.available ? null : fromCases === 0 ? 'entered' : entered === 0 ? 'cases' : 'mixed';
 
-    let burials = 0, green = 0;
+    let burials = 0,
+      green = 0;
     for (const s of rows) {
       if (n(s.burials) === null || n(s.green_burials) === null) continue;
       burials += n(s.burials)!;
@@ -102,9 +130,14 @@ export async function otherIndicators(db: Knex, opts: { region?: string; date: s
 
     // Each township's latest report up to the year: the counts are "so far", not per year.
     const latest = new Map<string, { found: number; remediated: number }>();
-    for (const g of graves) if (Number(g.year) <= y) latest.set(g.region_code, { found: Number(g.found), remediated: Number(g.remediated) });
-    let found = 0, remediated = 0;
-    for (const g of latest.values()) { found += g.found; remediated += g.remediated; }
+    for (const g of graves)
+      if (Number(g.year) <= y) latest.set(g.region_code, { found: Number(g.found), remediated: Number(g.remediated) });
+    let found = 0,
+      remediated = 0;
+    for (const g of latest.values()) {
+      found += g.found;
+      remediated += g.remediated;
+    }
     const graveFig = figure(remediated, found);
 
     series.push({
@@ -112,7 +145,11 @@ export async function otherIndicators(db: Knex, opts: { region?: string; date: s
       cremation_rate: { ...cremation, source, target: check(targets, prefix, 'cremation_rate', y, cremation.rate) },
       green_burial_rate: { ...greenFig, target: check(targets, prefix, 'green_burial_rate', y, greenFig.rate) },
       waivers: await deductions(db, prefix, y),
-      grave_remediation: { ...graveFig, townships: latest.size, target: check(targets, prefix, 'grave_remediation', y, graveFig.rate) },
+      grave_remediation: {
+        ...graveFig,
+        townships: latest.size,
+        target: check(targets, prefix, 'grave_remediation', y, graveFig.rate),
+      },
     });
   }
   return { region, date: opts.date, zone, ...series[series.length - 1], series };
@@ -123,7 +160,9 @@ export async function otherIndicators(db: Knex, opts: { region?: string; date: s
 // ## Funeral zones
 
 export interface ZoneOf {
-  code: string; name: string; level: 'county' | 'township';
+  code: string;
+  name: string;
+  level: 'county' | 'township';
   /** The region's own zone, or for a township without one its county's. */
   zone: FuneralZone | null;
   /** True when `zone` comes from the county. */
@@ -134,19 +173,29 @@ export interface ZoneOf {
 export async function zonesUnder(db: Knex, prefix: string): Promise<ZoneOf[]> {
   const rows = await store.countiesAndTownships(db, prefix);
   const counties = new Map(rows.filter((r) => r.level === 'county').map((r) => [r.code, r.funeral_zone]));
-  const missing = [...new Set(rows.filter((r) => r.level === 'township').map((r) => r.code.slice(0, 6)))].filter((c) => !counties.has(c));
+  const missing = [...new Set(rows.filter((r) => r.level === 'township').map((r) => r.code.slice(0, 6)))].filter(
+    (c) => !counties.has(c),
+  );
   if (missing.length) for (const [c, z] of await store.zonesOf(db, missing)) counties.set(c, z);
   return rows.map((r) => {
     const own = r.funeral_zone;
-    const county = r.level === 'township' ? counties.get(r.code.slice(0, 6)) ?? null : null;
-    return { code: r.code, name: r.name, level: r.level, zone: own ?? county, inherited: own === null && county !== null };
+    const county = r.level === 'township' ? (counties.get(r.code.slice(0, 6)) ?? null) : null;
+    return {
+      code: r.code,
+      name: r.name,
+      level: r.level,
+      zone: own ?? county,
+      inherited: own === null && county !== null,
+    };
   });
 }
 
 /** The zone of one region: its own, else (for a township or village) its township's, else its county's. */
 async function zoneOf(db: Knex, code: string): Promise<FuneralZone | null> {
   if (code.length < 6) return null;
-  const codes = [code, code.slice(0, 9), code.slice(0, 6)].filter((c, i, all) => c.length <= code.length && all.indexOf(c) === i);
+  const codes = [code, code.slice(0, 9), code.slice(0, 6)].filter(
+    (c, i, all) => c.length <= code.length && all.indexOf(c) === i,
+  );
   const by = await store.zonesOf(db, codes);
   for (const c of codes) if (by.get(c)) return by.get(c)!;
   return null;

@@ -3,42 +3,89 @@
 import type { Knex } from 'knex';
 import type { FuneralZone } from './kinds.js';
 
-export interface StatRow { region_code: string; year: number; deaths: number | null; cremations: number | null; burials: number | null; green_burials: number | null }
+export interface StatRow {
+  region_code: string;
+  year: number;
+  deaths: number | null;
+  cremations: number | null;
+  burials: number | null;
+  green_burials: number | null;
+}
 
 /** Yearly figures of the counties below a prefix, from `first` to `last`. */
 export async function yearStats(db: Knex, prefix: string, first: number, last: number): Promise<StatRow[]> {
-  return db('region_year_stats').where('region_code', 'like', `${prefix}%`).whereBetween('year', [first, last]).select();
+  return db('region_year_stats')
+    .where('region_code', 'like', `${prefix}%`)
+    .whereBetween('year', [first, last])
+    .select();
 }
 
 /** Grave reports of the townships below a prefix up to a year, by township then year. */
-export async function graveReports(db: Knex, prefix: string, last: number): Promise<{ region_code: string; year: number; found: number; remediated: number }[]> {
-  return db('grave_remediation').where('region_code', 'like', `${prefix}%`).where('year', '<=', last).orderBy('region_code').orderBy('year')
+export async function graveReports(
+  db: Knex,
+  prefix: string,
+  last: number,
+): Promise<{ region_code: string; year: number; found: number; remediated: number }[]> {
+  return db('grave_remediation')
+    .where('region_code', 'like', `${prefix}%`)
+    .where('year', '<=', last)
+    .orderBy('region_code')
+    .orderBy('year')
     .select('region_code', 'year', 'found', 'remediated');
 }
 
 /** Funeral cases whose deceased lived under the prefix and that reached the cremated state in [from, to), per county. */
-export async function casesCremated(db: Knex, prefix: string, [from, to]: [string, string]): Promise<Map<string, number>> {
+export async function casesCremated(
+  db: Knex,
+  prefix: string,
+  [from, to]: [string, string],
+): Promise<Map<string, number>> {
   const county = 'substr(c.household_region_code, 1, 6)';
-  const rows = (await db('case_events as e').join('funeral_cases as c', 'c.id', 'e.case_id')
-    .where('e.to_status', 'cremated').where('e.at', '>=', from).where('e.at', '<', to)
+  const rows = (await db('case_events as e')
+    .join('funeral_cases as c', 'c.id', 'e.case_id')
+    .where('e.to_status', 'cremated')
+    .where('e.at', '>=', from)
+    .where('e.at', '<', to)
     .where('c.household_region_code', 'like', `${prefix}%`)
-    .select(db.raw(`${county} as county`)).countDistinct({ n: 'c.id' }).groupByRaw(county)) as unknown as { county: string; n: number | string }[];
+    .select(db.raw(`${county} as county`))
+    .countDistinct({ n: 'c.id' })
+    .groupByRaw(county)) as unknown as { county: string; n: number | string }[];
   return new Map(rows.map((r) => [r.county, Number(r.n)]));
 }
 
 /** Deductions (waivers, rewards) recorded in [from, to) on cases of the deceased living under the prefix: fen and cases. */
-export async function deductions(db: Knex, prefix: string, [from, to]: [string, string]): Promise<{ fen: number; cases: number }> {
-  const q = db('case_deductions as d').join('funeral_cases as c', 'c.id', 'd.case_id')
-    .where('d.created_at', '>=', from).where('d.created_at', '<', to);
+export async function deductions(
+  db: Knex,
+  prefix: string,
+  [from, to]: [string, string],
+): Promise<{ fen: number; cases: number }> {
+  const q = db('case_deductions as d')
+    .join('funeral_cases as c', 'c.id', 'd.case_id')
+    .where('d.created_at', '>=', from)
+    .where('d.created_at', '<', to);
   if (prefix) q.where('c.household_region_code', 'like', `${prefix}%`);
-  const [row] = (await q.sum({ fen: 'd.amount_fen' }).countDistinct({ cases: 'd.case_id' })) as unknown as { fen: number | string | null; cases: number | string }[];
+  const [row] = (await q.sum({ fen: 'd.amount_fen' }).countDistinct({ cases: 'd.case_id' })) as unknown as {
+    fen: number | string | null;
+    cases: number | string;
+  }[];
   return { fen: Number(row?.fen ?? 0), cases: Number(row?.cases ?? 0) };
 }
 
 /** Every county and township below a prefix with its own funeral zone, in code order. */
-export async function countiesAndTownships(db: Knex, prefix: string): Promise<{ code: string; name: string; level: 'county' | 'township'; funeral_zone: FuneralZone | null }[]> {
-  const rows = (await db('regions').whereIn('level', ['county', 'township']).where('code', 'like', `${prefix}%`).orderBy('code')
-    .select('code', 'name', 'level', 'funeral_zone')) as { code: string; name: string; level: 'county' | 'township'; funeral_zone: FuneralZone | null }[];
+export async function countiesAndTownships(
+  db: Knex,
+  prefix: string,
+): Promise<{ code: string; name: string; level: 'county' | 'township'; funeral_zone: FuneralZone | null }[]> {
+  const rows = (await db('regions')
+    .whereIn('level', ['county', 'township'])
+    .where('code', 'like', `${prefix}%`)
+    .orderBy('code')
+    .select('code', 'name', 'level', 'funeral_zone')) as {
+    code: string;
+    name: string;
+    level: 'county' | 'township';
+    funeral_zone: FuneralZone | null;
+  }[];
   return rows.map((r) => ({ ...r, funeral_zone: r.funeral_zone ?? null }));
 }
 

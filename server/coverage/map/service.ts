@@ -56,9 +56,16 @@ let boundaryIndex: Map<string, { url: string; counties: Set<string> }> | undefin
 export function boundaryFiles(): Map<string, { url: string; counties: Set<string> }> {
   if (boundaryIndex) return boundaryIndex;
   const index = new Map<string, { url: string; counties: Set<string> }>();
-  const files = fs.existsSync(geoDir) ? fs.readdirSync(geoDir).filter((f) => f.endsWith('.geojson')).sort() : [];
+  const files = fs.existsSync(geoDir)
+    ? fs
+        .readdirSync(geoDir)
+        .filter((f) => f.endsWith('.geojson'))
+        .sort()
+    : [];
   for (const file of files) {
-    const geo = JSON.parse(fs.readFileSync(path.join(geoDir, file), 'utf8')) as { features: { id?: string; properties?: { code?: string } }[] };
+    const geo = JSON.parse(fs.readFileSync(path.join(geoDir, file), 'utf8')) as {
+      features: { id?: string; properties?: { code?: string } }[];
+    };
     const counties = new Set(geo.features.map((f) => String(f.properties?.code ?? f.id)));
     const city = [...counties][0]?.slice(0, 4);
     if (city && !index.has(city)) index.set(city, { url: `/static/geo/${file}`, counties });
@@ -66,10 +73,14 @@ export function boundaryFiles(): Map<string, { url: string; counties: Set<string
   return (boundaryIndex = index);
 }
 
-const cityOf = (r: RegionRef): string | null => (r.level === 'country' || r.level === 'province' ? null : r.code.slice(0, 4));
+const cityOf = (r: RegionRef): string | null =>
+  r.level === 'country' || r.level === 'province' ? null : r.code.slice(0, 4);
 
 /** The funeral zone of each county of a city, and the townships below it that have a zone of their own. */
-export function funeralZones(db: Knex, city: string): Promise<{ counties: Map<string, FuneralZone | null>; townships: ZoneRow[] }> {
+export function funeralZones(
+  db: Knex,
+  city: string,
+): Promise<{ counties: Map<string, FuneralZone | null>; townships: ZoneRow[] }> {
   return store.funeralZones(db, city);
 }
 
@@ -79,24 +90,40 @@ export async function mapData(db: Knex, opts: { region: string; date: string }):
   const cityCode = cityOf(region);
   const located = await facilitiesOn(db, region.code, opts.date);
   const out: MapData = {
-    region, date: opts.date, city: null, focus: region.code.length >= 6 ? region.code.slice(0, 6) : null, boundaries: null, areas: [],
-    coverage, facilities: located.filter((f) => f.lng !== null && f.lat !== null), unlocated: located.filter((f) => f.lng === null || f.lat === null),
+    region,
+    date: opts.date,
+    city: null,
+    focus: region.code.length >= 6 ? region.code.slice(0, 6) : null,
+    boundaries: null,
+    areas: [],
+    coverage,
+    facilities: located.filter((f) => f.lng !== null && f.lat !== null),
+    unlocated: located.filter((f) => f.lng === null || f.lat === null),
   };
   if (!cityCode) return out;
   const city = await regions.findRegion(db, cityCode);
   if (!city) return out;
   out.city = { code: city.code, name: city.name };
-  const counties: RegionCoverage[] = region.code === cityCode ? coverage.children : (await computeCoverage(db, { region: cityCode, date: opts.date })).children;
+  const counties: RegionCoverage[] =
+    region.code === cityCode
+      ? coverage.children
+      : (await computeCoverage(db, { region: cityCode, date: opts.date })).children;
   const zones = await funeralZones(db, cityCode);
   const file = boundaryFiles().get(cityCode);
   out.boundaries = file?.url ?? null;
   out.areas = counties.map((c) => {
     const zone = zones.counties.get(c.code) ?? null;
-    const township_zones = zones.townships.filter((t) => t.code.startsWith(c.code) && t.funeral_zone && t.funeral_zone !== zone)
+    const township_zones = zones.townships
+      .filter((t) => t.code.startsWith(c.code) && t.funeral_zone && t.funeral_zone !== zone)
       .map((t) => ({ code: t.code, name: t.name, funeral_zone: t.funeral_zone! }));
     return {
-      code: c.code, name: c.name, indicators: c.indicators, rate_class: rateClass(c.indicators.villages.rate),
-      funeral_zone: zone, township_zones, has_boundary: file?.counties.has(c.code) ?? false,
+      code: c.code,
+      name: c.name,
+      indicators: c.indicators,
+      rate_class: rateClass(c.indicators.villages.rate),
+      funeral_zone: zone,
+      township_zones,
+      has_boundary: file?.counties.has(c.code) ?? false,
     };
   });
   return out;

@@ -23,7 +23,11 @@ export interface ProposalOptions {
   maxVillages: number;
 }
 
-export interface ProposedVillage { code: string; name: string; central: boolean }
+export interface ProposedVillage {
+  code: string;
+  name: string;
+  central: boolean;
+}
 
 export interface ProposedFacility {
   township: { code: string; name: string };
@@ -76,29 +80,59 @@ export function requiredUnits(target: number, total: number): number {
 /** A copy deep enough for addFacility to change without touching the original. */
 export function cloneState(state: CoverageState): CoverageState {
   const townships = new Map([...state.townships].map(([k, t]) => [k, { ...t, covered: new Map(t.covered) }]));
-  return { ...state, counties: [...state.counties], townships,
-    coveredCounties: new Set(state.coveredCounties), coveredTownships: new Set(state.coveredTownships), cremationCounties: new Set(state.cremationCounties) };
+  return {
+    ...state,
+    counties: [...state.counties],
+    townships,
+    coveredCounties: new Set(state.coveredCounties),
+    coveredTownships: new Set(state.coveredTownships),
+    cremationCounties: new Set(state.cremationCounties),
+  };
 }
 
 /** A proposed facility as the engine sees it: it stands in its township and serves the whole township or the listed villages. */
-export function asFacility(f: Pick<ProposedFacility, 'township' | 'mode' | 'villages'>): { region_code: string; build_mode: ProposalMode; areas: string[] } {
-  return { region_code: f.township.code, build_mode: f.mode, areas: f.mode === 'township_wide' ? [] : f.villages.map((v) => v.code) };
+export function asFacility(f: Pick<ProposedFacility, 'township' | 'mode' | 'villages'>): {
+  region_code: string;
+  build_mode: ProposalMode;
+  areas: string[];
+} {
+  return {
+    region_code: f.township.code,
+    build_mode: f.mode,
+    areas: f.mode === 'township_wide' ? [] : f.villages.map((v) => v.code),
+  };
 }
 
 /** The engine's village flags for the uncovered villages a proposal may cover. */
 export function villageFlagsOf(open: UncoveredTownship[]): Map<string, VillageFlags> {
   const out = new Map<string, VillageFlags>();
   for (const t of open) {
-    for (const v of t.villages) out.set(v.code, { code: v.code, name: v.name, parent_code: t.code, is_admin_village: true, is_central_village: v.central });
+    for (const v of t.villages)
+      out.set(v.code, {
+        code: v.code,
+        name: v.name,
+        parent_code: t.code,
+        is_admin_village: true,
+        is_central_village: v.central,
+      });
   }
   return out;
 }
 
 /** The region's own indicators (no breakdown by children). */
-export const indicatorsOf = (state: CoverageState): Indicators => summarise(state, Number.MAX_SAFE_INTEGER).total.indicators;
+export const indicatorsOf = (state: CoverageState): Indicators =>
+  summarise(state, Number.MAX_SAFE_INTEGER).total.indicators;
 
-interface Group { t: UncoveredTownship; remaining: ProposedVillage[] }
-interface Candidate { group: Group; mode: ProposalMode; villages: ProposedVillage[]; gain: number }
+interface Group {
+  t: UncoveredTownship;
+  remaining: ProposedVillage[];
+}
+interface Candidate {
+  group: Group;
+  mode: ProposalMode;
+  villages: ProposedVillage[];
+  gain: number;
+}
 
 /**
  * Greedy: repeatedly build the candidate that adds the most units of the indicator (then the one covering more
@@ -118,25 +152,34 @@ export function propose(state: CoverageState, open: UncoveredTownship[], opts: P
   const centralFirst = opts.indicator === 'central_villages';
 
   // For the central-village indicator a 多村联建 cemetery takes central villages first (then the others in code order).
-  const groups: Group[] = open.filter((t) => t.villages.length > 0).map((t) => ({
-    t,
-    remaining: centralFirst ? [...t.villages.filter((v) => v.central), ...t.villages.filter((v) => !v.central)] : [...t.villages],
-  }));
+  const groups: Group[] = open
+    .filter((t) => t.villages.length > 0)
+    .map((t) => ({
+      t,
+      remaining: centralFirst
+        ? [...t.villages.filter((v) => v.central), ...t.villages.filter((v) => !v.central)]
+        : [...t.villages],
+    }));
   const townships = new Set(state.coveredTownships);
   const counties = new Set(state.coveredCounties);
   const gainOf = (g: Group, villages: ProposedVillage[]): number => {
     switch (opts.indicator) {
-      case 'villages': return villages.length;
-      case 'central_villages': return villages.filter((v) => v.central).length;
-      case 'townships': return townships.has(g.t.code) ? 0 : 1;
-      case 'counties': return counties.has(g.t.county.code) ? 0 : 1;
+      case 'villages':
+        return villages.length;
+      case 'central_villages':
+        return villages.filter((v) => v.central).length;
+      case 'townships':
+        return townships.has(g.t.code) ? 0 : 1;
+      case 'counties':
+        return counties.has(g.t.county.code) ? 0 : 1;
     }
   };
   const better = (a: Candidate, b: Candidate): boolean => {
     if (a.gain !== b.gain) return a.gain > b.gain;
     if (a.villages.length !== b.villages.length) return a.villages.length > b.villages.length;
     if (a.mode !== b.mode) return a.mode === 'township_wide';
-    if (a.group.remaining.length !== b.group.remaining.length) return a.group.remaining.length > b.group.remaining.length;
+    if (a.group.remaining.length !== b.group.remaining.length)
+      return a.group.remaining.length > b.group.remaining.length;
     return a.group.t.code < b.group.t.code;
   };
 
@@ -163,20 +206,37 @@ export function propose(state: CoverageState, open: UncoveredTownship[], opts: P
   }
 
   // Ranked by villages covered per facility; the running rate follows that order (each unit is counted once).
-  const ranked = chosen.map((c, i) => ({ c, i })).sort((a, b) => b.c.villages.length - a.c.villages.length || b.c.gain - a.c.gain || a.i - b.i).map((x) => x.c);
+  const ranked = chosen
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => b.c.villages.length - a.c.villages.length || b.c.gain - a.c.gain || a.i - b.i)
+    .map((x) => x.c);
   const seenTownships = new Set(state.coveredTownships);
   const seenCounties = new Set(state.coveredCounties);
   let running = coveredBefore;
   const facilities = ranked.map((c): ProposedFacility => {
     const villages = [...c.villages].sort((a, b) => (a.code < b.code ? -1 : 1));
-    const gain = opts.indicator === 'townships' ? (seenTownships.has(c.group.t.code) ? 0 : 1)
-      : opts.indicator === 'counties' ? (seenCounties.has(c.group.t.county.code) ? 0 : 1)
-      : c.gain;
+    const gain =
+      opts.indicator === 'townships'
+        ? seenTownships.has(c.group.t.code)
+          ? 0
+          : 1
+        : opts.indicator === 'counties'
+          ? seenCounties.has(c.group.t.county.code)
+            ? 0
+            : 1
+          : c.gain;
     seenTownships.add(c.group.t.code);
     seenCounties.add(c.group.t.county.code);
     running += gain;
-    return { township: { code: c.group.t.code, name: c.group.t.name }, county: c.group.t.county, mode: c.mode, villages, gain,
-      coveredAfter: running, rateAfter: total === 0 ? 0 : running / total };
+    return {
+      township: { code: c.group.t.code, name: c.group.t.name },
+      county: c.group.t.county,
+      mode: c.mode,
+      villages,
+      gain,
+      coveredAfter: running,
+      rateAfter: total === 0 ? 0 : running / total,
+    };
   });
 
   const next = cloneState(state);
@@ -184,13 +244,21 @@ export function propose(state: CoverageState, open: UncoveredTownship[], opts: P
   for (const f of facilities) addFacility(next, asFacility(f), flags);
   const after = indicatorsOf(next);
 
-  const outcome: ProposalOutcome = total === 0 ? 'nothing_to_cover'
-    : needed === 0 ? 'met'
-    : covered >= required ? 'reached' : 'unreachable';
+  const outcome: ProposalOutcome =
+    total === 0 ? 'nothing_to_cover' : needed === 0 ? 'met' : covered >= required ? 'reached' : 'unreachable';
   return {
-    indicator: opts.indicator, target: opts.target, total, coveredBefore, required, needed, outcome, facilities,
-    coveredAfter: covered, rateAfter: total === 0 ? null : covered / total,
+    indicator: opts.indicator,
+    target: opts.target,
+    total,
+    coveredBefore,
+    required,
+    needed,
+    outcome,
+    facilities,
+    coveredAfter: covered,
+    rateAfter: total === 0 ? null : covered / total,
     outOfReach: outcome === 'unreachable' ? total - covered : 0,
-    before, after,
+    before,
+    after,
   };
 }

@@ -14,13 +14,24 @@ export const ProposalQuery = z.object({
   date: z.preprocess(blankTrimmed, z.iso.date().refine(inDateRange).optional()),
   indicator: z.preprocess(blankTrimmed, z.enum(proposalIndicators).default('villages')),
   // A percent with at most one decimal, above 0 and at most 100.
-  target: z.preprocess(blankTrimmed, z.string().regex(/^\d{1,3}(\.\d)?$/).transform(Number).pipe(z.number().gt(0).max(100)).optional()),
+  target: z.preprocess(
+    blankTrimmed,
+    z
+      .string()
+      .regex(/^\d{1,3}(\.\d)?$/)
+      .transform(Number)
+      .pipe(z.number().gt(0).max(100))
+      .optional(),
+  ),
   modes: z.preprocess(blankTrimmed, z.enum(modeChoices).default('both')),
   max_villages: z.preprocess(blankTrimmed, z.coerce.number().int().min(2).max(50).default(DEFAULT_MAX_VILLAGES)),
 });
 
 /** Messages of this page for each field, in place of the generic ones. */
 export const fieldKeys: Record<keyof typeof ProposalQuery.shape, string> = {
-  date: 'coverage_proposal.error_date', indicator: 'errors.invalid_choice', target: 'coverage_proposal.error_target',
-  modes: 'errors.invalid_choice', max_villages: 'coverage_proposal.error_max_villages',
+  date: 'coverage_proposal.error_date',
+  indicator: 'errors.invalid_choice',
+  target: 'coverage_proposal.error_target',
+  modes: 'errors.invalid_choice',
+  max_villages: 'coverage_proposal.error_max_villages',
 };

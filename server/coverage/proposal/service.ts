@@ -14,7 +14,12 @@ export async function proposalFor(db: Knex, region: string, date: string, opts: 
 }
 
 /** The target set for the region, indicator and year (its own or the nearest ancestor's), with the name of its region. */
-export async function proposalTarget(db: Knex, region: string, indicator: Target['indicator'], year: number): Promise<(Target & { regionName: string }) | undefined> {
+export async function proposalTarget(
+  db: Knex,
+  region: string,
+  indicator: Target['indicator'],
+  year: number,
+): Promise<(Target & { regionName: string }) | undefined> {
   const t = targetFor(await targetsAbove(db, region), region, indicator, year);
   if (!t) return undefined;
   return { ...t, regionName: (await regions.findRegion(db, t.region_code))?.name ?? t.region_code };

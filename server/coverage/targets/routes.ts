@@ -25,42 +25,71 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
   const ip = (req: Request) => req.ip ?? null;
   const lang = (res: Response) => (res.locals.lang as Lang) ?? 'zh-CN';
 
-
   /** Names of the region and its ancestors below the province, for a list row: 钟山区 › 荷城街道. */
   async function regionPaths(codes: string[]): Promise<Map<string, string>> {
-    const all = [...new Set(codes.flatMap((c) => [4, 6, 9].filter((n) => n <= c.length).map((n) => c.slice(0, n)).concat(c)))];
+    const all = [
+      ...new Set(
+        codes.flatMap((c) =>
+          [4, 6, 9]
+            .filter((n) => n <= c.length)
+            .map((n) => c.slice(0, n))
+            .concat(c),
+        ),
+      ),
+    ];
     const names = await regions.regionNames(db, all);
-    return new Map(codes.map((c) => {
-      const parts = [6, 9].filter((n) => n < c.length).map((n) => names.get(c.slice(0, n))).filter(Boolean);
-      return [c, [...parts, names.get(c) ?? c].join(' › ')];
-    }));
+    return new Map(
+      codes.map((c) => {
+        const parts = [6, 9]
+          .filter((n) => n < c.length)
+          .map((n) => names.get(c.slice(0, n)))
+          .filter(Boolean);
+        return [c, [...parts, names.get(c) ?? c].join(' › ')];
+      }),
+    );
   }
 
   // ## Targets
 
   async function targetsPage(req: Request, res: Response) {
-    const picker = await buildPicker(db, 'region', pickedCode(req.query as Record<string, unknown>, 'region'), 'township');
+    const picker = await buildPicker(
+      db,
+      'region',
+      pickedCode(req.query as Record<string, unknown>, 'region'),
+      'township',
+    );
     const q = TargetQuery.parse(req.query);
     const page = pageParam.parse(req.query.page);
     // Region by region (codes in order), each region's indicators in the order the dashboard shows them, then by year.
     const order = (i: string) => targetIndicators.indexOf(i as (typeof targetIndicators)[number]);
-    const all = (await listTargets(db, { under: picker.value || undefined, indicator: q.indicator }))
-      .sort((a, b) => a.region_code.localeCompare(b.region_code) || order(a.indicator) - order(b.indicator) || a.year - b.year);
+    const all = (await listTargets(db, { under: picker.value || undefined, indicator: q.indicator })).sort(
+      (a, b) =>
+        a.region_code.localeCompare(b.region_code) || order(a.indicator) - order(b.indicator) || a.year - b.year,
+    );
     const shown = all.slice((page - 1) * PER_PAGE, page * PER_PAGE);
     const paths = await regionPaths(shown.map((t) => t.region_code));
     res.render('coverage/targets', {
-      title: translator(lang(res))('coverage_targets.title'), styles: ['/static/css/coverage-figures.css'],
-      picker, query: q, indicators: targetIndicators, total: all.length, filtered: Boolean(q.indicator) || picker.levels.some((l) => l.options.some((o) => o.selected)),
+      title: translator(lang(res))('coverage_targets.title'),
+      styles: ['/static/css/coverage-figures.css'],
+      picker,
+      query: q,
+      indicators: targetIndicators,
+      total: all.length,
+      filtered: Boolean(q.indicator) || picker.levels.some((l) => l.options.some((o) => o.selected)),
       rows: shown.map((t) => ({ ...t, path: paths.get(t.region_code), percent: fractionToPercent(t.rate) })),
-      pager: pagination(req, page, PER_PAGE, all.length), tabsQuery: tabsQuery(req, picker.value),
+      pager: pagination(req, page, PER_PAGE, all.length),
+      tabsQuery: tabsQuery(req, picker.value),
       newHref: `${BASE}/targets/new${qs({ region: picker.value, indicator: q.indicator })}`,
     });
   }
 
   async function targetForm(res: Response, values: Record<string, unknown>, target?: Target) {
     return {
-      title: translator(lang(res))(target ? 'coverage_targets.edit' : 'coverage_targets.new'), styles: ['/static/css/coverage-figures.css'],
-      values, target, indicators: targetIndicators,
+      title: translator(lang(res))(target ? 'coverage_targets.edit' : 'coverage_targets.new'),
+      styles: ['/static/css/coverage-figures.css'],
+      values,
+      target,
+      indicators: targetIndicators,
       picker: await buildPicker(db, 'region', typeof values.region === 'string' ? values.region : '', 'township'),
       action: target ? `${BASE}/targets/${target.id}` : `${BASE}/targets`,
     };
@@ -73,25 +102,35 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
 
   async function newTargetPage(req: Request, res: Response) {
     const indicator = TargetQuery.parse(req.query).indicator ?? 'villages';
-    const region = pickedCode(req.query as Record<string, unknown>, 'region') || await defaultRegion(db);
-    res.render('coverage/target-form', await targetForm(res, { region, indicator, year: todayInShanghai().slice(0, 4), rate: '', source: '' }));
+    const region = pickedCode(req.query as Record<string, unknown>, 'region') || (await defaultRegion(db));
+    res.render(
+      'coverage/target-form',
+      await targetForm(res, { region, indicator, year: todayInShanghai().slice(0, 4), rate: '', source: '' }),
+    );
   }
 
   const flashParams = async (res: Response, t: { region: string; indicator: string; year: number; rate?: number }) => ({
-    region: (await regions.findRegion(db, t.region))?.name ?? t.region, year: t.year,
-    indicator: translator(lang(res))(`coverage_targets.indicators.${t.indicator}`), rate: t.rate === undefined ? '' : fractionToPercent(t.rate),
+    region: (await regions.findRegion(db, t.region))?.name ?? t.region,
+    year: t.year,
+    indicator: translator(lang(res))(`coverage_targets.indicators.${t.indicator}`),
+    rate: t.rate === undefined ? '' : fractionToPercent(t.rate),
   });
 
   async function createTargetHandler(req: Request, res: Response) {
     const body = req.body as Record<string, unknown>;
     const values = { ...body, region: await postedRegion(body) };
     if (body._refresh) return res.render('coverage/target-form', await targetForm(res, values));
-    await withForm(res, 'coverage/target-form', () => targetForm(res, values), async () => {
-      const input = parse(TargetInput, values);
-      await createTarget(db, req.user!, input, ip(req));
-      flash(req, 'flash.target_created', await flashParams(res, input));
-      res.redirect(`${BASE}/targets`);
-    });
+    await withForm(
+      res,
+      'coverage/target-form',
+      () => targetForm(res, values),
+      async () => {
+        const input = parse(TargetInput, values);
+        await createTarget(db, req.user!, input, ip(req));
+        flash(req, 'flash.target_created', await flashParams(res, input));
+        res.redirect(`${BASE}/targets`);
+      },
+    );
   }
 
   async function loadTarget(req: Request): Promise<Target> {
@@ -102,7 +141,20 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
 
   async function editTargetPage(req: Request, res: Response) {
     const t = await loadTarget(req);
-    res.render('coverage/target-form', await targetForm(res, { region: t.region_code, indicator: t.indicator, year: String(t.year), rate: fractionToPercent(t.rate), source: t.source ?? '' }, t));
+    res.render(
+      'coverage/target-form',
+      await targetForm(
+        res,
+        {
+          region: t.region_code,
+          indicator: t.indicator,
+          year: String(t.year),
+          rate: fractionToPercent(t.rate),
+          source: t.source ?? '',
+        },
+        t,
+      ),
+    );
   }
 
   async function updateTargetHandler(req: Request, res: Response) {
@@ -110,23 +162,35 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
     const body = req.body as Record<string, unknown>;
     const values = { ...body, region: await postedRegion(body) };
     if (body._refresh) return res.render('coverage/target-form', await targetForm(res, values, t));
-    await withForm(res, 'coverage/target-form', () => targetForm(res, values, t), async () => {
-      const input = parse(TargetInput, values);
-      await updateTarget(db, req.user!, t.id, input, ip(req));
-      flash(req, 'flash.target_updated', await flashParams(res, input));
-      res.redirect(`${BASE}/targets`);
-    });
+    await withForm(
+      res,
+      'coverage/target-form',
+      () => targetForm(res, values, t),
+      async () => {
+        const input = parse(TargetInput, values);
+        await updateTarget(db, req.user!, t.id, input, ip(req));
+        flash(req, 'flash.target_updated', await flashParams(res, input));
+        res.redirect(`${BASE}/targets`);
+      },
+    );
   }
 
   async function deleteTargetPage(req: Request, res: Response) {
     const t = await loadTarget(req);
     const paths = await regionPaths([t.region_code]);
-    res.render('coverage/target-delete', { target: { ...t, path: paths.get(t.region_code), percent: fractionToPercent(t.rate) }, styles: ['/static/css/coverage-figures.css'] });
+    res.render('coverage/target-delete', {
+      target: { ...t, path: paths.get(t.region_code), percent: fractionToPercent(t.rate) },
+      styles: ['/static/css/coverage-figures.css'],
+    });
   }
 
   async function deleteTargetHandler(req: Request, res: Response) {
     const t = await removeTarget(db, req.user!, idParam(req), ip(req));
-    flash(req, 'flash.target_deleted', await flashParams(res, { region: t.region_code, indicator: t.indicator, year: t.year }));
+    flash(
+      req,
+      'flash.target_deleted',
+      await flashParams(res, { region: t.region_code, indicator: t.indicator, year: t.year }),
+    );
     res.redirect(`${BASE}/targets`);
   }
 

@@ -25,27 +25,32 @@ export function fractionToPercent(rate: number): string {
   return tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
 }
 
-const Percent = z.preprocess((v) => (v === undefined || v === null ? '' : v), z.string()).transform((v, ctx) => {
-  const r = percentToFraction(v);
-  if ('error' in r) {
-    ctx.addIssue({ code: 'custom', message: r.error });
-    return z.NEVER;
-  }
-  return r.rate;
-});
+const Percent = z
+  .preprocess((v) => (v === undefined || v === null ? '' : v), z.string())
+  .transform((v, ctx) => {
+    const r = percentToFraction(v);
+    if ('error' in r) {
+      ctx.addIssue({ code: 'custom', message: r.error });
+      return z.NEVER;
+    }
+    return r.rate;
+  });
 
 /** The target form. `region` is the picker's deepest choice (see pickedCode), `rate` a percent as typed. */
-export const TargetInput = z.object({
-  region: z.string({ error: 'errors.target_region_required' }).regex(/^(\d{2}|\d{4}|\d{6}|\d{9})$/, { error: 'errors.target_region_required' }),
-  indicator: z.enum(targetIndicators, { error: 'errors.invalid_choice' }),
-  year: Year,
-  rate: Percent,
-  source: optionalText(200),
-}).transform(({ source, ...rest }) => ({ ...rest, source: source ?? null }));
+export const TargetInput = z
+  .object({
+    region: z
+      .string({ error: 'errors.target_region_required' })
+      .regex(/^(\d{2}|\d{4}|\d{6}|\d{9})$/, { error: 'errors.target_region_required' }),
+    indicator: z.enum(targetIndicators, { error: 'errors.invalid_choice' }),
+    year: Year,
+    rate: Percent,
+    source: optionalText(200),
+  })
+  .transform(({ source, ...rest }) => ({ ...rest, source: source ?? null }));
 export type TargetInput = z.infer<typeof TargetInput>;
 
 /** Filters of the targets list: the region (prefix) and indicator. */
 export const TargetQuery = z.object({
   indicator: z.enum(targetIndicators).optional().catch(undefined),
 });
-

@@ -18,8 +18,14 @@ import { fractionToPercent, type TargetInput } from './schemas.js';
  * county's, village coverage and graves a township's; cremation and green-burial figures are kept per county.
  */
 export const deepestLevel: Record<TargetIndicator, Level> = {
-  counties: 'city', cremation_counties: 'city', townships: 'county', villages: 'township', central_villages: 'township',
-  grave_remediation: 'township', cremation_rate: 'county', green_burial_rate: 'county',
+  counties: 'city',
+  cremation_counties: 'city',
+  townships: 'county',
+  villages: 'township',
+  central_villages: 'township',
+  grave_remediation: 'township',
+  cremation_rate: 'county',
+  green_burial_rate: 'county',
 };
 
 export type { Target } from './store.js';
@@ -30,7 +36,12 @@ export type { Target } from './store.js';
  * The target set for a region, indicator and year: the region's own for that year, else the nearest ancestor's (a
  * city's target applies to its counties unless a county has its own).
  */
-export function targetFor(targets: Target[], regionCode: string, indicator: TargetIndicator, year: number): Target | undefined {
+export function targetFor(
+  targets: Target[],
+  regionCode: string,
+  indicator: TargetIndicator,
+  year: number,
+): Target | undefined {
   let best: Target | undefined;
   for (const t of targets) {
     if (t.indicator !== indicator || t.year !== year || !regionCode.startsWith(t.region_code)) continue;
@@ -55,11 +66,26 @@ export interface TargetInForce {
  * The target in force for a region, indicator and year: that year's (targetFor), else the latest earlier year's —
  * a rate to reach "by the end of 2024" is still the rate in 2025.
  */
-export function targetInForce(targets: Target[], code: string, indicator: TargetIndicator, year: number): TargetInForce | undefined {
-  const years = [...new Set(targets.filter((t) => t.indicator === indicator && t.year <= year).map((t) => t.year))].sort((a, b) => b - a);
+export function targetInForce(
+  targets: Target[],
+  code: string,
+  indicator: TargetIndicator,
+  year: number,
+): TargetInForce | undefined {
+  const years = [
+    ...new Set(targets.filter((t) => t.indicator === indicator && t.year <= year).map((t) => t.year)),
+  ].sort((a, b) => b - a);
   for (const y of years) {
     const t = targetFor(targets, code, indicator, y);
-    if (t) return { year: t.year, rate: t.rate, regionCode: t.region_code, own: t.region_code === code, carried: t.year < year, source: t.source };
+    if (t)
+      return {
+        year: t.year,
+        rate: t.rate,
+        regionCode: t.region_code,
+        own: t.region_code === code,
+        carried: t.year < year,
+        source: t.source,
+      };
   }
   return undefined;
 }
@@ -96,22 +122,44 @@ async function assertTarget(db: Knex, input: TargetInput): Promise<void> {
   }
 }
 
-const fieldsOf = (t: TargetInput | Target) => ({ region_code: 'region' in t ? t.region : t.region_code, indicator: t.indicator, year: t.year, rate: t.rate, source: t.source });
+const fieldsOf = (t: TargetInput | Target) => ({
+  region_code: 'region' in t ? t.region : t.region_code,
+  indicator: t.indicator,
+  year: t.year,
+  rate: t.rate,
+  source: t.source,
+});
 
 /** A target for the same region, indicator and year exists: the message names it and the page links to it. */
 async function clash(db: Knex, input: TargetInput): Promise<ConflictError> {
   const other = await store.targetAt(db, { region_code: input.region, indicator: input.indicator, year: input.year });
   if (!other) return new ConflictError('conflict');
   const region = await regions.findRegion(db, input.region);
-  return new ConflictError('target_exists', {}, { id: other.id, region: region?.name ?? input.region, year: input.year, rate: fractionToPercent(other.rate) });
+  return new ConflictError(
+    'target_exists',
+    {},
+    { id: other.id, region: region?.name ?? input.region, year: input.year, rate: fractionToPercent(other.rate) },
+  );
 }
 
-export async function createTarget(db: Knex, actor: audit.Actor, input: TargetInput, ip: string | null): Promise<number> {
+export async function createTarget(
+  db: Knex,
+  actor: audit.Actor,
+  input: TargetInput,
+  ip: string | null,
+): Promise<number> {
   await assertTarget(db, input);
   try {
     return await db.transaction(async (trx) => {
       const id = await store.insertTarget(trx, fieldsOf(input));
-      await audit.record(trx, { actor, action: 'create', entity: 'coverage_target', entityId: id, after: fieldsOf(input), ip });
+      await audit.record(trx, {
+        actor,
+        action: 'create',
+        entity: 'coverage_target',
+        entityId: id,
+        after: fieldsOf(input),
+        ip,
+      });
       return id;
     });
   } catch (err) {
@@ -120,7 +168,13 @@ export async function createTarget(db: Knex, actor: audit.Actor, input: TargetIn
   }
 }
 
-export async function updateTarget(db: Knex, actor: audit.Actor, id: number, input: TargetInput, ip: string | null): Promise<void> {
+export async function updateTarget(
+  db: Knex,
+  actor: audit.Actor,
+  id: number,
+  input: TargetInput,
+  ip: string | null,
+): Promise<void> {
   await assertTarget(db, input);
   try {
     await db.transaction(async (trx) => {
@@ -129,7 +183,15 @@ export async function updateTarget(db: Knex, actor: audit.Actor, id: number, inp
       const [a, b] = [fieldsOf(before), fieldsOf(input)];
       if (JSON.stringify(a) === JSON.stringify(b)) return;
       await store.updateTarget(trx, id, b);
-      await audit.record(trx, { actor, action: 'update', entity: 'coverage_target', entityId: id, before: a, after: b, ip });
+      await audit.record(trx, {
+        actor,
+        action: 'update',
+        entity: 'coverage_target',
+        entityId: id,
+        before: a,
+        after: b,
+        ip,
+      });
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw await clash(db, input);
@@ -142,8 +204,14 @@ export async function removeTarget(db: Knex, actor: audit.Actor, id: number, ip:
   return db.transaction(async (trx) => {
     const before = await store.findTarget(trx, id);
     if (!before || (await store.deleteTarget(trx, id)) === 0) throw new NotFoundError();
-    await audit.record(trx, { actor, action: 'delete', entity: 'coverage_target', entityId: id, before: fieldsOf(before), ip });
+    await audit.record(trx, {
+      actor,
+      action: 'delete',
+      entity: 'coverage_target',
+      entityId: id,
+      before: fieldsOf(before),
+      ip,
+    });
     return before;
   });
 }
-

@@ -4,7 +4,14 @@
 import { expect } from 'chai';
 import { SaxesParser } from 'saxes';
 import { percent } from '../../../server/coverage/dashboard/chart.js';
-import { chartYears, listHref, sortRows, standing, yearlySeries, type ChildRow } from '../../../server/coverage/dashboard/service.js';
+import {
+  chartYears,
+  listHref,
+  sortRows,
+  standing,
+  yearlySeries,
+  type ChildRow,
+} from '../../../server/coverage/dashboard/service.js';
 import { targetInForce } from '../../../server/coverage/targets/service.js';
 import { coverageIndicators, type CoverageIndicator } from '../../../server/coverage/indicators/kinds.js';
 import { computeCoverage } from '../../../server/coverage/engine/service.js';
@@ -40,7 +47,15 @@ function pair(html: string): { covered: number; total: number } {
   return { covered: num(covered![1]), total: num(total![1]) };
 }
 
-const target = (over: Partial<Target>): Target => ({ id: 1, region_code: '5202', indicator: 'villages', year: 2024, rate: 0.8, source: null, ...over });
+const target = (over: Partial<Target>): Target => ({
+  id: 1,
+  region_code: '5202',
+  indicator: 'villages',
+  year: 2024,
+  rate: 0.8,
+  source: null,
+  ...over,
+});
 
 describe('coverage dashboard: rules', () => {
   it('counts the units still needed as ceil(target × total) − covered, never asking for an extra one by rounding', () => {
@@ -49,14 +64,32 @@ describe('coverage dashboard: rules', () => {
     expect(standing({ covered: 180, total: 724, rate: 180 / 724 }, 0.25)).to.include({ met: false, needed: 1 });
     expect(standing({ covered: 181, total: 724, rate: 181 / 724 }, 0.25)).to.include({ met: true, needed: 0 });
     // Behind by a hair still reads as behind, with at least 0.1 points.
-    expect(standing({ covered: 999, total: 1000, rate: 0.999 }, 0.9995)).to.include({ met: false, needed: 1, gapText: '0.1' });
+    expect(standing({ covered: 999, total: 1000, rate: 0.999 }, 0.9995)).to.include({
+      met: false,
+      needed: 1,
+      gapText: '0.1',
+    });
     expect(standing({ covered: 0, total: 0, rate: null }, 0.5)).to.include({ met: false, needed: 0 });
   });
 
-  it('takes a county\'s own target before the city\'s, and an earlier year\'s when the year has none', () => {
-    const targets = [target({ id: 1, year: 2024, rate: 0.8 }), target({ id: 2, year: 2025, rate: 1 }), target({ id: 3, region_code: '520204', year: 2025, rate: 0.9 })];
-    expect(targetInForce(targets, '520204', 'villages', 2025)).to.include({ rate: 0.9, regionCode: '520204', own: true, carried: false });
-    expect(targetInForce(targets, '520201', 'villages', 2025)).to.include({ rate: 1, regionCode: '5202', own: false, carried: false });
+  it("takes a county's own target before the city's, and an earlier year's when the year has none", () => {
+    const targets = [
+      target({ id: 1, year: 2024, rate: 0.8 }),
+      target({ id: 2, year: 2025, rate: 1 }),
+      target({ id: 3, region_code: '520204', year: 2025, rate: 0.9 }),
+    ];
+    expect(targetInForce(targets, '520204', 'villages', 2025)).to.include({
+      rate: 0.9,
+      regionCode: '520204',
+      own: true,
+      carried: false,
+    });
+    expect(targetInForce(targets, '520201', 'villages', 2025)).to.include({
+      rate: 1,
+      regionCode: '5202',
+      own: false,
+      carried: false,
+    });
     expect(targetInForce(targets, '520201', 'villages', 2026)).to.include({ rate: 1, year: 2025, carried: true });
     expect(targetInForce(targets, '520201', 'villages', 2023)).to.equal(undefined);
     expect(targetInForce(targets, '520201', 'townships', 2026)).to.equal(undefined);
@@ -70,18 +103,42 @@ describe('coverage dashboard: rules', () => {
   });
 
   it('sorts child rows worst first: lowest rate, then most units needed, rows without data last', () => {
-    const row = (code: string, covered: number, total: number): ChildRow => ({ code, name: code, level: 'county', communities: 0,
-      cells: [{ indicator: 'villages', covered, total, uncovered: total - covered, rate: total ? covered / total : null, rateText: null, single: false, links: { covered: '', uncovered: '', all: '' } }] });
+    const row = (code: string, covered: number, total: number): ChildRow => ({
+      code,
+      name: code,
+      level: 'county',
+      communities: 0,
+      cells: [
+        {
+          indicator: 'villages',
+          covered,
+          total,
+          uncovered: total - covered,
+          rate: total ? covered / total : null,
+          rateText: null,
+          single: false,
+          links: { covered: '', uncovered: '', all: '' },
+        },
+      ],
+    });
     const rows = [row('a', 5, 10), row('b', 0, 0), row('c', 1, 10), row('d', 10, 20), row('e', 10, 10)];
     expect(sortRows(rows, 'villages').map((r) => r.code)).to.deep.equal(['c', 'd', 'a', 'e', 'b']);
     expect(sortRows(rows, 'code').map((r) => r.code)).to.deep.equal(['a', 'b', 'c', 'd', 'e']);
   });
 
   it('links each number to its list, keeping region and date', () => {
-    expect(listHref('central_villages', '5202', DATE, 'covered')).to.equal('/staff/coverage/villages?region=5202&date=2026-11-25&central=1&status=covered');
-    expect(listHref('cremation_counties', '5202', DATE)).to.equal('/staff/coverage/counties?region=5202&date=2026-11-25&indicator=cremation_counties');
-    expect(listHref('communities', '520201', DATE)).to.equal('/staff/coverage/villages?region=520201&date=2026-11-25&kind=community');
-    expect(listHref('townships', '520201', DATE, 'uncovered')).to.equal('/staff/coverage/townships?region=520201&date=2026-11-25&status=uncovered');
+    expect(listHref('central_villages', '5202', DATE, 'covered')).to.equal(
+      '/staff/coverage/villages?region=5202&date=2026-11-25&central=1&status=covered',
+    );
+    expect(listHref('cremation_counties', '5202', DATE)).to.equal(
+      '/staff/coverage/counties?region=5202&date=2026-11-25&indicator=cremation_counties',
+    );
+    expect(listHref('communities', '520201', DATE)).to.equal(
+      '/staff/coverage/villages?region=520201&date=2026-11-25&kind=community',
+    );
+    expect(listHref('townships', '520201', DATE, 'uncovered')).to.equal(
+      '/staff/coverage/townships?region=520201&date=2026-11-25&status=uncovered',
+    );
   });
 });
 
@@ -107,10 +164,19 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
     expect(res.status).to.equal(200);
     const text = textOf(res.text);
     const html = decoded(res.text);
-    expect(text).to.contain('六盘水市殡葬设施覆盖情况').and.contain('区县覆盖').and.contain('行政村覆盖').and.contain('历年覆盖率与目标');
+    expect(text)
+      .to.contain('六盘水市殡葬设施覆盖情况')
+      .and.contain('区县覆盖')
+      .and.contain('行政村覆盖')
+      .and.contain('历年覆盖率与目标');
     const q = /href="\/staff\/coverage\/map\?(region=5202&date=\d{4}-\d{2}-\d{2})"/.exec(html);
     expect(q).to.not.equal(null);
-    for (const path of ['/staff/coverage/proposal', '/staff/coverage/report.pdf', '/staff/coverage/report.csv', '/staff/coverage/report.xlsx']) {
+    for (const path of [
+      '/staff/coverage/proposal',
+      '/staff/coverage/report.pdf',
+      '/staff/coverage/report.csv',
+      '/staff/coverage/report.xlsx',
+    ]) {
       expect(html).to.contain(`href="${path}?${q![1]}"`);
     }
     expect(res.text).to.contain('data-print hidden').and.contain('<script src="/static/js/print.js" defer></script>');
@@ -118,7 +184,7 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
     expect(res.text).to.not.match(/<script>(?!<\/script>)/); // no inline script
   });
 
-  it('shows computeCoverage\'s numbers on the cards and in every row of the child table, with the sum row the city\'s', async () => {
+  it("shows computeCoverage's numbers on the cards and in every row of the child table, with the sum row the city's", async () => {
     const html = await page(`region=5202&date=${DATE}`);
     const expected = await computeCoverage(app.db, { region: '5202', date: DATE });
     for (const i of coverageIndicators) {
@@ -133,36 +199,62 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
       expect(row).to.contain(child.name);
       for (const i of ['townships', 'villages', 'central_villages'] as CoverageIndicator[]) {
         const cell = element(row, `data-indicator="${i}"`, 'td');
-        expect(pair(cell), `${child.name} ${i}`).to.deep.equal({ covered: child.indicators[i].covered, total: child.indicators[i].total });
+        expect(pair(cell), `${child.name} ${i}`).to.deep.equal({
+          covered: child.indicators[i].covered,
+          total: child.indicators[i].total,
+        });
       }
       // A county's own county and cremation figures are one unit: yes or no.
-      expect(element(row, 'data-indicator="counties"', 'td')).to.contain(child.indicators.counties.covered ? '已建成' : '尚未建成');
-      expect(element(row, 'data-indicator="cremation_counties"', 'td')).to.contain(child.indicators.cremation_counties.covered ? '有火化设施' : '无火化设施');
+      expect(element(row, 'data-indicator="counties"', 'td')).to.contain(
+        child.indicators.counties.covered ? '已建成' : '尚未建成',
+      );
+      expect(element(row, 'data-indicator="cremation_counties"', 'td')).to.contain(
+        child.indicators.cremation_counties.covered ? '有火化设施' : '无火化设施',
+      );
     }
     const sum = element(table, '<tfoot', 'tfoot');
     for (const i of coverageIndicators) {
-      expect(pair(element(sum, `data-indicator="${i}"`, 'td'))).to.deep.equal({ covered: expected.region.indicators[i].covered, total: expected.region.indicators[i].total });
+      expect(pair(element(sum, `data-indicator="${i}"`, 'td'))).to.deep.equal({
+        covered: expected.region.indicators[i].covered,
+        total: expected.region.indicators[i].total,
+      });
     }
     const communities = expected.region.indicators.communities;
-    expect(textOf(html)).to.contain(`另有城市社区 ${communities.total} 个，不计入行政村覆盖率；其中 ${communities.covered} 个有公益性骨灰安放设施服务。`);
+    expect(textOf(html)).to.contain(
+      `另有城市社区 ${communities.total} 个，不计入行政村覆盖率；其中 ${communities.covered} 个有公益性骨灰安放设施服务。`,
+    );
   });
 
-  it('says met or behind against the target in force, by how many points and units; a county\'s own target first', async () => {
+  it("says met or behind against the target in force, by how many points and units; a county's own target first", async () => {
     const expected = await computeCoverage(app.db, { region: '520281', date: DATE });
     const central = expected.region.indicators.central_villages;
     expect(central.rate! < 0.95, 'the demo county is short of 95% central villages').to.equal(true);
-    await app.db('coverage_targets').insert({ region_code: '520281', indicator: 'central_villages', year: 2026, rate: 0.95, source: 'test', updated_at: new Date().toISOString() });
+    await app.db('coverage_targets').insert({
+      region_code: '520281',
+      indicator: 'central_villages',
+      year: 2026,
+      rate: 0.95,
+      source: 'test',
+      updated_at: new Date().toISOString(),
+    });
     try {
       const html = await page(`region=520281&date=${DATE}`);
       const c = textOf(card(html, 'central_villages'));
       const needed = Math.ceil(0.95 * central.total - 1e-9) - central.covered;
-      expect(c).to.contain('目标 95.0%').and.contain('2026年底前').and.contain('未达标')
-        .and.contain(`差 ${((0.95 - central.rate!) * 100).toFixed(1)} 个百分点`).and.contain(`还需覆盖 ${needed}个中心村`);
+      expect(c)
+        .to.contain('目标 95.0%')
+        .and.contain('2026年底前')
+        .and.contain('未达标')
+        .and.contain(`差 ${((0.95 - central.rate!) * 100).toFixed(1)} 个百分点`)
+        .and.contain(`还需覆盖 ${needed}个中心村`);
       expect(c).to.not.contain('沿用');
       // Villages: the city's 100% by 2025 still applies in 2026, and says whose it is.
       const v = expected.region.indicators.villages;
       const villages = textOf(card(html, 'villages'));
-      expect(villages).to.contain('目标 100.0%').and.contain('2025年底已到期').and.contain('沿用六盘水市目标')
+      expect(villages)
+        .to.contain('目标 100.0%')
+        .and.contain('2025年底已到期')
+        .and.contain('沿用六盘水市目标')
         .and.contain(`还需覆盖 ${v.total - v.covered}个行政村`);
       // Townships: all covered, 100% by 2024.
       expect(textOf(card(html, 'townships'))).to.contain('已达标');
@@ -171,7 +263,9 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
       const row = element(await page(`region=5202&date=${DATE}`), 'data-code="520281"', 'tr');
       expect(textOf(element(row, 'data-indicator="central_villages"', 'td'))).to.contain(`需 ${needed} 个`);
       // The "units still needed" link leads to the list of the uncovered ones.
-      expect(decoded(card(html, 'central_villages'))).to.contain('href="/staff/coverage/villages?region=520281&date=2026-11-25&central=1&status=uncovered"');
+      expect(decoded(card(html, 'central_villages'))).to.contain(
+        'href="/staff/coverage/villages?region=520281&date=2026-11-25&central=1&status=uncovered"',
+      );
     } finally {
       await app.db('coverage_targets').where({ region_code: '520281', indicator: 'central_villages' }).delete();
     }
@@ -181,9 +275,12 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
     const html = await page(`region=5202&date=${DATE}`);
     expect(decoded(html)).to.contain('href="/staff/coverage?region=5202&date=2026-11-25&sort=villages#children"');
     const sorted = await page(`region=5202&date=${DATE}&sort=villages`);
-    const order = [...element(sorted, 'id="children"', 'section').matchAll(/<tr data-code="(\d+)"/g)].map((m) => m[1]).filter((c) => c.length === 6);
+    const order = [...element(sorted, 'id="children"', 'section').matchAll(/<tr data-code="(\d+)"/g)]
+      .map((m) => m[1])
+      .filter((c) => c.length === 6);
     const expected = (await computeCoverage(app.db, { region: '5202', date: DATE })).children
-      .sort((a, b) => a.indicators.villages.rate! - b.indicators.villages.rate!).map((c) => c.code);
+      .sort((a, b) => a.indicators.villages.rate! - b.indicators.villages.rate!)
+      .map((c) => c.code);
     expect(order).to.deep.equal(expected);
     expect(decoded(sorted)).to.match(/aria-sort="ascending">\s*<a href="[^"]*sort=villages#children"/);
   });
@@ -192,7 +289,9 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
     const html = await page(`region=5202&date=${DATE}`);
     const svg = /<svg xmlns="http:\/\/www.w3.org\/2000\/svg" class="coverage-chart"[\s\S]*?<\/svg>/.exec(html)![0];
     const parser = new SaxesParser();
-    parser.on('error', (e) => { throw e; });
+    parser.on('error', (e) => {
+      throw e;
+    });
     parser.write(svg).close();
     expect(svg).to.contain('<title id="coverage-chart-title">六盘水市行政村率：历年实际与目标</title>');
     const data = element(html, 'class="cov-chart-data"', 'details');
@@ -200,20 +299,30 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
       const r = (await computeCoverage(app.db, { region: '5202', date: `${year}-12-31` })).region.indicators.villages;
       const row = /<tr>\s*<th scope="row">(\d{4})年<\/th>[\s\S]*?<\/tr>/g;
       const mine = [...data.matchAll(row)].find((m) => m[1] === String(year))![0];
-      expect(textOf(mine), String(year)).to.contain(`${r.covered.toLocaleString('zh-CN')} / ${r.total.toLocaleString('zh-CN')}`).and.contain(percent(r.rate!));
+      expect(textOf(mine), String(year))
+        .to.contain(`${r.covered.toLocaleString('zh-CN')} / ${r.total.toLocaleString('zh-CN')}`)
+        .and.contain(percent(r.rate!));
     }
     expect(textOf(data)).to.contain('2027年').and.contain('尚未到来');
     // The indicator is chosen by link; townships' chart has the townships' targets.
     const towns = await page(`region=5202&date=${DATE}&chart=townships`);
-    expect(towns).to.contain('<title id="coverage-chart-title">六盘水市乡镇（街道）率：历年实际与目标</title>').and.contain('目标 70.0%');
+    expect(towns)
+      .to.contain('<title id="coverage-chart-title">六盘水市乡镇（街道）率：历年实际与目标</title>')
+      .and.contain('目标 70.0%');
   });
 
   it('builds the yearly series (for the chart and the printed report) from year-end states and the targets set per year', async () => {
     const series = await yearlySeries(app.db, '520204', 'townships', [2022, 2023, 2026, 2027], { date: DATE });
     expect(series.map((p) => [p.year, p.date, p.partial, p.target?.rate ?? null])).to.deep.equal([
-      [2022, '2022-12-31', false, 0.3], [2023, '2023-12-31', false, 0.7], [2026, DATE, true, null], [2027, null, false, null]]);
+      [2022, '2022-12-31', false, 0.3],
+      [2023, '2023-12-31', false, 0.7],
+      [2026, DATE, true, null],
+      [2027, null, false, null],
+    ]);
     for (const p of series.slice(0, 3)) {
-      expect(p.actual, String(p.year)).to.deep.equal((await computeCoverage(app.db, { region: '520204', date: p.date! })).region.indicators.townships);
+      expect(p.actual, String(p.year)).to.deep.equal(
+        (await computeCoverage(app.db, { region: '520204', date: p.date! })).region.indicators.townships,
+      );
     }
     expect(series[3].actual).to.equal(null);
   });
@@ -224,12 +333,18 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
     const section = element(html, 'id="uncovered"', 'section');
     const items = [...section.matchAll(/<li>([^<]+)(<span class="badge cov-central">)?/g)];
     expect(items.length).to.equal(expected.villages.total - expected.villages.covered);
-    expect(items.filter((m) => m[2]).length).to.equal(expected.central_villages.total - expected.central_villages.covered);
+    expect(items.filter((m) => m[2]).length).to.equal(
+      expected.central_villages.total - expected.central_villages.covered,
+    );
     expect(section).to.contain('<details class="cov-township">');
   });
 
-  it('lists a township\'s villages with the facility covering each', async () => {
-    const township = (await app.db('facilities').where({ kind: 'rural_public_cemetery', build_mode: 'township_wide', status: 'operating' }).whereLike('region_code', '5202%').first('id', 'name', 'region_code'));
+  it("lists a township's villages with the facility covering each", async () => {
+    const township = await app
+      .db('facilities')
+      .where({ kind: 'rural_public_cemetery', build_mode: 'township_wide', status: 'operating' })
+      .whereLike('region_code', '5202%')
+      .first('id', 'name', 'region_code');
     const code = township.region_code.slice(0, 9);
     const html = await page(`region=${code}&date=${DATE}`);
     const table = element(html, 'id="children"', 'section');
@@ -241,14 +356,25 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
   it('says when there is nothing to show instead of 0%: no facility yet, no villages, no central villages', async () => {
     const early = textOf(await page('region=5202&date=2005-01-01'));
     expect(early).to.contain('该日期没有计入覆盖的运营设施。').and.contain('0.0%').and.contain('未设定目标');
-    const street = (await app.db('regions').where({ level: 'township' }).where('name', 'like', '%街道').whereLike('code', '5202%').first('code')).code;
+    const street = (
+      await app
+        .db('regions')
+        .where({ level: 'township' })
+        .where('name', 'like', '%街道')
+        .whereLike('code', '5202%')
+        .first('code')
+    ).code;
     const html = await page(`region=${street}&date=${DATE}`);
     expect(textOf(card(html, 'villages'))).to.contain('没有行政村。');
     expect(textOf(card(html, 'villages'))).to.not.contain('%');
     expect(textOf(card(html, 'central_villages'))).to.contain('尚未标注中心村，暂无数据。');
     expect(html).to.not.contain('data-indicator="counties"');
-    const none = await app.db('regions').where({ level: 'township' }).whereLike('code', '5202%').whereNotIn('code',
-      app.db('facilities').select(app.db.raw('substr(region_code, 1, 9)'))).first('code');
+    const none = await app
+      .db('regions')
+      .where({ level: 'township' })
+      .whereLike('code', '5202%')
+      .whereNotIn('code', app.db('facilities').select(app.db.raw('substr(region_code, 1, 9)')))
+      .first('code');
     const quiet = textOf(await page(`region=${none.code}&date=2020-06-01`));
     expect(quiet).to.contain('该日期没有计入覆盖的运营设施。');
   });
@@ -264,14 +390,16 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
   });
 
   it('turns the picked region into a plain region= address', async () => {
-    const res = await bureau.get('/staff/coverage?region__county=520281&region__township=&date=2026-11-25&sort=villages');
+    const res = await bureau.get(
+      '/staff/coverage?region__county=520281&region__township=&date=2026-11-25&sort=villages',
+    );
     expect(res.status).to.equal(302);
     expect(res.location).to.equal('/staff/coverage?date=2026-11-25&sort=villages&region=520281');
     const back = await bureau.get('/staff/coverage?region__county=&date=2026-11-25');
     expect(back.location).to.equal('/staff/coverage?date=2026-11-25');
   });
 
-  it('is the bureau\'s and the administrator\'s only', async () => {
+  it("is the bureau's and the administrator's only", async () => {
     for (const user of ['front_desk', 'cemetery_staff'] as const) {
       const c = await signedIn(app, user);
       expect((await c.get('/staff/coverage')).status, user).to.equal(403);
@@ -288,6 +416,9 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
     const c = await signedIn(app, 'bureau');
     await c.get('/lang/en');
     const text = textOf((await c.get(`/staff/coverage?region=5202&date=${DATE}`)).text);
-    expect(text).to.contain('Funeral facility coverage: 六盘水市').and.contain('Villages covered').and.contain('Coverage and targets by year');
+    expect(text)
+      .to.contain('Funeral facility coverage: 六盘水市')
+      .and.contain('Villages covered')
+      .and.contain('Coverage and targets by year');
   });
 });

@@ -1,6 +1,14 @@
 // The coverage rules as pure functions (server/coverage/engine/rules.ts) over hand-made divisions and facilities.
 import { expect } from 'chai';
-import { addFacility, buildState, isVillageCovered, summarise, townshipCounts, villageIndicators, type CoverageState } from '../../../server/coverage/engine/rules.js';
+import {
+  addFacility,
+  buildState,
+  isVillageCovered,
+  summarise,
+  townshipCounts,
+  villageIndicators,
+  type CoverageState,
+} from '../../../server/coverage/engine/rules.js';
 import { ratio, type Indicators } from '../../../server/coverage/indicators/kinds.js';
 import type { OperatingFacility, TownshipTotals, VillageFlags } from '../../../server/coverage/engine/store.js';
 import type { BuildMode, FacilityKind } from '../../../server/facilities/kinds.js';
@@ -8,63 +16,124 @@ import { serviceOf } from '../../../server/facilities/service-area.js';
 
 // Two counties; 520201101 has three villages (one central) and a community, 520201102 two villages, 520203101
 // two villages and two communities, 520203102 only communities.
-const v = (code: string, admin = true, central = false): VillageFlags => ({ code, name: code, parent_code: code.slice(0, 9), is_admin_village: admin, is_central_village: central });
+const v = (code: string, admin = true, central = false): VillageFlags => ({
+  code,
+  name: code,
+  parent_code: code.slice(0, 9),
+  is_admin_village: admin,
+  is_central_village: central,
+});
 const units: VillageFlags[] = [
-  v('520201101201'), v('520201101202', true, true), v('520201101203'), v('520201101001', false),
-  v('520201102201'), v('520201102202'),
-  v('520203101201', true, true), v('520203101202'), v('520203101001', false), v('520203101002', false),
+  v('520201101201'),
+  v('520201101202', true, true),
+  v('520201101203'),
+  v('520201101001', false),
+  v('520201102201'),
+  v('520201102202'),
+  v('520203101201', true, true),
+  v('520203101202'),
+  v('520203101001', false),
+  v('520203101002', false),
   v('520203102001', false),
 ];
 const flags = new Map(units.map((u) => [u.code, u]));
 function totals(prefix = '52'): { counties: string[]; townships: TownshipTotals[] } {
-  const townships = [...new Set(units.map((u) => u.parent_code))].filter((t) => t.startsWith(prefix)).map((code) => {
-    const mine = units.filter((u) => u.parent_code === code);
-    const admin = mine.filter((u) => u.is_admin_village);
-    return { code, adminVillages: admin.length, centralVillages: admin.filter((u) => u.is_central_village).length, communities: mine.length - admin.length };
-  });
+  const townships = [...new Set(units.map((u) => u.parent_code))]
+    .filter((t) => t.startsWith(prefix))
+    .map((code) => {
+      const mine = units.filter((u) => u.parent_code === code);
+      const admin = mine.filter((u) => u.is_admin_village);
+      return {
+        code,
+        adminVillages: admin.length,
+        centralVillages: admin.filter((u) => u.is_central_village).length,
+        communities: mine.length - admin.length,
+      };
+    });
   return { counties: ['520201', '520203'].filter((c) => c.startsWith(prefix)), townships };
 }
 
 let nextId = 1;
-const fac = (kind: FacilityKind, region_code: string, build_mode: BuildMode | null = null, areas: string[] = [], cremators = 0): OperatingFacility =>
-  ({ id: nextId++, name: `f${nextId}`, kind, region_code, build_mode, areas, cremators });
+const fac = (
+  kind: FacilityKind,
+  region_code: string,
+  build_mode: BuildMode | null = null,
+  areas: string[] = [],
+  cremators = 0,
+): OperatingFacility => ({ id: nextId++, name: `f${nextId}`, kind, region_code, build_mode, areas, cremators });
 const state = (...facilities: OperatingFacility[]): CoverageState => buildState('52', totals(), facilities, flags);
 const covered = (s: CoverageState) => units.filter((u) => isVillageCovered(s, u)).map((u) => u.code);
 const whole = (s: CoverageState) => summarise(s, 6).total.indicators;
 
 describe('coverage engine: what a facility serves (build modes)', () => {
   it('单村独建 serves its own village only', () => {
-    expect(serviceOf({ region_code: '520201101201', build_mode: 'single_village', areas: [] })).to.deep.equal({ villages: ['520201101201'], townships: [] });
+    expect(serviceOf({ region_code: '520201101201', build_mode: 'single_village', areas: [] })).to.deep.equal({
+      villages: ['520201101201'],
+      townships: [],
+    });
   });
 
   it('多村联建 serves its own village and the listed ones', () => {
-    const s = serviceOf({ region_code: '520201101201', build_mode: 'multi_village', areas: ['520201101202', '520201102201'] });
+    const s = serviceOf({
+      region_code: '520201101201',
+      build_mode: 'multi_village',
+      areas: ['520201101202', '520201102201'],
+    });
     expect(s.villages.sort()).to.deep.equal(['520201101201', '520201101202', '520201102201']);
     expect(s.townships).to.deep.equal([]);
   });
 
   it('全镇统建 serves its whole township, whether it stands in a village or at the township', () => {
-    expect(serviceOf({ region_code: '520201101203', build_mode: 'township_wide', areas: [] })).to.deep.equal({ villages: [], townships: ['520201101'] });
-    expect(serviceOf({ region_code: '520201101', build_mode: 'township_wide', areas: [] })).to.deep.equal({ villages: [], townships: ['520201101'] });
-    expect(serviceOf({ region_code: '520201', build_mode: 'township_wide', areas: [] })).to.deep.equal({ villages: [], townships: [] });
+    expect(serviceOf({ region_code: '520201101203', build_mode: 'township_wide', areas: [] })).to.deep.equal({
+      villages: [],
+      townships: ['520201101'],
+    });
+    expect(serviceOf({ region_code: '520201101', build_mode: 'township_wide', areas: [] })).to.deep.equal({
+      villages: [],
+      townships: ['520201101'],
+    });
+    expect(serviceOf({ region_code: '520201', build_mode: 'township_wide', areas: [] })).to.deep.equal({
+      villages: [],
+      townships: [],
+    });
   });
 
   it('镇村合建 at the township seat serves the listed villages, not the whole township', () => {
-    expect(serviceOf({ region_code: '520201101', build_mode: 'township_village', areas: ['520201101201', '520201101203'] }))
-      .to.deep.equal({ villages: ['520201101201', '520201101203'], townships: [] });
-    expect(serviceOf({ region_code: '520201101202', build_mode: 'township_village', areas: ['520201101201'] }).villages.sort())
-      .to.deep.equal(['520201101201', '520201101202']);
+    expect(
+      serviceOf({ region_code: '520201101', build_mode: 'township_village', areas: ['520201101201', '520201101203'] }),
+    ).to.deep.equal({ villages: ['520201101201', '520201101203'], townships: [] });
+    expect(
+      serviceOf({
+        region_code: '520201101202',
+        build_mode: 'township_village',
+        areas: ['520201101201'],
+      }).villages.sort(),
+    ).to.deep.equal(['520201101201', '520201101202']);
   });
 
   it('without a build mode serves the village or the whole township it stands in, and nothing from a county', () => {
-    expect(serviceOf({ region_code: '520201101', build_mode: null, areas: [] })).to.deep.equal({ villages: [], townships: ['520201101'] });
-    expect(serviceOf({ region_code: '520201101202', build_mode: null, areas: [] })).to.deep.equal({ villages: ['520201101202'], townships: [] });
-    expect(serviceOf({ region_code: '520201', build_mode: null, areas: [] })).to.deep.equal({ villages: [], townships: [] });
+    expect(serviceOf({ region_code: '520201101', build_mode: null, areas: [] })).to.deep.equal({
+      villages: [],
+      townships: ['520201101'],
+    });
+    expect(serviceOf({ region_code: '520201101202', build_mode: null, areas: [] })).to.deep.equal({
+      villages: ['520201101202'],
+      townships: [],
+    });
+    expect(serviceOf({ region_code: '520201', build_mode: null, areas: [] })).to.deep.equal({
+      villages: [],
+      townships: [],
+    });
   });
 
   it('adds listed townships (served whole) and villages in every mode', () => {
-    expect(serviceOf({ region_code: '520201101201', build_mode: 'single_village', areas: ['520201102'] })).to.deep.equal({ villages: ['520201101201'], townships: ['520201102'] });
-    expect(serviceOf({ region_code: '520201', build_mode: null, areas: ['520201101', '520201102202'] })).to.deep.equal({ villages: ['520201102202'], townships: ['520201101'] });
+    expect(
+      serviceOf({ region_code: '520201101201', build_mode: 'single_village', areas: ['520201102'] }),
+    ).to.deep.equal({ villages: ['520201101201'], townships: ['520201102'] });
+    expect(serviceOf({ region_code: '520201', build_mode: null, areas: ['520201101', '520201102202'] })).to.deep.equal({
+      villages: ['520201102202'],
+      townships: ['520201101'],
+    });
   });
 });
 
@@ -99,7 +168,14 @@ describe('coverage engine: who is covered', () => {
 
   it('covers a township served whole from outside it, but not its county', () => {
     const s = state(fac('columbarium', '520201102', null, ['520203101']));
-    expect(covered(s)).to.deep.equal(['520201102201', '520201102202', '520203101201', '520203101202', '520203101001', '520203101002']);
+    expect(covered(s)).to.deep.equal([
+      '520201102201',
+      '520201102202',
+      '520203101201',
+      '520203101202',
+      '520203101001',
+      '520203101002',
+    ]);
     expect([...s.coveredTownships].sort()).to.deep.equal(['520201102', '520203101']);
     expect([...s.coveredCounties]).to.deep.equal(['520201']);
   });
@@ -136,13 +212,23 @@ describe('coverage engine: who is covered', () => {
   });
 
   it('counts central villages among the covered administrative villages', () => {
-    const s = state(fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202']), fac('rural_public_cemetery', '520203101202', 'single_village'));
+    const s = state(
+      fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202']),
+      fac('rural_public_cemetery', '520203101202', 'single_village'),
+    );
     expect(whole(s).central_villages).to.deep.equal({ total: 2, covered: 1, rate: 0.5 });
-    expect(whole(state(fac('rural_public_cemetery', '520203101', 'township_wide'))).central_villages.covered).to.equal(1);
+    expect(whole(state(fac('rural_public_cemetery', '520203101', 'township_wide'))).central_villages.covered).to.equal(
+      1,
+    );
   });
 
   it('ignores served codes that are unknown or outside the region', () => {
-    const s = buildState('520201', totals('520201'), [fac('rural_public_cemetery', '520201101201', 'multi_village', ['520203101201', '520201101299', '520201199'])], flags);
+    const s = buildState(
+      '520201',
+      totals('520201'),
+      [fac('rural_public_cemetery', '520201101201', 'multi_village', ['520203101201', '520201101299', '520201199'])],
+      flags,
+    );
     expect(covered(s)).to.deep.equal(['520201101201']);
     const i = summarise(s, 9).total.indicators;
     expect(i.villages).to.deep.equal({ total: 5, covered: 1, rate: 0.2 });
@@ -161,27 +247,54 @@ describe('coverage engine: who is covered', () => {
 });
 
 describe('coverage engine: roll-up', () => {
-  const busy = () => state(
-    fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202', '520201101001']),
-    fac('columbarium', '520203101'),
-    fac('funeral_home', '520201101', null, [], 2),
-  );
-  const keys: (keyof Indicators)[] = ['counties', 'townships', 'villages', 'central_villages', 'cremation_counties', 'communities'];
+  const busy = () =>
+    state(
+      fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202', '520201101001']),
+      fac('columbarium', '520203101'),
+      fac('funeral_home', '520201101', null, [], 2),
+    );
+  const keys: (keyof Indicators)[] = [
+    'counties',
+    'townships',
+    'villages',
+    'central_villages',
+    'cremation_counties',
+    'communities',
+  ];
   const sums = (children: Map<string, { indicators: Indicators }>, k: keyof Indicators) =>
-    [...children.values()].reduce((a, c) => ({ total: a.total + c.indicators[k].total, covered: a.covered + c.indicators[k].covered }), { total: 0, covered: 0 });
+    [...children.values()].reduce(
+      (a, c) => ({ total: a.total + c.indicators[k].total, covered: a.covered + c.indicators[k].covered }),
+      { total: 0, covered: 0 },
+    );
 
   it('sums the counties to the province for every indicator', () => {
     const { total, children } = summarise(busy(), 6);
     expect([...children.keys()].sort()).to.deep.equal(['520201', '520203']);
-    for (const k of keys) expect(sums(children, k), k).to.deep.equal({ total: total.indicators[k].total, covered: total.indicators[k].covered });
+    for (const k of keys)
+      expect(sums(children, k), k).to.deep.equal({
+        total: total.indicators[k].total,
+        covered: total.indicators[k].covered,
+      });
     expect(total.indicators.counties).to.deep.equal({ total: 2, covered: 2, rate: 1 });
     expect(children.get('520201')!.indicators.villages).to.deep.equal({ total: 5, covered: 2, rate: 0.4 });
   });
 
   it('sums the townships to the county for every indicator below the county, which alone holds its own county figures', () => {
-    const s = buildState('520201', totals('520201'), [fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202']), fac('funeral_home', '520201101', null, [], 1)], flags);
+    const s = buildState(
+      '520201',
+      totals('520201'),
+      [
+        fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202']),
+        fac('funeral_home', '520201101', null, [], 1),
+      ],
+      flags,
+    );
     const { total, children } = summarise(s, 9);
-    for (const k of ['townships', 'villages', 'central_villages', 'communities'] as const) expect(sums(children, k), k).to.deep.equal({ total: total.indicators[k].total, covered: total.indicators[k].covered });
+    for (const k of ['townships', 'villages', 'central_villages', 'communities'] as const)
+      expect(sums(children, k), k).to.deep.equal({
+        total: total.indicators[k].total,
+        covered: total.indicators[k].covered,
+      });
     expect(total.indicators.counties).to.deep.equal({ total: 1, covered: 1, rate: 1 });
     expect(total.indicators.cremation_counties).to.deep.equal({ total: 1, covered: 1, rate: 1 });
     for (const c of children.values()) {
@@ -193,9 +306,18 @@ describe('coverage engine: roll-up', () => {
   it('sums the villages of a township to the township', () => {
     const s = busy();
     const mine = units.filter((u) => u.parent_code === '520201101');
-    const own = summarise(buildState('520201101', totals('520201101'), [fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202', '520201101001'])], flags), 12).total;
+    const own = summarise(
+      buildState(
+        '520201101',
+        totals('520201101'),
+        [fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202', '520201101001'])],
+        flags,
+      ),
+      12,
+    ).total;
     const kids = new Map(mine.map((u) => [u.code, villageIndicators(s, u)]));
-    for (const k of ['villages', 'central_villages', 'communities'] as const) expect(sums(kids, k), k).to.deep.equal({ total: own.indicators[k].total, covered: own.indicators[k].covered });
+    for (const k of ['villages', 'central_villages', 'communities'] as const)
+      expect(sums(kids, k), k).to.deep.equal({ total: own.indicators[k].total, covered: own.indicators[k].covered });
     expect(own.indicators.townships).to.deep.equal({ total: 1, covered: 1, rate: 1 });
     expect(villageIndicators(s, units[3]).indicators.communities).to.deep.equal({ total: 1, covered: 1, rate: 1 });
     expect(villageIndicators(s, units[2]).indicators.villages).to.deep.equal({ total: 1, covered: 0, rate: 0 });

@@ -8,7 +8,9 @@ import { dialect, startApp, type TestApp } from '../../helpers/app.js';
 
 class ManualClock implements Clock {
   at = 1_000_000;
-  now() { return this.at; }
+  now() {
+    return this.at;
+  }
 }
 
 const TTL_MS = 5 * 60_000;
@@ -18,7 +20,8 @@ describe(`coverage: division totals kept per process (${dialect})`, () => {
   let app: TestApp;
   let restore: Clock;
   const clock = new ManualClock();
-  const villages = async () => (await computeCoverage(app.db, { region: COUNTY, date: '2025-06-30' })).region.indicators.villages.total;
+  const villages = async () =>
+    (await computeCoverage(app.db, { region: COUNTY, date: '2025-06-30' })).region.indicators.villages.total;
 
   before(async () => {
     restore = setTotalsClock(clock);
@@ -32,7 +35,12 @@ describe(`coverage: division totals kept per process (${dialect})`, () => {
   it('keeps the totals until its time has passed, then reads the divisions again; an import shows at once', async () => {
     const total = await villages();
     expect(total).to.be.greaterThan(0);
-    const village = await app.db('regions').where({ level: 'village', is_admin_village: true }).where('code', 'like', `${COUNTY}%`).orderBy('code').first('code');
+    const village = await app
+      .db('regions')
+      .where({ level: 'village', is_admin_village: true })
+      .where('code', 'like', `${COUNTY}%`)
+      .orderBy('code')
+      .first('code');
     // Behind the service's back: the kept totals are answered for the rest of their time.
     await app.db('regions').where({ code: village.code }).update({ is_admin_village: false });
     clock.at += TTL_MS - 1;

@@ -15,36 +15,86 @@ describe(`coverage: other indicators (${dialect})`, () => {
   before(async () => {
     app = await startApp();
     home = (await app.db('facilities').where({ kind: 'funeral_home' }).orderBy('id').first('id')).id;
-    townships = await app.db('regions').where({ parent_code: '520201', level: 'township' }).orderBy('code').limit(3).pluck('code');
-    village = (await app.db('regions').where({ level: 'village' }).where('code', 'like', '520204%').orderBy('code').first('code')).code;
+    townships = await app
+      .db('regions')
+      .where({ parent_code: '520201', level: 'township' })
+      .orderBy('code')
+      .limit(3)
+      .pluck('code');
+    village = (
+      await app.db('regions').where({ level: 'village' }).where('code', 'like', '520204%').orderBy('code').first('code')
+    ).code;
   });
   after(() => app.close());
 
   /** Starts from no figures, cases, targets or zones at all: the demo data carries some of each. */
   async function clear() {
-    for (const t of ['case_deductions', 'case_events', 'case_payments', 'case_lines', 'cremation_bookings', 'hall_bookings']) await app.db(t).delete();
+    for (const t of [
+      'case_deductions',
+      'case_events',
+      'case_payments',
+      'case_lines',
+      'cremation_bookings',
+      'hall_bookings',
+    ])
+      await app.db(t).delete();
     await app.db('funeral_cases').delete();
     for (const t of ['region_year_stats', 'grave_remediation', 'coverage_targets']) await app.db(t).delete();
     await app.db('regions').update({ funeral_zone: null });
   }
 
   /** A case of someone whose household was in `region`, with its status moves at the given instants. */
-  async function funeralCase(region: string | null, moves: [string, string][], deductions: [number, string][] = []): Promise<number> {
+  async function funeralCase(
+    region: string | null,
+    moves: [string, string][],
+    deductions: [number, string][] = [],
+  ): Promise<number> {
     caseNo += 1;
     const now = new Date().toISOString();
-    const [row] = await app.db('funeral_cases').insert({
-      facility_id: home, case_number: `T-${caseNo}`, status: moves.length ? moves[moves.length - 1][0] : 'registered', deceased_name: '测试', id_number: '520201195001011234',
-      sex: 'male', birth_date: '1950-01-01', death_at: now, household_region_code: region, contact_name: '家属', contact_phone: '13800000000',
-      contact_relationship: '子女', created_at: now, updated_at: now,
-    }).returning('id');
+    const [row] = await app
+      .db('funeral_cases')
+      .insert({
+        facility_id: home,
+        case_number: `T-${caseNo}`,
+        status: moves.length ? moves[moves.length - 1][0] : 'registered',
+        deceased_name: '测试',
+        id_number: '520201195001011234',
+        sex: 'male',
+        birth_date: '1950-01-01',
+        death_at: now,
+        household_region_code: region,
+        contact_name: '家属',
+        contact_phone: '13800000000',
+        contact_relationship: '子女',
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id');
     const id = typeof row === 'object' ? row.id : row;
-    for (const [to, at] of moves) await app.db('case_events').insert({ case_id: id, from_status: null, to_status: to, at });
-    for (const [fen, at] of deductions) await app.db('case_deductions').insert({ case_id: id, source: 'waiver', label: '惠民殡葬减免', amount_fen: fen, created_at: at });
+    for (const [to, at] of moves)
+      await app.db('case_events').insert({ case_id: id, from_status: null, to_status: to, at });
+    for (const [fen, at] of deductions)
+      await app
+        .db('case_deductions')
+        .insert({ case_id: id, source: 'waiver', label: '惠民殡葬减免', amount_fen: fen, created_at: at });
     return id;
   }
 
-  const stats = (region_code: string, year: number, v: { deaths?: number | null; cremations?: number | null; burials?: number | null; green_burials?: number | null }) =>
-    app.db('region_year_stats').insert({ region_code, year, deaths: null, cremations: null, burials: null, green_burials: null, ...v, updated_at: new Date().toISOString() });
+  const stats = (
+    region_code: string,
+    year: number,
+    v: { deaths?: number | null; cremations?: number | null; burials?: number | null; green_burials?: number | null },
+  ) =>
+    app.db('region_year_stats').insert({
+      region_code,
+      year,
+      deaths: null,
+      cremations: null,
+      burials: null,
+      green_burials: null,
+      ...v,
+      updated_at: new Date().toISOString(),
+    });
 
   it('says every indicator is unavailable when there is no data, with a series from 2021', async () => {
     await clear();
@@ -79,10 +129,16 @@ describe(`coverage: other indicators (${dialect})`, () => {
     expect(township.cremation_rate.available).to.equal(false);
   });
 
-  it('counts cremations from the cases of the county\'s residents when none were entered, by the year in Shanghai', async () => {
+  it("counts cremations from the cases of the county's residents when none were entered, by the year in Shanghai", async () => {
     await stats('520204', 2025, { deaths: 10 });
-    await funeralCase(village, [['registered', '2024-12-20T02:00:00.000Z'], ['cremated', '2024-12-31T16:30:00.000Z']]); // 2025-01-01 00:30 in Shanghai
-    await funeralCase(village, [['cremated', '2025-07-01T03:00:00.000Z'], ['ashes_released', '2025-07-02T03:00:00.000Z']]);
+    await funeralCase(village, [
+      ['registered', '2024-12-20T02:00:00.000Z'],
+      ['cremated', '2024-12-31T16:30:00.000Z'],
+    ]); // 2025-01-01 00:30 in Shanghai
+    await funeralCase(village, [
+      ['cremated', '2025-07-01T03:00:00.000Z'],
+      ['ashes_released', '2025-07-02T03:00:00.000Z'],
+    ]);
     await funeralCase(village, [['cremated', '2024-12-31T15:00:00.000Z']]); // 2024-12-31 23:00 in Shanghai: the year before
     await funeralCase(village, [['stored', '2025-03-01T03:00:00.000Z']]); // not cremated
     await funeralCase('520201', [['cremated', '2025-03-01T03:00:00.000Z']]); // another county
@@ -93,8 +149,15 @@ describe(`coverage: other indicators (${dialect})`, () => {
     expect(city.cremation_rate).to.include({ numerator: 902, denominator: 1510, source: 'mixed' });
   });
 
-  it('sums the deductions recorded in the year on cases of the region\'s residents', async () => {
-    await funeralCase(village, [['registered', '2025-02-01T03:00:00.000Z']], [[50_000, '2025-02-01T04:00:00.000Z'], [20_000, '2025-02-02T04:00:00.000Z']]);
+  it("sums the deductions recorded in the year on cases of the region's residents", async () => {
+    await funeralCase(
+      village,
+      [['registered', '2025-02-01T03:00:00.000Z']],
+      [
+        [50_000, '2025-02-01T04:00:00.000Z'],
+        [20_000, '2025-02-02T04:00:00.000Z'],
+      ],
+    );
     await funeralCase('520201', [['registered', '2025-02-01T03:00:00.000Z']], [[30_000, '2025-05-01T04:00:00.000Z']]);
     await funeralCase('520201', [['registered', '2024-02-01T03:00:00.000Z']], [[99_900, '2024-06-01T04:00:00.000Z']]);
     const city = await otherIndicators(app.db, { region: '5202', date: '2025-06-30' });
@@ -106,7 +169,7 @@ describe(`coverage: other indicators (${dialect})`, () => {
     expect(none.waivers.available).to.equal(false);
   });
 
-  it('sums scattered graves over townships, carrying each township\'s latest report forward, against the target in force', async () => {
+  it("sums scattered graves over townships, carrying each township's latest report forward, against the target in force", async () => {
     const [a, b] = townships;
     const now = new Date().toISOString();
     await app.db('grave_remediation').insert([
@@ -144,7 +207,13 @@ describe(`coverage: other indicators (${dialect})`, () => {
     await app.db('regions').where({ code: '520201' }).update({ funeral_zone: 'cremation' });
     await app.db('regions').where({ code: b }).update({ funeral_zone: 'reform' });
     const zones = await zonesUnder(app.db, '520201');
-    expect(zones[0]).to.deep.equal({ code: '520201', name: '钟山区', level: 'county', zone: 'cremation', inherited: false });
+    expect(zones[0]).to.deep.equal({
+      code: '520201',
+      name: '钟山区',
+      level: 'county',
+      zone: 'cremation',
+      inherited: false,
+    });
     expect(zones.find((z) => z.code === a)).to.include({ level: 'township', zone: 'cremation', inherited: true });
     expect(zones.find((z) => z.code === b)).to.include({ zone: 'reform', inherited: false });
     const one = await zonesUnder(app.db, a);

@@ -1,8 +1,22 @@
 // 补缺测算: the proposal reaches the target with the fewest facilities (checked against a brute force on small
 // synthetic states and recomputed with the engine), and the page and CSV for the bureau on both databases.
 import { expect } from 'chai';
-import { addFacility, buildState, isVillageCovered, type CoverageState } from '../../../server/coverage/engine/rules.js';
-import { asFacility, cloneState, indicatorsOf, propose, requiredUnits, villageFlagsOf, type ProposalMode, type ProposalOptions } from '../../../server/coverage/proposal/rules.js';
+import {
+  addFacility,
+  buildState,
+  isVillageCovered,
+  type CoverageState,
+} from '../../../server/coverage/engine/rules.js';
+import {
+  asFacility,
+  cloneState,
+  indicatorsOf,
+  propose,
+  requiredUnits,
+  villageFlagsOf,
+  type ProposalMode,
+  type ProposalOptions,
+} from '../../../server/coverage/proposal/rules.js';
 import { percentDown } from '../../../server/coverage/proposal/routes.js';
 import { coverageState, uncoveredVillages, type UncoveredTownship } from '../../../server/coverage/engine/service.js';
 import type { OperatingFacility, VillageFlags } from '../../../server/coverage/engine/store.js';
@@ -12,8 +26,15 @@ import { Client, signedIn, textOf } from '../../helpers/client.js';
 
 // ## Synthetic states
 
-interface TownshipSpec { code: string; villages: boolean[] /* central? */; communities?: number }
-interface Spec { townships: TownshipSpec[]; facilities: Pick<OperatingFacility, 'region_code' | 'build_mode' | 'areas'>[] }
+interface TownshipSpec {
+  code: string;
+  villages: boolean[] /* central? */;
+  communities?: number;
+}
+interface Spec {
+  townships: TownshipSpec[];
+  facilities: Pick<OperatingFacility, 'region_code' | 'build_mode' | 'areas'>[];
+}
 
 const villageCode = (t: string, i: number) => `${t}${String(i + 1).padStart(3, '0')}`;
 const communityCode = (t: string, i: number) => `${t}${String(i + 201).padStart(3, '0')}`;
@@ -22,30 +43,65 @@ const communityCode = (t: string, i: number) => `${t}${String(i + 201).padStart(
 function build(spec: Spec): { state: CoverageState; open: UncoveredTownship[] } {
   const flags = new Map<string, VillageFlags>();
   for (const t of spec.townships) {
-    t.villages.forEach((central, i) => flags.set(villageCode(t.code, i), { code: villageCode(t.code, i), name: `${t.code.slice(-3)}-${i + 1}村委会`, parent_code: t.code, is_admin_village: true, is_central_village: central }));
-    for (let i = 0; i < (t.communities ?? 0); i += 1) flags.set(communityCode(t.code, i), { code: communityCode(t.code, i), name: `社区${i}`, parent_code: t.code, is_admin_village: false, is_central_village: false });
+    t.villages.forEach((central, i) =>
+      flags.set(villageCode(t.code, i), {
+        code: villageCode(t.code, i),
+        name: `${t.code.slice(-3)}-${i + 1}村委会`,
+        parent_code: t.code,
+        is_admin_village: true,
+        is_central_village: central,
+      }),
+    );
+    for (let i = 0; i < (t.communities ?? 0); i += 1)
+      flags.set(communityCode(t.code, i), {
+        code: communityCode(t.code, i),
+        name: `社区${i}`,
+        parent_code: t.code,
+        is_admin_village: false,
+        is_central_village: false,
+      });
   }
   const counties = [...new Set(spec.townships.map((t) => t.code.slice(0, 6)))].sort();
   const totals = {
     counties,
-    townships: spec.townships.map((t) => ({ code: t.code, adminVillages: t.villages.length, centralVillages: t.villages.filter(Boolean).length, communities: t.communities ?? 0 })),
+    townships: spec.townships.map((t) => ({
+      code: t.code,
+      adminVillages: t.villages.length,
+      centralVillages: t.villages.filter(Boolean).length,
+      communities: t.communities ?? 0,
+    })),
   };
-  const facilities: OperatingFacility[] = spec.facilities.map((f, i) => ({ id: i + 1, name: `f${i}`, kind: 'rural_public_cemetery', cremators: 0, ...f }));
+  const facilities: OperatingFacility[] = spec.facilities.map((f, i) => ({
+    id: i + 1,
+    name: `f${i}`,
+    kind: 'rural_public_cemetery',
+    cremators: 0,
+    ...f,
+  }));
   const state = buildState('5202', totals, facilities, flags);
   const open: UncoveredTownship[] = [];
   for (const t of spec.townships) {
-    const villages = t.villages.map((central, i) => ({ code: villageCode(t.code, i), name: flags.get(villageCode(t.code, i))!.name, central }))
+    const villages = t.villages
+      .map((central, i) => ({ code: villageCode(t.code, i), name: flags.get(villageCode(t.code, i))!.name, central }))
       .filter((v) => !isVillageCovered(state, v));
-    if (villages.length) open.push({ code: t.code, name: `镇${t.code.slice(-3)}`, county: { code: t.code.slice(0, 6), name: `县${t.code.slice(4, 6)}` }, villages });
+    if (villages.length)
+      open.push({
+        code: t.code,
+        name: `镇${t.code.slice(-3)}`,
+        county: { code: t.code.slice(0, 6), name: `县${t.code.slice(4, 6)}` },
+        villages,
+      });
   }
   return { state, open };
 }
 
 /** A serialisable picture of a state, to show it was not changed. */
-const snapshot = (s: CoverageState) => JSON.stringify({
-  t: [...s.townships.values()].map((t) => [t.code, t.whole, [...t.covered.keys()].sort()]),
-  c: [...s.coveredCounties].sort(), tw: [...s.coveredTownships].sort(),
-});
+const snapshot = (s: CoverageState) =>
+  JSON.stringify({
+    t: [...s.townships.values()].map((t) => [t.code, t.whole, [...t.covered.keys()].sort()]),
+    c: [...s.coveredCounties].sort(),
+    tw: [...s.coveredTownships].sort(),
+  });
 
 // ## Brute force, written from the rules and not from the proposal code
 
@@ -54,11 +110,18 @@ const snapshot = (s: CoverageState) => JSON.stringify({
  * in each township with uncovered villages, a township-wide cemetery (all of them) and/or a multi-village one for
  * every set of 1..K of them; each also covers its township and county. Answers null when no number does.
  */
-function bruteForce(state: CoverageState, open: UncoveredTownship[], opts: ProposalOptions): { min: number | null; best: number } {
+function bruteForce(
+  state: CoverageState,
+  open: UncoveredTownship[],
+  opts: ProposalOptions,
+): { min: number | null; best: number } {
   const before = indicatorsOf(state)[opts.indicator];
   const required = requiredUnits(opts.target, before.total);
   const bits = new Map<string, number>();
-  const bit = (key: string) => { if (!bits.has(key)) bits.set(key, bits.size); return 1 << bits.get(key)!; };
+  const bit = (key: string) => {
+    if (!bits.has(key)) bits.set(key, bits.size);
+    return 1 << bits.get(key)!;
+  };
   let counted = 0; // the bits that count for the indicator
   const candidates: number[] = [];
   for (const t of open) {
@@ -81,14 +144,29 @@ function bruteForce(state: CoverageState, open: UncoveredTownship[], opts: Propo
     }
   }
   expect(bits.size, 'brute force instance too large').to.be.at.most(20);
-  const score = (mask: number) => { let n = 0; for (let m = mask & counted; m; m &= m - 1) n += 1; return before.covered + n; };
+  const score = (mask: number) => {
+    let n = 0;
+    for (let m = mask & counted; m; m &= m - 1) n += 1;
+    return before.covered + n;
+  };
   let layer = [0];
   const seen = new Set([0]);
   let best = score(0);
   for (let depth = 0; ; depth += 1) {
-    for (const m of layer) { const s = score(m); best = Math.max(best, s); if (s >= required) return { min: depth, best }; }
+    for (const m of layer) {
+      const s = score(m);
+      best = Math.max(best, s);
+      if (s >= required) return { min: depth, best };
+    }
     const next: number[] = [];
-    for (const m of layer) for (const c of candidates) { const n = m | c; if (!seen.has(n)) { seen.add(n); next.push(n); } }
+    for (const m of layer)
+      for (const c of candidates) {
+        const n = m | c;
+        if (!seen.has(n)) {
+          seen.add(n);
+          next.push(n);
+        }
+      }
     if (next.length === 0) return { min: null, best };
     layer = next;
   }
@@ -97,8 +175,15 @@ function bruteForce(state: CoverageState, open: UncoveredTownship[], opts: Propo
 /** A small deterministic random source, so a failing instance can be replayed. */
 function random(seed: number) {
   let s = seed >>> 0;
-  const next = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+  return {
+    next,
+    int: (n: number) => Math.floor(next() * n),
+    pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)],
+  };
 }
 
 function randomSpec(seed: number): Spec {
@@ -108,19 +193,33 @@ function randomSpec(seed: number): Spec {
   for (let i = 0; i < n; i += 1) {
     const county = r.int(3) === 0 ? '520203' : '520201';
     const villages = Array.from({ length: r.int(5) }, () => r.int(3) === 0);
-    townships.push({ code: `${county}${String(101 + i).padStart(3, '0')}`, villages, communities: villages.length === 0 ? 1 + r.int(3) : r.int(2) });
+    townships.push({
+      code: `${county}${String(101 + i).padStart(3, '0')}`,
+      villages,
+      communities: villages.length === 0 ? 1 + r.int(3) : r.int(2),
+    });
   }
   townships.sort((a, b) => (a.code < b.code ? -1 : 1));
   const facilities: Spec['facilities'] = [];
   for (let k = r.int(3); k > 0; k -= 1) {
     const t = r.pick(townships);
     const kind = r.int(4);
-    if (kind === 0 && t.villages.length) facilities.push({ region_code: villageCode(t.code, r.int(t.villages.length)), build_mode: 'single_village', areas: [] });
+    if (kind === 0 && t.villages.length)
+      facilities.push({
+        region_code: villageCode(t.code, r.int(t.villages.length)),
+        build_mode: 'single_village',
+        areas: [],
+      });
     else if (kind === 1) facilities.push({ region_code: t.code, build_mode: 'township_wide', areas: [] });
     else if (kind === 2) {
       // Stands in one township and serves a village of another: that township's village is covered, the township is not.
       const other = r.pick(townships);
-      if (other.villages.length) facilities.push({ region_code: t.code, build_mode: 'multi_village', areas: [villageCode(other.code, r.int(other.villages.length))] });
+      if (other.villages.length)
+        facilities.push({
+          region_code: t.code,
+          build_mode: 'multi_village',
+          areas: [villageCode(other.code, r.int(other.villages.length))],
+        });
     } else if (t.communities) facilities.push({ region_code: communityCode(t.code, 0), build_mode: null, areas: [] }); // a columbarium in a community
   }
   return { townships, facilities };
@@ -172,7 +271,10 @@ describe('coverage proposal: the fewest facilities (unit)', () => {
       expect(after.covered, where).to.equal(p.coveredAfter);
       expect(p.after[opts.indicator].covered, where).to.equal(p.coveredAfter);
       if (p.facilities.length) expect(p.facilities.at(-1)!.coveredAfter, where).to.equal(p.coveredAfter);
-      if (p.outcome === 'nothing_to_cover') { expect(p.total, where).to.equal(0); continue; }
+      if (p.outcome === 'nothing_to_cover') {
+        expect(p.total, where).to.equal(0);
+        continue;
+      }
       if (brute.min === null) {
         expect(p.outcome, where).to.equal('unreachable');
         expect(p.coveredAfter, `closest reachable, ${where}`).to.equal(brute.best);
@@ -186,7 +288,8 @@ describe('coverage proposal: the fewest facilities (unit)', () => {
         if (brute.min > 0) reached += 1;
       }
       // Ranked by villages covered, most first; each facility stays within one township.
-      for (let i = 1; i < p.facilities.length; i += 1) expect(p.facilities[i - 1].villages.length, where).to.be.at.least(p.facilities[i].villages.length);
+      for (let i = 1; i < p.facilities.length; i += 1)
+        expect(p.facilities[i - 1].villages.length, where).to.be.at.least(p.facilities[i].villages.length);
       for (const f of p.facilities) {
         expect(opts.modes, where).to.include(f.mode);
         if (f.mode === 'multi_village') expect(f.villages.length, where).to.be.at.most(opts.maxVillages);
@@ -201,7 +304,12 @@ describe('coverage proposal: the fewest facilities (unit)', () => {
   });
 
   it('proposes nothing when the target is already met', () => {
-    const { state, open } = build({ townships: [{ code: '520201101', villages: [false, false, false, false] }], facilities: [{ region_code: '520201101001', build_mode: 'multi_village', areas: ['520201101002', '520201101003'] }] });
+    const { state, open } = build({
+      townships: [{ code: '520201101', villages: [false, false, false, false] }],
+      facilities: [
+        { region_code: '520201101001', build_mode: 'multi_village', areas: ['520201101002', '520201101003'] },
+      ],
+    });
     const p = propose(state, open, { indicator: 'villages', target: 0.75, modes: ['township_wide'], maxVillages: 5 });
     expect(p.outcome).to.equal('met');
     expect(p.needed).to.equal(0);
@@ -210,16 +318,25 @@ describe('coverage proposal: the fewest facilities (unit)', () => {
   });
 
   it('takes the township with the most uncovered villages first, township-wide', () => {
-    const { state, open } = build({ townships: [
-      { code: '520201101', villages: [false, false] },
-      { code: '520201102', villages: [false, false, false, false, false] },
-      { code: '520203101', villages: [false, false, false] },
-    ], facilities: [] });
-    const p = propose(state, open, { indicator: 'villages', target: 0.6, modes: ['township_wide', 'multi_village'], maxVillages: 2 });
+    const { state, open } = build({
+      townships: [
+        { code: '520201101', villages: [false, false] },
+        { code: '520201102', villages: [false, false, false, false, false] },
+        { code: '520203101', villages: [false, false, false] },
+      ],
+      facilities: [],
+    });
+    const p = propose(state, open, {
+      indicator: 'villages',
+      target: 0.6,
+      modes: ['township_wide', 'multi_village'],
+      maxVillages: 2,
+    });
     // 10 villages, 60% → 6: the five of 102, then three of 520203101 (more than the two of 101).
     expect(p.required).to.equal(6);
     expect(p.facilities.map((f) => [f.township.code, f.mode, f.villages.length, f.coveredAfter])).to.deep.equal([
-      ['520201102', 'township_wide', 5, 5], ['520203101', 'township_wide', 3, 8],
+      ['520201102', 'township_wide', 5, 5],
+      ['520203101', 'township_wide', 3, 8],
     ]);
     expect(p.after.villages.covered).to.equal(8);
     expect(p.after.townships.covered).to.equal(2);
@@ -228,11 +345,14 @@ describe('coverage proposal: the fewest facilities (unit)', () => {
   });
 
   it('with multi-village only, needs ceil(u / K) per township and takes the largest shares first', () => {
-    const { state, open } = build({ townships: [
-      { code: '520201101', villages: Array(7).fill(false) },
-      { code: '520201102', villages: Array(3).fill(false) },
-      { code: '520201103', villages: Array(2).fill(false) },
-    ], facilities: [] });
+    const { state, open } = build({
+      townships: [
+        { code: '520201101', villages: Array(7).fill(false) },
+        { code: '520201102', villages: Array(3).fill(false) },
+        { code: '520201103', villages: Array(2).fill(false) },
+      ],
+      facilities: [],
+    });
     const p = propose(state, open, { indicator: 'villages', target: 1, modes: ['multi_village'], maxVillages: 3 });
     // 7 → 3+3+1, 3 → 3, 2 → 2: five facilities.
     expect(p.facilities.length).to.equal(5);
@@ -240,17 +360,34 @@ describe('coverage proposal: the fewest facilities (unit)', () => {
     expect(p.facilities.every((f) => f.mode === 'multi_village')).to.equal(true);
     expect(p.after.villages.rate).to.equal(1);
     // 8 of 12 (67%): the three shares of three.
-    const part = propose(state, open, { indicator: 'villages', target: 0.67, modes: ['multi_village'], maxVillages: 3 });
+    const part = propose(state, open, {
+      indicator: 'villages',
+      target: 0.67,
+      modes: ['multi_village'],
+      maxVillages: 3,
+    });
     expect(part.required).to.equal(9);
-    expect(part.facilities.map((f) => [f.township.code, f.villages.length])).to.deep.equal([['520201101', 3], ['520201101', 3], ['520201102', 3]]);
+    expect(part.facilities.map((f) => [f.township.code, f.villages.length])).to.deep.equal([
+      ['520201101', 3],
+      ['520201101', 3],
+      ['520201102', 3],
+    ]);
   });
 
   it('for central villages, a multi-village cemetery takes the central villages first', () => {
-    const { state, open } = build({ townships: [
-      { code: '520201101', villages: [false, false, true, false, true] },
-      { code: '520201102', villages: [true, false] },
-    ], facilities: [] });
-    const p = propose(state, open, { indicator: 'central_villages', target: 2 / 3, modes: ['multi_village'], maxVillages: 2 });
+    const { state, open } = build({
+      townships: [
+        { code: '520201101', villages: [false, false, true, false, true] },
+        { code: '520201102', villages: [true, false] },
+      ],
+      facilities: [],
+    });
+    const p = propose(state, open, {
+      indicator: 'central_villages',
+      target: 2 / 3,
+      modes: ['multi_village'],
+      maxVillages: 2,
+    });
     expect(p.total).to.equal(3);
     expect(p.facilities.length).to.equal(1);
     expect(p.facilities[0].villages.map((v) => v.code)).to.deep.equal(['520201101003', '520201101005']);
@@ -259,35 +396,56 @@ describe('coverage proposal: the fewest facilities (unit)', () => {
   });
 
   it('says the township target cannot be reached when townships have no uncovered village', () => {
-    const { state, open } = build({ townships: [
-      { code: '520201001', villages: [], communities: 4 }, // a 街道 of communities only
-      { code: '520201101', villages: [false, false] },
-      { code: '520201102', villages: [false] },
-    ], facilities: [] });
+    const { state, open } = build({
+      townships: [
+        { code: '520201001', villages: [], communities: 4 }, // a 街道 of communities only
+        { code: '520201101', villages: [false, false] },
+        { code: '520201102', villages: [false] },
+      ],
+      facilities: [],
+    });
     const p = propose(state, open, { indicator: 'townships', target: 1, modes: ['township_wide'], maxVillages: 5 });
     expect(p.outcome).to.equal('unreachable');
     expect(p.facilities.length).to.equal(2);
     expect(p.coveredAfter).to.equal(2);
     expect(p.outOfReach).to.equal(1);
-    const twoThirds = propose(state, open, { indicator: 'townships', target: 0.6, modes: ['township_wide'], maxVillages: 5 });
+    const twoThirds = propose(state, open, {
+      indicator: 'townships',
+      target: 0.6,
+      modes: ['township_wide'],
+      maxVillages: 5,
+    });
     expect(twoThirds.outcome).to.equal('reached');
     expect(twoThirds.facilities.map((f) => f.township.code)).to.deep.equal(['520201101', '520201102']);
   });
 
   it('for counties, proposes one facility per county still without one', () => {
-    const { state, open } = build({ townships: [
-      { code: '520201101', villages: [false, false] },
-      { code: '520201102', villages: [false, false, false] },
-      { code: '520203101', villages: [false] },
-    ], facilities: [] });
-    const p = propose(state, open, { indicator: 'counties', target: 1, modes: ['township_wide', 'multi_village'], maxVillages: 5 });
+    const { state, open } = build({
+      townships: [
+        { code: '520201101', villages: [false, false] },
+        { code: '520201102', villages: [false, false, false] },
+        { code: '520203101', villages: [false] },
+      ],
+      facilities: [],
+    });
+    const p = propose(state, open, {
+      indicator: 'counties',
+      target: 1,
+      modes: ['township_wide', 'multi_village'],
+      maxVillages: 5,
+    });
     expect(p.facilities.map((f) => f.township.code)).to.deep.equal(['520201102', '520203101']);
     expect(p.after.counties.rate).to.equal(1);
   });
 
   it('has nothing to cover when no central village is marked', () => {
     const { state, open } = build({ townships: [{ code: '520201101', villages: [false, false] }], facilities: [] });
-    const p = propose(state, open, { indicator: 'central_villages', target: 0.6, modes: ['township_wide'], maxVillages: 5 });
+    const p = propose(state, open, {
+      indicator: 'central_villages',
+      target: 0.6,
+      modes: ['township_wide'],
+      maxVillages: 5,
+    });
     expect(p.outcome).to.equal('nothing_to_cover');
     expect(p.facilities).to.deep.equal([]);
   });
@@ -317,7 +475,11 @@ describe(`coverage proposal: page and CSV (${dialect})`, () => {
   after(() => app.close());
 
   it('lets only the bureau and administrators in', async () => {
-    for (const [who, status] of [['front_desk', 403], ['cemetery_staff', 403], ['admin', 200]] as const) {
+    for (const [who, status] of [
+      ['front_desk', 403],
+      ['cemetery_staff', 403],
+      ['admin', 200],
+    ] as const) {
       const c = await signedIn(app, who);
       expect((await c.get('/staff/coverage/proposal')).status, who).to.equal(status);
       expect((await c.get('/staff/coverage/proposal.csv')).status, who).to.equal(status);
@@ -327,7 +489,7 @@ describe(`coverage proposal: page and CSV (${dialect})`, () => {
     expect(stranger.location).to.match(/^\/login/);
   });
 
-  it('proposes township-wide cemeteries for 80% of Liupanshui\'s villages, with every rate after, and explains the method', async () => {
+  it("proposes township-wide cemeteries for 80% of Liupanshui's villages, with every rate after, and explains the method", async () => {
     const res = await bureau.get(`/staff/coverage/proposal?region=5202&date=${early}&indicator=villages&target=80`);
     expect(res.status).to.equal(200);
     const text = textOf(res.text).replace(/&#x3D;/g, '=');
@@ -344,11 +506,18 @@ describe(`coverage proposal: page and CSV (${dialect})`, () => {
     expect(text).to.contain(`${p.after.townships.covered} (${percentDown(p.after.townships.rate)})`);
   });
 
-  it('reaches 100% of a county\'s villages with multi-village cemeteries of at most K villages', async () => {
-    const res = await bureau.get(`/staff/coverage/proposal?region=520203&date=${early}&indicator=villages&target=100&modes=multi_village&max_villages=4`);
+  it("reaches 100% of a county's villages with multi-village cemeteries of at most K villages", async () => {
+    const res = await bureau.get(
+      `/staff/coverage/proposal?region=520203&date=${early}&indicator=villages&target=100&modes=multi_village&max_villages=4`,
+    );
     expect(res.status).to.equal(200);
     const text = textOf(res.text);
-    const { p, open } = await expected('520203', early, { indicator: 'villages', target: 1, modes: ['multi_village'], maxVillages: 4 });
+    const { p, open } = await expected('520203', early, {
+      indicator: 'villages',
+      target: 1,
+      modes: ['multi_village'],
+      maxVillages: 4,
+    });
     const perTownship = open.reduce((n, t) => n + Math.ceil(t.villages.length / 4), 0);
     expect(p.facilities.length).to.equal(perTownship).and.be.greaterThan(0);
     expect(text).to.contain(`最少需要新建 ${perTownship} 座`).and.contain('多村联建').and.not.contain('只用全镇统建');
@@ -356,19 +525,37 @@ describe(`coverage proposal: page and CSV (${dialect})`, () => {
   });
 
   it('takes central villages when the indicator asks for them', async () => {
-    const { p } = await expected('5202', early, { indicator: 'central_villages', target: 0.6, modes: ['multi_village'], maxVillages: 2 });
-    const text = textOf((await bureau.get(`/staff/coverage/proposal?region=5202&date=${early}&indicator=central_villages&target=60&modes=multi_village&max_villages=2`)).text);
+    const { p } = await expected('5202', early, {
+      indicator: 'central_villages',
+      target: 0.6,
+      modes: ['multi_village'],
+      maxVillages: 2,
+    });
+    const text = textOf(
+      (
+        await bureau.get(
+          `/staff/coverage/proposal?region=5202&date=${early}&indicator=central_villages&target=60&modes=multi_village&max_villages=2`,
+        )
+      ).text,
+    );
     if (p.total === 0) return void expect(text).to.contain('还没有标注中心村');
     expect(p.outcome).to.equal('reached');
-    expect(text).to.contain(`最少需要新建 ${p.facilities.length} 座`).and.contain('其中中心村').and.contain('粗体为中心村');
+    expect(text)
+      .to.contain(`最少需要新建 ${p.facilities.length} 座`)
+      .and.contain('其中中心村')
+      .and.contain('粗体为中心村');
   });
 
   it('says when the township target cannot be reached', async () => {
     const { p } = await expected('5202', early, { indicator: 'townships', target: 1, modes: both, maxVillages: 5 });
     // Liupanshui has streets (街道) of urban communities only: no rural cemetery candidate reaches them.
     expect(p.outcome).to.equal('unreachable');
-    const text = textOf((await bureau.get(`/staff/coverage/proposal?region=5202&date=${early}&indicator=townships&target=100`)).text);
-    expect(text).to.contain('按所选建设方式达不到目标').and.contain(`还有 ${p.outOfReach} 个乡镇（街道）没有未覆盖的行政村`);
+    const text = textOf(
+      (await bureau.get(`/staff/coverage/proposal?region=5202&date=${early}&indicator=townships&target=100`)).text,
+    );
+    expect(text)
+      .to.contain('按所选建设方式达不到目标')
+      .and.contain(`还有 ${p.outOfReach} 个乡镇（街道）没有未覆盖的行政村`);
   });
 
   it('says when the target is already met', async () => {
@@ -378,8 +565,15 @@ describe(`coverage proposal: page and CSV (${dialect})`, () => {
     expect(text).to.contain('已经达到目标').and.not.contain('建议新建的设施');
   });
 
-  it('uses the target in force for the date\'s year when none is typed, else 100%', async () => {
-    await app.db('coverage_targets').insert({ region_code: '520201', indicator: 'townships', year: 2029, rate: 0.7, source: '测试规划', updated_at: new Date().toISOString() });
+  it("uses the target in force for the date's year when none is typed, else 100%", async () => {
+    await app.db('coverage_targets').insert({
+      region_code: '520201',
+      indicator: 'townships',
+      year: 2029,
+      rate: 0.7,
+      source: '测试规划',
+      updated_at: new Date().toISOString(),
+    });
     const res = await bureau.get('/staff/coverage/proposal?region=520201&date=2029-06-30&indicator=townships');
     expect(res.text).to.match(/id="target"[^>]*value="70"/);
     expect(textOf(res.text)).to.contain('目标 70% 为 2029 年的既定目标（钟山区，测试规划）');
@@ -389,16 +583,28 @@ describe(`coverage proposal: page and CSV (${dialect})`, () => {
   });
 
   it('keeps what was typed and says what is wrong', async () => {
-    const res = await bureau.get('/staff/coverage/proposal?region=5202&indicator=villages&target=150&max_villages=1&date=2026-02-30');
+    const res = await bureau.get(
+      '/staff/coverage/proposal?region=5202&indicator=villages&target=150&max_villages=1&date=2026-02-30',
+    );
     expect(res.status).to.equal(400);
     const text = textOf(res.text);
-    expect(text).to.contain('请填写 0 到 100 之间的百分数').and.contain('请填写 2 到 50 之间的整数').and.contain('请填写有效的日期');
-    expect(res.text).to.match(/id="target"[^>]*value="150"/).and.match(/id="date"[^>]*value="2026-02-30"/);
+    expect(text)
+      .to.contain('请填写 0 到 100 之间的百分数')
+      .and.contain('请填写 2 到 50 之间的整数')
+      .and.contain('请填写有效的日期');
+    expect(res.text)
+      .to.match(/id="target"[^>]*value="150"/)
+      .and.match(/id="date"[^>]*value="2026-02-30"/);
     expect(text).to.not.contain('建议新建的设施');
     // One wrong field leaves the others as typed.
-    const one = await bureau.get('/staff/coverage/proposal?region=520203&indicator=townships&target=abc&date=2022-12-31&modes=multi_village');
+    const one = await bureau.get(
+      '/staff/coverage/proposal?region=520203&indicator=townships&target=abc&date=2022-12-31&modes=multi_village',
+    );
     expect(one.status).to.equal(400);
-    expect(one.text).to.match(/id="date"[^>]*value="2022-12-31"/).and.match(/<option value="townships" selected>/).and.match(/<option value="multi_village" selected>/)
+    expect(one.text)
+      .to.match(/id="date"[^>]*value="2022-12-31"/)
+      .and.match(/<option value="townships" selected>/)
+      .and.match(/<option value="multi_village" selected>/)
       .and.match(/<option value="520203" selected>/);
     expect((await bureau.get('/staff/coverage/proposal.csv?target=abc')).status).to.equal(400);
   });
@@ -420,7 +626,12 @@ describe(`coverage proposal: page and CSV (${dialect})`, () => {
   it('speaks English when asked', async () => {
     const c = await signedIn(app, 'bureau');
     await c.get('/lang/en');
-    const text = textOf((await c.get(`/staff/coverage/proposal?region=5202&date=${early}&indicator=villages&target=80`)).text);
-    expect(text).to.contain('What would it take').and.contain('Why this is the fewest').and.contain('Township-wide (全镇统建)');
+    const text = textOf(
+      (await c.get(`/staff/coverage/proposal?region=5202&date=${early}&indicator=villages&target=80`)).text,
+    );
+    expect(text)
+      .to.contain('What would it take')
+      .and.contain('Why this is the fewest')
+      .and.contain('Township-wide (全镇统建)');
   });
 });
