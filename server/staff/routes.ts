@@ -6,20 +6,24 @@ import type { AppContext } from '../context.js';
 import { facilityCounts, findFacility } from '../facilities/service.js';
 import { facilityKinds, facilityStatuses } from '../facilities/kinds.js';
 import type { RouteDef } from '../http/routes.js';
-import { regionCounts as countRegions } from '../regions/service.js';
+import { regionCounts as countRegions, onDivisionsChanged } from '../regions/service.js';
 
 /** How long each process keeps the dashboard's count of divisions by level. */
 export const REGION_COUNTS_MS = 60_000;
 
 export function staffRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
-  // Divisions change only when imported (scripts/import-divisions.ts, another process: nothing here hears of it),
-  // and counting the whole country's 700,000 on every dashboard view would scan the table: a minute is the bound.
+  // Divisions change only when imported, and counting the whole country's 700,000 on every dashboard view would scan
+  // the table. An import through the regions service in this process drops the counts at once; one by
+  // scripts/import-divisions.ts, another process, shows within a minute.
   const regionCounts = new TtlCache({
     ttlMs: REGION_COUNTS_MS,
     max: 1,
     clock: ctx.clock,
     load: () => countRegions(db),
+  });
+  onDivisionsChanged((changed) => {
+    if (changed === db) regionCounts.clear();
   });
 
   async function dashboard(req: Request, res: Response) {

@@ -1,7 +1,7 @@
 // Admin pages for users and API tokens: validation per field with nothing written, audit rows, bearer tokens.
 import { expect } from 'chai';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, textOf } from '../helpers/client.js';
+import { Client, signedIn, textOf } from '../helpers/client.js';
 
 describe(`accounts: users and tokens (${dialect})`, () => {
   let app: TestApp;
@@ -9,8 +9,7 @@ describe(`accounts: users and tokens (${dialect})`, () => {
   let funeralHomeId: number;
   before(async () => {
     app = await startApp();
-    admin = new Client(app.url);
-    await admin.login('admin');
+    admin = await signedIn(app, 'admin');
     funeralHomeId = (await app.db('facilities').where({ kind: 'funeral_home' }).orderBy('id').first('id')).id;
   });
   after(() => app.close());
@@ -135,8 +134,7 @@ describe(`accounts: users and tokens (${dialect})`, () => {
   });
 
   it('a user changes their own password after giving the current one', async () => {
-    const c = new Client(app.url);
-    await c.login('bureau');
+    const c = await signedIn(app, 'bureau');
     const wrong = await c.post(
       '/staff/account/password',
       { current: 'not-it-123', password: 'Anotherpass9', confirm: 'Anotherpass9' },

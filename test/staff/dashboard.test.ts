@@ -1,6 +1,7 @@
-// The staff dashboard's count of divisions, kept a minute per process (REGION_COUNTS_MS): divisions change only by
-// an import in another process.
+// The staff dashboard's count of divisions, kept a minute per process (REGION_COUNTS_MS), dropped at once when the
+// regions service says the divisions changed.
 import { expect } from 'chai';
+import { divisionsChanged } from '../../server/regions/service.js';
 import { REGION_COUNTS_MS } from '../../server/staff/routes.js';
 import { ManualClock, dialect, startApp, type TestApp } from '../helpers/app.js';
 import { signedIn, textOf } from '../helpers/client.js';
@@ -30,6 +31,22 @@ describe(`staff: the dashboard's division counts (${dialect})`, () => {
       expect(await townships(c)).to.equal(before + 1);
     } finally {
       await app.db('regions').where({ code: village.code }).update({ level: 'village' });
+    }
+  });
+
+  it('counts again at once when the regions service says the divisions changed', async () => {
+    const c = await signedIn(app, 'bureau');
+    clock.advance(REGION_COUNTS_MS + 1); // past what the test before kept
+    const before = await townships(c);
+    const village = await app.db('regions').where({ level: 'village' }).first('code');
+    await app.db('regions').where({ code: village.code }).update({ level: 'township' });
+    try {
+      expect(await townships(c)).to.equal(before);
+      divisionsChanged(app.db);
+      expect(await townships(c)).to.equal(before + 1);
+    } finally {
+      await app.db('regions').where({ code: village.code }).update({ level: 'village' });
+      divisionsChanged(app.db);
     }
   });
 });
