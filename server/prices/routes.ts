@@ -21,18 +21,7 @@ const WRITERS = ['admin', 'front_desk'] as const;
 const formOptions = { categories: priceCategories, basicKinds, units: priceUnits };
 
 /** The public API shape of an item. */
-const apiItem = (i: PriceItem) => ({
-  id: i.id,
-  code: i.code,
-  name_zh: i.name_zh,
-  name_en: i.name_en,
-  category: i.category,
-  basic_kind: i.basic_kind,
-  unit: i.unit,
-  price_fen: i.price_fen,
-  valid_from: i.valid_from,
-  valid_to: i.valid_to,
-});
+const apiItem = (i: PriceItem) => ({ id: i.id, ...prices.fieldsOf(i) });
 
 const byCategory = (items: PriceItem[]) => ({
   basic: items.filter((i) => i.category === 'basic'),

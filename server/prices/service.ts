@@ -46,7 +46,8 @@ async function lockHome(trx: Knex, facilityId: number): Promise<void> {
   if ((await store.lockFacility(trx, facilityId)) !== 'funeral_home') throw new NotFoundError();
 }
 
-const fieldsOf = (i: ItemFields): ItemFields => ({
+/** The fields a price item is made of, without its id and times (also the JSON API's item, with the id). */
+export const fieldsOf = (i: ItemFields): ItemFields => ({
   code: i.code,
   name_zh: i.name_zh,
   name_en: i.name_en,
