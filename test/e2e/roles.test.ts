@@ -155,7 +155,12 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
   for (const account of accounts) {
     it(`${account.username} (${account.role}): logs in, sees its navigation, opens ${account.page}, logs out`, async () => {
       await withPage(async (page) => {
+        const answered = page.waitForResponse(
+          (r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login',
+        );
         await logIn(page, account.username, DEMO_PASSWORD);
+        const login = await answered;
+        expect([login.status(), login.headers().location], 'the login answer').to.deep.equal([302, '/staff']);
         await page.waitForURL((url) => url.pathname === '/staff');
         expect(await page.locator('main h1').innerText()).to.contain(account.displayName);
         expect(await page.getByTestId('user-name').innerText()).to.equal(account.displayName);
