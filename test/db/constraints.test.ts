@@ -423,6 +423,7 @@ describe(`database rules (${dialect})`, () => {
     for (const { sql } of partial) expect(sql).to.match(/WHERE \(?\(?status\)?(::text)? = 'booked'/);
   });
 
+  // PostgreSQL only: exclusion constraints (btree_gist) exist there; SQLite keeps the service's locks and checks.
   (dialect === 'postgres' ? it : it.skip)(
     'refuses overlapping booked periods of one cremator or hall, and overlapping price periods (PostgreSQL exclusion constraints)',
     async () => {
@@ -481,6 +482,7 @@ describe(`database rules (${dialect})`, () => {
     },
   );
 
+  // PostgreSQL only: exclusion constraints (btree_gist) exist there; SQLite keeps the service's locks and checks.
   (dialect === 'postgres' ? it : it.skip)(
     'answers 409 slot_taken when the exclusion constraint refuses a booking that overlaps one off the grid',
     async () => {
@@ -505,6 +507,7 @@ describe(`database rules (${dialect})`, () => {
     },
   );
 
+  // PostgreSQL only: exclusion constraints (btree_gist) exist there; SQLite keeps the service's locks and checks.
   (dialect === 'postgres' ? it : it.skip)(
     "answers a price period overlapping one committed meanwhile with the 409 and message of the service's own check",
     async () => {
@@ -644,6 +647,8 @@ describe(`database rules: the migrations refuse rows that already break a rule (
     }
   });
 
+  // PostgreSQL only: exclusion constraints (btree_gist) exist there; SQLite keeps the service's locks and checks.
+  // PostgreSQL only: exclusion constraints (btree_gist) exist there; SQLite keeps the service's locks and checks.
   (dialect === 'postgres' ? it : it.skip)('stops at price periods that already overlap', async () => {
     const t = await before('202612031030');
     try {

@@ -7,6 +7,7 @@ import { rebuildTable, withClauses } from '../../db/sqlite-rebuild.js';
 import { createDb } from '../../server/db.js';
 import { dialect } from '../helpers/app.js';
 
+// SQLite only: PostgreSQL adds constraints with ALTER TABLE and never rebuilds a table.
 (dialect === 'sqlite' ? describe : describe.skip)('db: rebuilding a SQLite table (sqlite)', () => {
   let db: Knex;
 
