@@ -648,7 +648,6 @@ describe(`database rules: the migrations refuse rows that already break a rule (
   });
 
   // PostgreSQL only: exclusion constraints (btree_gist) exist there; SQLite keeps the service's locks and checks.
-  // PostgreSQL only: exclusion constraints (btree_gist) exist there; SQLite keeps the service's locks and checks.
   (dialect === 'postgres' ? it : it.skip)('stops at price periods that already overlap', async () => {
     const t = await before('202612031030');
     try {
