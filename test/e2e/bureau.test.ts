@@ -9,7 +9,7 @@ import { expect } from 'chai';
 import { computeCoverage } from '../../server/coverage/engine/service.js';
 import { todayInShanghai } from '../../server/time.js';
 import { DEMO_PASSWORD } from '../helpers/app.js';
-import { browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
+import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
 
 const SUITE = 'bureau';
 
@@ -38,12 +38,14 @@ describe('browser: the bureau reads coverage, the map, a proposal and prints the
       expect(main).to.contain('六盘水市');
       expect(main).to.contain(`${v.covered} / ${v.total}`);
       expect(main).to.contain(`${((v.rate ?? 0) * 100).toFixed(1)}%`);
+      expect(await accessibilityProblems(page), 'axe-core on dashboard-city').to.deep.equal([]);
       await screenshot(page, SUITE, 'dashboard-city');
 
       // Down to a county through the table of counties.
       await page.locator('main table').first().getByRole('link', { name: '盘州市', exact: true }).click();
       await page.waitForURL((url) => url.searchParams.get('region') === '520281');
       expect(await page.locator('main h1').innerText()).to.contain('盘州市');
+      expect(await accessibilityProblems(page), 'axe-core on dashboard-county').to.deep.equal([]);
       await screenshot(page, SUITE, 'dashboard-county');
 
       // The map draws the county outlines and the facility markers from the app's own files.
@@ -51,12 +53,14 @@ describe('browser: the bureau reads coverage, the map, a proposal and prints the
       await page.waitForURL((url) => url.pathname === '/staff/coverage/map');
       await page.waitForSelector('.leaflet-overlay-pane path', { state: 'attached' });
       expect(await page.locator('.leaflet-overlay-pane path').count()).to.be.greaterThan(3);
+      expect(await accessibilityProblems(page), 'axe-core on map').to.deep.equal([]);
       await screenshot(page, SUITE, 'map');
 
       // What would it take to cover every village of the county.
       await page.locator('nav.tabs').getByRole('link', { name: '补缺测算' }).click();
       await page.waitForURL((url) => url.pathname === '/staff/coverage/proposal');
       expect(await page.locator('main').innerText()).to.contain('全镇统建');
+      expect(await accessibilityProblems(page), 'axe-core on proposal').to.deep.equal([]);
       await screenshot(page, SUITE, 'proposal');
 
       // Back on the city's dashboard, the PDF report downloads and reads back in Chinese.

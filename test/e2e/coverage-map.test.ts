@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../helpers/app.js';
-import { browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
+import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
 
 const SUITE = 'coverage-map';
 const DATE = '2027-06-30';
@@ -91,6 +91,7 @@ describe('browser: the bureau reads the coverage map', function () {
         .and.contain('土葬改革区')
         .and.contain('骨灰堂');
       expect(await page.locator('.leaflet-overlay-pane svg pattern#cm-hatch').count()).to.equal(1);
+      expect(await accessibilityProblems(page), 'axe-core on city').to.deep.equal([]);
       await screenshot(page, SUITE, 'city');
 
       // A county's popup: its rates and a link to its dashboard.
@@ -135,6 +136,9 @@ describe('browser: the bureau reads the coverage map', function () {
       expect(await popup.locator('a', { hasText: '查看设施详情' }).getAttribute('href')).to.match(
         /^\/staff\/facilities\/\d+$/,
       );
+      // Leaflet fades a popup in: measure contrast once it is fully opaque.
+      await page.waitForFunction(() => getComputedStyle(document.querySelector('.leaflet-popup')!).opacity === '1');
+      expect(await accessibilityProblems(page), 'axe-core on county').to.deep.equal([]);
       await screenshot(page, SUITE, 'county');
 
       // The print view: the same map, the legend beside it.
@@ -142,6 +146,7 @@ describe('browser: the bureau reads the coverage map', function () {
       await page.locator('[data-map-state="ready"]').waitFor();
       expect(await page.locator('#sheet-legend [data-map-legend]').count()).to.equal(1);
       expect(await page.locator('.leaflet-overlay-pane path').count()).to.be.at.least(8);
+      expect(await accessibilityProblems(page), 'axe-core on print').to.deep.equal([]);
       await screenshot(page, SUITE, 'print');
       expect(problems, 'console errors / page errors').to.deep.equal([]);
     } finally {

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { DateTime } from 'luxon';
 import { checkCharacter } from '../../server/cases/id-number.js';
 import { DEMO_PASSWORD } from '../helpers/app.js';
-import { browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
+import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
 
 const SUITE = 'front-desk';
 
@@ -39,6 +39,7 @@ describe('browser: the front desk takes a case from intake to certificate', func
       await page.getByLabel('联系人姓名').fill('王建国');
       await page.getByLabel('手机号码').fill('13985812345');
       await page.getByLabel('与逝者关系').fill('儿子');
+      expect(await accessibilityProblems(page), 'axe-core on intake').to.deep.equal([]);
       await screenshot(page, SUITE, 'intake');
       await page.getByRole('button', { name: '登记' }).click();
       await page.waitForSelector('.flash');
@@ -59,6 +60,7 @@ describe('browser: the front desk takes a case from intake to certificate', func
       const day = DateTime.now().setZone('Asia/Shanghai').plus({ days: 2 }).toISODate();
       const home = await suite.app().db('funeral_cases').where({ id: caseId }).first('facility_id');
       await page.goto(`/staff/cremation?facility=${home.facility_id}&date=${day}&case=${caseId}`);
+      expect(await accessibilityProblems(page), 'axe-core on grid').to.deep.equal([]);
       await screenshot(page, SUITE, 'grid');
       await page.locator('a.slot-book[href*="kind=cremator"]').first().click();
       await page.locator('#case_id').selectOption(String(caseId));
@@ -66,6 +68,7 @@ describe('browser: the front desk takes a case from intake to certificate', func
       expect(await page.locator('body').innerText()).to.contain('王桂兰');
       const booking = await suite.app().db('cremation_bookings').where({ case_id: caseId, status: 'booked' }).first();
       expect(booking).to.exist;
+      expect(await accessibilityProblems(page), 'axe-core on booked').to.deep.equal([]);
       await screenshot(page, SUITE, 'booked');
 
       // the case's steps; the page shows the booking
@@ -83,6 +86,7 @@ describe('browser: the front desk takes a case from intake to certificate', func
         await page.locator('.page-header .badge', { hasText: status }).waitFor(); // the new page, not the one before
       }
       expect(await page.locator('.page-header').innerText()).to.contain('骨灰已领取');
+      expect(await accessibilityProblems(page), 'axe-core on case-done').to.deep.equal([]);
       await screenshot(page, SUITE, 'case-done');
 
       // the certificate, as the link on the page serves it

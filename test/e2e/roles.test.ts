@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { Role } from '../../server/accounts/roles.js';
 import { DEMO_PASSWORD } from '../helpers/app.js';
-import { browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
+import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
 
 const SUITE = 'roles';
 
@@ -123,6 +123,7 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
         expect(await page.locator('.facility-list li').count()).to.be.greaterThan(0);
         // Nothing sticks out sideways on a phone.
         expect(await page.evaluate('document.documentElement.scrollWidth'), 'page width at 375px').to.be.at.most(375);
+        expect(await accessibilityProblems(page), 'axe-core: serious or critical').to.deep.equal([]);
         await screenshot(page, SUITE, 'home-phone');
       },
       { viewport: { width: 375, height: 800 }, isMobile: true, hasTouch: true },
@@ -146,6 +147,7 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
         expect(alertBox && formBox && formBox.y - (alertBox.y + alertBox.height)).to.be.within(0, 80);
         expect(await page.getByLabel('用户名').inputValue()).to.equal('frontdesk');
         expect(await page.getByLabel('密码').inputValue()).to.equal('');
+        expect(await accessibilityProblems(page), 'axe-core: serious or critical').to.deep.equal([]);
         await screenshot(page, SUITE, 'login-wrong-password');
       },
       { expectedStatuses: [401] },
@@ -173,6 +175,7 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
           .first('facility_id');
         expect(await navHrefs(page), 'nav links on the dashboard').to.deep.equal(account.nav(facilityId));
         expect(await page.locator('header nav.site-nav a[aria-current=page]').getAttribute('href')).to.equal('/staff');
+        expect(await accessibilityProblems(page), 'axe-core: serious or critical').to.deep.equal([]);
         await screenshot(page, SUITE, `dashboard-${account.username}`);
 
         // A page of the navigation this role may open, reached by clicking its link.
@@ -183,6 +186,7 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
         expect(await page.locator('header nav.site-nav a[aria-current=page]').getAttribute('href')).to.equal(
           account.page,
         );
+        expect(await accessibilityProblems(page), 'axe-core: serious or critical').to.deep.equal([]);
         await screenshot(page, SUITE, `page-${account.username}`);
 
         await page.getByRole('button', { name: '退出', exact: true }).click();

@@ -2,6 +2,7 @@
 // downloaded browsers). Suites call chromiumAvailable() first and skip, saying why, when it is not installed.
 import fs from 'node:fs';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { dialect, startApp, type TestApp } from './app.js';
 
@@ -107,4 +108,36 @@ export function browserSuite(): { app: () => TestApp; browser: () => TestBrowser
     await app?.close();
   });
   return { app: () => app!, browser: () => browser! };
+}
+
+/** axe-core's engine, read once; evaluated in the page through the debugging protocol, which the page's CSP allows. */
+let axeSource: string | undefined;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules) on the page as it stands and answers the serious and critical
+ * violations, one line each with the elements they were found on: an empty list is what a test expects.
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  axeSource ??= fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: unknown[] }> } })
+      .axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations;
+  });
+  return (violations as AxeViolation[])
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) => `${page.url()}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
 }
