@@ -15,6 +15,8 @@ const SUITE = 'bureau';
 
 describe('browser: the bureau reads coverage, the map, a proposal and prints the report', function () {
   this.timeout(120_000);
+  // One more try for the intermittent stall after login on PostgreSQL late in a full run: see test/e2e/roles.test.ts.
+  this.retries(1);
   const suite = browserSuite();
 
   it('goes from the dashboard to the map, the proposal and the PDF report', async () => {
