@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { seedDemo } from '../../db/seeds/demo.js';
 import { buildApp } from '../../server/app.js';
 import type { Clock } from '../../server/cache.js';
@@ -87,6 +87,8 @@ export interface StartOptions {
   config?: Partial<Config>;
   testDb?: TestDb;
   clock?: Clock;
+  /** Where the app logs (default: nowhere). */
+  log?: Logger;
 }
 
 /** A clock that moves only when a test moves it (wall-clock milliseconds, starting now). */
@@ -104,7 +106,7 @@ export class ManualClock implements Clock {
 export async function startApp(opts: StartOptions = {}): Promise<TestApp> {
   const testDb = opts.testDb ?? (await freshDb());
   const config = testConfig(opts.config);
-  const ctx = await prepare(testDb.db, config, pino({ level: 'silent' }), opts.clock);
+  const ctx = await prepare(testDb.db, config, opts.log ?? pino({ level: 'silent' }), opts.clock);
   if (opts.seed !== false) await seedDemo(testDb.db, { password: DEMO_PASSWORD });
   const app = buildApp(ctx);
   const server: Server = await new Promise((resolve) => {

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { pino } from 'pino';
 import { dialect, startApp, type TestApp } from './app.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -93,6 +94,9 @@ export function watchErrors(page: Page, opts: { expectedStatuses?: number[] } = 
  * Hooks for a browser suite: a real app with demo data and Chromium, started before its tests and closed after;
  * the suite is skipped, saying why, where Chromium is absent.
  */
+/** Browser suites started by this process: numbers their server logs, which the next run overwrites. */
+let suitesStarted = 0;
+
 export function browserSuite(): { app: () => TestApp; browser: () => TestBrowser } {
   let app: TestApp | undefined;
   let browser: TestBrowser | undefined;
@@ -101,7 +105,11 @@ export function browserSuite(): { app: () => TestApp; browser: () => TestBrowser
       console.log(`    ${CHROMIUM_MISSING}`);
       this.skip();
     }
-    [app, browser] = await Promise.all([startApp(), launchBrowser()]);
+    // The server's request log goes beside the screenshots, so that a stalled journey can be read from both sides.
+    fs.mkdirSync(artifactsDir, { recursive: true });
+    const logFile = path.join(artifactsDir, `server-${dialect}-${++suitesStarted}.log`);
+    const log = pino({ level: 'info' }, pino.destination({ dest: logFile, sync: true }));
+    [app, browser] = await Promise.all([startApp({ log }), launchBrowser()]);
   });
   after(async () => {
     await browser?.close();
