@@ -92,6 +92,43 @@ function strayProblems(errors: FieldErrors, shown: Set<string>): Problem[] {
 /** What a cell shows: the number as stored, or what was typed when the form comes back with errors. */
 const cellValue = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
 
+/**
+ * One row of a figures grid (a county's year, a township's graves): its cells with what they show, their errors and
+ * labels, and `count(m)`, a cell read as a number (null when empty or unreadable) for the rates beside them. Every
+ * cell's name is added to `shown`, so that errors of rows not on the page can be listed apart.
+ */
+function gridRow<M extends string>(
+  r: { region_code: string; name: string; updated_at?: string | null },
+  measures: readonly M[],
+  stored: (m: M) => number | null | undefined,
+  form: { posted?: Record<string, unknown>; errors: FieldErrors; shown: Set<string>; t: (key: string) => string },
+) {
+  const { posted, errors, shown, t } = form;
+  const value = (m: M) => (posted ? String(posted[cellName(m, r.region_code)] ?? '') : cellValue(stored(m)));
+  const count = (m: M) => {
+    const p = parseCount(value(m));
+    return 'value' in p ? p.value : null;
+  };
+  const cells = measures.map((m) => ({
+    measure: m,
+    name: cellName(m, r.region_code),
+    value: value(m),
+    error: Boolean(errors[cellName(m, r.region_code)]),
+    label: `${r.name} ${t(`coverage_figures.m.${m}`)}`,
+  }));
+  cells.forEach((c) => shown.add(c.name));
+  return {
+    row: {
+      code: r.region_code,
+      name: r.name,
+      version: posted ? String(posted[cellName('v', r.region_code)] ?? '') : (r.updated_at ?? ''),
+      cells,
+      problems: rowProblems(errors, r.name, cells, (m) => t(`coverage_figures.m.${m}`)),
+    },
+    count,
+  };
+}
+
 export function figureRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
   const ip = (req: Request) => req.ip ?? null;
@@ -129,28 +166,16 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
     const stored = wide ? [] : await figures.countyFigures(db, prefix, year);
     const shown = new Set<string>();
     const rows = stored.map((r) => {
-      const value = (m: string) =>
-        posted ? String(posted[cellName(m, r.region_code)] ?? '') : cellValue(r[m as keyof typeof r] as number | null);
-      const asNum = (m: string) => {
-        const p = parseCount(value(m));
-        return 'value' in p ? p.value : null;
-      };
-      const cells = countyMeasures.map((m) => ({
-        measure: m,
-        name: cellName(m, r.region_code),
-        value: value(m),
-        error: Boolean(errors[cellName(m, r.region_code)]),
-        label: `${r.name} ${t(`coverage_figures.m.${m}`)}`,
-      }));
-      cells.forEach((c) => shown.add(c.name));
+      const { row, count } = gridRow(r, countyMeasures, (m) => r[m as keyof typeof r] as number | null, {
+        posted,
+        errors,
+        shown,
+        t,
+      });
       return {
-        code: r.region_code,
-        name: r.name,
-        version: posted ? String(posted[cellName('v', r.region_code)] ?? '') : (r.updated_at ?? ''),
-        cells,
-        problems: rowProblems(errors, r.name, cells, (m) => t(`coverage_figures.m.${m}`)),
-        cremationRate: rateText(asNum('cremations'), asNum('deaths')),
-        greenRate: rateText(asNum('green_burials'), asNum('burials')),
+        ...row,
+        cremationRate: rateText(count('cremations'), count('deaths')),
+        greenRate: rateText(count('green_burials'), count('burials')),
       };
     });
     const sum = (m: keyof figures.CountyFigures) => {
@@ -264,27 +289,15 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
     const shown = new Set<string>();
     const rows = county
       ? (await figures.townshipGraves(db, county, year)).map((r) => {
-          const value = (m: 'found' | 'remediated') =>
-            posted ? String(posted[cellName(m, r.region_code)] ?? '') : cellValue(r[m]);
-          const asNum = (m: 'found' | 'remediated') => {
-            const p = parseCount(value(m));
-            return 'value' in p ? p.value : null;
-          };
-          const cells = (['found', 'remediated'] as const).map((m) => ({
-            measure: m,
-            name: cellName(m, r.region_code),
-            value: value(m),
-            error: Boolean(errors[cellName(m, r.region_code)]),
-            label: `${r.name} ${t(`coverage_figures.m.${m}`)}`,
-          }));
-          cells.forEach((c) => shown.add(c.name));
+          const { row, count } = gridRow(r, ['found', 'remediated'] as const, (m) => r[m], {
+            posted,
+            errors,
+            shown,
+            t,
+          });
           return {
-            code: r.region_code,
-            name: r.name,
-            version: posted ? String(posted[cellName('v', r.region_code)] ?? '') : (r.updated_at ?? ''),
-            cells,
-            problems: rowProblems(errors, r.name, cells, (m) => t(`coverage_figures.m.${m}`)),
-            rate: rateText(asNum('remediated'), asNum('found')),
+            ...row,
+            rate: rateText(count('remediated'), count('found')),
             previous: r.previous ? { ...r.previous, rate: rateText(r.previous.remediated, r.previous.found) } : null,
           };
         })
