@@ -198,14 +198,23 @@ export async function operatingOn(
       areas: [],
       cremators: 0,
     });
+  await fillAreasAndCremators(db, ids, out);
+  return [...out.values()];
+}
+
+/**
+ * Fills in each facility's service area and, for funeral homes, its active cremators, reading in batches of 900 ids
+ * (under SQLite's limit of bound parameters).
+ */
+async function fillAreasAndCremators(db: Knex, ids: number[], facilities: Map<number, OperatingFacility>) {
   for (let i = 0; i < ids.length; i += 900) {
     const batch = ids.slice(i, i + 900);
     const areas = await db('facility_service_areas')
       .whereIn('facility_id', batch)
       .orderBy('region_code')
       .select('facility_id', 'region_code');
-    for (const a of areas) out.get(a.facility_id)?.areas.push(a.region_code);
-    const homes = batch.filter((id) => out.get(id)?.kind === 'funeral_home');
+    for (const a of areas) facilities.get(a.facility_id)?.areas.push(a.region_code);
+    const homes = batch.filter((id) => facilities.get(id)?.kind === 'funeral_home');
     if (homes.length === 0) continue;
     const cremators = (await db('cremators')
       .whereIn('facility_id', homes)
@@ -214,11 +223,10 @@ export async function operatingOn(
       .select('facility_id')
       .count({ n: '*' })) as unknown as { facility_id: number; n: number | string }[];
     for (const c of cremators) {
-      const f = out.get(c.facility_id);
+      const f = facilities.get(c.facility_id);
       if (f) f.cremators = Number(c.n);
     }
   }
-  return [...out.values()];
 }
 
 /**
@@ -287,26 +295,10 @@ export async function operatingOnDates(
       }
     }
   }
-  const ids = [...used].sort((a, b) => a - b);
-  for (let i = 0; i < ids.length; i += 900) {
-    const batch = ids.slice(i, i + 900);
-    const areas = await db('facility_service_areas')
-      .whereIn('facility_id', batch)
-      .orderBy('region_code')
-      .select('facility_id', 'region_code');
-    for (const a of areas) facilities.get(a.facility_id)?.areas.push(a.region_code);
-    const homes = batch.filter((id) => facilities.get(id)?.kind === 'funeral_home');
-    if (homes.length === 0) continue;
-    const cremators = (await db('cremators')
-      .whereIn('facility_id', homes)
-      .where('active', true)
-      .groupBy('facility_id')
-      .select('facility_id')
-      .count({ n: '*' })) as unknown as { facility_id: number; n: number | string }[];
-    for (const c of cremators) {
-      const f = facilities.get(c.facility_id);
-      if (f) f.cremators = Number(c.n);
-    }
-  }
+  await fillAreasAndCremators(
+    db,
+    [...used].sort((a, b) => a - b),
+    facilities,
+  );
   return out;
 }
