@@ -74,6 +74,29 @@ export function yearTotals(db: Knex, prefix: string): Promise<YearTotals[]> {
 const changed = (a: object, b: object) => JSON.stringify(a) !== JSON.stringify(b);
 
 /**
+ * Refuses (ValidationError) rows whose region is not of `level` (the message on its first cell, `cell`) and rows
+ * whose figures break their own rules (`problems`), all at once.
+ */
+async function assertRows<R extends { region_code: string }>(
+  db: Knex,
+  rows: R[],
+  rule: { level: string; cell: string; key: string },
+  problems: (r: R) => FieldErrors,
+): Promise<void> {
+  const errors: FieldErrors = {};
+  const levels = await store.levelsOf(
+    db,
+    rows.map((r) => r.region_code),
+  );
+  for (const r of rows) {
+    if (levels.get(r.region_code) !== rule.level)
+      errors[cellName(rule.cell, r.region_code)] = { key: rule.key, params: { code: r.region_code } };
+    else Object.assign(errors, problems(r));
+  }
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+}
+
+/**
  * Saves one year's grid. A row left blank that had figures is deleted. `version` is the updated_at the page was
  * read at: a row that someone else changed (or added, or deleted) since is not overwritten.
  */
@@ -84,20 +107,7 @@ export async function saveCountyFigures(
   rows: CountyRowInput[],
   ip: string | null,
 ): Promise<number> {
-  const errors: FieldErrors = {};
-  const kinds = await store.levelsOf(
-    db,
-    rows.map((r) => r.region_code),
-  );
-  for (const r of rows) {
-    if (kinds.get(r.region_code) !== 'county')
-      errors[cellName('deaths', r.region_code)] = {
-        key: 'errors.figures_county_only',
-        params: { code: r.region_code },
-      };
-    else Object.assign(errors, countyRowProblems(r));
-  }
-  if (Object.keys(errors).length) throw new ValidationError(errors);
+  await assertRows(db, rows, { level: 'county', cell: 'deaths', key: 'errors.figures_county_only' }, countyRowProblems);
   return saveRows(
     db,
     actor,
@@ -220,20 +230,12 @@ export async function saveGraves(
   rows: GraveRowInput[],
   ip: string | null,
 ): Promise<number> {
-  const errors: FieldErrors = {};
-  const kinds = await store.levelsOf(
+  await assertRows(
     db,
-    rows.map((r) => r.region_code),
+    rows,
+    { level: 'township', cell: 'found', key: 'errors.graves_township_only' },
+    graveRowProblems,
   );
-  for (const r of rows) {
-    if (kinds.get(r.region_code) !== 'township')
-      errors[cellName('found', r.region_code)] = {
-        key: 'errors.graves_township_only',
-        params: { code: r.region_code },
-      };
-    else Object.assign(errors, graveRowProblems(r));
-  }
-  if (Object.keys(errors).length) throw new ValidationError(errors);
   return saveRows(
     db,
     actor,
