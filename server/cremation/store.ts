@@ -195,15 +195,33 @@ export async function updateResource(
 
 // ## Closures
 
-/** Closures of the facility's resources that overlap [from, to), with the resource's name. */
-export async function closuresOfFacility(db: Knex, facilityId: number, from: string, to: string): Promise<Closure[]> {
-  const rows = await db('resource_closures as rc')
+/** Closures joined to the cremator or hall they close, whichever it is. */
+const closures = (db: Knex) =>
+  db('resource_closures as rc')
     .leftJoin('cremators as c', function () {
       this.on('c.id', 'rc.resource_id').andOnVal('rc.resource_type', 'cremator');
     })
     .leftJoin('farewell_halls as h', function () {
       this.on('h.id', 'rc.resource_id').andOnVal('rc.resource_type', 'hall');
-    })
+    });
+
+/** A Closure's columns, with the name and facility of its resource. */
+const closureColumns = (db: Knex) => [
+  'rc.id',
+  'rc.resource_type',
+  'rc.resource_id',
+  'rc.starts_at',
+  'rc.ends_at',
+  'rc.reason',
+  'rc.created_by',
+  'rc.created_at',
+  db.raw('coalesce(c.name, h.name) as resource_name'),
+  db.raw('coalesce(c.facility_id, h.facility_id) as facility_id'),
+];
+
+/** Closures of the facility's resources that overlap [from, to), with the resource's name. */
+export async function closuresOfFacility(db: Knex, facilityId: number, from: string, to: string): Promise<Closure[]> {
+  const rows = await closures(db)
     .where((w) => {
       w.where('c.facility_id', facilityId).orWhere('h.facility_id', facilityId);
     })
@@ -211,42 +229,12 @@ export async function closuresOfFacility(db: Knex, facilityId: number, from: str
     .where('rc.ends_at', '>', from)
     .orderBy('rc.starts_at')
     .orderBy('rc.id')
-    .select(
-      'rc.id',
-      'rc.resource_type',
-      'rc.resource_id',
-      'rc.starts_at',
-      'rc.ends_at',
-      'rc.reason',
-      'rc.created_by',
-      'rc.created_at',
-      db.raw('coalesce(c.name, h.name) as resource_name'),
-      db.raw('coalesce(c.facility_id, h.facility_id) as facility_id'),
-    );
+    .select(closureColumns(db));
   return rows as Closure[];
 }
 
 export async function findClosure(db: Knex, id: number): Promise<Closure | undefined> {
-  const row = await db('resource_closures as rc')
-    .leftJoin('cremators as c', function () {
-      this.on('c.id', 'rc.resource_id').andOnVal('rc.resource_type', 'cremator');
-    })
-    .leftJoin('farewell_halls as h', function () {
-      this.on('h.id', 'rc.resource_id').andOnVal('rc.resource_type', 'hall');
-    })
-    .where('rc.id', id)
-    .first(
-      'rc.id',
-      'rc.resource_type',
-      'rc.resource_id',
-      'rc.starts_at',
-      'rc.ends_at',
-      'rc.reason',
-      'rc.created_by',
-      'rc.created_at',
-      db.raw('coalesce(c.name, h.name) as resource_name'),
-      db.raw('coalesce(c.facility_id, h.facility_id) as facility_id'),
-    );
+  const row = await closures(db).where('rc.id', id).first(closureColumns(db));
   return row as Closure | undefined;
 }
 
