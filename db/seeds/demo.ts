@@ -8,6 +8,7 @@ import { importDivisions } from '../../server/regions/service.js';
 import { seedDemoPrices } from './demo-prices.js';
 import { seedDemoCoverage } from './demo-coverage.js';
 import { seedDemoCremation } from './demo-cremation.js';
+import { seedDemoCases } from './demo-cases.js';
 
 export const DEMO_CITY = '5202';
 
@@ -79,7 +80,8 @@ export interface SeedResult {
 
 export async function seedDemo(
   db: Knex,
-  opts: { password?: string; onProgress?: (msg: string) => void } = {},
+  /** cases: also a day of demo cases at the first funeral home (demo-cases.ts); only `npm start` asks for them. */
+  opts: { password?: string; onProgress?: (msg: string) => void; cases?: boolean } = {},
 ): Promise<SeedResult> {
   const usernames = users.map((u) => u.username);
   const done = await db('settings').where({ key: 'demo_seeded' }).first();
@@ -125,6 +127,10 @@ export async function seedDemo(
         created_at: now,
         updated_at: now,
       });
+    }
+    if (opts.cases) {
+      const desk = await trx('users').where({ username: 'frontdesk' }).first('id');
+      await seedDemoCases(trx, ids.get(facilities[0].name)!, desk.id);
     }
     await trx('audit_log').insert({
       at: now,

@@ -294,3 +294,18 @@ export async function account(db: Knex, caseId: number): Promise<Account> {
     paid = sum(payments);
   return { lines, deductions, payments, total, deducted, paid, balance: total - deducted - paid };
 }
+
+/** Cases of a home whose body is still to be picked up by the end of `date` (Asia/Shanghai), overdue ones first. */
+export function pickupsDue(db: Knex, facilityId: number, date: string, limit = 50): Promise<store.PickupRow[]> {
+  const end = DateTime.fromISO(date, { zone }).plus({ days: 1 }).toUTC().toISO()!;
+  return store.pickupsDue(db, facilityId, end, limit);
+}
+
+/** The home's cases with a balance owed, the largest `limit` of them, with their count and sum. */
+export function casesOwing(
+  db: Knex,
+  facilityId: number,
+  limit = 10,
+): Promise<{ rows: store.OwingRow[]; count: number; total_fen: number }> {
+  return store.casesOwing(db, facilityId, limit);
+}

@@ -202,3 +202,79 @@ export async function events(db: Knex, caseId: number): Promise<EventRow[]> {
     .orderBy('e.id')
     .select('e.id', 'e.from_status', 'e.to_status', 'e.at', 'u.display_name as actor_name', 'e.note');
 }
+
+// ## Reads for the front desk's day (staff dashboard)
+
+export interface PickupRow {
+  id: number;
+  case_number: string;
+  deceased_name: string;
+  pickup_address: string | null;
+  pickup_at: string;
+}
+
+/** Registered cases (body not yet received) of a home whose pickup time is before `before`, soonest first. */
+export async function pickupsDue(db: Knex, facilityId: number, before: string, limit: number): Promise<PickupRow[]> {
+  return db('funeral_cases')
+    .where({ facility_id: facilityId, status: 'registered' })
+    .whereNotNull('pickup_at')
+    .where('pickup_at', '<', before)
+    .orderBy('pickup_at')
+    .orderBy('id')
+    .limit(limit)
+    .select('id', 'case_number', 'deceased_name', 'pickup_address', 'pickup_at');
+}
+
+/**
+ * Each case's balance in fen (lines − deductions − payments), as a subquery over the cases of one home: the one
+ * place that says which lines, deductions and payments count toward what a family owes, so that a rule on them
+ * (a voided payment stops counting) is written once.
+ */
+export function balances(db: Knex, facilityId: number): Knex.QueryBuilder {
+  const ofHome = db('funeral_cases').where({ facility_id: facilityId }).select('id');
+  const summed = (table: string) =>
+    db(table).whereIn('case_id', ofHome.clone()).groupBy('case_id').select('case_id').sum({ fen: 'amount_fen' });
+  return db('funeral_cases as c')
+    .leftJoin(summed('case_lines').as('l'), 'l.case_id', 'c.id')
+    .leftJoin(summed('case_deductions').as('d'), 'd.case_id', 'c.id')
+    .leftJoin(summed('case_payments').as('p'), 'p.case_id', 'c.id')
+    .where('c.facility_id', facilityId)
+    .select(
+      'c.id as case_id',
+      db.raw('coalesce(l.fen, 0) - coalesce(d.fen, 0) - coalesce(p.fen, 0) as balance_fen'),
+    );
+}
+
+export interface OwingRow {
+  id: number;
+  case_number: string;
+  deceased_name: string;
+  status: CaseStatus;
+  balance_fen: number;
+}
+
+/** The home's cases with a balance owed, largest first (at most `limit`), with how many there are and their sum. */
+export async function casesOwing(
+  db: Knex,
+  facilityId: number,
+  limit: number,
+): Promise<{ rows: OwingRow[]; count: number; total_fen: number }> {
+  const owing = db
+    .from(balances(db, facilityId).as('b'))
+    .join('funeral_cases as c', 'c.id', 'b.case_id')
+    .where('b.balance_fen', '>', 0);
+  const [rows, [sums]] = await Promise.all([
+    owing
+      .clone()
+      .orderBy('b.balance_fen', 'desc')
+      .orderBy('c.id')
+      .limit(limit)
+      .select('c.id', 'c.case_number', 'c.deceased_name', 'c.status', 'b.balance_fen'),
+    owing.clone().count({ n: '*' }).sum({ fen: 'b.balance_fen' }),
+  ]);
+  return {
+    rows: rows.map((r: OwingRow) => ({ ...r, balance_fen: Number(r.balance_fen) })),
+    count: Number(sums?.n ?? 0),
+    total_fen: Number(sums?.fen ?? 0),
+  };
+}

@@ -457,3 +457,15 @@ export async function bookingsForCase(db: Knex, caseId: number): Promise<CaseBoo
     }))
     .sort((a, b) => (a.status === b.status ? a.starts_at.localeCompare(b.starts_at) : a.status === 'booked' ? -1 : 1));
 }
+
+export type { ScheduledBooking } from './store.js';
+
+/** A home's farewell and cremation bookings on the Shanghai dates [fromDate, toDate), with their cases' status. */
+export function bookingsBetween(
+  db: Knex,
+  facilityId: number,
+  fromDate: string,
+  toDate: string,
+): Promise<store.ScheduledBooking[]> {
+  return store.scheduledBookings(db, facilityId, dayBounds(fromDate).start, dayBounds(toDate).start);
+}

@@ -462,3 +462,58 @@ export async function casesToBook(db: Knex, kind: ResourceKind, facilityId: numb
 }
 
 export { noFarewellStatuses };
+
+// ## Reads for the front desk's day (staff dashboard)
+
+/** A booking as the dashboard lists it: with its kind and its case's status. */
+export interface ScheduledBooking {
+  id: number;
+  kind: ResourceKind;
+  case_id: number;
+  resource_id: number;
+  resource_name: string;
+  starts_at: string;
+  ends_at: string;
+  status: BookingStatus;
+  case_number: string;
+  deceased_name: string;
+  case_status: CaseStatus;
+}
+
+/** The statuses of bookings the dashboard shows, named: a booking that still happens or has happened. */
+const scheduledStatuses: readonly BookingStatus[] = ['booked'];
+
+/** Bookings of both kinds at the facility that start in [from, to), with their cases' status, in one query. */
+export async function scheduledBookings(
+  db: Knex,
+  facilityId: number,
+  from: string,
+  to: string,
+): Promise<ScheduledBooking[]> {
+  const part = (kind: ResourceKind) =>
+    bookings(db, kind)
+      .where('r.facility_id', facilityId)
+      .whereIn('b.status', scheduledStatuses)
+      .where('b.starts_at', '>=', from)
+      .where('b.starts_at', '<', to)
+      .select(
+        db.raw(`'${kind}' as kind`),
+        'b.id',
+        'b.case_id',
+        `b.${tables[kind].column} as resource_id`,
+        'r.name as resource_name',
+        'b.starts_at',
+        'b.ends_at',
+        'b.status',
+        'fc.case_number',
+        'fc.deceased_name',
+        'fc.status as case_status',
+      );
+  const rows: ScheduledBooking[] = await part('cremator').unionAll(part('hall'));
+  // Farewells before cremations at the same time: the hall comes first in a family's day.
+  const order = (k: ResourceKind) => (k === 'hall' ? 0 : 1);
+  return rows.sort(
+    (a, b) =>
+      a.starts_at.localeCompare(b.starts_at) || order(a.kind) - order(b.kind) || a.resource_id - b.resource_id,
+  );
+}

@@ -10,6 +10,7 @@ import { documentMessages } from '../documents/messages.js';
 import { facilityMessages } from '../facilities/messages.js';
 import { priceMessages } from '../prices/messages.js';
 import { reportMessages } from '../reports/messages.js';
+import { staffMessages } from '../staff/messages.js';
 import type { DomainMessages } from './types.js';
 
 export const domainMessages: DomainMessages<object>[] = [
@@ -23,4 +24,5 @@ export const domainMessages: DomainMessages<object>[] = [
   facilityMessages,
   priceMessages,
   reportMessages,
+  staffMessages,
 ];

@@ -1,12 +1,20 @@
-// The staff dashboard: what the signed-in user works on, with figures from the registry.
+// The staff dashboard: what the signed-in user works on, with figures from the registry; at a funeral home, its day.
 import type { Request, Response } from 'express';
+import { z } from 'zod';
 import { facilityScope } from '../accounts/roles.js';
 import { TtlCache } from '../cache.js';
 import type { AppContext } from '../context.js';
 import { facilityCounts, findFacility } from '../facilities/service.js';
 import { facilityKinds, facilityStatuses } from '../facilities/kinds.js';
-import type { RouteDef } from '../http/routes.js';
+import { listFuneralHomes } from '../cremation/service.js';
+import { optionalId } from '../http/fields.js';
+import { noStore, type RouteDef } from '../http/routes.js';
+import { parse } from '../http/validate.js';
 import { regionCounts as countRegions, onDivisionsChanged } from '../regions/service.js';
+import { todayAt } from './service.js';
+
+/** Admin may open any funeral home's day: /staff?home=ID. */
+const DashboardQuery = z.object({ home: optionalId });
 
 /** How long each process keeps the dashboard's count of divisions by level. */
 export const REGION_COUNTS_MS = 60_000;
@@ -41,15 +49,29 @@ export function staffRoutes(ctx: AppContext): RouteDef[] {
         })),
       }));
     }
+    // The day of a funeral home: the front desk's own; admin picks one. The bureau keeps the registry overview.
+    const query = user.role === 'admin' ? parse(DashboardQuery, req.query) : {};
+    const home = scope?.kind === 'funeral_home' ? scope.id : query.home;
+    const today = home === undefined ? undefined : await todayAt(db, user, home);
+    const homes = user.role === 'admin' ? await listFuneralHomes(db) : undefined;
     res.render('staff/dashboard', {
       table,
       statuses: facilityStatuses,
       regionCounts: await regionCounts.get(''),
       scope,
+      today,
+      homes,
+      styles: today ? ['/static/css/today.css'] : undefined,
     });
   }
 
   return [
-    { method: 'get', path: '/staff', roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'], handler: dashboard },
+    {
+      method: 'get',
+      path: '/staff',
+      roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'],
+      handler: dashboard,
+      before: [noStore], // the day lists the deceased, pickup addresses and what families owe
+    },
   ];
 }
