@@ -133,7 +133,9 @@ export async function seedDemoCases(trx: Knex, facilityId: number, userId: numbe
   const now = nowIso();
   const today = DateTime.now().setZone(zone).startOf('day');
   const at = (day: number, hhmm: string) =>
-    DateTime.fromISO(`${today.plus({ days: day }).toISODate()}T${hhmm}`, { zone }).toUTC().toISO()!;
+    DateTime.fromISO(`${today.plus({ days: day }).toISODate()}T${hhmm}`, { zone })
+      .toUTC()
+      .toISO()!;
   const cremators: { id: number; slot_minutes: number }[] = await trx('cremators')
     .where({ facility_id: facilityId })
     .orderBy('id')
@@ -204,7 +206,13 @@ export async function seedDemoCases(trx: Knex, facilityId: number, userId: numbe
         paid_at: now,
         received_by: userId,
       });
-    const book = async (table: string, column: string, r: { id: number; slot_minutes: number }, day: number, hhmm: string) => {
+    const book = async (
+      table: string,
+      column: string,
+      r: { id: number; slot_minutes: number },
+      day: number,
+      hhmm: string,
+    ) => {
       const starts = at(day, hhmm);
       await trx(table).insert({
         case_id: caseId,

@@ -239,10 +239,7 @@ export function balances(db: Knex, facilityId: number): Knex.QueryBuilder {
     .leftJoin(summed('case_deductions').as('d'), 'd.case_id', 'c.id')
     .leftJoin(summed('case_payments').as('p'), 'p.case_id', 'c.id')
     .where('c.facility_id', facilityId)
-    .select(
-      'c.id as case_id',
-      db.raw('coalesce(l.fen, 0) - coalesce(d.fen, 0) - coalesce(p.fen, 0) as balance_fen'),
-    );
+    .select('c.id as case_id', db.raw('coalesce(l.fen, 0) - coalesce(d.fen, 0) - coalesce(p.fen, 0) as balance_fen'));
 }
 
 export interface OwingRow {

@@ -513,7 +513,6 @@ export async function scheduledBookings(
   // Farewells before cremations at the same time: the hall comes first in a family's day.
   const order = (k: ResourceKind) => (k === 'hall' ? 0 : 1);
   return rows.sort(
-    (a, b) =>
-      a.starts_at.localeCompare(b.starts_at) || order(a.kind) - order(b.kind) || a.resource_id - b.resource_id,
+    (a, b) => a.starts_at.localeCompare(b.starts_at) || order(a.kind) - order(b.kind) || a.resource_id - b.resource_id,
   );
 }
