@@ -256,22 +256,26 @@ export async function casesOwing(
   facilityId: number,
   limit: number,
 ): Promise<{ rows: OwingRow[]; count: number; total_fen: number }> {
-  const owing = db
+  // One query: the window sums run over every case owing, before the limit cuts the list.
+  const rows: (OwingRow & { n: number; total: number })[] = await db
     .from(balances(db, facilityId).as('b'))
     .join('funeral_cases as c', 'c.id', 'b.case_id')
-    .where('b.balance_fen', '>', 0);
-  const [rows, [sums]] = await Promise.all([
-    owing
-      .clone()
-      .orderBy('b.balance_fen', 'desc')
-      .orderBy('c.id')
-      .limit(limit)
-      .select('c.id', 'c.case_number', 'c.deceased_name', 'c.status', 'b.balance_fen'),
-    owing.clone().count({ n: '*' }).sum({ fen: 'b.balance_fen' }),
-  ]);
+    .where('b.balance_fen', '>', 0)
+    .orderBy('b.balance_fen', 'desc')
+    .orderBy('c.id')
+    .limit(limit)
+    .select(
+      'c.id',
+      'c.case_number',
+      'c.deceased_name',
+      'c.status',
+      'b.balance_fen',
+      db.raw('count(*) over () as n'),
+      db.raw('sum(b.balance_fen) over () as total'),
+    );
   return {
-    rows: rows.map((r: OwingRow) => ({ ...r, balance_fen: Number(r.balance_fen) })),
-    count: Number(sums?.n ?? 0),
-    total_fen: Number(sums?.fen ?? 0),
+    rows: rows.map(({ n: _n, total: _total, ...r }) => ({ ...r, balance_fen: Number(r.balance_fen) })),
+    count: Number(rows[0]?.n ?? 0),
+    total_fen: Number(rows[0]?.total ?? 0),
   };
 }
