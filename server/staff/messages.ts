@@ -4,7 +4,8 @@ import type { DomainMessages } from '../i18n/types.js';
 const zh = {
   today: {
     title: '今日工作',
-    date: '{{date}} {{weekday}}',
+    date: '{{y}}年{{m}}月{{d}}日 {{weekday}}',
+    day: '{{y}}年{{m}}月{{d}}日',
     weekdays: { 1: '星期一', 2: '星期二', 3: '星期三', 4: '星期四', 5: '星期五', 6: '星期六', 7: '星期日' },
     weekdays_short: { 1: '周一', 2: '周二', 3: '周三', 4: '周四', 5: '周五', 6: '周六', 7: '周日' },
     print: '打印',
@@ -51,7 +52,8 @@ const zh = {
 const en: typeof zh = {
   today: {
     title: 'Today',
-    date: '{{weekday}} {{date}}',
+    date: '{{weekday}} {{d}}/{{m}}/{{y}}',
+    day: '{{d}}/{{m}}/{{y}}',
     weekdays: { 1: 'Monday', 2: 'Tuesday', 3: 'Wednesday', 4: 'Thursday', 5: 'Friday', 6: 'Saturday', 7: 'Sunday' },
     weekdays_short: { 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat', 7: 'Sun' },
     print: 'Print',

@@ -51,8 +51,8 @@ export function staffRoutes(ctx: AppContext): RouteDef[] {
     }
     // The day of a funeral home: the front desk's own; admin picks one. The bureau keeps the registry overview.
     const query = user.role === 'admin' ? parse(DashboardQuery, req.query) : {};
-    const home = scope?.kind === 'funeral_home' ? scope.id : query.home;
-    const today = home === undefined ? undefined : await todayAt(db, user, home);
+    const home = scope?.kind === 'funeral_home' ? scope : query.home ? await findFacility(db, query.home) : undefined;
+    const today = scope?.kind === 'funeral_home' || query.home ? await todayAt(db, user, home) : undefined;
     const homes = user.role === 'admin' ? await listFuneralHomes(db) : undefined;
     res.render('staff/dashboard', {
       table,

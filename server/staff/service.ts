@@ -4,7 +4,8 @@ import type { Knex } from 'knex';
 import { assertCanRead } from '../accounts/access.js';
 import type { User } from '../accounts/roles.js';
 import { casesOwing, pickupsDue } from '../cases/service.js';
-import { bookingsBetween, funeralHome, type ScheduledBooking } from '../cremation/service.js';
+import { bookingsBetween, type ScheduledBooking } from '../cremation/service.js';
+import { NotFoundError } from '../http/errors.js';
 import { addDays, dateOf, dayBounds, weekdayOf } from '../cremation/slots.js';
 
 type Actor = Pick<User, 'role' | 'facility_id'>;
@@ -19,6 +20,10 @@ export const WEEK_DAYS = 7;
 /** The day the dashboard shows: a Shanghai calendar date and the instants it needs. */
 export interface Day {
   date: string;
+  /** Year, month and day of the date, as numbers, for its label. */
+  y: number;
+  m: number;
+  d: number;
   /** 1 (Monday) to 7 (Sunday). */
   weekday: number;
   /** The first instant of the date (UTC ISO). */
@@ -28,7 +33,8 @@ export interface Day {
 
 export function dayOf(now: Date = new Date()): Day {
   const date = dateOf(now.toISOString());
-  return { date, weekday: isoWeekday(date), start: dayBounds(date).start, now };
+  const [y, m, d] = date.split('-').map(Number);
+  return { date, y, m, d, weekday: isoWeekday(date), start: dayBounds(date).start, now };
 }
 
 /** 1 (Monday) to 7 (Sunday). */
@@ -41,12 +47,17 @@ const wallClock = (instant: string) => new Date(Date.parse(instant) + OFFSET_MS)
 /** 'HH:MM' in Shanghai. */
 const timeOf = (instant: string) => wallClock(instant).slice(11, 16);
 
-interface Section {
-  name: string;
-  load(db: Knex, facilityId: number, day: Day): Promise<object>;
+/** Reads that more than one section uses, made once per page. */
+interface Shared {
+  /** The week's bookings (today's are the first of them). */
+  week(): Promise<ScheduledBooking[]>;
 }
 
-// The dashboard's sections, in page order. A new one is an entry here and a partial of the same name.
+interface Section {
+  name: string;
+  load(db: Knex, facilityId: number, day: Day, shared: Shared): Promise<object>;
+}
+
 const sections: Section[] = [
   {
     name: 'pickups',
@@ -66,9 +77,9 @@ const sections: Section[] = [
   },
   {
     name: 'schedule',
-    async load(db, facilityId, day) {
-      const rows = await bookingsBetween(db, facilityId, day.date, addDays(day.date, 1));
-      return { hours: byHour(rows) };
+    async load(_db, _facilityId, day, shared) {
+      const tomorrow = dayBounds(addDays(day.date, 1)).start;
+      return { hours: byHour((await shared.week()).filter((b) => b.starts_at < tomorrow)) };
     },
   },
   {
@@ -79,9 +90,8 @@ const sections: Section[] = [
   },
   {
     name: 'week',
-    async load(db, facilityId, day) {
-      const rows = await bookingsBetween(db, facilityId, day.date, addDays(day.date, WEEK_DAYS));
-      return { days: byDay(day, rows) };
+    async load(_db, _facilityId, day, shared) {
+      return { days: byDay(day, await shared.week()) };
     },
   },
 ];
@@ -92,12 +102,21 @@ export interface Today {
   sections: { name: string; data: object }[];
 }
 
-/** Everything the dashboard shows of a funeral home's day; another home answers 404 to scoped staff. */
-export async function todayAt(db: Knex, actor: Actor, facilityId: number, now: Date = new Date()): Promise<Today> {
-  const facility = await funeralHome(db, facilityId);
+/** Everything the dashboard shows of a funeral home's day (the facility as the caller read it); 404 otherwise. */
+export async function todayAt(
+  db: Knex,
+  actor: Actor,
+  facility: { id: number; name: string; kind: string } | undefined,
+  now: Date = new Date(),
+): Promise<Today> {
+  if (!facility || facility.kind !== 'funeral_home') throw new NotFoundError();
   assertCanRead(actor, facility.id);
   const day = dayOf(now);
-  const data = await Promise.all(sections.map((s) => s.load(db, facility.id, day)));
+  let week: Promise<ScheduledBooking[]> | undefined;
+  const shared: Shared = {
+    week: () => (week ??= bookingsBetween(db, facility.id, day.date, addDays(day.date, WEEK_DAYS))),
+  };
+  const data = await Promise.all(sections.map((s) => s.load(db, facility.id, day, shared)));
   return {
     facility: { id: facility.id, name: facility.name },
     day,
@@ -122,7 +141,8 @@ export function byHour(rows: ScheduledBooking[]): { hour: string; bookings: Retu
 export function byDay(day: Day, rows: ScheduledBooking[]) {
   const days = Array.from({ length: WEEK_DAYS }, (_, i) => {
     const on = addDays(day.date, i);
-    return { on, weekday: isoWeekday(on), today: i === 0, bookings: [] as ReturnType<typeof shown>[] };
+    const [y, m, d] = on.split('-').map(Number);
+    return { on, y, m, d, weekday: isoWeekday(on), today: i === 0, bookings: [] as ReturnType<typeof shown>[] };
   });
   for (const b of rows) {
     const on = dateOf(b.starts_at);
