@@ -10,8 +10,32 @@ import { listFuneralHomes } from '../cremation/service.js';
 import { optionalId } from '../http/fields.js';
 import { noStore, type RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
+import { caseStatuses } from '../cases/states.js';
+import { translator } from '../i18n/index.js';
+import type { Lang } from '../i18n/types.js';
 import { regionCounts as countRegions, onDivisionsChanged } from '../regions/service.js';
 import { todayAt } from './service.js';
+
+/**
+ * The labels the day's rows repeat (kinds, case statuses, weekdays), from the catalog once per language: looked up
+ * per row, they were most of the page's translation time (docs/ARCHITECTURE.md, "The front desk's day").
+ */
+const rowLabels = new Map<Lang, object>();
+function labelsFor(lang: Lang): object {
+  let labels = rowLabels.get(lang);
+  if (!labels) {
+    const t = translator(lang);
+    const of = (keys: readonly (string | number)[], prefix: string) =>
+      Object.fromEntries(keys.map((k) => [k, t(`${prefix}.${k}`)]));
+    labels = {
+      kinds: of(['hall', 'cremator'], 'today.kinds'),
+      status: of(caseStatuses, 'case_status'),
+      weekdays: of([1, 2, 3, 4, 5, 6, 7], 'today.weekdays_short'),
+    };
+    rowLabels.set(lang, labels);
+  }
+  return labels;
+}
 
 /** Admin may open any funeral home's day: /staff?home=ID. */
 const DashboardQuery = z.object({ home: optionalId });
@@ -61,6 +85,7 @@ export function staffRoutes(ctx: AppContext): RouteDef[] {
       scope,
       today,
       homes,
+      labels: today ? labelsFor(req.lang) : undefined,
       styles: today ? ['/static/css/today.css'] : undefined,
     });
   }
