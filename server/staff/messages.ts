@@ -52,8 +52,8 @@ const zh = {
 const en: typeof zh = {
   today: {
     title: 'Today',
-    date: '{{weekday}} {{d}}/{{m}}/{{y}}',
-    day: '{{d}}/{{m}}/{{y}}',
+    date: '{{weekday}} {{iso}}',
+    day: '{{iso}}',
     weekdays: { 1: 'Monday', 2: 'Tuesday', 3: 'Wednesday', 4: 'Thursday', 5: 'Friday', 6: 'Saturday', 7: 'Sunday' },
     weekdays_short: { 1: 'Mon', 2: 'Tue', 3: 'Wed', 4: 'Thu', 5: 'Fri', 6: 'Sat', 7: 'Sun' },
     print: 'Print',
