@@ -8,7 +8,7 @@ import { importDivisions } from '../../server/regions/service.js';
 import { seedDemoPrices } from './demo-prices.js';
 import { seedDemoCoverage } from './demo-coverage.js';
 import { seedDemoCremation } from './demo-cremation.js';
-import { seedDemoCases } from './demo-cases.js';
+import { seedDemoDay } from './demo-day.js';
 
 export const DEMO_CITY = '5202';
 
@@ -80,7 +80,7 @@ export interface SeedResult {
 
 export async function seedDemo(
   db: Knex,
-  /** cases: also a day of demo cases at the first funeral home (demo-cases.ts); only `npm start` asks for them. */
+  /** cases: also a day of demo cases at the first funeral home (demo-day.ts); only `npm start` asks for them. */
   opts: { password?: string; onProgress?: (msg: string) => void; cases?: boolean } = {},
 ): Promise<SeedResult> {
   const usernames = users.map((u) => u.username);
@@ -130,7 +130,7 @@ export async function seedDemo(
     }
     if (opts.cases) {
       const desk = await trx('users').where({ username: 'frontdesk' }).first('id');
-      await seedDemoCases(trx, ids.get(facilities[0].name)!, desk.id);
+      await seedDemoDay(trx, ids.get(facilities[0].name)!, desk.id);
     }
     await trx('audit_log').insert({
       at: now,

@@ -129,7 +129,7 @@ const cases: DemoCase[] = [
 ];
 
 /** Runs inside the demo seed's transaction, after the facility's resources and price list exist. */
-export async function seedDemoCases(trx: Knex, facilityId: number, userId: number): Promise<void> {
+export async function seedDemoDay(trx: Knex, facilityId: number, userId: number): Promise<void> {
   const now = nowIso();
   const today = DateTime.now().setZone(zone).startOf('day');
   const at = (day: number, hhmm: string) =>
@@ -150,13 +150,19 @@ export async function seedDemoCases(trx: Knex, facilityId: number, userId: numbe
       .whereNull('valid_to')
       .select('id', 'code', 'name_zh', 'category', 'unit', 'price_fen');
   const year = today.year;
-  await trx('case_counters').insert({ facility_id: facilityId, year, last: cases.length });
+  // The home's counter of the year moves past these cases, after any the other demo seeds opened this year.
+  const [counter] = await trx('case_counters')
+    .insert({ facility_id: facilityId, year, last: cases.length })
+    .onConflict(['facility_id', 'year'])
+    .merge({ last: trx.raw('?? + ?', ['case_counters.last', cases.length]) })
+    .returning('last');
+  const first = Number(typeof counter === 'object' ? counter.last : counter) - cases.length + 1;
   for (const [i, c] of cases.entries()) {
     const first17 = `520201${c.birth}${String(101 + i * 2 + (c.sex === 'female' ? 1 : 0)).padStart(3, '0')}`;
     const [row] = await trx('funeral_cases')
       .insert({
         facility_id: facilityId,
-        case_number: `${year}-${String(i + 1).padStart(6, '0')}`,
+        case_number: `${year}-${String(first + i).padStart(6, '0')}`,
         status: c.status,
         deceased_name: c.name,
         id_number: first17 + checkCharacter(first17),
