@@ -17,6 +17,7 @@ import { parse } from '../http/validate.js';
 import { buildPicker, pickedCode } from '../regions/picker.js';
 import { regionTrail } from '../regions/service.js';
 import { bookingsForCase } from '../cremation/service.js';
+import { caseCustody, custodyTimeline, genericSteps, mergeTimeline } from '../custody/service.js';
 import {
   ApiCaseInput,
   apiFieldNames,
@@ -146,22 +147,25 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   // ## The case page
   async function show(req: Request, res: Response, extra: object = {}, status = 200) {
     const c = await cases.loadCase(db, req.user!, idParam(req));
-    const [account, events, household, bookings] = await Promise.all([
+    const [account, events, household, bookings, custody, custodyEvents] = await Promise.all([
       cases.account(db, c.id),
       cases.caseEvents(db, c.id),
       c.household_region_code ? regionTrail(db, c.household_region_code) : [],
       bookingsForCase(db, c.id),
+      caseCustody(db, c),
+      custodyTimeline(db, c.id),
     ]);
     const writable = canWrite(req.user!, c.facility_id);
     res.status(status).render('cases/show', {
       c,
       account,
-      events,
+      events: mergeTimeline(events, custodyEvents),
+      custody,
       bookings: bookings.filter((b) => b.status === 'booked'),
       today: todayInShanghai(),
       writable,
       household: household.filter((r) => r.level !== 'province' && r.level !== 'city'),
-      next: allowedNext(c.status),
+      next: genericSteps(allowedNext(c.status)),
       methods: paymentMethods,
       prices: writable ? await priceItemsOn(db, c.facility_id, todayInShanghai()) : [],
       requestId: randomUUID(),

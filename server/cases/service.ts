@@ -156,21 +156,35 @@ export async function moveCase(
   const c = await loadCase(db, actor, id);
   assertCanWrite(actor, c.facility_id);
   if (c.status !== from) throw new ConflictError('case_changed');
+  await db.transaction((trx) => moveCaseIn(trx, actor, id, from, to, note, ip));
+}
+
+/**
+ * Moves a case one step inside the caller's transaction (custody, cremation), so the step and the caller's own
+ * rows commit together. The caller has loaded the case and checked the actor may change it.
+ */
+export async function moveCaseIn(
+  trx: Knex,
+  actor: Actor,
+  id: number,
+  from: CaseStatus,
+  to: CaseStatus,
+  note: string | undefined,
+  ip: string | null = null,
+): Promise<void> {
   if (!canMove(from, to))
     throw new ValidationError({ status: { key: 'errors.invalid_transition' } }, 'invalid_transition');
-  await db.transaction(async (trx) => {
-    const at = nowIso();
-    if (!(await store.moveStatus(trx, id, from, to, at))) throw new ConflictError('case_changed');
-    await store.insertEvent(trx, { case_id: id, from_status: from, to_status: to, at, actor_id: actor.id, note });
-    await audit.record(trx, {
-      actor,
-      action: 'status',
-      entity: 'funeral_case',
-      entityId: id,
-      before: { status: from },
-      after: { status: to, note },
-      ip,
-    });
+  const at = nowIso();
+  if (!(await store.moveStatus(trx, id, from, to, at))) throw new ConflictError('case_changed');
+  await store.insertEvent(trx, { case_id: id, from_status: from, to_status: to, at, actor_id: actor.id, note });
+  await audit.record(trx, {
+    actor,
+    action: 'status',
+    entity: 'funeral_case',
+    entityId: id,
+    before: { status: from },
+    after: { status: to, note },
+    ip,
   });
 }
 
