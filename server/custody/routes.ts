@@ -69,8 +69,7 @@ export function custodyRoutes(ctx: AppContext): RouteDef[] {
     );
   }
 
-  const slotData = (req: Request) =>
-    custody.slotOf(db, req.user!, home(req), idParam(req, 'fid'), idParam(req, 'sid'));
+  const slotData = (req: Request) => custody.slotOf(db, req.user!, home(req), idParam(req, 'fid'), idParam(req, 'sid'));
 
   async function slotPage(req: Request, res: Response) {
     const data = await slotData(req);

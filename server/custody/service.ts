@@ -76,7 +76,11 @@ export async function fridgeBoard(
         .map((s) => ({
           ...s,
           state:
-            s.case_id !== null ? ('occupied' as const) : s.status === 'out_of_service' ? ('out_of_service' as const) : ('free' as const),
+            s.case_id !== null
+              ? ('occupied' as const)
+              : s.status === 'out_of_service'
+                ? ('out_of_service' as const)
+                : ('free' as const),
           days: s.case_id !== null ? daysInStorage(first.get(Number(s.case_id)) ?? s.since!, today) : null,
         }));
       return {
@@ -104,7 +108,14 @@ export async function createFridge(
     return await db.transaction(async (trx) => {
       const row = { facility_id: facility.id, name: input.name, created_by: actor.id, created_at: nowIso() };
       const id = await store.insertFridge(trx, row, input.slots);
-      await audit.record(trx, { actor, action: 'create', entity: 'fridge', entityId: id, after: { ...row, slots: input.slots }, ip });
+      await audit.record(trx, {
+        actor,
+        action: 'create',
+        entity: 'fridge',
+        entityId: id,
+        after: { ...row, slots: input.slots },
+        ip,
+      });
       return id;
     });
   } catch (err) {
@@ -237,7 +248,12 @@ export async function receiveBody(
   else if (received < DateTime.fromISO(new Date(c.death_at).toISOString()))
     errors.received_at = { key: 'errors.received_before_death' };
   const receiver = await store.findUser(db, input.received_by);
-  if (!receiver || receiver.disabled === true || receiver.disabled === 1 || (receiver.id !== actor.id && receiver.facility_id !== c.facility_id))
+  if (
+    !receiver ||
+    receiver.disabled === true ||
+    receiver.disabled === 1 ||
+    (receiver.id !== actor.id && receiver.facility_id !== c.facility_id)
+  )
     errors.received_by = { key: 'errors.receiver_not_staff' };
   if (Object.keys(errors).length) throw new ValidationError(errors);
   try {
@@ -274,7 +290,12 @@ export async function placeChoices(db: Knex, facilityId: number): Promise<PlaceC
   return [
     ...slots
       .filter((s) => s.case_id === null && s.status === 'in_service')
-      .map((s) => ({ value: `slot:${s.id}`, kind: 'fridge_slot' as const, fridge_name: s.fridge_name, slot_number: s.number })),
+      .map((s) => ({
+        value: `slot:${s.id}`,
+        kind: 'fridge_slot' as const,
+        fridge_name: s.fridge_name,
+        slot_number: s.number,
+      })),
     ...otherPlaces.map((k) => ({ value: k, kind: k })),
   ];
 }
@@ -472,11 +493,14 @@ export async function custodyTimeline(db: Knex, caseId: number): Promise<Custody
   return out;
 }
 
-/** The case's status events and custody events in one list by time; at the same instant a status change comes first. */
+/**
+ * The case's status events and custody events in one list by time. At the same instant the custody event comes first:
+ * it is what moved the case (a body into its first slot, the ashes handed over).
+ */
 export function mergeTimeline<E extends { at: string }>(events: E[], custody: CustodyEvent[]): (E | CustodyEvent)[] {
   const keyed = [
-    ...events.map((e, i) => ({ e, t: Date.parse(e.at), order: 0, i })),
-    ...custody.map((e, i) => ({ e, t: Date.parse(e.at), order: 1, i })),
+    ...events.map((e, i) => ({ e, t: Date.parse(e.at), order: 1, i })),
+    ...custody.map((e, i) => ({ e, t: Date.parse(e.at), order: 0, i })),
   ];
   keyed.sort((a, b) => a.t - b.t || a.order - b.order || a.i - b.i);
   return keyed.map((k) => k.e);

@@ -63,7 +63,8 @@ export interface StaffRow {
   display_name: string;
 }
 
-const idOf = (row: unknown): number => (typeof row === 'object' && row !== null ? (row as { id: number }).id : Number(row));
+const idOf = (row: unknown): number =>
+  typeof row === 'object' && row !== null ? (row as { id: number }).id : Number(row);
 
 // ## Fridges and slots
 export function fridgesOf(db: Knex, facilityId: number): Promise<FridgeRow[]> {
@@ -231,7 +232,9 @@ export function staffOf(db: Knex, facilityId: number): Promise<StaffRow[]> {
 export function findUser(
   db: Knex,
   id: number,
-): Promise<{ id: number; display_name: string; role: string; facility_id: number | null; disabled: unknown } | undefined> {
+): Promise<
+  { id: number; display_name: string; role: string; facility_id: number | null; disabled: unknown } | undefined
+> {
   return db('users').where({ id }).first('id', 'display_name', 'role', 'facility_id', 'disabled');
 }
 
