@@ -89,6 +89,7 @@ const zh = {
       cremation_room: '火化间',
     },
     board_link: '冷藏柜一览',
+    other_places: '其他位置',
   },
   flash: {
     fridge_created: '已添加冷藏柜 {{name}}。',
@@ -206,6 +207,7 @@ const en: typeof zh = {
       cremation_room: 'Cremation room',
     },
     board_link: 'Fridge board',
+    other_places: 'Other places',
   },
   flash: {
     fridge_created: 'Fridge {{name}} added.',

@@ -1,6 +1,7 @@
 // Input of the custody forms: a fridge, a slot's service state, receiving, moving and releasing a body.
 import { z } from 'zod';
 import { Id, instant, optionalText, requiredText } from '../http/fields.js';
+import { readIdNumber } from '../cases/id-number.js';
 import { otherPlaces } from './kinds.js';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -58,7 +59,15 @@ export type MoveInput = z.infer<typeof MoveInput>;
 export const ReleaseInput = z.object({
   recipient_name: requiredText(60),
   recipient_relationship: requiredText(20),
-  recipient_id_number: z.string({ error: 'errors.required' }).trim().min(1).max(40),
+  recipient_id_number: z
+    .string({ error: 'errors.required' })
+    .trim()
+    .min(1)
+    .max(40)
+    .superRefine((v, ctx) => {
+      const facts = readIdNumber(v);
+      if ('problem' in facts) ctx.addIssue({ code: 'custom', message: `errors.id_number_${facts.problem}` });
+    }),
   original_verified: checkbox.refine((v) => v, { error: 'errors.original_not_verified' }),
   note: optionalText(200),
 });

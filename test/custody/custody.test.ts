@@ -193,7 +193,7 @@ describe(`custody: receiving, storing, moving and releasing a body (${dialect})`
     const res = await desk.get(`/staff/funeral-homes/${home}/fridges`);
     expect(res.status).to.equal(200);
     expect(res.headers.get('cache-control')).to.equal('no-store');
-    const cards = [...res.text.matchAll(/<li class="slot slot-(\w+)">([\s\S]*?)<\/li>/g)];
+    const cards = [...res.text.matchAll(/<li class="fs-slot fs-(\w+)">([\s\S]*?)<\/li>/g)];
     const mine = cards.find((m) => m[2].includes(`/staff/cases/${c}"`));
     expect(mine, 'the occupied slot').to.not.equal(undefined);
     expect(mine![1]).to.equal('occupied');
