@@ -252,6 +252,28 @@ describe(`custody: receiving, storing, moving and releasing a body (${dialect})`
     expect((await db('fridge_slots').where({ id: a7 }).first()).status).to.equal('in_service');
   });
 
+  it('never ends with a body in a slot out of service when the two are asked at once', async () => {
+    const fridge = (await db('fridges').where({ facility_id: home, name: 'B柜' }).first('id')).id;
+    for (const n of [3, 4, 5]) {
+      const slot = await slotId('B柜', n);
+      const c = await insertCase(db, home);
+      expect((await receive(c)).status).to.equal(302);
+      const [put, off] = await Promise.all([
+        desk.post(`/staff/cases/${c}/custody/move`, { place: `slot:${slot}`, current: '', note: '' }),
+        desk.post(`/staff/funeral-homes/${home}/fridges/${fridge}/slots/${slot}`, {
+          out_of_service: 'on',
+          reason: '检修',
+        }),
+      ]);
+      const row = await db('fridge_slots').where({ id: slot }).first();
+      const held = await db('custody_moves').where({ slot_id: slot }).whereNull('ended_at').first();
+      if (held) expect([row.status, put.status, off.status]).to.deep.equal(['in_service', 302, 409]);
+      else expect([row.status, put.status, off.status]).to.deep.equal(['out_of_service', 409, 302]);
+      await db('custody_moves').where({ slot_id: slot }).update({ ended_at: new Date().toISOString() });
+      await db('fridge_slots').where({ id: slot }).update({ status: 'in_service', out_of_service_reason: null });
+    }
+  });
+
   it('adds a fridge with numbered slots, refusing a second of the same name', async () => {
     const made = await desk.post(
       `/staff/funeral-homes/${home}/fridges`,
