@@ -366,7 +366,7 @@ export async function moveBody(
   } catch (err) {
     if (isUniqueViolation(err)) {
       if (/slot/.test(violatedConstraint(err)))
-        throw new ConflictError('slot_taken', { place: { key: 'errors.slot_taken' } });
+        throw new ConflictError('fridge_slot_taken', { place: { key: 'errors.fridge_slot_taken' } });
       throw new ConflictError('custody_changed');
     }
     throw err;
