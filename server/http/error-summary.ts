@@ -35,6 +35,6 @@ export function nameSummaryFields(html: string, separator: string): string {
   if (!html.includes('data-field-name=')) return html;
   return html.replace(MARK, (_, field: string) => {
     const name = fieldName(html, field);
-    return name ? `<span class="field-name">${name}${separator}</span>` : '';
+    return name ? `${name}${separator}` : '';
   });
 }
