@@ -246,7 +246,8 @@ const en: typeof zh = {
     id_number_case_exists: 'This person already has a case under way.',
     id_number_case_exists_closed: 'This person already has closed cases; check them and confirm.',
     case_exists: 'This ID number already has a case under way; it cannot be registered again.',
-    case_exists_closed: 'This ID number already has closed cases; send again with the confirmation if it is the same person.',
+    case_exists_closed:
+      'This ID number already has closed cases; send again with the confirmation if it is the same person.',
     sex_mismatch: 'The sex does not match the ID number.',
     birth_date_mismatch: 'The date of birth does not match the ID number ({{date}}).',
     death_in_future: 'The time of death cannot be in the future.',

@@ -146,7 +146,7 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
         } catch (err) {
           if (!(err instanceof cases.CaseExistsError)) throw err;
           res.status(409).render('cases/new', {
-            ...(await formData(req, values)),
+            ...(await formData(req, { ...values, id_number: input.id_number })), // as checked: the 18 characters
             errors: err.fields,
             formError: err.code,
             existing: { open: err.code === 'case_exists', cases: err.cases, idNumber: input.id_number },

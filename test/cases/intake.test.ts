@@ -229,7 +229,7 @@ describe(`cases: intake against the person's other cases (${dialect})`, () => {
 
   it('stores an ID number typed full-width, with spaces and hyphens, or with a lower-case x, as the 18 characters', async () => {
     const plain = id('52020119460606007');
-    const typed = `${fullWidth(plain.slice(0, 6))}　${plain.slice(6, 14)}－${fullWidth(plain.slice(14))}`;
+    const typed = `${fullWidth(plain.slice(0, 6))}\u3000${plain.slice(6, 14)}－${fullWidth(plain.slice(14))}`;
     expect(typed).to.not.equal(plain);
     const res = await desk.post('/staff/cases', form({ id_number: typed }), { from: '/staff/cases/new' });
     expect(res.status).to.equal(302);
