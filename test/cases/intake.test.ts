@@ -115,6 +115,15 @@ describe(`cases: intake against the person's other cases (${dialect})`, () => {
     expect(textOf(block)).to.contain(`${otherHomeName}的案件（其他殡仪馆，不能查看）`);
     expect(block).to.not.contain('href=').and.not.contain(other.case_number);
     expect(await casesOf(person)).to.have.length(1);
+    // In English too, the summary names the field and the other home is named.
+    const english = await signedIn(app, 'front_desk');
+    await english.get('/lang/en');
+    const en = await english.post('/staff/cases', form({ id_number: person }), { from: '/staff/cases/new' });
+    expect(en.status).to.equal(409);
+    expect(summary(en.text)).to.contain('ID number: This person already has a case under way.');
+    expect(textOf(existingBlock(en.text))).to.contain(
+      `a case at ${otherHomeName} (another funeral home; you cannot open it), Registered`,
+    );
 
     const res = await api(apiBody(person));
     expect(res.status).to.equal(409);
