@@ -310,7 +310,7 @@ describe(`custody: receiving, storing, moving and releasing a body (${dialect})`
       from: `/staff/cases/${c}/custody/release`,
     });
     expect(bad.status).to.equal(400);
-    expect(textOf(bad.text)).to.contain('身份证号校验位不正确');
+    expect(textOf(bad.text)).to.contain('领取人身份证号：校验位不正确');
     const unchecked = await desk.post(`/staff/cases/${c}/custody/release`, {
       ...form,
       recipient_id_number: RECIPIENT_ID,

@@ -2,6 +2,7 @@
 import { DateTime } from 'luxon';
 import type { Db } from '../../server/db.js';
 import { zone } from '../../server/time.js';
+import { nextIdNumber } from '../helpers/id-numbers.js';
 
 export const HOME = '六盘水市殡仪馆（示例）';
 export const OTHER_HOME = '盘州市殡仪馆（示例）';
@@ -19,9 +20,10 @@ export async function userId(db: Db, username: string): Promise<number> {
   return (await db('users').where({ username }).first('id')).id;
 }
 
-/** A case that died two days ago, at a status (registered by default); each call gets its own number. */
+/** A case (a person of their own) that died two days ago, at a status (registered by default); each call gets its own number. */
 export async function insertCase(db: Db, facility: number, status = 'registered'): Promise<number> {
   serial += 1;
+  const idNumber = nextIdNumber(); // one person, one open case
   const now = new Date().toISOString();
   const [row] = await db('funeral_cases')
     .insert({
@@ -29,9 +31,9 @@ export async function insertCase(db: Db, facility: number, status = 'registered'
       case_number: `C-${process.pid}-${serial}`,
       status,
       deceased_name: `监管${serial}`,
-      id_number: '520201195001011234',
-      sex: 'male',
-      birth_date: '1950-01-01',
+      id_number: idNumber,
+      sex: Number(idNumber[16]) % 2 ? 'male' : 'female',
+      birth_date: `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`,
       death_at: DateTime.now().minus({ days: 2 }).toUTC().toISO(),
       contact_name: '家属',
       contact_phone: '13800000000',
