@@ -14,7 +14,8 @@ if (config.demoData) {
   const seeded = await seedDemo(db, {
     password: config.demoPassword,
     onProgress: (m) => log.info(m),
-    cases: true,
+    bodies: true,
+    day: true,
   });
   if (seeded.created) {
     const shown = seeded.password === config.demoPassword ? '(SHIAN_DEMO_PASSWORD)' : seeded.password;

@@ -119,7 +119,7 @@ const cases: DemoCase[] = [
     name: '吴淑芬',
     sex: 'female',
     birth: '19391125',
-    status: 'ashes_released',
+    status: 'cremated',
     lines: [
       ['BASIC_TRANSPORT', 1],
       ['BASIC_CREMATION', 1],

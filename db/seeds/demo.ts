@@ -8,6 +8,8 @@ import { importDivisions } from '../../server/regions/service.js';
 import { seedDemoPrices } from './demo-prices.js';
 import { seedDemoCoverage } from './demo-coverage.js';
 import { seedDemoCremation } from './demo-cremation.js';
+import { seedDemoCases } from './demo-cases.js';
+import { seedDemoCustody } from './demo-custody.js';
 import { seedDemoDay } from './demo-day.js';
 
 export const DEMO_CITY = '5202';
@@ -80,8 +82,11 @@ export interface SeedResult {
 
 export async function seedDemo(
   db: Knex,
-  /** cases: also a day of demo cases at the first funeral home (demo-day.ts); only `npm start` asks for them. */
-  opts: { password?: string; onProgress?: (msg: string) => void; cases?: boolean } = {},
+  /**
+   * bodies: demo cases with bodies stored in the fridges; day: a day of demo cases at the first funeral home
+   * (pickups, bookings this week, balances owed; demo-day.ts). Only a real first start asks: tests count their own cases.
+   */
+  opts: { password?: string; onProgress?: (msg: string) => void; bodies?: boolean; day?: boolean } = {},
 ): Promise<SeedResult> {
   const usernames = users.map((u) => u.username);
   const done = await db('settings').where({ key: 'demo_seeded' }).first();
@@ -117,21 +122,30 @@ export async function seedDemo(
       trx,
       facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
     );
+    await seedDemoCases(
+      trx,
+      facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
+    );
+    const userIds = new Map<string, number>();
     for (const u of users) {
-      await trx('users').insert({
-        username: u.username,
-        display_name: u.display_name,
-        role: u.role,
-        facility_id: u.facility ? ids.get(u.facility) : null,
-        password_hash: hash,
-        created_at: now,
-        updated_at: now,
-      });
+      const [row] = await trx('users')
+        .insert({
+          username: u.username,
+          display_name: u.display_name,
+          role: u.role,
+          facility_id: u.facility ? ids.get(u.facility) : null,
+          password_hash: hash,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id');
+      userIds.set(u.username, typeof row === 'object' ? row.id : row);
     }
-    if (opts.cases) {
-      const desk = await trx('users').where({ username: 'frontdesk' }).first('id');
-      await seedDemoDay(trx, ids.get(facilities[0].name)!, desk.id);
-    }
+    await seedDemoCustody(trx, ids.get('六盘水市殡仪馆（示例）')!, {
+      bodies: opts.bodies ?? false,
+      clerkId: userIds.get('frontdesk'),
+    });
+    if (opts.day) await seedDemoDay(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
     await trx('audit_log').insert({
       at: now,
       action: 'seed',
