@@ -29,6 +29,7 @@ import {
   yuanToFen,
 } from './schemas.js';
 import * as cases from './service.js';
+import { family, printedContact } from './family-service.js';
 import { allowedNext, caseStatuses, type CaseStatus } from './states.js';
 import { priceItemsOn } from '../prices/service.js';
 import { loadFonts } from '../documents/fonts.js';
@@ -38,7 +39,12 @@ import { translator } from '../i18n/index.js';
 const PER_PAGE = 30;
 const FRONT = ['admin', 'front_desk'] as const;
 const READERS = ['admin', 'bureau', 'front_desk', 'cemetery_staff'] as const;
-const StatusMove = z.object({ from: z.enum(caseStatuses), to: z.enum(caseStatuses), note: optionalText(200) });
+const StatusMove = z.object({
+  from: z.enum(caseStatuses),
+  to: z.enum(caseStatuses),
+  note: optionalText(200),
+  documents_reason: optionalText(200),
+});
 
 export function caseRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
@@ -146,11 +152,12 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   // ## The case page
   async function show(req: Request, res: Response, extra: object = {}, status = 200) {
     const c = await cases.loadCase(db, req.user!, idParam(req));
-    const [account, events, household, bookings] = await Promise.all([
+    const [account, events, household, bookings, kin] = await Promise.all([
       cases.account(db, c.id),
       cases.caseEvents(db, c.id),
       c.household_region_code ? regionTrail(db, c.household_region_code) : [],
       bookingsForCase(db, c.id),
+      family(db, c.id),
     ]);
     const writable = canWrite(req.user!, c.facility_id);
     res.status(status).render('cases/show', {
@@ -165,7 +172,8 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       methods: paymentMethods,
       prices: writable ? await priceItemsOn(db, c.facility_id, todayInShanghai()) : [],
       requestId: randomUUID(),
-      unprintable: unprintable(c),
+      unprintable: unprintable({ ...c, ...printedContact(kin.contacts) }),
+      family: kin,
       ...extra,
     });
   }
@@ -194,7 +202,9 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       'status',
       async (id) => {
         const m = parse(StatusMove, req.body);
-        await cases.moveCase(db, req.user!, id, m.from as CaseStatus, m.to as CaseStatus, m.note || undefined, ip(req));
+        await cases.moveCase(db, req.user!, id, m.from as CaseStatus, m.to as CaseStatus, m.note || undefined, ip(req), {
+          documents_reason: m.documents_reason,
+        });
       },
       'flash.case_status_changed',
     );

@@ -16,15 +16,18 @@ export interface CaseRow {
   death_place: string | null;
   death_certificate_no: string | null;
   household_region_code: string | null;
-  contact_name: string;
-  contact_phone: string;
-  contact_relationship: string;
   pickup_address: string | null;
   pickup_at: string | null;
   request_id: string | null;
   created_by: number | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A case in a search's results, with the name and phone of its main contact (the recipient, else the first). */
+export interface FoundCase extends CaseRow {
+  contact_name: string | null;
+  contact_phone: string | null;
 }
 
 export interface LineRow {
@@ -118,7 +121,15 @@ export interface CaseFilter {
   from?: string;
   to?: string;
   status?: string;
+  /** The search text as a stored phone number, when it is one (server/cases/phone.ts). */
+  phone?: string;
 }
+
+/** The main contact's column of a case: the recipient, else the first contact. */
+const mainContactColumn = (db: Knex, column: 'name' | 'phone') =>
+  db.raw(
+    `(SELECT k.${column} FROM case_contacts k WHERE k.case_id = c.id ORDER BY k.is_ashes_recipient DESC, k.id LIMIT 1) AS contact_${column}`,
+  );
 
 function filtered(db: Knex, f: CaseFilter) {
   const q = db('funeral_cases as c').join('facilities as f', 'f.id', 'c.facility_id');
@@ -132,6 +143,17 @@ function filtered(db: Knex, f: CaseFilter) {
       w.where('c.deceased_name', 'like', `%${f.q}%`).orWhere('c.case_number', term);
       if (/^\d{17}[\dX]$/.test(term)) w.orWhere('c.id_number', term);
       else if (/^\d{3}[\dX]$/.test(term)) w.orWhere('c.id_number', 'like', `%${term}`); // last four
+      // The family: a contact's name, phone (as stored, f.phone) or the phone's last four digits.
+      w.orWhereExists((k) => {
+        k.select(db.raw('1'))
+          .from('case_contacts as k')
+          .whereRaw('k.case_id = c.id')
+          .where((m) => {
+            m.where('k.name', 'like', `%${f.q}%`);
+            if (f.phone) m.orWhere('k.phone', f.phone);
+            if (/^\d{4}$/.test(term)) m.orWhere('k.phone', 'like', `%${term}`);
+          });
+      });
     });
   }
   return q;
@@ -140,7 +162,7 @@ function filtered(db: Knex, f: CaseFilter) {
 export async function search(
   db: Knex,
   f: CaseFilter & { page: number; perPage: number },
-): Promise<{ rows: CaseRow[]; total: number }> {
+): Promise<{ rows: FoundCase[]; total: number }> {
   const q = filtered(db, f);
   const [{ n }] = await q.clone().count({ n: '*' });
   const rows = await q
@@ -148,7 +170,7 @@ export async function search(
     .orderBy('c.id', 'desc')
     .limit(f.perPage)
     .offset((f.page - 1) * f.perPage)
-    .select(caseColumns);
+    .select([...caseColumns, mainContactColumn(db, 'name'), mainContactColumn(db, 'phone')]);
   return { rows, total: Number(n) };
 }
 

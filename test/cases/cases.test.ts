@@ -333,9 +333,6 @@ describe(`cases: funeral cases (${dialect})`, () => {
       sex: 'male',
       birth_date: '1940-03-15',
       death_at: nowIso(),
-      contact_name: '家属',
-      contact_phone: '13800000000',
-      contact_relationship: '子女',
       created_at: nowIso(),
       updated_at: nowIso(),
     }));

@@ -63,9 +63,6 @@ describe(`coverage: other indicators (${dialect})`, () => {
         birth_date: '1950-01-01',
         death_at: now,
         household_region_code: region,
-        contact_name: '家属',
-        contact_phone: '13800000000',
-        contact_relationship: '子女',
         created_at: now,
         updated_at: now,
       })

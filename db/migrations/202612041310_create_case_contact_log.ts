@@ -1,0 +1,24 @@
+// The contact log of a case (联系记录): calls, visits and messages with the family, when, with whom, by whom.
+import type { Knex } from 'knex';
+import { oneOf } from '../constraints.js';
+
+const contactKinds = ['call', 'visit', 'message'];
+
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('case_contact_log', (t) => {
+    t.increments('id');
+    t.integer('case_id').notNullable().references('id').inTable('funeral_cases');
+    t.integer('contact_id').nullable().references('id').inTable('case_contacts');
+    t.string('kind', 10).notNullable();
+    t.timestamp('at', { useTz: true }).notNullable();
+    t.string('note', 500).notNullable();
+    t.integer('recorded_by').nullable().references('id').inTable('users');
+    t.timestamp('created_at', { useTz: true }).notNullable();
+    t.index(['case_id', 'at']);
+    t.check(oneOf('kind', contactKinds), [], 'case_contact_log_kind_in');
+  });
+}
+
+export async function down(knex: Knex): Promise<void> {
+  await knex.schema.dropTable('case_contact_log');
+}
