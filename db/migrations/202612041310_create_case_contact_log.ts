@@ -1,8 +1,12 @@
 // The contact log of a case (联系记录): calls, visits and messages with the family, when, with whom, by whom.
 import type { Knex } from 'knex';
-import { oneOf } from '../constraints.js';
+import { addChecks, oneOf, type Check } from '../constraints.js';
 
 const contactKinds = ['call', 'visit', 'message'];
+
+export const checks: Record<string, Check[]> = {
+  case_contact_log: [['case_contact_log_kind_in', oneOf('kind', contactKinds)]],
+};
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('case_contact_log', (t) => {
@@ -15,8 +19,8 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('recorded_by').nullable().references('id').inTable('users');
     t.timestamp('created_at', { useTz: true }).notNullable();
     t.index(['case_id', 'at']);
-    t.check(oneOf('kind', contactKinds), [], 'case_contact_log_kind_in');
   });
+  for (const [table, rules] of Object.entries(checks)) await addChecks(knex, table, rules);
 }
 
 export async function down(knex: Knex): Promise<void> {

@@ -1,13 +1,26 @@
 // A case's papers (材料清单): the state of each kind, the files uploaded for it (kept on record when replaced or
 // withdrawn), and the reasons a case was closed with a required paper missing.
 import type { Knex } from 'knex';
-import { oneOf } from '../constraints.js';
+import { addChecks, oneOf, type Check } from '../constraints.js';
 
 const documentKinds = ['death_certificate', 'id_copy', 'household_cancellation', 'authorisation'];
 const documentStates = ['missing', 'received'];
 const fileTypes = ['pdf', 'jpeg', 'png'];
 const fileStatuses = ['current', 'replaced', 'withdrawn'];
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+export const checks: Record<string, Check[]> = {
+  case_documents: [
+    ['case_documents_kind_in', oneOf('kind', documentKinds)],
+    ['case_documents_state_in', oneOf('state', documentStates)],
+  ],
+  case_document_files: [
+    ['case_document_files_kind_in', oneOf('kind', documentKinds)],
+    ['case_document_files_file_type_in', oneOf('file_type', fileTypes)],
+    ['case_document_files_status_in', oneOf('status', fileStatuses)],
+    ['case_document_files_size_bounded', `size_bytes > 0 AND size_bytes <= ${MAX_UPLOAD_BYTES}`],
+  ],
+};
 
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('case_documents', (t) => {
@@ -18,8 +31,6 @@ export async function up(knex: Knex): Promise<void> {
     t.integer('updated_by').nullable().references('id').inTable('users');
     t.timestamp('updated_at', { useTz: true }).notNullable();
     t.unique(['case_id', 'kind']);
-    t.check(oneOf('kind', documentKinds), [], 'case_documents_kind_in');
-    t.check(oneOf('state', documentStates), [], 'case_documents_state_in');
   });
   await knex.schema.createTable('case_document_files', (t) => {
     t.increments('id');
@@ -38,10 +49,6 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('withdrawn_at', { useTz: true }).nullable();
     t.string('withdrawn_reason', 200).nullable();
     t.index(['case_id', 'kind']);
-    t.check(oneOf('kind', documentKinds), [], 'case_document_files_kind_in');
-    t.check(oneOf('file_type', fileTypes), [], 'case_document_files_file_type_in');
-    t.check(oneOf('status', fileStatuses), [], 'case_document_files_status_in');
-    t.check(`size_bytes > 0 AND size_bytes <= ${MAX_UPLOAD_BYTES}`, [], 'case_document_files_size_bounded');
   });
   // One current file per paper: a new upload replaces the current one in the same transaction.
   await knex.raw(
@@ -58,6 +65,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('recorded_at', { useTz: true }).notNullable();
     t.index(['case_id']);
   });
+  for (const [table, rules] of Object.entries(checks)) await addChecks(knex, table, rules);
 }
 
 export async function down(knex: Knex): Promise<void> {
