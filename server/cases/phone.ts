@@ -32,7 +32,7 @@ export function normalisePhone(raw: string): Phone | undefined {
   const areaLength = threeDigitArea.test(national) ? 3 : 4;
   const area = national.slice(0, areaLength),
     local = national.slice(areaLength);
-  // Local numbers have 8 digits in the three-digit areas, 7 or 8 elsewhere, and never start with 0 or 1.
-  const localOk = areaLength === 3 ? /^[2-9]\d{7}$/.test(local) : /^[2-9]\d{6,7}$/.test(local);
+  // Local numbers have 8 digits in the three-digit areas, 7 or 8 elsewhere, and never start with 0.
+  const localOk = areaLength === 3 ? /^[1-9]\d{7}$/.test(local) : /^[1-9]\d{6,7}$/.test(local);
   return localOk ? { kind: 'landline', normalised: `${area}-${local}` } : undefined;
 }
