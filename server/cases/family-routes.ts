@@ -27,6 +27,7 @@ export const UPLOAD_PATH = '/staff/cases/:id/papers/:kind/files';
 export function uploadBody(): RequestHandler {
   const parser = multer({
     storage: multer.memoryStorage(),
+    defParamCharset: 'utf8', // browsers send a Chinese file name as UTF-8
     limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 5, fieldSize: 1024, parts: 6 },
   }).single('file');
   return (req, res, next) => {
