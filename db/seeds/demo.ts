@@ -8,6 +8,7 @@ import { importDivisions } from '../../server/regions/service.js';
 import { seedDemoPrices } from './demo-prices.js';
 import { seedDemoCoverage } from './demo-coverage.js';
 import { seedDemoCremation } from './demo-cremation.js';
+import { seedDemoFamily } from './demo-family.js';
 
 export const DEMO_CITY = '5202';
 
@@ -126,6 +127,8 @@ export async function seedDemo(
         updated_at: now,
       });
     }
+    const clerk = await trx('users').where({ username: 'frontdesk' }).first('id');
+    await seedDemoFamily(trx, ids.get('六盘水市殡仪馆（示例）')!, clerk.id);
     await trx('audit_log').insert({
       at: now,
       action: 'seed',

@@ -36,6 +36,11 @@ describe(`coverage: other indicators (${dialect})`, () => {
       'case_lines',
       'cremation_bookings',
       'hall_bookings',
+      'case_contact_log',
+      'case_contacts',
+      'case_documents',
+      'case_document_files',
+      'case_document_waivers',
     ])
       await app.db(t).delete();
     await app.db('funeral_cases').delete();
