@@ -55,7 +55,12 @@ export async function seedDemoFamily(trx: Knex, facilityId: number, clerkId: num
     id_number: '520201196803150042',
     is_ashes_recipient: true,
   });
-  const son = await contact({ name: '李建华', phone: '0858-8221234', relationship: '儿子', note: '白天在单位，请打座机' });
+  const son = await contact({
+    name: '李建华',
+    phone: '0858-8221234',
+    relationship: '儿子',
+    note: '白天在单位，请打座机',
+  });
   const log: [number, string, number, string][] = [
     [daughter, 'call', 50, '家属来电报丧，约定上门接运时间。'],
     [son, 'visit', 28, '家属来馆，商量告别仪式，选择福寿厅。'],

@@ -34,7 +34,11 @@ export function uploadBody(): RequestHandler {
     if (!req.user || !req.is('multipart/form-data')) return next();
     parser(req, res, (err?: unknown) => {
       if (err instanceof multer.MulterError)
-        return next(err.code === 'LIMIT_FILE_SIZE' ? new PayloadTooLargeError('file_too_large') : new ValidationError({ file: { key: 'errors.file_required' } }));
+        return next(
+          err.code === 'LIMIT_FILE_SIZE'
+            ? new PayloadTooLargeError('file_too_large')
+            : new ValidationError({ file: { key: 'errors.file_required' } }),
+        );
       next(err);
     });
   };

@@ -55,7 +55,8 @@ const asBool = <T extends { is_ashes_recipient: unknown }>(r: T): T => ({
   ...r,
   is_ashes_recipient: r.is_ashes_recipient === true || r.is_ashes_recipient === 1,
 });
-const idOf = (out: unknown): number => (typeof out === 'object' && out !== null ? (out as { id: number }).id : Number(out));
+const idOf = (out: unknown): number =>
+  typeof out === 'object' && out !== null ? (out as { id: number }).id : Number(out);
 
 // ## Contacts
 export async function contacts(db: Knex, caseId: number): Promise<ContactRow[]> {
@@ -165,10 +166,7 @@ export async function setDocumentState(
   trx: Knex,
   row: { case_id: number; kind: DocumentKind; state: DocumentState; updated_by: number; updated_at: string },
 ): Promise<void> {
-  await trx('case_documents')
-    .insert(row)
-    .onConflict(['case_id', 'kind'])
-    .merge(['state', 'updated_by', 'updated_at']);
+  await trx('case_documents').insert(row).onConflict(['case_id', 'kind']).merge(['state', 'updated_by', 'updated_at']);
 }
 
 export async function files(db: Knex, caseId: number): Promise<FileRow[]> {
@@ -228,7 +226,14 @@ export async function hasCurrentFile(trx: Knex, caseId: number, kind: DocumentKi
 
 export async function insertWaiver(
   trx: Knex,
-  row: { case_id: number; to_status: string; documents: string; reason: string; recorded_by: number; recorded_at: string },
+  row: {
+    case_id: number;
+    to_status: string;
+    documents: string;
+    reason: string;
+    recorded_by: number;
+    recorded_at: string;
+  },
 ): Promise<void> {
   await trx('case_document_waivers').insert(row);
 }

@@ -202,9 +202,18 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       'status',
       async (id) => {
         const m = parse(StatusMove, req.body);
-        await cases.moveCase(db, req.user!, id, m.from as CaseStatus, m.to as CaseStatus, m.note || undefined, ip(req), {
-          documents_reason: m.documents_reason,
-        });
+        await cases.moveCase(
+          db,
+          req.user!,
+          id,
+          m.from as CaseStatus,
+          m.to as CaseStatus,
+          m.note || undefined,
+          ip(req),
+          {
+            documents_reason: m.documents_reason,
+          },
+        );
       },
       'flash.case_status_changed',
     );

@@ -201,7 +201,9 @@ export async function moveCase(
       for (const problem of await documentProblems(trx, id)) {
         if (!reasons.documents_reason)
           throw new ValidationError(
-            { documents_reason: { key: 'errors.documents_missing_reason', params: { count: problem.documents.length } } },
+            {
+              documents_reason: { key: 'errors.documents_missing_reason', params: { count: problem.documents.length } },
+            },
             'documents_missing',
           );
         waivers.push({ documents: problem.documents, reason: reasons.documents_reason });

@@ -163,10 +163,19 @@ describe(`cases: family contacts, contact log and search by family (${dialect})`
         { from: `/staff/cases/${caseId}/contacts/new` },
       );
     const ids = (await contactsOf(caseId)).map((k) => k.id as number);
-    const mark = await desk.post(`/staff/cases/${caseId}/contacts/${ids[1]}/recipient`, {}, { from: `/staff/cases/${caseId}` });
+    const mark = await desk.post(
+      `/staff/cases/${caseId}/contacts/${ids[1]}/recipient`,
+      {},
+      { from: `/staff/cases/${caseId}` },
+    );
     expect(mark.status).to.equal(302);
     expect((await ashesRecipient(app.db, caseId))?.id).to.equal(ids[1]);
-    expect(await app.db('audit_log').where({ action: 'mark_ashes_recipient', entity_id: String(caseId) }).count({ n: '*' }))
+    expect(
+      await app
+        .db('audit_log')
+        .where({ action: 'mark_ashes_recipient', entity_id: String(caseId) })
+        .count({ n: '*' }),
+    )
       .to.have.nested.property('[0].n')
       .that.satisfies((n: unknown) => Number(n) === 1);
 
@@ -239,7 +248,12 @@ describe(`cases: family contacts, contact log and search by family (${dialect})`
     expect(order.every((i) => i > 0)).to.equal(true);
     expect(order).to.deep.equal([...order].sort((a, b) => a - b));
     expect(page).to.contain('来访').and.contain('殡仪馆前台');
-    expect(await app.db('audit_log').where({ action: 'contact_log', entity_id: String(caseId) }).count({ n: '*' }))
+    expect(
+      await app
+        .db('audit_log')
+        .where({ action: 'contact_log', entity_id: String(caseId) })
+        .count({ n: '*' }),
+    )
       .to.have.nested.property('[0].n')
       .that.satisfies((n: unknown) => Number(n) === 3);
   });
