@@ -61,20 +61,21 @@ export async function seedDemoFamily(trx: Knex, facilityId: number, clerkId: num
     relationship: '儿子',
     note: '白天在单位，请打座机',
   });
-  const log: [number, string, number, string][] = [
-    [daughter, 'call', 50, '家属来电报丧，约定上门接运时间。'],
-    [son, 'visit', 28, '家属来馆，商量告别仪式，选择福寿厅。'],
-    [daughter, 'message', 4, '已发短信告知委托书需本人签字后带来。'],
+  const twoDaysAgo = now.minus({ days: 2 }).startOf('day');
+  const log: [number, string, DateTime, string][] = [
+    [daughter, 'call', twoDaysAgo.set({ hour: 6, minute: 30 }), '家属来电报丧，约定上门接运时间。'],
+    [son, 'visit', twoDaysAgo.plus({ days: 1 }).set({ hour: 10 }), '家属来馆，商量告别仪式，选择福寿厅。'],
+    [daughter, 'message', now.minus({ hours: 1 }), '已发短信告知委托书需本人签字后带来。'],
   ];
-  for (const [contactId, kind, hoursAgo, note] of log)
+  for (const [contactId, kind, when, note] of log)
     await trx('case_contact_log').insert({
       case_id: caseId,
       contact_id: contactId,
       kind,
-      at: iso(now.minus({ hours: hoursAgo })),
+      at: iso(when),
       note,
       recorded_by: clerkId,
-      created_at: iso(now.minus({ hours: hoursAgo })),
+      created_at: iso(when),
     });
   for (const kind of ['death_certificate', 'id_copy'])
     await trx('case_documents').insert({
@@ -82,6 +83,6 @@ export async function seedDemoFamily(trx: Knex, facilityId: number, clerkId: num
       kind,
       state: 'received',
       updated_by: clerkId,
-      updated_at: iso(now.minus({ hours: 28 })),
+      updated_at: iso(twoDaysAgo.plus({ days: 1 }).set({ hour: 10 })),
     });
 }
