@@ -125,11 +125,31 @@ export interface CaseFilter {
   phone?: string;
 }
 
-/** The main contact's column of a case: the recipient, else the first contact. */
-const mainContactColumn = (db: Knex, column: 'name' | 'phone') =>
-  db.raw(
-    `(SELECT k.${column} FROM case_contacts k WHERE k.case_id = c.id ORDER BY k.is_ashes_recipient DESC, k.id LIMIT 1) AS contact_${column}`,
+/**
+ * The contact a result row shows: the one the search found by name or phone when it did (a clerk searching for the
+ * son's number sees the son), else the recipient, else the first contact.
+ */
+function shownContactColumn(db: Knex, column: 'name' | 'phone', f: CaseFilter) {
+  const found: string[] = [];
+  const bindings: string[] = [];
+  if (f.q) {
+    found.push('k.name LIKE ?');
+    bindings.push(`%${f.q}%`);
+    if (f.phone) {
+      found.push('k.phone = ?');
+      bindings.push(f.phone);
+    }
+    if (/^\d{4}$/.test(f.q)) {
+      found.push('k.phone LIKE ?');
+      bindings.push(`%${f.q}`);
+    }
+  }
+  const first = found.length ? `CASE WHEN ${found.join(' OR ')} THEN 0 ELSE 1 END, ` : '';
+  return db.raw(
+    `(SELECT k.${column} FROM case_contacts k WHERE k.case_id = c.id ORDER BY ${first}k.is_ashes_recipient DESC, k.id LIMIT 1) AS contact_${column}`,
+    bindings,
   );
+}
 
 function filtered(db: Knex, f: CaseFilter) {
   const q = db('funeral_cases as c').join('facilities as f', 'f.id', 'c.facility_id');
@@ -170,7 +190,7 @@ export async function search(
     .orderBy('c.id', 'desc')
     .limit(f.perPage)
     .offset((f.page - 1) * f.perPage)
-    .select([...caseColumns, mainContactColumn(db, 'name'), mainContactColumn(db, 'phone')]);
+    .select([...caseColumns, shownContactColumn(db, 'name', f), shownContactColumn(db, 'phone', f)]);
   return { rows, total: Number(n) };
 }
 

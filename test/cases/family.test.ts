@@ -277,7 +277,10 @@ describe(`cases: family contacts, contact log and search by family (${dialect})`
       expect(r.body, q).to.contain('周老先生');
     }
     const r = await search('周慧敏');
-    expect(r.body).to.contain('139****7788').and.not.contain('13985817788');
+    expect(r.body).to.contain('周慧敏 139****7788').and.not.contain('13985817788');
+    // the row shows the relative the search found
+    const bySon = await search('0858-8227799');
+    expect(bySon.body).to.contain('吴晓东 0858****799').and.not.contain('8227799');
     expect((await search('6666')).body).to.not.contain('周老先生');
     // another home's desk does not find it
     expect((await search('周慧敏', panzhou)).body).to.not.contain('周老先生');
