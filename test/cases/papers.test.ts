@@ -224,6 +224,20 @@ describe(`cases: papers checklist, uploads and the closing gate (${dialect})`, (
     expect(page).to.contain('已替换').and.contain('已撤回').and.contain('签字人不是骨灰领取人');
   });
 
+  it('keeps one current file per paper when clerks upload at once: the others are replaced or lost cleanly', async () => {
+    const caseId = await openCase(app, desk, home);
+    const answers = await Promise.all(
+      [PDF, PNG, JPEG, PDF].map((bytes, i) => upload(desk, caseId, 'id_copy', bytes, `scan-${i}`, 'application/pdf')),
+    );
+    for (const a of answers) expect(a.status).to.be.oneOf([302, 409]);
+    const files = await filesOf(caseId);
+    expect(files.filter((f) => f.status === 'current')).to.have.length(1);
+    expect(files.length).to.equal(answers.filter((a) => a.status === 302).length);
+    // every file on record is on disk, and nothing else is
+    const dir = path.join(dataDir, 'case-files', String(caseId));
+    expect(fs.readdirSync(dir).sort()).to.deep.equal(files.map((f) => f.stored_name).sort());
+  });
+
   it('marks a paper received or missing by hand (an original seen at the desk), audited', async () => {
     const caseId = await openCase(app, desk, home);
     const res = await desk.post(
