@@ -56,7 +56,9 @@ describe('browser: the front desk takes a case from intake to certificate', func
         .getAttribute('value');
       await page.locator('#price_item_id').selectOption(cremation!);
       await page.getByRole('button', { name: '添加服务项目' }).click();
-      expect(await page.locator('table').first().innerText()).to.contain('遗体火化');
+      // the services table (the contacts' table comes first on the page)
+      const services = page.locator('table', { has: page.locator('th', { hasText: '单价' }) });
+      expect(await services.innerText()).to.contain('遗体火化');
 
       // a cremator slot two days ahead, chosen on the grid
       const day = DateTime.now().setZone('Asia/Shanghai').plus({ days: 2 }).toISODate();
