@@ -11,11 +11,16 @@ export async function seedDemoFamily(trx: Knex, facilityId: number, clerkId: num
   const iso = (d: DateTime) => d.toUTC().toISO()!;
   const year = now.year;
   // The home's first case number of the year, taken through its counter as an intake takes it.
-  await trx('case_counters').insert({ facility_id: facilityId, year, last: 1 });
+  const [counter] = await trx('case_counters')
+    .insert({ facility_id: facilityId, year, last: 1 })
+    .onConflict(['facility_id', 'year'])
+    .merge({ last: trx.raw('?? + 1', ['case_counters.last']) })
+    .returning('last');
+  const seq = Number(typeof counter === 'object' ? counter.last : counter);
   const [row] = await trx('funeral_cases')
     .insert({
       facility_id: facilityId,
-      case_number: `${year}-000001`,
+      case_number: `${year}-${String(seq).padStart(6, '0')}`,
       status: 'stored',
       deceased_name: '陈秀兰（示例）',
       id_number: '520201194205120020',

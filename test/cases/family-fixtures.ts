@@ -3,8 +3,8 @@ import { hashPassword } from '../../server/accounts/password.js';
 import { nowIso } from '../../server/db.js';
 import type { TestApp } from '../helpers/app.js';
 import { Client } from '../helpers/client.js';
+import { nextIdNumber } from '../helpers/id-numbers.js';
 
-export const ZHANG = '520201194003150010'; // male, 1940-03-15 (check digit worked out by hand)
 export const WANG_ID = '520201197001010018'; // a relative's ID number, valid (check digit 8)
 
 let serial = 0;
@@ -14,7 +14,7 @@ export async function homes(app: TestApp): Promise<[number, number]> {
   return [rows[0].id, rows[1].id];
 }
 
-/** Opens a case through the intake form; its contact is the one given. */
+/** Opens a case through the intake form, of a person of their own (one open case per person); its contact is the one given. */
 export async function openCase(
   app: TestApp,
   desk: Client,
@@ -27,7 +27,7 @@ export async function openCase(
     {
       facility_id: String(home),
       deceased_name: `家属测试${serial}`,
-      id_number: ZHANG,
+      id_number: nextIdNumber(),
       sex: '',
       birth_date: '',
       death_at: '2026-11-20T06:30',

@@ -106,7 +106,7 @@ describe(`cases: family contacts, contact log and search by family (${dialect})`
     );
     expect(res.status).to.equal(400);
     const text = textOf(res.text);
-    expect(text).to.contain('请填写手机号码（11 位）或带区号的固定电话').and.contain('身份证号校验位不正确');
+    expect(text).to.contain('请填写手机号码（11 位）或带区号的固定电话').and.contain('校验位不正确');
     expect(res.text).to.match(/href="#phone"/);
     expect(await contactsOf(caseId)).to.have.length(1);
   });
