@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { accountRoutes } from './accounts/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { caseRoutes } from './cases/routes.js';
+import { familyRoutes, UPLOAD_PATH, uploadBody } from './cases/family-routes.js';
 import type { AppContext } from './context.js';
 import { coverageApiRoutes } from './coverage/engine/routes.js';
 import { coverageRoutes } from './coverage/dashboard/routes.js';
@@ -78,6 +79,8 @@ export function buildApp(ctx: AppContext): Express {
   app.use(cookieParser());
   app.use(loadUser(ctx));
   app.use(locals);
+  // A case paper's upload is multipart: its body (and the CSRF token in it) is read before the CSRF check.
+  app.post(UPLOAD_PATH, uploadBody());
   app.use(csrf(ctx).doubleCsrfProtection);
 
   const registry: RouteDef[] = [];
@@ -90,6 +93,7 @@ export function buildApp(ctx: AppContext): Express {
     facilityRoutes,
     auditRoutes,
     caseRoutes,
+    familyRoutes,
     documentRoutes,
     priceRoutes,
     resourceRoutes,

@@ -59,14 +59,21 @@ export async function seedDemoCases(trx: Knex, [first, second]: number[]): Promi
         sex: d.sex,
         birth_date: d.birth_date,
         death_at: d.at,
-        contact_name: '家属（示例）',
-        contact_phone: '13800000000',
-        contact_relationship: '子女',
         created_at: d.at,
         updated_at: d.at,
       })
       .returning('id');
     const caseId = typeof row === 'object' ? row.id : row;
+    // Its family contact, the ashes recipient (case_contacts, db/migrations/202612041300).
+    await trx('case_contacts').insert({
+      case_id: caseId,
+      name: '家属（示例）',
+      phone: '13800000000',
+      relationship: '子女',
+      is_ashes_recipient: true,
+      created_at: d.at,
+      updated_at: d.at,
+    });
     let from: CaseStatus | null = null;
     for (const [i, to] of d.path.entries()) {
       const at = new Date(Date.parse(d.at) + i * 86_400_000).toISOString();

@@ -30,6 +30,7 @@ import {
   yuanToFen,
 } from './schemas.js';
 import * as cases from './service.js';
+import { family, printedContact } from './family-service.js';
 import { normaliseIdNumber } from './id-number.js';
 import { allowedNext, caseStatuses, type CaseStatus } from './states.js';
 import { priceItemsOn } from '../prices/service.js';
@@ -40,7 +41,12 @@ import { translator } from '../i18n/index.js';
 const PER_PAGE = 30;
 const FRONT = ['admin', 'front_desk'] as const;
 const READERS = ['admin', 'bureau', 'front_desk', 'cemetery_staff'] as const;
-const StatusMove = z.object({ from: z.enum(caseStatuses), to: z.enum(caseStatuses), note: optionalText(200) });
+const StatusMove = z.object({
+  from: z.enum(caseStatuses),
+  to: z.enum(caseStatuses),
+  note: optionalText(200),
+  documents_reason: optionalText(200),
+});
 
 export function caseRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
@@ -161,13 +167,14 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   // ## The case page
   async function show(req: Request, res: Response, extra: object = {}, status = 200) {
     const c = await cases.loadCase(db, req.user!, idParam(req));
-    const [account, events, household, bookings, custody, custodyEvents] = await Promise.all([
+    const [account, events, household, bookings, custody, custodyEvents, kin] = await Promise.all([
       cases.account(db, c.id),
       cases.caseEvents(db, c.id),
       c.household_region_code ? regionTrail(db, c.household_region_code) : [],
       bookingsForCase(db, c.id),
       caseCustody(db, c),
       custodyTimeline(db, c.id),
+      family(db, c.id),
     ]);
     const writable = canWrite(req.user!, c.facility_id);
     res.status(status).render('cases/show', {
@@ -183,7 +190,8 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       methods: paymentMethods,
       prices: writable ? await priceItemsOn(db, c.facility_id, todayInShanghai()) : [],
       requestId: randomUUID(),
-      unprintable: unprintable(c),
+      unprintable: unprintable({ ...c, ...printedContact(kin.contacts) }),
+      family: kin,
       ...extra,
     });
   }
@@ -212,7 +220,18 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       'status',
       async (id) => {
         const m = parse(StatusMove, req.body);
-        await cases.moveCase(db, req.user!, id, m.from as CaseStatus, m.to as CaseStatus, m.note || undefined, ip(req));
+        await cases.moveCase(
+          db,
+          req.user!,
+          id,
+          m.from as CaseStatus,
+          m.to as CaseStatus,
+          m.note || undefined,
+          ip(req),
+          {
+            documents_reason: m.documents_reason,
+          },
+        );
       },
       'flash.case_status_changed',
     );

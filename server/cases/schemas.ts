@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { Id, instant, isoDate, MAX_FEN, optionalText, requiredText, searchText } from '../http/fields.js';
 import { normaliseIdNumber, readIdNumber } from './id-number.js';
+import { normalisePhone } from './phone.js';
 import { caseStatuses } from './states.js';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -9,10 +10,18 @@ const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === 
 /** 'YYYY-MM-DDTHH:mm' from a datetime-local field is Shanghai time; an ISO string with an offset is taken as is. */
 export const Instant = z.preprocess(blankToUndefined, instant('errors.invalid_datetime'));
 
-export const MobilePhone = z
+/** A mainland mobile, a landline with its area code, or either with +86; → its stored form (server/cases/phone.ts). */
+export const ContactPhone = z
   .string()
-  .trim()
-  .regex(/^1[3-9]\d{9}$/, { error: 'errors.phone_format' });
+  .max(40, { error: 'errors.phone_format' })
+  .transform((v, ctx) => {
+    const phone = normalisePhone(v);
+    if (!phone) {
+      ctx.addIssue({ code: 'custom', message: 'errors.phone_format' });
+      return z.NEVER;
+    }
+    return phone.normalised;
+  });
 
 /** Sex as the ID number records it (the 17th digit). */
 export const sexes = ['male', 'female'] as const;
@@ -47,7 +56,7 @@ export const CaseInput = z.object({
       .optional(),
   ),
   contact_name: requiredText(60),
-  contact_phone: MobilePhone,
+  contact_phone: ContactPhone,
   contact_relationship: requiredText(20),
   pickup_address: optionalText(200),
   pickup_at: z.preprocess(blankToUndefined, Instant.optional()),

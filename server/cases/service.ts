@@ -11,6 +11,10 @@ import { normaliseIdNumber, readIdNumber } from './id-number.js';
 import type { CaseInput } from './schemas.js';
 import { canMove, isOpen, type CaseStatus } from './states.js';
 import * as store from './store.js';
+import { documentProblems } from './checklist.js';
+import * as family from './family-store.js';
+import { finalStatuses } from './family-kinds.js';
+import { normalisePhone } from './phone.js';
 import { findFacility } from '../facilities/service.js';
 import { priceItemsOn } from '../prices/service.js';
 import { findRegion } from '../regions/service.js';
@@ -153,9 +157,6 @@ async function openCase(
         death_place: input.death_place ?? null,
         death_certificate_no: input.death_certificate_no ?? null,
         household_region_code: input.household_region ?? null,
-        contact_name: input.contact_name,
-        contact_phone: input.contact_phone,
-        contact_relationship: input.contact_relationship,
         pickup_address: input.pickup_address ?? null,
         pickup_at: input.pickup_at ?? null,
         request_id: input.request_id ?? null,
@@ -164,6 +165,21 @@ async function openCase(
         updated_at: now,
       };
       const id = await store.insertCase(trx, row);
+      // The contact the intake names is the case's first, and its ashes recipient until someone else is marked.
+      const contact = {
+        name: input.contact_name,
+        phone: input.contact_phone,
+        relationship: input.contact_relationship,
+        id_number: null,
+        note: null,
+      };
+      const contactId = await family.insertContact(trx, {
+        ...contact,
+        case_id: id,
+        is_ashes_recipient: true,
+        created_at: now,
+        updated_at: now,
+      });
       await store.insertEvent(trx, {
         case_id: id,
         from_status: null,
@@ -179,7 +195,7 @@ async function openCase(
         after: {
           ...row,
           id_number: '[masked]',
-          contact_phone: '[masked]',
+          contact: { id: contactId, name: contact.name, relationship: contact.relationship, phone: '[masked]' },
           ...(others.length ? { confirmed_despite_cases: others.map((c) => c.id) } : {}),
         },
         ip,
@@ -197,17 +213,31 @@ async function openCase(
   }
 }
 
-/** Cases matching a search, newest first, one page of them. */
+/** Cases matching a search, newest first, one page of them, each with its main contact's name and phone. */
 export function searchCases(
   db: Knex,
   filter: store.CaseFilter & { page: number; perPage: number },
-): Promise<{ rows: store.CaseRow[]; total: number }> {
-  return store.search(db, filter);
+): Promise<{ rows: store.FoundCase[]; total: number }> {
+  const phone = filter.q ? normalisePhone(filter.q)?.normalised : undefined;
+  return store.search(db, { ...filter, phone });
 }
 
 /** A case's status changes, oldest first. */
 export function caseEvents(db: Knex, caseId: number): Promise<store.EventRow[]> {
   return store.events(db, caseId);
+}
+
+/**
+ * The case's ashes recipient (the contact marked to receive the ashes), or undefined when none is marked; for the
+ * release form and the certificate. The caller has loaded the case (loadCase), which checked who may read it.
+ */
+export async function ashesRecipient(db: Knex, caseId: number): Promise<family.ContactRow | undefined> {
+  return family.recipient(db, caseId);
+}
+
+/** The contact lists and printed statements name: the ashes recipient, else the first contact. */
+export async function mainContact(db: Knex, caseId: number): Promise<family.ContactRow | undefined> {
+  return family.mainContact(db, caseId);
 }
 
 export async function loadCase(db: Knex, actor: Actor, id: number): Promise<store.CaseRow> {
@@ -225,11 +255,12 @@ export async function moveCase(
   to: CaseStatus,
   note: string | undefined,
   ip: string | null,
+  reasons: { documents_reason?: string } = {},
 ): Promise<void> {
   const c = await loadCase(db, actor, id);
   assertCanWrite(actor, c.facility_id);
   if (c.status !== from) throw new ConflictError('case_changed');
-  await db.transaction((trx) => moveCaseIn(trx, actor, id, from, to, note, ip));
+  await db.transaction((trx) => moveCaseIn(trx, actor, id, from, to, note, ip, reasons));
 }
 
 /**
@@ -244,11 +275,34 @@ export async function moveCaseIn(
   to: CaseStatus,
   note: string | undefined,
   ip: string | null = null,
+  reasons: { documents_reason?: string } = {},
 ): Promise<void> {
   if (!canMove(from, to))
     throw new ValidationError({ status: { key: 'errors.invalid_transition' } }, 'invalid_transition');
   const at = nowIso();
+  // A final status with a required paper missing needs the reason, which is kept with the missing papers.
+  const waivers: { documents: string[]; reason: string }[] = [];
+  if (finalStatuses.includes(to))
+    for (const problem of await documentProblems(trx, id)) {
+      if (!reasons.documents_reason)
+        throw new ValidationError(
+          {
+            documents_reason: { key: 'errors.documents_missing_reason', params: { count: problem.documents.length } },
+          },
+          'documents_missing',
+        );
+      waivers.push({ documents: problem.documents, reason: reasons.documents_reason });
+    }
   if (!(await store.moveStatus(trx, id, from, to, at))) throw new ConflictError('case_changed');
+  for (const w of waivers)
+    await family.insertWaiver(trx, {
+      case_id: id,
+      to_status: to,
+      documents: w.documents.join(','),
+      reason: w.reason,
+      recorded_by: actor.id,
+      recorded_at: at,
+    });
   await store.insertEvent(trx, { case_id: id, from_status: from, to_status: to, at, actor_id: actor.id, note });
   await audit.record(trx, {
     actor,
@@ -256,7 +310,7 @@ export async function moveCaseIn(
     entity: 'funeral_case',
     entityId: id,
     before: { status: from },
-    after: { status: to, note },
+    after: { status: to, note, ...(waivers.length ? { documents_missing: waivers } : {}) },
     ip,
   });
 }

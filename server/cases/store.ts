@@ -17,15 +17,18 @@ export interface CaseRow {
   death_place: string | null;
   death_certificate_no: string | null;
   household_region_code: string | null;
-  contact_name: string;
-  contact_phone: string;
-  contact_relationship: string;
   pickup_address: string | null;
   pickup_at: string | null;
   request_id: string | null;
   created_by: number | null;
   created_at: string;
   updated_at: string;
+}
+
+/** A case in a search's results, with the name and phone of its main contact (the recipient, else the first). */
+export interface FoundCase extends CaseRow {
+  contact_name: string | null;
+  contact_phone: string | null;
 }
 
 export interface LineRow {
@@ -138,6 +141,34 @@ export interface CaseFilter {
   from?: string;
   to?: string;
   status?: string;
+  /** The search text as a stored phone number, when it is one (server/cases/phone.ts). */
+  phone?: string;
+}
+
+/**
+ * The contact a result row shows: the one the search found by name or phone when it did (a clerk searching for the
+ * son's number sees the son), else the recipient, else the first contact.
+ */
+function shownContactColumn(db: Knex, column: 'name' | 'phone', f: CaseFilter) {
+  const found: string[] = [];
+  const bindings: string[] = [];
+  if (f.q) {
+    found.push('k.name LIKE ?');
+    bindings.push(`%${f.q}%`);
+    if (f.phone) {
+      found.push('k.phone = ?');
+      bindings.push(f.phone);
+    }
+    if (/^\d{4}$/.test(f.q)) {
+      found.push('k.phone LIKE ?');
+      bindings.push(`%${f.q}`);
+    }
+  }
+  const first = found.length ? `CASE WHEN ${found.join(' OR ')} THEN 0 ELSE 1 END, ` : '';
+  return db.raw(
+    `(SELECT k.${column} FROM case_contacts k WHERE k.case_id = c.id ORDER BY ${first}k.is_ashes_recipient DESC, k.id LIMIT 1) AS contact_${column}`,
+    bindings,
+  );
 }
 
 function filtered(db: Knex, f: CaseFilter) {
@@ -153,6 +184,17 @@ function filtered(db: Knex, f: CaseFilter) {
       w.where('c.deceased_name', 'like', `%${f.q}%`).orWhere('c.case_number', term);
       if (/^\d{17}[\dX]$/.test(id)) w.orWhere('c.id_number', id);
       else if (/^\d{3}[\dX]$/.test(id)) w.orWhere('c.id_number', 'like', `%${id}`); // last four
+      // The family: a contact's name, phone (as stored, f.phone) or the phone's last four digits.
+      w.orWhereExists((k) => {
+        k.select(db.raw('1'))
+          .from('case_contacts as k')
+          .whereRaw('k.case_id = c.id')
+          .where((m) => {
+            m.where('k.name', 'like', `%${f.q}%`);
+            if (f.phone) m.orWhere('k.phone', f.phone);
+            if (/^\d{4}$/.test(term)) m.orWhere('k.phone', 'like', `%${term}`);
+          });
+      });
     });
   }
   return q;
@@ -161,7 +203,7 @@ function filtered(db: Knex, f: CaseFilter) {
 export async function search(
   db: Knex,
   f: CaseFilter & { page: number; perPage: number },
-): Promise<{ rows: CaseRow[]; total: number }> {
+): Promise<{ rows: FoundCase[]; total: number }> {
   const q = filtered(db, f);
   const [{ n }] = await q.clone().count({ n: '*' });
   const rows = await q
@@ -169,7 +211,7 @@ export async function search(
     .orderBy('c.id', 'desc')
     .limit(f.perPage)
     .offset((f.page - 1) * f.perPage)
-    .select(caseColumns);
+    .select([...caseColumns, shownContactColumn(db, 'name', f), shownContactColumn(db, 'phone', f)]);
   return { rows, total: Number(n) };
 }
 

@@ -57,6 +57,8 @@ export async function printCertificate(
   const c = await cases.loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
   const { at, cremator } = await store.cremation(db, c.id);
+  // The ashes go to the recipient the family named; a case without one names its main contact.
+  const receiver = (await cases.ashesRecipient(db, c.id)) ?? (await cases.mainContact(db, c.id));
   if (!cremated.includes(c.status) || !at) throw new ConflictError('not_cremated_yet');
   const pdf = await renderCertificate(
     {
@@ -70,8 +72,8 @@ export async function printCertificate(
       deathAt: c.death_at,
       crematedAt: at,
       cremator,
-      receiverName: c.contact_name,
-      receiverRelationship: c.contact_relationship,
+      receiverName: receiver?.name ?? '',
+      receiverRelationship: receiver?.relationship ?? '',
       issuedOn: todayInShanghai(),
       clerk: actor.display_name,
     },
@@ -98,6 +100,7 @@ export async function printReceipt(
 ): Promise<Printed> {
   const c = await cases.loadCase(db, actor, caseId);
   const a = await cases.account(db, c.id);
+  const contact = await cases.mainContact(db, c.id);
   const pdf = await renderReceipt(
     {
       lang,
@@ -105,9 +108,9 @@ export async function printReceipt(
       caseNumber: c.case_number,
       deceasedName: c.deceased_name,
       maskedIdNumber: maskIdNumber(c.id_number),
-      contactName: c.contact_name,
-      contactRelationship: c.contact_relationship,
-      maskedPhone: maskPhone(c.contact_phone),
+      contactName: contact?.name ?? '',
+      contactRelationship: contact?.relationship ?? '',
+      maskedPhone: maskPhone(contact?.phone),
       lines: a.lines.map((l) => ({
         name: l.name_zh,
         basic: l.category === 'basic',

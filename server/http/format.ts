@@ -34,9 +34,11 @@ export function maskIdNumber(id: string | null | undefined): string {
   return `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
 }
 
-/** 13812345678 → 138****5678 */
+/** 13812345678 → 138****5678; a landline keeps its area code and last three digits: 0858-8221234 → 0858****234 */
 export function maskPhone(phone: string | null | undefined): string {
   if (!phone) return '';
+  const landline = /^(0\d{2,3})-(\d+)$/.exec(phone);
+  if (landline) return `${landline[1]}****${landline[2].slice(-3)}`;
   if (phone.length < 7) return '*'.repeat(phone.length);
   return `${phone.slice(0, 3)}${'*'.repeat(phone.length - 7)}${phone.slice(-4)}`;
 }

@@ -299,7 +299,7 @@ describe(`cases: intake against the person's other cases (${dialect})`, () => {
     expect(text)
       .to.contain('逝者姓名：此项必填。')
       .and.contain('身份证号：校验位不正确，请核对。')
-      .and.contain('手机号码：请填写 11 位手机号码。');
+      .and.contain('联系电话：请填写手机号码（11 位）或带区号的固定电话，如 0858-8221234。');
     // Each line links to an element of the page with that id.
     const links = [
       ...(/<div class="errors-summary"[\s\S]*?<\/div>/.exec(res.text)?.[0] ?? '').matchAll(/href="#([^"]+)"/g),

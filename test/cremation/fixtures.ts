@@ -35,9 +35,6 @@ export async function insertCase(
       sex: 'male',
       birth_date: '1950-01-01',
       death_at: now,
-      contact_name: '家属',
-      contact_phone: '13800000000',
-      contact_relationship: '子女',
       created_at: now,
       updated_at: now,
     })

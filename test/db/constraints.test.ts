@@ -9,6 +9,13 @@ import type { Knex } from 'knex';
 import { roles } from '../../server/accounts/roles.js';
 import { paymentMethods, sexes } from '../../server/cases/schemas.js';
 import { caseStatuses, openStatuses } from '../../server/cases/states.js';
+import {
+  contactKinds,
+  documentKinds,
+  documentStates,
+  fileStatuses,
+  fileTypes,
+} from '../../server/cases/family-kinds.js';
 import { funeralZones, targetIndicators } from '../../server/coverage/indicators/kinds.js';
 import { resourceKinds } from '../../server/cremation/schemas.js';
 import { bookingStatuses } from '../../server/cremation/store.js';
@@ -171,9 +178,6 @@ describe(`database rules (${dialect})`, () => {
       sex: 'male',
       birth_date: '1950-01-01',
       death_at: now,
-      contact_name: '家属',
-      contact_phone: '13800000000',
-      contact_relationship: '子女',
       created_at: now,
       updated_at: now,
     }),
@@ -380,6 +384,12 @@ describe(`database rules (${dialect})`, () => {
       ['fridge_slots', 'fridge_slots_status_in', slotStatuses],
       ['body_custody', 'body_custody_status_in', custodyStatuses],
       ['custody_moves', 'custody_moves_place_kind_in', placeKinds],
+      ['case_contact_log', 'case_contact_log_kind_in', contactKinds],
+      ['case_documents', 'case_documents_kind_in', documentKinds],
+      ['case_documents', 'case_documents_state_in', documentStates],
+      ['case_document_files', 'case_document_files_kind_in', documentKinds],
+      ['case_document_files', 'case_document_files_file_type_in', fileTypes],
+      ['case_document_files', 'case_document_files_status_in', fileStatuses],
     ];
     for (const [table, constraint, codes] of lists) {
       expect(

@@ -187,7 +187,11 @@ describe(`documents: rare characters on a machine without fallback fonts (${dial
     const saved = await client.post('/staff/cases', { ...values, request_id: requestId, unprintable_ok: ok });
     expect(saved.status).to.equal(302);
     expect(await cases()).to.equal(before + 1);
-    const row = await app.db('funeral_cases').where({ request_id: requestId }).first('deceased_name', 'contact_name');
+    const row = await app
+      .db('funeral_cases as c')
+      .join('case_contacts as k', 'k.case_id', 'c.id')
+      .where({ 'c.request_id': requestId })
+      .first('c.deceased_name', 'k.name as contact_name');
     expect(row).to.deep.include({ deceased_name: '王𠮷', contact_name: '𪚥' });
   });
 

@@ -37,6 +37,11 @@ describe(`coverage: other indicators (${dialect})`, () => {
       'case_lines',
       'cremation_bookings',
       'hall_bookings',
+      'case_contact_log',
+      'case_contacts',
+      'case_documents',
+      'case_document_files',
+      'case_document_waivers',
     ])
       await app.db(t).delete();
     await app.db('funeral_cases').delete();
@@ -64,9 +69,6 @@ describe(`coverage: other indicators (${dialect})`, () => {
         birth_date: '1950-01-01',
         death_at: now,
         household_region_code: region,
-        contact_name: '家属',
-        contact_phone: '13800000000',
-        contact_relationship: '子女',
         created_at: now,
         updated_at: now,
       })
