@@ -278,7 +278,7 @@ async function placeBooking(trx: Knex.Transaction, actor: Actor, req: BookingReq
  * PostgreSQL) the exclusion constraint against overlapping periods of the resource, which is a taken slot too.
  */
 function conflictOf(kind: ResourceKind, err: unknown): ConflictError {
-  const byCase = !isExclusionViolation(err) && /case_(id|booked)/.test(violatedConstraint(err));
+  const byCase = !isExclusionViolation(err) && /case_(id|booked|held)/.test(violatedConstraint(err));
   if (byCase)
     return new ConflictError(kind === 'cremator' ? 'case_already_booked' : 'case_already_booked_hall', {
       case_id: { key: kind === 'cremator' ? 'errors.case_already_booked' : 'errors.case_already_booked_hall' },

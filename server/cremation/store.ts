@@ -44,8 +44,13 @@ export interface Closure {
   created_at: string;
 }
 
-/** A booking holds its slot while booked; cancelling frees it. Queries name the active status, never "not cancelled". */
-export const bookingStatuses = ['booked', 'cancelled'] as const;
+/**
+ * A booking holds its slot while booked, and still when done (the cremation or farewell took place in it);
+ * cancelling frees it. Queries name the statuses they mean, never "not cancelled".
+ */
+export const bookingStatuses = ['booked', 'cancelled', 'done'] as const;
+/** The statuses that hold a slot (the partial unique indexes and PostgreSQL's exclusion constraints). */
+export const heldStatuses = ['booked', 'done'] as const;
 export type BookingStatus = (typeof bookingStatuses)[number];
 
 export interface Booking {
@@ -431,7 +436,7 @@ export async function bookingsOfCase(db: Knex, kind: ResourceKind, caseId: numbe
 
 // ## Cases
 
-export const closedCaseStatuses = ['cremated', 'ashes_released', 'ashes_placed'] as const;
+export const closedCaseStatuses = ['cremated', 'ashes_released', 'ashes_placed', 'withdrawn'] as const;
 /** A farewell cannot be booked once it has been held. */
 const noFarewellStatuses = [...closedCaseStatuses, 'farewell_done'];
 /** The statuses of a case that may still be booked, named (so that a status unknown here is never taken for open). */
