@@ -42,6 +42,13 @@ export function unprintableFields(fonts: Fonts, values: Partial<Record<PrintedCa
   });
 }
 
+/** Whether the certificate can be printed: the case is cremated and its cremation was recorded against a booking. */
+export async function certificateReady(db: Knex, c: { id: number; status: CaseStatus }): Promise<boolean> {
+  if (!cremated.includes(c.status)) return false;
+  const { startedAt, endedAt } = await store.cremation(db, c.id);
+  return !!startedAt && !!endedAt;
+}
+
 /**
  * The cremation certificate, for the funeral home's own staff once the body is cremated. It shows the full ID
  * number and is an official act, so every print is in the audit log.
@@ -56,8 +63,8 @@ export async function printCertificate(
 ): Promise<Printed> {
   const c = await cases.loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
-  const { at, cremator } = await store.cremation(db, c.id);
-  if (!cremated.includes(c.status) || !at) throw new ConflictError('not_cremated_yet');
+  const { startedAt, endedAt, cremator } = await store.cremation(db, c.id);
+  if (!cremated.includes(c.status) || !startedAt || !endedAt) throw new ConflictError('not_cremated_yet');
   const pdf = await renderCertificate(
     {
       lang,
@@ -68,7 +75,8 @@ export async function printCertificate(
       idNumber: c.id_number,
       birthDate: c.birth_date,
       deathAt: c.death_at,
-      crematedAt: at,
+      crematedAt: startedAt,
+      crematedUntil: endedAt,
       cremator,
       receiverName: c.contact_name,
       receiverRelationship: c.contact_relationship,
