@@ -158,7 +158,7 @@ export async function moveCase(
   ip: string | null,
 ): Promise<void> {
   if (recordedStatuses.includes(to))
-    throw new ValidationError({ status: { key: 'errors.cremation_by_booking' } }, 'cremation_by_booking');
+    throw new ValidationError({}, 'cremation_by_booking'); // the page says so at the top: no status form offers it
   await db.transaction((trx) => moveCaseIn(trx, actor, id, from, to, note, ip));
 }
 
