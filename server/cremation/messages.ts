@@ -181,6 +181,7 @@ const zh = {
   },
   errors: {
     slot_taken: '该时段已被预约，请选择其他时段。',
+    cremation_already_recorded: '这次火化已经记录（或预约已被取消），请返回案件页查看。',
     cremator_required: '请选择实际使用的火化炉。',
     cremator_other_home: '请选择本馆的火化炉。',
     cremation_ends_before_start: '结束时间须晚于开始时间。',
@@ -408,6 +409,7 @@ const en: typeof zh = {
   },
   errors: {
     slot_taken: 'This slot has just been booked; please choose another one.',
+    cremation_already_recorded: 'This cremation has already been recorded (or the booking was cancelled); see the case page.',
     cremator_required: 'Choose the cremator actually used.',
     cremator_other_home: "Choose one of this funeral home's cremators.",
     cremation_ends_before_start: 'The end must be later than the start.',

@@ -169,6 +169,8 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
               when: span(b),
               other: o ? { resource_name: o.resource_name, when: span(o) } : undefined,
               done: b.status === 'done',
+              // The case's status beside the booking's, unless it says the same (已火化 on a done cremation).
+              showStatus: !(b.status === 'done' && b.case_status === (kind === 'cremator' ? 'cremated' : 'farewell_done')),
               actual:
                 b.actual_started_at && b.actual_ended_at
                   ? span({ starts_at: b.actual_started_at, ends_at: b.actual_ended_at })
@@ -362,7 +364,6 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
   // ## 记录火化: the cremation as it happened, against its booking
   async function recordPageData(req: Request, values: Record<string, unknown>) {
     const { booking, cremators } = await steps.cremationToRecord(db, req.user!, idParam(req));
-    if (booking.status !== 'booked') throw new NotFoundError();
     return {
       booking: { ...booking, when: span(booking), date: dateOf(booking.starts_at) },
       cremators,
@@ -375,7 +376,9 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function recordPage(req: Request, res: Response) {
-    res.render('cremation/record', await recordPageData(req, {}));
+    const data = await recordPageData(req, {});
+    if (data.booking.status !== 'booked') throw new NotFoundError(); // done or cancelled: nothing to record
+    res.render('cremation/record', data);
   }
 
   async function recordCremation(req: Request, res: Response) {

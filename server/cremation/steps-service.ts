@@ -26,7 +26,7 @@ export async function cremationToRecord(db: Knex, actor: Actor, bookingId: numbe
 /**
  * Records a cremation as it happened: not before its slot began, ended by now, in one of the home's cremators. The
  * booking becomes done with those facts and the case cremated, in one transaction; of two recordings of one
- * booking, the conditional update lets one through and the other gets 409 booking_not_active. A case whose farewell
+ * booking, the conditional update lets one through and the other gets 409 cremation_already_recorded. A case whose farewell
  * is still booked is refused (it must be marked held or cancelled first), so that no booking is skipped silently.
  */
 export async function recordCremation(
@@ -39,7 +39,7 @@ export async function recordCremation(
 ): Promise<store.Booking> {
   const booking = await bookingOf(db, actor, 'cremator', bookingId);
   assertCanWrite(actor, booking.facility_id);
-  if (booking.status !== 'booked') throw new ConflictError('booking_not_active');
+  if (booking.status !== 'booked') throw new ConflictError('cremation_already_recorded');
   const errors: Record<string, { key: string; params?: Record<string, unknown> }> = {};
   if (input.started_at < booking.starts_at) errors.started_at = { key: 'errors.cremation_before_slot' };
   if (input.started_at > now.toISOString()) errors.started_at = { key: 'errors.cremation_in_future' };
@@ -60,7 +60,7 @@ export async function recordCremation(
       done_by: actor.id,
       done_at: at,
     };
-    if (!(await store.markCremationDone(trx, bookingId, facts))) throw new ConflictError('booking_not_active');
+    if (!(await store.markCremationDone(trx, bookingId, facts))) throw new ConflictError('cremation_already_recorded');
     // A farewell booked meanwhile would be skipped: the case index holds one per case, so read it again here.
     if (await store.activeBookingOfCase(trx, 'hall', booking.case_id)) throw new ConflictError('farewell_still_booked');
     await cases.moveCaseIn(trx, actor, booking.case_id, booking.case_status, 'cremated', undefined, ip);
