@@ -10,7 +10,7 @@ import { AppError, ConflictError, NotFoundError, ValidationError } from '../http
 import { todayInShanghai } from '../time.js';
 import { dayGrid, type Grid } from './grid.js';
 import type { ResourceKind } from './schemas.js';
-import { dateOf, dayBounds, locateSlot, overlaps } from './slots.js';
+import { dateOf, dayBounds, locateSlot, overlaps, timeOf } from './slots.js';
 import { forgetDays, keptDay } from './day-cache.js';
 import * as store from './store.js';
 import { funeralHome, workingDay, type Actor } from './common.js';
@@ -484,6 +484,8 @@ export interface CaseBooking {
   actual_started_at: string | null;
   actual_ended_at: string | null;
   actual_cremator_name: string | null;
+  /** The actual end as shown after the start: 'HH:mm' on the same Shanghai day, else the instant itself. */
+  actual_until: string | null;
   done_at: string | null;
   /** The slot has begun: a cremation may be recorded, a farewell marked held. */
   started: boolean;
@@ -512,6 +514,12 @@ export async function bookingsForCase(db: Knex, caseId: number, now = new Date()
       actual_started_at: b.actual_started_at,
       actual_ended_at: b.actual_ended_at,
       actual_cremator_name: b.actual_cremator_name,
+      actual_until:
+        b.actual_started_at && b.actual_ended_at
+          ? dateOf(b.actual_ended_at) === dateOf(b.actual_started_at)
+            ? timeOf(b.actual_ended_at)
+            : b.actual_ended_at
+          : null,
       done_at: b.done_at,
       started: b.starts_at <= now.toISOString(),
     }))

@@ -77,8 +77,9 @@ export async function renderCertificate(d: CertificateData, fonts: Fonts): Promi
   });
   y += 26;
 
-  const cremation: Field[] = [{ label: t('documents.cremated_at'), value: crematedSpan }];
-  if (d.cremator) cremation.push({ label: t('documents.cremator'), value: d.cremator });
+  // The span of actual times takes the whole row (on a row shared with the cremator it wrapped); the cremator its own.
+  const cremation: Field[][] = [[{ label: t('documents.cremated_at'), value: crematedSpan }]];
+  if (d.cremator) cremation.push([{ label: t('documents.cremator'), value: d.cremator }]);
   // The long values (ID number, times) share the wide second column; the short ones the narrow fourth.
   const rows: Field[][] = [
     [
@@ -90,7 +91,7 @@ export async function renderCertificate(d: CertificateData, fonts: Fonts): Promi
       { label: t('documents.birth_date'), value: formatDate(d.birthDate, d.lang) },
     ],
     [{ label: t('documents.death_at'), value: formatDateTime(d.deathAt, d.lang) }],
-    cremation,
+    ...cremation,
     [
       {
         label: t('documents.receiver'),
