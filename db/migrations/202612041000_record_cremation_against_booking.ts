@@ -53,7 +53,9 @@ const added: Record<string, Check[]> = {
 
 /** Replaces one CHECK's list of codes: ALTER TABLE on PostgreSQL, a rebuild on SQLite (whatever quotes it was written with). */
 async function replaceCheck(knex: Knex, table: string, name: string, column: string, codes: string[]): Promise<void> {
-  const [{ n }] = (await knex(table).whereRaw(`NOT (${oneOf(column, codes)})`).count({ n: '*' })) as {
+  const [{ n }] = (await knex(table)
+    .whereRaw(`NOT (${oneOf(column, codes)})`)
+    .count({ n: '*' })) as {
     n: number | string;
   }[];
   if (Number(n) > 0)

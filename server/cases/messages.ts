@@ -76,7 +76,8 @@ const zh = {
     cremation_actual: '实际 {{from}}–{{to}}，{{cremator}}',
     cremation_recorded_hint: '火化完成须在火化预约上点“记录火化”（预约时段开始后），填写实际起止时间和所用火化炉。',
     withdraw: '撤销/转出（不在本馆火化）',
-    withdraw_text: '撤销/转出后，该案件的全部有效预约（告别厅、火化炉）将被取消，由预约生成的费用一并移除。此操作不能撤回。',
+    withdraw_text:
+      '撤销/转出后，该案件的全部有效预约（告别厅、火化炉）将被取消，由预约生成的费用一并移除。此操作不能撤回。',
     withdraw_reason: '原因（如：遗体转往他处、按少数民族习俗土葬）',
     withdraw_confirm: '我已确认：取消该案件的全部预约及其费用',
     withdraw_submit: '撤销/转出',
@@ -211,9 +212,11 @@ const en: typeof zh = {
     no_bookings: 'No cremator or hall booked yet.',
     book_slot: 'Book a slot',
     cremation_actual: 'actual {{from}}–{{to}}, {{cremator}}',
-    cremation_recorded_hint: 'A cremation is recorded on its cremation booking ("Record cremation", once the slot has begun), with the actual start, end and cremator.',
+    cremation_recorded_hint:
+      'A cremation is recorded on its cremation booking ("Record cremation", once the slot has begun), with the actual start, end and cremator.',
     withdraw: 'Withdraw (not cremated here)',
-    withdraw_text: 'Withdrawing cancels every active booking of this case (farewell hall, cremator) and removes the charges they made. This cannot be undone.',
+    withdraw_text:
+      'Withdrawing cancels every active booking of this case (farewell hall, cremator) and removes the charges they made. This cannot be undone.',
     withdraw_reason: 'Reason (e.g. body taken elsewhere, buried under minority custom)',
     withdraw_confirm: 'I confirm: cancel every booking of this case and its charges',
     withdraw_submit: 'Withdraw',
@@ -264,9 +267,12 @@ const en: typeof zh = {
     case_not_found: 'No such case.',
     case_changed: 'Someone else changed this case; look at its current state and try again.',
     invalid_transition: 'This step cannot follow the current state.',
-    cremation_by_booking: 'A cremation is recorded on its cremation booking ("Record cremation"), not by changing the status.',
-    booking_price_missing: 'The price item "{{item}}" of this cremator or hall has no price on {{date}}; set one in the price list first.',
-    line_of_booking: 'This line was made by a booking and follows it when it is moved or cancelled; it cannot be removed on its own.',
+    cremation_by_booking:
+      'A cremation is recorded on its cremation booking ("Record cremation"), not by changing the status.',
+    booking_price_missing:
+      'The price item "{{item}}" of this cremator or hall has no price on {{date}}; set one in the price list first.',
+    line_of_booking:
+      'This line was made by a booking and follows it when it is moved or cancelled; it cannot be removed on its own.',
     withdraw_reason_required: 'Give the reason for the withdrawal (note).',
     withdraw_confirm_required: 'Tick the confirmation: withdrawing cancels every booking of the case and its charges.',
     price_item_unavailable: 'This service is not on today’s price list.',

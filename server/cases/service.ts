@@ -157,8 +157,7 @@ export async function moveCase(
   note: string | undefined,
   ip: string | null,
 ): Promise<void> {
-  if (recordedStatuses.includes(to))
-    throw new ValidationError({}, 'cremation_by_booking'); // the page says so at the top: no status form offers it
+  if (recordedStatuses.includes(to)) throw new ValidationError({}, 'cremation_by_booking'); // the page says so at the top: no status form offers it
   await db.transaction((trx) => moveCaseIn(trx, actor, id, from, to, note, ip));
 }
 

@@ -125,7 +125,8 @@ const zh = {
     case_all_booked: '火化和告别（如需要）都已预约；可以返回案件继续办理。',
     record: '记录火化',
     record_title: '记录火化：{{case_number}} {{name}}',
-    record_hint: '按实际情况填写。开始时间不能早于预约时段的开始，结束须晚于开始，均不能晚于现在（北京时间）。保存后案件变为“已火化”，火化证明打印这里记录的时间和火化炉。',
+    record_hint:
+      '按实际情况填写。开始时间不能早于预约时段的开始，结束须晚于开始，均不能晚于现在（北京时间）。保存后案件变为“已火化”，火化证明打印这里记录的时间和火化炉。',
     record_submit: '保存火化记录',
     booked_slot: '预约时段',
     actual_start: '实际开始时间',
@@ -171,7 +172,13 @@ const zh = {
     },
   },
   audit: {
-    actions: { cancel: '取消', reschedule: '改期', delete: '删除', record_cremation: '记录火化', farewell_done: '告别完成' },
+    actions: {
+      cancel: '取消',
+      reschedule: '改期',
+      delete: '删除',
+      record_cremation: '记录火化',
+      farewell_done: '告别完成',
+    },
     entities: {
       cremator: '火化炉',
       farewell_hall: '告别厅',
@@ -338,18 +345,22 @@ const en: typeof zh = {
     cancel_text: 'The slot is freed at once and can be booked for someone else.',
     price_item: 'Price item',
     price_item_none: 'No charge',
-    price_item_hint: 'Booking this cremator or hall adds this item to the case at the price of the booking date; moving or cancelling the booking adjusts it.',
+    price_item_hint:
+      'Booking this cremator or hall adds this item to the case at the price of the booking date; moving or cancelling the booking adjusts it.',
     cancel_charge_text: 'The charge this booking made is removed with it.',
     back_to_case: 'Back to the case',
     held_cremator: 'Cremation booked',
     held_hall: 'Farewell hall booked',
-    next_hall: 'Next: book a farewell hall for the same person: choose "Book" on a free slot in the farewell hall table below.',
-    next_cremator: 'Next: book a cremator for the same person: choose "Book" on a free slot in the cremator table below.',
+    next_hall:
+      'Next: book a farewell hall for the same person: choose "Book" on a free slot in the farewell hall table below.',
+    next_cremator:
+      'Next: book a cremator for the same person: choose "Book" on a free slot in the cremator table below.',
     case_status: 'Case status',
     case_all_booked: 'Cremation and farewell (if any) are booked; go back to the case to carry on.',
     record: 'Record cremation',
     record_title: 'Record cremation: {{case_number}} {{name}}',
-    record_hint: 'Enter what happened. The start cannot be before the booked slot begins, the end must follow the start, and neither may be later than now (Beijing time). Saving marks the case cremated; the certificate prints these times and this cremator.',
+    record_hint:
+      'Enter what happened. The start cannot be before the booked slot begins, the end must follow the start, and neither may be later than now (Beijing time). Saving marks the case cremated; the certificate prints these times and this cremator.',
     record_submit: 'Save the cremation record',
     booked_slot: 'Booked slot',
     actual_start: 'Actual start',
@@ -390,7 +401,8 @@ const en: typeof zh = {
       cancelled: 'Cancelled the booking of {{case_number}} {{name}} at {{resource}} ({{at}}).{{charge}}',
       charge_added: ' Charge added: {{item}} {{amount}}.',
       charge_removed: ' Charge removed: {{item}} {{amount}}.',
-      cremation_recorded: 'Cremation recorded for {{case_number}} {{name}}: {{resource}}, ended {{at}}. The case is now cremated.',
+      cremation_recorded:
+        'Cremation recorded for {{case_number}} {{name}}: {{resource}}, ended {{at}}. The case is now cremated.',
     },
   },
   audit: {
@@ -411,13 +423,15 @@ const en: typeof zh = {
   },
   errors: {
     slot_taken: 'This slot has just been booked; please choose another one.',
-    cremation_already_recorded: 'This cremation has already been recorded (or the booking was cancelled); see the case page.',
+    cremation_already_recorded:
+      'This cremation has already been recorded (or the booking was cancelled); see the case page.',
     cremator_required: 'Choose the cremator actually used.',
     cremator_other_home: "Choose one of this funeral home's cremators.",
     cremation_ends_before_start: 'The end must be later than the start.',
     cremation_before_slot: 'The start cannot be before the booked slot begins.',
     cremation_in_future: 'The time cannot be later than now.',
-    farewell_still_booked: 'This person still has a farewell hall booked: mark the farewell held on the case page, or cancel the hall booking, before recording the cremation.',
+    farewell_still_booked:
+      'This person still has a farewell hall booked: mark the farewell held on the case page, or cancel the hall booking, before recording the cremation.',
     farewell_before_slot: 'The farewell hall slot has not begun yet; the farewell cannot be marked held.',
     price_item_unknown: "Choose an item of this funeral home's price list.",
     datetime_invalid: 'Enter a valid date and time.',

@@ -170,7 +170,9 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
               other: o ? { resource_name: o.resource_name, when: span(o) } : undefined,
               done: b.status === 'done',
               // The case's status beside the booking's, unless it says the same (已火化 on a done cremation).
-              showStatus: !(b.status === 'done' && b.case_status === (kind === 'cremator' ? 'cremated' : 'farewell_done')),
+              showStatus: !(
+                b.status === 'done' && b.case_status === (kind === 'cremator' ? 'cremated' : 'farewell_done')
+              ),
               actual:
                 b.actual_started_at && b.actual_ended_at
                   ? span({ starts_at: b.actual_started_at, ends_at: b.actual_ended_at })

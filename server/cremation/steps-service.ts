@@ -142,7 +142,8 @@ async function withdrawCase(
   note: string | undefined,
   ip: string | null,
 ): Promise<ChargeChange> {
-  if (!note) throw new ValidationError({ note: { key: 'errors.withdraw_reason_required' } }, 'withdraw_reason_required');
+  if (!note)
+    throw new ValidationError({ note: { key: 'errors.withdraw_reason_required' } }, 'withdraw_reason_required');
   const c = await cases.loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
   const removed = await db.transaction(async (trx) => {

@@ -141,7 +141,9 @@ export async function pastBooking(
   pastSerial += 1;
   const start = startsAt
     ? DateTime.fromISO(startsAt)
-    : DateTime.now().startOf('minute').minus({ hours: 2 + 2 * pastSerial, minutes: process.pid % 50 });
+    : DateTime.now()
+        .startOf('minute')
+        .minus({ hours: 2 + 2 * pastSerial, minutes: process.pid % 50 });
   const starts_at = start.toUTC().toISO()!;
   const ends_at = start.plus({ hours: 1 }).toUTC().toISO()!;
   const now = new Date().toISOString();

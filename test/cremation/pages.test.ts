@@ -281,7 +281,9 @@ describe(`cremation: staff pages (${dialect})`, () => {
       expect(textOf(grid.text)).to.contain('已为').and.contain('赵六');
       expect(grid.text).to.contain(`href="/staff/cases/${open}"`);
       expect(textOf(grid.text)).to.contain('已预约火化').and.contain('下一步：为同一逝者预约告别厅');
-      expect(grid.text).to.match(new RegExp(`kind=hall&amp;resource=\\d+&amp;starts_at=[^"]+&amp;case(=|&#x3D;)${open}"`));
+      expect(grid.text).to.match(
+        new RegExp(`kind=hall&amp;resource=\\d+&amp;starts_at=[^"]+&amp;case(=|&#x3D;)${open}"`),
+      );
       // now booked, the case is no longer offered
       const again = await desk.get(
         `/staff/cremation/bookings/new?kind=cremator&resource=${c1}&starts_at=${encodeURIComponent(at(d, '11:00'))}`,

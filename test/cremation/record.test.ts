@@ -11,6 +11,7 @@ import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { type Client, signedIn, textOf } from '../helpers/client.js';
 import { pdfText } from '../documents/pdf-tools.js';
 import {
+  api,
   at,
   dayAhead,
   facilityId,
@@ -19,6 +20,7 @@ import {
   pastBooking,
   recordForm,
   resourceId,
+  userWithToken,
 } from './fixtures.js';
 
 const havePdftotext = spawnSync('pdftotext', ['-v']).status === 0;
@@ -190,14 +192,20 @@ describe(`cremation: recorded against the booking (${dialect})`, function () {
       ),
     );
     const statuses = replies.map((r) => r.status);
-    expect(statuses.filter((s) => s === 302), statuses.join(',')).to.have.length(1);
-    expect(statuses.filter((s) => s === 409), statuses.join(',')).to.have.length(7);
+    expect(
+      statuses.filter((s) => s === 302),
+      statuses.join(','),
+    ).to.have.length(1);
+    expect(
+      statuses.filter((s) => s === 409),
+      statuses.join(','),
+    ).to.have.length(7);
     const lost = replies.find((r) => r.status === 409)!;
     expect(textOf(lost.text)).to.contain('这次火化已经记录');
     expect(await app.db('case_events').where({ case_id: caseId, to_status: 'cremated' })).to.have.length(1);
-    expect(
-      await app.db('audit_log').where({ action: 'record_cremation', entity_id: String(past.id) }),
-    ).to.have.length(1);
+    expect(await app.db('audit_log').where({ action: 'record_cremation', entity_id: String(past.id) })).to.have.length(
+      1,
+    );
   });
 
   it('takes cremated off the status form; a farewell still booked must be held or cancelled first, and is held only once its slot began', async () => {
@@ -343,6 +351,39 @@ describe(`cremation: recorded against the booking (${dialect})`, function () {
     expect(audit).to.deep.equal(['add_line', 'remove_line', 'add_line', 'remove_line']);
   });
 
+  it('lets a cremator name one of its own home’s price items, offered on its form, and refuses another home’s', async () => {
+    const path = `/staff/funeral-homes/${home}/cremators/${c1}`;
+    const form = await desk.get(path);
+    const own = await app.db('price_items').where({ facility_id: home, code: 'OPT_CREMATOR_PREMIUM' }).first('id');
+    expect(form.text).to.contain(`<option value="${own.id}"`).and.contain('不收费');
+    const other = await facilityId(app.db, '盘州市殡仪馆（示例）');
+    const theirs = await app.db('price_items').where({ facility_id: other }).first('id');
+    const fields = { name: '1号炉（平板炉）', slot_minutes: '60', day_start: '07:00', day_end: '17:00', active: 'on' };
+    const refused = await desk.post(path, { ...fields, price_item_id: String(theirs.id) }, { from: path });
+    expect(refused.status).to.equal(400);
+    expect(textOf(refused.text)).to.contain('请选择本馆价目表中的项目');
+    expect((await app.db('cremators').where({ id: c1 }).first('price_item_id')).price_item_id).to.equal(null);
+    const saved = await desk.post(path, { ...fields, price_item_id: String(own.id) }, { from: path });
+    expect(saved.status).to.equal(302);
+    expect((await app.db('cremators').where({ id: c1 }).first('price_item_id')).price_item_id).to.equal(own.id);
+    const cleared = await desk.post(path, { ...fields, price_item_id: '' }, { from: path });
+    expect(cleared.status).to.equal(302);
+    expect((await app.db('cremators').where({ id: c1 }).first('price_item_id')).price_item_id).to.equal(null);
+  });
+
+  it('tells the API client what a cremator booking charged', async () => {
+    const { token } = await userWithToken(app.db, 'frontdesk', 'front_desk', home);
+    const caseId = await insertCase(app.db, home);
+    const res = await api(app.url, token).post('/api/v1/cremation/bookings', {
+      case_id: caseId,
+      cremator_id: c3,
+      starts_at: at(dayAhead(6), '08:30'),
+    });
+    expect(res.status).to.equal(201);
+    expect((await res.json()).charge).to.deep.equal({ item: '高档火化炉（拣灰炉）', amount_fen: 120000 });
+    expect(await app.db('case_lines').where({ case_id: caseId }).pluck('booking_kind')).to.deep.equal(['cremator']);
+  });
+
   it('charges the price valid on the booking’s date, not today’s', async () => {
     const today = dayAhead(0);
     const change = dayAhead(6);
@@ -470,7 +511,9 @@ describe(`cremation: recorded against the booking (${dialect})`, function () {
     if (dateOf(past.starts_at) === day) {
       const start = new Date(Date.parse(past.starts_at) + 3 * 60_000).toISOString();
       const end = new Date(Date.parse(past.starts_at) + 48 * 60_000).toISOString();
-      expect(rowOf('周看板')).to.contain('已火化').and.contain(`实际 ${timeOf(start)}–${timeOf(end)}`);
+      expect(rowOf('周看板'))
+        .to.contain('已火化')
+        .and.contain(`实际 ${timeOf(start)}–${timeOf(end)}`);
       expect(rowOf('周看板')).to.not.contain('记录火化');
     }
   });
