@@ -8,6 +8,7 @@ import { importDivisions } from '../../server/regions/service.js';
 import { seedDemoPrices } from './demo-prices.js';
 import { seedDemoCoverage } from './demo-coverage.js';
 import { seedDemoCremation } from './demo-cremation.js';
+import { seedDemoCases } from './demo-cases.js';
 
 export const DEMO_CITY = '5202';
 
@@ -112,6 +113,10 @@ export async function seedDemo(
       facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
     );
     await seedDemoCremation(
+      trx,
+      facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
+    );
+    await seedDemoCases(
       trx,
       facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
     );
