@@ -295,7 +295,7 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
   async function reschedulePage(req: Request, res: Response) {
     const data = await reschedulePageData(req);
     assertCanWrite(req.user!, data.booking.facility_id);
-    if (data.booking.status === 'cancelled') throw new NotFoundError();
+    if (data.booking.status !== 'booked') throw new NotFoundError(); // cancelled or done: nothing to change
     res.render('cremation/reschedule', data);
   }
 
@@ -336,7 +336,7 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
   async function cancelPage(req: Request, res: Response) {
     const data = await cancelPageData(req);
     assertCanWrite(req.user!, data.booking.facility_id);
-    if (data.booking.status === 'cancelled') throw new NotFoundError();
+    if (data.booking.status !== 'booked') throw new NotFoundError(); // cancelled or done: nothing to change
     res.render('cremation/cancel', data);
   }
 

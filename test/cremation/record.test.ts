@@ -136,6 +136,9 @@ describe(`cremation: recorded against the booking (${dialect})`, function () {
     expect(audit, 'audit row').to.not.equal(undefined);
     const page = await desk.get(res.location!);
     expect(textOf(page.text)).to.contain('已记录火化').and.contain('已火化');
+    // Done is done: no recording again, no moving or cancelling it.
+    for (const path of ['record', 'reschedule', 'cancel'])
+      expect((await desk.get(`/staff/cremation/bookings/cremator/${past.id}/${path}`)).status, path).to.equal(404);
 
     // The case cannot move (its body was never received): the booking is not left done on its own.
     const early = await insertCase(app.db, home, { status: 'registered' });
