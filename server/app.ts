@@ -18,6 +18,7 @@ import { facilityRoutes } from './facilities/routes.js';
 import { IMPORT_BODY_LIMIT } from './facilities/csv.js';
 import { homeRoutes } from './home/routes.js';
 import { cremationRoutes, resourceRoutes } from './cremation/routes.js';
+import { custodyRoutes } from './custody/routes.js';
 import { loadUser } from './http/auth.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { locals } from './http/locals.js';
@@ -93,6 +94,7 @@ export function buildApp(ctx: AppContext): Express {
     priceRoutes,
     resourceRoutes,
     cremationRoutes,
+    custodyRoutes,
     proposalRoutes,
     mapRoutes,
     targetRoutes,

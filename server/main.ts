@@ -11,7 +11,11 @@ const db = dbFromConfig(config);
 const ctx = await prepare(db, config, log);
 
 if (config.demoData) {
-  const seeded = await seedDemo(db, { password: config.demoPassword, onProgress: (m) => log.info(m) });
+  const seeded = await seedDemo(db, {
+    password: config.demoPassword,
+    onProgress: (m) => log.info(m),
+    bodies: true,
+  });
   if (seeded.created) {
     const shown = seeded.password === config.demoPassword ? '(SHIAN_DEMO_PASSWORD)' : seeded.password;
     // Printed once, on the first start only: nothing else records a generated password.

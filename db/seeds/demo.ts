@@ -9,6 +9,7 @@ import { seedDemoPrices } from './demo-prices.js';
 import { seedDemoCoverage } from './demo-coverage.js';
 import { seedDemoCremation } from './demo-cremation.js';
 import { seedDemoCases } from './demo-cases.js';
+import { seedDemoCustody } from './demo-custody.js';
 
 export const DEMO_CITY = '5202';
 
@@ -80,7 +81,8 @@ export interface SeedResult {
 
 export async function seedDemo(
   db: Knex,
-  opts: { password?: string; onProgress?: (msg: string) => void } = {},
+  /** bodies: demo cases with bodies stored in the fridges (a real first start; tests count their own cases). */
+  opts: { password?: string; onProgress?: (msg: string) => void; bodies?: boolean } = {},
 ): Promise<SeedResult> {
   const usernames = users.map((u) => u.username);
   const done = await db('settings').where({ key: 'demo_seeded' }).first();
@@ -120,17 +122,25 @@ export async function seedDemo(
       trx,
       facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
     );
+    const userIds = new Map<string, number>();
     for (const u of users) {
-      await trx('users').insert({
-        username: u.username,
-        display_name: u.display_name,
-        role: u.role,
-        facility_id: u.facility ? ids.get(u.facility) : null,
-        password_hash: hash,
-        created_at: now,
-        updated_at: now,
-      });
+      const [row] = await trx('users')
+        .insert({
+          username: u.username,
+          display_name: u.display_name,
+          role: u.role,
+          facility_id: u.facility ? ids.get(u.facility) : null,
+          password_hash: hash,
+          created_at: now,
+          updated_at: now,
+        })
+        .returning('id');
+      userIds.set(u.username, typeof row === 'object' ? row.id : row);
     }
+    await seedDemoCustody(trx, ids.get('六盘水市殡仪馆（示例）')!, {
+      bodies: opts.bodies ?? false,
+      clerkId: userIds.get('frontdesk'),
+    });
     await trx('audit_log').insert({
       at: now,
       action: 'seed',

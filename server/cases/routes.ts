@@ -19,6 +19,7 @@ import { regionTrail } from '../regions/service.js';
 import { bookingsForCase } from '../cremation/service.js';
 import { moveCaseStep } from '../cremation/steps-service.js';
 import { chargeText } from '../cremation/routes.js';
+import { caseCustody, custodyTimeline, genericSteps, mergeTimeline } from '../custody/service.js';
 import {
   ApiCaseInput,
   apiFieldNames,
@@ -167,26 +168,29 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   // ## The case page
   async function show(req: Request, res: Response, extra: object = {}, status = 200) {
     const c = await cases.loadCase(db, req.user!, idParam(req));
-    const [account, events, household, bookings, certificate] = await Promise.all([
+    const [account, events, household, bookings, certificate, custody, custodyEvents] = await Promise.all([
       cases.account(db, c.id),
       cases.caseEvents(db, c.id),
       c.household_region_code ? regionTrail(db, c.household_region_code) : [],
       bookingsForCase(db, c.id),
       certificateReady(db, c),
+      caseCustody(db, c),
+      custodyTimeline(db, c.id),
     ]);
     const writable = canWrite(req.user!, c.facility_id);
     res.status(status).render('cases/show', {
       c,
       account,
-      events,
+      events: mergeTimeline(events, custodyEvents),
+      custody,
       bookings: bookings.filter((b) => b.status !== 'cancelled'),
       certificate,
       withdrawable: allowedNext(c.status).includes('withdrawn'),
       today: todayInShanghai(),
       writable,
       household: household.filter((r) => r.level !== 'province' && r.level !== 'city'),
-      // Cremated is recorded on the booking; withdrawal has its own form with its confirmation.
-      next: allowedNext(c.status).filter((s) => !recordedStatuses.includes(s) && s !== 'withdrawn'),
+      // Custody steps come from the custody forms, cremated from the booking (记录火化), withdrawal from its own form.
+      next: genericSteps(allowedNext(c.status)).filter((s) => !recordedStatuses.includes(s) && s !== 'withdrawn'),
       methods: paymentMethods,
       prices: writable ? await priceItemsOn(db, c.facility_id, todayInShanghai()) : [],
       requestId: randomUUID(),

@@ -230,23 +230,27 @@ export async function moveCase(
   note: string | undefined,
   ip: string | null,
 ): Promise<void> {
-  if (recordedStatuses.includes(to)) throw new ValidationError({}, 'cremation_by_booking'); // the page says so at the top: no status form offers it
+  // The page says so at the top: no status form offers it.
+  if (recordedStatuses.includes(to)) throw new ValidationError({}, 'cremation_by_booking');
+  const c = await loadCase(db, actor, id);
+  assertCanWrite(actor, c.facility_id);
+  if (c.status !== from) throw new ConflictError('case_changed');
   await db.transaction((trx) => moveCaseIn(trx, actor, id, from, to, note, ip));
 }
 
-/** One status move inside the caller's transaction: the rules, the conditional update, the event and the audit row. */
+/**
+ * Moves a case one step inside the caller's transaction (custody, cremation), so the step and the caller's own
+ * rows commit together. The caller has loaded the case and checked the actor may change it.
+ */
 export async function moveCaseIn(
-  trx: Knex.Transaction,
+  trx: Knex,
   actor: Actor,
   id: number,
   from: CaseStatus,
   to: CaseStatus,
   note: string | undefined,
-  ip: string | null,
+  ip: string | null = null,
 ): Promise<void> {
-  const c = await loadCase(trx, actor, id);
-  assertCanWrite(actor, c.facility_id);
-  if (c.status !== from) throw new ConflictError('case_changed');
   if (!canMove(from, to))
     throw new ValidationError({ status: { key: 'errors.invalid_transition' } }, 'invalid_transition');
   const at = nowIso();

@@ -6,6 +6,7 @@ import { assertCanWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
 import * as cases from '../cases/service.js';
 import type { CaseStatus } from '../cases/states.js';
+import { leavePlaceIn } from '../custody/service.js';
 import { nowIso } from '../db.js';
 import { ConflictError, ValidationError } from '../http/errors.js';
 import type { Actor } from './common.js';
@@ -64,6 +65,8 @@ export async function recordCremation(
     // A farewell booked meanwhile would be skipped: the case index holds one per case, so read it again here.
     if (await store.activeBookingOfCase(trx, 'hall', booking.case_id)) throw new ConflictError('farewell_still_booked');
     await cases.moveCaseIn(trx, actor, booking.case_id, booking.case_status, 'cremated', undefined, ip);
+    // The body leaves its last place in the home's keeping (custody) with the cremation.
+    await leavePlaceIn(trx, booking.case_id);
     await audit.record(trx, {
       actor,
       action: 'record_cremation',

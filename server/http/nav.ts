@@ -25,6 +25,13 @@ export const navItems: NavItem[] = [
     section: /^\/staff\/(cremation|funeral-homes\/\d+\/(resources|cremators|halls|closures))(\/|$)/,
   },
   {
+    href: '/staff/custody',
+    own: (id) => `/staff/funeral-homes/${id}/fridges`,
+    key: 'nav.custody',
+    roles: ['admin', 'bureau', 'front_desk'],
+    section: /^\/staff\/(custody|funeral-homes\/\d+\/fridges)(\/|$)/,
+  },
+  {
     href: '/staff/funeral-homes',
     own: (id) => `/staff/funeral-homes/${id}/prices`,
     key: 'nav.prices',

@@ -6,6 +6,7 @@ import { coverageMapMessages } from '../coverage/map/messages.js';
 import { proposalMessages } from '../coverage/proposal/messages.js';
 import { coverageTargetMessages } from '../coverage/targets/messages.js';
 import { cremationMessages } from '../cremation/messages.js';
+import { custodyMessages } from '../custody/messages.js';
 import { documentMessages } from '../documents/messages.js';
 import { facilityMessages } from '../facilities/messages.js';
 import { priceMessages } from '../prices/messages.js';
@@ -19,6 +20,7 @@ export const domainMessages: DomainMessages<object>[] = [
   proposalMessages,
   coverageTargetMessages,
   cremationMessages,
+  custodyMessages,
   documentMessages,
   facilityMessages,
   priceMessages,

@@ -98,9 +98,18 @@ describe(`cremation: recorded against the booking (${dialect})`, function () {
     expect(await caseStatus(later)).to.equal('stored');
   });
 
-  it('marks the booking done with the actual times, cremator and operator, and the case cremated, in one transaction', async () => {
+  it('marks the booking done with the actual times, cremator and operator, the case cremated and the body’s place ended, in one transaction', async () => {
     const caseId = await insertCase(app.db, home);
     const past = await pastBooking(app.db, 'cremator', caseId, c1);
+    // The body waits in the cremation room (custody): recording the cremation ends its place there.
+    await app.db('custody_moves').insert({
+      case_id: caseId,
+      facility_id: home,
+      place_kind: 'cremation_room',
+      slot_id: null,
+      moved_at: past.starts_at,
+      moved_by: frontdesk.id,
+    });
     const form = await desk.get(`/staff/cremation/bookings/cremator/${past.id}/record`);
     expect(form.status).to.equal(200);
     expect(form.text).to.contain(`<option value="${c1}" selected>`); // the booked cremator by default
@@ -127,6 +136,7 @@ describe(`cremation: recorded against the booking (${dialect})`, function () {
       new Date(Date.parse(past.starts_at) + 58 * 60_000).toISOString(),
     );
     expect(await caseStatus(caseId)).to.equal('cremated');
+    expect(await app.db('custody_moves').where({ case_id: caseId }).whereNull('ended_at')).to.deep.equal([]);
     const event = await app.db('case_events').where({ case_id: caseId }).orderBy('id', 'desc').first();
     expect(event).to.include({ from_status: 'stored', to_status: 'cremated', actor_id: frontdesk.id });
     const audit = await app

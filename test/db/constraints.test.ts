@@ -12,6 +12,7 @@ import { caseStatuses, openStatuses } from '../../server/cases/states.js';
 import { funeralZones, targetIndicators } from '../../server/coverage/indicators/kinds.js';
 import { resourceKinds } from '../../server/cremation/schemas.js';
 import { bookingStatuses } from '../../server/cremation/store.js';
+import { custodyStatuses, placeKinds, slotStatuses } from '../../server/custody/kinds.js';
 import { isCheckViolation, isExclusionViolation, violatedConstraint } from '../../server/db.js';
 import { buildModes, facilityKinds, facilityStatuses } from '../../server/facilities/kinds.js';
 import { basicKinds, priceCategories, priceUnits } from '../../server/prices/schemas.js';
@@ -381,6 +382,9 @@ describe(`database rules (${dialect})`, () => {
       ['hall_bookings', 'hall_bookings_status_in', bookingStatuses],
       ['case_lines', 'case_lines_booking_kind_in', resourceKinds],
       ['coverage_targets', 'coverage_targets_indicator_in', targetIndicators],
+      ['fridge_slots', 'fridge_slots_status_in', slotStatuses],
+      ['body_custody', 'body_custody_status_in', custodyStatuses],
+      ['custody_moves', 'custody_moves_place_kind_in', placeKinds],
     ];
     for (const [table, constraint, codes] of lists) {
       expect(
