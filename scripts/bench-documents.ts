@@ -48,6 +48,7 @@ const certificate = {
   birthDate: '1938-11-02',
   deathAt: '2026-11-20T06:30:00.000Z',
   crematedAt: '2026-11-22T02:00:00.000Z',
+  crematedUntil: '2026-11-22T03:00:00.000Z',
   cremator: '甲号火化炉',
   receiverName: '𪚥明',
   receiverRelationship: '儿子',

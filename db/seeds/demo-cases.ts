@@ -86,6 +86,31 @@ export async function seedDemoCases(trx: Knex, [first, second]: number[]): Promi
         note: null,
       });
       from = to;
+      // A cremation is recorded against its booking (issue 15): the booking, done, with the actual times and
+      // cremator that the certificate prints; at 09:00 Shanghai that day, started 5 minutes in, an hour long.
+      if (to === 'cremated') await seedDoneCremation(trx, d.facility_id, caseId, at);
     }
   }
+}
+
+async function seedDoneCremation(trx: Knex, facilityId: number, caseId: number, day: string): Promise<void> {
+  const cremator = await trx('cremators').where({ facility_id: facilityId }).orderBy('id').first('id');
+  if (!cremator) return;
+  const slot = Date.parse(`${day.slice(0, 10)}T01:00:00.000Z`); // 09:00 +08:00
+  const iso = (ms: number) => new Date(ms).toISOString();
+  await trx('cremation_bookings').insert({
+    case_id: caseId,
+    cremator_id: cremator.id,
+    starts_at: iso(slot),
+    ends_at: iso(slot + 3_600_000),
+    status: 'done',
+    actual_started_at: iso(slot + 300_000),
+    actual_ended_at: iso(slot + 3_600_000),
+    actual_cremator_id: cremator.id,
+    operator_name: null,
+    done_by: null,
+    done_at: iso(slot + 3_600_000),
+    created_at: iso(slot - 86_400_000),
+    updated_at: iso(slot + 3_600_000),
+  });
 }

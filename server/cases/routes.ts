@@ -17,6 +17,8 @@ import { parse } from '../http/validate.js';
 import { buildPicker, pickedCode } from '../regions/picker.js';
 import { regionTrail } from '../regions/service.js';
 import { bookingsForCase } from '../cremation/service.js';
+import { moveCaseStep } from '../cremation/steps-service.js';
+import { chargeText } from '../cremation/routes.js';
 import { caseCustody, custodyTimeline, genericSteps, mergeTimeline } from '../custody/service.js';
 import {
   ApiCaseInput,
@@ -32,10 +34,10 @@ import {
 import * as cases from './service.js';
 import { family, printedContact } from './family-service.js';
 import { normaliseIdNumber } from './id-number.js';
-import { allowedNext, caseStatuses, type CaseStatus } from './states.js';
+import { allowedNext, caseStatuses, recordedStatuses, type CaseStatus } from './states.js';
 import { priceItemsOn } from '../prices/service.js';
 import { loadFonts } from '../documents/fonts.js';
-import { unprintableFields, type Unprintable } from '../documents/service.js';
+import { certificateReady, unprintableFields, type Unprintable } from '../documents/service.js';
 import { translator } from '../i18n/index.js';
 
 const PER_PAGE = 30;
@@ -46,6 +48,7 @@ const StatusMove = z.object({
   to: z.enum(caseStatuses),
   note: optionalText(200),
   documents_reason: optionalText(200),
+  confirm: z.string().optional(),
 });
 
 export function caseRoutes(ctx: AppContext): RouteDef[] {
@@ -167,11 +170,12 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   // ## The case page
   async function show(req: Request, res: Response, extra: object = {}, status = 200) {
     const c = await cases.loadCase(db, req.user!, idParam(req));
-    const [account, events, household, bookings, custody, custodyEvents, kin] = await Promise.all([
+    const [account, events, household, bookings, certificate, custody, custodyEvents, kin] = await Promise.all([
       cases.account(db, c.id),
       cases.caseEvents(db, c.id),
       c.household_region_code ? regionTrail(db, c.household_region_code) : [],
       bookingsForCase(db, c.id),
+      certificateReady(db, c),
       caseCustody(db, c),
       custodyTimeline(db, c.id),
       family(db, c.id),
@@ -182,11 +186,14 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       account,
       events: mergeTimeline(events, custodyEvents),
       custody,
-      bookings: bookings.filter((b) => b.status === 'booked'),
+      bookings: bookings.filter((b) => b.status !== 'cancelled'),
+      certificate,
+      withdrawable: allowedNext(c.status).includes('withdrawn'),
       today: todayInShanghai(),
       writable,
       household: household.filter((r) => r.level !== 'province' && r.level !== 'city'),
-      next: genericSteps(allowedNext(c.status)),
+      // Custody steps come from the custody forms, cremated from the booking (记录火化), withdrawal from its own form.
+      next: genericSteps(allowedNext(c.status)).filter((s) => !recordedStatuses.includes(s) && s !== 'withdrawn'),
       methods: paymentMethods,
       prices: writable ? await priceItemsOn(db, c.facility_id, todayInShanghai()) : [],
       requestId: randomUUID(),
@@ -197,11 +204,17 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   }
 
   /** Runs a change on the case page; bad input shows the page again with the message at the form. */
-  async function onCase(req: Request, res: Response, form: string, fn: (id: number) => Promise<void>, done: string) {
+  async function onCase(
+    req: Request,
+    res: Response,
+    form: string,
+    fn: (id: number) => Promise<void | Record<string, unknown>>,
+    done: string,
+  ) {
     const id = idParam(req);
     try {
-      await fn(id);
-      flash(req, done);
+      const params = await fn(id);
+      flash(req, done, params || undefined);
       res.redirect(`/staff/cases/${id}`);
     } catch (err) {
       if (err instanceof ValidationError || (err as { status?: number }).status === 409) {
@@ -220,7 +233,10 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       'status',
       async (id) => {
         const m = parse(StatusMove, req.body);
-        await cases.moveCase(
+        // Withdrawal cancels every booking and its charge: the form asks for a confirmation.
+        if (m.to === 'withdrawn' && m.confirm !== 'yes')
+          throw new ValidationError({ confirm: { key: 'errors.withdraw_confirm_required' } });
+        const charges = await moveCaseStep(
           db,
           req.user!,
           id,
@@ -228,10 +244,9 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
           m.to as CaseStatus,
           m.note || undefined,
           ip(req),
-          {
-            documents_reason: m.documents_reason,
-          },
+          { documents_reason: m.documents_reason },
         );
+        return { charge: chargeText(req.lang, charges) };
       },
       'flash.case_status_changed',
     );

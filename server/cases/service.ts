@@ -9,14 +9,14 @@ import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from 
 import { todayInShanghai, zone } from '../time.js';
 import { normaliseIdNumber, readIdNumber } from './id-number.js';
 import type { CaseInput } from './schemas.js';
-import { canMove, isOpen, type CaseStatus } from './states.js';
+import { canMove, isOpen, recordedStatuses, type CaseStatus } from './states.js';
 import * as store from './store.js';
 import { documentProblems } from './checklist.js';
 import * as family from './family-store.js';
 import { finalStatuses } from './family-kinds.js';
 import { normalisePhone } from './phone.js';
 import { findFacility } from '../facilities/service.js';
-import { priceItemsOn } from '../prices/service.js';
+import { findPriceItem, priceItemsOn } from '../prices/service.js';
 import { findRegion } from '../regions/service.js';
 
 export type Actor = Pick<User, 'id' | 'username' | 'role' | 'facility_id'>;
@@ -247,6 +247,15 @@ export async function loadCase(db: Knex, actor: Actor, id: number): Promise<stor
   return c;
 }
 
+/**
+ * Moves a case by the status form. Cremated is reached only by recording the cremation against its booking
+ * (cremation/steps-service.ts), which calls moveCaseIn inside its own transaction.
+ */
+/** The reasons a clerk gives for closing a case with something missing, one per kind of problem. */
+export interface ClosingReasons {
+  documents_reason?: string;
+}
+
 export async function moveCase(
   db: Knex,
   actor: Actor,
@@ -255,8 +264,10 @@ export async function moveCase(
   to: CaseStatus,
   note: string | undefined,
   ip: string | null,
-  reasons: { documents_reason?: string } = {},
+  reasons: ClosingReasons = {},
 ): Promise<void> {
+  // The page says so at the top: no status form offers it.
+  if (recordedStatuses.includes(to)) throw new ValidationError({}, 'cremation_by_booking');
   const c = await loadCase(db, actor, id);
   assertCanWrite(actor, c.facility_id);
   if (c.status !== from) throw new ConflictError('case_changed');
@@ -275,7 +286,7 @@ export async function moveCaseIn(
   to: CaseStatus,
   note: string | undefined,
   ip: string | null = null,
-  reasons: { documents_reason?: string } = {},
+  reasons: ClosingReasons = {},
 ): Promise<void> {
   if (!canMove(from, to))
     throw new ValidationError({ status: { key: 'errors.invalid_transition' } }, 'invalid_transition');
@@ -313,6 +324,81 @@ export async function moveCaseIn(
     after: { status: to, note, ...(waivers.length ? { documents_missing: waivers } : {}) },
     ip,
   });
+}
+
+// ## Lines made by bookings (issue 15 item 3): kept apart from addLine/removeLine, called in the booking's transaction
+
+export interface BookingCharge {
+  line_id: number;
+  name_zh: string;
+  amount_fen: number;
+}
+
+/**
+ * Charges a booking: one line (quantity 1) of the price item the resource names, at the price of the item's code on
+ * the booking's date (Asia/Shanghai). Refused when the item has no price that day, so that no booking goes uncharged.
+ */
+export async function addBookingLine(
+  trx: Knex.Transaction,
+  actor: Actor,
+  caseId: number,
+  booking: { kind: 'cremator' | 'hall'; id: number; price_item_id: number; date: string },
+  ip: string | null,
+): Promise<BookingCharge> {
+  const c = await loadCase(trx, actor, caseId);
+  assertCanWrite(actor, c.facility_id);
+  const named = await findPriceItem(trx, booking.price_item_id);
+  const item = named && (await priceItemsOn(trx, c.facility_id, booking.date)).find((p) => p.code === named.code);
+  if (!item)
+    throw new ValidationError({
+      starts_at: { key: 'errors.booking_price_missing', params: { date: booking.date, item: named?.name_zh ?? '' } },
+    });
+  const line = {
+    case_id: caseId,
+    price_item_id: item.id,
+    code: item.code,
+    name_zh: item.name_zh,
+    category: item.category,
+    unit: item.unit,
+    quantity: 1,
+    unit_price_fen: item.price_fen,
+    amount_fen: item.price_fen,
+    booking_kind: booking.kind,
+    booking_id: booking.id,
+    created_at: nowIso(),
+  };
+  const lineId = await store.insertLine(trx, line);
+  await audit.record(trx, {
+    actor,
+    action: 'add_line',
+    entity: 'funeral_case',
+    entityId: caseId,
+    after: { line_id: lineId, ...line },
+    ip,
+  });
+  return { line_id: lineId, name_zh: item.name_zh, amount_fen: item.price_fen };
+}
+
+/** Takes off the line a booking made, if it made one (a booking of a resource without a price item made none). */
+export async function removeBookingLine(
+  trx: Knex.Transaction,
+  actor: Actor,
+  caseId: number,
+  booking: { kind: 'cremator' | 'hall'; id: number },
+  ip: string | null,
+): Promise<BookingCharge | undefined> {
+  const line = await store.findBookingLine(trx, booking.kind, booking.id);
+  if (!line || line.case_id !== caseId) return undefined;
+  await store.deleteLine(trx, line.id);
+  await audit.record(trx, {
+    actor,
+    action: 'remove_line',
+    entity: 'funeral_case',
+    entityId: caseId,
+    before: line,
+    ip,
+  });
+  return { line_id: line.id, name_zh: line.name_zh, amount_fen: Number(line.amount_fen) };
 }
 
 export async function addLine(
@@ -364,6 +450,8 @@ export async function removeLine(
   await db.transaction(async (trx) => {
     const line = await store.findLine(trx, caseId, lineId);
     if (!line) throw new NotFoundError();
+    // A booking's line goes with the booking: cancelling or moving it takes the line off.
+    if (line.booking_id) throw new ValidationError({ line: { key: 'errors.line_of_booking' } }, 'line_of_booking');
     await store.deleteLine(trx, lineId);
     await audit.record(trx, {
       actor,

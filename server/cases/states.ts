@@ -1,5 +1,7 @@
 // The life of a funeral case: registered → body received → stored → farewell done → cremated → ashes released
 // or placed. Each step may only follow the one before it; a farewell may be skipped by families who hold none.
+// A case leaves the cremation path (withdrawn 撤销/转出: the body taken elsewhere, or buried under minority
+// custom) from any step before cremation.
 export const caseStatuses = [
   'registered',
   'body_received',
@@ -8,19 +10,23 @@ export const caseStatuses = [
   'cremated',
   'ashes_released',
   'ashes_placed',
+  'withdrawn',
 ] as const;
 export type CaseStatus = (typeof caseStatuses)[number];
 
 const next: Record<CaseStatus, readonly CaseStatus[]> = {
-  registered: ['body_received'],
-  body_received: ['stored'],
-  stored: ['farewell_done', 'cremated'],
-  farewell_done: ['cremated'],
+  registered: ['body_received', 'withdrawn'],
+  body_received: ['stored', 'withdrawn'],
+  stored: ['farewell_done', 'cremated', 'withdrawn'],
+  farewell_done: ['cremated', 'withdrawn'],
   cremated: ['ashes_released', 'ashes_placed'],
   ashes_released: [],
   ashes_placed: [],
+  withdrawn: [],
 };
 
+/** Reached only by recording the cremation against its booking (cremation/steps-service.ts), never by the status form. */
+export const recordedStatuses: readonly CaseStatus[] = ['cremated'];
 /**
  * Statuses of a case still under way: one person may have only one such case (the partial unique index
  * funeral_cases_id_number_open lists these). Named one by one, not as "not final", so that a status added later

@@ -42,6 +42,9 @@ export interface LineRow {
   quantity: number;
   unit_price_fen: number;
   amount_fen: number;
+  /** Set on a line a cremator or hall booking made (由预约生成): the booking it charges for. */
+  booking_kind?: 'cremator' | 'hall' | null;
+  booking_id?: number | null;
 }
 export interface PaymentRow {
   id: number;
@@ -226,6 +229,14 @@ export async function findLine(trx: Knex, caseId: number, lineId: number): Promi
 
 export async function deleteLine(trx: Knex, lineId: number): Promise<void> {
   await trx('case_lines').where({ id: lineId }).del();
+}
+
+export async function findBookingLine(
+  trx: Knex,
+  kind: 'cremator' | 'hall',
+  bookingId: number,
+): Promise<LineRow | undefined> {
+  return trx('case_lines').where({ booking_kind: kind, booking_id: bookingId }).first();
 }
 
 export async function insertPayment(

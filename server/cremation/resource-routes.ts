@@ -38,7 +38,8 @@ export function resourceRoutes(ctx: AppContext): RouteDef[] {
   const newResourcePage = (kind: ResourceKind) => async (req: Request, res: Response) => {
     const facility = await cremation.funeralHome(db, home(req));
     assertCanWrite(req.user!, facility.id);
-    res.render('cremation/resource-form', { facility, kind, values: resourceDefaults(kind), isNew: true });
+    const prices = await cremation.priceItemChoices(db, facility.id);
+    res.render('cremation/resource-form', { facility, kind, values: resourceDefaults(kind), isNew: true, prices });
   };
 
   const createResource = (kind: ResourceKind) => async (req: Request, res: Response) => {
@@ -46,7 +47,13 @@ export function resourceRoutes(ctx: AppContext): RouteDef[] {
     await withForm(
       res,
       'cremation/resource-form',
-      () => ({ facility, kind, values: { ...req.body, active: !!req.body?.active }, isNew: true }),
+      async () => ({
+        facility,
+        kind,
+        values: { ...req.body, active: !!req.body?.active },
+        isNew: true,
+        prices: await cremation.priceItemChoices(db, facility.id),
+      }),
       async () => {
         const input = parse(resourceSchema(kind), req.body);
         await cremation.createResource(db, req.user!, facility.id, kind, input, ip(req));
@@ -60,7 +67,8 @@ export function resourceRoutes(ctx: AppContext): RouteDef[] {
     const resource = await cremation.resourceOf(db, req.user!, home(req), kind, idParam(req, 'rid'));
     const facility = await cremation.funeralHome(db, resource.facility_id);
     assertCanWrite(req.user!, facility.id);
-    res.render('cremation/resource-form', { facility, kind, resource, values: resource });
+    const prices = await cremation.priceItemChoices(db, facility.id, resource.price_item_id);
+    res.render('cremation/resource-form', { facility, kind, resource, values: resource, prices });
   };
 
   const updateResource = (kind: ResourceKind) => async (req: Request, res: Response) => {
@@ -69,7 +77,13 @@ export function resourceRoutes(ctx: AppContext): RouteDef[] {
     await withForm(
       res,
       'cremation/resource-form',
-      () => ({ facility, kind, resource, values: { ...req.body, active: !!req.body?.active } }),
+      async () => ({
+        facility,
+        kind,
+        resource,
+        values: { ...req.body, active: !!req.body?.active },
+        prices: await cremation.priceItemChoices(db, facility.id, resource.price_item_id),
+      }),
       async () => {
         const input = parse(resourceSchema(kind), req.body);
         await cremation.updateResource(db, req.user!, facility.id, kind, resource.id, input, ip(req));

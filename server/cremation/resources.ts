@@ -5,6 +5,8 @@ import { assertCanRead, assertCanWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
+import { findPriceItem, priceItemsOn, type PriceItem } from '../prices/service.js';
+import { todayInShanghai } from '../time.js';
 import type { ResourceInput, ResourceKind } from './schemas.js';
 import { locateSlot, type WorkingDay } from './slots.js';
 import { forgetDays } from './day-cache.js';
@@ -44,8 +46,27 @@ function resourceRow(kind: ResourceKind, input: ResourceInput) {
     day_start: input.day_start,
     day_end: input.day_end,
     active: input.active,
+    price_item_id: input.price_item_id ?? null,
     ...(kind === 'hall' ? { capacity: input.capacity } : {}),
   };
+}
+
+/** The price items a cremator or hall may charge: the home's list as it stands today, and the one already chosen. */
+export async function priceItemChoices(db: Knex, facilityId: number, chosen?: number | null): Promise<PriceItem[]> {
+  const items = await priceItemsOn(db, facilityId, todayInShanghai());
+  if (chosen && !items.some((i) => i.id === chosen)) {
+    const old = await findPriceItem(db, chosen);
+    if (old && old.facility_id === facilityId) items.push(old);
+  }
+  return items;
+}
+
+/** The price item a resource charges must be one of its own funeral home's. */
+async function checkPriceItem(db: Knex, facilityId: number, input: ResourceInput): Promise<void> {
+  if (!input.price_item_id) return;
+  const item = await findPriceItem(db, input.price_item_id);
+  if (!item || item.facility_id !== facilityId)
+    throw new ValidationError({ price_item_id: { key: 'errors.price_item_unknown' } });
 }
 
 const nameTaken = () => new ConflictError('resource_name_taken', { name: { key: 'errors.resource_name_taken' } });
@@ -60,6 +81,7 @@ export async function createResource(
 ): Promise<number> {
   await funeralHome(db, facilityId);
   assertCanWrite(actor, facilityId);
+  await checkPriceItem(db, facilityId, input);
   try {
     const created = await db.transaction(async (trx) => {
       const now = nowIso();
@@ -92,6 +114,7 @@ export async function updateResource(
 ): Promise<void> {
   await funeralHome(db, facilityId);
   assertCanWrite(actor, facilityId);
+  await checkPriceItem(db, facilityId, input);
   try {
     await db.transaction(async (trx) => {
       const before = await store.lockResource(trx, kind, id, 'update');

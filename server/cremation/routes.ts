@@ -4,13 +4,14 @@ import type { Request, Response } from 'express';
 import { assertCanWrite, canWrite } from '../accounts/access.js';
 import type { Role } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
-import { translator } from '../i18n/index.js';
+import { translator, type Lang } from '../i18n/index.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { renderBody, sendWithBody } from '../http/views.js';
 import { parse } from '../http/validate.js';
 import { todayInShanghai } from '../time.js';
+import { formatMoney } from '../http/format.js';
 import {
   ApiBookingInput,
   ApiDayQuery,
@@ -18,12 +19,14 @@ import {
   BookingQuery,
   CancelInput,
   CaseParam,
+  CremationRecordInput,
   DayQuery,
   RescheduleInput,
   resourceKinds,
   type ResourceKind,
 } from './schemas.js';
 import * as cremation from './service.js';
+import * as steps from './steps-service.js';
 import { dayCaches, type KeptGrid } from './day-cache.js';
 import { closureSpan } from './resource-routes.js';
 import { addDays, dateOf, dayBounds, timeOf, weekdayOf } from './slots.js';
@@ -41,6 +44,14 @@ function kindParam(req: Request): ResourceKind {
 }
 
 export { resourceRoutes } from './resource-routes.js';
+
+/** What a booking change did to the case's charges, as a sentence for the flash ('' when nothing). */
+export function chargeText(lang: Lang | undefined, charges: cremation.ChargeChange): string {
+  const t = translator(lang ?? 'zh-CN');
+  const part = (key: string, c?: { name_zh: string; amount_fen: number }) =>
+    c ? t(`cremation.flash.${key}`, { item: c.name_zh, amount: formatMoney(c.amount_fen) }) : '';
+  return `${part('charge_removed', charges.removed)}${part('charge_added', charges.added)}`;
+}
 
 export function cremationRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
@@ -77,6 +88,10 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     const writer = canWrite(user, facilityId);
     const rows = await cremation.dayRows(db, user, facilityId, date);
     const forCase = caseId ? await cremation.caseToBook(db, user, caseId, facilityId) : undefined;
+    // The case in hand (from the case page, or carried on after a booking): what it holds already, what is next.
+    const caseBookings = forCase
+      ? (await cremation.bookingsForCase(db, forCase.id)).filter((b) => b.status === 'booked')
+      : [];
     const draw = async (): Promise<KeptGrid> => {
       const view = cremation.dayViewOf(rows, date, new Date(grids.clock.now()));
       const homes = user.facility_id ? [] : await cremation.listFuneralHomes(db);
@@ -91,6 +106,11 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
         weekday: weekdayOf(date),
         homes,
         forCase,
+        caseBookings: caseBookings.map((b) => ({ ...b, when: span(b) })),
+        caseNeeds: forCase && {
+          cremator: !caseBookings.some((b) => b.kind === 'cremator'),
+          hall: !caseBookings.some((b) => b.kind === 'hall') && forCase.status !== 'farewell_done',
+        },
         dayBookings,
         grids: [
           { kind: 'cremator', grid: flagged(view.cremators) },
@@ -123,6 +143,8 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
   async function boardPage(req: Request, res: Response) {
     const { facilityId, date } = await dayFor(req);
     const view = await cremation.dayView(db, req.user!, facilityId, date, new Date(0));
+    const now = new Date().toISOString();
+    const writer = canWrite(req.user!, facilityId);
     const homes = req.user!.facility_id ? [] : await cremation.listFuneralHomes(db);
     // Cross references for the meeting: each cremation shows the case's farewell that day, and the other way round.
     const farewellOf = new Map(view.farewells.map((b) => [b.case_id, b]));
@@ -142,7 +164,22 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
           .filter((b) => b.resource_id === r.id)
           .map((b) => {
             const o = other.get(b.case_id);
-            return { ...b, when: span(b), other: o ? { resource_name: o.resource_name, when: span(o) } : undefined };
+            return {
+              ...b,
+              when: span(b),
+              other: o ? { resource_name: o.resource_name, when: span(o) } : undefined,
+              done: b.status === 'done',
+              // The case's status beside the booking's, unless it says the same (已火化 on a done cremation).
+              showStatus: !(
+                b.status === 'done' && b.case_status === (kind === 'cremator' ? 'cremated' : 'farewell_done')
+              ),
+              actual:
+                b.actual_started_at && b.actual_ended_at
+                  ? span({ starts_at: b.actual_started_at, ends_at: b.actual_ended_at })
+                  : undefined,
+              // 记录火化 once the slot has begun, for who may write.
+              canRecord: writer && kind === 'cremator' && b.status === 'booked' && b.starts_at <= now,
+            };
           }),
       }));
     res.render('cremation/board', {
@@ -195,6 +232,7 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
       day: date,
       when: choice.slot ? span({ starts_at: choice.slot.start, ends_at: choice.slot.end }) : timeOf(q.starts_at),
       back: `/staff/cremation?facility=${choice.facility.id}&date=${date}${q.case ? `&case=${q.case}` : ''}`,
+      caseLink: q.case ? `/staff/cases/${q.case}` : undefined,
       values,
     };
   }
@@ -214,14 +252,18 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
       () => bookingPageData(req, q.data, body),
       async () => {
         const input = parse(BookingForm, body);
-        const { booking } = await cremation.book(db, req.user!, input, ip(req));
+        const { booking, charges } = await cremation.book(db, req.user!, input, ip(req));
         flash(req, `cremation.flash.booked_${booking.kind}`, {
           case_number: booking.case_number,
           name: booking.deceased_name,
           resource: booking.resource_name,
           at: booking.starts_at,
+          charge: chargeText(req.lang, charges),
         });
-        res.redirect(`/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`);
+        // The case stays in hand: the grid opens for it, offering its next booking and the way back to it.
+        res.redirect(
+          `/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}&case=${booking.case_id}`,
+        );
       },
     );
   }
@@ -253,7 +295,7 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
   async function reschedulePage(req: Request, res: Response) {
     const data = await reschedulePageData(req);
     assertCanWrite(req.user!, data.booking.facility_id);
-    if (data.booking.status === 'cancelled') throw new NotFoundError();
+    if (data.booking.status !== 'booked') throw new NotFoundError(); // cancelled or done: nothing to change
     res.render('cremation/reschedule', data);
   }
 
@@ -265,14 +307,17 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
       () => reschedulePageData(req, req.body ?? {}),
       async () => {
         const to = parse(RescheduleInput, req.body);
-        const booking = await cremation.reschedule(db, req.user!, kind, idParam(req), to, ip(req));
+        const { booking, charges } = await cremation.reschedule(db, req.user!, kind, idParam(req), to, ip(req));
         flash(req, 'cremation.flash.rescheduled', {
           case_number: booking.case_number,
           name: booking.deceased_name,
           resource: booking.resource_name,
           at: booking.starts_at,
+          charge: chargeText(req.lang, charges),
         });
-        res.redirect(`/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`);
+        res.redirect(
+          `/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}&case=${booking.case_id}`,
+        );
       },
     );
   }
@@ -291,7 +336,7 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
   async function cancelPage(req: Request, res: Response) {
     const data = await cancelPageData(req);
     assertCanWrite(req.user!, data.booking.facility_id);
-    if (data.booking.status === 'cancelled') throw new NotFoundError();
+    if (data.booking.status !== 'booked') throw new NotFoundError(); // cancelled or done: nothing to change
     res.render('cremation/cancel', data);
   }
 
@@ -303,14 +348,56 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
       () => cancelPageData(req, req.body ?? {}),
       async () => {
         const { reason } = parse(CancelInput, req.body);
-        const booking = await cremation.cancel(db, req.user!, kind, idParam(req), reason, ip(req));
+        const { booking, charges } = await cremation.cancel(db, req.user!, kind, idParam(req), reason, ip(req));
         flash(req, 'cremation.flash.cancelled', {
           case_number: booking.case_number,
           name: booking.deceased_name,
           resource: booking.resource_name,
           at: booking.starts_at,
+          charge: chargeText(req.lang, charges),
         });
-        res.redirect(`/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}`);
+        res.redirect(
+          `/staff/cremation?facility=${booking.facility_id}&date=${dateOf(booking.starts_at)}&case=${booking.case_id}`,
+        );
+      },
+    );
+  }
+
+  // ## 记录火化: the cremation as it happened, against its booking
+  async function recordPageData(req: Request, values: Record<string, unknown>) {
+    const { booking, cremators } = await steps.cremationToRecord(db, req.user!, idParam(req));
+    return {
+      booking: { ...booking, when: span(booking), date: dateOf(booking.starts_at) },
+      cremators,
+      values: { cremator_id: booking.resource_id, ...values },
+      // datetime-local bounds in Asia/Shanghai: from the slot's start to now.
+      min: localInput(booking.starts_at),
+      max: localInput(new Date().toISOString()),
+      caseLink: `/staff/cases/${booking.case_id}`,
+    };
+  }
+
+  async function recordPage(req: Request, res: Response) {
+    const data = await recordPageData(req, {});
+    if (data.booking.status !== 'booked') throw new NotFoundError(); // done or cancelled: nothing to record
+    res.render('cremation/record', data);
+  }
+
+  async function recordCremation(req: Request, res: Response) {
+    await withForm(
+      res,
+      'cremation/record',
+      () => recordPageData(req, req.body ?? {}),
+      async () => {
+        const input = parse(CremationRecordInput, req.body ?? {});
+        const booking = await steps.recordCremation(db, req.user!, idParam(req), input, ip(req));
+        flash(req, 'cremation.flash.cremation_recorded', {
+          case_number: booking.case_number,
+          name: booking.deceased_name,
+          resource: booking.actual_cremator_name ?? booking.resource_name,
+          at: booking.actual_ended_at,
+        });
+        res.redirect(`/staff/cases/${booking.case_id}`);
       },
     );
   }
@@ -324,7 +411,7 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
   async function apiBook(req: Request, res: Response) {
     const input = parse(ApiBookingInput, req.body ?? {});
     try {
-      const { booking, created } = await cremation.book(
+      const { booking, created, charges } = await cremation.book(
         db,
         req.user!,
         { kind: 'cremator', case_id: input.case_id, resource_id: input.cremator_id, starts_at: input.starts_at },
@@ -337,6 +424,7 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
         starts_at: booking.starts_at,
         ends_at: booking.ends_at,
         status: booking.status,
+        ...(charges.added ? { charge: { item: charges.added.name_zh, amount_fen: charges.added.amount_fen } } : {}),
       });
     } catch (err) {
       // The API calls the resource what it sent: cremator_id.
@@ -362,6 +450,8 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     },
     { method: 'get', path: '/staff/cremation/bookings/:kind/:id/cancel', roles: WRITE, handler: cancelPage },
     { method: 'post', path: '/staff/cremation/bookings/:kind/:id/cancel', roles: WRITE, handler: cancelBooking },
+    { method: 'get', path: '/staff/cremation/bookings/cremator/:id/record', roles: WRITE, handler: recordPage },
+    { method: 'post', path: '/staff/cremation/bookings/cremator/:id/record', roles: WRITE, handler: recordCremation },
     { method: 'get', path: '/api/v1/cremation/availability', roles: READ, handler: apiAvailability },
     { method: 'post', path: '/api/v1/cremation/bookings', roles: WRITE, handler: apiBook },
   ];
@@ -370,6 +460,11 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
 /** Each cell's state as a flag of its own (`{{#if free}}`): cheaper to render than an `eq` helper call per cell. */
 function flagged<G extends { rows: { cells: { state: string }[] }[] }>(grid: G): G {
   return { ...grid, rows: grid.rows.map((r) => ({ ...r, cells: r.cells.map((c) => ({ ...c, [c.state]: true })) })) };
+}
+
+/** 'YYYY-MM-DDTHH:mm' in Asia/Shanghai, for a datetime-local field. */
+function localInput(iso: string): string {
+  return `${dateOf(iso)}T${timeOf(iso)}`;
 }
 
 /** 2026年11月27日 / 2026-11-27, without a zone lookup (the date helper's luxon call showed in the grid's profile). */

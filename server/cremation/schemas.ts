@@ -1,7 +1,7 @@
 // Input of the cremation pages and API: resources, closures, bookings, the day asked for.
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { Id, id, idOrNone, instant, isoDate, MAX_ID, requiredText } from '../http/fields.js';
+import { Id, id, idOrNone, instant, isoDate, MAX_ID, optionalId, optionalText, requiredText } from '../http/fields.js';
 import { ZONE } from './slots.js';
 
 export const resourceKinds = ['cremator', 'hall'] as const;
@@ -25,6 +25,7 @@ const SlotMinutes = z.coerce
 
 const resourceFields = {
   name: requiredText(60),
+  price_item_id: optionalId,
   slot_minutes: SlotMinutes,
   day_start: ClockTime,
   day_end: ClockTime,
@@ -164,3 +165,20 @@ export const ApiDayQuery = z.object({
   facility: id('errors.facility_required'),
   date: DateParam,
 });
+
+/**
+ * A cremation as it happened, from the 记录火化 form: actual start and end (datetime-local fields, Asia/Shanghai),
+ * the cremator actually used, and optionally the operator's name (the signed-in user is recorded in any case).
+ */
+export const CremationRecordInput = z
+  .object({
+    started_at: instant('errors.datetime_invalid'),
+    ended_at: instant('errors.datetime_invalid'),
+    cremator_id: id('errors.cremator_required'),
+    operator_name: optionalText(50),
+  })
+  .superRefine((v, ctx) => {
+    if (v.ended_at <= v.started_at)
+      ctx.addIssue({ code: 'custom', path: ['ended_at'], message: 'errors.cremation_ends_before_start' });
+  });
+export type CremationRecordInput = z.infer<typeof CremationRecordInput>;

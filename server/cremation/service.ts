@@ -5,11 +5,12 @@ import type { Knex } from 'knex';
 import { assertCanRead, assertCanWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
 import { isExclusionViolation, isUniqueViolation, nowIso, violatedConstraint } from '../db.js';
+import * as cases from '../cases/service.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
 import { dayGrid, type Grid } from './grid.js';
 import type { ResourceKind } from './schemas.js';
-import { dateOf, dayBounds, locateSlot, overlaps } from './slots.js';
+import { dateOf, dayBounds, locateSlot, overlaps, timeOf } from './slots.js';
 import { forgetDays, keptDay } from './day-cache.js';
 import * as store from './store.js';
 import { funeralHome, workingDay, type Actor } from './common.js';
@@ -255,15 +256,30 @@ function checkCase(kind: ResourceKind, c: store.CaseRef | undefined, resource: s
   return c;
 }
 
-/** Inside the caller's transaction: every rule, then the insert, whose unique indexes settle any race. */
-async function placeBooking(trx: Knex.Transaction, actor: Actor, req: BookingRequest, now: Date): Promise<number> {
+/** What a booking change did to the case's charges, for the clerk to see (已添加费用 / 已移除费用). */
+export interface ChargeChange {
+  added?: cases.BookingCharge;
+  removed?: cases.BookingCharge;
+}
+
+/**
+ * Inside the caller's transaction: every rule, then the insert, whose unique indexes settle any race; then the
+ * line of the resource's price item (issue 15 item 3), in the same transaction.
+ */
+async function placeBooking(
+  trx: Knex.Transaction,
+  actor: Actor,
+  req: BookingRequest,
+  now: Date,
+  ip: string | null,
+): Promise<{ id: number; charge?: cases.BookingCharge }> {
   const resource = await store.lockResource(trx, req.kind, req.resource_id, 'share');
   if (!resource) throw new ValidationError({ resource_id: { key: 'errors.resource_unknown' } });
   assertCanWrite(actor, resource.facility_id);
   if (!resource.active) throw new ValidationError({ resource_id: { key: 'errors.resource_inactive' } });
   checkCase(req.kind, await store.findCase(trx, req.case_id), resource);
   const slot = await checkSlot(trx, resource, req.starts_at, now);
-  return store.insertBooking(trx, req.kind, {
+  const id = await store.insertBooking(trx, req.kind, {
     case_id: req.case_id,
     resource_id: resource.id,
     starts_at: slot.start,
@@ -271,6 +287,28 @@ async function placeBooking(trx: Knex.Transaction, actor: Actor, req: BookingReq
     created_by: actor.id,
     now: nowIso(),
   });
+  if (!resource.price_item_id) return { id };
+  const charge = await cases.addBookingLine(
+    trx,
+    actor,
+    req.case_id,
+    { kind: req.kind, id, price_item_id: resource.price_item_id, date: dateOf(slot.start) },
+    ip,
+  );
+  return { id, charge };
+}
+
+/** Cancels an active booking and takes off its line, inside the caller's transaction. */
+async function dropBooking(
+  trx: Knex.Transaction,
+  actor: Actor,
+  booking: Pick<store.Booking, 'kind' | 'id' | 'case_id'>,
+  reason: string,
+  ip: string | null,
+): Promise<cases.BookingCharge | undefined> {
+  if (!(await store.cancelBooking(trx, booking.kind, booking.id, reason, nowIso())))
+    throw new ConflictError('booking_not_active');
+  return cases.removeBookingLine(trx, actor, booking.case_id, { kind: booking.kind, id: booking.id }, ip);
 }
 
 /**
@@ -278,7 +316,7 @@ async function placeBooking(trx: Knex.Transaction, actor: Actor, req: BookingReq
  * PostgreSQL) the exclusion constraint against overlapping periods of the resource, which is a taken slot too.
  */
 function conflictOf(kind: ResourceKind, err: unknown): ConflictError {
-  const byCase = !isExclusionViolation(err) && /case_(id|booked)/.test(violatedConstraint(err));
+  const byCase = !isExclusionViolation(err) && /case_(id|booked|held)/.test(violatedConstraint(err));
   if (byCase)
     return new ConflictError(kind === 'cremator' ? 'case_already_booked' : 'case_already_booked_hall', {
       case_id: { key: kind === 'cremator' ? 'errors.case_already_booked' : 'errors.case_already_booked_hall' },
@@ -298,21 +336,21 @@ export async function book(
   asked: BookingRequest,
   ip: string | null,
   now = new Date(),
-): Promise<{ booking: store.Booking; created: boolean }> {
+): Promise<{ booking: store.Booking; created: boolean; charges: ChargeChange }> {
   const req = { ...asked, starts_at: new Date(asked.starts_at).toISOString() };
-  let id: number;
+  let placed: { id: number; charge?: cases.BookingCharge };
   try {
-    id = await db.transaction(async (trx) => {
-      const bookingId = await placeBooking(trx, actor, req, now);
+    placed = await db.transaction(async (trx) => {
+      const made = await placeBooking(trx, actor, req, now, ip);
       await audit.record(trx, {
         actor,
         action: 'create',
         entity: bookingEntity[req.kind],
-        entityId: bookingId,
+        entityId: made.id,
         after: req,
         ip,
       });
-      return bookingId;
+      return made;
     });
   } catch (err) {
     if (!lostRace(err)) throw err;
@@ -324,11 +362,15 @@ export async function book(
       held.starts_at === req.starts_at &&
       held.created_by === actor.id
     )
-      return { booking: held, created: false };
+      return { booking: held, created: false, charges: {} };
     throw conflict;
   }
   forgetDays(db);
-  return { booking: (await store.findBooking(db, req.kind, id))!, created: true };
+  return {
+    booking: (await store.findBooking(db, req.kind, placed.id))!,
+    created: true,
+    charges: { added: placed.charge },
+  };
 }
 
 /** A booking the user may read, for the cancel and reschedule pages. */
@@ -348,35 +390,39 @@ export async function reschedule(
   to: { resource_id: number; starts_at: string },
   ip: string | null,
   now = new Date(),
-): Promise<store.Booking> {
+): Promise<{ booking: store.Booking; charges: ChargeChange }> {
   const before = await bookingOf(db, actor, kind, bookingId);
   assertCanWrite(actor, before.facility_id);
   if (before.resource_id === to.resource_id && before.starts_at === to.starts_at)
     throw new ValidationError({ slot: { key: 'errors.same_slot' } });
-  let id: number;
+  let moved: { id: number; charges: ChargeChange };
   try {
-    id = await db.transaction(async (trx) => {
-      if (!(await store.cancelBooking(trx, kind, bookingId, RESCHEDULED, nowIso())))
-        throw new ConflictError('booking_not_active');
-      const newId = await placeBooking(trx, actor, { kind, case_id: before.case_id, ...to }, now);
+    moved = await db.transaction(async (trx) => {
+      // The old line goes with the old booking; the new slot charges afresh (its resource's item, its date's price).
+      const removed = await dropBooking(trx, actor, before, RESCHEDULED, ip);
+      const placed = await placeBooking(trx, actor, { kind, case_id: before.case_id, ...to }, now, ip);
       await audit.record(trx, {
         actor,
         action: 'reschedule',
         entity: bookingEntity[kind],
-        entityId: newId,
+        entityId: placed.id,
         ip,
         before: { id: bookingId, resource_id: before.resource_id, starts_at: before.starts_at },
-        after: { id: newId, ...to },
+        after: { id: placed.id, ...to },
       });
-      return newId;
+      return { id: placed.id, charges: sameCharge(removed, placed.charge) ? {} : { removed, added: placed.charge } };
     });
   } catch (err) {
     if (lostRace(err)) throw conflictOf(kind, err);
     throw err;
   }
   forgetDays(db);
-  return (await store.findBooking(db, kind, id))!;
+  return { booking: (await store.findBooking(db, kind, moved.id))!, charges: moved.charges };
 }
+
+/** A reschedule that charges the same item at the same price changes nothing the clerk needs to hear about. */
+const sameCharge = (a?: cases.BookingCharge, b?: cases.BookingCharge) =>
+  (!a && !b) || (!!a && !!b && a.name_zh === b.name_zh && a.amount_fen === b.amount_fen);
 
 export async function cancel(
   db: Knex,
@@ -385,12 +431,11 @@ export async function cancel(
   bookingId: number,
   reason: string,
   ip: string | null,
-): Promise<store.Booking> {
+): Promise<{ booking: store.Booking; charges: ChargeChange }> {
   const before = await bookingOf(db, actor, kind, bookingId);
   assertCanWrite(actor, before.facility_id);
-  await db.transaction(async (trx) => {
-    if (!(await store.cancelBooking(trx, kind, bookingId, reason, nowIso())))
-      throw new ConflictError('booking_not_active');
+  const removed = await db.transaction(async (trx) => {
+    const line = await dropBooking(trx, actor, before, reason, ip);
     await audit.record(trx, {
       actor,
       action: 'cancel',
@@ -400,9 +445,10 @@ export async function cancel(
       after: { status: 'cancelled', reason },
       ip,
     });
+    return line;
   });
   forgetDays(db);
-  return before;
+  return { booking: before, charges: { removed } };
 }
 
 /** The free slots of a kind on a day, per resource, for the reschedule page. */
@@ -430,14 +476,25 @@ export interface CaseBooking {
   ends_at: string;
   /** Asia/Shanghai date of the slot, 'YYYY-MM-DD' */
   date: string;
-  status: 'booked' | 'cancelled';
+  status: store.BookingStatus;
   /** The reason typed when cancelled; null when active or moved by a reschedule. */
   cancel_reason: string | null;
   rescheduled: boolean;
+  /** Once done: what happened (cremations: actual times and cremator). */
+  actual_started_at: string | null;
+  actual_ended_at: string | null;
+  actual_cremator_name: string | null;
+  /** The actual end as shown after the start: 'HH:mm' on the same Shanghai day, else the instant itself. */
+  actual_until: string | null;
+  done_at: string | null;
+  /** The slot has begun: a cremation may be recorded, a farewell marked held. */
+  started: boolean;
 }
 
-/** A case's farewell and cremation bookings, active first, then cancelled ones; each group in time order. */
-export async function bookingsForCase(db: Knex, caseId: number): Promise<CaseBooking[]> {
+const statusOrder: Record<store.BookingStatus, number> = { booked: 0, done: 1, cancelled: 2 };
+
+/** A case's farewell and cremation bookings: active, then done, then cancelled ones; each group in time order. */
+export async function bookingsForCase(db: Knex, caseId: number, now = new Date()): Promise<CaseBooking[]> {
   const [halls, cremations] = await Promise.all([
     store.bookingsOfCase(db, 'hall', caseId),
     store.bookingsOfCase(db, 'cremator', caseId),
@@ -454,8 +511,19 @@ export async function bookingsForCase(db: Knex, caseId: number): Promise<CaseBoo
       status: b.status,
       rescheduled: b.cancel_reason === RESCHEDULED,
       cancel_reason: b.cancel_reason === RESCHEDULED ? null : b.cancel_reason,
+      actual_started_at: b.actual_started_at,
+      actual_ended_at: b.actual_ended_at,
+      actual_cremator_name: b.actual_cremator_name,
+      actual_until:
+        b.actual_started_at && b.actual_ended_at
+          ? dateOf(b.actual_ended_at) === dateOf(b.actual_started_at)
+            ? timeOf(b.actual_ended_at)
+            : b.actual_ended_at
+          : null,
+      done_at: b.done_at,
+      started: b.starts_at <= now.toISOString(),
     }))
-    .sort((a, b) => (a.status === b.status ? a.starts_at.localeCompare(b.starts_at) : a.status === 'booked' ? -1 : 1));
+    .sort((a, b) => statusOrder[a.status] - statusOrder[b.status] || a.starts_at.localeCompare(b.starts_at));
 }
 
 export type { ScheduledBooking } from './store.js';

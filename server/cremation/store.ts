@@ -27,6 +27,8 @@ export interface Resource {
   day_end: string;
   capacity: number | null;
   active: boolean;
+  /** The price item a booking of it charges (its code, at the price of the booking's date); null: no charge. */
+  price_item_id: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -44,8 +46,13 @@ export interface Closure {
   created_at: string;
 }
 
-/** A booking holds its slot while booked; cancelling frees it. Queries name the active status, never "not cancelled". */
-export const bookingStatuses = ['booked', 'cancelled'] as const;
+/**
+ * A booking holds its slot while booked, and still when done (the cremation or farewell took place in it);
+ * cancelling frees it. Queries name the statuses they mean, never "not cancelled".
+ */
+export const bookingStatuses = ['booked', 'cancelled', 'done'] as const;
+/** The statuses that hold a slot (the partial unique indexes and PostgreSQL's exclusion constraints). */
+export const heldStatuses = ['booked', 'done'] as const;
 export type BookingStatus = (typeof bookingStatuses)[number];
 
 export interface Booking {
@@ -61,6 +68,17 @@ export interface Booking {
   cancel_reason: string | null;
   case_number: string;
   deceased_name: string;
+  /** The case's status now, for the day board. */
+  case_status: CaseStatus;
+  /** What happened, once done: the actual times and cremator (cremations), who recorded it and when. */
+  actual_started_at: string | null;
+  actual_ended_at: string | null;
+  actual_cremator_id: number | null;
+  actual_cremator_name: string | null;
+  operator_name: string | null;
+  done_by: number | null;
+  done_by_name: string | null;
+  done_at: string | null;
   created_by: number | null;
   created_at: string;
   updated_at: string;
@@ -96,6 +114,7 @@ const resourceColumns = (kind: ResourceKind) => [
   'day_end',
   ...(kind === 'hall' ? ['capacity'] : []),
   'active',
+  'price_item_id',
   'created_at',
   'updated_at',
 ];
@@ -106,6 +125,7 @@ function toResource(kind: ResourceKind, row: Record<string, unknown>): Resource 
     kind,
     capacity: kind === 'hall' ? Number(row.capacity) : null,
     active: bool(row.active),
+    price_item_id: row.price_item_id == null ? null : Number(row.price_item_id),
   };
 }
 
@@ -140,6 +160,7 @@ export async function listAllResources(
         'day_end',
         kind === 'hall' ? 'capacity' : db.raw('null as capacity'),
         'active',
+        'price_item_id',
         'created_at',
         'updated_at',
       );
@@ -286,12 +307,38 @@ export async function deleteClosure(trx: Knex, id: number): Promise<number> {
 
 function bookings(db: Knex, kind: ResourceKind) {
   const t = tables[kind];
-  return db(`${t.bookings} as b`)
+  const q = db(`${t.bookings} as b`)
     .join(`${t.resources} as r`, 'r.id', `b.${t.column}`)
-    .join('funeral_cases as fc', 'fc.id', 'b.case_id');
+    .join('funeral_cases as fc', 'fc.id', 'b.case_id')
+    .leftJoin('users as du', 'du.id', 'b.done_by');
+  if (kind === 'cremator') q.leftJoin('cremators as ak', 'ak.id', 'b.actual_cremator_id');
+  return q;
 }
 
-const bookingColumns = (kind: ResourceKind) => [
+/** The columns only a cremation records; a hall booking gives nulls, so that both kinds unite. */
+const doneColumns = (db: Knex, kind: ResourceKind) =>
+  kind === 'cremator'
+    ? [
+        'b.actual_started_at',
+        'b.actual_ended_at',
+        'b.actual_cremator_id',
+        'ak.name as actual_cremator_name',
+        'b.operator_name',
+      ]
+    : [
+        db.raw('null as actual_started_at'),
+        db.raw('null as actual_ended_at'),
+        db.raw('null as actual_cremator_id'),
+        db.raw('null as actual_cremator_name'),
+        db.raw('null as operator_name'),
+      ];
+
+const bookingColumns = (db: Knex, kind: ResourceKind) => [
+  ...doneColumns(db, kind),
+  'fc.status as case_status',
+  'b.done_by',
+  'du.display_name as done_by_name',
+  'b.done_at',
   'b.id',
   'b.case_id',
   `b.${tables[kind].column} as resource_id`,
@@ -313,11 +360,11 @@ const toBooking =
   (row: Record<string, unknown>): Booking => ({ ...(row as unknown as Booking), kind });
 
 export async function findBooking(db: Knex, kind: ResourceKind, id: number): Promise<Booking | undefined> {
-  const row = await bookings(db, kind).where('b.id', id).first(bookingColumns(kind));
+  const row = await bookings(db, kind).where('b.id', id).first(bookingColumns(db, kind));
   return row ? toBooking(kind)(row) : undefined;
 }
 
-/** Active bookings of the facility's resources that start in [from, to). */
+/** Bookings holding a slot (booked or done) of the facility's resources that start in [from, to). */
 export async function activeBookingsOfFacility(
   db: Knex,
   kind: ResourceKind,
@@ -327,16 +374,16 @@ export async function activeBookingsOfFacility(
 ): Promise<Booking[]> {
   const rows = await bookings(db, kind)
     .where('r.facility_id', facilityId)
-    .where('b.status', 'booked')
+    .whereIn('b.status', heldStatuses)
     .where('b.starts_at', '>=', from)
     .where('b.starts_at', '<', to)
     .orderBy('b.starts_at')
     .orderBy('r.id')
-    .select(bookingColumns(kind));
+    .select(bookingColumns(db, kind));
   return rows.map(toBooking(kind));
 }
 
-/** Active bookings of both kinds at the facility that start in [from, to), in one query, in time order. */
+/** Bookings holding a slot (booked or done), both kinds, at the facility, starting in [from, to), in time order. */
 export async function activeBookingsOfFacilityAllKinds(
   db: Knex,
   facilityId: number,
@@ -346,10 +393,10 @@ export async function activeBookingsOfFacilityAllKinds(
   const part = (kind: ResourceKind) =>
     bookings(db, kind)
       .where('r.facility_id', facilityId)
-      .where('b.status', 'booked')
+      .whereIn('b.status', heldStatuses)
       .where('b.starts_at', '>=', from)
       .where('b.starts_at', '<', to)
-      .select(db.raw(`'${kind}' as kind`), ...bookingColumns(kind));
+      .select(db.raw(`'${kind}' as kind`), ...bookingColumns(db, kind));
   const rows: Booking[] = await part('cremator').unionAll(part('hall'));
   return rows.sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.resource_id - b.resource_id);
 }
@@ -412,11 +459,38 @@ export async function cancelBooking(
   return n;
 }
 
+/** Records a cremation on its booking; the row count says whether it was still booked (one of two clicks wins). */
+export async function markCremationDone(
+  trx: Knex,
+  id: number,
+  facts: {
+    actual_started_at: string;
+    actual_ended_at: string;
+    actual_cremator_id: number;
+    operator_name: string | null;
+    done_by: number;
+    done_at: string;
+  },
+): Promise<number> {
+  const n = await trx('cremation_bookings')
+    .where({ id, status: 'booked' })
+    .update({ status: 'done', ...facts, updated_at: facts.done_at });
+  return n;
+}
+
+/** Marks a farewell held on its booking; the row count says whether it was still booked. */
+export async function markHallDone(trx: Knex, id: number, by: number, at: string): Promise<number> {
+  const n = await trx('hall_bookings')
+    .where({ id, status: 'booked' })
+    .update({ status: 'done', done_by: by, done_at: at, updated_at: at });
+  return n;
+}
+
 export async function activeBookingOfCase(db: Knex, kind: ResourceKind, caseId: number): Promise<Booking | undefined> {
   const row = await bookings(db, kind)
     .where('b.case_id', caseId)
     .where('b.status', 'booked')
-    .first(bookingColumns(kind));
+    .first(bookingColumns(db, kind));
   return row ? toBooking(kind)(row) : undefined;
 }
 
@@ -425,13 +499,13 @@ export async function bookingsOfCase(db: Knex, kind: ResourceKind, caseId: numbe
     .where('b.case_id', caseId)
     .orderBy('b.created_at')
     .orderBy('b.id')
-    .select(bookingColumns(kind));
+    .select(bookingColumns(db, kind));
   return rows.map(toBooking(kind));
 }
 
 // ## Cases
 
-export const closedCaseStatuses = ['cremated', 'ashes_released', 'ashes_placed'] as const;
+export const closedCaseStatuses = ['cremated', 'ashes_released', 'ashes_placed', 'withdrawn'] as const;
 /** A farewell cannot be booked once it has been held. */
 const noFarewellStatuses = [...closedCaseStatuses, 'farewell_done'];
 /** The statuses of a case that may still be booked, named (so that a status unknown here is never taken for open). */

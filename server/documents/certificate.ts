@@ -31,8 +31,9 @@ export interface CertificateData {
   idNumber: string;
   birthDate: string; // YYYY-MM-DD
   deathAt: string; // ISO instant
-  crematedAt: string; // ISO instant
-  cremator: string | null;
+  crematedAt: string; // ISO instant: the actual start, as recorded against the booking
+  crematedUntil: string; // ISO instant: the actual end
+  cremator: string | null; // the cremator actually used
   receiverName: string;
   receiverRelationship: string;
   issuedOn: string; // YYYY-MM-DD, Asia/Shanghai
@@ -58,6 +59,10 @@ export async function renderCertificate(d: CertificateData, fonts: Fonts): Promi
     width = contentWidth(doc),
     right = left + width;
   const crematedAt = formatDateTime(d.crematedAt, d.lang);
+  const until = formatDateTime(d.crematedUntil, d.lang);
+  // 2026年12月3日 09:10–10:05: the end's date only when it differs from the start's.
+  const sameDay = until.slice(0, until.lastIndexOf(' ')) === crematedAt.slice(0, crematedAt.lastIndexOf(' '));
+  const crematedSpan = `${crematedAt}–${sameDay ? until.slice(until.lastIndexOf(' ') + 1) : until}`;
 
   let y = centered(doc, d.facilityName, 96, { size: 15, spacing: 2 });
   y = centered(doc, t('documents.certificate'), y + 14, { font: BOLD, size: 34, spacing: d.lang === 'zh-CN' ? 18 : 1 });
@@ -72,8 +77,9 @@ export async function renderCertificate(d: CertificateData, fonts: Fonts): Promi
   });
   y += 26;
 
-  const cremation: Field[] = [{ label: t('documents.cremated_at'), value: crematedAt }];
-  if (d.cremator) cremation.push({ label: t('documents.cremator'), value: d.cremator });
+  // The span of actual times takes the whole row (on a row shared with the cremator it wrapped); the cremator its own.
+  const cremation: Field[][] = [[{ label: t('documents.cremated_at'), value: crematedSpan }]];
+  if (d.cremator) cremation.push([{ label: t('documents.cremator'), value: d.cremator }]);
   // The long values (ID number, times) share the wide second column; the short ones the narrow fourth.
   const rows: Field[][] = [
     [
@@ -85,7 +91,7 @@ export async function renderCertificate(d: CertificateData, fonts: Fonts): Promi
       { label: t('documents.birth_date'), value: formatDate(d.birthDate, d.lang) },
     ],
     [{ label: t('documents.death_at'), value: formatDateTime(d.deathAt, d.lang) }],
-    cremation,
+    ...cremation,
     [
       {
         label: t('documents.receiver'),

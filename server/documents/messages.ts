@@ -5,7 +5,7 @@ const zh = {
   documents: {
     certificate_link: '火化证明',
     receipt_link: '收费明细',
-    certificate_hint: '火化完成后可打印',
+    certificate_hint: '火化证明：在火化预约上记录火化后可打印',
     certificate_file: '火化证明-{{number}}.pdf',
     receipt_file: '收费明细-{{number}}.pdf',
     // Cremation certificate
@@ -77,7 +77,8 @@ const zh = {
     unprintable_characters: '这些字符在打印的单据上无法显示：{{characters}}',
   },
   errors: {
-    not_cremated_yet: '逝者尚未火化，火化完成后才能出具火化证明。',
+    back_to_case: '返回案件',
+    not_cremated_yet: '逝者尚未火化，或火化尚未在火化预约上记录：记录火化后才能出具火化证明。',
   },
 };
 
@@ -85,7 +86,7 @@ const en: typeof zh = {
   documents: {
     certificate_link: 'Cremation certificate',
     receipt_link: 'Statement of charges',
-    certificate_hint: 'available once cremated',
+    certificate_hint: 'Cremation certificate: printable once the cremation is recorded on its booking',
     certificate_file: 'cremation-certificate-{{number}}.pdf',
     receipt_file: 'statement-of-charges-{{number}}.pdf',
     certificate: 'Cremation Certificate',
@@ -155,7 +156,8 @@ const en: typeof zh = {
     unprintable_characters: 'These characters cannot be printed on the documents: {{characters}}',
   },
   errors: {
-    not_cremated_yet: 'A cremation certificate can only be issued once the cremation is done.',
+    back_to_case: 'Back to the case',
+    not_cremated_yet: 'A cremation certificate can only be issued once the cremation is recorded on its booking.',
   },
 };
 

@@ -1,6 +1,7 @@
 // Printed documents of a funeral case: the cremation certificate and the statement of charges, as PDFs.
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
+import { ConflictError } from '../http/errors.js';
 import { idParam } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { translator, type Lang } from '../i18n/index.js';
@@ -35,15 +36,27 @@ export function documentRoutes(ctx: AppContext): RouteDef[] {
   const { db, config } = ctx;
 
   async function certificate(req: Request, res: Response) {
-    const printed = await documents.printCertificate(
-      db,
-      loadFonts(config.fallbackFonts),
-      req.user!,
-      idParam(req),
-      req.lang,
-      req.ip ?? null,
-    );
-    sendPdf(res, printed, 'documents.certificate_file', req.lang);
+    const id = idParam(req);
+    try {
+      const printed = await documents.printCertificate(
+        db,
+        loadFonts(config.fallbackFonts),
+        req.user!,
+        id,
+        req.lang,
+        req.ip ?? null,
+      );
+      sendPdf(res, printed, 'documents.certificate_file', req.lang);
+    } catch (err) {
+      // Not printable yet: a page saying why, with the way back to the case, rather than a bare error.
+      if (!(err instanceof ConflictError)) throw err;
+      res.status(409).render('errors/error', {
+        status: 409,
+        code: err.code,
+        message: translator(req.lang)(`errors.${err.code}`),
+        back: `/staff/cases/${id}`,
+      });
+    }
   }
 
   async function receipt(req: Request, res: Response) {

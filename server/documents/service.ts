@@ -42,6 +42,13 @@ export function unprintableFields(fonts: Fonts, values: Partial<Record<PrintedCa
   });
 }
 
+/** Whether the certificate can be printed: the case is cremated and its cremation was recorded against a booking. */
+export async function certificateReady(db: Knex, c: { id: number; status: CaseStatus }): Promise<boolean> {
+  if (!cremated.includes(c.status)) return false;
+  const { startedAt, endedAt } = await store.cremation(db, c.id);
+  return !!startedAt && !!endedAt;
+}
+
 /**
  * The cremation certificate, for the funeral home's own staff once the body is cremated. It shows the full ID
  * number and is an official act, so every print is in the audit log.
@@ -56,10 +63,10 @@ export async function printCertificate(
 ): Promise<Printed> {
   const c = await cases.loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
-  const { at, cremator } = await store.cremation(db, c.id);
+  const { startedAt, endedAt, cremator } = await store.cremation(db, c.id);
   // The ashes go to the recipient the family named; a case without one names its main contact.
   const receiver = (await cases.ashesRecipient(db, c.id)) ?? (await cases.mainContact(db, c.id));
-  if (!cremated.includes(c.status) || !at) throw new ConflictError('not_cremated_yet');
+  if (!cremated.includes(c.status) || !startedAt || !endedAt) throw new ConflictError('not_cremated_yet');
   const pdf = await renderCertificate(
     {
       lang,
@@ -70,7 +77,8 @@ export async function printCertificate(
       idNumber: c.id_number,
       birthDate: c.birth_date,
       deathAt: c.death_at,
-      crematedAt: at,
+      crematedAt: startedAt,
+      crematedUntil: endedAt,
       cremator,
       receiverName: receiver?.name ?? '',
       receiverRelationship: receiver?.relationship ?? '',

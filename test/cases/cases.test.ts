@@ -7,6 +7,7 @@ import { checkCharacter } from '../../server/cases/id-number.js';
 import { nowIso } from '../../server/db.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, signedIn, textOf } from '../helpers/client.js';
+import { localField, pastBooking, recordForm } from '../cremation/fixtures.js';
 
 const id = (first17: string) => first17 + checkCharacter(first17);
 // Check digits worked out by hand, not by the code under test.
@@ -196,24 +197,34 @@ describe(`cases: funeral cases (${dialect})`, () => {
   it('moves a case only step by step; a stale step is a 409', async () => {
     const c = await app.db('funeral_cases').where({ deceased_name: '张德明' }).first();
     const path = `/staff/cases/${c.id}/status`;
-    const skip = await desk.post(path, { from: 'registered', to: 'cremated' }, { from: `/staff/cases/${c.id}` });
+    const skip = await desk.post(path, { from: 'registered', to: 'stored' }, { from: `/staff/cases/${c.id}` });
     expect(skip.status).to.equal(400);
     expect(textOf(skip.text)).to.contain('当前状态不能进行这一步。');
-    for (const [from, to] of [
-      ['registered', 'body_received'],
-      ['body_received', 'stored'],
-      ['stored', 'farewell_done'],
-      ['farewell_done', 'cremated'],
-      ['cremated', 'ashes_released'],
-    ]) {
-      // No papers are recorded for this case: closing it needs the reason (test/cases/papers.test.ts).
-      const reason: Record<string, string> = to === 'ashes_released' ? { documents_reason: '家属稍后补交材料' } : {};
+    // No papers are recorded for this case: closing it needs the reason (test/cases/papers.test.ts).
+    const reason = (to: string): Record<string, string> =>
+      to === 'ashes_released' ? { documents_reason: '家属稍后补交材料' } : {};
+    const move = async (from: string, to: string) =>
       expect(
-        (await desk.post(path, { from, to, ...reason }, { from: `/staff/cases/${c.id}` })).status,
+        (await desk.post(path, { from, to, ...reason(to) }, { from: `/staff/cases/${c.id}` })).status,
         `${from}→${to}`,
       ).to.equal(302);
-    }
-    const stale = await desk.post(path, { from: 'stored', to: 'cremated' }, { from: `/staff/cases/${c.id}` });
+    await move('registered', 'body_received');
+    await move('body_received', 'stored');
+    await move('stored', 'farewell_done');
+    // Cremated is recorded against the cremation booking, not by the status form.
+    const byForm = await desk.post(path, { from: 'farewell_done', to: 'cremated' }, { from: `/staff/cases/${c.id}` });
+    expect(byForm.status).to.equal(400);
+    expect(textOf(byForm.text)).to.contain('火化完成须在火化预约上“记录火化”');
+    const cremator = (await app.db('cremators').where({ facility_id: homeId }).orderBy('id').first('id')).id;
+    const booking = await pastBooking(app.db, 'cremator', c.id, cremator);
+    const recorded = await recordForm(desk, booking.id, {
+      started_at: localField(booking.starts_at, 5),
+      ended_at: localField(booking.starts_at, 50),
+      cremator_id: cremator,
+    });
+    expect(recorded.status).to.equal(302);
+    await move('cremated', 'ashes_released');
+    const stale = await desk.post(path, { from: 'stored', to: 'farewell_done' }, { from: `/staff/cases/${c.id}` });
     expect(stale.status).to.equal(409);
     expect(textOf(stale.text)).to.contain('案件状态已被他人更新');
     const events = await app.db('case_events').where({ case_id: c.id }).orderBy('id').pluck('to_status');

@@ -54,7 +54,17 @@ describe('cases: states', () => {
     expect(allowedNext('cremated')).to.deep.equal(['ashes_released', 'ashes_placed']);
     expect(allowedNext('ashes_placed')).to.deep.equal([]);
   });
-  it('every state except the last two has a next', () => {
-    expect(caseStatuses.filter((s) => allowedNext(s).length === 0)).to.deep.equal(['ashes_released', 'ashes_placed']);
+  it('every state except the last two and withdrawn has a next', () => {
+    expect(caseStatuses.filter((s) => allowedNext(s).length === 0)).to.deep.equal([
+      'ashes_released',
+      'ashes_placed',
+      'withdrawn',
+    ]);
+  });
+  it('lets a case leave the cremation path (withdrawn) from any step before cremated, never after', () => {
+    for (const s of ['registered', 'body_received', 'stored', 'farewell_done'] as const)
+      expect(canMove(s, 'withdrawn'), s).to.equal(true);
+    for (const s of ['cremated', 'ashes_released', 'ashes_placed'] as const)
+      expect(canMove(s, 'withdrawn'), s).to.equal(false);
   });
 });

@@ -180,7 +180,7 @@ describe(`cremation: booking rules (${dialect})`, () => {
       { resource_id: cremator, starts_at: at(d, '10:00') },
       null,
     );
-    expect(moved.starts_at).to.equal(at(d, '10:00'));
+    expect(moved.booking.starts_at).to.equal(at(d, '10:00'));
     const rows = await app
       .db('cremation_bookings')
       .where({ case_id: a })

@@ -6,6 +6,7 @@ import { createToken } from '../../server/accounts/tokens.js';
 import { ZONE } from '../../server/cremation/slots.js';
 import type { Db } from '../../server/db.js';
 import { DEMO_PASSWORD } from '../helpers/app.js';
+import type { Client } from '../helpers/client.js';
 import { nextIdNumber } from '../helpers/id-numbers.js';
 
 export const HOME = '六盘水市殡仪馆（示例）';
@@ -120,4 +121,64 @@ export async function activeBookings(
   where: Record<string, unknown>,
 ): Promise<{ id: number; case_id: number; starts_at: string; status: string }[]> {
   return db(table).where(where).where('status', 'booked').select('id', 'case_id', 'starts_at', 'status');
+}
+
+let pastSerial = 0;
+
+/**
+ * A booking whose slot began in the past, inserted as it stands (no service books the past), for a cremation or
+ * farewell to be recorded against. Each call lies two hours further back, so that slots never meet.
+ */
+export async function pastBooking(
+  db: Db,
+  kind: 'cremator' | 'hall',
+  caseId: number,
+  resourceId: number,
+  startsAt?: string,
+): Promise<{ id: number; starts_at: string; ends_at: string }> {
+  pastSerial += 1;
+  const start = startsAt
+    ? DateTime.fromISO(startsAt)
+    : DateTime.now()
+        .startOf('minute')
+        .minus({ hours: 2 + 2 * pastSerial, minutes: process.pid % 50 });
+  const starts_at = start.toUTC().toISO()!;
+  const ends_at = start.plus({ hours: 1 }).toUTC().toISO()!;
+  const now = new Date().toISOString();
+  const [row] = await db(kind === 'cremator' ? 'cremation_bookings' : 'hall_bookings')
+    .insert({
+      case_id: caseId,
+      [kind === 'cremator' ? 'cremator_id' : 'hall_id']: resourceId,
+      starts_at,
+      ends_at,
+      status: 'booked',
+      created_at: now,
+      updated_at: now,
+    })
+    .returning('id');
+  return { id: typeof row === 'object' ? row.id : row, starts_at, ends_at };
+}
+
+/** 'YYYY-MM-DDTHH:mm' in Shanghai, as a datetime-local field sends it, of an instant plus some minutes. */
+export function localField(iso: string, plusMinutes = 0): string {
+  return DateTime.fromISO(iso).plus({ minutes: plusMinutes }).setZone(ZONE).toFormat("yyyy-MM-dd'T'HH:mm");
+}
+
+/** Posts the 记录火化 form of a booking. */
+export function recordForm(
+  client: Client,
+  bookingId: number,
+  form: { started_at: string; ended_at: string; cremator_id: number; operator_name?: string },
+) {
+  const path = `/staff/cremation/bookings/cremator/${bookingId}/record`;
+  return client.post(
+    path,
+    {
+      started_at: form.started_at,
+      ended_at: form.ended_at,
+      cremator_id: String(form.cremator_id),
+      operator_name: form.operator_name ?? '',
+    },
+    { from: path },
+  );
 }

@@ -275,9 +275,15 @@ describe(`cremation: staff pages (${dialect})`, () => {
         case_id: String(open),
       });
       expect(res.status).to.equal(302);
-      expect(res.location).to.equal(`/staff/cremation?facility=${home}&date=${d}`);
+      // The case stays in hand: the grid opens for it, with the way back and its next step (a farewell hall).
+      expect(res.location).to.equal(`/staff/cremation?facility=${home}&date=${d}&case=${open}`);
       const grid = await desk.get(res.location!);
       expect(textOf(grid.text)).to.contain('已为').and.contain('赵六');
+      expect(grid.text).to.contain(`href="/staff/cases/${open}"`);
+      expect(textOf(grid.text)).to.contain('已预约火化').and.contain('下一步：为同一逝者预约告别厅');
+      expect(grid.text).to.match(
+        new RegExp(`kind=hall&amp;resource=\\d+&amp;starts_at=[^"]+&amp;case(=|&#x3D;)${open}"`),
+      );
       // now booked, the case is no longer offered
       const again = await desk.get(
         `/staff/cremation/bookings/new?kind=cremator&resource=${c1}&starts_at=${encodeURIComponent(at(d, '11:00'))}`,

@@ -250,6 +250,10 @@ describe(`database rules (${dialect})`, () => {
   it('refuses a status, role or kind the code does not know, such as "canceled" for a booking', async () => {
     const cases: Case[] = [
       ['cremation_bookings', { status: 'canceled' }, 'cremation_bookings_status_in'],
+      ['cremation_bookings', { status: 'done' }, 'cremation_bookings_done_recorded'],
+      ['hall_bookings', { status: 'done' }, 'hall_bookings_done_recorded'],
+      ['case_lines', { booking_kind: 'oven', booking_id: 1 }, 'case_lines_booking_kind_in'],
+      ['case_lines', { booking_kind: 'hall' }, 'case_lines_booking_both'],
       ['hall_bookings', { status: 'active' }, 'hall_bookings_status_in'],
       ['users', { role: 'root' }, 'users_role_in'],
       ['facilities', { kind: 'crematorium' }, 'facilities_kind_in'],
@@ -380,6 +384,7 @@ describe(`database rules (${dialect})`, () => {
       ['case_payments', 'case_payments_method_in', paymentMethods],
       ['cremation_bookings', 'cremation_bookings_status_in', bookingStatuses],
       ['hall_bookings', 'hall_bookings_status_in', bookingStatuses],
+      ['case_lines', 'case_lines_booking_kind_in', resourceKinds],
       ['coverage_targets', 'coverage_targets_indicator_in', targetIndicators],
       ['fridge_slots', 'fridge_slots_status_in', slotStatuses],
       ['body_custody', 'body_custody_status_in', custodyStatuses],
@@ -399,7 +404,7 @@ describe(`database rules (${dialect})`, () => {
     }
   });
 
-  it("keeps one booked booking per slot and per case by indexes over status = 'booked'", async () => {
+  it('keeps one booking per slot and per case by indexes over the statuses that hold a slot (booked, done)', async () => {
     const other = await insertCase(db, home);
     const booked = {
       ...rows.cremation_bookings(),
@@ -410,15 +415,34 @@ describe(`database rules (${dialect})`, () => {
     await db('cremation_bookings').insert(booked);
     const again = await insertError(db, 'cremation_bookings', { ...booked, case_id: await insertCase(db, home) });
     expect((again as { code?: string } | null)?.code).to.be.oneOf(['23505', 'SQLITE_CONSTRAINT_UNIQUE']);
-    expect(violatedConstraint(again)).to.match(/slot_booked|cremator_id, cremation_bookings\.starts_at/);
+    expect(violatedConstraint(again)).to.match(/slot_held|cremator_id, cremation_bookings\.starts_at/);
     const secondOfCase = await insertError(db, 'cremation_bookings', {
       ...booked,
       starts_at: '2032-01-02T00:00:00.000Z',
       ends_at: '2032-01-02T01:00:00.000Z',
     });
-    expect(violatedConstraint(secondOfCase)).to.match(/case_booked|cremation_bookings\.case_id/);
-    // Cancelled bookings hold nothing.
+    expect(violatedConstraint(secondOfCase)).to.match(/case_held|cremation_bookings\.case_id/);
+    // Cancelled bookings hold nothing; a done booking still holds its slot.
     await db('cremation_bookings').insert({ ...booked, status: 'cancelled' });
+    const done = {
+      ...booked,
+      case_id: await insertCase(db, home),
+      starts_at: '2032-01-03T00:00:00.000Z',
+      ends_at: '2032-01-03T01:00:00.000Z',
+      status: 'done',
+      actual_started_at: '2032-01-03T00:05:00.000Z',
+      actual_ended_at: '2032-01-03T00:55:00.000Z',
+      actual_cremator_id: cremator,
+      done_at: '2032-01-03T00:55:00.000Z',
+    };
+    await db('cremation_bookings').insert(done);
+    const overDone = await insertError(db, 'cremation_bookings', {
+      ...booked,
+      case_id: await insertCase(db, home),
+      starts_at: done.starts_at,
+      ends_at: done.ends_at,
+    });
+    expect((overDone as { code?: string } | null)?.code).to.be.oneOf(['23505', 'SQLITE_CONSTRAINT_UNIQUE']);
     const indexes =
       dialect === 'postgres'
         ? (
@@ -432,10 +456,13 @@ describe(`database rules (${dialect})`, () => {
             .select('name', 'sql');
     const partial = (indexes as { name: string; sql: string }[]).filter((i) => /where/i.test(i.sql));
     expect(partial.map((i) => i.name)).to.include.members([
-      'cremation_bookings_slot_booked',
-      'cremation_bookings_case_booked',
+      'cremation_bookings_slot_held',
+      'cremation_bookings_case_held',
     ]);
-    for (const { sql } of partial) expect(sql).to.match(/WHERE \(?\(?status\)?(::text)? = 'booked'/);
+    for (const { sql } of partial) {
+      expect(sql).to.match(/WHERE[\s\S]*status[\s\S]*'booked'[\s\S]*'done'/);
+      expect(sql).to.not.contain('cancelled');
+    }
   });
 
   it('keeps one open case per ID number by an index over the open statuses as the code lists them', async () => {

@@ -11,6 +11,7 @@ import { formatDate, formatDateTime } from '../../server/http/format.js';
 import { todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, signedIn, textOf } from '../helpers/client.js';
+import { recordForm } from '../cremation/fixtures.js';
 
 const id = (first17: string) => first17 + checkCharacter(first17);
 const ZHAO = id('52020119381102002'); // female, 1938-11-02
@@ -204,11 +205,21 @@ describe(`documents: certificate and statement of charges (${dialect})`, () => {
     await app
       .db('cremation_bookings')
       .insert(booking(await cremator('乙号火化炉'), 'cancelled', '2026-11-21T02:00:00.000Z'));
-    await app
+    const [held] = await app
       .db('cremation_bookings')
-      .insert(booking(await cremator('甲号火化炉'), 'booked', '2026-11-22T02:00:00.000Z'));
-    await move(crematedId, ['registered', 'body_received', 'stored', 'farewell_done', 'cremated']);
-    cremationAt = (await app.db('case_events').where({ case_id: crematedId, to_status: 'cremated' }).first('at')).at;
+      .insert(booking(await cremator('甲号火化炉'), 'booked', '2026-11-22T02:00:00.000Z'))
+      .returning('id');
+    const used = await cremator('丙号火化炉');
+    await move(crematedId, ['registered', 'body_received', 'stored', 'farewell_done']);
+    // Recorded against the booking: started 5 minutes into the slot, in another cremator than the one booked.
+    const recorded = await recordForm(desk, typeof held === 'object' ? held.id : held, {
+      started_at: '2026-11-22T10:05',
+      ended_at: '2026-11-22T11:02',
+      cremator_id: used,
+      operator_name: '刘师傅',
+    });
+    expect(recorded.status, textOf(recorded.text).slice(0, 300)).to.equal(302);
+    cremationAt = '2026-11-22T02:05:00.000Z';
 
     storedId = await openCase({
       deceased_name: '钱国栋',
@@ -242,8 +253,8 @@ describe(`documents: certificate and statement of charges (${dialect})`, () => {
       '女',
       '1938年11月2日',
       '2026年11月20日 06:30',
-      formatDateTime(cremationAt, 'zh-CN'),
-      '甲号火化炉',
+      `${formatDateTime(cremationAt, 'zh-CN')}–11:02`,
+      '丙号火化炉',
       '赵明（儿子）',
       '经办人：殡仪馆前台',
       `出具日期：${formatDate(todayInShanghai(), 'zh-CN')}`,
@@ -253,6 +264,10 @@ describe(`documents: certificate and statement of charges (${dialect})`, () => {
       expect(text, s).to.contain(compact(s));
     }
     expect(text).to.not.contain('乙号火化炉'); // the cancelled booking
+    expect(text).to.not.contain('甲号火化炉'); // booked, but not the one used
+    // Never the time the cremation was clicked in.
+    const clicked = (await app.db('case_events').where({ case_id: crematedId, to_status: 'cremated' }).first('at')).at;
+    expect(text).to.not.contain(compact(formatDateTime(clicked, 'zh-CN')));
   });
 
   it('records every certificate print in the audit log, without the ID number', async () => {
@@ -275,7 +290,8 @@ describe(`documents: certificate and statement of charges (${dialect})`, () => {
     const res = await desk.get(`/staff/cases/${storedId}/certificate.pdf`);
     expect(res.status).to.equal(409);
     expect(res.headers.get('content-type')).to.match(/^text\/html/);
-    expect(textOf(res.text)).to.contain('逝者尚未火化，火化完成后才能出具火化证明。');
+    expect(textOf(res.text)).to.contain('逝者尚未火化，或火化尚未在火化预约上记录：记录火化后才能出具火化证明。');
+    expect(res.text).to.contain(`href="/staff/cases/${storedId}"`); // the way back, not a bare error
     expect(
       await app
         .db('audit_log')

@@ -8,6 +8,7 @@ import { loadFonts, unprintable } from '../../server/documents/fonts.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { type Client, signedIn, textOf } from '../helpers/client.js';
 import { fallbackFontsIn, pdfFonts, pdfText } from './pdf-tools.js';
+import { localField, pastBooking, recordForm } from '../cremation/fixtures.js';
 
 const id = (first17: string) => first17 + checkCharacter(first17);
 
@@ -52,7 +53,7 @@ function desk(app: TestApp, client: Client, homeId: number) {
       return { id: Number(res.location!.split('/').pop()), warning };
     },
     async cremate(caseId: number): Promise<void> {
-      const steps = ['registered', 'body_received', 'stored', 'cremated'];
+      const steps = ['registered', 'body_received', 'stored'];
       for (let i = 1; i < steps.length; i++) {
         const res = await client.post(
           `/staff/cases/${caseId}/status`,
@@ -61,6 +62,15 @@ function desk(app: TestApp, client: Client, homeId: number) {
         );
         expect(res.status, steps[i]).to.equal(302);
       }
+      // Cremated only by recording against a booking whose slot has begun.
+      const cremator = (await app.db('cremators').where({ facility_id: homeId }).orderBy('id').first('id')).id;
+      const booking = await pastBooking(app.db, 'cremator', caseId, cremator);
+      const res = await recordForm(client, booking.id, {
+        started_at: localField(booking.starts_at, 5),
+        ended_at: localField(booking.starts_at, 55),
+        cremator_id: cremator,
+      });
+      expect(res.status, 'record cremation').to.equal(302);
     },
     async pdf(url: string): Promise<Buffer> {
       const cookie = (client as unknown as { cookieHeader(): string }).cookieHeader();

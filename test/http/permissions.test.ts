@@ -99,6 +99,8 @@ const table: Record<string, [Role[], string]> = {
   'POST /staff/cremation/bookings/:kind/:id/reschedule': [FRONT, '/staff/cremation/bookings/cremator/999/reschedule'],
   'GET /staff/cremation/bookings/:kind/:id/cancel': [FRONT, '/staff/cremation/bookings/cremator/999/cancel'],
   'POST /staff/cremation/bookings/:kind/:id/cancel': [FRONT, '/staff/cremation/bookings/cremator/999/cancel'],
+  'GET /staff/cremation/bookings/cremator/:id/record': [FRONT, '/staff/cremation/bookings/cremator/999/record'],
+  'POST /staff/cremation/bookings/cremator/:id/record': [FRONT, '/staff/cremation/bookings/cremator/999/record'],
   'GET /api/v1/cremation/availability': [
     ['admin', 'bureau', 'front_desk'],
     '/api/v1/cremation/availability?facility=1&date=2026-12-01',
