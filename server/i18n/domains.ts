@@ -1,6 +1,7 @@
 // Each domain keeps its own messages in server/<domain>/messages.ts, with the same keys in both languages
 // (the type checks it); they are merged over the platform catalog. Add one line per domain.
 import { caseMessages } from '../cases/messages.js';
+import { moneyMessages } from '../cases/money-messages.js';
 import { coverageMessages } from '../coverage/dashboard/messages.js';
 import { coverageMapMessages } from '../coverage/map/messages.js';
 import { proposalMessages } from '../coverage/proposal/messages.js';
@@ -14,6 +15,7 @@ import type { DomainMessages } from './types.js';
 
 export const domainMessages: DomainMessages<object>[] = [
   caseMessages,
+  moneyMessages,
   coverageMessages,
   coverageMapMessages,
   proposalMessages,
