@@ -36,6 +36,9 @@ export interface ReceiptDeduction {
   amountFen: number;
 }
 export interface ReceiptPayment {
+  receiptNumber: string | null;
+  kind: 'payment' | 'deposit' | 'refund';
+  voided: boolean;
   method: string;
   paidAt: string;
   amountFen: number;
@@ -195,29 +198,34 @@ function serviceRows(d: ReceiptData): TableRow[] {
 
 function paymentColumns(d: ReceiptData, width: number): Column[] {
   const t = translator(d.lang);
-  const fixed = 36 + 150 + 96 + 96;
+  const fixed = 90 + 112 + 70 + 70 + 50 + 86;
   return [
-    { header: t('documents.seq'), width: 36, align: 'center' },
-    { header: t('documents.paid_at'), width: 150 },
-    { header: t('documents.method'), width: 96, align: 'center' },
+    { header: t('documents.receipt_no'), width: 90, align: 'center' },
+    { header: t('documents.paid_at'), width: 112 },
+    { header: t('documents.kind'), width: 70, align: 'center' },
+    { header: t('documents.method'), width: 70, align: 'center' },
     { header: t('documents.received_by'), width: width - fixed },
-    { header: t('documents.amount'), width: 96, align: 'right' },
+    { header: t('documents.receipt_state'), width: 50, align: 'center' },
+    { header: t('documents.amount'), width: 86, align: 'right' },
   ];
 }
 
 function paymentRows(d: ReceiptData): TableRow[] {
   const t = translator(d.lang);
-  if (!d.payments.length) return [{ cells: [t('documents.no_payments')], span: 5 }];
-  const rows: TableRow[] = d.payments.map((p, i) => ({
+  if (!d.payments.length) return [{ cells: [t('documents.no_payments')], span: 7 }];
+  // Refunds read as minus; a voided receipt is listed with its state and counts nothing in the total.
+  const rows: TableRow[] = d.payments.map((p) => ({
     cells: [
-      String(i + 1),
+      p.receiptNumber ?? '—',
       formatDateTime(p.paidAt, d.lang),
+      t(`payment_kind.${p.kind}`),
       t(`pay_method.${p.method}`),
       p.receivedBy ?? '',
-      formatMoney(p.amountFen),
+      t(p.voided ? 'documents.state_void' : 'documents.state_valid'),
+      p.kind === 'refund' ? minus(p.amountFen) : formatMoney(p.amountFen),
     ],
   }));
-  rows.push({ cells: [t('documents.paid_total'), formatMoney(d.paidFen)], span: 4, bold: true, shade: true });
+  rows.push({ cells: [t('documents.paid_total'), formatMoney(d.paidFen)], span: 6, bold: true, shade: true });
   return rows;
 }
 

@@ -8,6 +8,7 @@ import { proposalMessages } from '../coverage/proposal/messages.js';
 import { coverageTargetMessages } from '../coverage/targets/messages.js';
 import { cremationMessages } from '../cremation/messages.js';
 import { documentMessages } from '../documents/messages.js';
+import { paymentReceiptMessages } from '../documents/payment-receipt-messages.js';
 import { facilityMessages } from '../facilities/messages.js';
 import { priceMessages } from '../prices/messages.js';
 import { reportMessages } from '../reports/messages.js';
@@ -22,6 +23,7 @@ export const domainMessages: DomainMessages<object>[] = [
   coverageTargetMessages,
   cremationMessages,
   documentMessages,
+  paymentReceiptMessages,
   facilityMessages,
   priceMessages,
   reportMessages,
