@@ -75,7 +75,7 @@ const receipt = {
   payments: [
     {
       receiptNumber: '2026-000001',
-      kind: 'payment',
+      kind: 'payment' as const,
       voided: false,
       method: 'wechat',
       paidAt: '2026-11-22T03:00:00.000Z',
