@@ -199,7 +199,7 @@ export async function moveCase(
 async function assertOpen(trx: Knex, caseId: number): Promise<void> {
   const status = await store.lockCase(trx, caseId);
   if (!status) throw new NotFoundError('case_not_found');
-  if (isFinal(status)) throw new ConflictError('case_closed');
+  if (isFinal(status)) throw new ConflictError('lines_of_closed_case');
 }
 
 export async function addLine(
