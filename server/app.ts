@@ -6,6 +6,7 @@ import helmet from 'helmet';
 import { accountRoutes } from './accounts/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { caseRoutes } from './cases/routes.js';
+import { takingsRoutes } from './cases/takings-routes.js';
 import type { AppContext } from './context.js';
 import { coverageApiRoutes } from './coverage/engine/routes.js';
 import { coverageRoutes } from './coverage/dashboard/routes.js';
@@ -89,6 +90,7 @@ export function buildApp(ctx: AppContext): Express {
     facilityRoutes,
     auditRoutes,
     caseRoutes,
+    takingsRoutes,
     documentRoutes,
     priceRoutes,
     resourceRoutes,

@@ -45,6 +45,7 @@ const zh = {
     closing_by: '{{name}}，{{time}}',
   },
   payment_kind: { payment: '收费', deposit: '预付款/押金', refund: '退款' },
+  nav: { takings: '日收款' },
   takings: {
     title: '日收款报表',
     nav: '日收款',
@@ -146,6 +147,7 @@ const en: typeof zh = {
     closing_by: '{{name}}, {{time}}',
   },
   payment_kind: { payment: 'Payment', deposit: 'Deposit', refund: 'Refund' },
+  nav: { takings: 'Takings' },
   takings: {
     title: 'Daily takings',
     nav: 'Takings',
