@@ -190,13 +190,7 @@ export type Correction =
  * A correction (更正) of a closed case: a service added at today's price, or units taken off an existing line (a
  * negative line of the same price), never below zero units. Marked as a correction, with its reason, audited.
  */
-export async function correct(
-  db: Knex,
-  actor: Actor,
-  caseId: number,
-  x: Correction,
-  ip: string | null,
-): Promise<void> {
+export async function correct(db: Knex, actor: Actor, caseId: number, x: Correction, ip: string | null): Promise<void> {
   const c = await loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
   const item =

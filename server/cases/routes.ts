@@ -312,7 +312,9 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
           db,
           req.user!,
           id,
-          target === 'item' ? { target, price_item_id: Number(n), ...base } : { target: 'line', line_id: Number(n), ...base },
+          target === 'item'
+            ? { target, price_item_id: Number(n), ...base }
+            : { target: 'line', line_id: Number(n), ...base },
           ip(req),
         );
       },

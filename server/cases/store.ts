@@ -239,7 +239,6 @@ export async function payments(db: Knex, caseId: number): Promise<PaymentRow[]> 
     .select(paymentColumns);
 }
 
-
 export async function events(db: Knex, caseId: number): Promise<EventRow[]> {
   return db('case_events as e')
     .leftJoin('users as u', 'u.id', 'e.actor_id')
@@ -255,19 +254,25 @@ export async function events(db: Knex, caseId: number): Promise<EventRow[]> {
  * changes of one case then run one after another, so a balance read here is still true when the row is written.
  */
 export async function lockCase(trx: Knex, id: number): Promise<CaseStatus | undefined> {
-  if (!(await trx('funeral_cases').where({ id }).update({ updated_at: trx.raw('updated_at') }))) return undefined;
+  if (
+    !(await trx('funeral_cases')
+      .where({ id })
+      .update({ updated_at: trx.raw('updated_at') }))
+  )
+    return undefined;
   return (await trx('funeral_cases').where({ id }).first('status'))?.status;
 }
 
 /** The case's money in fen: lines (corrections included), deductions, and paid net of refunds; voids count nothing. */
 export async function totals(db: Knex, caseId: number): Promise<{ total: number; deducted: number; paid: number }> {
   const sum = async (q: Knex.QueryBuilder) => Number((await q.sum({ s: 'amount_fen' }).first())?.s ?? 0);
-  const [total, deducted, received, refunded] = await Promise.all([
-    sum(db('case_lines').where({ case_id: caseId })),
-    sum(db('case_deductions').where({ case_id: caseId })),
-    sum(db('case_payments').where({ case_id: caseId }).whereIn('kind', ['payment', 'deposit']).whereNull('voided_at')),
-    sum(db('case_payments').where({ case_id: caseId, kind: 'refund' }).whereNull('voided_at')),
-  ]);
+  // One after another: inside a transaction they share one connection.
+  const total = await sum(db('case_lines').where({ case_id: caseId }));
+  const deducted = await sum(db('case_deductions').where({ case_id: caseId }));
+  const received = await sum(
+    db('case_payments').where({ case_id: caseId }).whereIn('kind', ['payment', 'deposit']).whereNull('voided_at'),
+  );
+  const refunded = await sum(db('case_payments').where({ case_id: caseId, kind: 'refund' }).whereNull('voided_at'));
   return { total, deducted, paid: received - refunded };
 }
 

@@ -34,7 +34,7 @@ export function takingsRoutes(ctx: AppContext): RouteDef[] {
     const scoped = facilityScope(req.user!) !== undefined;
     res.render('cases/takings', {
       facility,
-      date,
+      day: date,
       d,
       homes: scoped ? [] : await facilityChoices(db, { kind: 'funeral_home' }),
       scoped,

@@ -113,7 +113,13 @@ function receiptHeaders(lang: Lang): string[] {
   ];
 }
 
-function sumRecords(title: string, sums: Sum[], lang: Lang, label: (s: Sum) => string, money: (fen: number) => string | number) {
+function sumRecords(
+  title: string,
+  sums: Sum[],
+  lang: Lang,
+  label: (s: Sum) => string,
+  money: (fen: number) => string | number,
+) {
   const t = translator(lang);
   return [
     [title, t('takings.count'), t('takings.received'), t('takings.refunded'), t('takings.net')],
