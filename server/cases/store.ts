@@ -315,7 +315,9 @@ export async function voidPayment(
 export async function lineQuantityLeft(trx: Knex, caseId: number, lineId: number): Promise<number> {
   const row = await trx('case_lines')
     .where({ case_id: caseId })
-    .where((w) => w.where({ id: lineId }).orWhere({ corrects_line_id: lineId }))
+    .where((w) => {
+      void w.where({ id: lineId }).orWhere({ corrects_line_id: lineId });
+    })
     .sum({ q: 'quantity' })
     .first();
   return Number(row?.q ?? 0);

@@ -11,7 +11,7 @@ import { todayInShanghai } from '../time.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
-import { basicKinds, DateQuery, EndInput, fenToYuan, priceCategories, PriceItemInput, priceUnits } from './schemas.js';
+import { basicKinds, DateQuery, EndInput, fenToYuan, PriceItemInput, priceUnits } from './schemas.js';
 import * as prices from './service.js';
 import type { PriceItem } from './service.js';
 
