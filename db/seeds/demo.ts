@@ -8,6 +8,7 @@ import { importDivisions } from '../../server/regions/service.js';
 import { seedDemoPrices } from './demo-prices.js';
 import { seedDemoCoverage } from './demo-coverage.js';
 import { seedDemoCremation } from './demo-cremation.js';
+import { seedDemoMoney } from './demo-money.js';
 
 export const DEMO_CITY = '5202';
 
@@ -126,6 +127,8 @@ export async function seedDemo(
         updated_at: now,
       });
     }
+    const clerk = await trx('users').where({ username: 'frontdesk' }).first('id', 'facility_id');
+    await seedDemoMoney(trx, clerk.facility_id, clerk.id);
     await trx('audit_log').insert({
       at: now,
       action: 'seed',
