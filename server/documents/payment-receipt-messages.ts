@@ -22,6 +22,7 @@ const zh = {
     state_valid: '有效',
     state_void: '作废',
     receipt_keep: '本收据为收款凭证，请妥善保存。',
+    correction_mark: '（更正：{{reason}}）',
   },
 };
 
@@ -46,6 +47,7 @@ const en: typeof zh = {
     state_valid: 'Valid',
     state_void: 'Void',
     receipt_keep: 'Keep this receipt as proof of payment.',
+    correction_mark: ' (correction: {{reason}})',
   },
 };
 

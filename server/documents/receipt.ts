@@ -25,6 +25,8 @@ import {
 
 export interface ReceiptLine {
   name: string;
+  /** The reason of a correction (更正) made after closing; null for an ordinary line. */
+  correction?: string | null;
   basic: boolean;
   unit: string;
   quantity: number;
@@ -183,7 +185,7 @@ function serviceRows(d: ReceiptData): TableRow[] {
   const rows: TableRow[] = d.lines.map((l, i) => ({
     cells: [
       String(i + 1),
-      l.name,
+      l.correction ? `${l.name}${t('documents.correction_mark', { reason: l.correction })}` : l.name,
       t(l.basic ? 'documents.basic' : 'documents.optional'),
       t('documents.per_unit', { price: formatMoney(l.unitPriceFen), unit: t(`units.${l.unit}`) }),
       String(l.quantity),
@@ -198,15 +200,15 @@ function serviceRows(d: ReceiptData): TableRow[] {
 
 function paymentColumns(d: ReceiptData, width: number): Column[] {
   const t = translator(d.lang);
-  const fixed = 90 + 112 + 70 + 70 + 50 + 86;
+  const fixed = 82 + 100 + 52 + 62 + 44 + 80;
   return [
-    { header: t('documents.receipt_no'), width: 90, align: 'center' },
-    { header: t('documents.paid_at'), width: 112 },
-    { header: t('documents.kind'), width: 70, align: 'center' },
-    { header: t('documents.method'), width: 70, align: 'center' },
+    { header: t('documents.receipt_no'), width: 82, align: 'center' },
+    { header: t('documents.paid_at'), width: 100 },
+    { header: t('documents.kind'), width: 52, align: 'center' },
+    { header: t('documents.method'), width: 62, align: 'center' },
     { header: t('documents.received_by'), width: width - fixed },
-    { header: t('documents.receipt_state'), width: 50, align: 'center' },
-    { header: t('documents.amount'), width: 86, align: 'right' },
+    { header: t('documents.receipt_state'), width: 44, align: 'center' },
+    { header: t('documents.amount'), width: 80, align: 'right' },
   ];
 }
 

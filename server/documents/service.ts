@@ -112,6 +112,7 @@ export async function printReceipt(
       maskedPhone: maskPhone(c.contact_phone),
       lines: a.lines.map((l) => ({
         name: l.name_zh,
+        correction: l.kind === 'correction' ? (l.reason ?? '') : null,
         basic: l.category === 'basic',
         unit: l.unit,
         quantity: Number(l.quantity),
