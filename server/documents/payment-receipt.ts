@@ -80,7 +80,7 @@ export async function renderPaymentReceipt(d: PaymentReceiptData, fonts: Fonts):
     [{ label: t('documents.amount_capitals'), value: amountInCapitals(d.amountFen) }],
     ...(d.reason ? [[{ label: t('documents.refund_reason'), value: d.reason }]] : []),
     [
-      { label: t(refund ? 'documents.refund_clerk' : 'documents.clerk'), value: d.clerk },
+      { label: t(refund ? 'documents.refund_clerk' : 'documents.receipt_clerk'), value: d.clerk },
       {
         label: t('documents.receipt_state'),
         value: t(d.voided ? 'documents.state_void' : 'documents.state_valid'),
