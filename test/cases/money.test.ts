@@ -3,6 +3,7 @@
 // every row; receipt numbers run per home and year under concurrency; the receipt PDF reads as it should.
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
+import { addPayment } from '../../server/cases/money-service.js';
 import { nextReceiptNumber } from '../../server/cases/store.js';
 import { nowIso } from '../../server/db.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
@@ -260,6 +261,19 @@ describe(`cases: money (${dialect})`, () => {
     expect(numbers.every((n: string) => n.startsWith(`${year()}-`))).to.equal(true);
     const seqs = numbers.map((n: string) => Number(n.split('-')[1])).sort((a: number, b: number) => a - b);
     expect(seqs[29] - seqs[0], 'no gaps, no repeats').to.equal(29);
+  });
+
+  it('lets concurrent payments of one case, called straight on the service, take no more than is owed', async () => {
+    const id = await caseWith('stored', [[cold, 5]]); // ¥500.00 owed
+    const actor = { id: clerk.id, username: 'frontdesk', role: 'front_desk' as const, facility_id: home };
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () =>
+        addPayment(app.db, actor, id, { kind: 'payment', method: 'cash', amount_fen: 10000 }, null),
+      ),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).to.have.length(5);
+    const paid = await app.db('case_payments').where({ case_id: id }).sum({ s: 'amount_fen' }).first();
+    expect(Number(paid!.s)).to.equal(50000);
   });
 
   it('numbers receipts per home and year: each starts again at 1', async () => {
