@@ -44,7 +44,13 @@ export async function renderPaymentReceipt(d: PaymentReceiptData, fonts: Fonts):
   const refund = d.kind === 'refund';
   const title = t(refund ? 'documents.refund_receipt' : 'documents.payment_receipt');
   const doc = createDocument(
-    { title: `${title} ${d.receiptNumber}`, author: d.facilityName, creator: t('app.name'), lang: d.lang, margin: MARGIN },
+    {
+      title: `${title} ${d.receiptNumber}`,
+      author: d.facilityName,
+      creator: t('app.name'),
+      lang: d.lang,
+      margin: MARGIN,
+    },
     fonts,
   );
   const left = contentLeft(doc),
@@ -99,19 +105,31 @@ export async function renderPaymentReceipt(d: PaymentReceiptData, fonts: Fonts):
   });
   y += 14;
   if (d.voided)
-    y = textAt(
-      doc,
-      t('documents.voided_note', { time: formatDateTime(d.voided.at, d.lang), name: d.voided.by, reason: d.voided.reason }),
-      left,
-      y,
-      width,
-      { size: SIZE, color: STAMP },
-    ) + 8;
+    y =
+      textAt(
+        doc,
+        t('documents.voided_note', {
+          time: formatDateTime(d.voided.at, d.lang),
+          name: d.voided.by,
+          reason: d.voided.reason,
+        }),
+        left,
+        y,
+        width,
+        { size: SIZE, color: STAMP },
+      ) + 8;
   y = textAt(doc, t('documents.receipt_keep'), left, y, width, { size: 9.5, color: MUTED }) + 4;
-  textAt(doc, t('documents.printed_by', { name: d.printedBy, time: formatDateTime(d.printedAt, d.lang) }), left, y, width, {
-    size: 9,
-    color: MUTED,
-  });
+  textAt(
+    doc,
+    t('documents.printed_by', { name: d.printedBy, time: formatDateTime(d.printedAt, d.lang) }),
+    left,
+    y,
+    width,
+    {
+      size: 9,
+      color: MUTED,
+    },
+  );
 
   if (d.voided) {
     // The stamp across the figures, so that a voided receipt cannot pass for a valid one.
@@ -122,7 +140,10 @@ export async function renderPaymentReceipt(d: PaymentReceiptData, fonts: Fonts):
     doc.font(BOLD).fontSize(64).fillColor(STAMP).fillOpacity(0.55).strokeColor(STAMP).strokeOpacity(0.7);
     const w = doc.widthOfString(stamp, { characterSpacing: 12 }),
       h = doc.currentLineHeight(false);
-    doc.lineWidth(4).rect(cx - w / 2 - 18, cy - h / 2 - 10, w + 36, h + 20).stroke();
+    doc
+      .lineWidth(4)
+      .rect(cx - w / 2 - 18, cy - h / 2 - 10, w + 36, h + 20)
+      .stroke();
     doc.text(stamp, cx - w / 2, cy - h / 2 - 4, { lineBreak: false, characterSpacing: 12 });
     doc.restore();
   }

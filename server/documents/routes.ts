@@ -71,7 +71,12 @@ export function documentRoutes(ctx: AppContext): RouteDef[] {
 
   return [
     { method: 'get', path: '/staff/cases/:id/certificate.pdf', roles: ISSUERS, handler: certificate },
-    { method: 'get', path: '/staff/cases/:id/payments/:paymentId/receipt.pdf', roles: READERS, handler: paymentReceipt },
+    {
+      method: 'get',
+      path: '/staff/cases/:id/payments/:paymentId/receipt.pdf',
+      roles: READERS,
+      handler: paymentReceipt,
+    },
     { method: 'get', path: '/staff/cases/:id/receipt.pdf', roles: READERS, handler: receipt },
   ];
 }
