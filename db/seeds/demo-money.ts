@@ -22,11 +22,22 @@ export async function seedDemoMoney(trx: Knex, homeId: number, clerkId: number):
         .select('id', 'code', 'name_zh', 'category', 'unit', 'price_fen')
     ).map((i) => [i.code, { ...i, price_fen: Number(i.price_fen) }]),
   );
+  // Numbers from the home's counters of that year, as the services take them, so other demo cases keep theirs.
+  const next = async (table: 'case_counters' | 'receipt_counters', by: number) => {
+    const [c] = await trx(table)
+      .insert({ facility_id: homeId, year, last: by })
+      .onConflict(['facility_id', 'year'])
+      .merge({ last: trx.raw('?? + ?', [`${table}.last`, by]) })
+      .returning('last');
+    return Number(typeof c === 'object' ? c.last : c);
+  };
+  const caseSeq = await next('case_counters', 1);
+  const firstReceipt = (await next('receipt_counters', 4)) - 3;
   const first17 = '52020119400315002';
   const [row] = await trx('funeral_cases')
     .insert({
       facility_id: homeId,
-      case_number: `${year}-000001`,
+      case_number: `${year}-${String(caseSeq).padStart(6, '0')}`,
       status: 'ashes_released',
       deceased_name: '王淑芬（示例）',
       id_number: first17 + checkCharacter(first17),
@@ -77,7 +88,7 @@ export async function seedDemoMoney(trx: Knex, homeId: number, clerkId: number):
     case_id: caseId,
     facility_id: homeId,
     kind,
-    receipt_number: `${year}-${String(n).padStart(6, '0')}`,
+    receipt_number: `${year}-${String(firstReceipt + n - 1).padStart(6, '0')}`,
     method,
     amount_fen: yuan * 100,
     payer: '李建国',
@@ -95,8 +106,6 @@ export async function seedDemoMoney(trx: Knex, homeId: number, clerkId: number):
     pay(3, 'payment', 'cash', 500, at(12, 3, 10, 10)),
     pay(4, 'refund', 'cash', 80, at(12, 5, 15), { reason: '告别仪式从简，退还部分鲜花布置费' }),
   ]);
-  await trx('receipt_counters').insert({ facility_id: homeId, year, last: 4 });
-  await trx('case_counters').insert({ facility_id: homeId, year, last: 1 });
   const steps: [string | null, string, string][] = [
     [null, 'registered', at(12, 1, 8)],
     ['registered', 'body_received', at(12, 1, 10)],
