@@ -9,6 +9,7 @@ import { seedDemoPrices } from './demo-prices.js';
 import { seedDemoCoverage } from './demo-coverage.js';
 import { seedDemoCremation } from './demo-cremation.js';
 import { seedDemoMoney } from './demo-money.js';
+import { seedDemoCases } from './demo-cases.js';
 
 export const DEMO_CITY = '5202';
 
@@ -113,6 +114,10 @@ export async function seedDemo(
       facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
     );
     await seedDemoCremation(
+      trx,
+      facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
+    );
+    await seedDemoCases(
       trx,
       facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
     );

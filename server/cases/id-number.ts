@@ -19,9 +19,9 @@ export interface IdNumberFacts {
 
 export type IdNumberProblem = 'format' | 'birth_date' | 'check_digit';
 
-/** The facts an ID number carries, or why it is not a valid one. A lower-case x is accepted as X. */
+/** The facts an ID number carries, or why it is not a valid one. It is read as normaliseIdNumber writes it. */
 export function readIdNumber(raw: string): IdNumberFacts | { problem: IdNumberProblem } {
-  const id = raw.trim().toUpperCase();
+  const id = normaliseIdNumber(raw);
   if (!/^\d{17}[\dX]$/.test(id)) return { problem: 'format' };
   const birth = DateTime.fromFormat(id.slice(6, 14), 'yyyyMMdd', { zone });
   if (!birth.isValid || birth.year < 1880 || birth > DateTime.now().setZone(zone)) return { problem: 'birth_date' };
@@ -29,6 +29,13 @@ export function readIdNumber(raw: string): IdNumberFacts | { problem: IdNumberPr
   return { birthDate: birth.toISODate()!, sex: Number(id[16]) % 2 === 1 ? 'male' : 'female' };
 }
 
+/** Spaces of any width and dashes of any kind that clerks type or paste between the groups of digits. */
+const SEPARATORS = /[\s\u2010-\u2015\u2212\uFE58\uFE63-]/gu;
+
+/**
+ * An ID number as it is stored and compared: full-width digits and letters made ASCII (NFKC: ＸＸ０１２３ → XX0123),
+ * spaces and hyphens between the groups taken out, a lower-case x made X. Anything else is left for the check to refuse.
+ */
 export function normaliseIdNumber(raw: string): string {
-  return raw.trim().toUpperCase();
+  return raw.normalize('NFKC').replace(SEPARATORS, '').toUpperCase();
 }

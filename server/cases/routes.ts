@@ -34,6 +34,7 @@ import {
 import { closingProblemCodes, closingProblems, reasonField, type ClosingReasons } from './closing.js';
 import * as money from './money-service.js';
 import * as cases from './service.js';
+import { normaliseIdNumber } from './id-number.js';
 import { allowedNext, caseStatuses, isFinal, type CaseStatus } from './states.js';
 import { priceItemsOn } from '../prices/service.js';
 import { loadFonts } from '../documents/fonts.js';
@@ -63,7 +64,7 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
   // dropped from it at once, so that it goes no further (pager links, the next Referer).
   async function list(req: Request, res: Response) {
     const q = parse(CaseQuery, req.query);
-    if (q.q && FULL_ID.test(q.q.toUpperCase())) {
+    if (q.q && FULL_ID.test(normaliseIdNumber(q.q))) {
       const rest = new URLSearchParams(
         Object.entries(req.query).filter((e): e is [string, string] => e[0] !== 'q' && typeof e[1] === 'string'),
       );
@@ -142,9 +143,22 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
             unprintable: warnings,
             unprintableOk: seen,
           });
-        const { id, case_number } = await cases.createCase(db, req.user!, input, ip(req));
-        flash(req, 'flash.case_created', { number: case_number });
-        res.redirect(`/staff/cases/${id}`);
+        // The confirmation of a person's closed cases holds for the ID number it was given for, not for another one.
+        const confirmDuplicate = body.confirm_duplicate === input.id_number;
+        try {
+          const { id, case_number } = await cases.createCase(db, req.user!, input, ip(req), { confirmDuplicate });
+          flash(req, 'flash.case_created', { number: case_number });
+          res.redirect(`/staff/cases/${id}`);
+        } catch (err) {
+          if (!(err instanceof cases.CaseExistsError)) throw err;
+          res.status(409).render('cases/new', {
+            ...(await formData(req, { ...values, id_number: input.id_number })), // as checked: the 18 characters
+            errors: err.fields,
+            formError: err.code,
+            existing: { open: err.code === 'case_exists', cases: err.cases, idNumber: input.id_number },
+            unprintableOk: typeof body.unprintable_ok === 'string' ? body.unprintable_ok : undefined,
+          });
+        }
       },
     );
   }
@@ -335,8 +349,9 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       if (err instanceof ValidationError) throw renameFields(err);
       throw err;
     }
+    const confirmDuplicate = (req.body as { confirm_duplicate?: unknown }).confirm_duplicate === true;
     try {
-      const made = await cases.createCase(db, req.user!, input, ip(req));
+      const made = await cases.createCase(db, req.user!, input, ip(req), { confirmDuplicate });
       const t = translator(req.lang);
       const warnings = unprintable(input).map((w) => ({
         field: apiFieldNames[w.field] ?? w.field,
@@ -348,6 +363,17 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       }));
       res.status(made.created ? 201 : 200).json({ id: made.id, case_number: made.case_number, warnings });
     } catch (err) {
+      if (err instanceof cases.CaseExistsError) {
+        // The person's case under way (or newest closed one) first, then all of them; another home's without id.
+        res.status(409).json({
+          error: err.code,
+          code: err.code,
+          message: translator(req.lang)(`errors.${err.code}`),
+          existing: err.cases[0],
+          cases: err.cases,
+        });
+        return;
+      }
       if (err instanceof ValidationError) throw renameFields(err);
       throw err;
     }

@@ -1,7 +1,7 @@
 // Input of a funeral case: the intake form (flat fields) and the JSON API (nested) map to one CaseInput.
 import { z } from 'zod';
 import { Id, instant, isoDate, MAX_FEN, optionalText, requiredText, searchText } from '../http/fields.js';
-import { readIdNumber } from './id-number.js';
+import { normaliseIdNumber, readIdNumber } from './id-number.js';
 import { caseStatuses } from './states.js';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -20,15 +20,20 @@ export const sexes = ['male', 'female'] as const;
 export const CaseInput = z.object({
   facility_id: Id,
   deceased_name: requiredText(60),
+  // Checked as stored: full-width digits, spaces and hyphens as typed or pasted are normalised first.
   id_number: z
     .string()
-    .trim()
-    .min(1)
-    .max(40)
-    .superRefine((v, ctx) => {
-      const facts = readIdNumber(v);
-      if ('problem' in facts) ctx.addIssue({ code: 'custom', message: `errors.id_number_${facts.problem}` });
-    }),
+    .max(60)
+    .transform(normaliseIdNumber)
+    .pipe(
+      z
+        .string()
+        .min(1)
+        .superRefine((v, ctx) => {
+          const facts = readIdNumber(v);
+          if ('problem' in facts) ctx.addIssue({ code: 'custom', message: `errors.id_number_${facts.problem}` });
+        }),
+    ),
   sex: z.preprocess(blankToUndefined, z.enum(sexes).optional()),
   birth_date: z.preprocess(blankToUndefined, isoDate('errors.invalid_date').optional()),
   death_at: Instant,

@@ -10,7 +10,7 @@ import { todayInShanghai, zone } from '../time.js';
 import { normaliseIdNumber, readIdNumber } from './id-number.js';
 import type { CaseInput } from './schemas.js';
 import { assertReasons, closingProblems, recordReasons, type ClosingReasons } from './closing.js';
-import { canMove, isFinal, type CaseStatus } from './states.js';
+import { canMove, isFinal, isOpen, type CaseStatus } from './states.js';
 import * as store from './store.js';
 import { findFacility } from '../facilities/service.js';
 import { priceItemsOn } from '../prices/service.js';
@@ -54,15 +54,77 @@ async function checkCase(
   return { sex, birth_date: birth, id_number: id };
 }
 
+/** Another case of the same person, as the clerk may see it: number and id only of a case the clerk may read. */
+export interface ExistingCase {
+  id?: number;
+  case_number?: string;
+  status: CaseStatus;
+  open: boolean;
+  facility: { id: number; name: string };
+}
+
+/**
+ * The person already has a case: `case_exists` when one is under way (refused), `case_exists_closed` when all are
+ * closed (saved only when the clerk confirms). `cases` lists them, newest first.
+ */
+export class CaseExistsError extends ConflictError {
+  constructor(
+    code: 'case_exists' | 'case_exists_closed',
+    readonly cases: ExistingCase[],
+  ) {
+    super(code, { id_number: { key: `errors.id_number_${code}` } });
+  }
+}
+
+function asSeenBy(actor: Actor, c: store.CaseOfPerson): ExistingCase {
+  // Another home's case is not readable: its home is named, its number and id are not given away.
+  const readable = canRead(actor, c.facility_id);
+  return {
+    ...(readable ? { id: c.id, case_number: c.case_number } : {}),
+    status: c.status,
+    open: isOpen(c.status),
+    facility: { id: c.facility_id, name: c.facility_name },
+  };
+}
+
+/** One person, one case: an open case refuses the intake; closed ones only ask for a confirmation. */
+function assertOnlyCase(actor: Actor, others: store.CaseOfPerson[], confirmed: boolean): void {
+  const open = others.filter((c) => isOpen(c.status));
+  if (open.length)
+    throw new CaseExistsError(
+      'case_exists',
+      open.map((c) => asSeenBy(actor, c)),
+    );
+  if (others.length && !confirmed)
+    throw new CaseExistsError(
+      'case_exists_closed',
+      others.map((c) => asSeenBy(actor, c)),
+    );
+}
+
 /**
  * Opens a case with the next number of the funeral home's year. A form or API call sent twice with the same
- * request id opens one case: the same user gets it back, anyone else a 409.
+ * request id opens one case: the same user gets it back, anyone else a 409. A person with a case under way gets
+ * no second one (the index funeral_cases_id_number_open decides a race); one whose cases are all closed gets a new
+ * case only when `confirmDuplicate` says the clerk has seen them.
  */
 export async function createCase(
   db: Knex,
   actor: Actor,
   input: CaseInput,
   ip: string | null,
+  opts: { confirmDuplicate?: boolean } = {},
+): Promise<{ id: number; case_number: string; created: boolean }> {
+  return openCase(db, actor, input, ip, opts.confirmDuplicate === true, true);
+}
+
+async function openCase(
+  db: Knex,
+  actor: Actor,
+  input: CaseInput,
+  ip: string | null,
+  confirmDuplicate: boolean,
+  retry: boolean,
 ): Promise<{ id: number; case_number: string; created: boolean }> {
   assertCanWrite(actor, input.facility_id);
   if (input.request_id) {
@@ -73,6 +135,8 @@ export async function createCase(
     }
   }
   const checked = await checkCase(db, input);
+  const others = await store.casesOfIdNumber(db, checked.id_number);
+  assertOnlyCase(actor, others, confirmDuplicate);
   try {
     return await db.transaction(async (trx) => {
       const now = nowIso();
@@ -113,14 +177,23 @@ export async function createCase(
         action: 'create',
         entity: 'funeral_case',
         entityId: id,
-        after: { ...row, id_number: '[masked]', contact_phone: '[masked]' },
+        after: {
+          ...row,
+          id_number: '[masked]',
+          contact_phone: '[masked]',
+          ...(others.length ? { confirmed_despite_cases: others.map((c) => c.id) } : {}),
+        },
         ip,
       });
       return { id, case_number: row.case_number, created: true };
     });
   } catch (err) {
-    // Two submissions with one request id raced past the check above: the unique index let one through.
-    if (input.request_id && isUniqueViolation(err)) return createCase(db, actor, input, ip);
+    // Two submissions with one request id, or two intakes of one person, raced past the checks above: a unique
+    // index let one through. Checked again, the loser finds the winner's case (its own, or the person's open case).
+    if (isUniqueViolation(err)) {
+      if (retry) return openCase(db, actor, input, ip, confirmDuplicate, false);
+      throw new ConflictError('case_changed');
+    }
     throw err;
   }
 }

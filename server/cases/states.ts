@@ -21,6 +21,23 @@ const next: Record<CaseStatus, readonly CaseStatus[]> = {
   ashes_placed: [],
 };
 
+/**
+ * Statuses of a case still under way: one person may have only one such case (the partial unique index
+ * funeral_cases_id_number_open lists these). Named one by one, not as "not final", so that a status added later
+ * (a withdrawn case, say) is not counted as open until it is added here and to a migration.
+ */
+export const openStatuses = [
+  'registered',
+  'body_received',
+  'stored',
+  'farewell_done',
+  'cremated',
+] as const satisfies readonly CaseStatus[];
+
+export function isOpen(s: CaseStatus): boolean {
+  return (openStatuses as readonly CaseStatus[]).includes(s);
+}
+
 export function allowedNext(from: CaseStatus): readonly CaseStatus[] {
   return next[from];
 }

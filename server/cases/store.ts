@@ -1,5 +1,6 @@
 // Queries on funeral cases, their events, service lines, deductions and payments.
 import type { Knex } from 'knex';
+import { normaliseIdNumber } from './id-number.js';
 import type { CaseStatus } from './states.js';
 
 export interface CaseRow {
@@ -85,6 +86,25 @@ export async function findByRequestId(db: Knex, facilityId: number, requestId: s
   return db('funeral_cases').where({ facility_id: facilityId, request_id: requestId }).first();
 }
 
+export interface CaseOfPerson {
+  id: number;
+  facility_id: number;
+  facility_name: string;
+  case_number: string;
+  status: CaseStatus;
+  created_at: string;
+}
+
+/** Every case of one ID number (as stored, normalised), at any home, newest first. */
+export async function casesOfIdNumber(db: Knex, idNumber: string): Promise<CaseOfPerson[]> {
+  return db('funeral_cases as c')
+    .join('facilities as f', 'f.id', 'c.facility_id')
+    .where('c.id_number', idNumber)
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .select('c.id', 'c.facility_id', 'f.name as facility_name', 'c.case_number', 'c.status', 'c.created_at');
+}
+
 /** The next case number of a funeral home in a year; one statement, so concurrent intakes never share a number. */
 export async function nextNumber(trx: Knex, facilityId: number, year: number): Promise<number> {
   const [row] = await trx('case_counters')
@@ -143,11 +163,12 @@ function filtered(db: Knex, f: CaseFilter) {
   if (f.from) q.where('c.death_at', '>=', f.from);
   if (f.to) q.where('c.death_at', '<', f.to);
   if (f.q) {
-    const term = f.q.toUpperCase();
+    const term = f.q.normalize('NFKC').toUpperCase();
+    const id = normaliseIdNumber(f.q); // as stored: full-width digits, spaces and hyphens typed are taken out
     q.where((w) => {
       w.where('c.deceased_name', 'like', `%${f.q}%`).orWhere('c.case_number', term);
-      if (/^\d{17}[\dX]$/.test(term)) w.orWhere('c.id_number', term);
-      else if (/^\d{3}[\dX]$/.test(term)) w.orWhere('c.id_number', 'like', `%${term}`); // last four
+      if (/^\d{17}[\dX]$/.test(id)) w.orWhere('c.id_number', id);
+      else if (/^\d{3}[\dX]$/.test(id)) w.orWhere('c.id_number', 'like', `%${id}`); // last four
     });
   }
   return q;

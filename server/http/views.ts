@@ -7,6 +7,7 @@ import { translator, type Lang } from '../i18n/index.js';
 import { viewsDir } from '../paths.js';
 import { formatDate, formatDateTime, formatMoney, maskIdNumber, maskPhone } from './format.js';
 import { CSRF_FIELD } from './cookies.js';
+import { nameSummaryFields } from './error-summary.js';
 import type { FieldErrors } from './errors.js';
 
 const langOf = (o: HelperOptions): Lang => (o.data?.root?.lang as Lang) ?? 'zh-CN';
@@ -96,6 +97,7 @@ export function viewEngine(opts: ViewEngineOptions = {}) {
       loadPartials(cache);
       const kept = options[PRERENDERED];
       html = typeof kept === 'string' ? kept : template(file, cache)(options).trim();
+      html = nameSummaryFields(html, translator((options.lang as Lang) ?? 'zh-CN')('errors.field_separator'));
       const layout = 'layout' in options ? options.layout : defaultLayout;
       if (layout) {
         const name = String(layout);

@@ -235,6 +235,7 @@ export const en: Catalog = {
   errors: {
     title: 'Something went wrong',
     summary: 'Please correct the following:',
+    field_separator: ': ',
     required: 'This field is required.',
     too_short: 'At least {{min}} characters.',
     too_long: 'At most {{max}} characters.',

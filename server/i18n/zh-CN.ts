@@ -218,6 +218,7 @@ export const zhCN = {
   errors: {
     title: '出错了',
     summary: '请修改以下问题后再提交：',
+    field_separator: '：',
     required: '此项必填。',
     too_short: '至少需要 {{min}} 个字符。',
     too_long: '不能超过 {{max}} 个字符。',

@@ -130,7 +130,7 @@ describe(`cases: funeral cases (${dialect})`, () => {
       .and.contain('出生日期与身份证号不符（身份证号为 1940-03-15）。');
     const digit = await desk.post('/staff/cases', form({ id_number: ZHANG_WRONG_DIGIT }), { from: '/staff/cases/new' });
     expect(digit.status).to.equal(400);
-    expect(textOf(digit.text)).to.contain('身份证号校验位不正确');
+    expect(textOf(digit.text)).to.contain('身份证号：校验位不正确');
     const future = await desk.post('/staff/cases', form({ death_at: '2099-01-01T00:00' }), {
       from: '/staff/cases/new',
     });
@@ -261,11 +261,14 @@ describe(`cases: funeral cases (${dialect})`, () => {
     await panzhou.login('panzhou', 'Panzhou-2026');
     const shared = { request_id: 'shared-request-1', deceased_name: '同号甲', id_number: id('52020119500505003') };
     const mine = await desk.post('/staff/cases', form(shared), { from: '/staff/cases/new' });
-    const theirs = await panzhou.post(
-      '/staff/cases',
-      form({ ...shared, facility_id: String(otherHomeId), deceased_name: '同号乙' }),
-      { from: '/staff/cases/new' },
-    );
+    // Another person (one person has one open case, wherever it is).
+    const theirsForm = {
+      ...shared,
+      facility_id: String(otherHomeId),
+      deceased_name: '同号乙',
+      id_number: id('52020119500505011'),
+    };
+    const theirs = await panzhou.post('/staff/cases', form(theirsForm), { from: '/staff/cases/new' });
     expect([mine.status, theirs.status]).to.deep.equal([302, 302]);
     const rows = await app
       .db('funeral_cases')
@@ -279,11 +282,7 @@ describe(`cases: funeral cases (${dialect})`, () => {
       ].sort((a, b) => a.facility_id - b.facility_id),
     );
     // Each home's retry finds its own case, never the other's.
-    const again = await panzhou.post(
-      '/staff/cases',
-      form({ ...shared, facility_id: String(otherHomeId), deceased_name: '同号乙' }),
-      { from: '/staff/cases/new' },
-    );
+    const again = await panzhou.post('/staff/cases', form(theirsForm), { from: '/staff/cases/new' });
     expect(again.location).to.equal(theirs.location);
     const admin = await signedIn(app, 'admin');
     const other = await admin.post('/staff/cases', form(shared), { from: '/staff/cases/new' });
@@ -328,7 +327,7 @@ describe(`cases: funeral cases (${dialect})`, () => {
     const many = Array.from({ length: 31 }, (_, i) => ({
       facility_id: homeId,
       case_number: `P-${i}`,
-      status: 'stored',
+      status: 'ashes_placed', // closed: one person may have many of these, and one open case only
       deceased_name: `翻页${i}`,
       id_number: ZHANG,
       sex: 'male',

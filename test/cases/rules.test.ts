@@ -1,7 +1,7 @@
 // Pure rules of funeral cases: the ID number check digit and facts, the order of case states.
 import { expect } from 'chai';
-import { checkCharacter, readIdNumber } from '../../server/cases/id-number.js';
-import { allowedNext, canMove, caseStatuses } from '../../server/cases/states.js';
+import { checkCharacter, normaliseIdNumber, readIdNumber } from '../../server/cases/id-number.js';
+import { allowedNext, canMove, caseStatuses, isFinal, openStatuses } from '../../server/cases/states.js';
 
 describe('cases: ID numbers (GB 11643)', () => {
   it('accepts valid numbers and reads birth date and sex from them', () => {
@@ -22,7 +22,28 @@ describe('cases: ID numbers (GB 11643)', () => {
   });
 });
 
+describe('cases: ID numbers as typed', () => {
+  it('makes full-width digits and X, spaces of any width, hyphens and dashes, and a lower-case x into the 18 characters', () => {
+    expect(normaliseIdNumber('１１０１０５１９４９１２３１００２Ｘ')).to.equal('11010519491231002X');
+    expect(normaliseIdNumber(' 110105 19491231 002x ')).to.equal('11010519491231002X');
+    expect(normaliseIdNumber('110105-19491231-002X')).to.equal('11010519491231002X');
+    expect(normaliseIdNumber('110105－19491231—002ｘ')).to.equal('11010519491231002X');
+    expect(normaliseIdNumber('110105\u300019491231\u00a0002X')).to.equal('11010519491231002X');
+    expect(readIdNumber('１１０１０５ １９４９１２３１ ００２ｘ')).to.deep.equal({
+      birthDate: '1949-12-31',
+      sex: 'female',
+    });
+  });
+  it('leaves other characters for the check to refuse', () => {
+    expect(normaliseIdNumber('11010519491231002Y')).to.equal('11010519491231002Y');
+    expect(readIdNumber('110105.19491231.002X')).to.deep.equal({ problem: 'format' });
+  });
+});
+
 describe('cases: states', () => {
+  it('counts as open exactly the statuses that are not final', () => {
+    expect([...openStatuses].sort()).to.deep.equal(caseStatuses.filter((s) => !isFinal(s)).sort());
+  });
   it('moves only forward, one step at a time', () => {
     expect(canMove('registered', 'body_received')).to.equal(true);
     expect(canMove('registered', 'cremated')).to.equal(false);

@@ -6,6 +6,7 @@ import { createToken } from '../../server/accounts/tokens.js';
 import { ZONE } from '../../server/cremation/slots.js';
 import type { Db } from '../../server/db.js';
 import { DEMO_PASSWORD } from '../helpers/app.js';
+import { nextIdNumber } from '../helpers/id-numbers.js';
 
 export const HOME = '六盘水市殡仪馆（示例）';
 export const OTHER_HOME = '盘州市殡仪馆（示例）';
@@ -30,7 +31,7 @@ export async function insertCase(
       case_number: `T-${process.pid}-${serial}`,
       status: over.status ?? 'stored',
       deceased_name: over.deceased_name ?? `测试${serial}`,
-      id_number: '520201195001011234',
+      id_number: nextIdNumber(),
       sex: 'male',
       birth_date: '1950-01-01',
       death_at: now,

@@ -9,7 +9,7 @@ import type { Knex } from 'knex';
 import { roles } from '../../server/accounts/roles.js';
 import { closingProblemCodes } from '../../server/cases/closing.js';
 import { lineKinds, paymentKinds, paymentMethods, sexes } from '../../server/cases/schemas.js';
-import { caseStatuses } from '../../server/cases/states.js';
+import { caseStatuses, openStatuses } from '../../server/cases/states.js';
 import { funeralZones, targetIndicators } from '../../server/coverage/indicators/kinds.js';
 import { resourceKinds } from '../../server/cremation/schemas.js';
 import { bookingStatuses } from '../../server/cremation/store.js';
@@ -18,6 +18,7 @@ import { buildModes, facilityKinds, facilityStatuses } from '../../server/facili
 import { basicKinds, priceCategories, priceUnits } from '../../server/prices/schemas.js';
 import { levels } from '../../server/regions/levels.js';
 import { dialect, freshDb, startApp, type TestApp } from '../helpers/app.js';
+import { nextIdNumber } from '../helpers/id-numbers.js';
 import { signedIn, textOf } from '../helpers/client.js';
 import { api, at, dayAhead, facilityId, insertCase, resourceId, userWithToken } from '../cremation/fixtures.js';
 
@@ -166,7 +167,7 @@ describe(`database rules (${dialect})`, () => {
       case_number: unique('R-'),
       status: 'registered',
       deceased_name: '测试',
-      id_number: '520201195001011234',
+      id_number: nextIdNumber(),
       sex: 'male',
       birth_date: '1950-01-01',
       death_at: now,
@@ -449,6 +450,29 @@ describe(`database rules (${dialect})`, () => {
       'cremation_bookings_case_booked',
     ]);
     for (const { sql } of partial) expect(sql).to.match(/WHERE \(?\(?status\)?(::text)? = 'booked'/);
+  });
+
+  it('keeps one open case per ID number by an index over the open statuses as the code lists them', async () => {
+    const person = { ...rows.funeral_cases(), id_number: nextIdNumber() };
+    await db('funeral_cases').insert(person);
+    const second = await insertError(db, 'funeral_cases', { ...person, case_number: unique('R-') });
+    expect((second as { code?: string } | null)?.code).to.be.oneOf(['23505', 'SQLITE_CONSTRAINT_UNIQUE']);
+    expect(violatedConstraint(second)).to.match(/id_number_open|funeral_cases\.id_number/);
+    // Closed cases of the same person are history, as many as there are.
+    await accepted(db, 'funeral_cases', { ...person, case_number: unique('R-'), status: 'ashes_placed' });
+    const sql =
+      dialect === 'postgres'
+        ? (
+            await db.raw(
+              `SELECT indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() AND indexname = 'funeral_cases_id_number_open'`,
+            )
+          ).rows[0]?.sql
+        : (await db('sqlite_master').where({ type: 'index', name: 'funeral_cases_id_number_open' }).first('sql'))?.sql;
+    expect(sql, 'funeral_cases_id_number_open').to.be.a('string');
+    const codes = [...String(sql).matchAll(/'([^']*)'/g)].map((m) => m[1]).sort();
+    expect(codes, 'openStatuses changed: add a migration that rebuilds funeral_cases_id_number_open').to.deep.equal(
+      [...openStatuses].sort(),
+    );
   });
 
   // PostgreSQL only: exclusion constraints (btree_gist) exist there; SQLite keeps the service's locks and checks.

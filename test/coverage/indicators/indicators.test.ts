@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { otherIndicators, zonesUnder } from '../../../server/coverage/indicators/service.js';
 import { startApp, dialect, type TestApp } from '../../helpers/app.js';
+import { nextIdNumber } from '../../helpers/id-numbers.js';
 
 describe(`coverage: other indicators (${dialect})`, () => {
   let app: TestApp;
@@ -58,7 +59,7 @@ describe(`coverage: other indicators (${dialect})`, () => {
         case_number: `T-${caseNo}`,
         status: moves.length ? moves[moves.length - 1][0] : 'registered',
         deceased_name: '测试',
-        id_number: '520201195001011234',
+        id_number: nextIdNumber(),
         sex: 'male',
         birth_date: '1950-01-01',
         death_at: now,
