@@ -73,7 +73,17 @@ const receipt = {
     amountFen: 40000,
   })),
   deductions: [{ label: '惠民殡葬基本服务费减免', amountFen: 40000 }],
-  payments: [{ method: 'wechat', paidAt: '2026-11-22T03:00:00.000Z', amountFen: 100050, receivedBy: '殡仪馆前台' }],
+  payments: [
+    {
+      receiptNumber: '2026-000001',
+      kind: 'payment' as const,
+      voided: false,
+      method: 'wechat',
+      paidAt: '2026-11-22T03:00:00.000Z',
+      amountFen: 100050,
+      receivedBy: '殡仪馆前台',
+    },
+  ],
   totalFen: 320000,
   deductedFen: 40000,
   paidFen: 100050,

@@ -7,6 +7,7 @@ import { accountRoutes } from './accounts/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { caseRoutes } from './cases/routes.js';
 import { familyRoutes, UPLOAD_PATH, uploadBody } from './cases/family-routes.js';
+import { takingsRoutes } from './cases/takings-routes.js';
 import type { AppContext } from './context.js';
 import { coverageApiRoutes } from './coverage/engine/routes.js';
 import { coverageRoutes } from './coverage/dashboard/routes.js';
@@ -94,6 +95,7 @@ export function buildApp(ctx: AppContext): Express {
     auditRoutes,
     caseRoutes,
     familyRoutes,
+    takingsRoutes,
     documentRoutes,
     priceRoutes,
     resourceRoutes,

@@ -54,20 +54,9 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(
     `CREATE UNIQUE INDEX case_document_files_one_current ON case_document_files (case_id, kind) WHERE status = 'current'`,
   );
-  await knex.schema.createTable('case_document_waivers', (t) => {
-    t.increments('id');
-    t.integer('case_id').notNullable().references('id').inTable('funeral_cases');
-    t.string('to_status', 20).notNullable();
-    // The kinds missing when the case closed, comma-separated, and why it closed all the same.
-    t.string('documents', 200).notNullable();
-    t.string('reason', 200).notNullable();
-    t.integer('recorded_by').nullable().references('id').inTable('users');
-    t.timestamp('recorded_at', { useTz: true }).notNullable();
-    t.index(['case_id']);
-  });
   for (const [table, rules] of Object.entries(checks)) await addChecks(knex, table, rules);
 }
 
 export async function down(knex: Knex): Promise<void> {
-  for (const t of ['case_document_waivers', 'case_document_files', 'case_documents']) await knex.schema.dropTable(t);
+  for (const t of ['case_document_files', 'case_documents']) await knex.schema.dropTable(t);
 }

@@ -71,15 +71,22 @@ export async function seedDemoCustody(
         sex: b.sex,
         birth_date: `${b.id17.slice(6, 10)}-${b.id17.slice(10, 12)}-${b.id17.slice(12, 14)}`,
         death_at: at(received.minus({ hours: 3 })),
-        contact_name: '家属（示例）',
-        contact_phone: '13800000000',
-        contact_relationship: '子女',
         created_by: opts.clerkId,
         created_at: at(received.minus({ hours: 2 })),
         updated_at: at(received.plus({ minutes: 20 })),
       })
       .returning('id');
     const caseId = idOf(row);
+    // Its family contact, the ashes recipient (case_contacts, db/migrations/202612041300).
+    await trx('case_contacts').insert({
+      case_id: caseId,
+      name: '家属（示例）',
+      phone: '13800000000',
+      relationship: '子女',
+      is_ashes_recipient: true,
+      created_at: at(received.minus({ hours: 2 })),
+      updated_at: at(received.minus({ hours: 2 })),
+    });
     const steps: [string | null, string, DateTime][] = [
       [null, 'registered', received.minus({ hours: 2 })],
       ['registered', 'body_received', received],

@@ -169,9 +169,6 @@ export async function seedDemoDay(trx: Knex, facilityId: number, userId: number)
         sex: c.sex,
         birth_date: `${c.birth.slice(0, 4)}-${c.birth.slice(4, 6)}-${c.birth.slice(6)}`,
         death_at: at(c.pickup?.day ?? -2, '06:00'),
-        contact_name: `${c.name.slice(0, 1)}先生`,
-        contact_phone: `1390858${String(1000 + i).padStart(4, '0')}`,
-        contact_relationship: '子女',
         pickup_address: c.pickup?.address ?? null,
         pickup_at: c.pickup ? at(c.pickup.day, c.pickup.at) : null,
         created_by: userId,
@@ -180,6 +177,16 @@ export async function seedDemoDay(trx: Knex, facilityId: number, userId: number)
       })
       .returning('id');
     const caseId: number = typeof row === 'object' ? row.id : row;
+    // Its family contact, the ashes recipient (case_contacts, db/migrations/202612041300).
+    await trx('case_contacts').insert({
+      case_id: caseId,
+      name: `${c.name.slice(0, 1)}先生`,
+      phone: `1390858${String(1000 + i).padStart(4, '0')}`,
+      relationship: '子女',
+      is_ashes_recipient: true,
+      created_at: now,
+      updated_at: now,
+    });
     await trx('case_events').insert({
       case_id: caseId,
       from_status: null,

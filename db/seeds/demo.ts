@@ -9,6 +9,7 @@ import { seedDemoPrices } from './demo-prices.js';
 import { seedDemoCoverage } from './demo-coverage.js';
 import { seedDemoCremation } from './demo-cremation.js';
 import { seedDemoFamily } from './demo-family.js';
+import { seedDemoMoney } from './demo-money.js';
 import { seedDemoCases } from './demo-cases.js';
 import { seedDemoCustody } from './demo-custody.js';
 import { seedDemoDay } from './demo-day.js';
@@ -148,6 +149,7 @@ export async function seedDemo(
     });
     if (opts.day) await seedDemoDay(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
     await seedDemoFamily(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
+    await seedDemoMoney(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
     await trx('audit_log').insert({
       at: now,
       action: 'seed',

@@ -46,4 +46,3 @@ export const DocumentStateInput = z.object({ state: z.enum(documentStates) });
 export const WithdrawInput = z.object({ reason: requiredText(200) });
 
 /** The reason a case closes with a required paper missing, sent with the status form. */
-export const ClosingReasons = z.object({ documents_reason: optionalText(200) });

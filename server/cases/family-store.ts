@@ -223,17 +223,3 @@ export async function withdrawFile(
 export async function hasCurrentFile(trx: Knex, caseId: number, kind: DocumentKind): Promise<boolean> {
   return !!(await trx('case_document_files').where({ case_id: caseId, kind, status: 'current' }).first('id'));
 }
-
-export async function insertWaiver(
-  trx: Knex,
-  row: {
-    case_id: number;
-    to_status: string;
-    documents: string;
-    reason: string;
-    recorded_by: number;
-    recorded_at: string;
-  },
-): Promise<void> {
-  await trx('case_document_waivers').insert(row);
-}

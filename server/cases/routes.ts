@@ -12,7 +12,7 @@ import { todayInShanghai, zone } from '../time.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import { pagination, type Pager } from '../http/pagination.js';
 import { noStore, type RouteDef } from '../http/routes.js';
-import { optionalText } from '../http/fields.js';
+import { optionalText, requiredText } from '../http/fields.js';
 import { parse } from '../http/validate.js';
 import { buildPicker, pickedCode } from '../regions/picker.js';
 import { regionTrail } from '../regions/service.js';
@@ -25,16 +25,21 @@ import {
   apiFieldNames,
   CaseInput,
   CaseQuery,
+  CorrectionInput,
   FULL_ID,
   LineInput,
   PaymentInput,
   paymentMethods,
+  RefundInput,
+  VoidInput,
   yuanToFen,
 } from './schemas.js';
+import { closingProblemCodes, closingProblems, reasonField, type ClosingReasons } from './closing.js';
+import * as money from './money-service.js';
 import * as cases from './service.js';
 import { family, printedContact } from './family-service.js';
 import { normaliseIdNumber } from './id-number.js';
-import { allowedNext, caseStatuses, recordedStatuses, type CaseStatus } from './states.js';
+import { allowedNext, caseStatuses, isFinal, recordedStatuses, type CaseStatus } from './states.js';
 import { priceItemsOn } from '../prices/service.js';
 import { loadFonts } from '../documents/fonts.js';
 import { certificateReady, unprintableFields, type Unprintable } from '../documents/service.js';
@@ -47,9 +52,9 @@ const StatusMove = z.object({
   from: z.enum(caseStatuses),
   to: z.enum(caseStatuses),
   note: optionalText(200),
-  documents_reason: optionalText(200),
   confirm: z.string().optional(),
 });
+const ClosingReason = requiredText(200);
 
 export function caseRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
@@ -181,7 +186,10 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       family(db, c.id),
     ]);
     const writable = canWrite(req.user!, c.facility_id);
+    const closes = allowedNext(c.status).some(isFinal);
     res.status(status).render('cases/show', {
+      closed: isFinal(c.status),
+      closing: writable && closes ? await closingProblems(db, c.id) : [],
       c,
       account,
       events: mergeTimeline(events, custodyEvents),
@@ -236,6 +244,12 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
         // Withdrawal cancels every booking and its charge: the form asks for a confirmation.
         if (m.to === 'withdrawn' && m.confirm !== 'yes')
           throw new ValidationError({ confirm: { key: 'errors.withdraw_confirm_required' } });
+        const body = req.body as Record<string, unknown>;
+        const reasons: ClosingReasons = {};
+        for (const code of closingProblemCodes) {
+          const v = body[reasonField(code)];
+          if (typeof v === 'string' && v.trim()) reasons[code] = parse(ClosingReason, v);
+        }
         const charges = await moveCaseStep(
           db,
           req.user!,
@@ -244,7 +258,7 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
           m.to as CaseStatus,
           m.note || undefined,
           ip(req),
-          { documents_reason: m.documents_reason },
+          reasons,
         );
         return { charge: chargeText(req.lang, charges) };
       },
@@ -281,15 +295,72 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       'payment',
       async (id) => {
         const p = parse(PaymentInput, req.body);
-        await cases.addPayment(
+        await money.addPayment(
           db,
           req.user!,
           id,
-          { method: p.method, amount_fen: yuanToFen(p.amount), request_id: p.request_id },
+          { kind: p.kind, method: p.method, amount_fen: yuanToFen(p.amount), payer: p.payer, request_id: p.request_id },
           ip(req),
         );
       },
       'flash.case_payment_recorded',
+    );
+
+  const refund = (req: Request, res: Response) =>
+    onCase(
+      req,
+      res,
+      'refund',
+      async (id) => {
+        const r = parse(RefundInput, req.body);
+        await money.refund(
+          db,
+          req.user!,
+          id,
+          {
+            method: r.refund_method,
+            amount_fen: yuanToFen(r.refund_amount),
+            reason: r.refund_reason,
+            request_id: r.request_id,
+          },
+          ip(req),
+        );
+      },
+      'flash.case_refund_recorded',
+    );
+
+  const voidPayment = (req: Request, res: Response) =>
+    onCase(
+      req,
+      res,
+      `void-${String(req.params.paymentId)}`,
+      async (id) => {
+        const v = parse(VoidInput, req.body);
+        await money.voidPayment(db, req.user!, id, idParam(req, 'paymentId'), v.void_reason, ip(req));
+      },
+      'flash.case_payment_voided',
+    );
+
+  const correct = (req: Request, res: Response) =>
+    onCase(
+      req,
+      res,
+      'correction',
+      async (id) => {
+        const x = parse(CorrectionInput, req.body);
+        const [target, n] = x.correction_target.split(':');
+        const base = { quantity: x.correction_quantity, reason: x.correction_reason };
+        await money.correct(
+          db,
+          req.user!,
+          id,
+          target === 'item'
+            ? { target, price_item_id: Number(n), ...base }
+            : { target: 'line', line_id: Number(n), ...base },
+          ip(req),
+        );
+      },
+      'flash.case_corrected',
     );
 
   async function reveal(req: Request, res: Response) {
@@ -354,6 +425,9 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
     { method: 'post', path: '/staff/cases/:id/lines', roles: FRONT, handler: addLine },
     { method: 'post', path: '/staff/cases/:id/lines/:lineId/delete', roles: FRONT, handler: removeLine },
     { method: 'post', path: '/staff/cases/:id/payments', roles: FRONT, handler: pay },
+    { method: 'post', path: '/staff/cases/:id/payments/:paymentId/void', roles: FRONT, handler: voidPayment },
+    { method: 'post', path: '/staff/cases/:id/refunds', roles: FRONT, handler: refund },
+    { method: 'post', path: '/staff/cases/:id/corrections', roles: FRONT, handler: correct },
     { method: 'post', path: '/staff/cases/:id/reveal', roles: FRONT, handler: reveal },
     { method: 'post', path: '/api/v1/cases', roles: FRONT, handler: apiCreate },
   ];

@@ -119,15 +119,41 @@ export const apiFieldNames: Record<string, string> = {
 
 export const paymentMethods = ['cash', 'wechat', 'alipay', 'card', 'transfer'] as const;
 
+/** Money received (payment), received ahead of charges (deposit 预付款/押金), or paid back (refund 退款). */
+export const paymentKinds = ['payment', 'deposit', 'refund'] as const;
+export type PaymentKind = (typeof paymentKinds)[number];
+/** A line charged while the case is open, or a correction (更正) of a closed case. */
+export const lineKinds = ['charge', 'correction'] as const;
+
+// At most 9,999,999.99 yuan: below MAX_FEN, so the amount column holds it.
+const Yuan = z
+  .string()
+  .trim()
+  .regex(/^\d{1,7}(\.\d{1,2})?$/, { error: 'errors.money_format' })
+  .refine((v) => yuanToFen(v) <= MAX_FEN, { error: 'errors.money_too_big' });
+
 export const PaymentInput = z.object({
   method: z.enum(paymentMethods),
-  // At most 9,999,999.99 yuan: below MAX_FEN, so the amount column holds it.
-  amount: z
-    .string()
-    .trim()
-    .regex(/^\d{1,7}(\.\d{1,2})?$/, { error: 'errors.money_format' })
-    .refine((v) => yuanToFen(v) <= MAX_FEN, { error: 'errors.money_too_big' }),
+  amount: Yuan,
+  kind: z.enum(['payment', 'deposit']).catch('payment').default('payment'),
+  payer: optionalText(60),
   request_id: optionalText(64),
+});
+
+export const RefundInput = z.object({
+  refund_method: z.enum(paymentMethods),
+  refund_amount: Yuan,
+  refund_reason: requiredText(200),
+  request_id: optionalText(64),
+});
+
+export const VoidInput = z.object({ void_reason: requiredText(200) });
+
+/** `item:<price item id>` adds a service; `line:<line id>` takes units off a line. */
+export const CorrectionInput = z.object({
+  correction_target: z.string().regex(/^(item|line):\d{1,9}$/, { error: 'errors.required' }),
+  correction_quantity: z.coerce.number().int().min(1).max(365),
+  correction_reason: requiredText(200),
 });
 
 /** '1234.5' yuan → 123450 fen, exactly (no floating point). */

@@ -9,9 +9,10 @@ import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from 
 import { todayInShanghai, zone } from '../time.js';
 import { normaliseIdNumber, readIdNumber } from './id-number.js';
 import type { CaseInput } from './schemas.js';
-import { canMove, isOpen, recordedStatuses, type CaseStatus } from './states.js';
+import { assertReasons, closingProblems, recordReasons, type ClosingReasons } from './closing.js';
+export type { ClosingReasons } from './closing.js';
+import { canMove, isFinal, isOpen, recordedStatuses, type CaseStatus } from './states.js';
 import * as store from './store.js';
-import { documentProblems } from './checklist.js';
 import * as family from './family-store.js';
 import { finalStatuses } from './family-kinds.js';
 import { normalisePhone } from './phone.js';
@@ -222,9 +223,13 @@ export function searchCases(
   return store.search(db, { ...filter, phone });
 }
 
-/** A case's status changes, oldest first. */
-export function caseEvents(db: Knex, caseId: number): Promise<store.EventRow[]> {
-  return store.events(db, caseId);
+/** A case's status changes, oldest first, each with the reasons given for closing despite a problem (挂账). */
+export async function caseEvents(
+  db: Knex,
+  caseId: number,
+): Promise<(store.EventRow & { closing: store.ClosingReasonRow[] })[]> {
+  const [events, reasons] = await Promise.all([store.events(db, caseId), store.closingReasons(db, caseId)]);
+  return events.map((e) => ({ ...e, closing: reasons.filter((r) => r.event_id === e.id) }));
 }
 
 /**
@@ -249,13 +254,9 @@ export async function loadCase(db: Knex, actor: Actor, id: number): Promise<stor
 
 /**
  * Moves a case by the status form. Cremated is reached only by recording the cremation against its booking
- * (cremation/steps-service.ts), which calls moveCaseIn inside its own transaction.
+ * (cremation/steps-service.ts), which calls moveCaseIn inside its own transaction. Closing it (a final status) with a
+ * problem outstanding, such as a balance owed or papers missing, needs a reason per problem, recorded with the step.
  */
-/** The reasons a clerk gives for closing a case with something missing, one per kind of problem. */
-export interface ClosingReasons {
-  documents_reason?: string;
-}
-
 export async function moveCase(
   db: Knex,
   actor: Actor,
@@ -291,37 +292,27 @@ export async function moveCaseIn(
   if (!canMove(from, to))
     throw new ValidationError({ status: { key: 'errors.invalid_transition' } }, 'invalid_transition');
   const at = nowIso();
-  // A final status with a required paper missing needs the reason, which is kept with the missing papers.
-  const waivers: { documents: string[]; reason: string }[] = [];
-  if (finalStatuses.includes(to))
-    for (const problem of await documentProblems(trx, id)) {
-      if (!reasons.documents_reason)
-        throw new ValidationError(
-          {
-            documents_reason: { key: 'errors.documents_missing_reason', params: { count: problem.documents.length } },
-          },
-          'documents_missing',
-        );
-      waivers.push({ documents: problem.documents, reason: reasons.documents_reason });
-    }
+  // The conditional update takes the case's row lock: payments and lines of the case wait, so the problems read
+  // next (a balance owed, papers missing) are still true when the case closes.
   if (!(await store.moveStatus(trx, id, from, to, at))) throw new ConflictError('case_changed');
-  for (const w of waivers)
-    await family.insertWaiver(trx, {
-      case_id: id,
-      to_status: to,
-      documents: w.documents.join(','),
-      reason: w.reason,
-      recorded_by: actor.id,
-      recorded_at: at,
-    });
-  await store.insertEvent(trx, { case_id: id, from_status: from, to_status: to, at, actor_id: actor.id, note });
+  const problems = isFinal(to) ? await closingProblems(trx, id) : [];
+  assertReasons(problems, reasons);
+  const eventId = await store.insertEvent(trx, {
+    case_id: id,
+    from_status: from,
+    to_status: to,
+    at,
+    actor_id: actor.id,
+    note,
+  });
+  const closing = await recordReasons(trx, id, eventId, actor.id, at, problems, reasons);
   await audit.record(trx, {
     actor,
     action: 'status',
     entity: 'funeral_case',
     entityId: id,
     before: { status: from },
-    after: { status: to, note, ...(waivers.length ? { documents_missing: waivers } : {}) },
+    after: { status: to, note, ...(closing.length ? { closing } : {}) },
     ip,
   });
 }
@@ -401,6 +392,13 @@ export async function removeBookingLine(
   return { line_id: line.id, name_zh: line.name_zh, amount_fen: Number(line.amount_fen) };
 }
 
+/** Lines change only while the case is open: takes the case's lock, refuses a closed case. */
+async function assertOpen(trx: Knex, caseId: number): Promise<void> {
+  const status = await store.lockCase(trx, caseId);
+  if (!status) throw new NotFoundError('case_not_found');
+  if (isFinal(status)) throw new ConflictError('lines_of_closed_case');
+}
+
 export async function addLine(
   db: Knex,
   actor: Actor,
@@ -414,6 +412,7 @@ export async function addLine(
   const item = (await priceItemsOn(db, c.facility_id, todayInShanghai())).find((p) => p.id === priceItemId);
   if (!item) throw new ValidationError({ price_item_id: { key: 'errors.price_item_unavailable' } });
   await db.transaction(async (trx) => {
+    await assertOpen(trx, caseId);
     const line = {
       case_id: caseId,
       price_item_id: item.id,
@@ -424,6 +423,7 @@ export async function addLine(
       quantity,
       unit_price_fen: item.price_fen,
       amount_fen: item.price_fen * quantity,
+      created_by: actor.id,
       created_at: nowIso(),
     };
     const lineId = await store.insertLine(trx, line);
@@ -448,6 +448,7 @@ export async function removeLine(
   const c = await loadCase(db, actor, caseId);
   assertCanWrite(actor, c.facility_id);
   await db.transaction(async (trx) => {
+    await assertOpen(trx, caseId);
     const line = await store.findLine(trx, caseId, lineId);
     if (!line) throw new NotFoundError();
     // A booking's line goes with the booking: cancelling or moving it takes the line off.
@@ -464,35 +465,6 @@ export async function removeLine(
   });
 }
 
-export async function addPayment(
-  db: Knex,
-  actor: Actor,
-  caseId: number,
-  p: { method: string; amount_fen: number; request_id?: string },
-  ip: string | null,
-): Promise<void> {
-  const c = await loadCase(db, actor, caseId);
-  assertCanWrite(actor, c.facility_id);
-  if (p.amount_fen <= 0) throw new ValidationError({ amount: { key: 'errors.amount_positive' } });
-  try {
-    await db.transaction(async (trx) => {
-      const row = {
-        case_id: caseId,
-        method: p.method,
-        amount_fen: p.amount_fen,
-        paid_at: nowIso(),
-        received_by: actor.id,
-        request_id: p.request_id ?? null,
-      };
-      await store.insertPayment(trx, row);
-      await audit.record(trx, { actor, action: 'payment', entity: 'funeral_case', entityId: caseId, after: row, ip });
-    });
-  } catch (err) {
-    if (p.request_id && isUniqueViolation(err)) return; // the same payment form submitted twice: recorded once
-    throw err;
-  }
-}
-
 /** The full ID number, for the funeral home's own staff only; every reveal is in the audit log. */
 export async function revealIdNumber(db: Knex, actor: Actor, caseId: number, ip: string | null): Promise<string> {
   const c = await loadCase(db, actor, caseId);
@@ -505,23 +477,24 @@ export interface Account {
   lines: store.LineRow[];
   deductions: store.DeductionRow[];
   payments: store.PaymentRow[];
+  closing: store.ClosingReasonRow[];
   total: number;
   deducted: number;
+  /** Received net of refunds; voided payments count nothing. */
   paid: number;
+  /** Owed by the family; below zero, the home owes the family (a deposit not yet used). */
   balance: number;
 }
 
 export async function account(db: Knex, caseId: number): Promise<Account> {
-  const [lines, deductions, payments] = await Promise.all([
+  const [lines, deductions, payments, closing, m] = await Promise.all([
     store.lines(db, caseId),
     store.deductions(db, caseId),
     store.payments(db, caseId),
+    store.closingReasons(db, caseId),
+    store.totals(db, caseId),
   ]);
-  const sum = (xs: { amount_fen: number }[]) => xs.reduce((s, x) => s + Number(x.amount_fen), 0);
-  const total = sum(lines),
-    deducted = sum(deductions),
-    paid = sum(payments);
-  return { lines, deductions, payments, total, deducted, paid, balance: total - deducted - paid };
+  return { lines, deductions, payments, closing, ...m, balance: m.total - m.deducted - m.paid };
 }
 
 /** Cases of a home whose body is still to be picked up by the end of `date` (Asia/Shanghai), overdue ones first. */

@@ -45,13 +45,26 @@ export interface LineRow {
   /** Set on a line a cremator or hall booking made (由预约生成): the booking it charges for. */
   booking_kind?: 'cremator' | 'hall' | null;
   booking_id?: number | null;
+  kind: 'charge' | 'correction';
+  corrects_line_id: number | null;
+  reason: string | null;
+  created_by: number | null;
 }
 export interface PaymentRow {
   id: number;
+  case_id: number;
+  kind: 'payment' | 'deposit' | 'refund';
+  receipt_number: string | null;
   method: string;
   amount_fen: number;
+  payer: string | null;
   paid_at: string;
+  received_by: number | null;
   received_by_name: string | null;
+  reason: string | null;
+  voided_at: string | null;
+  voided_by_name: string | null;
+  void_reason: string | null;
 }
 export interface DeductionRow {
   id: number;
@@ -123,8 +136,11 @@ export async function insertEvent(
     actor_id: number | null;
     note?: string | null;
   },
-): Promise<void> {
-  await trx('case_events').insert({ ...e, note: e.note ?? null });
+): Promise<number> {
+  const [out] = await trx('case_events')
+    .insert({ ...e, note: e.note ?? null })
+    .returning('id');
+  return typeof out === 'object' ? out.id : out;
 }
 
 /** Moves a case only if it is still in the state the user saw; the row count says whether this request won. */
@@ -218,7 +234,10 @@ export async function search(
   return { rows, total: Number(n) };
 }
 
-export async function insertLine(trx: Knex, line: Omit<LineRow, 'id'> & { created_at: string }): Promise<number> {
+export type NewLine = Omit<LineRow, 'id' | 'kind' | 'corrects_line_id' | 'reason' | 'created_by'> &
+  Partial<Pick<LineRow, 'kind' | 'corrects_line_id' | 'reason' | 'created_by'>> & { created_at: string };
+
+export async function insertLine(trx: Knex, line: NewLine): Promise<number> {
   const [out] = await trx('case_lines').insert(line).returning('id');
   return typeof out === 'object' ? out.id : out;
 }
@@ -243,14 +262,21 @@ export async function insertPayment(
   trx: Knex,
   row: {
     case_id: number;
+    facility_id: number;
+    kind: PaymentRow['kind'];
+    receipt_number: string;
     method: string;
     amount_fen: number;
+    payer: string | null;
+    reason?: string | null;
+    refund_of?: number | null;
     paid_at: string;
     received_by: number;
     request_id: string | null;
   },
-): Promise<void> {
-  await trx('case_payments').insert(row);
+): Promise<number> {
+  const [out] = await trx('case_payments').insert(row).returning('id');
+  return typeof out === 'object' ? out.id : out;
 }
 
 export async function lines(db: Knex, caseId: number): Promise<LineRow[]> {
@@ -261,12 +287,30 @@ export async function deductions(db: Knex, caseId: number): Promise<DeductionRow
   return db('case_deductions').where({ case_id: caseId }).orderBy('id').select('id', 'source', 'label', 'amount_fen');
 }
 
+const paymentColumns = [
+  'p.id',
+  'p.case_id',
+  'p.kind',
+  'p.receipt_number',
+  'p.method',
+  'p.amount_fen',
+  'p.payer',
+  'p.paid_at',
+  'p.received_by',
+  'u.display_name as received_by_name',
+  'p.reason',
+  'p.voided_at',
+  'v.display_name as voided_by_name',
+  'p.void_reason',
+];
+
 export async function payments(db: Knex, caseId: number): Promise<PaymentRow[]> {
   return db('case_payments as p')
     .leftJoin('users as u', 'u.id', 'p.received_by')
+    .leftJoin('users as v', 'v.id', 'p.voided_by')
     .where('p.case_id', caseId)
     .orderBy('p.id')
-    .select('p.id', 'p.method', 'p.amount_fen', 'p.paid_at', 'u.display_name as received_by_name');
+    .select(paymentColumns);
 }
 
 export async function events(db: Knex, caseId: number): Promise<EventRow[]> {
@@ -308,10 +352,16 @@ export function balances(db: Knex, facilityId: number): Knex.QueryBuilder {
   const ofHome = db('funeral_cases').where({ facility_id: facilityId }).select('id');
   const summed = (table: string) =>
     db(table).whereIn('case_id', ofHome.clone()).groupBy('case_id').select('case_id').sum({ fen: 'amount_fen' });
+  // Paid net, as totals() counts it: payments and deposits less refunds; a voided row counts nothing.
+  const paid = db('case_payments')
+    .whereIn('case_id', ofHome.clone())
+    .whereNull('voided_at')
+    .groupBy('case_id')
+    .select('case_id', db.raw("sum(case when kind = 'refund' then -amount_fen else amount_fen end) as fen"));
   return db('funeral_cases as c')
     .leftJoin(summed('case_lines').as('l'), 'l.case_id', 'c.id')
     .leftJoin(summed('case_deductions').as('d'), 'd.case_id', 'c.id')
-    .leftJoin(summed('case_payments').as('p'), 'p.case_id', 'c.id')
+    .leftJoin(paid.as('p'), 'p.case_id', 'c.id')
     .where('c.facility_id', facilityId)
     .select('c.id as case_id', db.raw('coalesce(l.fen, 0) - coalesce(d.fen, 0) - coalesce(p.fen, 0) as balance_fen'));
 }
@@ -352,4 +402,169 @@ export async function casesOwing(
     count: Number(rows[0]?.n ?? 0),
     total_fen: Number(rows[0]?.total ?? 0),
   };
+}
+
+// ## Money: payments with receipt numbers, voids and refunds; corrections of a closed case; closing reasons
+
+/**
+ * Takes the case's row lock for the rest of the transaction and answers its status: payments, lines and status
+ * changes of one case then run one after another, so a balance read here is still true when the row is written.
+ */
+export async function lockCase(trx: Knex, id: number): Promise<CaseStatus | undefined> {
+  if (
+    !(await trx('funeral_cases')
+      .where({ id })
+      .update({ updated_at: trx.raw('updated_at') }))
+  )
+    return undefined;
+  return (await trx('funeral_cases').where({ id }).first('status'))?.status;
+}
+
+/** The case's money in fen: lines (corrections included), deductions, and paid net of refunds; voids count nothing. */
+export async function totals(db: Knex, caseId: number): Promise<{ total: number; deducted: number; paid: number }> {
+  const sum = async (q: Knex.QueryBuilder) => Number((await q.sum({ s: 'amount_fen' }).first())?.s ?? 0);
+  // One after another: inside a transaction they share one connection.
+  const total = await sum(db('case_lines').where({ case_id: caseId }));
+  const deducted = await sum(db('case_deductions').where({ case_id: caseId }));
+  const received = await sum(
+    db('case_payments').where({ case_id: caseId }).whereIn('kind', ['payment', 'deposit']).whereNull('voided_at'),
+  );
+  const refunded = await sum(db('case_payments').where({ case_id: caseId, kind: 'refund' }).whereNull('voided_at'));
+  return { total, deducted, paid: received - refunded };
+}
+
+/** The next receipt number of a funeral home in a year; one statement, so concurrent payments never share one. */
+export async function nextReceiptNumber(trx: Knex, facilityId: number, year: number): Promise<number> {
+  const [row] = await trx('receipt_counters')
+    .insert({ facility_id: facilityId, year, last: 1 })
+    .onConflict(['facility_id', 'year'])
+    .merge({ last: trx.raw('?? + 1', ['receipt_counters.last']) })
+    .returning('last');
+  return Number(typeof row === 'object' ? row.last : row);
+}
+
+export async function findPaymentByRequestId(
+  trx: Knex,
+  caseId: number,
+  requestId: string,
+): Promise<PaymentRow | undefined> {
+  return trx('case_payments').where({ case_id: caseId, request_id: requestId }).first();
+}
+
+export async function findPayment(db: Knex, caseId: number, id: number): Promise<PaymentRow | undefined> {
+  return db('case_payments as p')
+    .leftJoin('users as u', 'u.id', 'p.received_by')
+    .leftJoin('users as v', 'v.id', 'p.voided_by')
+    .where({ 'p.case_id': caseId, 'p.id': id })
+    .first(paymentColumns);
+}
+
+/** Voids a payment only if no one voided it meanwhile; the row count says whether this request won. */
+export async function voidPayment(
+  trx: Knex,
+  id: number,
+  v: { voided_at: string; voided_by: number; void_reason: string },
+): Promise<boolean> {
+  return (await trx('case_payments').where({ id }).whereNull('voided_at').update(v)) === 1;
+}
+
+/** Units of a line still standing: its own quantity and the corrections made to it. */
+export async function lineQuantityLeft(trx: Knex, caseId: number, lineId: number): Promise<number> {
+  const row = await trx('case_lines')
+    .where({ case_id: caseId })
+    .where((w) => {
+      void w.where({ id: lineId }).orWhere({ corrects_line_id: lineId });
+    })
+    .sum({ q: 'quantity' })
+    .first();
+  return Number(row?.q ?? 0);
+}
+
+export interface ClosingReasonRow {
+  id: number;
+  event_id: number | null;
+  problem: string;
+  amount_fen: number | null;
+  documents: string | null;
+  reason: string;
+  actor_name: string | null;
+  at: string;
+}
+
+export async function insertClosingReason(
+  trx: Knex,
+  row: {
+    case_id: number;
+    event_id: number;
+    problem: string;
+    amount_fen: number | null;
+    documents: string | null;
+    reason: string;
+    actor_id: number;
+    at: string;
+  },
+): Promise<void> {
+  await trx('case_closing_reasons').insert(row);
+}
+
+export async function closingReasons(db: Knex, caseId: number): Promise<ClosingReasonRow[]> {
+  return db('case_closing_reasons as r')
+    .leftJoin('users as u', 'u.id', 'r.actor_id')
+    .where('r.case_id', caseId)
+    .orderBy('r.id')
+    .select(
+      'r.id',
+      'r.event_id',
+      'r.problem',
+      'r.amount_fen',
+      'r.documents',
+      'r.reason',
+      'u.display_name as actor_name',
+      'r.at',
+    );
+}
+
+export interface TakingsRow {
+  id: number;
+  case_id: number;
+  case_number: string;
+  deceased_name: string;
+  receipt_number: string | null;
+  kind: string;
+  method: string;
+  amount_fen: number;
+  payer: string | null;
+  paid_at: string;
+  received_by: number | null;
+  received_by_name: string | null;
+  voided_at: string | null;
+  void_reason: string | null;
+}
+
+/** Every receipt of a funeral home issued in [from, to), voided ones included, in the order they were issued. */
+export async function takings(db: Knex, facilityId: number, from: string, to: string): Promise<TakingsRow[]> {
+  return db('case_payments as p')
+    .join('funeral_cases as c', 'c.id', 'p.case_id')
+    .leftJoin('users as u', 'u.id', 'p.received_by')
+    .where('p.facility_id', facilityId)
+    .where('p.paid_at', '>=', from)
+    .where('p.paid_at', '<', to)
+    .orderBy('p.paid_at')
+    .orderBy('p.id')
+    .select(
+      'p.id',
+      'p.case_id',
+      'c.case_number',
+      'c.deceased_name',
+      'p.receipt_number',
+      'p.kind',
+      'p.method',
+      'p.amount_fen',
+      'p.payer',
+      'p.paid_at',
+      'p.received_by',
+      'u.display_name as received_by_name',
+      'p.voided_at',
+      'p.void_reason',
+    );
 }

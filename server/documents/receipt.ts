@@ -25,6 +25,8 @@ import {
 
 export interface ReceiptLine {
   name: string;
+  /** The reason of a correction (更正) made after closing; null for an ordinary line. */
+  correction?: string | null;
   basic: boolean;
   unit: string;
   quantity: number;
@@ -36,6 +38,9 @@ export interface ReceiptDeduction {
   amountFen: number;
 }
 export interface ReceiptPayment {
+  receiptNumber: string | null;
+  kind: 'payment' | 'deposit' | 'refund';
+  voided: boolean;
   method: string;
   paidAt: string;
   amountFen: number;
@@ -180,7 +185,7 @@ function serviceRows(d: ReceiptData): TableRow[] {
   const rows: TableRow[] = d.lines.map((l, i) => ({
     cells: [
       String(i + 1),
-      l.name,
+      l.correction ? `${l.name}${t('documents.correction_mark', { reason: l.correction })}` : l.name,
       t(l.basic ? 'documents.basic' : 'documents.optional'),
       t('documents.per_unit', { price: formatMoney(l.unitPriceFen), unit: t(`units.${l.unit}`) }),
       String(l.quantity),
@@ -195,29 +200,34 @@ function serviceRows(d: ReceiptData): TableRow[] {
 
 function paymentColumns(d: ReceiptData, width: number): Column[] {
   const t = translator(d.lang);
-  const fixed = 36 + 150 + 96 + 96;
+  const fixed = 82 + 100 + 52 + 62 + 44 + 80;
   return [
-    { header: t('documents.seq'), width: 36, align: 'center' },
-    { header: t('documents.paid_at'), width: 150 },
-    { header: t('documents.method'), width: 96, align: 'center' },
+    { header: t('documents.receipt_no'), width: 82, align: 'center' },
+    { header: t('documents.paid_at'), width: 100 },
+    { header: t('documents.kind'), width: 52, align: 'center' },
+    { header: t('documents.method'), width: 62, align: 'center' },
     { header: t('documents.received_by'), width: width - fixed },
-    { header: t('documents.amount'), width: 96, align: 'right' },
+    { header: t('documents.receipt_state'), width: 44, align: 'center' },
+    { header: t('documents.amount'), width: 80, align: 'right' },
   ];
 }
 
 function paymentRows(d: ReceiptData): TableRow[] {
   const t = translator(d.lang);
-  if (!d.payments.length) return [{ cells: [t('documents.no_payments')], span: 5 }];
-  const rows: TableRow[] = d.payments.map((p, i) => ({
+  if (!d.payments.length) return [{ cells: [t('documents.no_payments')], span: 7 }];
+  // Refunds read as minus; a voided receipt is listed with its state and counts nothing in the total.
+  const rows: TableRow[] = d.payments.map((p) => ({
     cells: [
-      String(i + 1),
+      p.receiptNumber ?? '—',
       formatDateTime(p.paidAt, d.lang),
+      t(`payment_kind.${p.kind}`),
       t(`pay_method.${p.method}`),
       p.receivedBy ?? '',
-      formatMoney(p.amountFen),
+      t(p.voided ? 'documents.state_void' : 'documents.state_valid'),
+      p.kind === 'refund' ? minus(p.amountFen) : formatMoney(p.amountFen),
     ],
   }));
-  rows.push({ cells: [t('documents.paid_total'), formatMoney(d.paidFen)], span: 4, bold: true, shade: true });
+  rows.push({ cells: [t('documents.paid_total'), formatMoney(d.paidFen)], span: 6, bold: true, shade: true });
   return rows;
 }
 

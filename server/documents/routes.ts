@@ -70,8 +70,26 @@ export function documentRoutes(ctx: AppContext): RouteDef[] {
     sendPdf(res, printed, 'documents.receipt_file', req.lang);
   }
 
+  async function paymentReceipt(req: Request, res: Response) {
+    const printed = await documents.printPaymentReceipt(
+      db,
+      loadFonts(config.fallbackFonts),
+      req.user!,
+      idParam(req),
+      idParam(req, 'paymentId'),
+      req.lang,
+    );
+    sendPdf(res, printed, 'documents.payment_receipt_file', req.lang);
+  }
+
   return [
     { method: 'get', path: '/staff/cases/:id/certificate.pdf', roles: ISSUERS, handler: certificate },
+    {
+      method: 'get',
+      path: '/staff/cases/:id/payments/:paymentId/receipt.pdf',
+      roles: READERS,
+      handler: paymentReceipt,
+    },
     { method: 'get', path: '/staff/cases/:id/receipt.pdf', roles: READERS, handler: receipt },
   ];
 }

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { assertCanWrite } from '../accounts/access.js';
 import type { User } from '../accounts/roles.js';
 import * as audit from '../audit/service.js';
+import { loadPayment } from '../cases/money-service.js';
 import * as cases from '../cases/service.js';
 import type { CaseStatus } from '../cases/states.js';
 import { nowIso } from '../db.js';
@@ -12,6 +13,7 @@ import { todayInShanghai } from '../time.js';
 import type { Lang } from '../i18n/index.js';
 import { renderCertificate } from './certificate.js';
 import { unprintable, type Fonts } from './fonts.js';
+import { renderPaymentReceipt } from './payment-receipt.js';
 import { renderReceipt } from './receipt.js';
 import * as store from './store.js';
 
@@ -121,6 +123,7 @@ export async function printReceipt(
       maskedPhone: maskPhone(contact?.phone),
       lines: a.lines.map((l) => ({
         name: l.name_zh,
+        correction: l.kind === 'correction' ? (l.reason ?? '') : null,
         basic: l.category === 'basic',
         unit: l.unit,
         quantity: Number(l.quantity),
@@ -129,6 +132,9 @@ export async function printReceipt(
       })),
       deductions: a.deductions.map((x) => ({ label: x.label, amountFen: Number(x.amount_fen) })),
       payments: a.payments.map((p) => ({
+        receiptNumber: p.receipt_number,
+        kind: p.kind,
+        voided: p.voided_at !== null,
         method: p.method,
         paidAt: p.paid_at,
         amountFen: Number(p.amount_fen),
@@ -144,4 +150,38 @@ export async function printReceipt(
     fonts,
   );
   return { pdf, caseNumber: c.case_number };
+}
+
+/** The receipt (收据) of one payment, deposit or refund, for whoever may read the case; VOID stamped once voided. */
+export async function printPaymentReceipt(
+  db: Knex,
+  fonts: Fonts,
+  actor: Printer,
+  caseId: number,
+  paymentId: number,
+  lang: Lang,
+): Promise<Printed> {
+  const { c, p } = await loadPayment(db, actor, caseId, paymentId);
+  if (!p.receipt_number) throw new ConflictError('payment_without_receipt');
+  const pdf = await renderPaymentReceipt(
+    {
+      lang,
+      facilityName: c.facility_name ?? '',
+      receiptNumber: p.receipt_number,
+      kind: p.kind,
+      caseNumber: c.case_number,
+      deceasedName: c.deceased_name,
+      payer: p.payer ?? (await cases.mainContact(db, c.id))?.name ?? '',
+      method: p.method,
+      amountFen: Number(p.amount_fen),
+      paidAt: p.paid_at,
+      clerk: p.received_by_name ?? '',
+      reason: p.reason,
+      voided: p.voided_at ? { at: p.voided_at, by: p.voided_by_name ?? '', reason: p.void_reason ?? '' } : null,
+      printedAt: nowIso(),
+      printedBy: actor.display_name,
+    },
+    fonts,
+  );
+  return { pdf, caseNumber: p.receipt_number };
 }

@@ -18,6 +18,7 @@ const everyone: readonly Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_st
 export const navItems: NavItem[] = [
   { href: '/staff', key: 'nav.dashboard', roles: everyone },
   { href: '/staff/cases', key: 'nav.cases', roles: everyone },
+  { href: '/staff/takings', key: 'nav.takings', roles: ['admin', 'bureau', 'front_desk'] },
   {
     href: '/staff/cremation',
     key: 'nav.cremation',

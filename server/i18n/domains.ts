@@ -2,6 +2,7 @@
 // (the type checks it); they are merged over the platform catalog. Add one line per domain.
 import { caseMessages } from '../cases/messages.js';
 import { familyMessages } from '../cases/family-messages.js';
+import { moneyMessages } from '../cases/money-messages.js';
 import { coverageMessages } from '../coverage/dashboard/messages.js';
 import { coverageMapMessages } from '../coverage/map/messages.js';
 import { proposalMessages } from '../coverage/proposal/messages.js';
@@ -9,6 +10,7 @@ import { coverageTargetMessages } from '../coverage/targets/messages.js';
 import { cremationMessages } from '../cremation/messages.js';
 import { custodyMessages } from '../custody/messages.js';
 import { documentMessages } from '../documents/messages.js';
+import { paymentReceiptMessages } from '../documents/payment-receipt-messages.js';
 import { facilityMessages } from '../facilities/messages.js';
 import { priceMessages } from '../prices/messages.js';
 import { reportMessages } from '../reports/messages.js';
@@ -18,6 +20,7 @@ import type { DomainMessages } from './types.js';
 export const domainMessages: DomainMessages<object>[] = [
   caseMessages,
   familyMessages,
+  moneyMessages,
   coverageMessages,
   coverageMapMessages,
   proposalMessages,
@@ -25,6 +28,7 @@ export const domainMessages: DomainMessages<object>[] = [
   cremationMessages,
   custodyMessages,
   documentMessages,
+  paymentReceiptMessages,
   facilityMessages,
   priceMessages,
   reportMessages,

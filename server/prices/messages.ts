@@ -26,6 +26,8 @@ const zh = {
     view: '价格项目',
     end: '停用',
     read_only: '您可以查看价格表，但不能修改。',
+    basic_by_bureau: '基本殡葬服务为政府定价，由民政局或系统管理员维护；本馆可维护选择性服务。',
+    optional_by_home: '选择性服务由各殡仪馆自行维护；民政局可维护基本殡葬服务。',
     public_link: '查看公示页面',
     code: '项目代码',
     name: '项目名称',
@@ -93,6 +95,8 @@ const zh = {
     price_date_format: '请填写有效的日期，例如 2026-01-01。',
     price_code_format: '项目代码须为 2–30 位大写字母、数字、下划线或短横线。',
     price_basic_kind_required: '基本殡葬服务须选择对应的基本服务项目。',
+    price_basic_bureau_only: '基本殡葬服务为政府定价，只能由民政局或系统管理员修改。',
+    price_optional_home_only: '选择性服务只能由本殡仪馆修改。',
     price_basic_kind_not_allowed: '选择性服务不能选择基本服务项目，请清空此项。',
     price_period_reversed: '有效期结束日期不能早于开始执行日期。',
     price_period_overlap:
@@ -129,6 +133,9 @@ const en: typeof zh = {
     view: 'Price item',
     end: 'End',
     read_only: 'You can read this price list but not change it.',
+    basic_by_bureau:
+      'Basic funeral services are government-priced and kept by the bureau or an administrator; this home keeps its optional services.',
+    optional_by_home: 'Optional services are kept by each funeral home; the bureau keeps the basic funeral services.',
     public_link: 'See the public page',
     code: 'Code',
     name: 'Item',
@@ -199,6 +206,9 @@ const en: typeof zh = {
     price_date_format: 'Enter a valid date, e.g. 2026-01-01.',
     price_code_format: 'The code is 2–30 capital letters, digits, _ or -.',
     price_basic_kind_required: 'A basic funeral service needs its basic service.',
+    price_basic_bureau_only:
+      'Basic funeral services are government-priced: only the bureau or an administrator may change them.',
+    price_optional_home_only: 'Only the funeral home itself may change its optional services.',
     price_basic_kind_not_allowed: 'An optional service has no basic service; leave it empty.',
     price_period_reversed: 'The end date may not be before the start date.',
     price_period_overlap:

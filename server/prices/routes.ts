@@ -1,24 +1,25 @@
 // Price lists: staff pages per funeral home, the public 价格公示 pages for families, and the public JSON.
 import type { Request, Response } from 'express';
 import { DateTime } from 'luxon';
-import { assertCanRead, assertCanWrite, canWrite } from '../accounts/access.js';
+import { assertCanRead } from '../accounts/access.js';
 import { facilityScope } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import type { Facility } from '../facilities/kinds.js';
 import { facilityChoices, findFacility } from '../facilities/service.js';
-import { NotFoundError } from '../http/errors.js';
+import { ForbiddenError, NotFoundError } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
-import { basicKinds, DateQuery, EndInput, fenToYuan, priceCategories, PriceItemInput, priceUnits } from './schemas.js';
+import { basicKinds, DateQuery, EndInput, fenToYuan, PriceItemInput, priceUnits } from './schemas.js';
 import * as prices from './service.js';
 import type { PriceItem } from './service.js';
 
 const READERS = ['admin', 'bureau', 'front_desk'] as const;
-const WRITERS = ['admin', 'front_desk'] as const;
+// Which items each may change is the service's rule: basic services the bureau and admin, optional ones the home.
+const WRITERS = ['admin', 'bureau', 'front_desk'] as const;
 
-const formOptions = { categories: priceCategories, basicKinds, units: priceUnits };
+const formOptions = { basicKinds, units: priceUnits };
 
 /** The public API shape of an item. */
 const apiItem = (i: PriceItem) => ({ id: i.id, ...prices.fieldsOf(i) });
@@ -40,12 +41,19 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
   const ip = (req: Request) => req.ip ?? null;
 
-  /** The funeral home of the path; anything else is a 404, another home's staff get a 403. */
-  async function loadHome(req: Request, access: 'read' | 'write', param = 'id'): Promise<Facility> {
+  /** The funeral home of the path; anything else, or another home for its staff, is a 404. */
+  async function loadHome(req: Request, param = 'id'): Promise<Facility> {
     const home = await findFacility(db, idParam(req, param));
     if (!home || home.kind !== 'funeral_home') throw new NotFoundError();
-    (access === 'write' ? assertCanWrite : assertCanRead)(req.user!, home.id);
+    assertCanRead(req.user!, home.id);
     return home;
+  }
+
+  /** The categories offered on the form: those the user may change at this home; none is a 403. */
+  function categoriesFor(req: Request, home: Facility) {
+    const categories = prices.changeableCategories(req.user!, home.id);
+    if (!categories.length) throw new ForbiddenError();
+    return { categories, ...formOptions };
   }
 
   async function loadItem(req: Request, home: Facility): Promise<PriceItem> {
@@ -66,7 +74,7 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
 
   // ## One home's price list (staff)
   async function listPage(req: Request, res: Response) {
-    const home = await loadHome(req, 'read');
+    const home = await loadHome(req);
     const today = todayInShanghai();
     const q = DateQuery.safeParse(req.query);
     const date = (q.success && q.data.date) || today;
@@ -80,7 +88,9 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
       home,
       onDate: date,
       isToday: date === today,
-      writable: canWrite(req.user!, home.id),
+      // Edit buttons only where the user may change the item: basic services for the bureau and admin.
+      editable: Object.fromEntries(prices.changeableCategories(req.user!, home.id).map((c) => [c, true])),
+      writable: prices.changeableCategories(req.user!, home.id).length > 0,
       published: home.status === 'operating',
       current: section('current'),
       future: section('future'),
@@ -89,21 +99,23 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function newPage(req: Request, res: Response) {
-    const home = await loadHome(req, 'write');
+    const home = await loadHome(req);
+    const options = categoriesFor(req, home);
     res.render('prices/form', {
       home,
-      values: { category: 'basic', unit: 'time', valid_from: todayInShanghai() },
+      values: { category: options.categories[0], unit: 'time', valid_from: todayInShanghai() },
       writable: true,
-      ...formOptions,
+      ...options,
     });
   }
 
   async function create(req: Request, res: Response) {
-    const home = await loadHome(req, 'write');
+    const home = await loadHome(req);
+    const options = categoriesFor(req, home);
     await withForm(
       res,
       'prices/form',
-      () => ({ home, values: req.body, writable: true, ...formOptions }),
+      () => ({ home, values: req.body, writable: true, ...options }),
       async () => {
         const input = parse(PriceItemInput, req.body);
         await prices.createItem(db, req.user!, home.id, input, ip(req));
@@ -115,25 +127,28 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
 
   /** The edit form for those who may change the list, the same fields read-only for the bureau. */
   async function itemPage(req: Request, res: Response) {
-    const home = await loadHome(req, 'read');
+    const home = await loadHome(req);
     const item = await loadItem(req, home);
     res.render('prices/form', {
       home,
       item,
       values: itemValues(item),
-      writable: canWrite(req.user!, home.id),
+      writable: prices.mayChange(req.user!, home.id, item.category),
       phase: prices.phaseOn(item, todayInShanghai()),
+      categories: prices.changeableCategories(req.user!, home.id),
       ...formOptions,
     });
   }
 
   async function update(req: Request, res: Response) {
-    const home = await loadHome(req, 'write');
+    const home = await loadHome(req);
     const item = await loadItem(req, home);
+    if (!prices.mayChange(req.user!, home.id, item.category)) throw new ForbiddenError();
+    const options = categoriesFor(req, home);
     await withForm(
       res,
       'prices/form',
-      () => ({ home, item, values: req.body, writable: true, ...formOptions }),
+      () => ({ home, item, values: req.body, writable: true, ...options }),
       async () => {
         const input = parse(PriceItemInput, req.body);
         await prices.updateItem(db, req.user!, home.id, item.id, input, ip(req));
@@ -145,14 +160,15 @@ export function priceRoutes(ctx: AppContext): RouteDef[] {
 
   // ## 停用自某日 (confirm, then end)
   async function endPage(req: Request, res: Response) {
-    const home = await loadHome(req, 'write');
+    const home = await loadHome(req);
     const item = await loadItem(req, home);
+    if (!prices.mayChange(req.user!, home.id, item.category)) throw new ForbiddenError();
     const tomorrow = DateTime.fromISO(todayInShanghai()).plus({ days: 1 }).toISODate();
     res.render('prices/end', { home, item, values: { stop_from: tomorrow } });
   }
 
   async function end(req: Request, res: Response) {
-    const home = await loadHome(req, 'write');
+    const home = await loadHome(req);
     const item = await loadItem(req, home);
     await withForm(
       res,

@@ -1,11 +1,13 @@
 // Price list rules (价格公示): consistent items, one price per code on any day, an audit row with every change.
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
+import { canRead, canWrite } from '../accounts/access.js';
+import type { User } from '../accounts/roles.js';
 import * as audit from '../audit/service.js';
 import { changed } from '../changes.js';
 import { isExclusionViolation, isUniqueViolation, nowIso } from '../db.js';
-import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
-import { MAX_PRICE_FEN, type PriceItemInput } from './schemas.js';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
+import { MAX_PRICE_FEN, priceCategories, type PriceCategory, type PriceItemInput } from './schemas.js';
 import * as store from './store.js';
 import type { PriceItem, PriceItemRow } from './store.js';
 
@@ -14,6 +16,29 @@ export { countsOn, findPriceItem, listAll as allPriceItems, priceItemsOn } from 
 export type { PriceItem } from './store.js';
 
 type ItemFields = Omit<PriceItemRow, 'facility_id'>;
+export type PriceActor = audit.Actor & Pick<User, 'role' | 'facility_id'>;
+
+/**
+ * Who may change which items of a home's list: basic services (基本殡葬服务) are government-priced, so the bureau or
+ * an admin sets them for every home; a home's own front desk (or an admin) sets its optional services.
+ */
+export function mayChange(actor: Pick<User, 'role' | 'facility_id'>, facilityId: number, category: string): boolean {
+  if (category === 'basic') return actor.role === 'admin' || actor.role === 'bureau';
+  return canWrite(actor, facilityId);
+}
+
+/** The categories the actor may create or change at a home; none means a read-only list. */
+export function changeableCategories(actor: Pick<User, 'role' | 'facility_id'>, facilityId: number): PriceCategory[] {
+  return priceCategories.filter((c) => mayChange(actor, facilityId, c));
+}
+
+/** Another home's staff get 404 (as for a missing item); a category the actor may not change, 403. */
+function assertMayChange(actor: PriceActor, facilityId: number, ...categories: string[]): void {
+  if (!canRead(actor, facilityId)) throw new NotFoundError();
+  for (const c of categories)
+    if (!mayChange(actor, facilityId, c))
+      throw new ForbiddenError(c === 'basic' ? 'price_basic_bureau_only' : 'price_optional_home_only');
+}
 
 /** The rules an item must meet on its own, whoever calls: field → message key. Empty when it is fine. */
 export function itemProblems(item: ItemFields): FieldErrors {
@@ -79,11 +104,12 @@ async function reportingClash<T>(db: Knex, facilityId: number, item: ItemFields,
 /** Adds an item. Submitting the same item twice (a double click) returns the first one and writes nothing. */
 export async function createItem(
   db: Knex,
-  actor: audit.Actor,
+  actor: PriceActor,
   facilityId: number,
   input: PriceItemInput,
   ip: string | null,
 ): Promise<number> {
+  assertMayChange(actor, facilityId, input.category);
   const item = fieldsOf(input);
   assertItem(item);
   const created = await reportingClash(db, facilityId, item, () =>
@@ -105,7 +131,7 @@ export async function createItem(
 
 export async function updateItem(
   db: Knex,
-  actor: audit.Actor,
+  actor: PriceActor,
   facilityId: number,
   id: number,
   input: PriceItemInput,
@@ -118,6 +144,8 @@ export async function updateItem(
       await lockHome(trx, facilityId);
       const before = await store.findPriceItem(trx, id);
       if (!before || before.facility_id !== facilityId) throw new NotFoundError();
+      // Both what the item was and what it becomes: a front desk can neither edit a basic service nor make one.
+      assertMayChange(actor, facilityId, before.category, item.category);
       if (sameFields(before, item)) return;
       const clash = await store.overlapping(trx, facilityId, item.code, item.valid_from, item.valid_to, id);
       if (clash.length) throw overlapError(item.code, clash[0]);
@@ -143,7 +171,7 @@ export async function updateItem(
  */
 export async function endItem(
   db: Knex,
-  actor: audit.Actor,
+  actor: PriceActor,
   facilityId: number,
   id: number,
   stopFrom: string,
@@ -154,6 +182,7 @@ export async function endItem(
     await lockHome(trx, facilityId);
     const before = await store.findPriceItem(trx, id);
     if (!before || before.facility_id !== facilityId) throw new NotFoundError();
+    assertMayChange(actor, facilityId, before.category);
     if (lastDay < before.valid_from) {
       throw new ValidationError({
         stop_from: { key: 'errors.price_stop_before_start', params: { from: before.valid_from } },

@@ -202,7 +202,7 @@ describe(`cases: funeral cases (${dialect})`, () => {
     expect(textOf(skip.text)).to.contain('当前状态不能进行这一步。');
     // No papers are recorded for this case: closing it needs the reason (test/cases/papers.test.ts).
     const reason = (to: string): Record<string, string> =>
-      to === 'ashes_released' ? { documents_reason: '家属稍后补交材料' } : {};
+      to === 'ashes_released' ? { closing_reason_documents_missing: '家属稍后补交材料' } : {};
     const move = async (from: string, to: string) =>
       expect(
         (await desk.post(path, { from, to, ...reason(to) }, { from: `/staff/cases/${c.id}` })).status,
@@ -305,6 +305,7 @@ describe(`cases: funeral cases (${dialect})`, () => {
   });
 
   it('records a payment whose request id another case used already', async () => {
+    // Nothing is owed on these cases: the money is taken as a deposit (a payment beyond the balance is refused).
     const [a, b] = await app
       .db('funeral_cases')
       .whereIn('deceased_name', ['同号甲', '张德明'])
@@ -313,7 +314,7 @@ describe(`cases: funeral cases (${dialect})`, () => {
     for (const caseId of [a, b]) {
       const res = await desk.post(
         `/staff/cases/${caseId}/payments`,
-        { method: 'cash', amount: '10', request_id: 'pay-shared' },
+        { method: 'cash', amount: '10', kind: 'deposit', request_id: 'pay-shared' },
         { from: `/staff/cases/${caseId}` },
       );
       expect(res.status).to.equal(302);

@@ -275,7 +275,7 @@ describe(`cases: papers checklist, uploads and the closing gate (${dialect})`, (
     const caseId = await openCase(app, desk, home);
     await cremated(caseId);
     const page = await desk.get(`/staff/cases/${caseId}`);
-    expect(page.text).to.contain('name="documents_reason"');
+    expect(page.text).to.contain('name="closing_reason_documents_missing"');
     const refused = await desk.post(`/staff/cases/${caseId}/status`, { from: 'cremated', to: 'ashes_released' });
     expect(refused.status).to.equal(400);
     expect(textOf(refused.text)).to.contain('尚缺 3 项结案必需材料');
@@ -283,20 +283,20 @@ describe(`cases: papers checklist, uploads and the closing gate (${dialect})`, (
     const placed = await desk.post(`/staff/cases/${caseId}/status`, {
       from: 'cremated',
       to: 'ashes_placed',
-      documents_reason: '   ',
+      closing_reason_documents_missing: '   ',
     });
     expect(placed.status).to.equal(400);
 
     const closed = await desk.post(`/staff/cases/${caseId}/status`, {
       from: 'cremated',
       to: 'ashes_released',
-      documents_reason: '家属承诺三日内补交户籍材料',
+      closing_reason_documents_missing: '家属承诺三日内补交户籍材料',
     });
     expect(closed.status).to.equal(302);
     expect((await app.db('funeral_cases').where({ id: caseId }).first()).status).to.equal('ashes_released');
-    const waiver = await app.db('case_document_waivers').where({ case_id: caseId }).first();
+    const waiver = await app.db('case_closing_reasons').where({ case_id: caseId }).first();
     expect(waiver).to.include({
-      to_status: 'ashes_released',
+      problem: 'documents_missing',
       documents: 'death_certificate,id_copy,authorisation',
       reason: '家属承诺三日内补交户籍材料',
     });
@@ -320,10 +320,10 @@ describe(`cases: papers checklist, uploads and the closing gate (${dialect})`, (
     );
     expect(await documentProblems(app.db, caseId)).to.deep.equal([]);
     const page = await desk.get(`/staff/cases/${caseId}`);
-    expect(page.text).to.not.contain('name="documents_reason"');
+    expect(page.text).to.not.contain('name="closing_reason_documents_missing"');
     expect(textOf(page.text)).to.contain('结案必需材料已齐全');
     const closed = await desk.post(`/staff/cases/${caseId}/status`, { from: 'cremated', to: 'ashes_placed' });
     expect(closed.status).to.equal(302);
-    expect(await app.db('case_document_waivers').where({ case_id: caseId })).to.have.length(0);
+    expect(await app.db('case_closing_reasons').where({ case_id: caseId })).to.have.length(0);
   });
 });

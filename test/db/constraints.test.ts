@@ -7,7 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { roles } from '../../server/accounts/roles.js';
-import { paymentMethods, sexes } from '../../server/cases/schemas.js';
+import { closingProblemCodes } from '../../server/cases/closing.js';
+import { lineKinds, paymentKinds, paymentMethods, sexes } from '../../server/cases/schemas.js';
 import { caseStatuses, openStatuses } from '../../server/cases/states.js';
 import {
   contactKinds,
@@ -273,6 +274,8 @@ describe(`database rules (${dialect})`, () => {
       ['case_lines', { category: 'extra' }, 'case_lines_category_in'],
       ['case_lines', { unit: 'hour' }, 'case_lines_unit_in'],
       ['case_payments', { method: 'cheque' }, 'case_payments_method_in'],
+      ['case_payments', { kind: 'gift' }, 'case_payments_kind_in'],
+      ['case_lines', { kind: 'discount' }, /case_lines_(kind_in|quantity_by_kind)/],
       ['coverage_targets', { indicator: 'cities' }, 'coverage_targets_indicator_in'],
     ];
     for (const c of cases) await expectRefused(c);
@@ -302,7 +305,12 @@ describe(`database rules (${dialect})`, () => {
       ['price_items', { price_fen: -1 }, 'price_items_price_not_negative'],
       ['case_lines', { unit_price_fen: -150, amount_fen: -300 }, 'case_lines_unit_price_not_negative'],
       ['case_lines', { amount_fen: 299 }, 'case_lines_amount_is_product'],
-      ['case_lines', { quantity: 0, amount_fen: 0 }, 'case_lines_quantity_positive'],
+      ['case_lines', { quantity: 0, amount_fen: 0 }, 'case_lines_quantity_by_kind'],
+      // Only a correction, with its reason, takes units off.
+      ['case_lines', { quantity: -2, amount_fen: -300 }, 'case_lines_quantity_by_kind'],
+      ['case_lines', { kind: 'correction', quantity: -2, amount_fen: -300 }, 'case_lines_quantity_by_kind'],
+      ['case_payments', { kind: 'refund' }, 'case_payments_refund_has_reason'],
+      ['case_payments', { void_reason: '重复收款' }, 'case_payments_void_complete'],
       ['facilities', { investment_fen: -1 }, 'facilities_investment_not_negative'],
       // A basic service says which one; an optional one does not.
       ['price_items', { category: 'basic', basic_kind: null }, 'price_items_basic_kind_of_basic'],
@@ -362,6 +370,23 @@ describe(`database rules (${dialect})`, () => {
     });
   });
 
+  it('accepts a correction that takes units off with its reason, and a complete void', async () => {
+    await accepted(db, 'case_lines', {
+      ...rows.case_lines(),
+      kind: 'correction',
+      quantity: -2,
+      amount_fen: -300,
+      reason: '多记两件',
+    });
+    await accepted(db, 'case_payments', {
+      ...rows.case_payments(),
+      voided_at: now,
+      voided_by: (await db('users').first('id')).id,
+      void_reason: '重复收款',
+    });
+    await accepted(db, 'case_payments', { ...rows.case_payments(), kind: 'refund', reason: '家属取消告别' });
+  });
+
   it('lists in each CHECK exactly the codes of the constant the code uses', async () => {
     const lists: [table: string, constraint: string, codes: readonly string[]][] = [
       ['regions', 'regions_level_in', levels],
@@ -382,6 +407,9 @@ describe(`database rules (${dialect})`, () => {
       ['case_lines', 'case_lines_category_in', priceCategories],
       ['case_lines', 'case_lines_unit_in', priceUnits],
       ['case_payments', 'case_payments_method_in', paymentMethods],
+      ['case_payments', 'case_payments_kind_in', paymentKinds],
+      ['case_lines', 'case_lines_kind_in', lineKinds],
+      ['case_closing_reasons', 'case_closing_reasons_problem_in', closingProblemCodes],
       ['cremation_bookings', 'cremation_bookings_status_in', bookingStatuses],
       ['hall_bookings', 'hall_bookings_status_in', bookingStatuses],
       ['case_lines', 'case_lines_booking_kind_in', resourceKinds],

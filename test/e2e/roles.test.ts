@@ -29,6 +29,7 @@ const accounts: {
     nav: () => [
       '/staff',
       '/staff/cases',
+      '/staff/takings',
       '/staff/cremation',
       '/staff/funeral-homes',
       '/staff/facilities',
@@ -48,6 +49,7 @@ const accounts: {
     nav: () => [
       '/staff',
       '/staff/cases',
+      '/staff/takings',
       '/staff/cremation',
       '/staff/funeral-homes',
       '/staff/facilities',
@@ -64,6 +66,7 @@ const accounts: {
     nav: (home) => [
       '/staff',
       '/staff/cases',
+      '/staff/takings',
       '/staff/cremation',
       `/staff/funeral-homes/${home}/prices`,
       '/staff/facilities',

@@ -72,7 +72,7 @@ describe(`http: what the public page cache keeps (${dialect})`, () => {
     expect(await prices()).to.contain('清空殡仪馆');
   });
 
-  const admin = { id: 1, username: 'admin' };
+  const admin = { id: 1, username: 'admin', role: 'admin' as const, facility_id: null };
 
   it("drops what it kept at once when a facility is changed through the registry's service", async () => {
     await prices();

@@ -109,7 +109,7 @@ describe(`prices: staff pages (${dialect})`, () => {
 
   it('checks the rules across fields: a basic service names its kind, an optional one does not, the period runs forward', async () => {
     const items = await count('price_items');
-    const basic = await front.post(
+    const basic = await admin.post(
       base(),
       form({ code: 'BASIC_X', category: 'basic', basic_kind: '', valid_from: '2026-05-01', valid_to: '2026-04-30' }),
       { from: `${base()}/new` },
@@ -126,7 +126,7 @@ describe(`prices: staff pages (${dialect})`, () => {
 
   it('refuses a second price for a code on days it already has one, open-ended or not, with 409', async () => {
     const items = await count('price_items');
-    const open = await front.post(
+    const open = await admin.post(
       base(),
       form({
         code: 'BASIC_CREMATION',
@@ -152,17 +152,17 @@ describe(`prices: staff pages (${dialect})`, () => {
     expect(await count('price_items')).to.equal(items);
   });
 
-  it('changes a price the way a clerk does: end the old one from a date, add the new one from that date', async () => {
+  it('changes a basic price the way the bureau does: end the old one from a date, add the new one from that date', async () => {
     const old = await item('BASIC_CREMATION', '2026-01-01');
-    const confirm = await front.get(`${base()}/${old.id}/end`);
+    const confirm = await admin.get(`${base()}/${old.id}/end`);
     expect(confirm.status).to.equal(200);
     expect(textOf(confirm.text)).to.contain('停用价格项目').and.contain('确认停用').and.contain('遗体火化（平板炉）');
 
-    const early = await front.post(`${base()}/${old.id}/end`, { stop_from: '2026-01-01' });
+    const early = await admin.post(`${base()}/${old.id}/end`, { stop_from: '2026-01-01' });
     expect(early.status).to.equal(400);
     expect(textOf(early.text)).to.contain('停用日期须晚于开始执行日期（2026-01-01）。');
 
-    const ended = await front.post(`${base()}/${old.id}/end`, { stop_from: '2027-01-01' });
+    const ended = await admin.post(`${base()}/${old.id}/end`, { stop_from: '2027-01-01' });
     expect(ended.status).to.equal(302);
     expect((await app.db('price_items').where({ id: old.id }).first()).valid_to).to.equal('2026-12-31');
     const audit = await app
@@ -171,10 +171,10 @@ describe(`prices: staff pages (${dialect})`, () => {
       .first();
     expect(JSON.parse(audit.before)).to.deep.equal({ valid_to: null });
     expect(JSON.parse(audit.after)).to.deep.equal({ valid_to: '2026-12-31' });
-    expect(textOf((await front.get(base())).text)).to.contain('价格项目“遗体火化（平板炉）”自 2027-01-01 起停用。');
+    expect(textOf((await admin.get(base())).text)).to.contain('价格项目“遗体火化（平板炉）”自 2027-01-01 起停用。');
 
     // The old price's last day is still taken; the next day is free.
-    const sameDay = await front.post(
+    const sameDay = await admin.post(
       base(),
       form({
         code: 'BASIC_CREMATION',
@@ -188,7 +188,7 @@ describe(`prices: staff pages (${dialect})`, () => {
       { from: `${base()}/new` },
     );
     expect(sameDay.status).to.equal(409);
-    const next = await front.post(
+    const next = await admin.post(
       base(),
       form({
         code: 'BASIC_CREMATION',
@@ -204,7 +204,7 @@ describe(`prices: staff pages (${dialect})`, () => {
     expect(next.status).to.equal(302);
     expect((await item('BASIC_CREMATION', '2027-01-01')).price_fen).to.equal(45000);
 
-    const later = await front.post(
+    const later = await admin.post(
       `${base()}/${old.id}/end`,
       { stop_from: '2027-02-01' },
       { from: `${base()}/${old.id}/end` },
@@ -238,7 +238,7 @@ describe(`prices: staff pages (${dialect})`, () => {
 
   it('edits an item and writes the audit row with before and after; saving it unchanged writes nothing', async () => {
     const row = await item('BASIC_COLD', '2026-01-01');
-    const page = await front.get(`${base()}/${row.id}`);
+    const page = await admin.get(`${base()}/${row.id}`);
     expect(page.status).to.equal(200);
     expect(page.text).to.match(/name="price"[^>]*value="100\.00"/);
     const values = {
@@ -251,7 +251,7 @@ describe(`prices: staff pages (${dialect})`, () => {
       valid_from: row.valid_from,
       valid_to: '',
     };
-    const res = await front.post(`${base()}/${row.id}`, { ...values, price: '120' });
+    const res = await admin.post(`${base()}/${row.id}`, { ...values, price: '120' });
     expect(res.status).to.equal(302);
     expect((await app.db('price_items').where({ id: row.id }).first()).price_fen).to.equal(12000);
     const audit = await app
@@ -260,9 +260,9 @@ describe(`prices: staff pages (${dialect})`, () => {
     expect(audit).to.have.length(1);
     expect(JSON.parse(audit[0].before)).to.include({ price_fen: 10000 });
     expect(JSON.parse(audit[0].after)).to.include({ price_fen: 12000 });
-    expect(audit[0].actor_name).to.equal('frontdesk');
+    expect(audit[0].actor_name).to.equal('admin');
 
-    const unchanged = await front.post(
+    const unchanged = await admin.post(
       `${base()}/${row.id}`,
       { ...values, price: '120.00' },
       { from: `${base()}/${row.id}` },
@@ -314,23 +314,104 @@ describe(`prices: staff pages (${dialect})`, () => {
     expect((await app.db('price_items').where({ id: theirs.id }).first()).valid_to).to.equal(null);
   });
 
-  it("lets the bureau read every home's list without edit buttons, and refuses its changes with 403", async () => {
+  it("lets the bureau read every home's list, change its basic services and not its optional ones (403)", async () => {
     const list = await bureau.get(`/staff/funeral-homes/${otherHome}/prices`);
     expect(list.status).to.equal(200);
-    expect(textOf(list.text)).to.contain('您可以查看价格表，但不能修改。').and.contain('盘州市殡仪馆（示例）');
-    expect(list.text).to.not.contain('/prices/new').and.not.contain('/end"');
-    const row = await app.db('price_items').where({ facility_id: otherHome }).first();
-    const page = await bureau.get(`/staff/funeral-homes/${otherHome}/prices/${row.id}`);
+    expect(textOf(list.text)).to.contain('选择性服务由各殡仪馆自行维护').and.contain('盘州市殡仪馆（示例）');
+    const optional = await app.db('price_items').where({ facility_id: otherHome, category: 'optional' }).first();
+    const basic = await app.db('price_items').where({ facility_id: otherHome, category: 'basic' }).first();
+    expect(list.text).to.not.contain(`/prices/${optional.id}/end"`);
+    expect(list.text).to.contain(`/prices/${basic.id}/end"`);
+    const page = await bureau.get(`/staff/funeral-homes/${otherHome}/prices/${optional.id}`);
     expect(page.status).to.equal(200);
     expect(page.text).to.not.contain('<form class="form');
-    expect((await bureau.get(`/staff/funeral-homes/${otherHome}/prices/new`)).status).to.equal(403);
     const items = await count('price_items');
-    expect((await bureau.post(`/staff/funeral-homes/${otherHome}/prices`, form())).status).to.equal(403);
-    expect((await bureau.post(`/staff/funeral-homes/${otherHome}/prices/${row.id}`, form())).status).to.equal(403);
     expect(
-      (await bureau.post(`/staff/funeral-homes/${otherHome}/prices/${row.id}/end`, { stop_from: '2027-01-01' })).status,
+      (
+        await bureau.post(`/staff/funeral-homes/${otherHome}/prices`, form(), {
+          from: `/staff/funeral-homes/${otherHome}/prices/new`,
+        })
+      ).status,
+    ).to.equal(403);
+    expect((await bureau.post(`/staff/funeral-homes/${otherHome}/prices/${optional.id}`, form())).status).to.equal(403);
+    expect(
+      (await bureau.post(`/staff/funeral-homes/${otherHome}/prices/${optional.id}/end`, { stop_from: '2027-01-01' }))
+        .status,
     ).to.equal(403);
     expect(await count('price_items')).to.equal(items);
+    const made = await bureau.post(
+      `/staff/funeral-homes/${otherHome}/prices`,
+      form({
+        code: 'BASIC_ASH_2030',
+        name_zh: '骨灰寄存',
+        category: 'basic',
+        basic_kind: 'ash_storage',
+        unit: 'year',
+        valid_from: '2030-01-01',
+      }),
+    );
+    expect(made.status).to.equal(302);
+    expect(await count('price_items')).to.equal(items + 1);
+  });
+
+  it('gives a front desk 403 on basic services (create, edit, end) and no edit buttons on them; its optional services stay its own', async () => {
+    const basic = await item('BASIC_TRANSPORT', '2026-01-01');
+    expect(basic, 'a demo basic service').to.be.ok;
+    const list = await front.get(base());
+    expect(list.text).to.not.contain(`/prices/${basic.id}/end"`);
+    expect(textOf(list.text)).to.contain('基本殡葬服务为政府定价');
+    const newForm = await front.get(`${base()}/new`);
+    expect(newForm.text).to.not.match(/<option value="basic"/);
+    const page = await front.get(`${base()}/${basic.id}`);
+    expect(page.text).to.not.contain('<form class="form');
+    const items = await count('price_items');
+    const create = await front.post(
+      base(),
+      form({ code: 'BASIC_SNEAK', category: 'basic', basic_kind: 'transport', unit: 'time', valid_from: '2031-01-01' }),
+      { from: base() },
+    );
+    expect(create.status).to.equal(403);
+    expect(textOf(create.text)).to.contain('只能由民政局或系统管理员修改');
+    const values = {
+      ...form(),
+      code: basic.code,
+      name_zh: basic.name_zh,
+      category: 'basic',
+      basic_kind: basic.basic_kind,
+      unit: basic.unit,
+      valid_from: basic.valid_from,
+      price: '1',
+    };
+    expect((await front.post(`${base()}/${basic.id}`, values)).status).to.equal(403);
+    expect((await front.get(`${base()}/${basic.id}/end`)).status).to.equal(403);
+    expect((await front.post(`${base()}/${basic.id}/end`, { stop_from: '2031-01-01' })).status).to.equal(403);
+    // Nor turn an optional service into a basic one.
+    const optional = await app
+      .db('price_items')
+      .where({ facility_id: home, category: 'optional' })
+      .whereNull('valid_to')
+      .first();
+    expect(
+      (
+        await front.post(`${base()}/${optional.id}`, {
+          ...values,
+          code: optional.code,
+          valid_from: optional.valid_from,
+        })
+      ).status,
+    ).to.equal(403);
+    expect(await count('price_items')).to.equal(items);
+    expect((await app.db('price_items').where({ id: basic.id }).first()).price_fen).to.equal(basic.price_fen);
+  });
+
+  it('names the items in the language of the page: Chinese names only in Chinese, English ones in English', async () => {
+    const row = await item('BASIC_TRANSPORT', '2026-01-01');
+    const zh = await front.get(base());
+    expect(zh.text).to.contain(row.name_zh).and.not.contain(row.name_en);
+    const english = await signedIn(app, 'front_desk');
+    await english.get('/lang/en');
+    const en = await english.get(base());
+    expect(en.text).to.contain(row.name_en).and.not.contain(`>${row.name_zh}<`);
   });
 
   it('has no price list for a facility that is not a funeral home', async () => {

@@ -32,6 +32,7 @@ describe(`coverage: other indicators (${dialect})`, () => {
   async function clear() {
     for (const t of [
       'case_deductions',
+      'case_closing_reasons',
       'case_events',
       'case_payments',
       'case_lines',
@@ -41,7 +42,6 @@ describe(`coverage: other indicators (${dialect})`, () => {
       'case_contacts',
       'case_documents',
       'case_document_files',
-      'case_document_waivers',
     ])
       await app.db(t).delete();
     await app.db('funeral_cases').delete();
