@@ -22,6 +22,16 @@ export type ClosingReasons = Partial<Record<ClosingProblemCode, string>>;
 /** The form field that carries the reason for a problem. */
 export const reasonField = (code: ClosingProblemCode) => `closing_reason_${code}`;
 
+/** The reasons a posted form gives, one field per problem code; blank fields give none. */
+export function reasonsFrom(body: Record<string, unknown>): ClosingReasons {
+  const reasons: ClosingReasons = {};
+  for (const code of closingProblemCodes) {
+    const v = body[reasonField(code)];
+    if (typeof v === 'string' && v.trim()) reasons[code] = v.trim();
+  }
+  return reasons;
+}
+
 /** Every problem that stands in the way of closing the case now, in the order the form asks about them. */
 export async function closingProblems(trx: Knex, caseId: number): Promise<ClosingProblem[]> {
   const problems: ClosingProblem[] = [];

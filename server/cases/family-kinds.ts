@@ -24,6 +24,3 @@ export const fileStatuses = ['current', 'replaced', 'withdrawn'] as const;
 export type FileStatus = (typeof fileStatuses)[number];
 
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
-
-/** The statuses that close a case: the papers are checked before a case reaches one. */
-export const finalStatuses: readonly string[] = ['ashes_released', 'ashes_placed'];

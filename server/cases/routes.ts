@@ -39,7 +39,7 @@ import * as money from './money-service.js';
 import * as cases from './service.js';
 import { family, printedContact } from './family-service.js';
 import { normaliseIdNumber } from './id-number.js';
-import { allowedNext, caseStatuses, isFinal, recordedStatuses, type CaseStatus } from './states.js';
+import { allowedNext, caseStatuses, completes, isFinal, recordedStatuses, type CaseStatus } from './states.js';
 import { priceItemsOn } from '../prices/service.js';
 import { loadFonts } from '../documents/fonts.js';
 import { certificateReady, unprintableFields, type Unprintable } from '../documents/service.js';
@@ -186,7 +186,7 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       family(db, c.id),
     ]);
     const writable = canWrite(req.user!, c.facility_id);
-    const closes = allowedNext(c.status).some(isFinal);
+    const closes = allowedNext(c.status).some(completes);
     res.status(status).render('cases/show', {
       closed: isFinal(c.status),
       closing: writable && closes ? await closingProblems(db, c.id) : [],

@@ -11,10 +11,10 @@ import { normaliseIdNumber, readIdNumber } from './id-number.js';
 import type { CaseInput } from './schemas.js';
 import { assertReasons, closingProblems, recordReasons, type ClosingReasons } from './closing.js';
 export type { ClosingReasons } from './closing.js';
-import { canMove, isFinal, isOpen, recordedStatuses, type CaseStatus } from './states.js';
+export { closingProblems, reasonsFrom } from './closing.js';
+import { canMove, completes, isFinal, isOpen, recordedStatuses, type CaseStatus } from './states.js';
 import * as store from './store.js';
 import * as family from './family-store.js';
-import { finalStatuses } from './family-kinds.js';
 import { normalisePhone } from './phone.js';
 import { findFacility } from '../facilities/service.js';
 import { findPriceItem, priceItemsOn } from '../prices/service.js';
@@ -295,7 +295,7 @@ export async function moveCaseIn(
   // The conditional update takes the case's row lock: payments and lines of the case wait, so the problems read
   // next (a balance owed, papers missing) are still true when the case closes.
   if (!(await store.moveStatus(trx, id, from, to, at))) throw new ConflictError('case_changed');
-  const problems = isFinal(to) ? await closingProblems(trx, id) : [];
+  const problems = completes(to) ? await closingProblems(trx, id) : [];
   assertReasons(problems, reasons);
   const eventId = await store.insertEvent(trx, {
     case_id: id,

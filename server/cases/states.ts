@@ -55,3 +55,14 @@ export function canMove(from: CaseStatus, to: CaseStatus): boolean {
 export function isFinal(s: CaseStatus): boolean {
   return next[s].length === 0;
 }
+
+/**
+ * The statuses that complete a case (the ashes collected or placed): reaching one is closing the case, which a
+ * balance owed or a required paper missing stops unless a reason is recorded (server/cases/closing.ts). A withdrawn
+ * case is final too, but leaves the home's care before its services are done, so those checks do not apply.
+ */
+export const completingStatuses = ['ashes_released', 'ashes_placed'] as const satisfies readonly CaseStatus[];
+
+export function completes(s: CaseStatus): boolean {
+  return (completingStatuses as readonly CaseStatus[]).includes(s);
+}

@@ -71,6 +71,7 @@ const zh = {
     recipient_id_number: '领取人身份证号',
     original_verified: '原件已核验',
     original_verified_hint: '已核对领取人身份证原件，与所填号码一致。',
+    named_recipient: '案件登记的骨灰领取人：{{name}}（{{relationship}}）。表中已按此填好，请核对其身份证原件。',
     release_note: '备注',
     submit_release: '确认领取',
     release_confirm: '骨灰交付后不能撤销，请确认领取人身份无误。',
@@ -99,6 +100,8 @@ const zh = {
     ashes_released: '已登记骨灰领取。',
   },
   errors: {
+    not_the_named_recipient: '骨灰只交给案件登记的领取人（{{name}}）；如改由他人领取，请先在案件页更改骨灰领取人。',
+    not_the_named_id: '与案件登记的领取人身份证号不一致，请核对原件。',
     slot_count: '请填写 1 到 60 之间的格数。',
     fridge_name_taken: '本馆已有同名的冷藏柜。',
     slot_reason_required: '停用格位须填写原因。',
@@ -189,6 +192,8 @@ const en: typeof zh = {
     recipient_id_number: 'Recipient’s ID number',
     original_verified: 'Original ID card checked',
     original_verified_hint: 'I have seen the recipient’s original ID card and it matches the number entered.',
+    named_recipient:
+      'Recipient named on the case: {{name}} ({{relationship}}). The form is filled from that contact: check the original ID.',
     release_note: 'Note',
     submit_release: 'Confirm release',
     release_confirm: 'A release cannot be undone; make sure of the recipient’s identity.',
@@ -217,6 +222,9 @@ const en: typeof zh = {
     ashes_released: 'Release of the ashes recorded.',
   },
   errors: {
+    not_the_named_recipient:
+      'The ashes go only to the recipient named on the case ({{name}}); to hand them to someone else, change the recipient on the case page first.',
+    not_the_named_id: 'This is not the ID number recorded for the named recipient: check the original.',
     slot_count: 'Enter a number of slots from 1 to 60.',
     fridge_name_taken: 'This funeral home already has a fridge of that name.',
     slot_reason_required: 'Give the reason for taking the slot out of service.',

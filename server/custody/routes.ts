@@ -11,6 +11,7 @@ import { parse } from '../http/validate.js';
 import { zone } from '../time.js';
 import { FridgeInput, MoveInput, ReceiveInput, ReleaseInput, SlotServiceInput } from './schemas.js';
 import * as custody from './service.js';
+import { reasonsFrom } from '../cases/service.js';
 
 const READ: Role[] = ['admin', 'bureau', 'front_desk'];
 const WRITE: Role[] = ['admin', 'front_desk'];
@@ -136,7 +137,13 @@ export function custodyRoutes(ctx: AppContext): RouteDef[] {
   // The recipient may later be pre-filled from the case's contact marked as ashes recipient: the values below.
   async function releasePage(req: Request, res: Response) {
     const data = await custody.releaseForm(db, req.user!, idParam(req));
-    res.render('custody/release', { ...data, values: {} });
+    const r = data.recipient;
+    res.render('custody/release', {
+      ...data,
+      values: r
+        ? { recipient_name: r.name, recipient_relationship: r.relationship, recipient_id_number: r.id_number ?? '' }
+        : {},
+    });
   }
 
   async function release(req: Request, res: Response) {
@@ -150,7 +157,7 @@ export function custodyRoutes(ctx: AppContext): RouteDef[] {
       }),
       async () => {
         const input = parse(ReleaseInput, req.body);
-        await custody.releaseAshes(db, req.user!, caseId, input, ip(req));
+        await custody.releaseAshes(db, req.user!, caseId, input, ip(req), reasonsFrom(req.body ?? {}));
         flash(req, 'flash.ashes_released');
         res.redirect(`/staff/cases/${caseId}`);
       },

@@ -5,7 +5,14 @@ import { DateTime } from 'luxon';
 import { assertCanRead, assertCanWrite, canWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
 import { normaliseIdNumber, readIdNumber } from '../cases/id-number.js';
-import { loadCase, moveCaseIn, type Actor } from '../cases/service.js';
+import {
+  ashesRecipient,
+  closingProblems,
+  loadCase,
+  moveCaseIn,
+  type Actor,
+  type ClosingReasons,
+} from '../cases/service.js';
 import type { CaseStatus } from '../cases/states.js';
 import { isUniqueViolation, nowIso, violatedConstraint } from '../db.js';
 import { facilityChoices, findFacility } from '../facilities/service.js';
@@ -378,9 +385,18 @@ export async function leavePlaceIn(trx: Knex, caseId: number, at = nowIso()): Pr
   await store.endMove(trx, caseId, null, at);
 }
 
+/**
+ * The release form: the case, its custody, the ashes recipient the family named (the form is filled from that
+ * contact) and what stands in the way of closing the case (a balance owed, papers missing), each needing a reason.
+ */
 export async function releaseForm(db: Knex, actor: Actor, caseId: number) {
   const c = await writableCase(db, actor, caseId);
-  return { c, custody: await caseCustody(db, c) };
+  const [custody, recipient, closing] = await Promise.all([
+    caseCustody(db, c),
+    ashesRecipient(db, c.id),
+    c.status === 'cremated' ? closingProblems(db, c.id) : [],
+  ]);
+  return { c, custody, recipient, closing };
 }
 
 const idProblemKey = {
@@ -400,16 +416,26 @@ export async function releaseAshes(
   caseId: number,
   input: ReleaseInput,
   ip: string | null,
+  reasons: ClosingReasons = {},
 ): Promise<void> {
   const c = await writableCase(db, actor, caseId);
   if (c.status !== 'cremated') throw new ConflictError('not_cremated');
   const id = normaliseIdNumber(input.recipient_id_number);
   const facts = readIdNumber(id);
   if ('problem' in facts) throw new ValidationError({ recipient_id_number: { key: idProblemKey[facts.problem] } });
+  // The ashes go to the recipient the family named on the case: another person is named there first (audited).
+  const named = await ashesRecipient(db, c.id);
+  if (named) {
+    const errors: FieldErrors = {};
+    if (named.name !== input.recipient_name.trim())
+      errors.recipient_name = { key: 'errors.not_the_named_recipient', params: { name: named.name } };
+    if (named.id_number && named.id_number !== id) errors.recipient_id_number = { key: 'errors.not_the_named_id' };
+    if (Object.keys(errors).length) throw new ValidationError(errors);
+  }
   try {
     await db.transaction(async (trx) => {
       const at = nowIso();
-      await moveCaseIn(trx, actor, c.id, 'cremated', 'ashes_released', input.note, ip);
+      await moveCaseIn(trx, actor, c.id, 'cremated', 'ashes_released', input.note, ip, reasons);
       const row = {
         case_id: c.id,
         recipient_name: input.recipient_name,

@@ -320,11 +320,36 @@ describe(`custody: receiving, storing, moving and releasing a body (${dialect})`
     expect(textOf(unchecked.text)).to.contain('请核验领取人身份证原件后勾选。');
     expect((await db('funeral_cases').where({ id: c }).first('status')).status).to.equal('cremated');
 
+    // The form is filled from the recipient the family named; another person is refused, as is another ID number.
+    await db('case_contacts')
+      .where({ case_id: c, is_ashes_recipient: true })
+      .update({ name: '张小华', relationship: '女儿', id_number: RECIPIENT_ID });
+    const OTHER_ID = '110105195001010012';
+    const filled = (await desk.get(`/staff/cases/${c}/custody/release`)).text;
+    expect(filled).to.contain('value="张小华"').and.contain(`value="${RECIPIENT_ID}"`);
+    const someoneElse = await desk.post(`/staff/cases/${c}/custody/release`, {
+      ...form,
+      recipient_name: '王某',
+      recipient_id_number: OTHER_ID,
+    });
+    expect(someoneElse.status).to.equal(400);
+    expect(textOf(someoneElse.text))
+      .to.contain('骨灰只交给案件登记的领取人（张小华）')
+      .and.contain('与案件登记的领取人身份证号不一致');
+    // No papers are in: closing the case (which the release does) needs the reason.
+    const noReason = await desk.post(`/staff/cases/${c}/custody/release`, {
+      ...form,
+      recipient_id_number: RECIPIENT_ID,
+    });
+    expect(noReason.status).to.equal(400);
+    expect(textOf(noReason.text)).to.contain('尚缺 3 项结案必需材料');
     const ok = await desk.post(`/staff/cases/${c}/custody/release`, {
       ...form,
       recipient_id_number: RECIPIENT_ID.toLowerCase(),
+      closing_reason_documents_missing: '家属三日内补交材料',
     });
     expect(ok.status, textOf(ok.text).slice(0, 300)).to.equal(302);
+    expect(await db('case_closing_reasons').where({ case_id: c, problem: 'documents_missing' })).to.have.length(1);
     expect((await db('funeral_cases').where({ id: c }).first('status')).status).to.equal('ashes_released');
     const rel = await db('custody_releases').where({ case_id: c }).first();
     expect(rel).to.include({ recipient_name: '张小华', recipient_id_number: RECIPIENT_ID, released_by: clerk });

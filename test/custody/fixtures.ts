@@ -35,14 +35,21 @@ export async function insertCase(db: Db, facility: number, status = 'registered'
       sex: Number(idNumber[16]) % 2 ? 'male' : 'female',
       birth_date: `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`,
       death_at: DateTime.now().minus({ days: 2 }).toUTC().toISO(),
-      contact_name: '家属',
-      contact_phone: '13800000000',
-      contact_relationship: '子女',
       created_at: now,
       updated_at: now,
     })
     .returning('id');
-  return typeof row === 'object' ? row.id : row;
+  const id: number = typeof row === 'object' ? row.id : row;
+  await db('case_contacts').insert({
+    case_id: id,
+    name: '家属',
+    phone: '13800000000',
+    relationship: '子女',
+    is_ashes_recipient: true,
+    created_at: now,
+    updated_at: now,
+  });
+  return id;
 }
 
 /** A wall-clock time in Shanghai some minutes from now, as a datetime-local field sends it. */
