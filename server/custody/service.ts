@@ -524,8 +524,16 @@ export async function custodyTimeline(db: Knex, caseId: number): Promise<Custody
  * it is what moved the case (a body into its first slot, the ashes handed over).
  */
 export function mergeTimeline<E extends { at: string }>(events: E[], custody: CustodyEvent[]): (E | CustodyEvent)[] {
+  // Custody times are typed to the minute, status changes stamped to the millisecond: the registration counts from
+  // the start of its minute, so that a body received in the minute the case was registered comes after it.
+  const registration = (e: E) => 'from_status' in e && e.from_status === null;
   const keyed = [
-    ...events.map((e, i) => ({ e, t: Date.parse(e.at), order: 1, i })),
+    ...events.map((e, i) => ({
+      e,
+      t: registration(e) ? Math.floor(Date.parse(e.at) / 60_000) * 60_000 : Date.parse(e.at),
+      order: registration(e) ? -1 : 1,
+      i,
+    })),
     ...custody.map((e, i) => ({ e, t: Date.parse(e.at), order: 0, i })),
   ];
   keyed.sort((a, b) => a.t - b.t || a.order - b.order || a.i - b.i);

@@ -441,4 +441,17 @@ describe('custody: one timeline of status and custody events', () => {
     const merged = mergeTimeline(status, custody).map((e) => ('to_status' in e ? e.to_status : e.custody_kind));
     expect(merged).to.deep.equal(['registered', 'received', 'moved', 'stored']);
   });
+
+  it('puts the registration before a body received in the same minute (custody times are typed to the minute)', async () => {
+    const { mergeTimeline } = await import('../../server/custody/service.js');
+    const status = [
+      { at: '2026-12-01T01:00:41.250Z', from_status: null, to_status: 'registered' },
+      { at: '2026-12-01T01:01:05.000Z', from_status: 'registered', to_status: 'body_received' },
+    ];
+    const custody = [
+      { at: '2026-12-01T01:00:00.000Z', custody_kind: 'received' as const, actor_name: null, note: null },
+    ];
+    const merged = mergeTimeline(status, custody).map((e) => ('to_status' in e ? e.to_status : e.custody_kind));
+    expect(merged).to.deep.equal(['registered', 'received', 'body_received']);
+  });
 });
