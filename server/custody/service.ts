@@ -386,6 +386,16 @@ export async function leavePlaceIn(trx: Knex, caseId: number, at = nowIso()): Pr
 }
 
 /**
+ * A withdrawn case's body leaves the home (to another home, or buried under local custom): its last place ends and
+ * the home's custody with it, inside the withdrawal's transaction; the withdrawal's reason says where it went. Its tag
+ * is free again.
+ */
+export async function endCustodyIn(trx: Knex, caseId: number, at = nowIso()): Promise<void> {
+  await store.endMove(trx, caseId, null, at);
+  await store.endCustody(trx, caseId, at);
+}
+
+/**
  * The release form: the case, its custody, the ashes recipient the family named (the form is filled from that
  * contact) and what stands in the way of closing the case (a balance owed, papers missing), each needing a reason.
  */

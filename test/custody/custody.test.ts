@@ -365,6 +365,25 @@ describe(`custody: receiving, storing, moving and releasing a body (${dialect})`
     expect(twice.status).to.equal(409);
   });
 
+  it('lets the body leave with a withdrawn case: its place and the custody end, the slot and tag are free again', async () => {
+    const c = await insertCase(db, home);
+    const tag = freshTag();
+    expect((await receive(c, { tag_number: tag })).status).to.equal(302);
+    const a9 = await slotId('A柜', 9);
+    expect((await move(c, `slot:${a9}`)).status).to.equal(302);
+    const withdrawn = await desk.post(
+      `/staff/cases/${c}/status`,
+      { from: 'stored', to: 'withdrawn', note: '家属将遗体转往外地安葬', confirm: 'yes' },
+      { from: `/staff/cases/${c}` },
+    );
+    expect(withdrawn.status).to.equal(302);
+    expect(await openMove(c)).to.equal(undefined);
+    expect((await db('body_custody').where({ case_id: c }).first()).status).to.equal('released');
+    const next = await insertCase(db, home);
+    expect((await receive(next, { tag_number: tag })).status).to.equal(302);
+    expect((await move(next, `slot:${a9}`)).status).to.equal(302);
+  });
+
   it('no longer offers body received, stored or ashes released on the generic status form', async () => {
     const c = await insertCase(db, home);
     const registered = await desk.get(`/staff/cases/${c}`);
