@@ -6,7 +6,7 @@ import { assertCanWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
 import * as cases from '../cases/service.js';
 import type { CaseStatus } from '../cases/states.js';
-import { leavePlaceIn } from '../custody/service.js';
+import { endCustodyIn, leavePlaceIn } from '../custody/service.js';
 import { nowIso } from '../db.js';
 import { ConflictError, ValidationError } from '../http/errors.js';
 import type { Actor } from './common.js';
@@ -152,6 +152,8 @@ async function withdrawCase(
   assertCanWrite(actor, c.facility_id);
   const removed = await db.transaction(async (trx) => {
     await cases.moveCaseIn(trx, actor, caseId, from, 'withdrawn', note, ip);
+    // The body, if the home holds it, leaves with the withdrawal.
+    await endCustodyIn(trx, caseId);
     const lines: { name_zh: string; amount_fen: number; line_id: number }[] = [];
     for (const kind of ['hall', 'cremator'] as const) {
       const b = await store.activeBookingOfCase(trx, kind, caseId);

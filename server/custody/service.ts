@@ -385,6 +385,16 @@ export async function leavePlaceIn(trx: Knex, caseId: number, at = nowIso()): Pr
 }
 
 /**
+ * A withdrawn case's body leaves the home (to another home, or buried under local custom): its last place ends and
+ * the home's custody with it, inside the withdrawal's transaction; the withdrawal's reason says where it went. Its tag
+ * is free again.
+ */
+export async function endCustodyIn(trx: Knex, caseId: number, at = nowIso()): Promise<void> {
+  await store.endMove(trx, caseId, null, at);
+  await store.endCustody(trx, caseId, at);
+}
+
+/**
  * The release form: the case, its custody, the ashes recipient the family named (the form is filled from that
  * contact) and what stands in the way of closing the case (a balance owed, papers missing), each needing a reason.
  */
@@ -523,8 +533,16 @@ export async function custodyTimeline(db: Knex, caseId: number): Promise<Custody
  * it is what moved the case (a body into its first slot, the ashes handed over).
  */
 export function mergeTimeline<E extends { at: string }>(events: E[], custody: CustodyEvent[]): (E | CustodyEvent)[] {
+  // Custody times are typed to the minute, status changes stamped to the millisecond: the registration counts from
+  // the start of its minute, so that a body received in the minute the case was registered comes after it.
+  const registration = (e: E) => 'from_status' in e && e.from_status === null;
   const keyed = [
-    ...events.map((e, i) => ({ e, t: Date.parse(e.at), order: 1, i })),
+    ...events.map((e, i) => ({
+      e,
+      t: registration(e) ? Math.floor(Date.parse(e.at) / 60_000) * 60_000 : Date.parse(e.at),
+      order: registration(e) ? -1 : 1,
+      i,
+    })),
     ...custody.map((e, i) => ({ e, t: Date.parse(e.at), order: 0, i })),
   ];
   keyed.sort((a, b) => a.t - b.t || a.order - b.order || a.i - b.i);

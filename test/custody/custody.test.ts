@@ -365,6 +365,25 @@ describe(`custody: receiving, storing, moving and releasing a body (${dialect})`
     expect(twice.status).to.equal(409);
   });
 
+  it('lets the body leave with a withdrawn case: its place and the custody end, the slot and tag are free again', async () => {
+    const c = await insertCase(db, home);
+    const tag = freshTag();
+    expect((await receive(c, { tag_number: tag })).status).to.equal(302);
+    const a9 = await slotId('A柜', 9);
+    expect((await move(c, `slot:${a9}`)).status).to.equal(302);
+    const withdrawn = await desk.post(
+      `/staff/cases/${c}/status`,
+      { from: 'stored', to: 'withdrawn', note: '家属将遗体转往外地安葬', confirm: 'yes' },
+      { from: `/staff/cases/${c}` },
+    );
+    expect(withdrawn.status).to.equal(302);
+    expect(await openMove(c)).to.equal(undefined);
+    expect((await db('body_custody').where({ case_id: c }).first()).status).to.equal('released');
+    const next = await insertCase(db, home);
+    expect((await receive(next, { tag_number: tag })).status).to.equal(302);
+    expect((await move(next, `slot:${a9}`)).status).to.equal(302);
+  });
+
   it('no longer offers body received, stored or ashes released on the generic status form', async () => {
     const c = await insertCase(db, home);
     const registered = await desk.get(`/staff/cases/${c}`);
@@ -440,5 +459,18 @@ describe('custody: one timeline of status and custody events', () => {
     ];
     const merged = mergeTimeline(status, custody).map((e) => ('to_status' in e ? e.to_status : e.custody_kind));
     expect(merged).to.deep.equal(['registered', 'received', 'moved', 'stored']);
+  });
+
+  it('puts the registration before a body received in the same minute (custody times are typed to the minute)', async () => {
+    const { mergeTimeline } = await import('../../server/custody/service.js');
+    const status = [
+      { at: '2026-12-01T01:00:41.250Z', from_status: null, to_status: 'registered' },
+      { at: '2026-12-01T01:01:05.000Z', from_status: 'registered', to_status: 'body_received' },
+    ];
+    const custody = [
+      { at: '2026-12-01T01:00:00.000Z', custody_kind: 'received' as const, actor_name: null, note: null },
+    ];
+    const merged = mergeTimeline(status, custody).map((e) => ('to_status' in e ? e.to_status : e.custody_kind));
+    expect(merged).to.deep.equal(['registered', 'received', 'body_received']);
   });
 });
