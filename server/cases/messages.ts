@@ -140,6 +140,9 @@ const zh = {
     case_changed: '案件状态已被他人更新，请查看最新状态后再操作。',
     invalid_transition: '当前状态不能进行这一步。',
     cremation_by_booking: '火化完成须在火化预约上“记录火化”，不能直接改状态。',
+    receive_by_custody_form: '接收遗体须在案件页“遗体监管”中点“接收遗体”填写接收记录，不能直接改状态。',
+    store_by_custody_form: '入柜冷藏须在案件页“遗体监管”中点“入柜冷藏”（或“移动遗体”）选择冷藏柜格位，不能直接改状态。',
+    release_by_custody_form: '骨灰领取须在案件页“遗体监管”中点“骨灰领取”登记领取人并核验身份证，不能直接改状态。',
     booking_price_missing: '该炉/厅的收费项目“{{item}}”在 {{date}} 没有有效价格，请先在价目表中设置。',
     line_of_booking: '这一项由预约生成，会随预约改期或取消自动调整，不能单独删除。',
     withdraw_reason_required: '撤销/转出须填写原因（备注）。',
@@ -293,6 +296,12 @@ const en: typeof zh = {
     invalid_transition: 'This step cannot follow the current state.',
     cremation_by_booking:
       'A cremation is recorded on its cremation booking ("Record cremation"), not by changing the status.',
+    receive_by_custody_form:
+      'A body is received with "Receive body" under "Body custody" on the case page, not by changing the status.',
+    store_by_custody_form:
+      'A body is refrigerated with "Refrigerate" (or "Move body") under "Body custody" on the case page, choosing a fridge slot, not by changing the status.',
+    release_by_custody_form:
+      'Ashes are released with "Release of ashes" under "Body custody" on the case page (recipient and ID checked), not by changing the status.',
     booking_price_missing:
       'The price item "{{item}}" of this cremator or hall has no price on {{date}}; set one in the price list first.',
     line_of_booking:

@@ -12,7 +12,16 @@ import type { CaseInput } from './schemas.js';
 import { assertReasons, closingProblems, recordReasons, type ClosingReasons } from './closing.js';
 export type { ClosingReasons } from './closing.js';
 export { closingProblems, reasonsFrom } from './closing.js';
-import { canMove, completes, isFinal, isOpen, recordedStatuses, type CaseStatus } from './states.js';
+import {
+  canMove,
+  completes,
+  custodySteps,
+  isCustodyStep,
+  isFinal,
+  isOpen,
+  recordedStatuses,
+  type CaseStatus,
+} from './states.js';
 import * as store from './store.js';
 import * as family from './family-store.js';
 import { normalisePhone } from './phone.js';
@@ -254,7 +263,8 @@ export async function loadCase(db: Knex, actor: Actor, id: number): Promise<stor
 
 /**
  * Moves a case by the status form. Cremated is reached only by recording the cremation against its booking
- * (cremation/steps-service.ts), which calls moveCaseIn inside its own transaction. Closing it (a final status) with a
+ * (cremation/steps-service.ts), and the custody steps (body received, stored, ashes released) only by the custody
+ * forms (custody/service.ts); both call moveCaseIn inside their own transaction. Closing it (a final status) with a
  * problem outstanding, such as a balance owed or papers missing, needs a reason per problem, recorded with the step.
  */
 export async function moveCase(
@@ -269,6 +279,8 @@ export async function moveCase(
 ): Promise<void> {
   // The page says so at the top: no status form offers it.
   if (recordedStatuses.includes(to)) throw new ValidationError({}, 'cremation_by_booking');
+  // A form the status form would skip: who received the body, its slot, or the recipient and the ID checked.
+  if (isCustodyStep(to)) throw new ValidationError({}, custodySteps[to]);
   const c = await loadCase(db, actor, id);
   assertCanWrite(actor, c.facility_id);
   if (c.status !== from) throw new ConflictError('case_changed');

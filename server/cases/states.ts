@@ -27,6 +27,22 @@ const next: Record<CaseStatus, readonly CaseStatus[]> = {
 
 /** Reached only by recording the cremation against its booking (cremation/steps-service.ts), never by the status form. */
 export const recordedStatuses: readonly CaseStatus[] = ['cremated'];
+
+/**
+ * Reached only through the custody forms on the case page (server/custody/), never by the status form: 接收遗体
+ * records who received the body and its tag, 入柜冷藏 the fridge slot, 骨灰领取 the named recipient with the ID checked.
+ * Each maps to the message that names the form to use.
+ */
+export const custodySteps = {
+  body_received: 'receive_by_custody_form',
+  stored: 'store_by_custody_form',
+  ashes_released: 'release_by_custody_form',
+} as const satisfies Partial<Record<CaseStatus, string>>;
+export type CustodyStep = keyof typeof custodySteps;
+
+export function isCustodyStep(s: CaseStatus): s is CustodyStep {
+  return Object.hasOwn(custodySteps, s);
+}
 /**
  * Statuses of a case still under way: one person may have only one such case (the partial unique index
  * funeral_cases_id_number_open lists these). Named one by one, not as "not final", so that a status added later

@@ -9,6 +9,3 @@ export type CustodyStatus = (typeof custodyStatuses)[number];
 export const placeKinds = ['fridge_slot', 'dressing_room', 'farewell_hall', 'cremation_room'] as const;
 export type PlaceKind = (typeof placeKinds)[number];
 export const otherPlaces = placeKinds.filter((k) => k !== 'fridge_slot');
-
-/** Case steps that come from the custody forms, not from the case page's generic status form. */
-export const custodySteps = ['body_received', 'stored', 'ashes_released'] as const;

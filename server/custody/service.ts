@@ -13,17 +13,16 @@ import {
   type Actor,
   type ClosingReasons,
 } from '../cases/service.js';
-import type { CaseStatus } from '../cases/states.js';
+import { isCustodyStep, type CaseStatus } from '../cases/states.js';
 import { isUniqueViolation, nowIso, violatedConstraint } from '../db.js';
 import { facilityChoices, findFacility } from '../facilities/service.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { inShanghai, todayInShanghai, zone } from '../time.js';
-import { custodySteps, otherPlaces, type PlaceKind } from './kinds.js';
+import { otherPlaces, type PlaceKind } from './kinds.js';
 import type { FridgeInput, MoveInput, ReceiveInput, ReleaseInput, SlotServiceInput } from './schemas.js';
 import * as store from './store.js';
 
 export type { BoardSlot, CustodyRow, MoveRow, ReleaseRow } from './store.js';
-export { custodySteps };
 
 interface Home {
   id: number;
@@ -552,5 +551,5 @@ export function mergeTimeline<E extends { at: string }>(events: E[], custody: Cu
 
 /** The generic status form's choices: the custody steps come from the custody forms instead. */
 export function genericSteps(next: readonly CaseStatus[]): CaseStatus[] {
-  return next.filter((s) => !(custodySteps as readonly string[]).includes(s));
+  return next.filter((s) => !isCustodyStep(s));
 }

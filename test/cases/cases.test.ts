@@ -6,8 +6,10 @@ import { createToken } from '../../server/accounts/tokens.js';
 import { checkCharacter } from '../../server/cases/id-number.js';
 import { nowIso } from '../../server/db.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
-import { Client, signedIn, textOf } from '../helpers/client.js';
+import { Client, signedIn, textOf, type Reply } from '../helpers/client.js';
 import { localField, pastBooking, recordForm } from '../cremation/fixtures.js';
+import { insertCase } from '../custody/fixtures.js';
+import { receiveBody, releaseAshes, storeBody } from '../custody/steps.js';
 
 const id = (first17: string) => first17 + checkCharacter(first17);
 // Check digits worked out by hand, not by the code under test.
@@ -194,23 +196,19 @@ describe(`cases: funeral cases (${dialect})`, () => {
     expect(body.fields).to.include.keys('deceased.id_number', 'deceased.death_at', 'contact.phone');
   });
 
-  it('moves a case only step by step; a stale step is a 409', async () => {
+  it('moves a case only step by step, the custody steps by their forms; a stale step is a 409', async () => {
     const c = await app.db('funeral_cases').where({ deceased_name: '张德明' }).first();
     const path = `/staff/cases/${c.id}/status`;
-    const skip = await desk.post(path, { from: 'registered', to: 'stored' }, { from: `/staff/cases/${c.id}` });
+    const skip = await desk.post(path, { from: 'registered', to: 'farewell_done' }, { from: `/staff/cases/${c.id}` });
     expect(skip.status).to.equal(400);
     expect(textOf(skip.text)).to.contain('当前状态不能进行这一步。');
-    // No papers are recorded for this case: closing it needs the reason (test/cases/papers.test.ts).
-    const reason = (to: string): Record<string, string> =>
-      to === 'ashes_released' ? { closing_reason_documents_missing: '家属稍后补交材料' } : {};
-    const move = async (from: string, to: string) =>
-      expect(
-        (await desk.post(path, { from, to, ...reason(to) }, { from: `/staff/cases/${c.id}` })).status,
-        `${from}→${to}`,
-      ).to.equal(302);
-    await move('registered', 'body_received');
-    await move('body_received', 'stored');
-    await move('stored', 'farewell_done');
+    const step = async (res: Promise<Reply>, label: string) => {
+      const r = await res;
+      expect(r.status, `${label}: ${textOf(r.text).slice(0, 300)}`).to.equal(302);
+    };
+    await step(receiveBody(desk, c.id), '接收遗体');
+    await step(storeBody(desk, c.id), '入柜冷藏');
+    await step(desk.post(path, { from: 'stored', to: 'farewell_done' }, { from: `/staff/cases/${c.id}` }), '告别');
     // Cremated is recorded against the cremation booking, not by the status form.
     const byForm = await desk.post(path, { from: 'farewell_done', to: 'cremated' }, { from: `/staff/cases/${c.id}` });
     expect(byForm.status).to.equal(400);
@@ -223,7 +221,8 @@ describe(`cases: funeral cases (${dialect})`, () => {
       cremator_id: cremator,
     });
     expect(recorded.status).to.equal(302);
-    await move('cremated', 'ashes_released');
+    // No papers are recorded for this case: closing it needs the reason (test/cases/papers.test.ts).
+    await step(releaseAshes(desk, app.db, c.id, { closing_reason_documents_missing: '家属稍后补交材料' }), '骨灰领取');
     const stale = await desk.post(path, { from: 'stored', to: 'farewell_done' }, { from: `/staff/cases/${c.id}` });
     expect(stale.status).to.equal(409);
     expect(textOf(stale.text)).to.contain('案件状态已被他人更新');
@@ -236,6 +235,63 @@ describe(`cases: funeral cases (${dialect})`, () => {
       'cremated',
       'ashes_released',
     ]);
+  });
+
+  it('refuses the custody steps on the status form, naming the custody form to use, and leaves the case as it was', async () => {
+    const steps = [
+      ['registered', 'body_received', '接收遗体须在案件页“遗体监管”中点“接收遗体”', 'receive'],
+      ['body_received', 'stored', '入柜冷藏须在案件页“遗体监管”中点“入柜冷藏”', 'move'],
+      ['cremated', 'ashes_released', '骨灰领取须在案件页“遗体监管”中点“骨灰领取”', 'release'],
+    ] as const;
+    for (const [from, to, message, form] of steps) {
+      // A body in custody, as the custody forms would leave it, so that the form the message names is offered.
+      const c = await insertCase(app.db, homeId);
+      if (from !== 'registered') expect((await receiveBody(desk, c)).status).to.equal(302);
+      if (from === 'cremated') {
+        expect((await storeBody(desk, c)).status).to.equal(302);
+        await app.db('funeral_cases').where({ id: c }).update({ status: 'cremated' }); // the cremation domain's step
+      }
+      const audited = await app
+        .db('audit_log')
+        .where({ entity_id: String(c) })
+        .count({ n: '*' });
+      const res = await desk.post(
+        `/staff/cases/${c}/status`,
+        { from, to, closing_reason_documents_missing: '家属稍后补交材料' },
+        { from: `/staff/cases/${c}` },
+      );
+      expect(res.status, `${from}→${to}`).to.equal(400);
+      expect(textOf(res.text), `${from}→${to}`).to.contain(message).and.contain('不能直接改状态');
+      // The page shown again still offers the form it names.
+      expect(res.text).to.contain(`/staff/cases/${c}/custody/${form}`);
+      expect((await app.db('funeral_cases').where({ id: c }).first('status')).status).to.equal(from);
+      expect(await app.db('case_events').where({ case_id: c, to_status: to })).to.have.length(0);
+      expect(
+        await app
+          .db('audit_log')
+          .where({ entity_id: String(c) })
+          .count({ n: '*' }),
+      ).to.deep.equal(audited);
+    }
+    // The admin of every home is refused the same way.
+    const admin = await signedIn(app, 'admin');
+    const c = await insertCase(app.db, homeId, 'registered');
+    const res = await admin.post(
+      `/staff/cases/${c}/status`,
+      { from: 'registered', to: 'body_received' },
+      { from: `/staff/cases/${c}` },
+    );
+    expect(res.status).to.equal(400);
+    expect(textOf(res.text)).to.contain('接收遗体须在案件页“遗体监管”中点“接收遗体”');
+    // Placing the ashes in a columbarium stays on the status form.
+    const placed = await insertCase(app.db, homeId, 'cremated');
+    const ok = await desk.post(
+      `/staff/cases/${placed}/status`,
+      { from: 'cremated', to: 'ashes_placed', closing_reason_documents_missing: '家属稍后补交材料' },
+      { from: `/staff/cases/${placed}` },
+    );
+    expect(ok.status, textOf(ok.text).slice(0, 300)).to.equal(302);
+    expect((await app.db('funeral_cases').where({ id: placed }).first('status')).status).to.equal('ashes_placed');
   });
 
   it('adds services at today’s price, records payments once, and shows the balance', async () => {

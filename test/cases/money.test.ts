@@ -11,6 +11,7 @@ import { signedIn, textOf, type Client } from '../helpers/client.js';
 import { facilityId, insertCase, OTHER_HOME } from '../cremation/fixtures.js';
 import { requiredDocuments } from '../../server/cases/family-kinds.js';
 import { pdfText } from '../documents/pdf-tools.js';
+import { releaseAshes } from '../custody/steps.js';
 
 describe(`cases: money (${dialect})`, () => {
   let app: TestApp;
@@ -76,18 +77,21 @@ describe(`cases: money (${dialect})`, () => {
     const form = await desk.get(page(id));
     expect(textOf(form.text)).to.contain('挂账原因（仍欠 ¥300.00）');
 
-    const refused = await post(id, '/status', { from: 'cremated', to: 'ashes_released' });
+    // Placing the ashes (the status form) and releasing them (骨灰领取) both close the case: both ask the reason.
+    const refused = await post(id, '/status', { from: 'cremated', to: 'ashes_placed' });
     expect(refused.status).to.equal(400);
     expect(textOf(refused.text)).to.contain('仍欠 ¥300.00，结案须填写挂账原因。');
+    const notReleased = await releaseAshes(desk, app.db, id);
+    expect(notReleased.status).to.equal(400);
+    expect(textOf(notReleased.text)).to.contain('仍欠 ¥300.00，结案须填写挂账原因。');
     expect(await statusOf(id)).to.equal('cremated');
-    expect(await app.db('case_events').where({ case_id: id, to_status: 'ashes_released' })).to.have.length(0);
+    expect(
+      await app.db('case_events').where({ case_id: id }).whereIn('to_status', ['ashes_released', 'ashes_placed']),
+    ).to.have.length(0);
+    expect(await app.db('custody_releases').where({ case_id: id })).to.have.length(0);
 
-    const closed = await post(id, '/status', {
-      from: 'cremated',
-      to: 'ashes_released',
-      closing_reason_balance_owed: '家属月底前结清',
-    });
-    expect(closed.status).to.equal(302);
+    const closed = await releaseAshes(desk, app.db, id, { closing_reason_balance_owed: '家属月底前结清' });
+    expect(closed.status, textOf(closed.text).slice(0, 300)).to.equal(302);
     expect(await statusOf(id)).to.equal('ashes_released');
     const event = await app.db('case_events').where({ case_id: id, to_status: 'ashes_released' }).first();
     const rows = await app.db('case_closing_reasons').where({ case_id: id }).select();
@@ -119,7 +123,7 @@ describe(`cases: money (${dialect})`, () => {
   it('refuses to add or remove services of a closed case; a correction with its reason adds or takes off, audited as a correction', async () => {
     const id = await caseWith('cremated', [[cold, 3]]);
     expect((await pay(id, '300')).status).to.equal(302);
-    expect((await post(id, '/status', { from: 'cremated', to: 'ashes_released' })).status).to.equal(302);
+    expect((await releaseAshes(desk, app.db, id)).status).to.equal(302);
     const [line] = await app.db('case_lines').where({ case_id: id }).select('id');
 
     const add = await addLine(id, urn);

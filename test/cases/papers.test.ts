@@ -10,6 +10,7 @@ import { staticDir } from '../../server/paths.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
 import { signedIn, textOf, type Client } from '../helpers/client.js';
 import { homes, openCase, otherDesk } from './family-fixtures.js';
+import { releaseAshes } from '../custody/steps.js';
 
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -270,9 +271,13 @@ describe(`cases: papers checklist, uploads and the closing gate (${dialect})`, (
     await cremated(caseId);
     const page = await desk.get(`/staff/cases/${caseId}`);
     expect(page.text).to.contain('name="closing_reason_documents_missing"');
-    const refused = await desk.post(`/staff/cases/${caseId}/status`, { from: 'cremated', to: 'ashes_released' });
+    // Placing the ashes (the status form) and releasing them (骨灰领取) both close the case: both ask the reason.
+    const refused = await desk.post(`/staff/cases/${caseId}/status`, { from: 'cremated', to: 'ashes_placed' });
     expect(refused.status).to.equal(400);
     expect(textOf(refused.text)).to.contain('尚缺 3 项结案必需材料');
+    const notReleased = await releaseAshes(desk, app.db, caseId);
+    expect(notReleased.status).to.equal(400);
+    expect(textOf(notReleased.text)).to.contain('尚缺 3 项结案必需材料');
     expect((await app.db('funeral_cases').where({ id: caseId }).first()).status).to.equal('cremated');
     const placed = await desk.post(`/staff/cases/${caseId}/status`, {
       from: 'cremated',
@@ -281,12 +286,10 @@ describe(`cases: papers checklist, uploads and the closing gate (${dialect})`, (
     });
     expect(placed.status).to.equal(400);
 
-    const closed = await desk.post(`/staff/cases/${caseId}/status`, {
-      from: 'cremated',
-      to: 'ashes_released',
+    const closed = await releaseAshes(desk, app.db, caseId, {
       closing_reason_documents_missing: '家属承诺三日内补交户籍材料',
     });
-    expect(closed.status).to.equal(302);
+    expect(closed.status, textOf(closed.text).slice(0, 300)).to.equal(302);
     expect((await app.db('funeral_cases').where({ id: caseId }).first()).status).to.equal('ashes_released');
     const waiver = await app.db('case_closing_reasons').where({ case_id: caseId }).first();
     expect(waiver).to.include({

@@ -1,7 +1,17 @@
 // Pure rules of funeral cases: the ID number check digit and facts, the order of case states.
 import { expect } from 'chai';
 import { checkCharacter, normaliseIdNumber, readIdNumber } from '../../server/cases/id-number.js';
-import { allowedNext, canMove, caseStatuses, isFinal, openStatuses } from '../../server/cases/states.js';
+import { caseMessages } from '../../server/cases/messages.js';
+import {
+  allowedNext,
+  canMove,
+  caseStatuses,
+  custodySteps,
+  isCustodyStep,
+  isFinal,
+  openStatuses,
+  recordedStatuses,
+} from '../../server/cases/states.js';
 
 describe('cases: ID numbers (GB 11643)', () => {
   it('accepts valid numbers and reads birth date and sex from them', () => {
@@ -60,6 +70,17 @@ describe('cases: states', () => {
       'ashes_placed',
       'withdrawn',
     ]);
+  });
+  it('leaves to the status form only the steps no custody form or cremation record takes, each refusal with its message', () => {
+    const reached = caseStatuses.filter((s) => s !== 'registered');
+    const byStatusForm = reached.filter((s) => !isCustodyStep(s) && !recordedStatuses.includes(s));
+    expect(byStatusForm).to.deep.equal(['farewell_done', 'ashes_placed', 'withdrawn']);
+    expect(Object.keys(custodySteps)).to.deep.equal(['body_received', 'stored', 'ashes_released']);
+    for (const code of Object.values(custodySteps))
+      for (const catalog of Object.values(caseMessages))
+        expect((catalog.errors as Record<string, string>)[code], code)
+          .to.be.a('string')
+          .and.not.equal('');
   });
   it('lets a case leave the cremation path (withdrawn) from any step before cremated, never after', () => {
     for (const s of ['registered', 'body_received', 'stored', 'farewell_done'] as const)
