@@ -140,16 +140,24 @@ async function openCase(
   retry: boolean,
 ): Promise<{ id: number; case_number: string; created: boolean }> {
   assertCanWrite(actor, input.facility_id);
-  if (input.request_id) {
+  const sameRequest = async () => {
+    if (!input.request_id) return undefined;
     const seen = await store.findByRequestId(db, input.facility_id, input.request_id);
-    if (seen) {
-      if (seen.created_by !== actor.id) throw new ConflictError('duplicate_request');
-      return { id: seen.id, case_number: seen.case_number, created: false };
-    }
-  }
+    if (seen && seen.created_by !== actor.id) throw new ConflictError('duplicate_request');
+    return seen && { id: seen.id, case_number: seen.case_number, created: false };
+  };
+  const seen = await sameRequest();
+  if (seen) return seen;
   const checked = await checkCase(db, input);
   const others = await store.casesOfIdNumber(db, checked.id_number);
-  assertOnlyCase(actor, others, confirmDuplicate);
+  try {
+    assertOnlyCase(actor, others, confirmDuplicate);
+  } catch (err) {
+    // The same form sent twice: the first may have opened the person's case between the two reads above.
+    const mine = await sameRequest();
+    if (mine) return mine;
+    throw err;
+  }
   try {
     return await db.transaction(async (trx) => {
       const now = nowIso();
