@@ -223,3 +223,62 @@ export async function withdrawFile(
 export async function hasCurrentFile(trx: Knex, caseId: number, kind: DocumentKind): Promise<boolean> {
   return !!(await trx('case_document_files').where({ case_id: caseId, kind, status: 'current' }).first('id'));
 }
+
+// ## The front desk's day
+
+export interface PapersMissingRow {
+  id: number;
+  case_number: string;
+  deceased_name: string;
+  status: string;
+  created_at: string;
+  /** Per kind asked for: 1 when that paper is received, else 0. */
+  received: Record<string, number>;
+}
+
+/**
+ * A home's cases at one of `statuses` with one of `kinds` not received (no row counts as missing), newest first, at
+ * most `limit`, with how many there are in all: one query.
+ */
+export async function papersMissing(
+  db: Knex,
+  facilityId: number,
+  statuses: readonly string[],
+  kinds: readonly DocumentKind[],
+  limit: number,
+): Promise<{ rows: PapersMissingRow[]; count: number }> {
+  const rows: Record<string, unknown>[] = await db('funeral_cases as c')
+    .leftJoin('case_documents as d', (j) =>
+      j
+        .on('d.case_id', 'c.id')
+        .andOnIn('d.kind', kinds as DocumentKind[])
+        .andOnVal('d.state', '=', 'received'),
+    )
+    .where('c.facility_id', facilityId)
+    .whereIn('c.status', statuses)
+    .groupBy('c.id', 'c.case_number', 'c.deceased_name', 'c.status', 'c.created_at')
+    .havingRaw('count(d.case_id) < ?', [kinds.length])
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(limit)
+    .select(
+      'c.id',
+      'c.case_number',
+      'c.deceased_name',
+      'c.status',
+      'c.created_at',
+      ...kinds.map((k, i) => db.raw(`max(case when d.kind = ? then 1 else 0 end) as ??`, [k, `k${i}`])),
+      db.raw('count(*) over () as n'),
+    );
+  return {
+    rows: rows.map((r) => ({
+      id: Number(r.id),
+      case_number: String(r.case_number),
+      deceased_name: String(r.deceased_name),
+      status: String(r.status),
+      created_at: r.created_at as string,
+      received: Object.fromEntries(kinds.map((k, i) => [k, Number(r[`k${i}`])])),
+    })),
+    count: Number(rows[0]?.n ?? 0),
+  };
+}

@@ -323,3 +323,52 @@ export async function insertRelease(
 ): Promise<void> {
   await trx('custody_releases').insert(row);
 }
+
+// ## The front desk's day
+
+/** A body a home keeps now, with its current place (none when not placed yet) and when it was first stored. */
+export interface KeptBodyRow {
+  case_id: number;
+  case_number: string;
+  deceased_name: string;
+  case_status: string;
+  tag_number: string;
+  received_at: string;
+  place_kind: PlaceKind | null;
+  fridge_name: string | null;
+  slot_number: number | null;
+  first_stored: string | null;
+}
+
+/**
+ * The bodies in a home's custody whose case is at one of `statuses`, in one query: each with its current place and
+ * the first time it went into a fridge, longest kept first (from that time, else from its reception).
+ */
+export function bodiesKept(db: Knex, facilityId: number, statuses: readonly string[]): Promise<KeptBodyRow[]> {
+  const firstStored = db('custody_moves')
+    .where({ facility_id: facilityId, place_kind: 'fridge_slot' })
+    .groupBy('case_id')
+    .select('case_id', db.raw('min(moved_at) as ??', ['first']));
+  return db('body_custody as b')
+    .join('funeral_cases as c', 'c.id', 'b.case_id')
+    .leftJoin('custody_moves as m', (j) => j.on('m.case_id', 'b.case_id').andOnNull('m.ended_at'))
+    .leftJoin('fridge_slots as s', 's.id', 'm.slot_id')
+    .leftJoin('fridges as f', 'f.id', 's.fridge_id')
+    .leftJoin(firstStored.as('fs'), 'fs.case_id', 'b.case_id')
+    .where({ 'b.facility_id': facilityId, 'b.status': 'in_custody', 'c.facility_id': facilityId })
+    .whereIn('c.status', statuses)
+    .orderByRaw('coalesce(fs.first, b.received_at)')
+    .orderBy('c.id')
+    .select(
+      'c.id as case_id',
+      'c.case_number',
+      'c.deceased_name',
+      'c.status as case_status',
+      'b.tag_number',
+      'b.received_at',
+      'm.place_kind',
+      'f.name as fridge_name',
+      's.number as slot_number',
+      'fs.first as first_stored',
+    );
+}
