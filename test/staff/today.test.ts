@@ -303,10 +303,12 @@ describe(`staff: today's work on the dashboard (${dialect})`, () => {
     const number = async (id: number) => (await app.db('funeral_cases').where({ id }).first('case_number')).case_number;
     const day = (n: number) => today().plus({ days: n }).toISODate();
     expect(text).to.contain('在馆遗体 4').and.contain('共 4 具，存放最久的在前。');
-    expect(text).to.contain(`${await number(fridged)} 在馆甲 TAG-${process.pid}-1 整容室 ${day(-3)} 10:00 4 天`);
-    expect(text).to.contain(`在馆丁 TAG-${process.pid}-4 告别厅 ${day(-2)} 08:30 3 天`);
-    expect(text).to.contain(`在馆乙 TAG-${process.pid}-2 B柜 3 号格 ${day(-1)} 23:55 2 天`);
-    expect(text).to.contain(`在馆丙 TAG-${process.pid}-3 尚未安置 ${day(0)} 00:01 1 天`);
+    expect(text).to.contain(
+      `${await number(fridged)} 在馆甲 TAG-${process.pid}-1 整容室 ${day(-3)!.slice(5)} 10:00 4 天`,
+    );
+    expect(text).to.contain(`在馆丁 TAG-${process.pid}-4 告别厅 ${day(-2)!.slice(5)} 08:30 3 天`);
+    expect(text).to.contain(`在馆乙 TAG-${process.pid}-2 B柜 3 号格 ${day(-1)!.slice(5)} 23:55 2 天`);
+    expect(text).to.contain(`在馆丙 TAG-${process.pid}-3 尚未安置 ${day(0)!.slice(5)} 00:01 1 天`);
     const order = ['在馆甲', '在馆丁', '在馆乙', '在馆丙'].map((n) => text.indexOf(n));
     expect(order).to.deep.equal([...order].sort((a, b) => a - b));
     expect(text).to.not.contain('离馆').and.not.contain('他馆甲');
