@@ -345,20 +345,18 @@ export interface KeptBodyRow {
  * the first time it went into a fridge, longest kept first (from that time, else from its reception).
  */
 export function bodiesKept(db: Knex, facilityId: number, statuses: readonly string[]): Promise<KeptBodyRow[]> {
-  const firstStored = db('custody_moves')
-    .where({ facility_id: facilityId, place_kind: 'fridge_slot' })
-    .groupBy('case_id')
-    .select('case_id', db.raw('min(moved_at) as ??', ['first']));
-  return db('body_custody as b')
+  // Its first fridge move by the custody_moves (case_id) index, per body kept: no scan of the home's whole history.
+  const firstStored = db('custody_moves as x')
+    .where('x.case_id', db.ref('b.case_id'))
+    .where('x.place_kind', 'fridge_slot')
+    .min('x.moved_at');
+  const kept = db('body_custody as b')
     .join('funeral_cases as c', 'c.id', 'b.case_id')
     .leftJoin('custody_moves as m', (j) => j.on('m.case_id', 'b.case_id').andOnNull('m.ended_at'))
     .leftJoin('fridge_slots as s', 's.id', 'm.slot_id')
     .leftJoin('fridges as f', 'f.id', 's.fridge_id')
-    .leftJoin(firstStored.as('fs'), 'fs.case_id', 'b.case_id')
-    .where({ 'b.facility_id': facilityId, 'b.status': 'in_custody', 'c.facility_id': facilityId })
+    .where({ 'b.facility_id': facilityId, 'b.status': 'in_custody' })
     .whereIn('c.status', statuses)
-    .orderByRaw('coalesce(fs.first, b.received_at)')
-    .orderBy('c.id')
     .select(
       'c.id as case_id',
       'c.case_number',
@@ -369,6 +367,8 @@ export function bodiesKept(db: Knex, facilityId: number, statuses: readonly stri
       'm.place_kind',
       'f.name as fridge_name',
       's.number as slot_number',
-      'fs.first as first_stored',
+      firstStored.as('first_stored'),
     );
+  // PostgreSQL orders by an output name only when it stands alone, hence the outer query.
+  return db.from(kept.as('k')).orderByRaw('coalesce(k.first_stored, k.received_at)').orderBy('k.case_id').select('k.*');
 }
