@@ -56,7 +56,8 @@ const staffPage = { cpuGoalMs: 2, latencyGoalMs: 50 } as const;
 const scenarios: Scenario[] = [
   { name: 'public home page', method: 'GET', path: '/', goal: 0.35 },
   { name: 'staff dashboard (logged in)', method: 'GET', path: '/staff', loginAs: 'admin', ...staffPage },
-  // The front desk's day: pickups, today's bookings by hour, balances owed and the week, on the demo cases.
+  // The front desk's day: pickups, bodies in storage, today's bookings by hour, balances owed, papers missing and the
+  // week, on the demo cases.
   {
     name: "staff dashboard of a funeral home's day (front desk)",
     method: 'GET',

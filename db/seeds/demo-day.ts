@@ -16,6 +16,13 @@ interface DemoCase {
   pickup?: { day: number; at: string; address: string };
   hall?: { day: number; at: string; hall: number };
   cremation?: { day: number; at: string; cremator: number };
+  /**
+   * The body received this many days from today at this Shanghai time and put into a fridge slot 20 minutes later
+   * (body_custody, custody_moves), as the custody forms record it; a cremated body left its place at cremation.
+   */
+  custody?: { day: number; at: string; tag: string; fridge: string; slot: number };
+  /** Papers received (case_documents); the others are missing, as on the dashboard's 材料未齐. */
+  papers?: string[];
   lines: [code: string, quantity: number][];
   paid_yuan: number;
 }
@@ -55,6 +62,8 @@ const cases: DemoCase[] = [
     status: 'stored',
     hall: { day: 0, at: '09:00', hall: 0 },
     cremation: { day: 0, at: '11:00', cremator: 0 },
+    custody: { day: -2, at: '07:40', tag: 'LPS-0201', fridge: 'A柜', slot: 3 },
+    papers: ['death_certificate', 'id_copy', 'authorisation', 'household_cancellation'],
     lines: [
       ['BASIC_TRANSPORT', 1],
       ['BASIC_COLD', 2],
@@ -71,6 +80,8 @@ const cases: DemoCase[] = [
     status: 'farewell_done',
     hall: { day: 0, at: '08:00', hall: 1 },
     cremation: { day: 0, at: '10:00', cremator: 1 },
+    custody: { day: -2, at: '05:15', tag: 'LPS-0202', fridge: 'A柜', slot: 4 },
+    papers: ['death_certificate', 'id_copy'],
     lines: [
       ['BASIC_TRANSPORT', 1],
       ['BASIC_COLD', 3],
@@ -85,6 +96,8 @@ const cases: DemoCase[] = [
     birth: '19500101',
     status: 'stored',
     cremation: { day: 0, at: '14:00', cremator: 0 },
+    custody: { day: -1, at: '21:30', tag: 'LPS-0203', fridge: 'A柜', slot: 5 },
+    papers: ['death_certificate'],
     lines: [
       ['BASIC_TRANSPORT', 1],
       ['BASIC_COLD', 1],
@@ -99,6 +112,7 @@ const cases: DemoCase[] = [
     status: 'stored',
     hall: { day: 1, at: '09:00', hall: 0 },
     cremation: { day: 1, at: '10:00', cremator: 0 },
+    custody: { day: -2, at: '11:05', tag: 'LPS-0204', fridge: 'B柜', slot: 2 },
     lines: [
       ['BASIC_TRANSPORT', 1],
       ['BASIC_COLD', 2],
@@ -112,6 +126,7 @@ const cases: DemoCase[] = [
     status: 'stored',
     hall: { day: 3, at: '10:00', hall: 1 },
     cremation: { day: 3, at: '11:30', cremator: 2 },
+    custody: { day: -1, at: '09:20', tag: 'LPS-0205', fridge: 'B柜', slot: 3 },
     lines: [['BASIC_TRANSPORT', 1]],
     paid_yuan: 100,
   },
@@ -120,6 +135,8 @@ const cases: DemoCase[] = [
     sex: 'female',
     birth: '19391125',
     status: 'cremated',
+    custody: { day: -2, at: '10:00', tag: 'LPS-0206', fridge: 'A柜', slot: 6 },
+    papers: ['death_certificate', 'id_copy', 'authorisation'],
     lines: [
       ['BASIC_TRANSPORT', 1],
       ['BASIC_CREMATION', 1],
@@ -149,6 +166,10 @@ export async function seedDemoDay(trx: Knex, facilityId: number, userId: number)
       .where({ facility_id: facilityId })
       .whereNull('valid_to')
       .select('id', 'code', 'name_zh', 'category', 'unit', 'price_fen');
+  const slots: { id: number; fridge: string; number: number }[] = await trx('fridge_slots as s')
+    .join('fridges as f', 'f.id', 's.fridge_id')
+    .where('f.facility_id', facilityId)
+    .select('s.id', 'f.name as fridge', 's.number');
   const year = today.year;
   // The home's counter of the year moves past these cases, after any the other demo seeds opened this year.
   const [counter] = await trx('case_counters')
@@ -168,7 +189,9 @@ export async function seedDemoDay(trx: Knex, facilityId: number, userId: number)
         id_number: first17 + checkCharacter(first17),
         sex: c.sex,
         birth_date: `${c.birth.slice(0, 4)}-${c.birth.slice(4, 6)}-${c.birth.slice(6)}`,
-        death_at: at(c.pickup?.day ?? -2, '06:00'),
+        death_at: c.custody
+          ? DateTime.fromISO(at(c.custody.day, c.custody.at)).minus({ hours: 3 }).toUTC().toISO()!
+          : at(c.pickup?.day ?? -2, '06:00'),
         pickup_address: c.pickup?.address ?? null,
         pickup_at: c.pickup ? at(c.pickup.day, c.pickup.at) : null,
         created_by: userId,
@@ -238,6 +261,50 @@ export async function seedDemoDay(trx: Knex, facilityId: number, userId: number)
         updated_at: now,
       });
     };
+    for (const kind of c.papers ?? [])
+      await trx('case_documents').insert({
+        case_id: caseId,
+        kind,
+        state: 'received',
+        updated_by: userId,
+        updated_at: now,
+      });
+    if (c.custody) {
+      const received = at(c.custody.day, c.custody.at);
+      const stored = DateTime.fromISO(received).plus({ minutes: 20 }).toUTC().toISO()!;
+      await trx('body_custody').insert({
+        case_id: caseId,
+        facility_id: facilityId,
+        status: 'in_custody', // until the ashes are released
+        tag_number: c.custody.tag,
+        received_at: received,
+        received_by: userId,
+        handed_over_by: '接运司机 张师傅',
+        condition_note: null,
+        recorded_by: userId,
+        created_at: received,
+        updated_at: received,
+      });
+      const slot = slots.find((x) => x.fridge === c.custody!.fridge && x.number === c.custody!.slot);
+      if (!slot) throw new Error(`demo-day: no slot ${c.custody.fridge} ${c.custody.slot}`);
+      // A cremated body went from its slot to the cremation room yesterday morning and left it when cremated.
+      const cremated = c.status === 'cremated';
+      const out = at(-1, '09:30');
+      const moves = [
+        { place_kind: 'fridge_slot', slot_id: slot.id, moved_at: stored, ended_at: cremated ? out : null },
+        ...(cremated
+          ? [{ place_kind: 'cremation_room', slot_id: null, moved_at: out, ended_at: at(-1, '11:00') }]
+          : []),
+      ];
+      for (const m of moves)
+        await trx('custody_moves').insert({
+          ...m,
+          case_id: caseId,
+          facility_id: facilityId,
+          moved_by: userId,
+          note: null,
+        });
+    }
     if (c.hall) await book('hall_bookings', 'hall_id', halls[c.hall.hall], c.hall.day, c.hall.at);
     if (c.cremation)
       await book('cremation_bookings', 'cremator_id', cremators[c.cremation.cremator], c.cremation.day, c.cremation.at);

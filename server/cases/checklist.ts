@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import { documentKinds, requiredDocuments, type DocumentKind, type DocumentState } from './family-kinds.js';
 import * as family from './family-store.js';
+import { openStatuses, type CaseStatus } from './states.js';
 
 export interface DocumentsMissing {
   code: 'documents_missing';
@@ -22,4 +23,33 @@ export async function documentProblems(trx: Knex, caseId: number): Promise<Docum
   const states = await documentStates(trx, caseId);
   const documents = requiredDocuments.filter((k) => states[k] !== 'received');
   return documents.length ? [{ code: 'documents_missing', documents }] : [];
+}
+
+export interface CasePapersMissing {
+  id: number;
+  case_number: string;
+  deceased_name: string;
+  status: CaseStatus;
+  created_at: string;
+  documents: DocumentKind[];
+}
+
+/**
+ * 材料未齐: a home's open cases (cremated ones included) with a required paper not received, newest first, the first
+ * `limit` of them with which papers each misses, and how many there are in all; one query.
+ */
+export async function papersMissing(
+  db: Knex,
+  facilityId: number,
+  limit = 20,
+): Promise<{ rows: CasePapersMissing[]; count: number }> {
+  const { rows, count } = await family.papersMissing(db, facilityId, openStatuses, requiredDocuments, limit);
+  return {
+    count,
+    rows: rows.map(({ received, ...r }) => ({
+      ...r,
+      status: r.status as CaseStatus,
+      documents: requiredDocuments.filter((k) => !received[k]),
+    })),
+  };
 }

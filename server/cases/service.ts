@@ -12,6 +12,7 @@ import type { CaseInput } from './schemas.js';
 import { assertReasons, closingProblems, recordReasons, type ClosingReasons } from './closing.js';
 export type { ClosingReasons } from './closing.js';
 export { closingProblems, reasonsFrom } from './closing.js';
+export { papersMissing, type CasePapersMissing } from './checklist.js';
 import {
   canMove,
   completes,

@@ -553,3 +553,45 @@ export function mergeTimeline<E extends { at: string }>(events: E[], custody: Cu
 export function genericSteps(next: readonly CaseStatus[]): CaseStatus[] {
   return next.filter((s) => !isCustodyStep(s));
 }
+
+// ## The front desk's day
+
+/** Case steps at which the body itself is in the home's keeping (after cremation the home keeps ashes). */
+export const bodyStatuses = ['body_received', 'stored', 'farewell_done'] as const satisfies readonly CaseStatus[];
+
+export interface KeptBody extends Omit<store.KeptBodyRow, 'first_stored'> {
+  /** Storage counts from the body's first time in a fridge, else from its reception (as on the fridge board). */
+  since: string;
+  days: number;
+}
+
+/** An instant from the database as UTC ISO (SQLite hands back the stored string, PostgreSQL a Date). */
+const isoOf = (v: string | Date): string =>
+  typeof v === 'string' && !/(Z|[+-]\d\d:?\d\d)$/.test(v) ? new Date(`${v}Z`).toISOString() : new Date(v).toISOString();
+
+/**
+ * daysInStorage by plain arithmetic: Shanghai has kept UTC+8 all year since 1991, and a zone lookup per row was most
+ * of the dashboard's time (server/staff/service.ts).
+ */
+function daysSince(since: string, today: string): number {
+  const from = new Date(Date.parse(since) + 8 * 3_600_000).toISOString().slice(0, 10);
+  return Math.round((Date.parse(today) - Date.parse(from)) / 86_400_000) + 1;
+}
+
+/**
+ * 在馆遗体: the bodies a home keeps now, longest first, each with its tag, current place and days in storage; one
+ * query. The caller has checked that the actor may read the home.
+ */
+export async function bodiesInStorage(db: Knex, facilityId: number, today = todayInShanghai()): Promise<KeptBody[]> {
+  const rows = await store.bodiesKept(db, facilityId, bodyStatuses);
+  return rows.map(({ first_stored, ...r }) => {
+    const since = isoOf(first_stored ?? r.received_at);
+    return {
+      ...r,
+      received_at: isoOf(r.received_at),
+      slot_number: r.slot_number === null ? null : Number(r.slot_number),
+      since,
+      days: daysSince(since, today),
+    };
+  });
+}

@@ -11,6 +11,8 @@ import { optionalId } from '../http/fields.js';
 import { noStore, type RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { caseStatuses } from '../cases/states.js';
+import { documentKinds } from '../cases/family-kinds.js';
+import { placeKinds } from '../custody/kinds.js';
 import { translator } from '../i18n/index.js';
 import type { Lang } from '../i18n/types.js';
 import { regionCounts as countRegions, onDivisionsChanged } from '../regions/service.js';
@@ -31,6 +33,8 @@ function labelsFor(lang: Lang): object {
       kinds: of(['hall', 'cremator'], 'today.kinds'),
       status: of(caseStatuses, 'case_status'),
       weekdays: of([1, 2, 3, 4, 5, 6, 7], 'today.weekdays_short'),
+      places: of(placeKinds, 'custody.place_kind'),
+      documents: of(documentKinds, 'document_kind'),
     };
     rowLabels.set(lang, labels);
   }

@@ -3,7 +3,8 @@
 import type { Knex } from 'knex';
 import { assertCanRead } from '../accounts/access.js';
 import type { User } from '../accounts/roles.js';
-import { casesOwing, pickupsDue } from '../cases/service.js';
+import { casesOwing, papersMissing, pickupsDue } from '../cases/service.js';
+import { bodiesInStorage } from '../custody/service.js';
 import { bookingsBetween, type ScheduledBooking } from '../cremation/service.js';
 import { NotFoundError } from '../http/errors.js';
 import { addDays, dateOf, dayBounds, weekdayOf } from '../cremation/slots.js';
@@ -14,6 +15,8 @@ type Actor = Pick<User, 'role' | 'facility_id'>;
 export const OWING_SHOWN = 10;
 /** How many pickups the dashboard lists at most. */
 export const PICKUPS_SHOWN = 50;
+/** How many cases with papers missing the dashboard lists, newest first (the count covers them all). */
+export const PAPERS_SHOWN = 20;
 /** Days in the week calendar, today included. */
 export const WEEK_DAYS = 7;
 
@@ -76,6 +79,14 @@ const sections: Section[] = [
     },
   },
   {
+    name: 'storage',
+    async load(db, facilityId, day) {
+      const rows = await bodiesInStorage(db, facilityId, day.date);
+      // 'MM-DD HH:MM' in Shanghai, the year in the <time> element's datetime: the column stays narrow.
+      return { rows: rows.map((r) => ({ ...r, since_shown: wallClock(r.since).slice(5, 16).replace('T', ' ') })) };
+    },
+  },
+  {
     name: 'schedule',
     async load(_db, _facilityId, day, shared) {
       const tomorrow = dayBounds(addDays(day.date, 1)).start;
@@ -86,6 +97,13 @@ const sections: Section[] = [
     name: 'owing',
     async load(db, facilityId) {
       return casesOwing(db, facilityId, OWING_SHOWN);
+    },
+  },
+  {
+    name: 'papers',
+    async load(db, facilityId) {
+      const { rows, count } = await papersMissing(db, facilityId, PAPERS_SHOWN);
+      return { rows, count, more: count > rows.length };
     },
   },
   {

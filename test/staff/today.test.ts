@@ -1,12 +1,12 @@
-// The front desk's day on /staff: pickups due, farewells and cremations by hour with their cases' status, balances
-// owed and the week's bookings, all of the user's own funeral home on today's date in Asia/Shanghai; admin picks a
+// The front desk's day on /staff: pickups due, bodies in storage, farewells and cremations by hour with their cases'
+// status, balances owed, papers missing and the week's bookings, all of the user's own funeral home on today's date in Asia/Shanghai; admin picks a
 // home, the bureau and cemetery staff keep their dashboards. Dates are built with luxon in Shanghai, so the suite
 // holds at any hour.
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
 import { facilityId, HOME, insertCase, OTHER_HOME, resourceId, userWithToken } from '../cremation/fixtures.js';
-import { casesOwing } from '../../server/cases/service.js';
-import { OWING_SHOWN } from '../../server/staff/service.js';
+import { casesOwing, papersMissing } from '../../server/cases/service.js';
+import { OWING_SHOWN, PAPERS_SHOWN } from '../../server/staff/service.js';
 import { zone } from '../../server/time.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
 import { Client, signedIn, textOf } from '../helpers/client.js';
@@ -72,6 +72,59 @@ describe(`staff: today's work on the dashboard (${dialect})`, () => {
       await app
         .db('case_deductions')
         .insert({ case_id: caseId, source: 'waiver', label: '惠民减免', amount_fen: waived, created_at: now });
+  };
+
+  let tags = 0;
+  /** The body of a case in a home's custody, received at `received`, with its places in order (the last current). */
+  const keep = async (
+    caseId: number,
+    facility: number,
+    received: string,
+    places: { kind: string; slot?: [fridge: string, number: number]; at: string }[] = [],
+    status = 'in_custody',
+  ) => {
+    const clerk = (await app.db('users').where({ username: 'frontdesk' }).first('id')).id;
+    tags += 1;
+    await app.db('body_custody').insert({
+      case_id: caseId,
+      facility_id: facility,
+      status,
+      tag_number: `TAG-${process.pid}-${tags}`,
+      received_at: received,
+      received_by: clerk,
+      handed_over_by: '接运司机',
+      recorded_by: clerk,
+      created_at: received,
+      updated_at: received,
+    });
+    for (const [i, p] of places.entries()) {
+      const slot = p.slot
+        ? (
+            await app
+              .db('fridge_slots as s')
+              .join('fridges as f', 'f.id', 's.fridge_id')
+              .where({ 'f.facility_id': facility, 'f.name': p.slot[0], 's.number': p.slot[1] })
+              .first('s.id')
+          ).id
+        : null;
+      const last = i === places.length - 1 && status === 'in_custody';
+      await app.db('custody_moves').insert({
+        case_id: caseId,
+        facility_id: facility,
+        place_kind: p.kind,
+        slot_id: slot,
+        moved_at: p.at,
+        ended_at: last ? null : (places[i + 1]?.at ?? p.at),
+        moved_by: clerk,
+      });
+    }
+  };
+  /** Sets a paper's state on a case. */
+  const paper = async (caseId: number, kind: string, state = 'received') => {
+    const clerk = (await app.db('users').where({ username: 'frontdesk' }).first('id')).id;
+    await app
+      .db('case_documents')
+      .insert({ case_id: caseId, kind, state, updated_by: clerk, updated_at: new Date().toISOString() });
   };
 
   before(async () => {
@@ -206,6 +259,123 @@ describe(`staff: today's work on the dashboard (${dialect})`, () => {
     expect(text).to.not.contain(label(7)).and.not.contain('一周乙');
   });
 
+  it('lists the bodies in storage longest first, with tag, place, since when and days, never other homes’ or gone ones', async () => {
+    const fridged = await insertCase(app.db, home, { deceased_name: '在馆甲' });
+    // Received four days ago, into a fridge three days ago, now in the dressing room: stored from the fridge on.
+    await keep(fridged, home, at(-4, '09:00'), [
+      { kind: 'fridge_slot', slot: ['A柜', 5], at: at(-3, '10:00') },
+      { kind: 'dressing_room', at: at(0, '00:05') },
+    ]);
+    const cold = await insertCase(app.db, home, { deceased_name: '在馆乙' });
+    await keep(cold, home, at(-1, '23:50'), [{ kind: 'fridge_slot', slot: ['B柜', 3], at: at(-1, '23:55') }]);
+    const unplaced = await insertCase(app.db, home, { status: 'body_received', deceased_name: '在馆丙' });
+    await keep(unplaced, home, at(0, '00:01'));
+    const farewell = await insertCase(app.db, home, { status: 'farewell_done', deceased_name: '在馆丁' });
+    await keep(farewell, home, at(-2, '08:00'), [
+      { kind: 'fridge_slot', slot: ['A柜', 6], at: at(-2, '08:30') },
+      { kind: 'farewell_hall', at: at(0, '00:02') },
+    ]);
+    // Gone: released, cremated (its ashes wait; the body is no longer kept), withdrawn, and another home's.
+    const released = await insertCase(app.db, home, { status: 'ashes_released', deceased_name: '离馆甲' });
+    await keep(
+      released,
+      home,
+      at(-9, '08:00'),
+      [{ kind: 'fridge_slot', slot: ['A柜', 7], at: at(-9, '09:00') }],
+      'released',
+    );
+    const cremated = await insertCase(app.db, home, { status: 'cremated', deceased_name: '离馆乙' });
+    await keep(
+      cremated,
+      home,
+      at(-8, '08:00'),
+      [{ kind: 'fridge_slot', slot: ['A柜', 8], at: at(-8, '09:00') }],
+      'released',
+    );
+    await app.db('body_custody').where({ case_id: cremated }).update({ status: 'in_custody' });
+    const withdrawn = await insertCase(app.db, home, { status: 'withdrawn', deceased_name: '离馆丙' });
+    await keep(withdrawn, home, at(-7, '08:00'));
+    const elsewhere = await insertCase(app.db, other, { deceased_name: '他馆甲' });
+    await keep(elsewhere, other, at(-5, '08:00'), [{ kind: 'dressing_room', at: at(-5, '08:10') }]);
+
+    const res = await desk.get('/staff');
+    const text = section(res.text, 'storage');
+    const number = async (id: number) => (await app.db('funeral_cases').where({ id }).first('case_number')).case_number;
+    const day = (n: number) => today().plus({ days: n }).toISODate();
+    expect(text).to.contain('在馆遗体 4').and.contain('共 4 具，存放最久的在前。');
+    expect(text).to.contain(
+      `${await number(fridged)} 在馆甲 TAG-${process.pid}-1 整容室 ${day(-3)!.slice(5)} 10:00 4 天`,
+    );
+    expect(text).to.contain(`在馆丁 TAG-${process.pid}-4 告别厅 ${day(-2)!.slice(5)} 08:30 3 天`);
+    expect(text).to.contain(`在馆乙 TAG-${process.pid}-2 B柜 3 号格 ${day(-1)!.slice(5)} 23:55 2 天`);
+    expect(text).to.contain(`在馆丙 TAG-${process.pid}-3 尚未安置 ${day(0)!.slice(5)} 00:01 1 天`);
+    const order = ['在馆甲', '在馆丁', '在馆乙', '在馆丙'].map((n) => text.indexOf(n));
+    expect(order).to.deep.equal([...order].sort((a, b) => a - b));
+    expect(text).to.not.contain('离馆').and.not.contain('他馆甲');
+    expect(res.text).to.contain(`href="/staff/cases/${fridged}"`);
+    expect(res.text).to.contain(`href="/staff/funeral-homes/${home}/fridges"`);
+  });
+
+  it('lists open and cremated cases missing a required paper, newest first, with the papers, never other homes’ or closed ones', async () => {
+    const stamp = (id: number, seconds: number) =>
+      app
+        .db('funeral_cases')
+        .where({ id })
+        .update({ created_at: new Date(Date.now() + seconds * 1000).toISOString() });
+    const none = await insertCase(app.db, home, { status: 'registered', deceased_name: '缺材甲' });
+    await stamp(none, 1);
+    const some = await insertCase(app.db, home, { deceased_name: '缺材乙' });
+    await paper(some, 'death_certificate');
+    await paper(some, 'id_copy', 'missing');
+    await paper(some, 'household_cancellation');
+    await stamp(some, 2);
+    const cremated = await insertCase(app.db, home, { status: 'cremated', deceased_name: '缺材丙' });
+    for (const k of ['death_certificate', 'id_copy']) await paper(cremated, k);
+    await stamp(cremated, 3);
+    // All required papers received (the household cancellation is not required): not listed.
+    const complete = await insertCase(app.db, home, { deceased_name: '齐全丁' });
+    for (const k of ['death_certificate', 'id_copy', 'authorisation']) await paper(complete, k);
+    await stamp(complete, 4);
+    const closed = await insertCase(app.db, home, { status: 'ashes_released', deceased_name: '结案戊' });
+    const withdrawn = await insertCase(app.db, home, { status: 'withdrawn', deceased_name: '撤销己' });
+    await stamp(closed, 5);
+    await stamp(withdrawn, 5);
+    const elsewhere = await insertCase(app.db, other, { deceased_name: '他馆缺材' });
+    await stamp(elsewhere, 6);
+
+    const expected = await papersMissing(app.db, home, 1);
+    const text = section((await desk.get('/staff')).text, 'papers');
+    expect(text).to.contain(`共 ${expected.count} 件在办案件缺少结案必需材料。`);
+    expect(text).to.match(
+      /缺材丙 已火化 委托书（签字） .*缺材乙 冷藏保存 身份证复印件 、 委托书（签字） .*缺材甲 已登记/,
+    );
+    expect(text).to.match(/缺材甲 已登记 死亡医学证明 、 身份证复印件 、 委托书（签字）/);
+    expect(text)
+      .to.not.contain('齐全丁')
+      .and.not.contain('结案戊')
+      .and.not.contain('撤销己')
+      .and.not.contain('他馆缺材');
+    expect(text).to.not.contain('户口注销证明');
+  });
+
+  it(`lists only the newest ${PAPERS_SHOWN} cases missing papers but counts them all`, async () => {
+    for (let i = 0; i < PAPERS_SHOWN; i += 1) {
+      const id = await insertCase(app.db, home, { deceased_name: `补材${i}` });
+      await app
+        .db('funeral_cases')
+        .where({ id })
+        .update({ created_at: new Date(Date.now() + (10 + i) * 1000).toISOString() });
+    }
+    const { count } = await papersMissing(app.db, home, 1);
+    expect(count).to.be.above(PAPERS_SHOWN);
+    const res = await desk.get('/staff');
+    const text = section(res.text, 'papers');
+    expect(text).to.contain(`共 ${count} 件在办案件缺少结案必需材料。 仅列出最新的 ${PAPERS_SHOWN} 件。`);
+    const rows = res.text.slice(res.text.indexOf('aria-labelledby="today-papers"')).split('</section>')[0];
+    expect(rows.match(/<tr>/g)).to.have.length(PAPERS_SHOWN + 1); // the header row and the cases
+    expect(text).to.not.contain('缺材甲');
+  });
+
   it('says so when a home has nothing to do today', async () => {
     const empty = await app.db('facilities').where({ name: OTHER_HOME }).first();
     const [row] = await app
@@ -220,6 +390,8 @@ describe(`staff: today's work on the dashboard (${dialect})`, () => {
     expect(section(res.text, 'pickups')).to.contain('今日无待接运。');
     expect(section(res.text, 'schedule')).to.contain('今日没有告别厅或火化炉预约。');
     expect(section(res.text, 'owing')).to.contain('没有欠费案件。');
+    expect(section(res.text, 'storage')).to.contain('目前没有在馆遗体。');
+    expect(section(res.text, 'papers')).to.contain('在办案件的结案必需材料均已收齐。');
     expect(section(res.text, 'week').match(/无预约/g)).to.have.length(7);
   });
 
@@ -235,6 +407,8 @@ describe(`staff: today's work on the dashboard (${dialect})`, () => {
     expect(textOf(picked.text)).to.contain(`今日工作 · ${OTHER_HOME}`);
     expect(section(picked.text, 'pickups')).to.contain('接运己').and.not.contain('接运甲');
     expect(section(picked.text, 'owing')).to.contain('欠费戊');
+    expect(section(picked.text, 'storage')).to.contain('他馆甲').and.not.contain('在馆甲');
+    expect(section(picked.text, 'papers')).to.contain('他馆缺材').and.not.contain('缺材甲');
     expect(picked.text).to.match(new RegExp(`<option value="${other}" selected>`));
     const columbarium = await app.db('facilities').where({ kind: 'columbarium' }).first('id');
     expect((await admin.get(`/staff?home=${columbarium.id}`)).status).to.equal(404);
