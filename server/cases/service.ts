@@ -379,15 +379,7 @@ export async function addBookingLine(
     booking_id: booking.id,
     created_at: nowIso(),
   };
-  const lineId = await store.insertLine(trx, line);
-  await audit.record(trx, {
-    actor,
-    action: 'add_line',
-    entity: 'funeral_case',
-    entityId: caseId,
-    after: { line_id: lineId, ...line },
-    ip,
-  });
+  const lineId = await insertLineAudited(trx, actor, line, ip);
   return { line_id: lineId, name_zh: item.name_zh, amount_fen: item.price_fen };
 }
 
@@ -447,16 +439,27 @@ export async function addLine(
       created_by: actor.id,
       created_at: nowIso(),
     };
-    const lineId = await store.insertLine(trx, line);
-    await audit.record(trx, {
-      actor,
-      action: 'add_line',
-      entity: 'funeral_case',
-      entityId: caseId,
-      after: { line_id: lineId, ...line },
-      ip,
-    });
+    await insertLineAudited(trx, actor, line, ip);
   });
+}
+
+/** Adds a service line to a case with its audit row, inside the caller's transaction. */
+async function insertLineAudited(
+  trx: Knex,
+  actor: Actor,
+  line: Parameters<typeof store.insertLine>[1],
+  ip: string | null,
+): Promise<number> {
+  const lineId = await store.insertLine(trx, line);
+  await audit.record(trx, {
+    actor,
+    action: 'add_line',
+    entity: 'funeral_case',
+    entityId: line.case_id,
+    after: { line_id: lineId, ...line },
+    ip,
+  });
+  return lineId;
 }
 
 export async function removeLine(

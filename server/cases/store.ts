@@ -111,14 +111,27 @@ export async function casesOfIdNumber(db: Knex, idNumber: string): Promise<CaseO
     .select('c.id', 'c.facility_id', 'f.name as facility_name', 'c.case_number', 'c.status', 'c.created_at');
 }
 
-/** The next case number of a funeral home in a year; one statement, so concurrent intakes never share a number. */
-export async function nextNumber(trx: Knex, facilityId: number, year: number): Promise<number> {
-  const [row] = await trx('case_counters')
+/**
+ * The next number of a funeral home's yearly counter (case numbers, receipt numbers); one statement, so concurrent
+ * intakes or payments never share a number.
+ */
+async function nextOfCounter(
+  trx: Knex,
+  table: 'case_counters' | 'receipt_counters',
+  facilityId: number,
+  year: number,
+): Promise<number> {
+  const [row] = await trx(table)
     .insert({ facility_id: facilityId, year, last: 1 })
     .onConflict(['facility_id', 'year'])
-    .merge({ last: trx.raw('?? + 1', ['case_counters.last']) })
+    .merge({ last: trx.raw('?? + 1', [`${table}.last`]) })
     .returning('last');
   return Number(typeof row === 'object' ? row.last : row);
+}
+
+/** The next case number of a funeral home in a year. */
+export function nextNumber(trx: Knex, facilityId: number, year: number): Promise<number> {
+  return nextOfCounter(trx, 'case_counters', facilityId, year);
 }
 
 export async function insertCase(trx: Knex, row: Omit<CaseRow, 'id'>): Promise<number> {
@@ -433,14 +446,9 @@ export async function totals(db: Knex, caseId: number): Promise<{ total: number;
   return { total, deducted, paid: received - refunded };
 }
 
-/** The next receipt number of a funeral home in a year; one statement, so concurrent payments never share one. */
-export async function nextReceiptNumber(trx: Knex, facilityId: number, year: number): Promise<number> {
-  const [row] = await trx('receipt_counters')
-    .insert({ facility_id: facilityId, year, last: 1 })
-    .onConflict(['facility_id', 'year'])
-    .merge({ last: trx.raw('?? + 1', ['receipt_counters.last']) })
-    .returning('last');
-  return Number(typeof row === 'object' ? row.last : row);
+/** The next receipt number of a funeral home in a year. */
+export function nextReceiptNumber(trx: Knex, facilityId: number, year: number): Promise<number> {
+  return nextOfCounter(trx, 'receipt_counters', facilityId, year);
 }
 
 export async function findPaymentByRequestId(

@@ -70,7 +70,7 @@ const accounts: {
       '/staff/cases',
       '/staff/takings',
       '/staff/cremation',
-      '/staff/custody',
+      `/staff/funeral-homes/${home}/fridges`,
       `/staff/funeral-homes/${home}/prices`,
       '/staff/facilities',
       '/staff/regions',
