@@ -5,7 +5,7 @@ import { ValidationError, type FieldErrors } from '../http/errors.js';
 import { formatMoney } from '../http/format.js';
 import { documentProblems } from './checklist.js';
 import type { DocumentKind } from './family-kinds.js';
-import * as store from './store.js';
+import * as moneyStore from './money-store.js';
 
 /** Problem codes; the database's CHECK on case_closing_reasons.problem lists the same. */
 export const closingProblemCodes = ['balance_owed', 'documents_missing'] as const;
@@ -35,7 +35,7 @@ export function reasonsFrom(body: Record<string, unknown>): ClosingReasons {
 /** Every problem that stands in the way of closing the case now, in the order the form asks about them. */
 export async function closingProblems(trx: Knex, caseId: number): Promise<ClosingProblem[]> {
   const problems: ClosingProblem[] = [];
-  const m = await store.totals(trx, caseId);
+  const m = await moneyStore.totals(trx, caseId);
   const owed = m.total - m.deducted - m.paid;
   if (owed > 0) problems.push({ code: 'balance_owed', amount_fen: owed });
   problems.push(...(await documentProblems(trx, caseId)));
@@ -74,6 +74,6 @@ export async function recordReasons(
     reason: reasons[p.code]!.trim(),
   }));
   for (const r of rows)
-    await store.insertClosingReason(trx, { ...r, case_id: caseId, event_id: eventId, actor_id: actorId, at });
+    await moneyStore.insertClosingReason(trx, { ...r, case_id: caseId, event_id: eventId, actor_id: actorId, at });
   return rows;
 }

@@ -13,20 +13,21 @@ import { todayInShanghai, zone } from '../time.js';
 import type { PaymentKind } from './schemas.js';
 import { loadCase, mainContact, type Actor } from './service.js';
 import { isFinal } from './states.js';
+import * as moneyStore from './money-store.js';
 import * as store from './store.js';
 
 /** Takes the case's lock and answers its money as it stands. */
 async function locked(trx: Knex, caseId: number) {
-  const status = await store.lockCase(trx, caseId);
+  const status = await moneyStore.lockCase(trx, caseId);
   if (!status) throw new NotFoundError('case_not_found');
-  const m = await store.totals(trx, caseId);
+  const m = await moneyStore.totals(trx, caseId);
   return { status, ...m, balance: m.total - m.deducted - m.paid };
 }
 
 /** A receipt number of the home's year in Shanghai: 2026-000123. */
 async function receiptNumber(trx: Knex, facilityId: number): Promise<string> {
   const year = DateTime.now().setZone(zone).year;
-  return `${year}-${String(await store.nextReceiptNumber(trx, facilityId, year)).padStart(6, '0')}`;
+  return `${year}-${String(await moneyStore.nextReceiptNumber(trx, facilityId, year)).padStart(6, '0')}`;
 }
 
 export interface NewPayment {
@@ -55,7 +56,7 @@ export async function addPayment(
     return await db.transaction(async (trx) => {
       const m = await locked(trx, caseId);
       if (p.request_id) {
-        const seen = await store.findPaymentByRequestId(trx, caseId, p.request_id);
+        const seen = await moneyStore.findPaymentByRequestId(trx, caseId, p.request_id);
         if (seen) return { id: seen.id, receipt_number: seen.receipt_number };
       }
       if (p.kind === 'payment' && p.amount_fen > m.balance)
@@ -94,7 +95,7 @@ export async function addPayment(
   } catch (err) {
     // The same form raced past the check above: the unique index let one through, which is the answer.
     if (p.request_id && isUniqueViolation(err)) {
-      const seen = await store.findPaymentByRequestId(db, caseId, p.request_id);
+      const seen = await moneyStore.findPaymentByRequestId(db, caseId, p.request_id);
       if (seen) return { id: seen.id, receipt_number: seen.receipt_number };
     }
     throw err;
@@ -114,7 +115,7 @@ export async function refund(
   return db.transaction(async (trx) => {
     const m = await locked(trx, caseId);
     if (r.request_id) {
-      const seen = await store.findPaymentByRequestId(trx, caseId, r.request_id);
+      const seen = await moneyStore.findPaymentByRequestId(trx, caseId, r.request_id);
       if (seen) return { id: seen.id, receipt_number: seen.receipt_number };
     }
     if (r.amount_fen > m.paid)
@@ -164,12 +165,12 @@ export async function voidPayment(
   assertCanWrite(actor, c.facility_id);
   await db.transaction(async (trx) => {
     const m = await locked(trx, caseId);
-    const p = await store.findPayment(trx, caseId, paymentId);
+    const p = await moneyStore.findPayment(trx, caseId, paymentId);
     if (!p) throw new NotFoundError('payment_not_found');
     if (p.voided_at) throw new ConflictError('payment_already_void');
     if (p.kind !== 'refund' && m.paid - Number(p.amount_fen) < 0) throw new ConflictError('void_after_refund');
     const v = { voided_at: nowIso(), voided_by: actor.id, void_reason: reason };
-    if (!(await store.voidPayment(trx, paymentId, v))) throw new ConflictError('payment_already_void');
+    if (!(await moneyStore.voidPayment(trx, paymentId, v))) throw new ConflictError('payment_already_void');
     await audit.record(trx, {
       actor,
       action: 'void_payment',
@@ -200,7 +201,7 @@ export async function correct(db: Knex, actor: Actor, caseId: number, x: Correct
   if (x.target === 'item' && !item)
     throw new ValidationError({ correction_target: { key: 'errors.price_item_unavailable' } });
   await db.transaction(async (trx) => {
-    const status = await store.lockCase(trx, caseId);
+    const status = await moneyStore.lockCase(trx, caseId);
     if (!status) throw new NotFoundError('case_not_found');
     if (!isFinal(status)) throw new ConflictError('case_not_closed');
     const base = { case_id: caseId, kind: 'correction' as const, reason: x.reason, created_by: actor.id };
@@ -222,7 +223,7 @@ export async function correct(db: Knex, actor: Actor, caseId: number, x: Correct
     } else {
       const of = await store.findLine(trx, caseId, x.line_id);
       if (!of || of.kind !== 'charge') throw new ValidationError({ correction_target: { key: 'errors.line_unknown' } });
-      const left = await store.lineQuantityLeft(trx, caseId, of.id);
+      const left = await moneyStore.lineQuantityLeft(trx, caseId, of.id);
       if (x.quantity > left)
         throw new ValidationError({ correction_quantity: { key: 'errors.correction_beyond_line', params: { left } } });
       line = {
@@ -259,7 +260,7 @@ export async function loadPayment(
   paymentId: number,
 ): Promise<{ c: store.CaseRow; p: store.PaymentRow }> {
   const c = await loadCase(db, actor, caseId);
-  const p = await store.findPayment(db, caseId, paymentId);
+  const p = await moneyStore.findPayment(db, caseId, paymentId);
   if (!p) throw new NotFoundError('payment_not_found');
   return { c, p };
 }

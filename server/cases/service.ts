@@ -23,6 +23,7 @@ import {
   recordedStatuses,
   type CaseStatus,
 } from './states.js';
+import * as moneyStore from './money-store.js';
 import * as store from './store.js';
 import * as family from './family-store.js';
 import { normalisePhone } from './phone.js';
@@ -245,8 +246,8 @@ export function searchCases(
 export async function caseEvents(
   db: Knex,
   caseId: number,
-): Promise<(store.EventRow & { closing: store.ClosingReasonRow[] })[]> {
-  const [events, reasons] = await Promise.all([store.events(db, caseId), store.closingReasons(db, caseId)]);
+): Promise<(store.EventRow & { closing: moneyStore.ClosingReasonRow[] })[]> {
+  const [events, reasons] = await Promise.all([store.events(db, caseId), moneyStore.closingReasons(db, caseId)]);
   return events.map((e) => ({ ...e, closing: reasons.filter((r) => r.event_id === e.id) }));
 }
 
@@ -407,7 +408,7 @@ export async function removeBookingLine(
 
 /** Lines change only while the case is open: takes the case's lock, refuses a closed case. */
 async function assertOpen(trx: Knex, caseId: number): Promise<void> {
-  const status = await store.lockCase(trx, caseId);
+  const status = await moneyStore.lockCase(trx, caseId);
   if (!status) throw new NotFoundError('case_not_found');
   if (isFinal(status)) throw new ConflictError('lines_of_closed_case');
 }
@@ -501,7 +502,7 @@ export interface Account {
   lines: store.LineRow[];
   deductions: store.DeductionRow[];
   payments: store.PaymentRow[];
-  closing: store.ClosingReasonRow[];
+  closing: moneyStore.ClosingReasonRow[];
   total: number;
   deducted: number;
   /** Received net of refunds; voided payments count nothing. */
@@ -515,8 +516,8 @@ export async function account(db: Knex, caseId: number): Promise<Account> {
     store.lines(db, caseId),
     store.deductions(db, caseId),
     store.payments(db, caseId),
-    store.closingReasons(db, caseId),
-    store.totals(db, caseId),
+    moneyStore.closingReasons(db, caseId),
+    moneyStore.totals(db, caseId),
   ]);
   return { lines, deductions, payments, closing, ...m, balance: m.total - m.deducted - m.paid };
 }

@@ -11,7 +11,7 @@ import { formatDateTime } from '../http/format.js';
 import { translator, type Lang } from '../i18n/index.js';
 import { zone } from '../time.js';
 import type { Actor } from './service.js';
-import * as store from './store.js';
+import * as moneyStore from './money-store.js';
 
 export interface Sum {
   key: string;
@@ -25,13 +25,13 @@ export interface Takings {
   facility: { id: number; name: string };
   date: string; // YYYY-MM-DD, Asia/Shanghai
   generatedAt: string; // ISO instant
-  rows: (store.TakingsRow & { signed_fen: number; counted: boolean })[];
+  rows: (moneyStore.TakingsRow & { signed_fen: number; counted: boolean })[];
   byMethod: Sum[];
   byClerk: Sum[];
   total: Sum;
 }
 
-function add(s: Sum, r: store.TakingsRow): void {
+function add(s: Sum, r: moneyStore.TakingsRow): void {
   s.count += 1;
   if (r.kind === 'refund') s.refunded += Number(r.amount_fen);
   else s.received += Number(r.amount_fen);
@@ -44,7 +44,7 @@ export async function dailyTakings(db: Knex, actor: Actor, facilityId: number, d
   // Another home's takings answer as a missing home, as its cases do.
   if (!f || f.kind !== 'funeral_home' || !canRead(actor, f.id)) throw new NotFoundError('facility_not_found');
   const day = DateTime.fromISO(date, { zone }).startOf('day');
-  const rows = await store.takings(db, f.id, day.toUTC().toISO()!, day.plus({ days: 1 }).toUTC().toISO()!);
+  const rows = await moneyStore.takings(db, f.id, day.toUTC().toISO()!, day.plus({ days: 1 }).toUTC().toISO()!);
   const byMethod = new Map<string, Sum>(),
     byClerk = new Map<string, Sum>();
   const total = empty('total', '');

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
 import { addPayment } from '../../server/cases/money-service.js';
-import { nextReceiptNumber } from '../../server/cases/store.js';
+import { nextReceiptNumber } from '../../server/cases/money-store.js';
 import { nowIso } from '../../server/db.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
 import { signedIn, textOf, type Client } from '../helpers/client.js';
