@@ -37,6 +37,7 @@ import {
 import { closingProblemCodes, closingProblems, reasonField, type ClosingReasons } from './closing.js';
 import * as money from './money-service.js';
 import * as cases from './service.js';
+import * as lines from './lines-service.js';
 import { family, printedContact } from './family-service.js';
 import { normaliseIdNumber } from './id-number.js';
 import { allowedNext, caseStatuses, completes, isFinal, recordedStatuses, type CaseStatus } from './states.js';
@@ -272,7 +273,7 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       'line',
       async (id) => {
         const l = parse(LineInput, req.body);
-        await cases.addLine(db, req.user!, id, l.price_item_id, l.quantity, ip(req));
+        await lines.addLine(db, req.user!, id, l.price_item_id, l.quantity, ip(req));
       },
       'flash.case_line_added',
     );
@@ -283,7 +284,7 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       res,
       'line',
       async (id) => {
-        await cases.removeLine(db, req.user!, id, idParam(req, 'lineId'), ip(req));
+        await lines.removeLine(db, req.user!, id, idParam(req, 'lineId'), ip(req));
       },
       'flash.case_line_removed',
     );

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { assertCanRead, assertCanWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
 import { isExclusionViolation, isUniqueViolation, nowIso, violatedConstraint } from '../db.js';
-import * as cases from '../cases/service.js';
+import * as lines from '../cases/lines-service.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
 import { dayGrid, type Grid } from './grid.js';
@@ -258,8 +258,8 @@ function checkCase(kind: ResourceKind, c: store.CaseRef | undefined, resource: s
 
 /** What a booking change did to the case's charges, for the clerk to see (已添加费用 / 已移除费用). */
 export interface ChargeChange {
-  added?: cases.BookingCharge;
-  removed?: cases.BookingCharge;
+  added?: lines.BookingCharge;
+  removed?: lines.BookingCharge;
 }
 
 /**
@@ -272,7 +272,7 @@ async function placeBooking(
   req: BookingRequest,
   now: Date,
   ip: string | null,
-): Promise<{ id: number; charge?: cases.BookingCharge }> {
+): Promise<{ id: number; charge?: lines.BookingCharge }> {
   const resource = await store.lockResource(trx, req.kind, req.resource_id, 'share');
   if (!resource) throw new ValidationError({ resource_id: { key: 'errors.resource_unknown' } });
   assertCanWrite(actor, resource.facility_id);
@@ -288,7 +288,7 @@ async function placeBooking(
     now: nowIso(),
   });
   if (!resource.price_item_id) return { id };
-  const charge = await cases.addBookingLine(
+  const charge = await lines.addBookingLine(
     trx,
     actor,
     req.case_id,
@@ -305,10 +305,10 @@ async function dropBooking(
   booking: Pick<store.Booking, 'kind' | 'id' | 'case_id'>,
   reason: string,
   ip: string | null,
-): Promise<cases.BookingCharge | undefined> {
+): Promise<lines.BookingCharge | undefined> {
   if (!(await store.cancelBooking(trx, booking.kind, booking.id, reason, nowIso())))
     throw new ConflictError('booking_not_active');
-  return cases.removeBookingLine(trx, actor, booking.case_id, { kind: booking.kind, id: booking.id }, ip);
+  return lines.removeBookingLine(trx, actor, booking.case_id, { kind: booking.kind, id: booking.id }, ip);
 }
 
 /**
@@ -338,7 +338,7 @@ export async function book(
   now = new Date(),
 ): Promise<{ booking: store.Booking; created: boolean; charges: ChargeChange }> {
   const req = { ...asked, starts_at: new Date(asked.starts_at).toISOString() };
-  let placed: { id: number; charge?: cases.BookingCharge };
+  let placed: { id: number; charge?: lines.BookingCharge };
   try {
     placed = await db.transaction(async (trx) => {
       const made = await placeBooking(trx, actor, req, now, ip);
@@ -421,7 +421,7 @@ export async function reschedule(
 }
 
 /** A reschedule that charges the same item at the same price changes nothing the clerk needs to hear about. */
-const sameCharge = (a?: cases.BookingCharge, b?: cases.BookingCharge) =>
+const sameCharge = (a?: lines.BookingCharge, b?: lines.BookingCharge) =>
   (!a && !b) || (!!a && !!b && a.name_zh === b.name_zh && a.amount_fen === b.amount_fen);
 
 export async function cancel(

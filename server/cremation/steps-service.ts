@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import { assertCanWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
+import * as caseLines from '../cases/lines-service.js';
 import * as cases from '../cases/service.js';
 import type { CaseStatus } from '../cases/states.js';
 import { endCustodyIn, leavePlaceIn } from '../custody/service.js';
@@ -168,7 +169,7 @@ async function withdrawCase(
         after: { status: 'cancelled', reason: note, case_status: 'withdrawn' },
         ip,
       });
-      const line = await cases.removeBookingLine(trx, actor, caseId, { kind, id: b.id }, ip);
+      const line = await caseLines.removeBookingLine(trx, actor, caseId, { kind, id: b.id }, ip);
       if (line) lines.push(line);
     }
     return lines;
