@@ -3,7 +3,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { assertCanRead } from '../accounts/access.js';
-import { facilityScope, type Role } from '../accounts/roles.js';
+import { everyone, facilityScope, type Role } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
@@ -29,7 +29,7 @@ const ApiQuery = z.object({
 });
 
 const PER_PAGE = 30;
-const READERS: readonly Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
+const READERS: readonly Role[] = everyone;
 /** The registry is the bureau's: it and the administrator keep it. */
 const KEEPERS: readonly Role[] = ['admin', 'bureau'];
 const canKeep = (req: Request) => KEEPERS.includes(req.user!.role);

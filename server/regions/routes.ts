@@ -1,6 +1,7 @@
 // Regions: the public JSON lookup used by the picker, and the staff browser.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { everyone } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import type { RouteDef } from '../http/routes.js';
 import { NotFoundError } from '../http/errors.js';
@@ -50,7 +51,7 @@ export function regionRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/staff/regions',
-      roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'],
+      roles: everyone,
       handler: browse,
     },
   ];
