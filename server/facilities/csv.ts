@@ -21,7 +21,10 @@ import {
   facilityProblems,
   inputOf,
   insertWithStatus,
+  scopeOf,
+  scopeProblems,
   statusProblems,
+  type Keeper,
 } from './service.js';
 import * as store from './store.js';
 import type { FacilityFilter } from './store.js';
@@ -254,6 +257,7 @@ export async function planImport(
   db: Knex,
   text: string,
   today = todayInShanghai(),
+  scope?: string,
 ): Promise<{ plan: ImportPlan; ops: Op[] }> {
   const read = readRecords(text);
   if ('fatal' in read) return { plan: finish([], read.fatal), ops: [] };
@@ -313,6 +317,9 @@ export async function planImport(
       return at === -1 ? undefined : unguard(rec.cells[at] ?? '');
     };
     const existing = byName.get(row.name);
+    // A region-scoped bureau imports its own region's facilities only.
+    if (existing && scope !== undefined && !existing.region_code.startsWith(scope))
+      row.errors.push(cellError('name', 'errors.facility_import_outside_scope', { scope }));
     // An absent column keeps what the facility has; a new facility gets it empty.
     const keep = existing ? cells({ facility: existing, areas: areasOf.get(existing.id) ?? [] }) : undefined;
     const get = (c: CsvColumn) => value(c) ?? (keep ? unguard(keep[c]) : '');
@@ -368,7 +375,7 @@ export async function planImport(
   const ops: Op[] = [];
   for (const p of parsed) {
     const { row, input, status, existing } = p;
-    row.errors.push(...fromFieldErrors(facilityProblems(p.shape, regions)));
+    row.errors.push(...fromFieldErrors({ ...facilityProblems(p.shape, regions), ...scopeProblems(p.shape, scope) }));
     const latest = existing ? latestOf.get(existing.id) : undefined;
     const statusChange =
       !latest || !status || latest.status !== status.status || latest.effective_on !== status.effective_on;
@@ -411,18 +418,19 @@ export class ImportRejected extends AppError {
  */
 export async function applyImport(
   db: Knex,
-  actor: audit.Actor,
+  actor: Keeper,
   text: string,
   version: string | undefined,
   ip: string | null,
 ): Promise<ImportPlan> {
   const today = todayInShanghai();
+  const scope = scopeOf(actor);
   try {
     const applied = await db.transaction(async (trx) => {
-      const first = await planImport(trx, text, today);
+      const first = await planImport(trx, text, today, scope);
       if (first.plan.fatal) throw new ImportRejected(first.plan);
       await store.lockFacilitiesNamed(trx, first.plan.rows.map((r) => r.name).filter(Boolean));
-      const { plan, ops } = await planImport(trx, text, today);
+      const { plan, ops } = await planImport(trx, text, today, scope);
       if (!plan.valid) throw new ImportRejected(plan);
       if (ops.length === 0) return plan;
       if (plan.version !== version) throw new ConflictError('facility_import_stale');
@@ -441,7 +449,15 @@ export async function applyImport(
         if (op.statusChange) await appendStatus(trx, actor, id, op.status, today);
         updated.push({ name: op.input.name, changes: op.row.changes });
       }
-      await audit.record(trx, { actor, action: 'import', entity: 'facility', after: { created, updated }, ip });
+      await audit.record(trx, {
+        actor,
+        action: 'import',
+        entity: 'facility',
+        after: { created, updated },
+        // The region all the rows lie in (the whole country when they lie in several provinces).
+        regionCode: audit.commonRegion(ops.map((o) => o.input.region_code)),
+        ip,
+      });
       return plan;
     });
     changed(db, 'facilities');

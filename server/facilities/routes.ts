@@ -3,7 +3,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { assertCanRead } from '../accounts/access.js';
-import { everyone, facilityScope, type Role } from '../accounts/roles.js';
+import { everyone, facilityScope, regionScope, type Role } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
@@ -30,11 +30,15 @@ const ApiQuery = z.object({
 
 const PER_PAGE = 30;
 const READERS: readonly Role[] = everyone;
-/** The registry is the bureau's: it and the administrator keep it. */
-const KEEPERS: readonly Role[] = ['admin', 'bureau'];
+/** The registry is the bureau's: it (a county bureau its county's, a city bureau tied to a city that city's) and the administrator keep it. */
+const KEEPERS: readonly Role[] = ['admin', 'bureau', 'county_bureau'];
 const canKeep = (req: Request) => KEEPERS.includes(req.user!.role);
 
 type Values = Record<string, unknown> & { region: string; areas: string[] };
+
+/** A region filter inside the user's region: the one picked when it lies inside, else the user's region itself. */
+const within = (scope: string | undefined, picked: string): string | undefined =>
+  picked && (scope === undefined || picked.startsWith(scope)) ? picked : scope;
 
 const asList = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : [];
@@ -115,7 +119,8 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
   async function load(req: Request): Promise<Facility> {
     const f = await registry.findFacility(db, idParam(req));
     if (!f) throw new NotFoundError();
-    assertCanRead(req.user!, f.id);
+    // A facility outside a region-scoped bureau's region answers as a missing one.
+    assertCanRead(req.user!, f);
     return f;
   }
 
@@ -129,10 +134,12 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
   // ## List
   async function listPage(req: Request, res: Response) {
     const q = parse(ListQuery, req.query);
-    const picker = await pickerFromQuery(db, req.query, 'region', 'township');
-    // Front desk and cemetery staff work for one facility and see only it.
+    const scope = regionScope(req.user!);
+    const picker = await pickerFromQuery(db, req.query, 'region', 'township', scope);
+    // Front desk and cemetery staff work for one facility and see only it; a county bureau its county's.
     const id = facilityScope(req.user!);
-    const filter = { kind: q.kind, status: q.status, id, region: picker.value || undefined, q: q.q || undefined };
+    const region = within(scope, picker.value);
+    const filter = { kind: q.kind, status: q.status, id, region, q: q.q || undefined };
     const { rows, total, latest } = await registry.facilityPage(db, { ...filter, page: q.page, perPage: PER_PAGE });
     // The export link carries the filters the clerk chose (not the fixed province and city of the picker).
     const exportQuery = new URLSearchParams(
@@ -159,11 +166,12 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
   }
 
   // ## The form (new and edit)
-  async function formData(values: Values, facility?: Facility) {
+  async function formData(req: Request, values: Values, facility?: Facility) {
+    const scope = regionScope(req.user!);
     const township = values.region.length >= 9 ? values.region.slice(0, 9) : '';
     const [picker, areaPicker, villages, named] = await Promise.all([
-      buildPicker(db, 'region', values.region),
-      buildPicker(db, 'area_pick', ''),
+      buildPicker(db, 'region', values.region, 'village', scope),
+      buildPicker(db, 'area_pick', '', 'village', scope),
       township ? registry.villagesOf(db, township) : Promise.resolve([]),
       registry.regionsByCode(db, [township, ...values.areas].filter(Boolean)),
     ]);
@@ -205,19 +213,19 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
     return Boolean(body._refresh);
   }
 
-  async function newPage(_req: Request, res: Response) {
+  async function newPage(req: Request, res: Response) {
     const values: Values = { region: '', areas: [], status: 'operating', effective_on: todayInShanghai() };
-    res.render('facilities/form', await formData(values));
+    res.render('facilities/form', await formData(req, values));
   }
 
   async function create(req: Request, res: Response) {
     const body = req.body as Record<string, unknown>;
     const values = formValues(body);
-    if (redraw(body, values)) return res.render('facilities/form', await formData(values));
+    if (redraw(body, values)) return res.render('facilities/form', await formData(req, values));
     await withForm(
       res,
       'facilities/form',
-      () => formData(values),
+      () => formData(req, values),
       async () => {
         const { input, status } = await parseForm(values, true);
         const id = await registry.createFacility(db, req.user!, { input, status: status! }, ip(req));
@@ -230,18 +238,18 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
   async function editPage(req: Request, res: Response) {
     const f = await load(req);
     const areas = await registry.serviceAreaOf(db, f.id);
-    res.render('facilities/form', await formData(valuesOf(f, areas), f));
+    res.render('facilities/form', await formData(req, valuesOf(f, areas), f));
   }
 
   async function update(req: Request, res: Response) {
     const f = await load(req);
     const body = req.body as Record<string, unknown>;
     const values = formValues(body);
-    if (redraw(body, values)) return res.render('facilities/form', await formData(values, f));
+    if (redraw(body, values)) return res.render('facilities/form', await formData(req, values, f));
     await withForm(
       res,
       'facilities/form',
-      () => formData(values, f),
+      () => formData(req, values, f),
       async () => {
         const { input } = await parseForm(values, false);
         const version = typeof body.version === 'string' && body.version !== '' ? body.version : undefined;
@@ -331,11 +339,11 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
   // ## CSV
   async function exportFile(req: Request, res: Response) {
     const q = parse(ListQuery, req.query);
-    const region = pickedCode(req.query, 'region');
+    const region = within(regionScope(req.user!), pickedCode(req.query, 'region'));
     const csv = await exportCsv(db, {
       kind: q.kind,
       status: q.status,
-      region: region || undefined,
+      region,
       q: q.q || undefined,
     });
     res.attachment(`设施登记-${todayInShanghai()}.csv`);
@@ -357,7 +365,7 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
   async function importPost(req: Request, res: Response) {
     const text = typeof req.body.csv === 'string' ? req.body.csv : '';
     if (req.body.step !== 'apply') {
-      const { plan } = await planImport(db, text);
+      const { plan } = await planImport(db, text, undefined, regionScope(req.user!));
       return res
         .status(plan.fatal || plan.counts.invalid ? 400 : 200)
         .render('facilities/import', importData({ csv: text, plan }));

@@ -1,6 +1,7 @@
 // Registry rules: a facility's fields against the division tree and its build mode, its status history (one
 // transaction with an audit row per change), deletion only while nothing refers to it, and what it serves.
 import type { Knex } from 'knex';
+import { regionScope, type User } from '../accounts/roles.js';
 import * as audit from '../audit/service.js';
 import { changed } from '../changes.js';
 import { isUniqueViolation, nowIso } from '../db.js';
@@ -84,6 +85,23 @@ export function facilityProblems(f: FacilityShape, regions: Map<string, RegionIn
 /** The rules across fields for a form or row, whether or not its fields passed their own checks. */
 export async function shapeProblems(db: Knex, f: FacilityShape): Promise<FieldErrors> {
   return facilityProblems(f, await store.regionsByCode(db, codesOf(f)));
+}
+
+/** Who changes the registry: a bureau account carries its role and region (a county bureau keeps only its county). */
+export type Keeper = audit.Actor & Partial<Pick<User, 'role' | 'region_code'>>;
+
+/** The region code prefix a keeper may place facilities in, or undefined for anywhere. */
+export const scopeOf = (actor: Keeper): string | undefined =>
+  actor.role ? regionScope({ role: actor.role, region_code: actor.region_code ?? null }) : undefined;
+
+/** A facility placed, or serving, outside the keeper's region: field → message (empty when inside or unscoped). */
+export function scopeProblems(f: Pick<FacilityShape, 'region_code' | 'areas'>, scope: string | undefined): FieldErrors {
+  const out: FieldErrors = {};
+  if (scope === undefined) return out;
+  if (f.region_code && !f.region_code.startsWith(scope)) add(out, 'region', 'facility_region_outside_scope', { scope });
+  const outside = f.areas.filter((c) => !c.startsWith(scope));
+  if (outside.length) add(out, 'areas', 'facility_areas_outside_scope', { scope, codes: outside.join('、') });
+  return out;
 }
 
 async function assertFacility(db: Knex, f: FacilityInput, extra: FieldErrors = {}): Promise<void> {
@@ -219,8 +237,11 @@ export async function insertWithStatus(trx: Knex, actor: audit.Actor, f: NewFaci
   return id;
 }
 
-export async function createFacility(db: Knex, actor: audit.Actor, f: NewFacility, ip: string | null): Promise<number> {
-  await assertFacility(db, f.input, statusProblems([], f.status, todayInShanghai()));
+export async function createFacility(db: Knex, actor: Keeper, f: NewFacility, ip: string | null): Promise<number> {
+  await assertFacility(db, f.input, {
+    ...statusProblems([], f.status, todayInShanghai()),
+    ...scopeProblems(f.input, scopeOf(actor)),
+  });
   const created = await reportingNameClash(f.input.name, () =>
     db.transaction(async (trx) => {
       if (await store.findByName(trx, f.input.name)) throw nameTaken(f.input.name);
@@ -231,6 +252,7 @@ export async function createFacility(db: Knex, actor: audit.Actor, f: NewFacilit
         entity: 'facility',
         entityId: id,
         after: { ...f.input, status: f.status },
+        regionCode: f.input.region_code,
         ip,
       });
       return id;
@@ -246,19 +268,21 @@ export async function createFacility(db: Knex, actor: audit.Actor, f: NewFacilit
  */
 export async function updateFacility(
   db: Knex,
-  actor: audit.Actor,
+  actor: Keeper,
   id: number,
   input: FacilityInput,
   version: string | undefined,
   ip: string | null,
 ): Promise<void> {
-  await assertFacility(db, input);
+  const scope = scopeOf(actor);
+  await assertFacility(db, input, scopeProblems(input, scope));
   await reportingNameClash(input.name, () =>
     db.transaction(async (trx) => {
       const locked = await store.lockFacility(trx, id);
       if (!locked) throw new NotFoundError();
       if (version !== undefined && version !== locked.updated_at) throw new ConflictError('facility_changed');
       const current = (await store.find(trx, id))!;
+      if (scope !== undefined && !current.region_code.startsWith(scope)) throw new NotFoundError();
       const before = inputOf(current, (await store.serviceAreas(trx, [id])).get(id) ?? []);
       const fields = changedFields(before, input);
       if (fields.length === 0) return;
@@ -274,6 +298,7 @@ export async function updateFacility(
         entityId: id,
         before: pick(before),
         after: pick(input),
+        regionCode: input.region_code,
         ip,
       });
     }),
@@ -290,9 +315,20 @@ export async function recordStatus(
   ip: string | null,
 ): Promise<void> {
   await db.transaction(async (trx) => {
-    if (!(await store.lockFacility(trx, id))) throw new NotFoundError();
+    const locked = await store.lockFacility(trx, id);
+    if (!locked) throw new NotFoundError();
+    const before = (await store.find(trx, id))!;
     await appendStatus(trx, actor, id, entry, todayInShanghai());
-    await audit.record(trx, { actor, action: 'status', entity: 'facility', entityId: id, after: entry, ip });
+    await audit.record(trx, {
+      actor,
+      action: 'status',
+      entity: 'facility',
+      entityId: id,
+      before: { status: before.status },
+      after: entry,
+      regionCode: before.region_code,
+      ip,
+    });
   });
   changed(db, 'facilities');
 }
@@ -338,7 +374,15 @@ export async function deleteFacility(db: Knex, actor: audit.Actor, id: number, i
         history: await store.statusHistory(trx, id),
       };
       await store.deleteFacility(trx, id);
-      await audit.record(trx, { actor, action: 'delete', entity: 'facility', entityId: id, before, ip });
+      await audit.record(trx, {
+        actor,
+        action: 'delete',
+        entity: 'facility',
+        entityId: id,
+        before,
+        regionCode: f.region_code,
+        ip,
+      });
       return f;
     });
     changed(db, 'facilities');

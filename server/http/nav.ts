@@ -41,11 +41,11 @@ export const navItems: NavItem[] = [
     section: /^\/staff\/funeral-homes(\/\d+\/prices(\/|$)|\/?$)/,
   },
   { href: '/staff/facilities', key: 'nav.facilities', roles: everyone },
-  { href: '/staff/coverage', key: 'nav.coverage', roles: ['admin', 'bureau'] },
+  { href: '/staff/coverage', key: 'nav.coverage', roles: ['admin', 'bureau', 'county_bureau'] },
   { href: '/staff/regions', key: 'nav.regions', roles: everyone },
   { href: '/staff/users', key: 'nav.users', roles: ['admin'] },
   { href: '/staff/tokens', key: 'nav.tokens', roles: ['admin'] },
-  { href: '/staff/audit', key: 'nav.audit', roles: ['admin'] },
+  { href: '/staff/audit', key: 'nav.audit', roles: ['admin', 'bureau', 'county_bureau'] },
 ];
 
 export function navFor(

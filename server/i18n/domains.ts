@@ -1,5 +1,6 @@
 // Each domain keeps its own messages in server/<domain>/messages.ts, with the same keys in both languages
 // (the type checks it); they are merged over the platform catalog. Add one line per domain.
+import { auditMessages } from '../audit/messages.js';
 import { caseMessages } from '../cases/messages.js';
 import { familyMessages } from '../cases/family-messages.js';
 import { moneyMessages } from '../cases/money-messages.js';
@@ -18,6 +19,7 @@ import { staffMessages } from '../staff/messages.js';
 import type { DomainMessages } from './types.js';
 
 export const domainMessages: DomainMessages<object>[] = [
+  auditMessages,
   caseMessages,
   familyMessages,
   moneyMessages,

@@ -286,6 +286,7 @@ export const en: Catalog = {
     csrf_invalid: 'The page has expired or its origin could not be verified. Go back, reload and try again.',
     not_found: 'The page you asked for does not exist.',
     region_not_found: 'No region has this code.',
+    region_outside_scope: "This region lies outside your office's area.",
     internal_error:
       'An internal error occurred and was logged. Please try again; if it persists, contact the administrator.',
     conflict: 'Someone else changed this; reload and try again.',

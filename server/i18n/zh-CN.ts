@@ -272,6 +272,7 @@ export const zhCN = {
     csrf_invalid: '页面已过期或来源无法验证，请返回上一页刷新后重试。',
     not_found: '找不到您要访问的页面。',
     region_not_found: '没有这个行政区划代码。',
+    region_outside_scope: '该地区不在您单位的管辖范围内。',
     internal_error: '系统出现内部错误，已记录。请稍后重试；如问题持续，请联系系统管理员。',
     conflict: '数据已被他人修改，请刷新后重试。',
   },

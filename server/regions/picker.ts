@@ -1,7 +1,7 @@
 // The region picker: one select per level (county → township → village), filled on the server for the chosen
 // path so it works without JavaScript; static/js/region-picker.js refills the lower selects as the user picks.
 import type { Knex } from 'knex';
-import { levels, codeLength, type Level } from './levels.js';
+import { levels, codeLength, type Level, type Region } from './levels.js';
 import * as store from './store.js';
 
 export interface PickerLevel {
@@ -24,12 +24,15 @@ export async function buildPicker(
   name: string,
   selected: string,
   maxLevel: Level = 'village',
+  within?: string,
 ): Promise<Picker> {
+  // A region-scoped bureau is offered its own region and what lies below it (and the levels above, fixed).
+  const open = (code: string) => !within || code.startsWith(within) || within.startsWith(code);
   const path = selected ? await store.ancestry(db, selected) : [];
   const picker: Picker = { name, value: '', fixed: [], levels: [] };
   let parent: string | null = null;
   for (;;) {
-    const options = await store.children(db, parent);
+    const options: Region[] = (await store.children(db, parent)).filter((o) => open(o.code));
     if (options.length === 0) break;
     const level = options[0].level;
     if (options.length === 1 && picker.levels.length === 0 && level !== maxLevel) {
@@ -76,6 +79,7 @@ export async function pickerFromQuery(
   input: Record<string, unknown>,
   name: string,
   maxLevel: Level = 'village',
+  within?: string,
 ): Promise<Picker> {
-  return buildPicker(db, name, pickedCode(input, name), maxLevel);
+  return buildPicker(db, name, pickedCode(input, name), maxLevel, within);
 }

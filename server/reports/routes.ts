@@ -1,7 +1,8 @@
 // The coverage progress report for a region and date: the printed PDF, and its tables as CSV and XLSX, for the
 // bureau; the same PDF under the JSON API (a bearer token, or the session of an officer signed in in the browser).
 import type { Request, RequestHandler, Response } from 'express';
-import type { Role } from '../accounts/roles.js';
+import { scopedRegion } from '../accounts/access.js';
+import type { Role, User } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import { loadFonts } from '../documents/fonts.js';
 import { todayInShanghai } from '../time.js';
@@ -17,7 +18,7 @@ import { reportDefaultRegion, loadReport, type ReportData } from './service.js';
 import { allTables, tableOf } from './tables.js';
 
 /** Coverage figures are the bureau's management data. */
-const READERS: readonly Role[] = ['admin', 'bureau'];
+const READERS: readonly Role[] = ['admin', 'bureau', 'county_bureau'];
 
 /**
  * RFC 5987 (RFC 6266): the Chinese name for clients that read filename*, an ASCII one for those that do not.
@@ -81,20 +82,22 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
   }
 
   /** Staff pages: the region defaults to the demo city (or the first city), the date to today. */
-  async function staffReport(q: ReportQuery): Promise<ReportData> {
-    return loadReport(db, { region: q.region ?? (await reportDefaultRegion(db)), date: q.date ?? todayInShanghai() });
+  async function staffReport(user: User, q: ReportQuery): Promise<ReportData> {
+    // A county bureau reports on its county (another region is 403), by default.
+    const region = scopedRegion(user, q.region) ?? (await reportDefaultRegion(db));
+    return loadReport(db, { region, date: q.date ?? todayInShanghai() });
   }
 
   async function pdf(req: Request, res: Response) {
     const started = performance.now();
-    const d = await staffReport(parse(ReportQuery, req.query));
+    const d = await staffReport(req.user!, parse(ReportQuery, req.query));
     send(res, await printed(d, req.lang), 'application/pdf', 'inline', fileName(d, req.lang, 'file_pdf'), started);
   }
 
   async function csv(req: Request, res: Response) {
     const started = performance.now();
     const q = parse(CsvQuery, req.query);
-    const d = await staffReport(q);
+    const d = await staffReport(req.user!, q);
     const key: TableKey = q.table ?? (d.region.level === 'city' ? 'counties' : 'townships');
     send(
       res,
@@ -108,7 +111,7 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
 
   async function xlsx(req: Request, res: Response) {
     const started = performance.now();
-    const d = await staffReport(parse(ReportQuery, req.query));
+    const d = await staffReport(req.user!, parse(ReportQuery, req.query));
     const t = translator(req.lang);
     const book = await toXlsx(allTables(d, req.lang), req.lang, {
       title: t('coverage_report.title', { region: d.region.fullName }),
@@ -128,7 +131,7 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
   async function apiPdf(req: Request, res: Response) {
     const started = performance.now();
     const q = parse(ApiReportQuery, req.query);
-    const d = await loadReport(db, { region: q.region, date: q.date ?? todayInShanghai() });
+    const d = await loadReport(db, { region: scopedRegion(req.user!, q.region)!, date: q.date ?? todayInShanghai() });
     send(res, await printed(d, req.lang), 'application/pdf', 'inline', fileName(d, req.lang, 'file_pdf'), started);
   }
 

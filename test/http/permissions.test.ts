@@ -11,6 +11,8 @@ const ALL: Role[] = [...roles];
 const CASES: Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
 const ADMIN: Role[] = ['admin'];
 const FRONT: Role[] = ['admin', 'front_desk'];
+/** The bureaus: the city's and a county's (the county bureau's paths name its county, 520201, which it may open). */
+const BUREAUS: Role[] = ['admin', 'bureau', 'county_bureau'];
 
 // route → [roles allowed, a concrete path to request]
 const table: Record<string, [Role[], string]> = {
@@ -30,19 +32,22 @@ const table: Record<string, [Role[], string]> = {
   'POST /staff/tokens/:id/revoke': [ADMIN, '/staff/tokens/999/revoke'],
   'GET /staff/regions': [ALL, '/staff/regions'],
   'GET /staff/facilities': [ALL, '/staff/facilities'],
-  // Facility registry: the bureau and admin keep it; the others read their own facility's page (999: none, so 404).
-  'GET /staff/facilities/new': [['admin', 'bureau'], '/staff/facilities/new'],
-  'POST /staff/facilities': [['admin', 'bureau'], '/staff/facilities'],
-  'GET /staff/facilities/export.csv': [['admin', 'bureau'], '/staff/facilities/export.csv'],
-  'GET /staff/facilities/import': [['admin', 'bureau'], '/staff/facilities/import'],
-  'POST /staff/facilities/import': [['admin', 'bureau'], '/staff/facilities/import'],
+  // Facility registry: the bureaus and admin keep it (a county bureau its county's); the others read their own facility's page (999: none, so 404).
+  'GET /staff/facilities/new': [BUREAUS, '/staff/facilities/new'],
+  'POST /staff/facilities': [BUREAUS, '/staff/facilities'],
+  'GET /staff/facilities/export.csv': [BUREAUS, '/staff/facilities/export.csv'],
+  'GET /staff/facilities/import': [BUREAUS, '/staff/facilities/import'],
+  'POST /staff/facilities/import': [BUREAUS, '/staff/facilities/import'],
   'GET /staff/facilities/:id': [ALL, '/staff/facilities/999'],
-  'GET /staff/facilities/:id/edit': [['admin', 'bureau'], '/staff/facilities/999/edit'],
-  'POST /staff/facilities/:id': [['admin', 'bureau'], '/staff/facilities/999'],
-  'POST /staff/facilities/:id/status': [['admin', 'bureau'], '/staff/facilities/999/status'],
-  'GET /staff/facilities/:id/delete': [['admin', 'bureau'], '/staff/facilities/999/delete'],
-  'POST /staff/facilities/:id/delete': [['admin', 'bureau'], '/staff/facilities/999/delete'],
-  'GET /staff/audit': [ADMIN, '/staff/audit'],
+  'GET /staff/facilities/:id/edit': [BUREAUS, '/staff/facilities/999/edit'],
+  'POST /staff/facilities/:id': [BUREAUS, '/staff/facilities/999'],
+  'POST /staff/facilities/:id/status': [BUREAUS, '/staff/facilities/999/status'],
+  'GET /staff/facilities/:id/delete': [BUREAUS, '/staff/facilities/999/delete'],
+  'POST /staff/facilities/:id/delete': [BUREAUS, '/staff/facilities/999/delete'],
+  // The audit: the administrator reads every entry, the bureaus those of their region.
+  'GET /staff/audit': [BUREAUS, '/staff/audit'],
+  'GET /staff/audit.csv': [BUREAUS, '/staff/audit.csv'],
+  'GET /staff/audit.xlsx': [BUREAUS, '/staff/audit.xlsx'],
   // Price lists: funeral home 1 is the front desk's own; its item 1 is in the demo price list.
   'GET /staff/funeral-homes': [['admin', 'bureau', 'front_desk'], '/staff/funeral-homes'],
   'GET /staff/funeral-homes/:id/prices': [['admin', 'bureau', 'front_desk'], '/staff/funeral-homes/1/prices'],
@@ -141,45 +146,39 @@ const table: Record<string, [Role[], string]> = {
   'POST /staff/cases/:id/custody/move': [FRONT, '/staff/cases/999/custody/move'],
   'GET /staff/cases/:id/custody/release': [FRONT, '/staff/cases/999/custody/release'],
   'POST /staff/cases/:id/custody/release': [FRONT, '/staff/cases/999/custody/release'],
-  'GET /api/v1/coverage': [['admin', 'bureau'], '/api/v1/coverage?region=5202&date=2025-12-31'],
+  'GET /api/v1/coverage': [BUREAUS, '/api/v1/coverage?region=520201&date=2025-12-31'],
   // Coverage dashboard and the lists behind its numbers (bureau).
-  'GET /staff/coverage': [['admin', 'bureau'], '/staff/coverage?region=5202&date=2025-12-31'],
-  'GET /staff/coverage/villages': [['admin', 'bureau'], '/staff/coverage/villages?region=520201&date=2025-12-31'],
-  'GET /staff/coverage/townships': [['admin', 'bureau'], '/staff/coverage/townships?region=520201&date=2025-12-31'],
-  'GET /staff/coverage/counties': [['admin', 'bureau'], '/staff/coverage/counties?region=5202&date=2025-12-31'],
-  'GET /staff/coverage/facilities': [['admin', 'bureau'], '/staff/coverage/facilities?region=520201&date=2025-12-31'],
+  'GET /staff/coverage': [BUREAUS, '/staff/coverage?region=520201&date=2025-12-31'],
+  'GET /staff/coverage/villages': [BUREAUS, '/staff/coverage/villages?region=520201&date=2025-12-31'],
+  'GET /staff/coverage/townships': [BUREAUS, '/staff/coverage/townships?region=520201&date=2025-12-31'],
+  'GET /staff/coverage/counties': [BUREAUS, '/staff/coverage/counties?region=520201&date=2025-12-31'],
+  'GET /staff/coverage/facilities': [BUREAUS, '/staff/coverage/facilities?region=520201&date=2025-12-31'],
   // Coverage targets and yearly figures (bureau): target 999 does not exist, so the pages answer 404 to those allowed.
-  'GET /staff/coverage/targets': [['admin', 'bureau'], '/staff/coverage/targets'],
+  'GET /staff/coverage/targets': [BUREAUS, '/staff/coverage/targets'],
   'GET /staff/coverage/targets/new': [['admin', 'bureau'], '/staff/coverage/targets/new'],
   'POST /staff/coverage/targets': [['admin', 'bureau'], '/staff/coverage/targets'],
   'GET /staff/coverage/targets/:id': [['admin', 'bureau'], '/staff/coverage/targets/999'],
   'POST /staff/coverage/targets/:id': [['admin', 'bureau'], '/staff/coverage/targets/999'],
   'GET /staff/coverage/targets/:id/delete': [['admin', 'bureau'], '/staff/coverage/targets/999/delete'],
   'POST /staff/coverage/targets/:id/delete': [['admin', 'bureau'], '/staff/coverage/targets/999/delete'],
-  'GET /staff/coverage/figures': [['admin', 'bureau'], '/staff/coverage/figures'],
-  'POST /staff/coverage/figures': [['admin', 'bureau'], '/staff/coverage/figures'],
-  'GET /staff/coverage/figures/graves': [['admin', 'bureau'], '/staff/coverage/figures/graves?region=520201'],
-  'POST /staff/coverage/figures/graves': [['admin', 'bureau'], '/staff/coverage/figures/graves'],
-  'GET /staff/coverage/figures/zones': [['admin', 'bureau'], '/staff/coverage/figures/zones'],
-  'POST /staff/coverage/figures/zones': [['admin', 'bureau'], '/staff/coverage/figures/zones'],
-  'GET /staff/coverage/figures/central-villages': [
-    ['admin', 'bureau'],
-    '/staff/coverage/figures/central-villages?region=520201',
-  ],
-  'POST /staff/coverage/figures/central-villages': [['admin', 'bureau'], '/staff/coverage/figures/central-villages'],
-  'GET /staff/coverage/proposal': [['admin', 'bureau'], '/staff/coverage/proposal?region=5202&target=80'],
-  'GET /staff/coverage/proposal.csv': [['admin', 'bureau'], '/staff/coverage/proposal.csv?region=5202&target=80'],
-  'GET /staff/coverage/map': [['admin', 'bureau'], '/staff/coverage/map?region=5202&date=2025-12-31'],
-  'GET /staff/coverage/map/data.json': [
-    ['admin', 'bureau'],
-    '/staff/coverage/map/data.json?region=520201&date=2025-12-31',
-  ],
-  'GET /staff/coverage/map/print': [['admin', 'bureau'], '/staff/coverage/map/print?region=5202&date=2025-12-31'],
+  'GET /staff/coverage/figures': [BUREAUS, '/staff/coverage/figures'],
+  'POST /staff/coverage/figures': [BUREAUS, '/staff/coverage/figures'],
+  'GET /staff/coverage/figures/graves': [BUREAUS, '/staff/coverage/figures/graves?region=520201'],
+  'POST /staff/coverage/figures/graves': [BUREAUS, '/staff/coverage/figures/graves'],
+  'GET /staff/coverage/figures/zones': [BUREAUS, '/staff/coverage/figures/zones'],
+  'POST /staff/coverage/figures/zones': [BUREAUS, '/staff/coverage/figures/zones'],
+  'GET /staff/coverage/figures/central-villages': [BUREAUS, '/staff/coverage/figures/central-villages?region=520201'],
+  'POST /staff/coverage/figures/central-villages': [BUREAUS, '/staff/coverage/figures/central-villages'],
+  'GET /staff/coverage/proposal': [BUREAUS, '/staff/coverage/proposal?region=520201&target=80'],
+  'GET /staff/coverage/proposal.csv': [BUREAUS, '/staff/coverage/proposal.csv?region=520201&target=80'],
+  'GET /staff/coverage/map': [BUREAUS, '/staff/coverage/map?region=520201&date=2025-12-31'],
+  'GET /staff/coverage/map/data.json': [BUREAUS, '/staff/coverage/map/data.json?region=520201&date=2025-12-31'],
+  'GET /staff/coverage/map/print': [BUREAUS, '/staff/coverage/map/print?region=520201&date=2025-12-31'],
   // Coverage progress report: a county's, the smallest there is.
-  'GET /staff/coverage/report.pdf': [['admin', 'bureau'], '/staff/coverage/report.pdf?region=520201&date=2025-12-31'],
-  'GET /staff/coverage/report.csv': [['admin', 'bureau'], '/staff/coverage/report.csv?region=520201&date=2025-12-31'],
-  'GET /staff/coverage/report.xlsx': [['admin', 'bureau'], '/staff/coverage/report.xlsx?region=520201&date=2025-12-31'],
-  'GET /api/v1/coverage/report.pdf': [['admin', 'bureau'], '/api/v1/coverage/report.pdf?region=520201&date=2025-12-31'],
+  'GET /staff/coverage/report.pdf': [BUREAUS, '/staff/coverage/report.pdf?region=520201&date=2025-12-31'],
+  'GET /staff/coverage/report.csv': [BUREAUS, '/staff/coverage/report.csv?region=520201&date=2025-12-31'],
+  'GET /staff/coverage/report.xlsx': [BUREAUS, '/staff/coverage/report.xlsx?region=520201&date=2025-12-31'],
+  'GET /api/v1/coverage/report.pdf': [BUREAUS, '/api/v1/coverage/report.pdf?region=520201&date=2025-12-31'],
 };
 
 describe(`permissions: route × role (${dialect})`, () => {

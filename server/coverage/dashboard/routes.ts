@@ -2,7 +2,8 @@
 // and the facilities that count, for a region and date taken from the query string (region=CODE&date=YYYY-MM-DD).
 import { defaultRegion } from '../engine/service.js';
 import type { Request, Response } from 'express';
-import type { Role } from '../../accounts/roles.js';
+import { mayOpenRegion, scopedRegion } from '../../accounts/access.js';
+import { regionScope, type Role } from '../../accounts/roles.js';
 import type { AppContext } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../http/errors.js';
 import { formatDate } from '../../http/format.js';
@@ -22,7 +23,7 @@ import * as lists from './lists.js';
 import { otherIndicators, type OtherIndicators } from '../indicators/service.js';
 import { compare } from '../targets/service.js';
 
-const ROLES: Role[] = ['admin', 'bureau'];
+const ROLES: Role[] = ['admin', 'bureau', 'county_bureau'];
 const PER_PAGE = 50;
 
 const toRef = (r: Region): RegionRef => ({ code: r.code, name: r.name, level: r.level });
@@ -61,7 +62,8 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       const fields = fieldErrors(parsed.error);
       throw new ValidationError(fields, fields.date ? 'coverage_date' : 'coverage_region');
     }
-    const code = parsed.data.region ?? (await defaultRegion(db));
+    // A county bureau opens its county and below (another region is 403); by default its own region.
+    const code = scopedRegion(req.user!, parsed.data.region) ?? (await defaultRegion(db));
     if (!code) throw new NotFoundError('coverage_no_regions');
     const trail = await regions.regionTrail(db, code);
     const region = trail[trail.length - 1];
@@ -69,8 +71,13 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
     return { region, trail, date: parsed.data.date ?? todayInShanghai() };
   }
 
-  const crumbs = (trail: Region[], date: string) =>
-    trail.map((r, i) => ({ name: r.name, href: dashboardHref(r.code, date), current: i === trail.length - 1 }));
+  /** The breadcrumb: regions above the user's own are named, not linked (it cannot open them). */
+  const crumbs = (req: Request, trail: Region[], date: string) =>
+    trail.map((r, i) => ({
+      name: r.name,
+      href: mayOpenRegion(req.user!, r.code) ? dashboardHref(r.code, date) : undefined,
+      current: i === trail.length - 1,
+    }));
 
   // ## The dashboard
 
@@ -83,7 +90,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
     const region = toRef(w.region);
     const [d, picker, other] = await Promise.all([
       dashboard(db, region, { date: w.date, sort: q.sort, chart: q.chart }),
-      buildPicker(db, 'region', region.code, 'township'),
+      buildPicker(db, 'region', region.code, 'township', regionScope(req.user!)),
       otherIndicators(db, { region: region.code, date: w.date }),
     ]);
     const query = new URLSearchParams({ region: region.code, date: w.date }).toString();
@@ -96,7 +103,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       day: w.date,
       dateLabel: formatDate(w.date, lang),
       isToday: w.date === todayInShanghai(),
-      trail: crumbs(w.trail, w.date),
+      trail: crumbs(req, w.trail, w.date),
       zone: other.zone,
       other: otherCards(other, query),
       names: Object.fromEntries(w.trail.map((r) => [r.code, r.name])),
@@ -318,7 +325,11 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       day: w.date,
       dateLabel: formatDate(w.date, lang),
       query: new URLSearchParams({ region: region.code, date: w.date }).toString(),
-      trail: w.trail.map((r, i) => ({ name: r.name, href: keep({}, r.code), current: i === w.trail.length - 1 })),
+      trail: w.trail.map((r, i) => ({
+        name: r.name,
+        href: mayOpenRegion(req.user!, r.code) ? keep({}, r.code) : undefined,
+        current: i === w.trail.length - 1,
+      })),
       back: dashboardHref(region.code, w.date),
       filter: q,
       rows: page.rows,

@@ -1,5 +1,6 @@
 // The coverage JSON API: a region's coverage indicators on a date, with its children's (docs/API.md, docs/COVERAGE.md).
 import type { Request, Response } from 'express';
+import { scopedRegion } from '../../accounts/access.js';
 import type { Role } from '../../accounts/roles.js';
 import type { AppContext } from '../../context.js';
 import { todayInShanghai } from '../../time.js';
@@ -10,7 +11,7 @@ import { coverageIndicators, type Indicators, type RegionCoverage } from '../ind
 import { computeCoverage } from './service.js';
 
 /** Coverage figures are the bureau's management data. */
-const READERS: readonly Role[] = ['admin', 'bureau'];
+const READERS: readonly Role[] = ['admin', 'bureau', 'county_bureau'];
 
 const indicatorKeys = [...coverageIndicators, 'communities'] as const;
 
@@ -25,7 +26,9 @@ export function coverageApiRoutes(ctx: AppContext): RouteDef[] {
 
   async function coverage(req: Request, res: Response) {
     const q = parse(CoverageQuery, req.query);
-    const result = await computeCoverage(db, { region: q.region, date: q.date ?? todayInShanghai() });
+    // A region-scoped bureau reads its region and below (another is 403); by default its own.
+    const region = scopedRegion(req.user!, q.region);
+    const result = await computeCoverage(db, { region, date: q.date ?? todayInShanghai() });
     res.set('Cache-Control', 'private, no-store');
     res.json({
       region: regionJson(result.region),

@@ -1,6 +1,8 @@
 // The bureau's yearly figures: deaths and burials per county, scattered graves per township, funeral zones,
 // central villages. Grids save whole, with a message per failed cell.
 import type { Request, Response } from 'express';
+import { assertRegionsInScope, mayOpenRegion, scopedRegion } from '../../accounts/access.js';
+import { regionScope } from '../../accounts/roles.js';
 import type { AppContext } from '../../context.js';
 import { AppError, ValidationError, type FieldErrors } from '../../http/errors.js';
 import { todayInShanghai } from '../../time.js';
@@ -33,7 +35,8 @@ import {
   zonesSchema,
 } from './schemas.js';
 
-const BUREAU = ['admin', 'bureau'] as const;
+/** A county bureau keeps its county's figures (another region is 403). */
+const BUREAU = ['admin', 'bureau', 'county_bureau'] as const;
 const BASE = '/staff/coverage';
 
 /** A rate shown beside a row; nothing when a part is missing or the part exceeds the whole (an error says why). */
@@ -134,10 +137,15 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
   const ip = (req: Request) => req.ip ?? null;
   const lang = (res: Response) => (res.locals.lang as Lang) ?? 'zh-CN';
 
-  async function scope(input: Record<string, unknown>, maxLevel: Level) {
-    let code = pickedCode(input, 'region');
-    if (!code || !(await regions.findRegion(db, code))) code = await defaultRegion(db);
-    const picker = await buildPicker(db, 'region', code, maxLevel);
+  /** A link up to a region the user may not open (a county bureau's city) goes to the user's own region instead. */
+  const up = (req: Request, code: string): string =>
+    mayOpenRegion(req.user!, code) ? code : (regionScope(req.user!) ?? code);
+
+  async function scope(req: Request, input: Record<string, unknown>, maxLevel: Level) {
+    const within = regionScope(req.user!);
+    let code = scopedRegion(req.user!, pickedCode(input, 'region') || undefined) ?? '';
+    if (!code || !(await regions.findRegion(db, code))) code = within ?? (await defaultRegion(db));
+    const picker = await buildPicker(db, 'region', code, maxLevel, within);
     const q = FiguresQuery.parse(input);
     const date =
       typeof input.date === 'string' && /^\d{4}-/.test(input.date) ? Number(input.date.slice(0, 4)) : undefined;
@@ -160,7 +168,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
     errors: FieldErrors = {},
   ) {
     const t = translator(lang(res));
-    const { picker, region, year } = await scope(input, 'county');
+    const { picker, region, year } = await scope(req, input, 'county');
     const prefix = region.length > 6 ? region.slice(0, 6) : region;
     const wide = prefix.length < 4; // a whole province or country: choose a city first
     const stored = wide ? [] : await figures.countyFigures(db, prefix, year);
@@ -259,6 +267,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
       (errors) => figuresData(req, res, body, body, errors),
       async () => {
         const codes = postedCodes(body, countyMeasures);
+        assertRegionsInScope(req.user!, codes);
         const input = parseGrid(countyGridSchema(codes), body, codes, countyMeasures, countyRowProblems);
         const n = await figures.saveCountyFigures(db, req.user!, input.year, input.rows, ip(req));
         flash(req, n ? 'flash.figures_saved' : 'flash.figures_unchanged', { year: input.year, n });
@@ -277,7 +286,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
     errors: FieldErrors = {},
   ) {
     const t = translator(lang(res));
-    const { picker, region, year } = await scope(input, 'county');
+    const { picker, region, year } = await scope(req, input, 'county');
     const county = region.length >= 6 ? region.slice(0, 6) : null;
     const countyName = county ? ((await regions.findRegion(db, county))?.name ?? county) : null;
     const counties = county
@@ -317,7 +326,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
       years_nav: yearNav(`${BASE}/figures/graves`, region, year),
       years: yearOptions(year),
       tabsQuery: tabsQuery(req, region),
-      backHref: `${BASE}/figures${qs({ region: county ? county.slice(0, 4) : region, year })}`,
+      backHref: `${BASE}/figures${qs({ region: up(req, county ? county.slice(0, 4) : region), year })}`,
     };
   }
 
@@ -333,6 +342,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
       (errors) => gravesData(req, res, body, body, errors),
       async () => {
         const codes = postedCodes(body, ['found', 'remediated']);
+        assertRegionsInScope(req.user!, codes);
         const input = parseGrid(graveGridSchema(codes), body, codes, ['found', 'remediated'], graveRowProblems);
         const n = await figures.saveGraves(db, req.user!, input.year, input.rows, ip(req));
         flash(req, n ? 'flash.figures_saved' : 'flash.figures_unchanged', { year: input.year, n });
@@ -351,7 +361,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
     posted?: Record<string, unknown>,
     errors: FieldErrors = {},
   ) {
-    const { picker, region } = await scope(input, 'county');
+    const { picker, region } = await scope(req, input, 'county');
     const prefix = region.length > 6 ? region.slice(0, 6) : region;
     const wide = prefix.length < 4;
     const all = wide ? [] : await zonesUnder(db, prefix);
@@ -391,7 +401,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
         ),
         ...strayProblems(errors, new Set(rows.map((r) => r.name_field))),
       ],
-      backHref: `${BASE}/figures${qs({ region: prefix.slice(0, 4) || region })}`,
+      backHref: `${BASE}/figures${qs({ region: up(req, prefix.slice(0, 4) || region) })}`,
     };
   }
 
@@ -406,7 +416,9 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
       'coverage/figures-zones',
       (errors) => zonesData(req, res, body, body, errors),
       async () => {
-        const rows = parse(zonesSchema(postedCodes(body, ['zone'])), body);
+        const codes = postedCodes(body, ['zone']);
+        assertRegionsInScope(req.user!, codes);
+        const rows = parse(zonesSchema(codes), body);
         const n = await figures.saveZones(db, req.user!, rows, ip(req));
         flash(req, 'flash.zones_saved', { n });
         res.redirect(`${BASE}/figures/zones${qs({ region: String(body.region ?? '') })}`);
@@ -417,7 +429,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
   // ## Central villages
 
   async function centralData(req: Request, res: Response, input: Record<string, unknown>, posted?: string[]) {
-    const { picker, region } = await scope(input, 'township');
+    const { picker, region } = await scope(req, input, 'township');
     const t = translator(lang(res));
     const township = region.length === 9 ? await regions.findRegion(db, region) : undefined;
     const villages = township ? await figures.adminVillages(db, township.code) : [];
@@ -452,7 +464,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
       tabsQuery: tabsQuery(req, region),
       villages: villages.map((v) => ({ ...v, checked: chosen ? chosen.has(v.code) : v.central })),
       picked: villages.filter((v) => (chosen ? chosen.has(v.code) : v.central)).length,
-      backHref: `${BASE}/figures${qs({ region: region.slice(0, 4) })}`,
+      backHref: `${BASE}/figures${qs({ region: up(req, region.slice(0, 4)) })}`,
     };
   }
 
@@ -465,6 +477,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
     const township = String(body.region ?? '');
     const tw = /^\d{9}$/.test(township) ? await regions.findRegion(db, township) : undefined;
     if (!tw || tw.level !== 'township') throw new ValidationError({ region: { key: 'errors.target_region_required' } });
+    assertRegionsInScope(req.user!, [tw.code]);
     const raw =
       body.central === undefined ? [] : Array.isArray(body.central) ? body.central.map(String) : [String(body.central)];
     await withForm(

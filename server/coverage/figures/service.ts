@@ -159,6 +159,7 @@ async function saveRows<R extends { region_code: string; version: string | null 
         const before = e ? Object.fromEntries(Object.keys(after).map((k) => [k, num(e[k])])) : null;
         const key = { region_code: r.region_code, year: s.year };
         const entityId = `${r.region_code}/${s.year}`;
+        const where = { actor, entity: s.entity, entityId, regionCode: r.region_code, ip };
         if (!e && s.blank(r)) {
           if (r.version) throw new ConflictError('figures_changed');
           continue;
@@ -169,14 +170,14 @@ async function saveRows<R extends { region_code: string; version: string | null 
         if (e && s.blank(r)) {
           if ((await store.deleteGridRow(trx, s.table, key, e.updated_at as string)) === 0)
             throw new ConflictError('figures_changed');
-          await audit.record(trx, { actor, action: 'delete', entity: s.entity, entityId, before, ip });
+          await audit.record(trx, { ...where, action: 'delete', before });
         } else if (e) {
           if ((await store.updateGridRow(trx, s.table, key, e.updated_at as string, after)) === 0)
             throw new ConflictError('figures_changed');
-          await audit.record(trx, { actor, action: 'update', entity: s.entity, entityId, before, after, ip });
+          await audit.record(trx, { ...where, action: 'update', before, after });
         } else {
           await store.insertGridRow(trx, s.table, key, after);
-          await audit.record(trx, { actor, action: 'create', entity: s.entity, entityId, after, ip });
+          await audit.record(trx, { ...where, action: 'create', after });
         }
         n++;
       }
@@ -296,6 +297,7 @@ export async function saveZones(
         entityId: r.region_code,
         before: { funeral_zone: before },
         after: { funeral_zone: r.zone },
+        regionCode: r.region_code,
         ip,
       });
       n++;
@@ -351,6 +353,7 @@ export async function saveCentralVillages(
       entityId: township,
       before: { central: villages.filter((v) => v.central).map((v) => v.code) },
       after: { central: villages.filter((v) => wanted.has(v.code)).map((v) => v.code), added: on, removed: off },
+      regionCode: township,
       ip,
     });
     return on.length + off.length;

@@ -1,6 +1,8 @@
 // 覆盖地图: the bureau's map of coverage by county (Leaflet, static/js/coverage-map.js), its data as JSON, and an A4
 // landscape print view. Without JavaScript both pages show the same figures as tables.
 import { defaultRegion } from '../engine/service.js';
+import { scopedRegion } from '../../accounts/access.js';
+import { regionScope } from '../../accounts/roles.js';
 import type { Request, Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { facilityKinds, facilityStatuses } from '../../facilities/kinds.js';
@@ -15,7 +17,7 @@ import type { FuneralZone, Ratio } from '../indicators/kinds.js';
 import { MapQuery } from './schemas.js';
 import { funeralZones, mapData, RATE_CLASSES, type MapData, type MapFacility } from './service.js';
 
-const BUREAU = ['admin', 'bureau'] as const;
+const BUREAU = ['admin', 'bureau', 'county_bureau'] as const;
 /** Rows the print sheet's side column holds; a longer list goes in two narrower tables side by side. */
 const PRINT_ROWS = 16;
 
@@ -44,7 +46,8 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
   async function readQuery(req: Request) {
     const parsed = MapQuery.safeParse(req.query);
     if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
-    const region = pickedCode(req.query as Record<string, unknown>, 'region') || (await defaultRegion(db));
+    const asked = pickedCode(req.query as Record<string, unknown>, 'region') || undefined;
+    const region = scopedRegion(req.user!, asked) ?? (await defaultRegion(db));
     return { region, date: parsed.data.date ?? todayInShanghai() };
   }
 
@@ -148,7 +151,7 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
   async function page(req: Request, res: Response) {
     const q = await readQuery(req);
     const data = await mapData(db, q);
-    const picker = await buildPicker(db, 'region', data.region.code, 'county');
+    const picker = await buildPicker(db, 'region', data.region.code, 'county', regionScope(req.user!));
     const t = translator(req.lang);
     res.render('coverage/map', {
       title: `${t('coverage_map.title')} · ${data.region.name}`,

@@ -20,8 +20,10 @@ import {
 import { DEFAULT_MAX_VILLAGES, fieldKeys, modeChoices, ProposalQuery } from './schemas.js';
 import { proposalFor, proposalTarget } from './service.js';
 import { defaultRegion, resolveRegion } from '../engine/service.js';
+import { scopedRegion } from '../../accounts/access.js';
+import { regionScope } from '../../accounts/roles.js';
 
-const BUREAU = ['admin', 'bureau'] as const;
+const BUREAU = ['admin', 'bureau', 'county_bureau'] as const;
 
 type Values = { date: string; indicator: string; target: string; modes: string; max_villages: string };
 
@@ -69,9 +71,11 @@ export function proposalRoutes(ctx: AppContext): RouteDef[] {
   /** Reads the query, fills defaults (region, today, the target in force) and computes the proposal when the input is valid. */
   async function load(req: Request) {
     const query = req.query as Record<string, unknown>;
-    const picked = pickedCode(query, 'region');
-    let picker: Picker = await buildPicker(db, 'region', picked || (await defaultRegion(db)), 'county');
-    if (!picker.value) picker = await buildPicker(db, 'region', await defaultRegion(db), 'county');
+    // A county bureau measures its county (another region is 403); by default its own region.
+    const within = regionScope(req.user!);
+    const start = scopedRegion(req.user!, pickedCode(query, 'region') || undefined) ?? (await defaultRegion(db));
+    let picker: Picker = await buildPicker(db, 'region', start, 'county', within);
+    if (!picker.value) picker = await buildPicker(db, 'region', within ?? (await defaultRegion(db)), 'county', within);
     const region = await resolveRegion(db, picker.value || undefined);
 
     const raw = (k: string) => (typeof query[k] === 'string' ? (query[k] as string) : '');

@@ -1,7 +1,9 @@
 // The bureau's coverage targets: list, add, edit, delete (figures/ keeps the yearly figures).
 import type { Request, Response } from 'express';
+import { mayOpenRegion } from '../../accounts/access.js';
+import { regionScope, type Role } from '../../accounts/roles.js';
 import type { AppContext } from '../../context.js';
-import { NotFoundError } from '../../http/errors.js';
+import { NotFoundError, ValidationError } from '../../http/errors.js';
 import { todayInShanghai } from '../../time.js';
 import { flash, idParam, withForm } from '../../http/forms.js';
 import { pagination } from '../../http/pagination.js';
@@ -16,7 +18,11 @@ import { targetIndicators } from '../indicators/kinds.js';
 import { fractionToPercent, TargetInput, TargetQuery } from './schemas.js';
 import { createTarget, findTarget, listTargets, removeTarget, updateTarget, type Target } from './service.js';
 
+/** Targets are set by the city bureau and the administrator (a city bureau tied to its city, there). */
 const BUREAU = ['admin', 'bureau'] as const;
+/** A county bureau reads its county's targets and those of the regions above that apply to it. */
+const READERS = ['admin', 'bureau', 'county_bureau'] as const;
+const keeps = (role: Role) => (BUREAU as readonly Role[]).includes(role);
 const PER_PAGE = 50;
 const BASE = '/staff/coverage';
 
@@ -52,17 +58,28 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
   // ## Targets
 
   async function targetsPage(req: Request, res: Response) {
+    const within = regionScope(req.user!);
     const picker = await buildPicker(
       db,
       'region',
       pickedCode(req.query as Record<string, unknown>, 'region'),
       'township',
+      within,
     );
     const q = TargetQuery.parse(req.query);
     const page = pageParam.parse(req.query.page);
     // Region by region (codes in order), each region's indicators in the order the dashboard shows them, then by year.
     const order = (i: string) => targetIndicators.indexOf(i as (typeof targetIndicators)[number]);
-    const all = (await listTargets(db, { under: picker.value || undefined, indicator: q.indicator })).sort(
+    const under = picker.value || undefined;
+    // A region-scoped bureau: its region's targets and those set above it, which apply to it too.
+    const listed =
+      within === undefined
+        ? await listTargets(db, { under, indicator: q.indicator })
+        : (await listTargets(db, { indicator: q.indicator })).filter(
+            (t) => t.region_code.startsWith(under ?? within) || (under ?? within).startsWith(t.region_code),
+          );
+    const keeper = keeps(req.user!.role);
+    const all = listed.sort(
       (a, b) =>
         a.region_code.localeCompare(b.region_code) || order(a.indicator) - order(b.indicator) || a.year - b.year,
     );
@@ -76,7 +93,13 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
       indicators: targetIndicators,
       total: all.length,
       filtered: Boolean(q.indicator) || picker.levels.some((l) => l.options.some((o) => o.selected)),
-      rows: shown.map((t) => ({ ...t, path: paths.get(t.region_code), percent: fractionToPercent(t.rate) })),
+      keeper,
+      rows: shown.map((t) => ({
+        ...t,
+        path: paths.get(t.region_code),
+        percent: fractionToPercent(t.rate),
+        editable: keeper && mayOpenRegion(req.user!, t.region_code),
+      })),
       pager: pagination(req, page, PER_PAGE, all.length),
       tabsQuery: tabsQuery(req, picker.value),
       newHref: `${BASE}/targets/new${qs({ region: picker.value, indicator: q.indicator })}`,
@@ -90,19 +113,35 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
       values,
       target,
       indicators: targetIndicators,
-      picker: await buildPicker(db, 'region', typeof values.region === 'string' ? values.region : '', 'township'),
+      picker: await buildPicker(
+        db,
+        'region',
+        typeof values.region === 'string' ? values.region : '',
+        'township',
+        regionScope(res.req.user!),
+      ),
       action: target ? `${BASE}/targets/${target.id}` : `${BASE}/targets`,
     };
   }
 
   /** The picker's deepest choice; nothing chosen below the fixed levels (the demo's province and city) is the city. */
-  async function postedRegion(body: Record<string, unknown>): Promise<string> {
-    return pickedCode(body, 'region') || (await buildPicker(db, 'region', '', 'township')).value;
+  async function postedRegion(req: Request, body: Record<string, unknown>): Promise<string> {
+    return (
+      pickedCode(body, 'region') || (await buildPicker(db, 'region', '', 'township', regionScope(req.user!))).value
+    );
+  }
+
+  /** A city bureau tied to its city sets targets there only. */
+  function assertRegionOpen(req: Request, region: string): void {
+    if (!mayOpenRegion(req.user!, region))
+      throw new ValidationError({ region: { key: 'errors.region_outside_scope' } });
   }
 
   async function newTargetPage(req: Request, res: Response) {
     const indicator = TargetQuery.parse(req.query).indicator ?? 'villages';
-    const region = pickedCode(req.query as Record<string, unknown>, 'region') || (await defaultRegion(db));
+    const region =
+      pickedCode(req.query as Record<string, unknown>, 'region') ||
+      (regionScope(req.user!) ?? (await defaultRegion(db)));
     res.render(
       'coverage/target-form',
       await targetForm(res, { region, indicator, year: todayInShanghai().slice(0, 4), rate: '', source: '' }),
@@ -118,7 +157,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
 
   async function createTargetHandler(req: Request, res: Response) {
     const body = req.body as Record<string, unknown>;
-    const values = { ...body, region: await postedRegion(body) };
+    const values = { ...body, region: await postedRegion(req, body) };
     if (body._refresh) return res.render('coverage/target-form', await targetForm(res, values));
     await withForm(
       res,
@@ -126,6 +165,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
       () => targetForm(res, values),
       async () => {
         const input = parse(TargetInput, values);
+        assertRegionOpen(req, input.region);
         await createTarget(db, req.user!, input, ip(req));
         flash(req, 'flash.target_created', await flashParams(res, input));
         res.redirect(`${BASE}/targets`);
@@ -135,7 +175,8 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
 
   async function loadTarget(req: Request): Promise<Target> {
     const t = await findTarget(db, idParam(req));
-    if (!t) throw new NotFoundError();
+    // A target outside a city bureau's city answers as a missing one.
+    if (!t || !mayOpenRegion(req.user!, t.region_code)) throw new NotFoundError();
     return t;
   }
 
@@ -160,7 +201,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
   async function updateTargetHandler(req: Request, res: Response) {
     const t = await loadTarget(req);
     const body = req.body as Record<string, unknown>;
-    const values = { ...body, region: await postedRegion(body) };
+    const values = { ...body, region: await postedRegion(req, body) };
     if (body._refresh) return res.render('coverage/target-form', await targetForm(res, values, t));
     await withForm(
       res,
@@ -168,6 +209,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
       () => targetForm(res, values, t),
       async () => {
         const input = parse(TargetInput, values);
+        assertRegionOpen(req, input.region);
         await updateTarget(db, req.user!, t.id, input, ip(req));
         flash(req, 'flash.target_updated', await flashParams(res, input));
         res.redirect(`${BASE}/targets`);
@@ -185,6 +227,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function deleteTargetHandler(req: Request, res: Response) {
+    await loadTarget(req);
     const t = await removeTarget(db, req.user!, idParam(req), ip(req));
     flash(
       req,
@@ -198,7 +241,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
 
   /** The region of a figures page (the picker, else a plain region=, else the demo city) and the year. */
   return [
-    { method: 'get', path: `${BASE}/targets`, roles: BUREAU, handler: targetsPage },
+    { method: 'get', path: `${BASE}/targets`, roles: READERS, handler: targetsPage },
     { method: 'get', path: `${BASE}/targets/new`, roles: BUREAU, handler: newTargetPage },
     { method: 'post', path: `${BASE}/targets`, roles: BUREAU, handler: createTargetHandler },
     { method: 'get', path: `${BASE}/targets/:id`, roles: BUREAU, handler: editTargetPage },

@@ -158,6 +158,7 @@ export async function createTarget(
         entity: 'coverage_target',
         entityId: id,
         after: fieldsOf(input),
+        regionCode: input.region,
         ip,
       });
       return id;
@@ -190,6 +191,7 @@ export async function updateTarget(
         entityId: id,
         before: a,
         after: b,
+        regionCode: b.region_code,
         ip,
       });
     });
@@ -210,6 +212,7 @@ export async function removeTarget(db: Knex, actor: audit.Actor, id: number, ip:
       entity: 'coverage_target',
       entityId: id,
       before: fieldsOf(before),
+      regionCode: before.region_code,
       ip,
     });
     return before;
