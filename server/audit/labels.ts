@@ -89,6 +89,12 @@ export function valueText(field: string, v: unknown, t: Translate, names: Names)
     case 'kind':
       return known(t, `kinds.${v}`, String(v));
     case 'status':
+      // A new facility's first status carries its date: 运营（2024-03-01 起）.
+      if (typeof v === 'object' && !Array.isArray(v)) {
+        const e = v as Json;
+        const label = known(t, `statuses.${e.status}`, String(e.status));
+        return e.effective_on ? t('audit.status_from', { status: label, date: String(e.effective_on) }) : label;
+      }
       return known(t, `statuses.${v}`, String(v));
     case 'build_mode':
       return known(t, `facilities.build_modes.${v}`, String(v));
@@ -125,16 +131,19 @@ export function changesOf(row: Pick<AuditRow, 'before' | 'after'>, t: Translate,
   const before = parsed(row.before);
   const after = parsed(row.after);
   const fields = [...new Set([...Object.keys(after), ...Object.keys(before)])];
-  return fields
-    .filter(
-      (f) => !(row.before && row.after) || JSON.stringify(before[f]) !== JSON.stringify(after[f]) || f === 'status',
-    )
-    .map((field) => ({
-      field,
-      label: fieldLabel(t, field),
-      before: field in before ? valueText(field, before[field], t, names) : '',
-      after: field in after ? valueText(field, after[field], t, names) : '',
-    }));
+  const empty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
+  return (
+    fields
+      // Only what changed; nothing for a field empty on both sides (a new facility's blank phone, say).
+      .filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
+      .filter((f) => !(empty(before[f]) && empty(after[f])))
+      .map((field) => ({
+        field,
+        label: fieldLabel(t, field),
+        before: field in before ? valueText(field, before[field], t, names) : '',
+        after: field in after ? valueText(field, after[field], t, names) : '',
+      }))
+  );
 }
 
 /** What the row is about, by name: a facility, a target (region, year, indicator), a region's figures of a year. */

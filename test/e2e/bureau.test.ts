@@ -82,4 +82,37 @@ describe('browser: the bureau reads coverage, the map, a proposal and prints the
       await context.close();
     }
   });
+
+  // ## The county bureau's pages (issue 16 items 6 and 7): its county's coverage, registry, figures and the audit.
+  it("passes axe-core on the county bureau's pages, each opening on its county", async () => {
+    const context = await suite.browser().newContext({ baseURL: suite.app().url });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    const problems = watchErrors(page);
+    try {
+      await page.goto('/login');
+      await page.getByLabel('用户名').fill('county');
+      await page.getByLabel('密码').fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: '登录', exact: true }).click();
+      await page.waitForURL('**/staff');
+      const countyPages: [string, string][] = [
+        ['county-dashboard', '/staff/coverage'],
+        ['county-facilities', '/staff/facilities'],
+        ['county-targets', '/staff/coverage/targets'],
+        ['county-figures', '/staff/coverage/figures'],
+        ['county-audit', '/staff/audit'],
+        ['county-audit-facility', '/staff/audit?entity=facility'],
+      ];
+      for (const [name, path] of countyPages) {
+        const res = await page.goto(path);
+        expect(res?.status(), path).to.equal(200);
+        expect(await page.locator('main').innerText(), path).to.contain('钟山区');
+        expect(await accessibilityProblems(page), `axe-core on ${name}`).to.deep.equal([]);
+        await screenshot(page, SUITE, name);
+      }
+      expect(problems, 'console errors').to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -57,7 +57,16 @@ const accounts: {
       '/staff/facilities',
       '/staff/coverage',
       '/staff/regions',
+      '/staff/audit',
     ],
+  },
+  {
+    username: 'county',
+    role: 'county_bureau',
+    displayName: '钟山区民政局',
+    page: '/staff/audit',
+    heading: '审计日志',
+    nav: () => ['/staff', '/staff/facilities', '/staff/coverage', '/staff/regions', '/staff/audit'],
   },
   {
     username: 'frontdesk',
