@@ -100,6 +100,8 @@ describe(`audit: the bureau's readable log (${dialect})`, () => {
     expect(update).to.contain(`服务范围： — → ${village.name}`);
     expect(create).to.contain('新建').and.contain('类型： 骨灰堂').and.contain('所在地区：');
     expect(res.text).to.contain(`href="/staff/facilities/${own}"`);
+    const page = await county.get(`/staff/facilities/${own}`);
+    expect(page.text).to.contain(`href="/staff/audit?entity=facility&amp;entity_id=${own}"`);
   });
 
   it('names a target and its rate change in percent', async () => {
