@@ -23,13 +23,26 @@ export async function up(knex: Knex): Promise<void> {
     t.string('region_code', 12).nullable();
     t.index(['region_code', 'at']);
   });
+  await fillRegions(knex);
+}
+
+/** Names the region of every older row that tells it (exported for its test). */
+export async function fillRegions(knex: Knex): Promise<void> {
   const located = new Map<string, string>(
     (await knex('facilities').select('id', 'region_code')).map((f) => [String(f.id), String(f.region_code)]),
   );
   let last = 0;
   for (;;) {
     const rows = await knex('audit_log')
-      .whereIn('entity', ['facility', 'coverage_target', 'region_year_stats', 'grave_remediation', 'region', 'central_villages'])
+      .whereIn('entity', [
+        'facility',
+        'coverage_target',
+        'region_year_stats',
+        'grave_remediation',
+        'region',
+        'central_villages',
+      ])
+      .whereNull('region_code')
       .where('id', '>', last)
       .orderBy('id')
       .limit(BATCH)

@@ -4,6 +4,7 @@
 import { expect } from 'chai';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import { fillRegions } from '../../db/migrations/202612051310_add_audit_region.js';
 import { createTarget, updateTarget } from '../../server/coverage/targets/service.js';
 import { todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
@@ -183,5 +184,35 @@ describe(`audit: the bureau's readable log (${dialect})`, () => {
       .where({ entity: 'coverage_target', entity_id: String(target) })
       .count({ n: '*' });
     expect(Number(n)).to.equal(2);
+  });
+
+  it('names the region of entries written before the column: a facility, a deleted one, a target, figures', async () => {
+    const at = new Date().toISOString();
+    await app.db('audit_log').insert([
+      {
+        at,
+        action: 'delete',
+        entity: 'facility',
+        entity_id: '999999',
+        before: JSON.stringify({ name: '已删除骨灰堂', region_code: OTHER_TOWNSHIP }),
+      },
+      { at, action: 'update', entity: 'region_year_stats', entity_id: '520203/2024', after: '{"deaths":10}' },
+    ]);
+    await app
+      .db('audit_log')
+      .whereIn('entity', ['facility', 'coverage_target', 'region_year_stats'])
+      .update({ region_code: null });
+    await fillRegions(app.db);
+    const regionOf = async (entity: string, id: string | number) =>
+      (await app
+        .db('audit_log')
+        .where({ entity, entity_id: String(id) })
+        .pluck('region_code')) as string[];
+    expect(await regionOf('facility', own)).to.deep.equal([OWN_TOWNSHIP, OWN_TOWNSHIP, OWN_TOWNSHIP]);
+    expect(await regionOf('facility', 999999)).to.deep.equal([OTHER_TOWNSHIP]);
+    expect(await regionOf('coverage_target', target)).to.deep.equal(['520201', '520201']);
+    expect(await regionOf('region_year_stats', '520203/2024')).to.deep.equal(['520203']);
+    const users = await app.db('audit_log').where({ entity: 'user' }).pluck('region_code');
+    expect(users.every((r) => r === null)).to.equal(true);
   });
 });
