@@ -1,7 +1,8 @@
 // The report's tables as files: CSV (one table, UTF-8 with a byte-order mark so that Excel reads the Chinese) and XLSX
-// (one sheet per table, bold frozen header, rates as real numbers in a percent format).
+// (one sheet per table, bold frozen header, rates as numbers in a "0.0%" format, rounded as every page shows them).
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import { shownFraction } from '../http/format.js';
 import { translator, type Lang } from '../i18n/index.js';
 import { cellText, fullHeader, type ReportTable, type TableColumn } from './tables.js';
 
@@ -50,6 +51,8 @@ export async function toXlsx(
           if (v === null || v === undefined) return null;
           if (typeof v === 'boolean') return (c.flag ?? [t('coverage_report.yes'), t('coverage_report.no')])[v ? 0 : 1];
           if (c.kind === 'money' && typeof v === 'number') return v / 100;
+          // The rate as it reads elsewhere (0.889 for 8 of 9), so the "0.0%" cell shows 88.9% in any program.
+          if (c.kind === 'rate' && typeof v === 'number') return shownFraction(v);
           return v;
         }),
       );

@@ -2,7 +2,7 @@
 // indicators against the targets in force with a written summary, the county and township tables, the yearly charts,
 // the other indicators where there is data, and an appendix of the villages still uncovered. A4, Noto Sans Hans
 // (and a fallback font for rare characters) embedded as subsets, black and greys only.
-import { formatDate, formatDateTime } from '../http/format.js';
+import { formatDate, formatDateTime, formatPoints, formatRate, rateTenths, tenthsText } from '../http/format.js';
 import { translator, type Lang, type Translate } from '../i18n/index.js';
 import { coverageIndicators, type CoverageIndicator, type Ratio } from '../coverage/indicators/kinds.js';
 import type { Fonts } from '../documents/fonts.js';
@@ -27,7 +27,6 @@ import {
   cellText,
   countyTable,
   otherShown,
-  percentNumber,
   shortVillageName,
   summaryTable,
   townshipTable,
@@ -46,8 +45,7 @@ const NOTE = 8.5;
 /** Names per row of the appendix: a township with more goes on in the next row. */
 const NAMES_PER_ROW = 40;
 
-const pct = (rate: number | null | undefined, none: string) =>
-  rate === null || rate === undefined ? none : `${percentNumber(rate).toFixed(1)}%`;
+const pct = (rate: number | null | undefined, none: string) => formatRate(rate, none);
 
 interface Ctx {
   doc: Doc;
@@ -329,7 +327,7 @@ function summaryText(c: Ctx): string[] {
         target: pct(a.target, none),
         target_year: a.targetYear,
         actual: pct(i[ind].rate, none),
-        gap: a.gapPoints?.toFixed(1),
+        gap: a.gapPoints === null ? undefined : formatPoints(a.gapPoints),
         need: a.needed,
       }),
     );
@@ -466,7 +464,7 @@ function progressSection(c: Ctx, y: number): number {
       actual: t('coverage_report.legend_actual_plain'),
       target: t('coverage_report.legend_target'),
       yearLabel: (year, partial) => `${year}${partial ? '*' : ''}`,
-      value: (rate) => percentNumber(rate).toFixed(1),
+      value: (rate) => tenthsText(rateTenths(rate)),
     },
     { columns, height: columns === 1 ? 200 : 138, gap: 16 },
   );

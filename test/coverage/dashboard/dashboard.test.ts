@@ -3,7 +3,7 @@
 // chart (well-formed SVG, the yearly figures behind it); uncovered villages; empty states; who may open it.
 import { expect } from 'chai';
 import { SaxesParser } from 'saxes';
-import { percent } from '../../../server/coverage/dashboard/chart.js';
+import { formatRate as percent } from '../../../server/http/format.js';
 import {
   chartYears,
   listHref,
