@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { createToken } from '../../server/accounts/tokens.js';
 import { computeCoverage, uncoveredVillages } from '../../server/coverage/engine/service.js';
 import { loadFonts } from '../../server/documents/fonts.js';
-import { ratioTenths } from '../../server/http/format.js';
+import { formatRatio, ratioTenths, tenthsText } from '../../server/http/format.js';
 import { BOLD, createDocument, REGULAR } from '../../server/documents/pdf.js';
 import { fitText } from '../../server/reports/layout.js';
 import { assess, shortVillageName } from '../../server/reports/tables.js';
@@ -41,7 +41,7 @@ const layoutText = (pdf: Buffer) => run('pdftotext', ['-layout', '-', '-'], pdf)
 const compact = (s: string) => s.replace(/\s+/g, '');
 const pages = (pdf: Buffer) => Number(/Pages:\s+(\d+)/.exec(run('pdfinfo', ['-'], pdf))![1]);
 
-const pct = (r: Ratio) => (r.rate === null ? '—' : `${(Math.round(r.rate * 1000) / 10).toFixed(1)}%`);
+const pct = (r: Ratio) => formatRatio(r.covered, r.total, '—');
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A line of the layout text with the label followed by these cells, in order, separated by spaces only. */
 function rowOf(text: string, label: string, cells: (string | number)[]): string | undefined {
@@ -232,7 +232,9 @@ describe(`reports: coverage progress report (${dialect})`, function () {
       expect(row['区县']).to.equal(c.name);
       expect(Number(row['行政村总数'])).to.equal(c.indicators.villages.total);
       expect(Number(row['行政村已覆盖'])).to.equal(c.indicators.villages.covered);
-      expect(Number(row['行政村覆盖率（%）'])).to.equal(Math.round(c.indicators.villages.rate! * 1000) / 10);
+      expect(row['行政村覆盖率（%）']).to.equal(
+        tenthsText(ratioTenths(c.indicators.villages.covered, c.indicators.villages.total)),
+      );
       expect(Number(row['乡镇（街道）已覆盖'])).to.equal(c.indicators.townships.covered);
     }
     const total = rows.find((r) => r['区县'] === '合计')!;
