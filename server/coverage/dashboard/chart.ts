@@ -112,8 +112,10 @@ export function renderChart(points: ChartPoint[], text: ChartText, opts: ChartOp
       `<rect x="${n(cx(i) - barW / 2)}" y="${n(top)}" width="${n(barW)}" height="${n(h)}" fill="${colour}"><title>${esc(`${text.year(p.year)} ${p.partial ? text.partial : text.actual} ${formatRate(p.actual)}`)}</title></rect>`,
     );
     const inside = h >= 26;
+    // Inside a bar, white on the dark one (11.5:1) and dark on the light one of the partial year (white would be 3.1:1).
+    const ink = inside && !p.partial ? '#fff' : COLOURS.text;
     out.push(
-      `<text x="${n(cx(i))}" y="${n(inside ? top + 16 : top - 6)}" text-anchor="middle" font-weight="600" fill="${inside ? '#fff' : COLOURS.text}">${esc(formatRate(p.actual))}</text>`,
+      `<text x="${n(cx(i))}" y="${n(inside ? top + 16 : top - 6)}" text-anchor="middle" font-weight="600" fill="${ink}">${esc(formatRate(p.actual))}</text>`,
     );
   });
 
