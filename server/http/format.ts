@@ -1,4 +1,4 @@
-// How values are shown: Asia/Shanghai time the Chinese way, money from fen, personal data masked.
+// How values are shown: Asia/Shanghai time the Chinese way, money from fen, rates as percents, personal data masked.
 import { DateTime } from 'luxon';
 import type { Lang } from '../i18n/types.js';
 import { inShanghai, zone } from '../time.js';
@@ -45,8 +45,8 @@ export function maskPhone(phone: string | null | undefined): string {
 
 // ## Rates: one figure, one way
 // Every rate on a page, the map, the PDF, the CSV and the XLSX reads as a percent with one decimal, rounded half up
-// ("88.9%", "80.0%", "0.0%"). Rounding works on decimal digits, never on rate × 1000 in binary, where 0.8885 × 1000
-// is 888.4999… and would read 88.8%.
+// ("88.9%", "80.0%", "0.0%"). Rounding works on decimal digits, never on rate × 1000 in binary, where 0.5025 × 1000
+// is 502.49999999999994 and would read 50.2% (201 of 400 villages, which is 50.25%).
 
 /** covered / total in tenths of a percent, half up, by integer arithmetic: 8/9 → 889, 1/16 → 63 (6.25% → 6.3%). */
 export function ratioTenths(covered: number, total: number): number {
@@ -59,7 +59,7 @@ function halfUp(x: number, shift: number): number {
   if (!Number.isFinite(x)) throw new RangeError(`not a finite number: ${x}`);
   if (x < 0) return -halfUp(-x, shift);
   if (x === 0) return 0;
-  // toExponential() prints the shortest digits that read back as x: 0.8885 → "8.885e-1".
+  // toExponential() prints the shortest digits that read back as x: 0.5025 → "5.025e-1".
   const [mantissa, exponent] = x.toExponential().split('e');
   const digits = mantissa.replace('.', '');
   // x × 10^shift = digits × 10^places
