@@ -11,13 +11,12 @@ import { translator, type Lang } from '../i18n/index.js';
 import { buildPicker, pickedCode } from '../regions/picker.js';
 import * as regions from '../regions/service.js';
 import { reportDefaultRegion } from './service.js';
-import { SettingsInput } from './settings-schemas.js';
+import { ClearInput, SettingsInput } from './settings-schemas.js';
 import {
   clearSettings,
   effectiveSettings,
   ownSettings,
   saveSettings,
-  settingsRegion,
   type SettingsFields,
 } from './settings-service.js';
 
@@ -111,14 +110,12 @@ export function reportSettingsRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function clearHandler(req: Request, res: Response) {
-    const body = req.body as Record<string, unknown>;
-    const region = await regionOf({ region: body.region });
-    await settingsRegion(db, region.code);
-    const cleared = await clearSettings(db, req.user!, region.code, ip(req));
+    const { region } = parse(ClearInput, req.body);
+    const cleared = await clearSettings(db, req.user!, region, ip(req));
     flash(req, cleared ? 'flash.report_settings_cleared' : 'flash.report_settings_nothing', {
-      region: await fullName(region.code),
+      region: await fullName(region),
     });
-    res.redirect(`${PATH}${qs(region.code)}`);
+    res.redirect(`${PATH}${qs(region)}`);
   }
 
   return [

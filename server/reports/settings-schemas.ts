@@ -41,3 +41,6 @@ export const SettingsInput = z.object({
   phone: Phone,
 });
 export type SettingsInput = z.infer<typeof SettingsInput>;
+
+/** Clearing a region's own settings names the region. */
+export const ClearInput = z.object({ region: SettingsRegion });
