@@ -14,6 +14,7 @@ import { paymentReceiptMessages } from '../documents/payment-receipt-messages.js
 import { facilityMessages } from '../facilities/messages.js';
 import { priceMessages } from '../prices/messages.js';
 import { reportMessages } from '../reports/messages.js';
+import { reportSettingsMessages } from '../reports/settings-messages.js';
 import { staffMessages } from '../staff/messages.js';
 import type { DomainMessages } from './types.js';
 
@@ -32,5 +33,6 @@ export const domainMessages: DomainMessages<object>[] = [
   facilityMessages,
   priceMessages,
   reportMessages,
+  reportSettingsMessages,
   staffMessages,
 ];

@@ -180,6 +180,10 @@ const table: Record<string, [Role[], string]> = {
   'GET /staff/coverage/report.csv': [['admin', 'bureau'], '/staff/coverage/report.csv?region=520201&date=2025-12-31'],
   'GET /staff/coverage/report.xlsx': [['admin', 'bureau'], '/staff/coverage/report.xlsx?region=520201&date=2025-12-31'],
   'GET /api/v1/coverage/report.pdf': [['admin', 'bureau'], '/api/v1/coverage/report.pdf?region=520201&date=2025-12-31'],
+  // What the report's sign-off block says, per region (bureau).
+  'GET /staff/coverage/report-settings': [['admin', 'bureau'], '/staff/coverage/report-settings?region=520201'],
+  'POST /staff/coverage/report-settings': [['admin', 'bureau'], '/staff/coverage/report-settings'],
+  'POST /staff/coverage/report-settings/clear': [['admin', 'bureau'], '/staff/coverage/report-settings/clear'],
 };
 
 describe(`permissions: route × role (${dialect})`, () => {
