@@ -31,7 +31,7 @@ export async function up(knex: Knex): Promise<void> {
     ]),
   );
   // Page through the units in code order: a country holds 620,573 of them.
-  for (let after = ''; ; ) {
+  for (let after = ''; ;) {
     const rows = (await knex('regions')
       .where('level', 'village')
       .where('code', '>', after)
@@ -49,7 +49,11 @@ export async function up(knex: Knex): Promise<void> {
     const toCommunity: string[] = [];
     for (const r of rows) {
       const village = overrides.get(r.code) ?? isAdminVillageName(r.name);
-      if (r.is_admin_village === null || truthy(r.is_admin_village) !== village || (!village && truthy(r.is_central_village)))
+      if (
+        r.is_admin_village === null ||
+        truthy(r.is_admin_village) !== village ||
+        (!village && truthy(r.is_central_village))
+      )
         (village ? toVillage : toCommunity).push(r.code);
     }
     for (let i = 0; i < toVillage.length; i += BATCH)

@@ -24,7 +24,14 @@ const toOverride = (r: Record<string, unknown>): KindOverride => ({
 const withUser = (db: Knex) =>
   db('region_kind_overrides as o')
     .leftJoin('users as u', 'u.id', 'o.set_by')
-    .select('o.code', 'o.kind', 'o.reason', 'o.set_by', 'o.set_at', db.raw('COALESCE(u.display_name, u.username) AS set_by_name'));
+    .select(
+      'o.code',
+      'o.kind',
+      'o.reason',
+      'o.set_by',
+      'o.set_at',
+      db.raw('COALESCE(u.display_name, u.username) AS set_by_name'),
+    );
 
 export async function find(db: Knex, code: string): Promise<KindOverride | undefined> {
   const row = await withUser(db).where('o.code', code).first();

@@ -45,7 +45,12 @@ export function regionRoutes(ctx: AppContext): RouteDef[] {
     const { region, children, summaries, trail, totals } = await service.regionOverview(db, code);
     // A township's units: the bureau's corrections are marked, and those who may correct a kind get a link.
     const villages = region?.level === 'township';
-    const corrected = villages ? await kindOverrides(db, children.map((c) => c.code)) : new Map();
+    const corrected = villages
+      ? await kindOverrides(
+          db,
+          children.map((c) => c.code),
+        )
+      : new Map();
     const mayCorrect = villages && kindEditors.includes(req.user!.role);
     const rows = children.map((c) => ({
       ...c,

@@ -26,8 +26,7 @@ describe('regions: the village/community name rule', () => {
     return name;
   };
   const village = (code: string, name: string) => expect(isAdminVillageName(real(code, name)), name).to.equal(true);
-  const community = (code: string, name: string) =>
-    expect(isAdminVillageName(real(code, name)), name).to.equal(false);
+  const community = (code: string, name: string) => expect(isAdminVillageName(real(code, name)), name).to.equal(false);
 
   it('counts 村委会 and 村民委员会 as administrative villages, as before', () => {
     village('520201101200', '渔塘村村民委员会');
