@@ -13,6 +13,7 @@ import { documentMessages } from '../documents/messages.js';
 import { paymentReceiptMessages } from '../documents/payment-receipt-messages.js';
 import { facilityMessages } from '../facilities/messages.js';
 import { priceMessages } from '../prices/messages.js';
+import { regionMessages } from '../regions/messages.js';
 import { reportMessages } from '../reports/messages.js';
 import { reportSettingsMessages } from '../reports/settings-messages.js';
 import { staffMessages } from '../staff/messages.js';
@@ -32,6 +33,7 @@ export const domainMessages: DomainMessages<object>[] = [
   paymentReceiptMessages,
   facilityMessages,
   priceMessages,
+  regionMessages,
   reportMessages,
   reportSettingsMessages,
   staffMessages,

@@ -6,6 +6,7 @@
 import { formatDate, formatDateTime } from '../http/format.js';
 import { translator, type Lang, type Translate } from '../i18n/index.js';
 import { coverageIndicators, type CoverageIndicator, type Ratio } from '../coverage/indicators/kinds.js';
+import { shortName } from '../regions/levels.js';
 import type { Fonts } from '../documents/fonts.js';
 import {
   BOLD,
@@ -31,7 +32,6 @@ import {
   countyTable,
   otherShown,
   percentNumber,
-  shortVillageName,
   summaryTable,
   townshipTable,
   type OtherKey,
@@ -627,7 +627,7 @@ function appendix(c: Ctx, y: number): number {
       county = s.county.code;
       rows.push({ kind: 'group', cells: [s.county.name] });
     }
-    const names = s.villages.map((v) => `${shortVillageName(v.name)}${v.central ? '★' : ''}`);
+    const names = s.villages.map((v) => `${shortName(v.name)}${v.central ? '★' : ''}`);
     for (let i = 0; i < names.length; i += NAMES_PER_ROW) {
       rows.push({
         cells: [

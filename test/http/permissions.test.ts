@@ -29,6 +29,9 @@ const table: Record<string, [Role[], string]> = {
   'GET /staff/tokens/:id/revoke': [ADMIN, '/staff/tokens/999/revoke'],
   'POST /staff/tokens/:id/revoke': [ADMIN, '/staff/tokens/999/revoke'],
   'GET /staff/regions': [ALL, '/staff/regions'],
+  // The bureau corrects a unit's kind (行政村/社区); 520201101200 is a village of the demo divisions.
+  'GET /staff/regions/:code/kind': [['admin', 'bureau'], '/staff/regions/520201101200/kind'],
+  'POST /staff/regions/:code/kind': [['admin', 'bureau'], '/staff/regions/999999999999/kind'],
   'GET /staff/facilities': [ALL, '/staff/facilities'],
   // Facility registry: the bureau and admin keep it; the others read their own facility's page (999: none, so 404).
   'GET /staff/facilities/new': [['admin', 'bureau'], '/staff/facilities/new'],

@@ -10,7 +10,7 @@ import { computeCoverage, uncoveredVillages } from '../../server/coverage/engine
 import { loadFonts } from '../../server/documents/fonts.js';
 import { BOLD, createDocument, REGULAR } from '../../server/documents/pdf.js';
 import { fitText } from '../../server/reports/layout.js';
-import { assess, shortVillageName } from '../../server/reports/tables.js';
+import { assess } from '../../server/reports/tables.js';
 import type { CoverageResult, Ratio } from '../../server/coverage/indicators/kinds.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, signedIn } from '../helpers/client.js';
@@ -357,14 +357,6 @@ describe(`reports: coverage progress report (${dialect})`, function () {
 });
 
 describe('reports: pieces', () => {
-  it('shortens village names the way the appendix prints them', () => {
-    expect(shortVillageName('双坝村村民委员会')).to.equal('双坝村');
-    expect(shortVillageName('双坝村委会')).to.equal('双坝村');
-    expect(shortVillageName('双坝村民委员会')).to.equal('双坝村');
-    expect(shortVillageName('石龙社区村民委员会')).to.equal('石龙社区');
-    expect(shortVillageName('荷城社区居民委员会')).to.equal('荷城社区居民委员会');
-  });
-
   it('measures a ratio against its target as the dashboard does: met, behind by points and units, or nothing to measure', () => {
     const target = {
       year: 2025,

@@ -8,6 +8,7 @@ import type { FieldErrors } from '../../http/errors.js';
 import { todayInShanghai } from '../../time.js';
 import type { RouteDef } from '../../http/routes.js';
 import { translator } from '../../i18n/index.js';
+import { shortName } from '../../regions/levels.js';
 import { buildPicker, pickedCode, type Picker } from '../../regions/picker.js';
 import type { Indicators } from '../indicators/kinds.js';
 import {
@@ -36,13 +37,6 @@ const percentText = (rate: number): string => {
   const tenths = Math.round(rate * 1000);
   return tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
 };
-
-/** 岩脚村村委会 → 岩脚村, 煤炭沟村委会 → 煤炭沟村: the lists are long, and every name here is an administrative village. */
-export function shortVillageName(name: string): string {
-  const base = name.replace(/(村民委员会|村委会)$/, '');
-  if (base === name || base === '') return name;
-  return base.endsWith('村') ? base : `${base}村`;
-}
 
 const shownIndicators: ProposalIndicator[] = ['villages', 'central_villages', 'townships', 'counties'];
 
@@ -153,7 +147,7 @@ export function proposalRoutes(ctx: AppContext): RouteDef[] {
       rows: proposal.facilities.map((f, i) => ({
         ...f,
         n: i + 1,
-        names: f.villages.map((v) => ({ name: shortVillageName(v.name), central: v.central })),
+        names: f.villages.map((v) => ({ name: shortName(v.name), central: v.central })),
         centralCount: f.villages.filter((v) => v.central).length,
         // A 多村联建 cemetery left with one village to serve is in effect a 单村独建 one.
         singleVillage: f.mode === 'multi_village' && f.villages.length === 1,
@@ -206,7 +200,7 @@ export function proposalRoutes(ctx: AppContext): RouteDef[] {
         t(`coverage_proposal.mode_${f.mode}`),
         f.villages.length,
         f.villages.filter((v) => v.central).length,
-        f.villages.map((v) => shortVillageName(v.name)).join('、'),
+        f.villages.map((v) => shortName(v.name)).join('、'),
         f.gain,
         percentDown(f.rateAfter),
       ]),
