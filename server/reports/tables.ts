@@ -73,16 +73,6 @@ export function fullHeader(t: Translate, c: TableColumn): string {
   return (c.group ? t('coverage_report.header_join', { group: c.group, header: c.header }) : c.header) + (c.unit ?? '');
 }
 
-/**
- * Administrative village names without 村民委员会/村委会: 双坝村村民委员会 and 双坝村委会 → 双坝村, 双坝村民委员会 →
- * 双坝村, 石龙社区村民委员会 → 石龙社区.
- */
-export function shortVillageName(name: string): string {
-  const m = /^(.*?)(村民委员会|村委会)$/.exec(name);
-  if (!m || !m[1]) return name;
-  return /(村|社区|居)$/.test(m[1]) ? m[1] : `${m[1]}村`;
-}
-
 const ratioColumns = (t: Translate, group: string, key: string, opts: { uncovered?: boolean } = {}): TableColumn[] => [
   { key: `${key}_total`, kind: 'int', group, header: t('coverage_report.col.total') },
   { key: `${key}_covered`, kind: 'int', group, header: t('coverage_report.col.covered') },

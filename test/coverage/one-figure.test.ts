@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import type { Db } from '../../server/db.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
 import { Client, signedIn, textOf } from '../helpers/client.js';
+import { readCsv, readSheet } from '../reports/read-tables.js';
 
 const CITY = '9801';
 const DATE = '2026-06-30';
@@ -219,27 +220,22 @@ describe(`coverage: one figure, one way (${dialect})`, function () {
   });
 
   it('writes the same digits in the CSV and a cell that reads the same in the XLSX', async () => {
-    const csv = parseCsv(await bytes(`/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=counties`), {
-      bom: true,
-      columns: true,
-    }) as Record<string, string>[];
+    const counties = readCsv(await bytes(`/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=counties`)).rows;
     for (const c of COUNTIES) {
-      const row = csv.find((r) => r['区划代码'] === c.code)!;
+      const row = counties.find((r) => r['区划代码'] === c.code)!;
       expect(`${row['行政村覆盖率（%）']}%`, c.name).to.equal(c.rate);
     }
-    const summary = parseCsv(await bytes(`/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=summary`), {
-      bom: true,
-    }) as string[][];
-    const villages = summary.find((r) => r[0].startsWith('行政村'))!;
-    expect(villages).to.include(CITY_RATE.slice(0, -1)).and.include(CITY_GAP);
+    const summary = readCsv(await bytes(`/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=summary`)).rows;
+    const villages = summary.find((r) => r['指标'].startsWith('行政村'))!;
+    expect(Object.values(villages)).to.include(CITY_RATE.slice(0, -1)).and.include(CITY_GAP);
 
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load((await bytes(`/staff/coverage/report.xlsx?region=${CITY}&date=${DATE}`)) as never);
     const ws = wb.getWorksheet('分区县')!;
-    const headers = (ws.getRow(1).values as unknown[]).slice(1);
-    const col = (h: string) => headers.indexOf(h) + 1;
+    const sheet = readSheet(ws);
+    const col = (h: string) => sheet.header.indexOf(h) + 1;
     for (const c of COUNTIES) {
-      const row = ws.getRows(2, ws.rowCount - 1)!.find((r) => r.getCell(col('区划代码')).value === c.code)!;
+      const row = sheet.rowNumbers.map((n) => ws.getRow(n)).find((r) => r.getCell(col('区划代码')).value === c.code)!;
       const cell = row.getCell(col('行政村覆盖率'));
       expect(cell.numFmt, c.name).to.equal('0.0%');
       expect(cell.value, c.name).to.equal(c.cell);

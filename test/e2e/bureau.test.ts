@@ -1,6 +1,6 @@
 // In a real browser, a bureau officer's coverage morning: open 覆盖与规划 from the navigation, read the city's
 // village coverage against its target, go down to a county, open the map, ask what it would take to reach 100%,
-// and download the printed progress report. Screenshots land in test/artifacts/.
+// set who signs the report, and download the printed progress report. Screenshots land in test/artifacts/.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -74,7 +74,8 @@ describe('browser: the bureau reads coverage, the map, a proposal and prints the
     const context = await suite.browser().newContext({ baseURL: suite.app().url, acceptDownloads: true });
     context.setDefaultTimeout(20_000);
     const page = await context.newPage();
-    const problems = watchErrors(page);
+    // The report settings form answers a wrong phone with 400, as a form with errors does.
+    const problems = watchErrors(page, { expectedStatuses: [400] });
     try {
       await page.goto('/login');
       await page.getByLabel('用户名').fill('bureau');
@@ -116,6 +117,22 @@ describe('browser: the bureau reads coverage, the map, a proposal and prints the
       expect(await accessibilityProblems(page), 'axe-core on proposal').to.deep.equal([]);
       await screenshot(page, SUITE, 'proposal');
 
+      // The report settings: a wrong phone is refused in place, then the sign-off block is saved for the city.
+      await page.locator('nav.tabs').getByRole('link', { name: '报表设置' }).click();
+      await page.waitForURL((url) => url.pathname === '/staff/coverage/report-settings');
+      await page.getByLabel('填报单位').fill('六盘水市民政局');
+      await page.getByLabel('负责人').fill('局长甲');
+      await page.getByLabel('联系电话').fill('8221234');
+      await page.getByRole('button', { name: '保存', exact: true }).click();
+      await page.waitForSelector('.errors-summary');
+      expect(await accessibilityProblems(page), 'axe-core on report-settings with errors').to.deep.equal([]);
+      await page.getByLabel('联系电话').fill('0858-8221234');
+      await page.getByRole('button', { name: '保存', exact: true }).click();
+      await page.waitForSelector('.flash');
+      expect(await page.locator('main').innerText()).to.contain('已保存六盘水市的报表设置');
+      expect(await accessibilityProblems(page), 'axe-core on report-settings').to.deep.equal([]);
+      await screenshot(page, SUITE, 'report-settings');
+
       // Back on the city's dashboard, the PDF report downloads and reads back in Chinese.
       await page.goto('/staff/coverage?region=5202');
       const [download] = await Promise.all([
@@ -127,6 +144,7 @@ describe('browser: the bureau reads coverage, the map, a proposal and prints the
       expect(fs.readFileSync(file).subarray(0, 5).toString()).to.equal('%PDF-');
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
       expect(text).to.contain('六盘水市').and.contain('盘州市').and.contain('钟山区');
+      expect(text.replace(/\s+/g, '')).to.contain('填报单位：六盘水市民政局').and.contain('负责人：局长甲');
       fs.rmSync(path.dirname(file), { recursive: true, force: true });
       expect(problems, 'console errors').to.deep.equal([]);
     } finally {

@@ -13,7 +13,9 @@ import { fieldErrors } from '../../http/validate.js';
 import { translator, type Lang } from '../../i18n/index.js';
 import { buildPicker, pickedCode } from '../../regions/picker.js';
 import * as regions from '../../regions/service.js';
-import type { Region } from '../../regions/levels.js';
+import { kindOverrides } from '../../regions/kind-service.js';
+import { kindHref } from '../../regions/kind-routes.js';
+import { kindEditors, type Region } from '../../regions/levels.js';
 import { renderChart } from './chart.js';
 import { DashboardQuery, ListQuery, Where } from './schemas.js';
 import { dashboard, dashboardHref, listHref, type ChildRow, type Dashboard } from './service.js';
@@ -136,7 +138,10 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       })),
       uncoveredGroups: groupByCounty(d),
       uncoveredCount: d.uncovered.reduce((n, g) => n + g.villages.length, 0),
-      villageRows: region.level === 'township' ? villageRows(d) : undefined,
+      villageRows:
+        region.level === 'township'
+          ? await villageRows(d, req.user!.role, dashboardHref(region.code, w.date))
+          : undefined,
       printedAt: new Date().toISOString(),
     });
   }
@@ -256,7 +261,13 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
   }
 
   /** A township's dashboard lists its villages one by one, with the facilities covering each. */
-  function villageRows(d: Dashboard) {
+  /** A township's units, with the bureau's kind corrections marked and, for those who may, a link to correct one. */
+  async function villageRows(d: Dashboard, role: Role, back: string) {
+    const corrected = await kindOverrides(
+      db,
+      d.rows.map((r) => r.code),
+    );
+    const mayCorrect = kindEditors.includes(role);
     return d.rows.map((r: ChildRow) => {
       const v = r.cells.find((c) => c.indicator === 'villages')!;
       const central = r.cells.find((c) => c.indicator === 'central_villages')!;
@@ -267,6 +278,8 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
         central: central.total > 0,
         covered: v.total ? v.covered > 0 : undefined,
         facilities: d.villageFacilities.get(r.code) ?? [],
+        override: corrected.get(r.code),
+        kindHref: mayCorrect ? kindHref(r.code, `${back}#children`) : undefined,
       };
     });
   }

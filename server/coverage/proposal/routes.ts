@@ -9,6 +9,7 @@ import { formatRate, formatRatio, percentInput } from '../../http/format.js';
 import { todayInShanghai } from '../../time.js';
 import type { RouteDef } from '../../http/routes.js';
 import { translator } from '../../i18n/index.js';
+import { shortName } from '../../regions/levels.js';
 import { buildPicker, pickedCode, type Picker } from '../../regions/picker.js';
 import type { Indicators } from '../indicators/kinds.js';
 import {
@@ -28,13 +29,6 @@ type Values = { date: string; indicator: string; target: string; modes: string; 
 
 /** covered of total as every page shows a rate (server/http/format.ts), a dash when there is nothing to count. */
 const percent = (covered: number, total: number): string => formatRatio(covered, total, '—');
-
-/** 岩脚村村委会 → 岩脚村, 煤炭沟村委会 → 煤炭沟村: the lists are long, and every name here is an administrative village. */
-export function shortVillageName(name: string): string {
-  const base = name.replace(/(村民委员会|村委会)$/, '');
-  if (base === name || base === '') return name;
-  return base.endsWith('村') ? base : `${base}村`;
-}
 
 const shownIndicators: ProposalIndicator[] = ['villages', 'central_villages', 'townships', 'counties'];
 
@@ -145,7 +139,7 @@ export function proposalRoutes(ctx: AppContext): RouteDef[] {
       rows: proposal.facilities.map((f, i) => ({
         ...f,
         n: i + 1,
-        names: f.villages.map((v) => ({ name: shortVillageName(v.name), central: v.central })),
+        names: f.villages.map((v) => ({ name: shortName(v.name), central: v.central })),
         centralCount: f.villages.filter((v) => v.central).length,
         // A 多村联建 cemetery left with one village to serve is in effect a 单村独建 one.
         singleVillage: f.mode === 'multi_village' && f.villages.length === 1,
@@ -198,7 +192,7 @@ export function proposalRoutes(ctx: AppContext): RouteDef[] {
         t(`coverage_proposal.mode_${f.mode}`),
         f.villages.length,
         f.villages.filter((v) => v.central).length,
-        f.villages.map((v) => shortVillageName(v.name)).join('、'),
+        f.villages.map((v) => shortName(v.name)).join('、'),
         f.gain,
         percent(f.coveredAfter, p.total),
       ]),
