@@ -17,8 +17,8 @@ const SUITE = 'bureau';
 
 /**
  * Every page of the bureau's work, each opened and checked with axe-core (nothing serious or critical). A new page
- * goes here: a name for the screenshot, its path ({facility}, {target} and {township} are filled in from the demo
- * data) and, for the administrator's pages, the role.
+ * goes here: a name for the screenshot, its path ({facility}, {target}, {township} and {village} are filled in from
+ * the demo data) and, for the administrator's pages, the role.
  */
 const BUREAU_PAGES: { name: string; path: string; role?: 'admin' }[] = [
   { name: 'staff-home', path: '/staff' },
@@ -53,6 +53,8 @@ const BUREAU_PAGES: { name: string; path: string; role?: 'admin' }[] = [
   { name: 'facility-delete', path: '/staff/facilities/{facility}/delete' },
   { name: 'regions', path: '/staff/regions' },
   { name: 'regions-county', path: '/staff/regions?parent=520281' },
+  { name: 'village-kind', path: '/staff/regions/{village}/kind' },
+  { name: 'report-settings', path: '/staff/coverage/report-settings?region=5202' },
   { name: 'audit', path: '/staff/audit', role: 'admin' },
 ];
 
@@ -158,11 +160,13 @@ describe('browser: the bureau reads coverage, the map, a proposal and prints the
     const target = await db('coverage_targets').where({ region_code: '5202' }).orderBy('id').first('id');
     // 民主镇: its villages include central ones, so the 中心村 badge is on the page.
     const township = '520281104';
+    const village = await db('regions').where({ parent_code: township }).orderBy('code').first('code');
     const fill = (p: string) =>
       p
         .replace('{facility}', String(facility.id))
         .replace('{target}', String(target.id))
-        .replace('{township}', township);
+        .replace('{township}', township)
+        .replace('{village}', village.code);
     const found: string[] = [];
     for (const role of ['bureau', 'admin'] as const) {
       const context = await suite.browser().newContext({ baseURL: suite.app().url });
