@@ -46,12 +46,13 @@ export function maskPhone(phone: string | null | undefined): string {
 // ## Rates: one figure, one way
 // Every rate on a page, the map, the PDF, the CSV and the XLSX reads as a percent with one decimal, rounded half up
 // ("88.9%", "80.0%", "0.0%"). Rounding works on decimal digits, never on rate × 1000 in binary, where 0.5025 × 1000
-// is 502.49999999999994 and would read 50.2% (201 of 400 villages, which is 50.25%).
+// is 502.49999999999994 and would read 50.2% (201 of 400 villages, which is 50.25%). One exception: a rate short of
+// the whole never reads 100.0% (2,499 of 2,500 reads 99.9%), so a region with a unit left to cover never looks done.
 
 /** covered / total in tenths of a percent, half up, by integer arithmetic: 8/9 → 889, 1/16 → 63 (6.25% → 6.3%). */
 export function ratioTenths(covered: number, total: number): number {
   const twice = 2000 * covered + total; // (1000·covered + total/2) / total, kept whole
-  return Math.floor(twice / (2 * total));
+  return short(Math.floor(twice / (2 * total)), covered < total);
 }
 
 /** x × 10^shift rounded half up (half away from zero below 0) on x's shortest decimal form, never on x × 10^shift in binary. */
@@ -77,7 +78,10 @@ function halfUp(x: number, shift: number): number {
  * this equals ratioTenths: such a quotient is either exactly a half (and then its shortest form is that short
  * decimal) or at least 1/(2·total) away from one, far beyond a double's error.
  */
-export const rateTenths = (rate: number): number => halfUp(rate, 3);
+export const rateTenths = (rate: number): number => short(halfUp(rate, 3), rate < 1);
+
+/** 1000 tenths (100.0%) for a rate short of the whole reads 999 (99.9%). */
+const short = (tenths: number, isShort: boolean): number => (isShort && tenths === 1000 ? 999 : tenths);
 
 /** Tenths → "88.9". */
 export const tenthsText = (tenths: number): string =>

@@ -14,9 +14,11 @@ import {
 } from '../../server/http/format.js';
 
 /** covered / total in tenths of a percent, half up, in exact integer arithmetic (the reference). */
+/** Half up by exact integer arithmetic; short of the whole, never 1000 (100.0%). */
 const exact = (covered: number, total: number): number => {
   const num = BigInt(covered) * 2000n + BigInt(total);
-  return Number(num / (2n * BigInt(total)));
+  const tenths = Number(num / (2n * BigInt(total)));
+  return covered < total && tenths === 1000 ? 999 : tenths;
 };
 
 describe('format: rates', () => {
@@ -31,6 +33,10 @@ describe('format: rates', () => {
     expect(formatRate(0.8)).to.equal('80.0%');
     expect(formatRate(0)).to.equal('0.0%');
     expect(formatRate(1)).to.equal('100.0%');
+    // Short of the whole never reads as done: 2,499 of 2,500 is 99.96%, shown 99.9%.
+    expect(formatRatio(2499, 2500)).to.equal('99.9%');
+    expect(formatRate(2499 / 2500)).to.equal('99.9%');
+    expect(formatRate(0.9995)).to.equal('99.9%');
   });
 
   it('rounds the exact half up: 1/8 = 12.5%, 1/16 = 6.25% → 6.3%, 1/80 = 1.25% → 1.3%, 1/2000 → 0.1%', () => {
