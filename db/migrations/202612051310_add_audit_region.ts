@@ -40,6 +40,8 @@ export async function fillRegions(knex: Knex): Promise<void> {
         'region_year_stats',
         'grave_remediation',
         'region',
+        'region_kind',
+        'report_settings',
         'central_villages',
       ])
       .whereNull('region_code')

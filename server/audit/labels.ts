@@ -1,7 +1,7 @@
 // An audit row as a person reads it: the entity and action in words, what it was (a facility's name, a target's region,
 // indicator and year), and each changed field as label: old → new, values in words (状态: 运营 → 停用; 目标值 80.0% →
 // 90.0%; 服务范围 as village names). Pure: the names of facilities, regions and users come in `Names`.
-import { formatMoney } from '../http/format.js';
+import { formatMoney, formatRate } from '../http/format.js';
 import type { Translate } from '../i18n/index.js';
 import type { AuditRow } from './store.js';
 
@@ -69,8 +69,6 @@ export function wanted(rows: AuditRow[]): { facilityIds: number[]; regionCodes: 
   return { facilityIds, regionCodes, usernames };
 }
 
-const percentOf = (rate: number) => `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
-
 /** A known catalog key's text, else the raw value (a code written by a newer version, say). */
 function known(t: Translate, key: string, raw: string): string {
   const text = t(key);
@@ -81,13 +79,16 @@ export function valueText(field: string, v: unknown, t: Translate, names: Names)
   const none = t('audit.none');
   if (v === null || v === undefined || v === '') return none;
   const region = (c: string) => names.regions.get(c) ?? c;
+  if (typeof v === 'boolean') return t(v ? 'audit.yes' : 'audit.no');
   if (REGION_FIELDS.has(field)) {
     const list = (Array.isArray(v) ? v : [v]).map((c) => region(String(c)));
     return list.length ? list.join('、') : none;
   }
   switch (field) {
     case 'kind':
-      return known(t, `kinds.${v}`, String(v));
+    case 'by_rule':
+      // A facility's kind (骨灰堂), or a village-level unit's (行政村 / 社区).
+      return known(t, `kinds.${v}`, known(t, `audit.unit_kinds.${v}`, String(v)));
     case 'status':
       // A new facility's first status carries its date: 运营（2024-03-01 起）.
       if (typeof v === 'object' && !Array.isArray(v)) {
@@ -105,7 +106,7 @@ export function valueText(field: string, v: unknown, t: Translate, names: Names)
     case 'investment_fen':
       return typeof v === 'number' ? formatMoney(v) : String(v);
     case 'rate':
-      return typeof v === 'number' ? percentOf(v) : String(v);
+      return typeof v === 'number' ? formatRate(v) : String(v);
     case 'history':
       return Array.isArray(v)
         ? v

@@ -12,6 +12,7 @@ import { pagination } from '../http/pagination.js';
 import type { RouteDef } from '../http/routes.js';
 import { fieldErrors, parse } from '../http/validate.js';
 import { translator } from '../i18n/index.js';
+import { shortName } from '../regions/levels.js';
 import { buildPicker, pickedCode, pickerFromQuery } from '../regions/picker.js';
 import * as regions from '../regions/service.js';
 import { applyImport, csvColumns, exportCsv, ImportRejected, MAX_ROWS, planImport, type ImportPlan } from './csv.js';
@@ -191,7 +192,7 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
         : undefined,
       villages: villages.map((v) => ({
         code: v.code,
-        name: registry.shortName(v.name),
+        name: shortName(v.name),
         community: v.is_admin_village === false,
         checked: chosen.has(v.code),
       })),

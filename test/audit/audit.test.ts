@@ -215,4 +215,21 @@ describe(`audit: the bureau's readable log (${dialect})`, () => {
     const users = await app.db('audit_log').where({ entity: 'user' }).pluck('region_code');
     expect(users.every((r) => r === null)).to.equal(true);
   });
+
+  it("shows the correction of a unit's kind, in words, to the county it lies in", async () => {
+    const unit = await app
+      .db('regions')
+      .where({ parent_code: OWN_TOWNSHIP, level: 'village', is_admin_village: true })
+      .orderBy('code')
+      .first('code', 'name');
+    const res = await bureau.post(
+      `/staff/regions/${unit.code}/kind`,
+      { kind: 'community', reason: '已撤村改居' },
+      { from: `/staff/regions/${unit.code}/kind` },
+    );
+    expect(res.status).to.equal(302);
+    const [entry] = entries((await county.get(`/staff/audit?entity=region_kind&entity_id=${unit.code}`)).text);
+    expect(entry).to.contain('村级单位类型').and.contain('更正').and.contain(unit.name);
+    expect(entry).to.contain('类型： 行政村 → 社区').and.contain('人工更正： 否 → 是').and.contain('理由： 已撤村改居');
+  });
 });

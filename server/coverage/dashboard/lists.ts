@@ -7,7 +7,7 @@ import type { RegionRef } from '../indicators/kinds.js';
 import { coveredBy, countsForCoverage, isVillageCovered, summarise, type CoveredBy } from '../engine/rules.js';
 import { coverageStateWithFacilities, villagesUnder, type OperatingFacility } from '../engine/service.js';
 import { countingFacilities, type Status } from './service.js';
-import { percent } from './chart.js';
+import { formatRatio } from '../../http/format.js';
 import type { BuildMode, FacilityKind } from '../../facilities/kinds.js';
 
 export interface FacilityRef {
@@ -152,7 +152,7 @@ export async function townships(db: Knex, region: RegionRef, opts: ListOptions):
         villages: {
           covered: ind.villages.covered,
           total: ind.villages.total,
-          rateText: ind.villages.rate === null ? null : percent(ind.villages.rate),
+          rateText: ind.villages.rate === null ? null : formatRatio(ind.villages.covered, ind.villages.total),
         },
         central: { covered: ind.central_villages.covered, total: ind.central_villages.total },
         communities: ind.communities.total,
@@ -202,7 +202,7 @@ export async function counties(
         villages: {
           covered: ind.villages.covered,
           total: ind.villages.total,
-          rateText: ind.villages.rate === null ? null : percent(ind.villages.rate),
+          rateText: ind.villages.rate === null ? null : formatRatio(ind.villages.covered, ind.villages.total),
         },
         facilities: refs(by.counties.get(code) ?? [], facilities),
         funeralHomes: refs(by.cremation.get(code) ?? [], facilities),

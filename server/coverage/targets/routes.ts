@@ -4,6 +4,7 @@ import { mayOpenRegion } from '../../accounts/access.js';
 import { regionScope, type Role } from '../../accounts/roles.js';
 import type { AppContext } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../http/errors.js';
+import { formatRate, percentInput } from '../../http/format.js';
 import { todayInShanghai } from '../../time.js';
 import { flash, idParam, withForm } from '../../http/forms.js';
 import { pagination } from '../../http/pagination.js';
@@ -15,7 +16,7 @@ import * as regions from '../../regions/service.js';
 import { qs, tabsQuery } from '../query.js';
 import { defaultRegion } from '../engine/service.js';
 import { targetIndicators } from '../indicators/kinds.js';
-import { fractionToPercent, TargetInput, TargetQuery } from './schemas.js';
+import { TargetInput, TargetQuery } from './schemas.js';
 import { createTarget, findTarget, listTargets, removeTarget, updateTarget, type Target } from './service.js';
 
 /** Targets are set by the city bureau and the administrator (a city bureau tied to its city, there). */
@@ -97,7 +98,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
       rows: shown.map((t) => ({
         ...t,
         path: paths.get(t.region_code),
-        percent: fractionToPercent(t.rate),
+        percent: formatRate(t.rate),
         editable: keeper && mayOpenRegion(req.user!, t.region_code),
       })),
       pager: pagination(req, page, PER_PAGE, all.length),
@@ -152,7 +153,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
     region: (await regions.findRegion(db, t.region))?.name ?? t.region,
     year: t.year,
     indicator: translator(lang(res))(`coverage_targets.indicators.${t.indicator}`),
-    rate: t.rate === undefined ? '' : fractionToPercent(t.rate),
+    rate: t.rate === undefined ? '' : formatRate(t.rate),
   });
 
   async function createTargetHandler(req: Request, res: Response) {
@@ -190,7 +191,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
           region: t.region_code,
           indicator: t.indicator,
           year: String(t.year),
-          rate: fractionToPercent(t.rate),
+          rate: percentInput(t.rate),
           source: t.source ?? '',
         },
         t,
@@ -221,7 +222,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
     const t = await loadTarget(req);
     const paths = await regionPaths([t.region_code]);
     res.render('coverage/target-delete', {
-      target: { ...t, path: paths.get(t.region_code), percent: fractionToPercent(t.rate) },
+      target: { ...t, path: paths.get(t.region_code), percent: formatRate(t.rate) },
       styles: ['/static/css/coverage-figures.css'],
     });
   }
