@@ -1,6 +1,7 @@
 // The bureau's correction of one village-level unit's kind: a form page (now, by the rule, the new kind and why)
 // and its POST. Reached from the township's village table (coverage dashboard) and from /staff/regions.
 import type { Request, Response } from 'express';
+import { assertRegionsInScope } from '../accounts/access.js';
 import type { AppContext } from '../context.js';
 import { flash, withForm } from '../http/forms.js';
 import { NotFoundError } from '../http/errors.js';
@@ -28,6 +29,8 @@ export function kindRoutes(ctx: AppContext): RouteDef[] {
   function codeOf(req: Request): string {
     const code = VillageCode.safeParse(req.params.code);
     if (!code.success) throw new NotFoundError('region_not_found');
+    // A bureau tied to its city corrects that city's units only.
+    assertRegionsInScope(req.user!, [code.data]);
     return code.data;
   }
 

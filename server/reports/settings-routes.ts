@@ -1,5 +1,7 @@
 // The report settings page of the bureau: per region (a city, a county, a province), the issuing office, head, reviewer
 // and phone its reports and tables carry; a region without its own uses its nearest ancestor's.
+import { assertRegionsInScope, scopedRegion } from '../accounts/access.js';
+import type { User } from '../accounts/roles.js';
 import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { NotFoundError } from '../http/errors.js';
@@ -32,8 +34,8 @@ export function reportSettingsRoutes(ctx: AppContext): RouteDef[] {
   const lang = (res: Response) => (res.locals.lang as Lang) ?? 'zh-CN';
 
   /** The region asked for (the picker, or a plain region=CODE), else the demo city; unknown is a 404. */
-  async function regionOf(input: Record<string, unknown>) {
-    const code = pickedCode(input, 'region') || (await reportDefaultRegion(db));
+  async function regionOf(user: User, input: Record<string, unknown>) {
+    const code = scopedRegion(user, pickedCode(input, 'region') || undefined) ?? (await reportDefaultRegion(db));
     const region = await regions.findRegion(db, code);
     if (!region) throw new NotFoundError('region_not_found');
     return region;
@@ -89,13 +91,15 @@ export function reportSettingsRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function settingsPage(req: Request, res: Response) {
-    const region = await regionOf(req.query as Record<string, unknown>);
+    const region = await regionOf(req.user!, req.query as Record<string, unknown>);
     res.render('reports/settings', await pageData(res, region.code));
   }
 
   async function saveHandler(req: Request, res: Response) {
     const body = req.body as Record<string, unknown>;
     const code = typeof body.region === 'string' ? body.region : '';
+    // A bureau tied to its city keeps that city's settings only.
+    assertRegionsInScope(req.user!, [code]);
     await withForm(
       res,
       'reports/settings',
@@ -111,6 +115,7 @@ export function reportSettingsRoutes(ctx: AppContext): RouteDef[] {
 
   async function clearHandler(req: Request, res: Response) {
     const { region } = parse(ClearInput, req.body);
+    assertRegionsInScope(req.user!, [region]);
     const cleared = await clearSettings(db, req.user!, region, ip(req));
     flash(req, cleared ? 'flash.report_settings_cleared' : 'flash.report_settings_nothing', {
       region: await fullName(region),

@@ -238,6 +238,11 @@ describe(`county bureau: its county's registry, coverage and figures (${dialect}
     expect((await city.get('/staff/coverage?region=5201&date=2025-12-31')).status).to.equal(403);
     expect((await city.get('/staff/coverage?region=520203&date=2025-12-31')).status).to.equal(200);
     expect((await bureau.get('/staff/coverage?region=5201&date=2025-12-31')).status).to.equal(200);
+    // Report settings and unit kinds: its city's only.
+    expect((await city.get('/staff/coverage/report-settings?region=5201')).status).to.equal(403);
+    expect((await city.get('/staff/coverage/report-settings?region=520203')).status).to.equal(200);
+    expect((await bureau.get('/staff/coverage/report-settings?region=5201')).status).to.equal(200);
+    expect((await city.get('/staff/regions/520102001001/kind')).status).to.equal(403);
     // Targets: a city bureau sets its city's, not another's.
     const target = await city.post(
       '/staff/coverage/targets',
