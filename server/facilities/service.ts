@@ -18,7 +18,6 @@ function add(out: FieldErrors, field: string, key: string, params?: Record<strin
   if (!out[field]) out[field] = params ? { key: `errors.${key}`, params } : { key: `errors.${key}` };
 }
 
-
 const counts = (kind: FacilityKind) => (ashPlacementKinds as readonly string[]).includes(kind);
 
 /** Every region code a facility's input names, for one batched lookup. */
@@ -540,7 +539,10 @@ export function findFacility(db: Knex, id: number): Promise<Facility | undefined
   return store.find(db, id);
 }
 
-/** How many facilities there are of each kind and status. */
-export function facilityCounts(db: Knex): Promise<{ kind: FacilityKind; status: FacilityStatus; n: number }[]> {
-  return store.countByKindAndStatus(db);
+/** How many facilities there are of each kind and status (in a region: a code prefix). */
+export function facilityCounts(
+  db: Knex,
+  region?: string,
+): Promise<{ kind: FacilityKind; status: FacilityStatus; n: number }[]> {
+  return store.countByKindAndStatus(db, region);
 }

@@ -89,11 +89,15 @@ export async function findByName(db: Knex, name: string): Promise<Facility | und
 
 export async function countByKindAndStatus(
   db: Knex,
+  region?: string,
 ): Promise<{ kind: FacilityKind; status: FacilityStatus; n: number }[]> {
-  const rows = (await db('facilities')
-    .groupBy('kind', 'status')
-    .select('kind', 'status')
-    .count({ n: '*' })) as unknown as { kind: string; status: string; n: number }[];
+  const q = db('facilities');
+  if (region) q.where('region_code', 'like', `${region}%`);
+  const rows = (await q.groupBy('kind', 'status').select('kind', 'status').count({ n: '*' })) as unknown as {
+    kind: string;
+    status: string;
+    n: number;
+  }[];
   return rows.map((r) => ({ kind: r.kind as FacilityKind, status: r.status as FacilityStatus, n: Number(r.n) }));
 }
 

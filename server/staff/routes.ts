@@ -1,7 +1,7 @@
 // The staff dashboard: what the signed-in user works on, with figures from the registry; at a funeral home, its day.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { everyone, facilityScope } from '../accounts/roles.js';
+import { everyone, facilityScope, regionScope } from '../accounts/roles.js';
 import { TtlCache } from '../cache.js';
 import type { AppContext } from '../context.js';
 import { facilityCounts, findFacility } from '../facilities/service.js';
@@ -15,7 +15,7 @@ import { documentKinds } from '../cases/family-kinds.js';
 import { placeKinds } from '../custody/kinds.js';
 import { translator } from '../i18n/index.js';
 import type { Lang } from '../i18n/types.js';
-import { regionCounts as countRegions, onDivisionsChanged } from '../regions/service.js';
+import { findRegion, regionCounts as countRegions, onDivisionsChanged } from '../regions/service.js';
 import { todayAt } from './service.js';
 
 /**
@@ -54,9 +54,9 @@ export function staffRoutes(ctx: AppContext): RouteDef[] {
   // scripts/import-divisions.ts, another process, shows within a minute.
   const regionCounts = new TtlCache({
     ttlMs: REGION_COUNTS_MS,
-    max: 1,
+    max: 64, // the whole country, and the regions bureaus are tied to
     clock: ctx.clock,
-    load: () => countRegions(db),
+    load: (prefix: string) => countRegions(db, prefix),
   });
   onDivisionsChanged((changed) => {
     if (changed === db) regionCounts.clear();
@@ -67,8 +67,10 @@ export function staffRoutes(ctx: AppContext): RouteDef[] {
     const scope = user.facility_id ? await findFacility(db, user.facility_id) : undefined;
     // The registry overview is the bureau's; staff scoped to one facility see that facility instead.
     let table;
+    // A bureau tied to a county or city sees its region's registry and divisions.
+    const within = regionScope(user);
     if (facilityScope(user) === undefined) {
-      const counts = await facilityCounts(db);
+      const counts = await facilityCounts(db, within);
       table = facilityKinds.map((kind) => ({
         kind,
         cells: facilityStatuses.map((status) => ({
@@ -85,7 +87,8 @@ export function staffRoutes(ctx: AppContext): RouteDef[] {
     res.render('staff/dashboard', {
       table,
       statuses: facilityStatuses,
-      regionCounts: await regionCounts.get(''),
+      regionCounts: await regionCounts.get(within ?? ''),
+      regionName: within ? ((await findRegion(db, within))?.name ?? within) : undefined,
       scope,
       today,
       homes,

@@ -92,6 +92,17 @@ describe(`county bureau: its county's registry, coverage and figures (${dialect}
     const asked = await county.get('/staff/facilities?region__county=520203');
     expect(textOf(asked.text)).to.not.contain('水城区范围测试骨灰堂');
 
+    // The staff dashboard counts its county's divisions and facilities.
+    const [{ n: townships }] = await app
+      .db('regions')
+      .where({ level: 'township' })
+      .where('code', 'like', '520201%')
+      .count({ n: '*' });
+    const home = textOf((await county.get('/staff')).text);
+    expect(home).to.contain('所属单位 钟山区').and.contain(`乡镇（街道） ${townships}`);
+    expect(textOf((await bureau.get('/staff')).text))
+      .to.contain('所属单位 全部设施')
+      .and.contain('乡镇（街道） 92');
     expect((await county.get(`/staff/facilities/${own}`)).status).to.equal(200);
     expect((await county.get(`/staff/facilities/${own}/edit`)).status).to.equal(200);
     for (const path of [
