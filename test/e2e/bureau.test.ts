@@ -56,6 +56,7 @@ const BUREAU_PAGES: { name: string; path: string; role?: 'admin' }[] = [
   { name: 'village-kind', path: '/staff/regions/{village}/kind' },
   { name: 'report-settings', path: '/staff/coverage/report-settings?region=5202' },
   { name: 'audit', path: '/staff/audit', role: 'admin' },
+  { name: 'audit-bureau', path: '/staff/audit?entity=facility' },
 ];
 
 async function signIn(page: Page, username: string): Promise<void> {
