@@ -222,7 +222,7 @@ export function yearRoutes(ctx: AppContext): RouteDef[] {
       styles: ['/static/css/coverage-figures.css', '/static/css/coverage-years.css'],
       picker: fixed ? undefined : await buildPicker(db, 'region', region, 'county'),
       query: q,
-      date,
+      asOfDate: date,
       indicators: snapshotIndicators,
       ...compareView(y, q.indicator),
       exportQuery: qs({ region, date }),

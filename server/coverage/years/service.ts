@@ -100,6 +100,7 @@ export async function submitYear(
   ip: string | null,
 ): Promise<number> {
   const region = await submittable(db, code);
+  if (!mayRead(user, region)) throw new NotFoundError('region_not_found');
   if (!maySubmit(user, region)) throw new ForbiddenError();
   if (!yearIsOver(year, today)) throw new ConflictError('year_not_over', {}, { year });
   try {
