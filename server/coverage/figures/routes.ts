@@ -12,6 +12,8 @@ import { buildPicker, pickedCode } from '../../regions/picker.js';
 import type { Level } from '../../regions/levels.js';
 import * as regions from '../../regions/service.js';
 import { qs, tabsQuery } from '../query.js';
+import { optionalText } from '../../http/fields.js';
+import { z } from 'zod';
 import { defaultRegion } from '../engine/service.js';
 import * as figures from './service.js';
 import { funeralZones } from '../indicators/kinds.js';
@@ -128,6 +130,9 @@ function gridRow<M extends string>(
     count,
   };
 }
+
+/** Why a change that alters a closed year's submitted figures is made anyway (asked for only then). */
+const ClosedYearReason = z.object({ closed_year_reason: optionalText(500) });
 
 export function figureRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
@@ -453,6 +458,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
       villages: villages.map((v) => ({ ...v, checked: chosen ? chosen.has(v.code) : v.central })),
       picked: villages.filter((v) => (chosen ? chosen.has(v.code) : v.central)).length,
       backHref: `${BASE}/figures${qs({ region: region.slice(0, 4) })}`,
+      closedYearReason: typeof input.closed_year_reason === 'string' ? input.closed_year_reason : undefined,
     };
   }
 
@@ -473,7 +479,8 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
       () => centralData(req, res, body, raw),
       async () => {
         const input = parse(CentralInput, body);
-        const n = await figures.saveCentralVillages(db, req.user!, tw.code, input.central, ip(req));
+        const reason = parse(ClosedYearReason, body).closed_year_reason;
+        const n = await figures.saveCentralVillages(db, req.user!, tw.code, input.central, ip(req), reason);
         flash(req, 'flash.central_saved', { township: tw.name, n });
         res.redirect(`${BASE}/figures/central-villages${qs({ region: tw.code })}`);
       },

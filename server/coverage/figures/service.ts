@@ -8,6 +8,7 @@ import { ConflictError, ValidationError, type FieldErrors } from '../../http/err
 import type { Level } from '../../regions/levels.js';
 import type { FuneralZone } from '../indicators/kinds.js';
 import { forgetDivisionTotals } from '../engine/service.js';
+import { guardChange } from '../years/guard.js';
 import * as store from './store.js';
 import type { NamedRegion, VillageChoice, YearTotals, ZoneRow } from './store.js';
 import {
@@ -331,6 +332,7 @@ export async function saveCentralVillages(
   township: string,
   codes: string[],
   ip: string | null,
+  closedYearReason?: string,
 ): Promise<number> {
   const wanted = new Set(codes);
   const changes = await db.transaction(async (trx) => {
@@ -342,15 +344,24 @@ export async function saveCentralVillages(
     const on = villages.filter((v) => wanted.has(v.code) && !v.central).map((v) => v.code);
     const off = villages.filter((v) => !wanted.has(v.code) && v.central).map((v) => v.code);
     if (on.length === 0 && off.length === 0) return 0;
-    await store.setCentral(trx, on, true);
-    await store.setCentral(trx, off, false);
+    // Marks have no date: they count on every day, so every closed year of the county and city is checked.
+    const reach = { codes: [township], from: '2000-01-01', entity: 'central_villages', entityId: township };
+    await guardChange(trx, actor, reach, closedYearReason, async () => {
+      await store.setCentral(trx, on, true);
+      await store.setCentral(trx, off, false);
+    });
     await audit.record(trx, {
       actor,
       action: 'update',
       entity: 'central_villages',
       entityId: township,
       before: { central: villages.filter((v) => v.central).map((v) => v.code) },
-      after: { central: villages.filter((v) => wanted.has(v.code)).map((v) => v.code), added: on, removed: off },
+      after: {
+        central: villages.filter((v) => wanted.has(v.code)).map((v) => v.code),
+        added: on,
+        removed: off,
+        ...(closedYearReason ? { closed_year_reason: closedYearReason } : {}),
+      },
       ip,
     });
     return on.length + off.length;

@@ -7,6 +7,7 @@ import * as audit from '../../audit/service.js';
 import { nowIso } from '../../db.js';
 import { setClosedYearGuard, type ChangeReach } from '../../facilities/closed-years.js';
 import { ConflictError } from '../../http/errors.js';
+import { forgetDivisionTotals } from '../engine/service.js';
 import { figureKey, figuresOn, type FigureRow } from './figures.js';
 import { closedStatuses, yearEnd } from './kinds.js';
 import * as store from './store.js';
@@ -59,6 +60,8 @@ export async function guardChange<T>(
   if (closed.length === 0) return apply();
   const before = await Promise.all(closed.map((s) => figuresOn(trx, s.region_code, yearEnd(s.year))));
   const result = await apply();
+  // The division totals are kept per connection object: read them again after a change to central villages.
+  forgetDivisionTotals(trx);
   const found: ClosedYearDifferences[] = [];
   for (const [i, s] of closed.entries()) {
     const was = new Map(before[i].map((r) => [figureKey(r), r]));

@@ -110,6 +110,32 @@ describe(`coverage: changes to a closed year (${dialect})`, () => {
     expect((await registry.findFacility(app.db, OTHER))!.note).to.equal('名称与备注不影响覆盖');
   });
 
+  it('asks for a reason before central-village marks change a closed year, and saves them with one', async () => {
+    const township = '520201101'; // 大河镇: every village served by its 全镇统建 cemetery
+    const central = (
+      await app.db('regions').where({ parent_code: township, is_central_village: true }).orderBy('code')
+    ).map((r) => r.code as string);
+    expect(central.length).to.be.greaterThan(1);
+    const from = `/staff/coverage/figures/central-villages?region=${township}`;
+    const form = { region: township, central: central[0] };
+    const refused = await bureau.post('/staff/coverage/figures/central-villages', form, { from });
+    expect(refused.status).to.equal(409);
+    const text = textOf(refused.text);
+    expect(text).to.contain('此项变更会改变已报送年度的数据').and.contain('中心村覆盖');
+    expect(await app.db('regions').where({ parent_code: township, is_central_village: true })).to.have.length(
+      central.length,
+    );
+    const saved = await bureau.post(
+      '/staff/coverage/figures/central-villages',
+      { ...form, closed_year_reason: '中心村规划调整' },
+      { from },
+    );
+    expect(saved.status).to.equal(302);
+    expect(await app.db('regions').where({ parent_code: township, is_central_village: true })).to.have.length(1);
+    const kept = await app.db('closed_year_changes').where({ entity: 'central_villages', reason: '中心村规划调整' });
+    expect(kept).to.have.length(1);
+  });
+
   it('never changes the snapshot', async () => {
     expect(await snapshot()).to.deep.equal(submitted);
   });
