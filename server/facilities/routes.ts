@@ -384,7 +384,12 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
       if (err instanceof ImportRejected)
         return res.status(400).render('facilities/import', importData({ csv: text, plan: err.plan }));
       if (err instanceof ConflictError)
-        return res.status(409).render('facilities/import', importData({ csv: text, formError: err.code }));
+        return res
+          .status(409)
+          .render('facilities/import', {
+            ...importData({ csv: text, formError: err.code }),
+            formErrorParams: err.params,
+          });
       throw err;
     }
   }

@@ -112,6 +112,7 @@ const zh = {
   errors: {
     closed_year_changed: '此项变更会改变已报送的 {{years}} 年度数据，请填写变更原因。',
     closed_year_reason_required: '请填写变更原因（此项变更会改变已报送的年度数据）。',
+    closed_year_import: '导入会改变已报送的 {{years}} 年度数据，未导入任何内容。请在设施页面逐项变更并说明原因。',
     year_not_over: '{{year}} 年尚未结束，年度结束后才能报送。',
     year_counties_pending: '所辖区县尚未全部审核通过（{{names}}），全市暂不能报送。',
     year_already_submitted: '该年度已经报送，不能重复报送。',
@@ -239,6 +240,8 @@ const en: typeof zh = {
   errors: {
     closed_year_changed: 'This change alters the submitted figures of {{years}}: give a reason for it.',
     closed_year_reason_required: 'Give a reason (this change alters figures already submitted).',
+    closed_year_import:
+      'The import would alter the submitted figures of {{years}}; nothing was imported. Make those changes on the facility pages, giving a reason.',
     year_not_over: '{{year}} is not over yet; submit it once it is.',
     year_counties_pending: 'Not all counties are accepted yet ({{names}}), so the city cannot submit.',
     year_already_submitted: 'This year has already been submitted.',

@@ -136,6 +136,19 @@ describe(`coverage: changes to a closed year (${dialect})`, () => {
     expect(kept).to.have.length(1);
   });
 
+  it('refuses a CSV import that would alter the closed year, importing nothing', async () => {
+    const csv =
+      'name,kind,status,status_date,region_code\n大湾镇补录骨灰堂,columbarium,operating,2025-03-01,520201103\n';
+    const from = '/staff/facilities/import';
+    const preview = await bureau.post('/staff/facilities/import', { csv, step: 'preview' }, { from });
+    expect(preview.status).to.equal(200);
+    const version = /name="version" value="([^"]*)"/.exec(preview.text)?.[1] ?? '';
+    const res = await bureau.post('/staff/facilities/import', { csv, step: 'apply', version });
+    expect(res.status).to.equal(409);
+    expect(textOf(res.text)).to.contain(`导入会改变已报送的 钟山区 ${YEAR} 年度数据，未导入任何内容。`);
+    expect(await app.db('facilities').where({ name: '大湾镇补录骨灰堂' }).first()).to.equal(undefined);
+  });
+
   it('never changes the snapshot', async () => {
     expect(await snapshot()).to.deep.equal(submitted);
   });
