@@ -133,6 +133,8 @@ function gridRow<M extends string>(
 
 /** Why a change that alters a closed year's submitted figures is made anyway (asked for only then). */
 const ClosedYearReason = z.object({ closed_year_reason: optionalText(500) });
+const reasonIn = (body: Record<string, unknown>) =>
+  typeof body.closed_year_reason === 'string' ? body.closed_year_reason : undefined;
 
 export function figureRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
@@ -261,11 +263,12 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
     await withGrid(
       res,
       'coverage/figures',
-      (errors) => figuresData(req, res, body, body, errors),
+      async (errors) => ({ ...(await figuresData(req, res, body, body, errors)), closedYearReason: reasonIn(body) }),
       async () => {
         const codes = postedCodes(body, countyMeasures);
         const input = parseGrid(countyGridSchema(codes), body, codes, countyMeasures, countyRowProblems);
-        const n = await figures.saveCountyFigures(db, req.user!, input.year, input.rows, ip(req));
+        const reason = parse(ClosedYearReason, body).closed_year_reason;
+        const n = await figures.saveCountyFigures(db, req.user!, input.year, input.rows, ip(req), reason);
         flash(req, n ? 'flash.figures_saved' : 'flash.figures_unchanged', { year: input.year, n });
         res.redirect(`${BASE}/figures${qs({ region: String(body.region ?? ''), year: input.year })}`);
       },
@@ -335,11 +338,12 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
     await withGrid(
       res,
       'coverage/figures-graves',
-      (errors) => gravesData(req, res, body, body, errors),
+      async (errors) => ({ ...(await gravesData(req, res, body, body, errors)), closedYearReason: reasonIn(body) }),
       async () => {
         const codes = postedCodes(body, ['found', 'remediated']);
         const input = parseGrid(graveGridSchema(codes), body, codes, ['found', 'remediated'], graveRowProblems);
-        const n = await figures.saveGraves(db, req.user!, input.year, input.rows, ip(req));
+        const reason = parse(ClosedYearReason, body).closed_year_reason;
+        const n = await figures.saveGraves(db, req.user!, input.year, input.rows, ip(req), reason);
         flash(req, n ? 'flash.figures_saved' : 'flash.figures_unchanged', { year: input.year, n });
         res.redirect(`${BASE}/figures/graves${qs({ region: String(body.region ?? ''), year: input.year })}`);
       },

@@ -8,7 +8,7 @@ import { ConflictError, ValidationError, type FieldErrors } from '../../http/err
 import type { Level } from '../../regions/levels.js';
 import type { FuneralZone } from '../indicators/kinds.js';
 import { forgetDivisionTotals } from '../engine/service.js';
-import { guardChange } from '../years/guard.js';
+import { guardChange, guardYearFigures } from '../years/guard.js';
 import * as store from './store.js';
 import type { NamedRegion, VillageChoice, YearTotals, ZoneRow } from './store.js';
 import {
@@ -107,6 +107,7 @@ export async function saveCountyFigures(
   year: number,
   rows: CountyRowInput[],
   ip: string | null,
+  closedYearReason?: string,
 ): Promise<number> {
   await assertRows(db, rows, { level: 'county', cell: 'deaths', key: 'errors.figures_county_only' }, countyRowProblems);
   return saveRows(
@@ -126,6 +127,7 @@ export async function saveCountyFigures(
       blank: (r) => countyMeasures.every((m) => r[m] === null),
     },
     ip,
+    closedYearReason,
   );
 }
 
@@ -144,6 +146,7 @@ async function saveRows<R extends { region_code: string; version: string | null 
   actor: audit.Actor,
   s: SaveSpec<R>,
   ip: string | null,
+  closedYearReason?: string,
 ): Promise<number> {
   try {
     return await db.transaction(async (trx) => {
@@ -154,6 +157,7 @@ async function saveRows<R extends { region_code: string; version: string | null 
         s.rows.map((r) => r.region_code),
       );
       let n = 0;
+      const changes: { region_code: string; before: unknown; after: unknown }[] = [];
       for (const r of s.rows) {
         const e = existing.get(r.region_code);
         const after = s.values(r);
@@ -179,8 +183,16 @@ async function saveRows<R extends { region_code: string; version: string | null 
           await store.insertGridRow(trx, s.table, key, after);
           await audit.record(trx, { actor, action: 'create', entity: s.entity, entityId, after, ip });
         }
+        changes.push({ region_code: r.region_code, before, after: s.blank(r) ? null : after });
         n++;
       }
+      if (n > 0)
+        await guardYearFigures(
+          trx,
+          actor,
+          { codes: changes.map((c) => c.region_code), year: s.year, entity: s.entity, rows: changes },
+          closedYearReason,
+        );
       return n;
     });
   } catch (err) {
@@ -230,6 +242,7 @@ export async function saveGraves(
   year: number,
   rows: GraveRowInput[],
   ip: string | null,
+  closedYearReason?: string,
 ): Promise<number> {
   await assertRows(
     db,
@@ -249,6 +262,7 @@ export async function saveGraves(
       blank: (r) => r.found === null && r.remediated === null,
     },
     ip,
+    closedYearReason,
   );
 }
 

@@ -7,6 +7,7 @@ import * as audit from '../../audit/service.js';
 import { nowIso } from '../../db.js';
 import { setClosedYearGuard, type ChangeReach } from '../../facilities/closed-years.js';
 import { ConflictError } from '../../http/errors.js';
+import * as regions from '../../regions/service.js';
 import { forgetDivisionTotals } from '../engine/service.js';
 import { figureKey, figuresOn, type FigureRow } from './figures.js';
 import { closedStatuses, yearEnd } from './kinds.js';
@@ -123,3 +124,53 @@ export async function guardChange<T>(
 }
 
 setClosedYearGuard(guardChange);
+
+/**
+ * Yearly figures entered by hand (deaths, cremations, burials; scattered graves) for a year that is closed for the
+ * region's county or city: the snapshot does not hold them, so any change to them needs a reason, which is kept
+ * with the submission (the rows before and after) and in the audit log.
+ */
+export async function guardYearFigures(
+  trx: Knex,
+  actor: audit.Actor,
+  change: { codes: string[]; year: number; entity: string; rows: unknown[] },
+  reason: string | undefined,
+): Promise<void> {
+  const closed = (await store.closedFor(trx, closedStatuses, candidateRegions(change.codes), change.year)).filter(
+    (s) => s.year === change.year,
+  );
+  if (closed.length === 0) return;
+  if (!reason)
+    throw new ConflictError(
+      'closed_year_changed',
+      { closed_year_reason: { key: 'errors.closed_year_reason_required' } },
+      {
+        years: await regions
+          .regionNames(
+            trx,
+            closed.map((s) => s.region_code),
+          )
+          .then((names) => closed.map((s) => `${names.get(s.region_code) ?? s.region_code} ${s.year}`).join('、')),
+        differences: [],
+      },
+    );
+  const at = nowIso();
+  for (const s of closed) {
+    await store.insertClosedYearChange(trx, {
+      submission_id: s.id,
+      entity: change.entity,
+      entity_id: null,
+      reason,
+      differences: JSON.stringify(change.rows),
+      changed_by: actor.id,
+      changed_at: at,
+    });
+    await audit.record(trx, {
+      actor,
+      action: 'closed_year_change',
+      entity: change.entity,
+      entityId: `${s.region_code}/${s.year}`,
+      after: { reason, region_code: s.region_code, year: s.year, rows: change.rows },
+    });
+  }
+}

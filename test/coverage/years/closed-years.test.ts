@@ -149,6 +149,45 @@ describe(`coverage: changes to a closed year (${dialect})`, () => {
     expect(await app.db('facilities').where({ name: '大湾镇补录骨灰堂' }).first()).to.equal(undefined);
   });
 
+  it("asks for a reason before the closed year's deaths and cremations change; another county's year goes through", async () => {
+    const COUNTIES = ['520201', '520203', '520204', '520281'];
+    async function grid(cells: Record<string, string>): Promise<Record<string, string>> {
+      const page = await bureau.get(`/staff/coverage/figures?region=5202&year=${YEAR}`);
+      const form: Record<string, string> = { region: '5202', year: String(YEAR) };
+      for (const c of COUNTIES) {
+        for (const m of ['deaths', 'cremations', 'burials', 'green_burials']) {
+          const v = new RegExp(`name="${m}_${c}"[^>]*value="([^"]*)"`).exec(page.text);
+          form[`${m}_${c}`] = v ? v[1] : '';
+        }
+        form[`v_${c}`] = new RegExp(`name="v_${c}" value="([^"]*)"`).exec(page.text)?.[1] ?? '';
+      }
+      return { ...form, ...cells };
+    }
+    const stats = (county: string) => app.db('region_year_stats').where({ region_code: county, year: YEAR }).first();
+    const was = await stats(COUNTY);
+    const refused = await bureau.post(
+      '/staff/coverage/figures',
+      await grid({ deaths_520201: String(Number(was.deaths) + 10) }),
+    );
+    expect(refused.status).to.equal(409);
+    expect(textOf(refused.text)).to.contain('请填写变更原因').and.contain(`钟山区 ${YEAR}`);
+    expect(Number((await stats(COUNTY)).deaths)).to.equal(Number(was.deaths));
+    const other = await stats('520203');
+    const free = await bureau.post(
+      '/staff/coverage/figures',
+      await grid({ deaths_520203: String(Number(other.deaths) + 1) }),
+    );
+    expect(free.status).to.equal(302);
+    const saved = await bureau.post(
+      '/staff/coverage/figures',
+      await grid({ deaths_520201: String(Number(was.deaths) + 10), closed_year_reason: '补报漏报死亡人数' }),
+    );
+    expect(saved.status).to.equal(302);
+    expect(Number((await stats(COUNTY)).deaths)).to.equal(Number(was.deaths) + 10);
+    const kept = await app.db('closed_year_changes').where({ entity: 'region_year_stats', reason: '补报漏报死亡人数' });
+    expect(kept).to.have.length(1);
+  });
+
   it('never changes the snapshot', async () => {
     expect(await snapshot()).to.deep.equal(submitted);
   });
