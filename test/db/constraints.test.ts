@@ -401,7 +401,7 @@ describe(`database rules (${dialect})`, () => {
     };
     await accepted(db, 'year_submissions', good);
     const bad: [Record<string, unknown>, string][] = [
-      [{ status: 'draft' }, 'year_submissions_status_in'],
+      [{ status: 'draft', reviewed_by: user, reviewed_at: now }, 'year_submissions_status_in'],
       [{ status: 'returned', reviewed_by: user, reviewed_at: now }, 'year_submissions_returned_reason'],
       [{ status: 'accepted' }, 'year_submissions_reviewed'],
       [{ round: 0 }, 'year_submissions_round_positive'],
