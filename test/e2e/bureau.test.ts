@@ -65,6 +65,16 @@ describe('browser: the bureau reads coverage, the map, a proposal and prints the
       expect(await accessibilityProblems(page), 'axe-core on proposal').to.deep.equal([]);
       await screenshot(page, SUITE, 'proposal');
 
+      // 年度报送 and 同比 (issue 16): the year list and the year-on-year page pass axe-core too.
+      for (const [step, path] of [
+        ['years', '/staff/coverage/years'],
+        ['compare', '/staff/coverage/compare?region=5202'],
+      ]) {
+        await page.goto(path);
+        expect(await accessibilityProblems(page), `axe-core on ${step}`).to.deep.equal([]);
+        await screenshot(page, SUITE, step);
+      }
+
       // Back on the city's dashboard, the PDF report downloads and reads back in Chinese.
       await page.goto('/staff/coverage?region=5202');
       const [download] = await Promise.all([
