@@ -384,12 +384,10 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
       if (err instanceof ImportRejected)
         return res.status(400).render('facilities/import', importData({ csv: text, plan: err.plan }));
       if (err instanceof ConflictError)
-        return res
-          .status(409)
-          .render('facilities/import', {
-            ...importData({ csv: text, formError: err.code }),
-            formErrorParams: err.params,
-          });
+        return res.status(409).render('facilities/import', {
+          ...importData({ csv: text, formError: err.code }),
+          formErrorParams: err.params,
+        });
       throw err;
     }
   }
