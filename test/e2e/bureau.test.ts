@@ -55,6 +55,10 @@ const BUREAU_PAGES: { name: string; path: string; role?: 'admin' }[] = [
   { name: 'regions-county', path: '/staff/regions?parent=520281' },
   { name: 'village-kind', path: '/staff/regions/{village}/kind' },
   { name: 'report-settings', path: '/staff/coverage/report-settings?region=5202' },
+  // 年度报送 and 同比.
+  { name: 'years', path: '/staff/coverage/years' },
+  { name: 'compare', path: '/staff/coverage/compare?region=5202' },
+  { name: 'compare-county', path: '/staff/coverage/compare?region=520281' },
   { name: 'audit', path: '/staff/audit', role: 'admin' },
 ];
 
