@@ -267,12 +267,18 @@ export async function yearlyIndicators(
   db: Knex,
   prefix: string,
   years: number[],
-  opts: { date: string; state?: CoverageState },
+  opts: { date: string; state?: CoverageState; states?: Map<string, { state: CoverageState }> },
 ): Promise<YearPoint[]> {
   const year = Number(opts.date.slice(0, 4));
   const dateOf = (y: number) => (y === year ? opts.date : `${y}-12-31`);
-  const wanted = years.filter((y) => y <= year && !(y === year && opts.state)).map(dateOf);
-  const states = await coverageStatesOn(db, prefix, wanted);
+  const wanted = years
+    .filter((y) => y <= year && !(y === year && opts.state))
+    .map(dateOf)
+    .filter((d) => !opts.states?.has(d));
+  const states = new Map<string, { state: CoverageState }>([
+    ...(opts.states ?? []),
+    ...(wanted.length ? await coverageStatesOn(db, prefix, wanted) : []),
+  ]);
   return years.map((y): YearPoint => {
     if (y > year) return { year: y, date: null, partial: false, indicators: null };
     const date = dateOf(y);
