@@ -1,6 +1,7 @@
 // In a real browser, a bureau officer's coverage morning: open 覆盖与规划 from the navigation, read the city's
 // village coverage against its target, go down to a county, open the map, ask what it would take to reach 100%,
-// and download the printed progress report. Screenshots land in test/artifacts/.
+// and download the printed progress report; then the province's and the country's pages. Screenshots land in
+// test/artifacts/.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -77,6 +78,20 @@ describe('browser: the bureau reads coverage, the map, a proposal and prints the
       const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
       expect(text).to.contain('六盘水市').and.contain('盘州市').and.contain('钟山区');
       fs.rmSync(path.dirname(file), { recursive: true, force: true });
+
+      // ## Province and country pages (issue 16, item 3), each checked with axe-core: a block of its own.
+      for (const [name, url] of [
+        ['country', '/staff/coverage?region=all'],
+        ['province', '/staff/coverage?region=52'],
+        ['map-country', '/staff/coverage/map?region=all'],
+        ['map-province', '/staff/coverage/map?region=52'],
+        ['communities-province', '/staff/coverage/villages?region=52&kind=community'],
+      ] as const) {
+        await page.goto(url);
+        expect(await page.locator('nav.breadcrumb, main h1').first().innerText(), name).to.not.equal('');
+        expect(await accessibilityProblems(page), `axe-core on ${name}`).to.deep.equal([]);
+        await screenshot(page, SUITE, name);
+      }
       expect(problems, 'console errors').to.deep.equal([]);
     } finally {
       await context.close();
