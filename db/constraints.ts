@@ -44,3 +44,33 @@ export async function dropChecks(trx: Knex, table: string, checks: readonly Chec
       checks.reduce((s, [name, condition]) => s.replace(`, CONSTRAINT ${name} CHECK (${condition})`, ''), sql),
   });
 }
+
+/**
+ * Replaces one CHECK's list of codes (a role, status or kind added): ALTER TABLE on PostgreSQL, a rebuild on SQLite
+ * (whatever quotes the constraint was written with). Rows outside the new list stop the migration, named.
+ */
+export async function replaceCodes(
+  knex: Knex,
+  table: string,
+  name: string,
+  column: string,
+  codes: readonly string[],
+): Promise<void> {
+  const [{ n }] = (await knex(table)
+    .whereRaw(`NOT (${oneOf(column, codes)})`)
+    .count({ n: '*' })) as { n: number | string }[];
+  if (Number(n) > 0)
+    throw new Error(`${table}: ${n} existing row(s) break the rule ${name}; correct them, then migrate again`);
+  if (knex.client.config.client === 'pg') {
+    await knex.raw(`ALTER TABLE ${table} DROP CONSTRAINT ${name}`);
+    await knex.raw(`ALTER TABLE ${table} ADD CONSTRAINT ${name} CHECK (${oneOf(column, codes)})`);
+    return;
+  }
+  await rebuildTable(knex, table, {
+    change: (sql) => {
+      const old = new RegExp(`CONSTRAINT [\`"]?${name}[\`"]? CHECK \\((?:[^()]|\\([^()]*\\))*\\)`);
+      if (!old.test(sql)) throw new Error(`${table}: no constraint ${name} to replace`);
+      return sql.replace(old, `CONSTRAINT ${name} CHECK (${oneOf(column, codes)})`);
+    },
+  });
+}

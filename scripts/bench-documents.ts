@@ -17,6 +17,7 @@ import { renderCertificate } from '../server/documents/certificate.js';
 import { renderReceipt } from '../server/documents/receipt.js';
 import { renderReport } from '../server/reports/report.js';
 import { loadReport } from '../server/reports/service.js';
+import { reportBlock } from '../server/reports/settings-service.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
@@ -107,10 +108,13 @@ try {
   await measure('statement of charges', () => renderReceipt(receipt, fonts));
   const data = await cpu(() => loadReport(db, { region: '5202', date: '2026-11-25' }));
   console.log(`${'report data (loadReport, 5202)'.padEnd(34)} first ${data.ms.toFixed(0).padStart(5)} ms`);
-  await measure('report drawing (5202)', () => renderReport(data.value, 'zh-CN', fonts));
+  const block = await reportBlock(db, '5202', { display_name: '统计员' }, '2026-11-25');
+  await measure('report drawing (5202)', () => renderReport(data.value, 'zh-CN', fonts, block));
   const kept = new KeptRenders();
-  const inputs = { d: { ...data.value, generatedAt: undefined }, lang: 'zh-CN', fonts: fonts.key };
-  await measure('report kept (key + lookup)', () => kept.print(inputs, () => renderReport(data.value, 'zh-CN', fonts)));
+  const inputs = { d: { ...data.value, generatedAt: undefined }, lang: 'zh-CN', fonts: fonts.key, block };
+  await measure('report kept (key + lookup)', () =>
+    kept.print(inputs, () => renderReport(data.value, 'zh-CN', fonts, block)),
+  );
 } finally {
   await db.destroy();
   fs.rmSync(dir, { recursive: true, force: true });

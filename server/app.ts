@@ -32,6 +32,7 @@ import { projectRoot, staticDir, viewsDir } from './paths.js';
 import { priceRoutes } from './prices/routes.js';
 import { regionRoutes } from './regions/routes.js';
 import { reportRoutes } from './reports/routes.js';
+import { reportSettingsRoutes } from './reports/settings-routes.js';
 import { staffRoutes } from './staff/routes.js';
 
 export function buildApp(ctx: AppContext): Express {
@@ -108,6 +109,7 @@ export function buildApp(ctx: AppContext): Express {
     coverageRoutes,
     coverageApiRoutes,
     reportRoutes,
+    reportSettingsRoutes,
   ]) {
     mount(router, routes(ctx), registry);
   }

@@ -67,6 +67,7 @@ const facilities: {
 const users = [
   { username: 'admin', display_name: '系统管理员', role: 'admin', facility: null },
   { username: 'bureau', display_name: '市民政局殡葬管理科', role: 'bureau', facility: null },
+  { username: 'county', display_name: '钟山区民政局', role: 'county_bureau', facility: null, region: '520201' },
   { username: 'frontdesk', display_name: '殡仪馆前台', role: 'front_desk', facility: '六盘水市殡仪馆（示例）' },
   {
     username: 'cemetery',
@@ -136,6 +137,7 @@ export async function seedDemo(
           display_name: u.display_name,
           role: u.role,
           facility_id: u.facility ? ids.get(u.facility) : null,
+          region_code: 'region' in u ? u.region : null,
           password_hash: hash,
           created_at: now,
           updated_at: now,

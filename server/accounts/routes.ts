@@ -8,7 +8,7 @@ import { pagination } from '../http/pagination.js';
 import type { RouteDef } from '../http/routes.js';
 import { destroySession, regenerateSession } from '../http/session.js';
 import { parse } from '../http/validate.js';
-import { roles } from './roles.js';
+import { everyone, roles } from './roles.js';
 import {
   LoginInput,
   NewUserInput,
@@ -191,24 +191,25 @@ export function accountRoutes(ctx: AppContext): RouteDef[] {
       display_name: u.display_name,
       role: u.role,
       facility_id: u.facility_id,
+      region_code: u.region_code,
     });
   }
 
   return [
-    { method: 'get', path: '/api/v1/me', roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'], handler: me },
+    { method: 'get', path: '/api/v1/me', roles: everyone, handler: me },
     { method: 'get', path: '/login', roles: 'public', handler: loginPage },
     { method: 'post', path: '/login', roles: 'public', handler: login },
     { method: 'post', path: '/logout', roles: 'public', handler: logout },
     {
       method: 'get',
       path: '/staff/account',
-      roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'],
+      roles: everyone,
       handler: accountPage,
     },
     {
       method: 'post',
       path: '/staff/account/password',
-      roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'],
+      roles: everyone,
       handler: changeOwnPassword,
     },
     { method: 'get', path: '/staff/users', roles: ['admin'], handler: listUsers },

@@ -26,6 +26,14 @@ const userFields = {
   display_name: requiredText(60),
   role: z.enum(roles),
   facility_id: optionalId,
+  /** A bureau's region: a county's 6-digit code for a county bureau, a city's 4 digits (or none) for a city bureau. */
+  region_code: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+    z
+      .string()
+      .regex(/^(\d{2}|\d{4}|\d{6})$/, { error: 'errors.user_region_format' })
+      .optional(),
+  ),
 };
 
 export const NewUserInput = z.object({ username: Username, ...userFields, password: Password });

@@ -21,7 +21,7 @@ import {
   type LoginLimits,
 } from './login-limits.js';
 import { hashPassword, verifyPassword } from './password.js';
-import { scopedRoles, type Role, type User } from './roles.js';
+import { bureauRoles, scopedRoles, type Role, type User } from './roles.js';
 import type { NewUserInput, OwnPasswordInput, PasswordResetInput, UserUpdateInput } from './schemas.js';
 import * as store from './store.js';
 
@@ -144,13 +144,23 @@ const clearLoginCounters = (trx: Knex, username: string) => {
   return store.clearLoginCounters(trx, [`${PAIR_PREFIX}:${name}|`, `${NAME_PREFIX}:${name}`, `${WAIT_PREFIX}:${name}`]);
 };
 
-async function assertScope(db: Knex, role: User['role'], facilityId: number | undefined): Promise<void> {
+async function assertScope(
+  db: Knex,
+  input: { role: User['role']; facility_id?: number; region_code?: string },
+): Promise<void> {
+  const { role, facility_id: facilityId, region_code: region } = input;
   if (scopedRoles.includes(role) && !facilityId) {
     throw new ValidationError({ facility_id: { key: 'errors.facility_required_for_role' } });
   }
   if (facilityId && !(await store.facilityExists(db, facilityId))) {
     throw new ValidationError({ facility_id: { key: 'errors.facility_unknown' } });
   }
+  if (role === 'county_bureau' && region?.length !== 6)
+    throw new ValidationError({ region_code: { key: 'errors.user_region_county' } });
+  if (region && !bureauRoles.includes(role))
+    throw new ValidationError({ region_code: { key: 'errors.user_region_not_bureau' } });
+  if (region && !(await store.regionExists(db, region)))
+    throw new ValidationError({ region_code: { key: 'errors.user_region_unknown' } });
 }
 
 export async function createUser(
@@ -159,7 +169,7 @@ export async function createUser(
   input: NewUserInput,
   ip: string | null,
 ): Promise<number> {
-  await assertScope(db, input.role, input.facility_id);
+  await assertScope(db, input);
   const hash = await hashPassword(input.password);
   try {
     return await db.transaction(async (trx) => {
@@ -169,6 +179,7 @@ export async function createUser(
         display_name: input.display_name,
         role: input.role,
         facility_id: input.facility_id ?? null,
+        region_code: input.region_code ?? null,
         password_hash: hash,
         created_at: now,
         updated_at: now,
@@ -192,7 +203,7 @@ export async function updateUser(
   input: UserUpdateInput,
   ip: string | null,
 ): Promise<void> {
-  await assertScope(db, input.role, input.facility_id);
+  await assertScope(db, input);
   await db.transaction(async (trx) => {
     const before = await store.findUser(trx, id);
     if (!before) throw new NotFoundError();
@@ -203,6 +214,7 @@ export async function updateUser(
       display_name: input.display_name,
       role: input.role,
       facility_id: input.facility_id ?? null,
+      region_code: input.region_code ?? null,
       disabled: input.disabled,
       updated_at: nowIso(),
     };

@@ -10,6 +10,8 @@ const userColumns = [
   'u.role',
   'u.facility_id',
   'f.name as facility_name',
+  'u.region_code',
+  'r.name as region_name',
   'u.disabled',
   'u.session_epoch',
   'u.created_at',
@@ -21,7 +23,9 @@ function toUser(row: Record<string, unknown>): User {
 }
 
 function users(db: Knex) {
-  return db('users as u').leftJoin('facilities as f', 'f.id', 'u.facility_id');
+  return db('users as u')
+    .leftJoin('facilities as f', 'f.id', 'u.facility_id')
+    .leftJoin('regions as r', 'r.code', 'u.region_code');
 }
 
 export async function findUser(db: Knex, id: number): Promise<User | undefined> {
@@ -60,6 +64,10 @@ export async function listUsers(
 
 export async function facilityExists(db: Knex, id: number): Promise<boolean> {
   return !!(await db('facilities').where({ id }).first('id'));
+}
+
+export async function regionExists(db: Knex, code: string): Promise<boolean> {
+  return !!(await db('regions').where({ code }).first('code'));
 }
 
 export async function insertUser(trx: Knex, row: Record<string, unknown>): Promise<number> {

@@ -3,7 +3,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { assertCanRead } from '../accounts/access.js';
-import { facilityScope, type Role } from '../accounts/roles.js';
+import { everyone, facilityScope, type Role } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
@@ -12,6 +12,7 @@ import { pagination } from '../http/pagination.js';
 import type { RouteDef } from '../http/routes.js';
 import { fieldErrors, parse } from '../http/validate.js';
 import { translator } from '../i18n/index.js';
+import { shortName } from '../regions/levels.js';
 import { buildPicker, pickedCode, pickerFromQuery } from '../regions/picker.js';
 import * as regions from '../regions/service.js';
 import { applyImport, csvColumns, exportCsv, ImportRejected, MAX_ROWS, planImport, type ImportPlan } from './csv.js';
@@ -29,7 +30,7 @@ const ApiQuery = z.object({
 });
 
 const PER_PAGE = 30;
-const READERS: readonly Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
+const READERS: readonly Role[] = everyone;
 /** The registry is the bureau's: it and the administrator keep it. */
 const KEEPERS: readonly Role[] = ['admin', 'bureau'];
 const canKeep = (req: Request) => KEEPERS.includes(req.user!.role);
@@ -183,7 +184,7 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
         : undefined,
       villages: villages.map((v) => ({
         code: v.code,
-        name: registry.shortName(v.name),
+        name: shortName(v.name),
         community: v.is_admin_village === false,
         checked: chosen.has(v.code),
       })),

@@ -7,6 +7,7 @@ import { isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
 import { ashPlacementKinds, type Facility, type FacilityKind, type FacilityStatus } from './kinds.js';
+import { shortName } from '../regions/levels.js';
 import { serviceOf } from './service-area.js';
 import type { FacilityInput, FacilityShape, StatusInput } from './schemas.js';
 import * as store from './store.js';
@@ -16,8 +17,6 @@ function add(out: FieldErrors, field: string, key: string, params?: Record<strin
   if (!out[field]) out[field] = params ? { key: `errors.${key}`, params } : { key: `errors.${key}` };
 }
 
-/** 渔塘村村民委员会 → 渔塘村, 大河社区居民委员会 → 大河社区: how people name them. */
-export const shortName = (name: string): string => name.replace(/(村民委员会|居民委员会|村委会|居委会)$/, '');
 
 const counts = (kind: FacilityKind) => (ashPlacementKinds as readonly string[]).includes(kind);
 

@@ -1,5 +1,5 @@
 // The staff navigation: one entry per domain page, shown to the roles that may open it.
-import { scopedRoles, type Role } from '../accounts/roles.js';
+import { everyone, scopedRoles, type Role } from '../accounts/roles.js';
 
 /**
  * `own`: where staff tied to one facility go instead, that facility's own page.
@@ -13,11 +13,12 @@ export interface NavItem {
   section?: RegExp;
 }
 
-const everyone: readonly Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
+/** The funeral homes' cases: a county bureau has no access to cases (it keeps facilities and figures). */
+const caseReaders: readonly Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
 
 export const navItems: NavItem[] = [
   { href: '/staff', key: 'nav.dashboard', roles: everyone },
-  { href: '/staff/cases', key: 'nav.cases', roles: everyone },
+  { href: '/staff/cases', key: 'nav.cases', roles: caseReaders },
   { href: '/staff/takings', key: 'nav.takings', roles: ['admin', 'bureau', 'front_desk'] },
   {
     href: '/staff/cremation',

@@ -13,7 +13,9 @@ import { documentMessages } from '../documents/messages.js';
 import { paymentReceiptMessages } from '../documents/payment-receipt-messages.js';
 import { facilityMessages } from '../facilities/messages.js';
 import { priceMessages } from '../prices/messages.js';
+import { regionMessages } from '../regions/messages.js';
 import { reportMessages } from '../reports/messages.js';
+import { reportSettingsMessages } from '../reports/settings-messages.js';
 import { staffMessages } from '../staff/messages.js';
 import type { DomainMessages } from './types.js';
 
@@ -31,6 +33,8 @@ export const domainMessages: DomainMessages<object>[] = [
   paymentReceiptMessages,
   facilityMessages,
   priceMessages,
+  regionMessages,
   reportMessages,
+  reportSettingsMessages,
   staffMessages,
 ];

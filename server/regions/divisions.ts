@@ -33,7 +33,8 @@ const sources: Source[] = [
   { file: 'villages.csv', level: 'village', parent: (r) => r.streetCode },
 ];
 
-function prefixOf(scope: Scope): string {
+/** The code prefix of a scope ('' for the whole country). */
+export function prefixOf(scope: Scope): string {
   return 'city' in scope ? scope.city : 'province' in scope ? scope.province : '';
 }
 

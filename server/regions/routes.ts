@@ -1,10 +1,13 @@
 // Regions: the public JSON lookup used by the picker, and the staff browser.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { everyone } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import type { RouteDef } from '../http/routes.js';
 import { NotFoundError } from '../http/errors.js';
-import type { Region } from './levels.js';
+import { kindOverrides } from './kind-service.js';
+import { kindHref, kindRoutes } from './kind-routes.js';
+import { kindEditors, type Region } from './levels.js';
 import { pickerFromQuery } from './picker.js';
 import * as service from './service.js';
 
@@ -41,7 +44,21 @@ export function regionRoutes(ctx: AppContext): RouteDef[] {
     const picker = await pickerFromQuery(db, req.query, 'code', 'township');
     const code = picker.value;
     const { region, children, summaries, trail, totals } = await service.regionOverview(db, code);
-    const rows = children.map((c) => ({ ...c, ...(summaries.get(c.code) ?? {}) }));
+    // A township's units: the bureau's corrections are marked, and those who may correct a kind get a link.
+    const villages = region?.level === 'township';
+    const corrected = villages
+      ? await kindOverrides(
+          db,
+          children.map((c) => c.code),
+        )
+      : new Map();
+    const mayCorrect = villages && kindEditors.includes(req.user!.role);
+    const rows = children.map((c) => ({
+      ...c,
+      ...(summaries.get(c.code) ?? {}),
+      override: corrected.get(c.code),
+      kindHref: mayCorrect ? kindHref(c.code, `/staff/regions?code=${region!.code}`) : undefined,
+    }));
     res.render('regions/browse', { picker, region, rows, trail, totals });
   }
 
@@ -50,8 +67,9 @@ export function regionRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/staff/regions',
-      roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'],
+      roles: everyone,
       handler: browse,
     },
+    ...kindRoutes(ctx),
   ];
 }

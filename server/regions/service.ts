@@ -2,7 +2,8 @@
 // regions other domains use (a region, its trail, its children, names): their code calls these, never the store.
 import type { Knex } from 'knex';
 import { NotFoundError } from '../http/errors.js';
-import { readDivisions, type ReadProgress, type Scope } from './divisions.js';
+import { prefixOf, readDivisions, type ReadProgress, type Scope } from './divisions.js';
+import * as kindStore from './kind-store.js';
 import type { Level, Region } from './levels.js';
 import * as store from './store.js';
 
@@ -19,9 +20,14 @@ export async function importDivisions(
   scope: Scope,
   onProgress?: (p: ImportProgress) => void,
 ): Promise<{ rows: number }> {
-  const rows = await readDivisions(scope, (p: ReadProgress) =>
+  const read = await readDivisions(scope, (p: ReadProgress) =>
     onProgress?.({ phase: 'read', done: p.bytes, total: p.totalBytes }),
   );
+  // Every unit's kind is derived again, rows already there too; the bureau's corrections win over the name rule.
+  const corrected = await kindStore.kindsUnder(db, prefixOf(scope));
+  const rows = corrected.size
+    ? read.map((r) => (corrected.has(r.code) ? { ...r, is_admin_village: corrected.get(r.code)! } : r))
+    : read;
   // One transaction per batch keeps write locks short; rows come parents first, so each batch's parents exist.
   let written = 0;
   try {

@@ -100,9 +100,15 @@ export async function upsertMany(
   trx: Knex,
   rows: Omit<Region, 'is_central_village' | 'population' | 'lng' | 'lat'>[],
 ): Promise<void> {
-  // Names and the village/community flag come from the source; central-village marks, population and
-  // coordinates are the bureau's own and are kept.
+  // Names and the village/community flag come from the source (the flag as the import derived it); central-village
+  // marks, population and coordinates are the bureau's own and are kept, except that a community is never central.
   await trx('regions').insert(rows).onConflict('code').merge(['name', 'level', 'parent_code', 'is_admin_village']);
+  const communities = rows.filter((r) => r.is_admin_village === false).map((r) => r.code);
+  if (communities.length)
+    await trx('regions')
+      .whereIn('code', communities)
+      .where('is_central_village', true)
+      .update({ is_central_village: false });
 }
 
 /** Names of the given regions by code. */

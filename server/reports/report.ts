@@ -1,10 +1,12 @@
 // The printed coverage progress report (殡葬服务设施覆盖进度报告) a bureau hands to the city government: a cover, the
 // indicators against the targets in force with a written summary, the county and township tables, the yearly charts,
-// the other indicators where there is data, and an appendix of the villages still uncovered. A4, Noto Sans Hans
-// (and a fallback font for rare characters) embedded as subsets, black and greys only.
-import { formatDate, formatDateTime } from '../http/format.js';
+// the other indicators where there is data, an appendix of the villages still uncovered, and the sign-off block with
+// the seal's place (formal.ts). A4, Noto Sans Hans (and a fallback font for rare characters) embedded as subsets, black
+// and greys only.
+import { formatDate, formatDateTime, formatPoints, formatRate, rateTenths, tenthsText } from '../http/format.js';
 import { translator, type Lang, type Translate } from '../i18n/index.js';
 import { coverageIndicators, type CoverageIndicator, type Ratio } from '../coverage/indicators/kinds.js';
+import { shortName } from '../regions/levels.js';
 import type { Fonts } from '../documents/fonts.js';
 import {
   BOLD,
@@ -20,16 +22,16 @@ import {
   textAt,
   type Doc,
 } from '../documents/pdf.js';
+import { drawBlock } from './formal.js';
 import { chartGrid, grid, type Fitting, type GridColumn, type GridRow } from './layout.js';
 import { inForce, targetRate, type ReportData } from './service.js';
 import type { UncoveredArea } from '../coverage/dashboard/service.js';
+import type { ReportBlock } from './settings-service.js';
 import {
   assess,
   cellText,
   countyTable,
   otherShown,
-  percentNumber,
-  shortVillageName,
   summaryTable,
   townshipTable,
   areaTable,
@@ -49,21 +51,21 @@ const NOTE = 8.5;
 /** Names per row of the appendix: a township with more goes on in the next row. */
 const NAMES_PER_ROW = 40;
 
-const pct = (rate: number | null | undefined, none: string) =>
-  rate === null || rate === undefined ? none : `${percentNumber(rate).toFixed(1)}%`;
+const pct = (rate: number | null | undefined, none: string) => formatRate(rate, none);
 
 interface Ctx {
   doc: Doc;
   d: ReportData;
   t: Translate;
   lang: Lang;
+  block: ReportBlock;
   none: string;
   left: number;
   width: number;
   newPage: () => number;
 }
 
-export async function renderReport(d: ReportData, lang: Lang, fonts: Fonts): Promise<Buffer> {
+export async function renderReport(d: ReportData, lang: Lang, fonts: Fonts, block: ReportBlock): Promise<Buffer> {
   const t = translator(lang);
   const title = t('coverage_report.title', { region: d.region.fullName });
   const asOf = formatDate(d.date, lang);
@@ -79,6 +81,7 @@ export async function renderReport(d: ReportData, lang: Lang, fonts: Fonts): Pro
     d,
     t,
     lang,
+    block,
     none: t('coverage_report.none'),
     left,
     width,
@@ -114,8 +117,10 @@ export async function renderReport(d: ReportData, lang: Lang, fonts: Fonts): Pro
   if (d.townships.length) y = townshipSection(c, heading('townships', c.newPage(), 0));
   const progressEnd = progressSection(c, heading('progress', y + 18, 470));
   if (otherShown(d).length) otherSection(c, heading('other', progressEnd + 18, 200));
-  if (d.uncoveredAreas) appendixCounted(c, heading('appendix_counted', c.newPage(), 0), d.uncoveredAreas);
-  else appendix(c, heading('appendix', c.newPage(), 0));
+  const appendixEnd = d.uncoveredAreas
+    ? appendixCounted(c, heading('appendix_counted', c.newPage(), 0), d.uncoveredAreas)
+    : appendix(c, heading('appendix', c.newPage(), 0));
+  drawBlock(doc, block, lang, { x: left, y: appendixEnd + 28, width, newPage: c.newPage });
 
   // Running header and footer on every page but the cover, which is not counted.
   const footer = t('coverage_report.footer', { region: d.region.fullName, date: asOf });
@@ -224,14 +229,20 @@ function cover(c: Ctx, title: string): void {
         },
       ],
       [{ label: t('coverage_report.as_of_label'), value: asOf }],
-      [
-        {
-          label: t('coverage_report.target_year_label'),
-          value: t('coverage_report.target_year_value', { year: d.year }),
-        },
-      ],
-      // Left blank for the issuing bureau to write in and seal: the platform does not know who hands the report on.
-      [{ label: t('coverage_report.issuer_label'), value: '' }],
+      // The year's targets only when there are any for that year (an earlier year's, still in force, is no target
+      // of this year: the summary names its year).
+      ...(targetsOfYear(d)
+        ? [
+            [
+              {
+                label: t('coverage_report.target_year_label'),
+                value: t('coverage_report.target_year_value', { year: d.year }),
+              },
+            ],
+          ]
+        : []),
+      // The issuing office of the report settings; blank to write in by hand when none is set.
+      [{ label: t('coverage_report.issuer_label'), value: c.block.issuer ?? '' }],
       [{ label: t('coverage_report.generated_label'), value: formatDateTime(d.generatedAt, lang) }],
     ],
     {
@@ -244,17 +255,17 @@ function cover(c: Ctx, title: string): void {
       value: { size: 12 },
     },
   );
-  textAt(doc, t('coverage_report.seal'), left + 40, gridTop + 3 * row + 11, width - 80 - 10, {
-    size: 10,
-    color: MUTED,
-    align: 'right',
-  });
   textAt(doc, t('coverage_report.cover_note'), left, 730, width, {
     size: 9,
     color: MUTED,
     align: 'center',
     lineGap: 2,
   });
+}
+
+/** Whether the region (or a region above it) has a target of any indicator set for the report's year. */
+export function targetsOfYear(d: Pick<ReportData, 'targets' | 'year' | 'region'>): boolean {
+  return d.targets.some((x) => x.year === d.year && d.region.code.startsWith(x.region_code));
 }
 
 // ## 1. Indicators against the targets in force
@@ -336,7 +347,7 @@ function summaryText(c: Ctx): string[] {
         target: pct(a.target, none),
         target_year: a.targetYear,
         actual: pct(i[ind].rate, none),
-        gap: a.gapPoints?.toFixed(1),
+        gap: a.gapPoints === null ? undefined : formatPoints(a.gapPoints),
         need: a.needed,
       }),
     );
@@ -506,7 +517,7 @@ function progressSection(c: Ctx, y: number): number {
       actual: t('coverage_report.legend_actual_plain'),
       target: t('coverage_report.legend_target'),
       yearLabel: (year, partial) => `${year}${partial ? '*' : ''}`,
-      value: (rate) => percentNumber(rate).toFixed(1),
+      value: (rate) => tenthsText(rateTenths(rate)),
     },
     { columns, height: columns === 1 ? 200 : 138, gap: 16 },
   );
@@ -643,13 +654,10 @@ function otherSection(c: Ctx, y: number): number {
 
 // ## Appendix above a city: uncovered administrative villages counted per county (a province) or city (the country)
 
-function appendixCounted(c: Ctx, y: number, areas: UncoveredArea[]): void {
+function appendixCounted(c: Ctx, y: number, areas: UncoveredArea[]): number {
   const { doc, d, t, lang } = c;
   const count = areas.reduce((sum, a) => sum + a.villages, 0);
-  if (count === 0) {
-    paragraph(c, t('coverage_report.appendix_none'), y);
-    return;
-  }
+  if (count === 0) return paragraph(c, t('coverage_report.appendix_none'), y);
   const townships = areas.reduce((sum, a) => sum + a.townships, 0);
   const unit = t(`coverage_report.appendix_unit.${d.region.level === 'country' ? 'country' : 'province'}`);
   y = paragraph(c, t('coverage_report.appendix_counted_lead', { count, townships, unit }), y) + 4;
@@ -666,18 +674,15 @@ function appendixCounted(c: Ctx, y: number, areas: UncoveredArea[]): void {
     }
     rows.push({ cells: cells(r, c.none) });
   }
-  grid(doc, columns, rows, gridOpts(c, y));
+  return grid(doc, columns, rows, gridOpts(c, y));
 }
 
 // ## Appendix: uncovered administrative villages by township
 
-function appendix(c: Ctx, y: number): void {
+function appendix(c: Ctx, y: number): number {
   const { doc, d, t } = c;
   const count = d.uncovered.reduce((sum, s) => sum + s.villages.length, 0);
-  if (count === 0) {
-    paragraph(c, t('coverage_report.appendix_none'), y);
-    return;
-  }
+  if (count === 0) return paragraph(c, t('coverage_report.appendix_none'), y);
   y = paragraph(c, t('coverage_report.appendix_lead', { count, townships: d.uncovered.length }), y) + 4;
   const rows: GridRow[] = [];
   let county = '';
@@ -686,7 +691,7 @@ function appendix(c: Ctx, y: number): void {
       county = s.county.code;
       rows.push({ kind: 'group', cells: [s.county.name] });
     }
-    const names = s.villages.map((v) => `${shortVillageName(v.name)}${v.central ? '★' : ''}`);
+    const names = s.villages.map((v) => `${shortName(v.name)}${v.central ? '★' : ''}`);
     for (let i = 0; i < names.length; i += NAMES_PER_ROW) {
       rows.push({
         cells: [
@@ -697,7 +702,7 @@ function appendix(c: Ctx, y: number): void {
       });
     }
   }
-  grid(
+  return grid(
     doc,
     [
       { header: t('coverage_report.col.township'), weight: 100, fit: 'name' },

@@ -12,8 +12,10 @@ import { translator, type Lang } from '../i18n/index.js';
 import { reportRenders } from './document.js';
 import { toCsv, toXlsx } from './export.js';
 import { renderReport } from './report.js';
+import type { TableMeta } from './formal.js';
 import { ApiReportQuery, CsvQuery, ReportQuery, type TableKey } from './schemas.js';
 import { reportDefaultRegion, loadReport, type ReportData } from './service.js';
+import { reportBlock, type ReportBlock } from './settings-service.js';
 import { allTables, tableOf } from './tables.js';
 import { regionParam } from '../coverage/query.js';
 
@@ -73,14 +75,27 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
 
   /**
    * The PDF, drawn once for the same report: the key is everything the drawing reads except the time it was made,
-   * so a report kept from earlier says when it was first drawn from these very figures.
+   * so a report kept from earlier says when it was first drawn from these very figures. The sign-off block is part
+   * of the key: another preparer, another day or changed settings draw it anew.
    */
-  function printed(d: ReportData, lang: Lang): Promise<Buffer> {
+  function printed(d: ReportData, lang: Lang, block: ReportBlock): Promise<Buffer> {
     const fonts = loadFonts(config.fallbackFonts);
-    return reportRenders.print({ d: { ...d, generatedAt: undefined }, lang, fonts: fonts.key }, () =>
-      renderReport(d, lang, fonts),
+    return reportRenders.print({ d: { ...d, generatedAt: undefined }, lang, fonts: fonts.key, block }, () =>
+      renderReport(d, lang, fonts, block),
     );
   }
+
+  /** The sign-off block for whoever asks (a session's officer or a token's user), from the region's settings. */
+  const blockFor = (req: Request, d: ReportData) => reportBlock(db, d.region.code, req.user!);
+
+  /** What the header rows and the sign-off rows of a table file say. */
+  const tableMeta = async (req: Request, d: ReportData): Promise<TableMeta> => ({
+    title: translator(req.lang)('coverage_report.title', { region: d.region.fullName }),
+    region: { fullName: d.region.fullName, code: d.region.code },
+    date: d.date,
+    generatedAt: d.generatedAt,
+    block: await blockFor(req, d),
+  });
 
   /** Staff pages: the region defaults to the demo city (or the first city), the date to today. */
   async function staffReport(q: ReportQuery): Promise<ReportData> {
@@ -90,7 +105,8 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
   async function pdf(req: Request, res: Response) {
     const started = performance.now();
     const d = await staffReport(parse(ReportQuery, req.query));
-    send(res, await printed(d, req.lang), 'application/pdf', 'inline', fileName(d, req.lang, 'file_pdf'), started);
+    const pdfBody = await printed(d, req.lang, await blockFor(req, d));
+    send(res, pdfBody, 'application/pdf', 'inline', fileName(d, req.lang, 'file_pdf'), started);
   }
 
   async function csv(req: Request, res: Response) {
@@ -100,7 +116,7 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
     const key: TableKey = q.table ?? (d.areas ? 'areas' : d.region.level === 'city' ? 'counties' : 'townships');
     send(
       res,
-      toCsv(tableOf(d, req.lang, key), req.lang),
+      toCsv(tableOf(d, req.lang, key), req.lang, await tableMeta(req, d)),
       'text/csv; charset=utf-8',
       'attachment',
       fileName(d, req.lang, 'file_csv', key),
@@ -113,9 +129,8 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
     const d = await staffReport(parse(ReportQuery, req.query));
     const t = translator(req.lang);
     const book = await toXlsx(allTables(d, req.lang), req.lang, {
-      title: t('coverage_report.title', { region: d.region.fullName }),
+      ...(await tableMeta(req, d)),
       creator: t('app.full_name'),
-      created: new Date(d.generatedAt),
     });
     send(
       res,
@@ -131,7 +146,8 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
     const started = performance.now();
     const q = parse(ApiReportQuery, req.query);
     const d = await loadReport(db, { region: q.region, date: q.date ?? todayInShanghai() });
-    send(res, await printed(d, req.lang), 'application/pdf', 'inline', fileName(d, req.lang, 'file_pdf'), started);
+    const pdfBody = await printed(d, req.lang, await blockFor(req, d));
+    send(res, pdfBody, 'application/pdf', 'inline', fileName(d, req.lang, 'file_pdf'), started);
   }
 
   /**

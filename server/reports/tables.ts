@@ -3,7 +3,7 @@
 import { coverageIndicators, type CoverageIndicator, type Ratio } from '../coverage/indicators/kinds.js';
 import { standing } from '../coverage/dashboard/service.js';
 import type { TargetInForce } from '../coverage/targets/service.js';
-import { formatMoney } from '../http/format.js';
+import { formatMoney, formatPoints, formatRate, rateTenths, tenthsText } from '../http/format.js';
 import { translator, type Lang, type Translate } from '../i18n/index.js';
 import type { TableKey } from './schemas.js';
 import { inForce, targetRate, type ReportData } from './service.js';
@@ -72,16 +72,6 @@ export function assess(r: Ratio, t: TargetInForce | undefined): Assessment {
 /** The full header of a column (CSV, XLSX): group, header and unit together. */
 export function fullHeader(t: Translate, c: TableColumn): string {
   return (c.group ? t('coverage_report.header_join', { group: c.group, header: c.header }) : c.header) + (c.unit ?? '');
-}
-
-/**
- * Administrative village names without 村民委员会/村委会: 双坝村村民委员会 and 双坝村委会 → 双坝村, 双坝村民委员会 →
- * 双坝村, 石龙社区村民委员会 → 石龙社区.
- */
-export function shortVillageName(name: string): string {
-  const m = /^(.*?)(村民委员会|村委会)$/.exec(name);
-  if (!m || !m[1]) return name;
-  return /(村|社区|居)$/.test(m[1]) ? m[1] : `${m[1]}村`;
 }
 
 const ratioColumns = (t: Translate, group: string, key: string, opts: { uncovered?: boolean } = {}): TableColumn[] => [
@@ -451,9 +441,6 @@ export function tableOf(d: ReportData, lang: Lang, key: TableKey): ReportTable {
   }
 }
 
-/** One decimal of a percent: 0.24861 → 24.9. */
-export const percentNumber = (rate: number): number => Math.round(rate * 1000) / 10;
-
 /**
  * How a cell reads in the PDF (`print`: 24.9%, ¥1,234.50) and in the CSV (24.9 under a "（%）" header, 1234.50).
  * The XLSX keeps numbers as numbers.
@@ -464,9 +451,9 @@ export function cellText(c: TableColumn, v: Cell, opts: { none: string; print: b
   if (typeof v === 'string') return v;
   switch (c.kind) {
     case 'rate':
-      return `${percentNumber(v).toFixed(1)}${opts.print ? '%' : ''}`;
+      return opts.print ? formatRate(v) : tenthsText(rateTenths(v));
     case 'points':
-      return v.toFixed(1);
+      return formatPoints(v);
     case 'money':
       return opts.print ? formatMoney(v) : (v / 100).toFixed(2);
     default:

@@ -1,7 +1,7 @@
 // The staff dashboard: what the signed-in user works on, with figures from the registry; at a funeral home, its day.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { facilityScope } from '../accounts/roles.js';
+import { everyone, facilityScope } from '../accounts/roles.js';
 import { TtlCache } from '../cache.js';
 import type { AppContext } from '../context.js';
 import { facilityCounts, findFacility } from '../facilities/service.js';
@@ -98,7 +98,7 @@ export function staffRoutes(ctx: AppContext): RouteDef[] {
     {
       method: 'get',
       path: '/staff',
-      roles: ['admin', 'bureau', 'front_desk', 'cemetery_staff'],
+      roles: everyone,
       handler: dashboard,
       before: [noStore], // the day lists the deceased, pickup addresses and what families owe
     },

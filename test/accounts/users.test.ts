@@ -73,6 +73,37 @@ describe(`accounts: users and tokens (${dialect})`, () => {
     expect(textOf(res.text)).to.contain('该角色必须选择所属单位。');
   });
 
+  it('ties a county bureau to an existing county, and refuses a city code, an unknown code or a region on a front desk', async () => {
+    const post = (fields: Record<string, string>) =>
+      admin.post(
+        '/staff/users',
+        { username: 'wang.fang', display_name: '王芳', role: 'county_bureau', password: 'Qingming2026', ...fields },
+        { from: '/staff/users/new' },
+      );
+    const users = await count('users');
+    for (const [fields, message] of [
+      [{ region_code: '' }, '县民政局必须填写所辖县（区）的6位区划代码。'],
+      [{ region_code: '5202' }, '县民政局必须填写所辖县（区）的6位区划代码。'],
+      [{ region_code: '529999' }, '该区划代码不存在，请先导入区划。'],
+      [{ region_code: '52a201' }, '区划代码应为2位、4位或6位数字。'],
+      [
+        { role: 'front_desk', facility_id: String(funeralHomeId), region_code: '520201' },
+        '只有民政局账号可以设置所辖区域。',
+      ],
+    ] as const) {
+      const res = await post(fields);
+      expect(res.status, JSON.stringify(fields)).to.equal(400);
+      expect(textOf(res.text)).to.contain(message);
+    }
+    expect(await count('users')).to.equal(users);
+
+    expect((await post({ region_code: '520201' })).status).to.equal(302);
+    const user = await app.db('users').where({ username: 'wang.fang' }).first();
+    expect([user.role, user.region_code]).to.deep.equal(['county_bureau', '520201']);
+    const list = textOf((await admin.get('/staff/users?q=wang.fang')).text);
+    expect(list).to.contain('县民政局');
+  });
+
   it('refuses a username already taken with 409 and a message on the field', async () => {
     const res = await admin.post(
       '/staff/users',

@@ -24,7 +24,7 @@ import { custodyStatuses, placeKinds, slotStatuses } from '../../server/custody/
 import { isCheckViolation, isExclusionViolation, violatedConstraint } from '../../server/db.js';
 import { buildModes, facilityKinds, facilityStatuses } from '../../server/facilities/kinds.js';
 import { basicKinds, priceCategories, priceUnits } from '../../server/prices/schemas.js';
-import { levels } from '../../server/regions/levels.js';
+import { levels, villageKinds } from '../../server/regions/levels.js';
 import { dialect, freshDb, startApp, type TestApp } from '../helpers/app.js';
 import { nextIdNumber } from '../helpers/id-numbers.js';
 import { signedIn, textOf } from '../helpers/client.js';
@@ -423,6 +423,7 @@ describe(`database rules (${dialect})`, () => {
       ['case_document_files', 'case_document_files_kind_in', documentKinds],
       ['case_document_files', 'case_document_files_file_type_in', fileTypes],
       ['case_document_files', 'case_document_files_status_in', fileStatuses],
+      ['region_kind_overrides', 'region_kind_overrides_kind_in', villageKinds],
     ];
     for (const [table, constraint, codes] of lists) {
       expect(

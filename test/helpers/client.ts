@@ -96,6 +96,7 @@ export function textOf(html: string): string {
 export const demoUsernames: Record<Role, string> = {
   admin: 'admin',
   bureau: 'bureau',
+  county_bureau: 'county',
   front_desk: 'frontdesk',
   cemetery_staff: 'cemetery',
 };

@@ -2,11 +2,13 @@
 // log in (pages) or get 401 (API). A route added without an entry here fails the first test.
 import { expect } from 'chai';
 import { createToken } from '../../server/accounts/tokens.js';
-import type { Role } from '../../server/accounts/roles.js';
+import { roles, type Role } from '../../server/accounts/roles.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, demoUsernames, signedIn } from '../helpers/client.js';
 
-const ALL: Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
+const ALL: Role[] = [...roles];
+/** Everyone but the county bureau, which keeps facilities and figures and has no access to cases. */
+const CASES: Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
 const ADMIN: Role[] = ['admin'];
 const FRONT: Role[] = ['admin', 'front_desk'];
 
@@ -27,6 +29,9 @@ const table: Record<string, [Role[], string]> = {
   'GET /staff/tokens/:id/revoke': [ADMIN, '/staff/tokens/999/revoke'],
   'POST /staff/tokens/:id/revoke': [ADMIN, '/staff/tokens/999/revoke'],
   'GET /staff/regions': [ALL, '/staff/regions'],
+  // The bureau corrects a unit's kind (行政村/社区); 520201101200 is a village of the demo divisions.
+  'GET /staff/regions/:code/kind': [['admin', 'bureau'], '/staff/regions/520201101200/kind'],
+  'POST /staff/regions/:code/kind': [['admin', 'bureau'], '/staff/regions/999999999999/kind'],
   'GET /staff/facilities': [ALL, '/staff/facilities'],
   // Facility registry: the bureau and admin keep it; the others read their own facility's page (999: none, so 404).
   'GET /staff/facilities/new': [['admin', 'bureau'], '/staff/facilities/new'],
@@ -60,11 +65,11 @@ const table: Record<string, [Role[], string]> = {
     ['admin', 'bureau', 'front_desk'],
     '/staff/funeral-homes/1/prices/1/end',
   ],
-  'GET /staff/cases': [ALL, '/staff/cases'],
-  'POST /staff/cases/search': [ALL, '/staff/cases/search'],
+  'GET /staff/cases': [CASES, '/staff/cases'],
+  'POST /staff/cases/search': [CASES, '/staff/cases/search'],
   'GET /staff/cases/new': [FRONT, '/staff/cases/new'],
   'POST /staff/cases': [FRONT, '/staff/cases'],
-  'GET /staff/cases/:id': [ALL, '/staff/cases/999'],
+  'GET /staff/cases/:id': [CASES, '/staff/cases/999'],
   'POST /staff/cases/:id/status': [FRONT, '/staff/cases/999/status'],
   'POST /staff/cases/:id/lines': [FRONT, '/staff/cases/999/lines'],
   'POST /staff/cases/:id/lines/:lineId/delete': [FRONT, '/staff/cases/999/lines/1/delete'],
@@ -178,6 +183,10 @@ const table: Record<string, [Role[], string]> = {
   'GET /staff/coverage/report.csv': [['admin', 'bureau'], '/staff/coverage/report.csv?region=520201&date=2025-12-31'],
   'GET /staff/coverage/report.xlsx': [['admin', 'bureau'], '/staff/coverage/report.xlsx?region=520201&date=2025-12-31'],
   'GET /api/v1/coverage/report.pdf': [['admin', 'bureau'], '/api/v1/coverage/report.pdf?region=520201&date=2025-12-31'],
+  // What the report's sign-off block says, per region (bureau).
+  'GET /staff/coverage/report-settings': [['admin', 'bureau'], '/staff/coverage/report-settings?region=520201'],
+  'POST /staff/coverage/report-settings': [['admin', 'bureau'], '/staff/coverage/report-settings'],
+  'POST /staff/coverage/report-settings/clear': [['admin', 'bureau'], '/staff/coverage/report-settings/clear'],
 };
 
 describe(`permissions: route × role (${dialect})`, () => {

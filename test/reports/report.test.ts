@@ -4,17 +4,18 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { createToken } from '../../server/accounts/tokens.js';
 import { computeCoverage, uncoveredVillages } from '../../server/coverage/engine/service.js';
 import { loadFonts } from '../../server/documents/fonts.js';
+import { formatRatio, ratioTenths, tenthsText } from '../../server/http/format.js';
 import { BOLD, createDocument, REGULAR } from '../../server/documents/pdf.js';
 import { fitText } from '../../server/reports/layout.js';
-import { assess, shortVillageName } from '../../server/reports/tables.js';
+import { assess } from '../../server/reports/tables.js';
 import type { CoverageResult, Ratio } from '../../server/coverage/indicators/kinds.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, signedIn } from '../helpers/client.js';
+import { readCsv, readSheet } from './read-tables.js';
 
 const DATE = '2026-11-25';
 const CITY = '5202';
@@ -40,7 +41,7 @@ const layoutText = (pdf: Buffer) => run('pdftotext', ['-layout', '-', '-'], pdf)
 const compact = (s: string) => s.replace(/\s+/g, '');
 const pages = (pdf: Buffer) => Number(/Pages:\s+(\d+)/.exec(run('pdfinfo', ['-'], pdf))![1]);
 
-const pct = (r: Ratio) => (r.rate === null ? '—' : `${(Math.round(r.rate * 1000) / 10).toFixed(1)}%`);
+const pct = (r: Ratio) => formatRatio(r.covered, r.total, '—');
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A line of the layout text with the label followed by these cells, in order, separated by spaces only. */
 function rowOf(text: string, label: string, cells: (string | number)[]): string | undefined {
@@ -99,7 +100,7 @@ describe(`reports: coverage progress report (${dialect})`, function () {
     expect(flat).to.contain('六盘水市殡葬服务设施覆盖进度报告');
     expect(flat).to.contain('（截至2026年11月25日）');
     expect(flat).to.contain('六盘水市（区划代码5202）');
-    expect(flat).to.contain('编制单位');
+    expect(flat).to.contain('填报单位');
     const i = city.region.indicators;
     // The demo city's size, known apart from the engine (test/regions/import.test.ts): a report of an empty or
     // wrong region would otherwise agree with an engine that read the same nothing.
@@ -224,14 +225,16 @@ describe(`reports: coverage progress report (${dialect})`, function () {
       `filename*=UTF-8''${encodeURIComponent('六盘水市-分区县-2026-11-25.csv')}`,
     );
     expect([...res.body.subarray(0, 3)]).to.deep.equal([0xef, 0xbb, 0xbf]);
-    const rows = parseCsv(res.body, { bom: true, columns: true }) as Record<string, string>[];
+    const { rows } = readCsv(res.body);
     expect(rows).to.have.length(city.children.length + 1);
     for (const c of city.children) {
       const row = rows.find((r) => r['区划代码'] === c.code)!;
       expect(row['区县']).to.equal(c.name);
       expect(Number(row['行政村总数'])).to.equal(c.indicators.villages.total);
       expect(Number(row['行政村已覆盖'])).to.equal(c.indicators.villages.covered);
-      expect(Number(row['行政村覆盖率（%）'])).to.equal(Math.round(c.indicators.villages.rate! * 1000) / 10);
+      expect(row['行政村覆盖率（%）']).to.equal(
+        tenthsText(ratioTenths(c.indicators.villages.covered, c.indicators.villages.total)),
+      );
       expect(Number(row['乡镇（街道）已覆盖'])).to.equal(c.indicators.townships.covered);
     }
     const total = rows.find((r) => r['区县'] === '合计')!;
@@ -239,30 +242,27 @@ describe(`reports: coverage progress report (${dialect})`, function () {
   });
 
   it('gives the township and uncovered-village tables as CSV on request', async () => {
-    const townships = parseCsv(
+    const townships = readCsv(
       (await fetchBytes(bureau, `/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=townships`)).body,
-      { bom: true, columns: true },
-    ) as Record<string, string>[];
+    ).rows;
     expect(townships).to.have.length(city.region.indicators.townships.total);
     expect(townships.reduce((n, r) => n + Number(r['行政村已覆盖']), 0)).to.equal(
       city.region.indicators.villages.covered,
     );
-    const uncovered = parseCsv(
+    const uncovered = readCsv(
       (await fetchBytes(bureau, `/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=uncovered`)).body,
-      { bom: true, columns: true },
-    ) as Record<string, string>[];
+    ).rows;
     expect(uncovered).to.have.length(city.region.indicators.villages.total - city.region.indicators.villages.covered);
     expect(uncovered[0]['行政村代码']).to.match(/^\d{12}$/);
-    const summary = parseCsv(
+    const summary = readCsv(
       (await fetchBytes(bureau, `/staff/coverage/report.csv?region=${CITY}&date=${DATE}&table=summary`)).body,
-      { bom: true, columns: true },
-    ) as Record<string, string>[];
+    ).rows;
     expect(Number(summary.find((r) => r['指标'] === '行政村公益性骨灰安放设施覆盖率')!['已覆盖'])).to.equal(
       city.region.indicators.villages.covered,
     );
   });
 
-  it('gives every table as an XLSX sheet with a bold frozen header and rates as percent numbers', async () => {
+  it('gives every table as an XLSX sheet with a bold frozen header and rates as percent numbers rounded as the pages show them', async () => {
     const res = await fetchBytes(bureau, `/staff/coverage/report.xlsx?region=${CITY}&date=${DATE}`);
     expect(res.status).to.equal(200);
     expect(res.headers.get('content-type')).to.equal(
@@ -281,19 +281,24 @@ describe(`reports: coverage progress report (${dialect})`, function () {
       '年度进展',
     ]);
     const ws = wb.getWorksheet('分区县')!;
-    expect(ws.views[0]).to.include({ state: 'frozen', ySplit: 1 });
-    expect(ws.getRow(1).font?.bold).to.equal(true);
-    const headers = (ws.getRow(1).values as unknown[]).slice(1);
-    const col = (h: string) => headers.indexOf(h) + 1;
+    // Frozen below the table's header row, which follows the header rows and an empty row (read-tables.ts).
+    const sheet = readSheet(ws);
+    expect(sheet.headerRow).to.equal(sheet.head.length + 2);
+    expect(ws.views[0]).to.include({ state: 'frozen', ySplit: sheet.headerRow });
+    expect(ws.getRow(sheet.headerRow).font?.bold).to.equal(true);
+    const col = (h: string) => sheet.header.indexOf(h) + 1;
+    const tableRows = sheet.rowNumbers.map((n) => ws.getRow(n));
+    expect(tableRows).to.have.length(city.children.length + 1);
     for (const c of city.children) {
-      const row = ws.getRows(2, ws.rowCount - 1)!.find((r) => r.getCell(col('区划代码')).value === c.code)!;
+      const row = tableRows.find((r) => r.getCell(col('区划代码')).value === c.code)!;
       expect(row.getCell(col('行政村已覆盖')).value).to.equal(c.indicators.villages.covered);
       const rate = row.getCell(col('行政村覆盖率'));
-      expect(rate.value).to.be.closeTo(c.indicators.villages.rate!, 1e-9);
+      // The rate as it reads on the pages (88.9% for 8 of 9), not the raw fraction, so any program shows the same.
+      expect(rate.value).to.equal(ratioTenths(c.indicators.villages.covered, c.indicators.villages.total) / 1000);
       expect(rate.numFmt).to.equal('0.0%');
     }
     expect(ws.getColumn(col('区县')).width).to.be.at.least(8);
-    expect(wb.getWorksheet('分乡镇')!.rowCount).to.equal(city.region.indicators.townships.total + 1);
+    expect(readSheet(wb.getWorksheet('分乡镇')!).rows).to.have.length(city.region.indicators.townships.total);
   });
 
   it('answers the API with the PDF for a bearer token, and for a signed-in officer in the browser', async function () {
@@ -356,14 +361,6 @@ describe(`reports: coverage progress report (${dialect})`, function () {
 });
 
 describe('reports: pieces', () => {
-  it('shortens village names the way the appendix prints them', () => {
-    expect(shortVillageName('双坝村村民委员会')).to.equal('双坝村');
-    expect(shortVillageName('双坝村委会')).to.equal('双坝村');
-    expect(shortVillageName('双坝村民委员会')).to.equal('双坝村');
-    expect(shortVillageName('石龙社区村民委员会')).to.equal('石龙社区');
-    expect(shortVillageName('荷城社区居民委员会')).to.equal('荷城社区居民委员会');
-  });
-
   it('measures a ratio against its target as the dashboard does: met, behind by points and units, or nothing to measure', () => {
     const target = {
       year: 2025,

@@ -1,5 +1,6 @@
 // The dashboard's chart of actual coverage against the targets, year by year: a pure function from the series to an
 // SVG string (no script, no external resource), so pages embed it as it is. The printed report draws its own.
+import { formatRate } from '../../http/format.js';
 
 /** One year of the chart. Rates are fractions 0–1; null when there is nothing to show. */
 export interface ChartPoint {
@@ -33,9 +34,6 @@ export interface ChartOptions {
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-/** 0.2486 → "24.9%" (one decimal, as on the cards). */
-export const percent = (rate: number): string => `${(Math.round(rate * 1000) / 10).toFixed(1)}%`;
 
 const COLOURS = {
   actual: '#1f3a5f',
@@ -111,11 +109,13 @@ export function renderChart(points: ChartPoint[], text: ChartText, opts: ChartOp
     const h = Math.max(0, m.top + plotH - top);
     const colour = p.partial ? COLOURS.partial : COLOURS.actual;
     out.push(
-      `<rect x="${n(cx(i) - barW / 2)}" y="${n(top)}" width="${n(barW)}" height="${n(h)}" fill="${colour}"><title>${esc(`${text.year(p.year)} ${p.partial ? text.partial : text.actual} ${percent(p.actual)}`)}</title></rect>`,
+      `<rect x="${n(cx(i) - barW / 2)}" y="${n(top)}" width="${n(barW)}" height="${n(h)}" fill="${colour}"><title>${esc(`${text.year(p.year)} ${p.partial ? text.partial : text.actual} ${formatRate(p.actual)}`)}</title></rect>`,
     );
     const inside = h >= 26;
+    // Inside a bar, white on the dark one (11.5:1) and dark on the light one of the partial year (white would be 3.1:1).
+    const ink = inside && !p.partial ? '#fff' : COLOURS.text;
     out.push(
-      `<text x="${n(cx(i))}" y="${n(inside ? top + 16 : top - 6)}" text-anchor="middle" font-weight="600" fill="${inside ? '#fff' : COLOURS.text}">${esc(percent(p.actual))}</text>`,
+      `<text x="${n(cx(i))}" y="${n(inside ? top + 16 : top - 6)}" text-anchor="middle" font-weight="600" fill="${ink}">${esc(formatRate(p.actual))}</text>`,
     );
   });
 
@@ -139,10 +139,10 @@ export function renderChart(points: ChartPoint[], text: ChartText, opts: ChartOp
       `<line x1="${n(x - barW / 2 - 6)}" y1="${n(yy)}" x2="${n(x + barW / 2 + 6)}" y2="${n(yy)}" stroke="${COLOURS.target}" stroke-width="3"/>`,
     );
     out.push(
-      `<path d="M${n(x + barW / 2 + 6)} ${n(yy - 6)} L${n(x + barW / 2 + 12)} ${n(yy)} L${n(x + barW / 2 + 6)} ${n(yy + 6)} L${n(x + barW / 2)} ${n(yy)} Z" fill="${COLOURS.target}" stroke="#fff" stroke-width="1"><title>${esc(`${text.year(p.year)} ${text.target} ${percent(p.target!)}`)}</title></path>`,
+      `<path d="M${n(x + barW / 2 + 6)} ${n(yy - 6)} L${n(x + barW / 2 + 12)} ${n(yy)} L${n(x + barW / 2 + 6)} ${n(yy + 6)} L${n(x + barW / 2)} ${n(yy)} Z" fill="${COLOURS.target}" stroke="#fff" stroke-width="1"><title>${esc(`${text.year(p.year)} ${text.target} ${formatRate(p.target!)}`)}</title></path>`,
     );
     out.push(
-      `<text x="${n(x)}" y="${height - m.bottom + 38}" text-anchor="middle" fill="${COLOURS.target}" font-weight="600">${esc(`${text.target} ${percent(p.target!)}`)}</text>`,
+      `<text x="${n(x)}" y="${height - m.bottom + 38}" text-anchor="middle" fill="${COLOURS.target}" font-weight="600">${esc(`${text.target} ${formatRate(p.target!)}`)}</text>`,
     );
   }
   out.push('</svg>');

@@ -21,7 +21,7 @@ import {
   type VillageFlags,
 } from '../engine/service.js';
 import { countingFacilities, summarisesUncovered, type Status } from './service.js';
-import { percent } from './chart.js';
+import { formatRatio } from '../../http/format.js';
 import type { BuildMode, FacilityKind } from '../../facilities/kinds.js';
 
 export interface FacilityRef {
@@ -217,7 +217,7 @@ export async function townships(db: Knex, region: RegionRef, opts: ListOptions):
         villages: {
           covered: ind.villages.covered,
           total: ind.villages.total,
-          rateText: ind.villages.rate === null ? null : percent(ind.villages.rate),
+          rateText: ind.villages.rate === null ? null : formatRatio(ind.villages.covered, ind.villages.total),
         },
         central: { covered: ind.central_villages.covered, total: ind.central_villages.total },
         communities: ind.communities.total,
@@ -267,7 +267,7 @@ export async function counties(
         villages: {
           covered: ind.villages.covered,
           total: ind.villages.total,
-          rateText: ind.villages.rate === null ? null : percent(ind.villages.rate),
+          rateText: ind.villages.rate === null ? null : formatRatio(ind.villages.covered, ind.villages.total),
         },
         facilities: refs(by.counties.get(code) ?? [], facilities),
         funeralHomes: refs(by.cremation.get(code) ?? [], facilities),

@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import type { Role } from '../../accounts/roles.js';
 import type { AppContext } from '../../context.js';
 import { NotFoundError, ValidationError } from '../../http/errors.js';
-import { formatDate } from '../../http/format.js';
+import { formatDate, formatRate, formatRatio, gapTenths, rateTenths, tenthsText } from '../../http/format.js';
 import { todayInShanghai } from '../../time.js';
 import { pagination } from '../../http/pagination.js';
 import type { RouteDef } from '../../http/routes.js';
@@ -14,8 +14,10 @@ import { fieldErrors } from '../../http/validate.js';
 import { translator, type Lang } from '../../i18n/index.js';
 import { buildPicker, pickedCode } from '../../regions/picker.js';
 import * as regions from '../../regions/service.js';
-import type { Region } from '../../regions/levels.js';
-import { percent, renderChart } from './chart.js';
+import { kindOverrides } from '../../regions/kind-service.js';
+import { kindHref } from '../../regions/kind-routes.js';
+import { kindEditors, type Region } from '../../regions/levels.js';
+import { renderChart } from './chart.js';
 import { DashboardQuery, ListQuery, Where } from './schemas.js';
 import { dashboard, dashboardHref, listHref, type ChildRow, type Dashboard, type UncoveredArea } from './service.js';
 import type { RegionRef } from '../indicators/kinds.js';
@@ -135,15 +137,18 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
         date: p.date,
         partial: p.partial,
         actual: p.actual,
-        rateText: p.actual?.rate == null ? null : percent(p.actual.rate),
-        targetText: p.target ? percent(p.target.rate) : null,
+        rateText: p.actual?.rate == null ? null : formatRatio(p.actual.covered, p.actual.total),
+        targetText: p.target ? formatRate(p.target.rate) : null,
         met: p.target && p.actual && p.actual.rate !== null ? compare(p.actual.rate, p.target.rate).met : undefined,
         href: p.date ? listHref(d.chart.indicator, region.code, p.date, 'covered') : undefined,
       })),
       uncoveredGroups: groupByCounty(d),
       uncoveredAreas: d.uncoveredAreas && uncoveredAreaGroups(d.uncoveredAreas, w.date),
       uncoveredCount: d.uncovered.reduce((n, g) => n + g.villages.length, 0),
-      villageRows: region.level === 'township' ? villageRows(d) : undefined,
+      villageRows:
+        region.level === 'township'
+          ? await villageRows(d, req.user!.role, dashboardHref(region.code, w.date))
+          : undefined,
       printedAt: new Date().toISOString(),
     });
   }
@@ -154,8 +159,8 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
     if (d.series.length === 0) return '';
     const years = d.series.map((p) => p.year);
     const words = d.series.map((p) => {
-      const actual = p.actual?.rate == null ? t('coverage.not_yet') : percent(p.actual.rate);
-      const target = p.target ? `，${t('coverage.chart_desc_target', { rate: percent(p.target.rate) })}` : '';
+      const actual = p.actual?.rate == null ? t('coverage.not_yet') : formatRatio(p.actual.covered, p.actual.total);
+      const target = p.target ? `，${t('coverage.chart_desc_target', { rate: formatRate(p.target.rate) })}` : '';
       return t('coverage.chart_desc_year', { year: p.year, actual }) + target;
     });
     return renderChart(
@@ -188,13 +193,13 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
     const figures = (year: number, graves = false) =>
       `/staff/coverage/figures${graves ? '/graves' : ''}?${new URLSearchParams({ region, year: String(year) })}`;
     type Check = OtherIndicators['cremation_rate']['target'];
-    const check = (c: Check) =>
+    const check = (c: Check, actual: number | null) =>
       c && {
-        rateText: percent(c.rate),
+        rateText: formatRate(c.rate),
         year: c.year,
         carried: c.carried,
         met: c.met,
-        gapText: (c.met ? 0 : Math.max(0.1, Math.round(c.gap * 1000) / 10)).toFixed(1),
+        gapText: tenthsText(gapTenths(actual === null ? 0 : rateTenths(actual), c.rate, c.met)),
         regionCode: c.regionCode,
       };
     const latest = <K extends 'cremation_rate' | 'green_burial_rate' | 'waivers' | 'grave_remediation'>(key: K) =>
@@ -205,11 +210,11 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       cards.push({
         key: 'cremation_rate',
         year: c.year,
-        rateText: percent(c.cremation_rate.rate!),
+        rateText: formatRate(c.cremation_rate.rate!),
         a: c.cremation_rate.numerator,
         b: c.cremation_rate.denominator,
         source: c.cremation_rate.source,
-        target: check(c.cremation_rate.target),
+        target: check(c.cremation_rate.target, c.cremation_rate.rate),
         href: figures(c.year),
       });
     const g = latest('green_burial_rate');
@@ -217,10 +222,10 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       cards.push({
         key: 'green_burial_rate',
         year: g.year,
-        rateText: percent(g.green_burial_rate.rate!),
+        rateText: formatRate(g.green_burial_rate.rate!),
         a: g.green_burial_rate.numerator,
         b: g.green_burial_rate.denominator,
-        target: check(g.green_burial_rate.target),
+        target: check(g.green_burial_rate.target, g.green_burial_rate.rate),
         href: figures(g.year),
       });
     const w = latest('waivers');
@@ -230,11 +235,11 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       cards.push({
         key: 'grave_remediation',
         year: r.year,
-        rateText: percent(r.grave_remediation.rate!),
+        rateText: formatRate(r.grave_remediation.rate!),
         a: r.grave_remediation.numerator,
         b: r.grave_remediation.denominator,
         townships: r.grave_remediation.townships,
-        target: check(r.grave_remediation.target),
+        target: check(r.grave_remediation.target, r.grave_remediation.rate),
         href: figures(r.year, true),
       });
     return { year: o.year, cards };
@@ -284,7 +289,13 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
   }
 
   /** A township's dashboard lists its villages one by one, with the facilities covering each. */
-  function villageRows(d: Dashboard) {
+  /** A township's units, with the bureau's kind corrections marked and, for those who may, a link to correct one. */
+  async function villageRows(d: Dashboard, role: Role, back: string) {
+    const corrected = await kindOverrides(
+      db,
+      d.rows.map((r) => r.code),
+    );
+    const mayCorrect = kindEditors.includes(role);
     return d.rows.map((r: ChildRow) => {
       const v = r.cells.find((c) => c.indicator === 'villages')!;
       const central = r.cells.find((c) => c.indicator === 'central_villages')!;
@@ -295,6 +306,8 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
         central: central.total > 0,
         covered: v.total ? v.covered > 0 : undefined,
         facilities: d.villageFacilities.get(r.code) ?? [],
+        override: corrected.get(r.code),
+        kindHref: mayCorrect ? kindHref(r.code, `${back}#children`) : undefined,
       };
     });
   }

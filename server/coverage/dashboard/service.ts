@@ -22,7 +22,7 @@ import {
   type Target,
   type TargetInForce,
 } from '../targets/service.js';
-import { percent } from './chart.js';
+import { formatRate, formatRatio, gapTenths, percentNumber, ratioTenths, tenthsText } from '../../http/format.js';
 import { regionParam } from '../query.js';
 import * as regions from '../../regions/service.js';
 
@@ -66,7 +66,7 @@ function shownTarget(
   year: number,
 ): ShownTarget | undefined {
   const t = targetInForce(targets, code, indicator, year);
-  return t && { ...t, rateText: percent(t.rate) };
+  return t && { ...t, rateText: formatRate(t.rate) };
 }
 
 /** The next target after the year, to show what comes. */
@@ -81,7 +81,7 @@ export function nextTarget(
   );
   for (const y of years) {
     const t = targetFor(targets, code, indicator, y);
-    if (t) return { year: t.year, rateText: percent(t.rate) };
+    if (t) return { year: t.year, rateText: formatRate(t.rate) };
   }
   return undefined;
 }
@@ -100,9 +100,8 @@ export function standing(r: Ratio, target: number): Standing {
   const { met, gap } = compare(r.rate, target);
   // The epsilon keeps 0.7 × 10 = 7.000000000000001 from asking for an eighth unit.
   const needed = Math.max(0, Math.ceil(target * r.total - 1e-9) - r.covered);
-  const points = Math.round(gap * 1000) / 10;
-  // Behind by less than 0.05 points still reads as behind, not as "0.0".
-  return { met, gap, needed, gapText: (met ? 0 : Math.max(0.1, points)).toFixed(1) };
+  const actual = r.total === 0 ? 0 : ratioTenths(r.covered, r.total);
+  return { met, gap, needed, gapText: tenthsText(gapTenths(actual, target, met)) };
 }
 
 // ## Cards and cells
@@ -145,7 +144,7 @@ function cell(
     total: r.total,
     uncovered: r.total - r.covered,
     rate: r.rate,
-    rateText: r.rate === null ? null : percent(r.rate),
+    rateText: r.rate === null ? null : formatRatio(r.covered, r.total),
     single,
     target,
     standing: target ? standing(r, target.rate) : undefined,
@@ -178,8 +177,8 @@ export function cards(region: RegionRef, indicators: Indicators, date: string, t
     return {
       ...c,
       next: c.total ? nextTarget(targets, region.code, i, year) : undefined,
-      bar: c.rate === null ? 0 : Math.round(c.rate * 1000) / 10,
-      targetBar: c.target ? Math.round(c.target.rate * 1000) / 10 : undefined,
+      bar: c.rate === null ? 0 : percentNumber(c.rate),
+      targetBar: c.target ? percentNumber(c.target.rate) : undefined,
     };
   });
 }

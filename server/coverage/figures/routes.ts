@@ -3,6 +3,7 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { AppError, ValidationError, type FieldErrors } from '../../http/errors.js';
+import { formatRatio } from '../../http/format.js';
 import { todayInShanghai } from '../../time.js';
 import { flash, withForm } from '../../http/forms.js';
 import type { RouteDef } from '../../http/routes.js';
@@ -38,7 +39,7 @@ const BASE = '/staff/coverage';
 
 /** A rate shown beside a row; nothing when a part is missing or the part exceeds the whole (an error says why). */
 const rateText = (num: number | null, den: number | null): string =>
-  num === null || den === null || den === 0 || num > den ? '' : `${(Math.round((num / den) * 1000) / 10).toFixed(1)}%`;
+  num === null || den === null || num > den ? '' : formatRatio(num, den);
 
 /** withForm for the grids: the page is built knowing which cells failed, so each row can say what is wrong with it. */
 async function withGrid(

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { facilityKinds, facilityStatuses } from '../../facilities/kinds.js';
 import { AppError, ValidationError } from '../../http/errors.js';
-import { formatDate } from '../../http/format.js';
+import { formatDate, formatRatio } from '../../http/format.js';
 import { todayInShanghai } from '../../time.js';
 import type { RouteDef } from '../../http/routes.js';
 import { fieldErrors } from '../../http/validate.js';
@@ -26,12 +26,8 @@ function chunk<T>(rows: T[], max: number): T[][] {
   return [rows.slice(0, half), rows.slice(half)];
 }
 
-/** A rate as a percent with one decimal, rounded down: 99.96% shows as 99.9%, never as 100%. */
-export function percent(rate: number | null): string {
-  if (rate === null) return '—';
-  const tenths = Math.floor(rate * 1000 + 1e-9);
-  return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}%`;
-}
+/** A ratio's rate as every page shows it (server/http/format.ts), a dash when there is nothing to count. */
+const percent = (r: Ratio): string => formatRatio(r.covered, r.total, '—');
 
 const mapPath = (region: string, date: string) =>
   `/staff/coverage/map?${new URLSearchParams({ region: regionParam(region), date })}`;
@@ -59,7 +55,7 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
   const ratio = (t: Translate, r: Ratio) =>
     r.total === 0
       ? t('coverage_map.popup.no_total')
-      : t('coverage_map.popup.ratio', { covered: r.covered, total: r.total, rate: percent(r.rate) });
+      : t('coverage_map.popup.ratio', { covered: r.covered, total: r.total, rate: percent(r) });
   /** Cremation coverage: yes or no for one county, a ratio for several. */
   const cremation = (t: Translate, r: Ratio) =>
     r.total === 1 ? t(r.covered === 1 ? 'coverage_map.table.yes' : 'coverage_map.table.no') : ratio(t, r);
@@ -110,7 +106,7 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
         name: r.name,
         map_url: r.level === 'village' ? null : mapPath(r.code, data.date),
         villages: ratio(t, i.villages),
-        villages_rate: percent(i.villages.rate),
+        villages_rate: percent(i.villages),
         villages_count:
           i.villages.total === 0 ? t('coverage_map.table.none') : `${i.villages.covered}/${i.villages.total}`,
         townships: ratio(t, i.townships),
@@ -220,7 +216,7 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
           townships: ratio(t, a.indicators.townships),
           central_villages: ratio(t, a.indicators.central_villages),
           cremation: cremation(t, a.indicators.cremation_counties),
-          rate: percent(a.indicators.villages.rate),
+          rate: percent(a.indicators.villages),
           township_zones:
             (['reform', 'cremation'] as const)
               .map((z) => {

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
+import { rateTenths } from '../../http/format.js';
 import { staticDir } from '../../paths.js';
 import * as regions from '../../regions/service.js';
 import type { CoverageResult, FuneralZone, Indicators, RegionCoverage, RegionRef } from '../indicators/kinds.js';
@@ -13,8 +14,10 @@ import { computeCoverage } from '../engine/service.js';
 /** Village coverage is shaded in five classes of 20 points: [0, 20%), [20%, 40%) … [80%, 100%]. */
 export const RATE_CLASSES = 5;
 
+/** The class of the rate as its label reads (19.96% reads 20.0% and is shaded with [20%, 40%)). */
 export function rateClass(rate: number | null): number | null {
-  return rate === null ? null : Math.min(RATE_CLASSES - 1, Math.max(0, Math.floor(rate * RATE_CLASSES + 1e-9)));
+  if (rate === null) return null;
+  return Math.min(RATE_CLASSES - 1, Math.max(0, Math.floor((rateTenths(rate) * RATE_CLASSES) / 1000)));
 }
 
 export interface MapArea {

@@ -5,9 +5,11 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { AppContext } from '../../context.js';
 import type { FieldErrors } from '../../http/errors.js';
+import { formatRate, formatRatio, percentInput } from '../../http/format.js';
 import { todayInShanghai } from '../../time.js';
 import type { RouteDef } from '../../http/routes.js';
 import { translator } from '../../i18n/index.js';
+import { shortName } from '../../regions/levels.js';
 import { buildPicker, pickedCode, type Picker } from '../../regions/picker.js';
 import type { Indicators } from '../indicators/kinds.js';
 import {
@@ -25,24 +27,8 @@ const BUREAU = ['admin', 'bureau'] as const;
 
 type Values = { date: string; indicator: string; target: string; modes: string; max_villages: string };
 
-/** A rate as a percent with one decimal, rounded down so that a rate just short of the target never shows as reaching it. */
-export function percentDown(rate: number | null): string {
-  if (rate === null) return '—';
-  return `${(Math.floor(rate * 1000 + 1e-9) / 10).toFixed(1)}%`;
-}
-
-/** A form shows a fraction back as the percent typed: 0.8 → "80", 0.305 → "30.5". */
-const percentText = (rate: number): string => {
-  const tenths = Math.round(rate * 1000);
-  return tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
-};
-
-/** 岩脚村村委会 → 岩脚村, 煤炭沟村委会 → 煤炭沟村: the lists are long, and every name here is an administrative village. */
-export function shortVillageName(name: string): string {
-  const base = name.replace(/(村民委员会|村委会)$/, '');
-  if (base === name || base === '') return name;
-  return base.endsWith('村') ? base : `${base}村`;
-}
+/** covered of total as every page shows a rate (server/http/format.ts), a dash when there is nothing to count. */
+const percent = (covered: number, total: number): string => formatRatio(covered, total, '—');
 
 const shownIndicators: ProposalIndicator[] = ['villages', 'central_villages', 'townships', 'counties'];
 
@@ -56,8 +42,8 @@ function rateRows(before: Indicators, after: Indicators) {
       before: b.covered,
       after: a.covered,
       added: a.covered - b.covered,
-      beforeRate: percentDown(b.rate),
-      afterRate: percentDown(a.rate),
+      beforeRate: percent(b.covered, b.total),
+      afterRate: percent(a.covered, a.total),
       changed: a.covered !== b.covered,
     };
   });
@@ -101,7 +87,7 @@ export function proposalRoutes(ctx: AppContext): RouteDef[] {
     const values: Values = {
       date,
       indicator,
-      target: errors.target ? raw('target') : percentText(targetRate),
+      target: errors.target ? raw('target') : percentInput(targetRate),
       modes: q.modes ?? 'both',
       max_villages: errors.max_villages ? raw('max_villages') : String(q.max_villages ?? DEFAULT_MAX_VILLAGES),
     };
@@ -144,20 +130,20 @@ export function proposalRoutes(ctx: AppContext): RouteDef[] {
     const { proposal, values } = data;
     const p = proposal && {
       ...proposal,
-      beforeRate: percentDown(proposal.total === 0 ? null : proposal.coveredBefore / proposal.total),
-      afterRate: percentDown(proposal.rateAfter),
-      targetRate: percentText(proposal.target),
+      beforeRate: percent(proposal.coveredBefore, proposal.total),
+      afterRate: percent(proposal.coveredAfter, proposal.total),
+      targetRate: formatRate(proposal.target),
       product: (proposal.target * proposal.total).toLocaleString('en', { maximumFractionDigits: 2 }),
       count: proposal.facilities.length,
       hasCentral: proposal.facilities.some((f) => f.villages.some((v) => v.central)),
       rows: proposal.facilities.map((f, i) => ({
         ...f,
         n: i + 1,
-        names: f.villages.map((v) => ({ name: shortVillageName(v.name), central: v.central })),
+        names: f.villages.map((v) => ({ name: shortName(v.name), central: v.central })),
         centralCount: f.villages.filter((v) => v.central).length,
         // A 多村联建 cemetery left with one village to serve is in effect a 单村独建 one.
         singleVillage: f.mode === 'multi_village' && f.villages.length === 1,
-        rate: percentDown(f.rateAfter),
+        rate: percent(f.coveredAfter, proposal.total),
       })),
       rates: rateRows(proposal.before, proposal.after),
     };
@@ -206,9 +192,9 @@ export function proposalRoutes(ctx: AppContext): RouteDef[] {
         t(`coverage_proposal.mode_${f.mode}`),
         f.villages.length,
         f.villages.filter((v) => v.central).length,
-        f.villages.map((v) => shortVillageName(v.name)).join('、'),
+        f.villages.map((v) => shortName(v.name)).join('、'),
         f.gain,
-        percentDown(f.rateAfter),
+        percent(f.coveredAfter, p.total),
       ]),
     );
     const name = `proposal-${data.region.code}-${p.indicator}-${data.values.target}-${data.values.date}.csv`;

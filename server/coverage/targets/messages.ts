@@ -27,7 +27,6 @@ const zh = {
     delete_confirm: '确认删除',
     delete_text: '删除后，覆盖概览和进度报告中将不再显示这一目标，可随时重新添加。',
     existing: '编辑已有目标',
-    rate_value: '{{rate}}%',
     indicators: {
       counties: '区县覆盖率',
       townships: '乡镇（街道）覆盖率',
@@ -117,8 +116,8 @@ const zh = {
     },
   },
   flash: {
-    target_created: '已新增目标：{{region}} {{year}} 年{{indicator}} {{rate}}%。',
-    target_updated: '已保存目标：{{region}} {{year}} 年{{indicator}} {{rate}}%。',
+    target_created: '已新增目标：{{region}} {{year}} 年{{indicator}} {{rate}}。',
+    target_updated: '已保存目标：{{region}} {{year}} 年{{indicator}} {{rate}}。',
     target_deleted: '已删除目标：{{region}} {{year}} 年{{indicator}}。',
     figures_saved: '已保存 {{year}} 年数据（{{n}} 个地区有变动）。',
     figures_unchanged: '{{year}} 年数据没有变动。',
@@ -134,7 +133,7 @@ const zh = {
     target_level_city: '此指标的目标只能设在市（州）或省一级。',
     target_level_county: '此指标的目标只能设在区县或以上地区。',
     target_level_township: '此指标的目标只能设在乡镇（街道）或以上地区。',
-    target_exists: '{{region}} {{year}} 年已有这项指标的目标（{{rate}}%），同一地区、指标和年份只能有一个目标。',
+    target_exists: '{{region}} {{year}} 年已有这项指标的目标（{{rate}}），同一地区、指标和年份只能有一个目标。',
     count_format: '请填写整数，例如 1200 或 1,200。',
     count_negative: '不能填负数。',
     count_too_big: '数字过大，请核对。',
@@ -181,7 +180,6 @@ const en: typeof zh = {
     delete_text:
       'The dashboard and the progress report will no longer show this target. You can add it again at any time.',
     existing: 'Edit the existing target',
-    rate_value: '{{rate}}%',
     indicators: {
       counties: 'County coverage',
       townships: 'Township coverage',
@@ -275,8 +273,8 @@ const en: typeof zh = {
     },
   },
   flash: {
-    target_created: 'Target added: {{region}}, {{indicator}} {{rate}}% by {{year}}.',
-    target_updated: 'Target saved: {{region}}, {{indicator}} {{rate}}% by {{year}}.',
+    target_created: 'Target added: {{region}}, {{indicator}} {{rate}} by {{year}}.',
+    target_updated: 'Target saved: {{region}}, {{indicator}} {{rate}} by {{year}}.',
     target_deleted: 'Target deleted: {{region}}, {{indicator}} {{year}}.',
     figures_saved: 'Figures for {{year}} saved ({{n}} regions changed).',
     figures_unchanged: 'Nothing changed for {{year}}.',
@@ -293,7 +291,7 @@ const en: typeof zh = {
     target_level_county: "This indicator's target belongs to a county or above.",
     target_level_township: "This indicator's target belongs to a township or above.",
     target_exists:
-      '{{region}} already has a target for this indicator in {{year}} ({{rate}}%); a region has one target per indicator and year.',
+      '{{region}} already has a target for this indicator in {{year}} ({{rate}}); a region has one target per indicator and year.',
     count_format: 'Enter a whole number, e.g. 1200 or 1,200.',
     count_negative: 'May not be negative.',
     count_too_big: 'This number is too large; please check it.',

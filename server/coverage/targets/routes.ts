@@ -2,6 +2,7 @@
 import type { Request, Response } from 'express';
 import type { AppContext } from '../../context.js';
 import { NotFoundError } from '../../http/errors.js';
+import { formatRate, percentInput } from '../../http/format.js';
 import { todayInShanghai } from '../../time.js';
 import { flash, idParam, withForm } from '../../http/forms.js';
 import { pagination } from '../../http/pagination.js';
@@ -13,7 +14,7 @@ import * as regions from '../../regions/service.js';
 import { qs, tabsQuery } from '../query.js';
 import { defaultRegion } from '../engine/service.js';
 import { targetIndicators } from '../indicators/kinds.js';
-import { fractionToPercent, TargetInput, TargetQuery } from './schemas.js';
+import { TargetInput, TargetQuery } from './schemas.js';
 import { createTarget, findTarget, listTargets, removeTarget, updateTarget, type Target } from './service.js';
 
 const BUREAU = ['admin', 'bureau'] as const;
@@ -76,7 +77,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
       indicators: targetIndicators,
       total: all.length,
       filtered: Boolean(q.indicator) || picker.levels.some((l) => l.options.some((o) => o.selected)),
-      rows: shown.map((t) => ({ ...t, path: paths.get(t.region_code), percent: fractionToPercent(t.rate) })),
+      rows: shown.map((t) => ({ ...t, path: paths.get(t.region_code), percent: formatRate(t.rate) })),
       pager: pagination(req, page, PER_PAGE, all.length),
       tabsQuery: tabsQuery(req, picker.value),
       newHref: `${BASE}/targets/new${qs({ region: picker.value, indicator: q.indicator })}`,
@@ -113,7 +114,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
     region: (await regions.findRegion(db, t.region))?.name ?? t.region,
     year: t.year,
     indicator: translator(lang(res))(`coverage_targets.indicators.${t.indicator}`),
-    rate: t.rate === undefined ? '' : fractionToPercent(t.rate),
+    rate: t.rate === undefined ? '' : formatRate(t.rate),
   });
 
   async function createTargetHandler(req: Request, res: Response) {
@@ -149,7 +150,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
           region: t.region_code,
           indicator: t.indicator,
           year: String(t.year),
-          rate: fractionToPercent(t.rate),
+          rate: percentInput(t.rate),
           source: t.source ?? '',
         },
         t,
@@ -179,7 +180,7 @@ export function targetRoutes(ctx: AppContext): RouteDef[] {
     const t = await loadTarget(req);
     const paths = await regionPaths([t.region_code]);
     res.render('coverage/target-delete', {
-      target: { ...t, path: paths.get(t.region_code), percent: fractionToPercent(t.rate) },
+      target: { ...t, path: paths.get(t.region_code), percent: formatRate(t.rate) },
       styles: ['/static/css/coverage-figures.css'],
     });
   }

@@ -19,12 +19,6 @@ export function percentToFraction(text: string): { rate: number } | { error: str
   return { rate: tenths / 1000 };
 }
 
-/** A fraction → the percent a form shows back: 0.305 → "30.5", 0.3 → "30". */
-export function fractionToPercent(rate: number): string {
-  const tenths = Math.round(rate * 1000);
-  return tenths % 10 === 0 ? String(tenths / 10) : (tenths / 10).toFixed(1);
-}
-
 const Percent = z
   .preprocess((v) => (v === undefined || v === null ? '' : v), z.string())
   .transform((v, ctx) => {

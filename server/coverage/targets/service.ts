@@ -11,7 +11,8 @@ import * as regions from '../../regions/service.js';
 import type { TargetIndicator } from '../indicators/kinds.js';
 import * as store from './store.js';
 import type { Target } from './store.js';
-import { fractionToPercent, type TargetInput } from './schemas.js';
+import { type TargetInput } from './schemas.js';
+import { formatRate } from '../../http/format.js';
 
 /**
  * The lowest level a target for the indicator makes sense at: county coverage is a city's aim, township coverage a
@@ -138,7 +139,7 @@ async function clash(db: Knex, input: TargetInput): Promise<ConflictError> {
   return new ConflictError(
     'target_exists',
     {},
-    { id: other.id, region: region?.name ?? input.region, year: input.year, rate: fractionToPercent(other.rate) },
+    { id: other.id, region: region?.name ?? input.region, year: input.year, rate: formatRate(other.rate) },
   );
 }
 

@@ -2,7 +2,7 @@
 // year and one marker per target, percentages with one decimal.
 import { expect } from 'chai';
 import { SaxesParser } from 'saxes';
-import { percent, renderChart, type ChartPoint, type ChartText } from '../../../server/coverage/dashboard/chart.js';
+import { renderChart, type ChartPoint, type ChartText } from '../../../server/coverage/dashboard/chart.js';
 
 interface Node {
   name: string;
@@ -119,11 +119,9 @@ describe('coverage chart (SVG)', () => {
     expect(all(svg, 'rect').filter((r) => all(r, 'title').length)).to.have.length(0);
   });
 
-  it('writes rates as percentages with one decimal', () => {
-    expect(percent(0)).to.equal('0.0%');
-    expect(percent(0.24986)).to.equal('25.0%');
-    expect(percent(0.2486)).to.equal('24.9%');
-    expect(percent(1)).to.equal('100.0%');
-    expect(percent(2 / 3)).to.equal('66.7%');
+  it('labels bars and targets as every page writes a rate (one decimal, half up)', () => {
+    const svg = renderChart([{ year: 2024, actual: 8 / 9, target: 0.8 }], words, { id: 'r' });
+    expect(svg).to.contain('>88.9%</text>').and.contain('80.0%');
+    expect(renderChart([{ year: 2024, actual: 0.0625, target: null }], words, { id: 'h' })).to.contain('>6.3%</text>');
   });
 });

@@ -14,6 +14,7 @@ import { startApp, dialect, type TestApp } from '../../helpers/app.js';
 import { Client, signedIn, textOf } from '../../helpers/client.js';
 
 const DATE = '2025-12-31';
+const n = (x: number) => x.toLocaleString('en-US');
 const pct = (r: Ratio) => (r.rate === null ? '—' : `${(Math.round(r.rate * 1000) / 10).toFixed(1)}%`);
 const decoded = (html: string) => html.replace(/&amp;/g, '&').replace(/&#x3D;/g, '=');
 
@@ -23,6 +24,15 @@ function element(html: string, marker: string, tag: string): string {
   expect(at, marker).to.be.greaterThan(-1);
   const start = html.lastIndexOf(`<${tag}`, at);
   return html.slice(start, html.indexOf(`</${tag}>`, at) + tag.length + 3);
+}
+
+/** The table of a report's CSV: the records between the first and the second all-empty record (header rows above it, sign-off rows below). */
+function csvTable(body: Buffer): string[][] {
+  const all = parseCsv(body.toString('utf8').replace(/^\uFEFF/, ''), { relax_column_count: true }) as string[][];
+  const empty = (r: string[]) => r.every((c) => c === '');
+  const first = all.findIndex(empty);
+  const second = all.findIndex((r, i) => i > first && empty(r));
+  return all.slice(first + 1, second === -1 ? undefined : second);
 }
 
 /** The figures of one row of the child table: "covered / total" per column, as the cells show them. */
@@ -60,12 +70,12 @@ describe(`coverage: province and country (${dialect})`, function () {
     const row = element(res.text, 'data-code="52"', 'tr');
     expect(decoded(row)).to.contain(`href="/staff/coverage?region=52&date=${DATE}"`);
     const v = country.children.find((c) => c.code === '52')!.indicators.villages;
-    expect(cellText(row)).to.contain(`${v.covered} / ${v.total}`);
+    expect(cellText(row)).to.contain(`${n(v.covered)} / ${n(v.total)}`);
     expect(cellText(row)).to.contain(pct(v));
     const sum = element(res.text, '<tfoot>', 'tfoot');
     const all = country.region.indicators;
-    expect(cellText(sum)).to.contain(`${all.villages.covered} / ${all.villages.total}`);
-    expect(cellText(sum)).to.contain(`${all.townships.covered} / ${all.townships.total}`);
+    expect(cellText(sum)).to.contain(`${n(all.villages.covered)} / ${n(all.villages.total)}`);
+    expect(cellText(sum)).to.contain(`${n(all.townships.covered)} / ${n(all.townships.total)}`);
     // The report buttons work for the country; the proposal measures one province at most.
     expect(decoded(res.text)).to.contain(`href="/staff/coverage/report.pdf?region=all&date=${DATE}"`);
     expect(res.text).not.to.contain('class="btn btn-small" href="/staff/coverage/proposal?');
@@ -87,8 +97,8 @@ describe(`coverage: province and country (${dialect})`, function () {
     for (const c of province.children) {
       const row = cellText(element(res.text, `data-code="${c.code}"`, 'tr'));
       expect(row).to.contain(c.name);
-      expect(row).to.contain(`${c.indicators.villages.covered} / ${c.indicators.villages.total}`);
-      expect(row).to.contain(`${c.indicators.townships.covered} / ${c.indicators.townships.total}`);
+      expect(row).to.contain(`${n(c.indicators.villages.covered)} / ${n(c.indicators.villages.total)}`);
+      expect(row).to.contain(`${n(c.indicators.townships.covered)} / ${n(c.indicators.townships.total)}`);
     }
     // Counted, not listed: one group per city, one row per county with uncovered villages, linking to its list.
     const section = element(res.text, 'id="uncovered"', 'section');
@@ -100,7 +110,7 @@ describe(`coverage: province and country (${dialect})`, function () {
     const county = await computeCoverage(app.db, { region: '520281', date: DATE });
     const v = county.region.indicators.villages;
     const row = element(section, 'data-code="520281"', 'tr');
-    expect(cellText(row)).to.contain(String(v.total - v.covered));
+    expect(cellText(row)).to.contain(n(v.total - v.covered));
     expect(decoded(row)).to.contain(`href="/staff/coverage/villages?region=520281&date=${DATE}&status=uncovered"`);
     // No village is named: the page stays small whatever the province.
     expect(section).not.to.contain('cov-villages');
@@ -199,7 +209,7 @@ describe(`coverage: province and country (${dialect})`, function () {
   it("exports the province's and the country's tables as CSV and XLSX with the same figures", async () => {
     const csv = await bytes(`/staff/coverage/report.csv?region=52&date=${DATE}`);
     expect(csv.status).to.equal(200);
-    const rows = parseCsv(csv.body.toString('utf8').replace(/^\uFEFF/, '')) as string[][];
+    const rows = csvTable(csv.body);
     expect(rows[0][1]).to.equal('市（州）');
     const villagesAt = rows[0].indexOf('行政村总数');
     expect(villagesAt, rows[0].join('|')).to.be.greaterThan(0);
@@ -218,15 +228,16 @@ describe(`coverage: province and country (${dialect})`, function () {
     expect(book.worksheets.map((w) => w.name)).to.include.members(['分市', '分区县', '未覆盖行政村分布']);
     const counted = book.getWorksheet('未覆盖行政村分布')!;
     let sum = 0;
-    counted.eachRow((r, n) => {
-      if (n > 1) sum += Number(r.getCell(5).value);
+    counted.eachRow((r) => {
+      // Header and sign-off rows above and below the table: the rows of counties carry a 6-digit code.
+      if (/^\d{6}$/.test(String(r.getCell(3).value))) sum += Number(r.getCell(5).value);
     });
     const p = province.region.indicators.villages;
     expect(sum).to.equal(p.total - p.covered);
 
     const whole = await bytes(`/staff/coverage/report.csv?region=all&date=${DATE}`);
     expect(whole.status).to.equal(200);
-    const crows = parseCsv(whole.body.toString('utf8').replace(/^\uFEFF/, '')) as string[][];
+    const crows = csvTable(whole.body);
     expect(crows[0][1]).to.equal('省份');
     expect(Number(crows.find((r) => r[0] === '52')![villagesAt])).to.equal(
       country.children.find((c) => c.code === '52')!.indicators.villages.total,

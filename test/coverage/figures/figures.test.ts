@@ -4,6 +4,7 @@
 // villages marked here change the coverage engine's central-village totals at once.
 import { expect } from 'chai';
 import { computeCoverage } from '../../../server/coverage/engine/service.js';
+import { formatRatio } from '../../../server/http/format.js';
 import { startApp, dialect, type TestApp } from '../../helpers/app.js';
 import { Client, signedIn, textOf } from '../../helpers/client.js';
 
@@ -55,7 +56,7 @@ describe(`coverage: yearly figures (${dialect})`, () => {
       .and.contain('盘州市')
       .and.contain('合计')
       .and.contain('历年汇总');
-    expect(text).to.contain(`${(Math.round((row.cremations / row.deaths) * 1000) / 10).toFixed(1)}%`);
+    expect(text).to.contain(formatRatio(row.cremations, row.deaths));
     expect(res.text).to.match(/<a href="\/staff\/coverage\/figures"[^>]*aria-current="page"/);
     const html = res.text.replace(/&#x3D;/g, '=').replace(/&amp;/g, '&');
     expect(html)

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { loadConfig, tileOrigins } from '../../../server/config.js';
-import { percent } from '../../../server/coverage/map/routes.js';
+import { formatRatio } from '../../../server/http/format.js';
 import { rateClass } from '../../../server/coverage/map/service.js';
 import { computeCoverage } from '../../../server/coverage/engine/service.js';
 import { staticDir } from '../../../server/paths.js';
@@ -118,7 +118,7 @@ describe(`coverage: map (${dialect})`, () => {
         );
         expect(a.has_boundary).to.equal(true);
         expect(a.texts.villages).to.equal(
-          `${c.indicators.villages.covered}/${c.indicators.villages.total}（${percent(c.indicators.villages.rate)}）`,
+          `${c.indicators.villages.covered}/${c.indicators.villages.total}（${formatRatio(c.indicators.villages.covered, c.indicators.villages.total, '—')}）`,
         );
         expect(a.dashboard_url).to.equal(`/staff/coverage?region=${a.code}&date=${DATE}`);
       }
@@ -293,10 +293,12 @@ describe(`coverage: map (${dialect})`, () => {
         const v = c.indicators.villages;
         expect(text)
           .to.contain(c.name)
-          .and.contain(`${v.covered}/${v.total}（${percent(v.rate)}）`);
+          .and.contain(`${v.covered}/${v.total}（${formatRatio(v.covered, v.total, '—')}）`);
       }
       const total = expected.region.indicators.villages;
-      expect(text).to.contain(`合计 ${total.covered}/${total.total}（${percent(total.rate)}）`);
+      expect(text).to.contain(
+        `合计 ${total.covered}/${total.total}（${formatRatio(total.covered, total.total, '—')}）`,
+      );
       expect(attrs(res.text)).to.contain(`data-src="/staff/coverage/map/data.json?region=${CITY}&date=${DATE}"`);
       expect(res.text).to.contain('<script src="/static/vendor/leaflet/leaflet.js" defer></script>');
       expect(res.text).to.contain('<script src="/static/js/coverage-map.js" defer></script>');
@@ -474,15 +476,17 @@ describe(`coverage: map (${dialect})`, () => {
   });
 
   describe('rules', () => {
-    it('shades in five classes of 20 points and writes rates rounded down', () => {
-      expect([0, 0.1999, 0.2, 0.5, 0.7999, 0.8, 1, null].map(rateClass)).to.deep.equal([0, 0, 1, 2, 3, 4, 4, null]);
-      expect([0, 0.5, 0.7375, 0.9996, 1, null].map(percent)).to.deep.equal([
-        '0%',
-        '50%',
-        '73.7%',
-        '99.9%',
-        '100%',
-        '—',
+    it('shades in five classes of 20 points, by the rate as its label reads', () => {
+      expect([0, 0.1994, 0.1995, 0.2, 0.5, 0.7994, 0.8, 1, null].map(rateClass)).to.deep.equal([
+        0,
+        0,
+        1,
+        1,
+        2,
+        3,
+        4,
+        4,
+        null,
       ]);
     });
   });

@@ -17,7 +17,7 @@ import {
   type ProposalMode,
   type ProposalOptions,
 } from '../../../server/coverage/proposal/rules.js';
-import { percentDown } from '../../../server/coverage/proposal/routes.js';
+import { formatRatio } from '../../../server/http/format.js';
 import { coverageState, uncoveredVillages, type UncoveredTownship } from '../../../server/coverage/engine/service.js';
 import type { OperatingFacility, VillageFlags } from '../../../server/coverage/engine/store.js';
 import { todayInShanghai } from '../../../server/time.js';
@@ -234,14 +234,6 @@ describe('coverage proposal: the fewest facilities (unit)', () => {
     expect(requiredUnits(1, 724)).to.equal(724);
     expect(requiredUnits(0.25, 4)).to.equal(1);
     expect(requiredUnits(0.001, 3)).to.equal(1);
-  });
-
-  it('shows rates rounded down, so that 579 of 724 never reads as 80%', () => {
-    expect(percentDown(579 / 724)).to.equal('79.9%');
-    expect(percentDown(580 / 724)).to.equal('80.1%');
-    expect(percentDown(0.8)).to.equal('80.0%');
-    expect(percentDown(1)).to.equal('100.0%');
-    expect(percentDown(null)).to.equal('—');
   });
 
   it('matches a brute force on random small states: minimal count, target reached, rates recomputed by the engine', () => {
@@ -494,16 +486,20 @@ describe(`coverage proposal: page and CSV (${dialect})`, () => {
     expect(res.status).to.equal(200);
     const text = textOf(res.text).replace(/&#x3D;/g, '=');
     expect(text).to.contain('补缺测算').and.contain('测算方法').and.contain('为什么这样最少');
-    expect(text).to.contain('⌈80% × 724⌉ = ⌈579.2⌉ = 580 个行政村');
+    expect(text).to.contain('⌈80.0% × 724⌉ = ⌈579.2⌉ = 580 个行政村');
     const { p } = await expected('5202', early, { indicator: 'villages', target: 0.8, modes: both, maxVillages: 5 });
     expect(p.outcome).to.equal('reached');
     expect(p.after.villages.covered).to.be.at.least(580);
     expect(text).to.contain(`最少需要新建 ${p.facilities.length} 座`);
     expect(res.text.match(/<tr>\s*<td class="num">\d+<\/td>/g)?.length).to.equal(p.facilities.length);
     expect(text).to.contain(p.facilities[0].township.name).and.contain('全镇统建').and.contain('只用全镇统建');
-    expect(text).to.contain(`${p.after.villages.covered} (${percentDown(p.after.villages.rate)})`);
+    expect(text).to.contain(
+      `${p.after.villages.covered} (${formatRatio(p.after.villages.covered, p.after.villages.total)})`,
+    );
     for (const label of ['行政村覆盖率', '中心村覆盖率', '乡镇覆盖率', '区县覆盖率']) expect(text).to.contain(label);
-    expect(text).to.contain(`${p.after.townships.covered} (${percentDown(p.after.townships.rate)})`);
+    expect(text).to.contain(
+      `${p.after.townships.covered} (${formatRatio(p.after.townships.covered, p.after.townships.total)})`,
+    );
   });
 
   it("reaches 100% of a county's villages with multi-village cemeteries of at most K villages", async () => {
@@ -576,7 +572,7 @@ describe(`coverage proposal: page and CSV (${dialect})`, () => {
     });
     const res = await bureau.get('/staff/coverage/proposal?region=520201&date=2029-06-30&indicator=townships');
     expect(res.text).to.match(/id="target"[^>]*value="70"/);
-    expect(textOf(res.text)).to.contain('目标 70% 为 2029 年的既定目标（钟山区，测试规划）');
+    expect(textOf(res.text)).to.contain('目标 70.0% 为 2029 年的既定目标（钟山区，测试规划）');
     const other = await bureau.get('/staff/coverage/proposal?region=520201&date=2030-06-30&indicator=townships');
     expect(other.text).to.match(/id="target"[^>]*value="100"/);
     expect(textOf(other.text)).to.contain('2030 年没有设定乡镇覆盖率目标，按 100% 测算');

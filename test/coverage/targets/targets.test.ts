@@ -77,7 +77,7 @@ describe(`coverage: targets (${dialect})`, () => {
     expect(Number(row.rate)).to.equal(1);
     expect(row.source).to.equal(null);
     const text = textOf((await bureau.get('/staff/coverage/targets?region__county=520201')).text);
-    expect(text).to.contain(`钟山区 › ${township.name}`).and.contain('中心村覆盖率').and.contain('100%');
+    expect(text).to.contain(`钟山区 › ${township.name}`).and.contain('中心村覆盖率').and.contain('100.0%');
     expect(text).to.not.contain('62.5%'); // the city's own target is above the county filter
   });
 
@@ -199,7 +199,7 @@ describe(`coverage: targets (${dialect})`, () => {
       { from: `/staff/coverage/targets/${t.id}` },
     );
     expect(res.status).to.equal(409);
-    expect(textOf(res.text)).to.contain('六盘水市 2023 年已有这项指标的目标（70%）');
+    expect(textOf(res.text)).to.contain('六盘水市 2023 年已有这项指标的目标（70.0%）');
     const row = await app.db('coverage_targets').where({ id: t.id }).first();
     expect(row).to.include({ indicator: 'villages' });
     expect(Number(row.year)).to.equal(2024);
@@ -215,7 +215,7 @@ describe(`coverage: targets (${dialect})`, () => {
     expect(textOf(confirm.text))
       .to.contain('删除目标')
       .and.contain('乡镇（街道）覆盖率')
-      .and.contain('70%')
+      .and.contain('70.0%')
       .and.contain('确认删除');
     const res = await admin.post(`/staff/coverage/targets/${t.id}/delete`, {});
     expect(res.status).to.equal(302);
