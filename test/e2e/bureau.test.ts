@@ -1,7 +1,6 @@
 // In a real browser, a bureau officer's coverage morning: open 覆盖与规划 from the navigation, read the city's
 // village coverage against its target, go down to a county, open the map, ask what it would take to reach 100%,
-// set who signs the report, and download the printed progress report; then the province's and the country's pages.
-// Screenshots land in test/artifacts/.
+// set who signs the report, and download the printed progress report. Screenshots land in test/artifacts/.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -57,6 +56,13 @@ const BUREAU_PAGES: { name: string; path: string; role?: 'admin' }[] = [
   { name: 'village-kind', path: '/staff/regions/{village}/kind' },
   { name: 'report-settings', path: '/staff/coverage/report-settings?region=5202' },
   { name: 'audit', path: '/staff/audit', role: 'admin' },
+  // ## Province and country (issue 16, item 3); their maps have no boundaries to wait for, hence names not map-…
+  { name: 'dashboard-country', path: '/staff/coverage?region=all' },
+  { name: 'dashboard-province', path: '/staff/coverage?region=52' },
+  { name: 'list-province-villages', path: '/staff/coverage/villages?region=52&status=uncovered' },
+  { name: 'list-country-townships', path: '/staff/coverage/townships?region=all' },
+  { name: 'country-map', path: '/staff/coverage/map?region=all' },
+  { name: 'province-map', path: '/staff/coverage/map?region=52' },
 ];
 
 async function signIn(page: Page, username: string): Promise<void> {
@@ -149,20 +155,6 @@ describe('browser: the bureau reads coverage, the map, a proposal and prints the
       expect(text).to.contain('六盘水市').and.contain('盘州市').and.contain('钟山区');
       expect(text.replace(/\s+/g, '')).to.contain('填报单位：六盘水市民政局').and.contain('负责人：局长甲');
       fs.rmSync(path.dirname(file), { recursive: true, force: true });
-
-      // ## Province and country pages (issue 16, item 3), each checked with axe-core: a block of its own.
-      for (const [name, url] of [
-        ['country', '/staff/coverage?region=all'],
-        ['province', '/staff/coverage?region=52'],
-        ['map-country', '/staff/coverage/map?region=all'],
-        ['map-province', '/staff/coverage/map?region=52'],
-        ['communities-province', '/staff/coverage/villages?region=52&kind=community'],
-      ] as const) {
-        await page.goto(url);
-        expect(await page.locator('nav.breadcrumb, main h1').first().innerText(), name).to.not.equal('');
-        expect(await accessibilityProblems(page), `axe-core on ${name}`).to.deep.equal([]);
-        await screenshot(page, SUITE, name);
-      }
       expect(problems, 'console errors').to.deep.equal([]);
     } finally {
       await context.close();
