@@ -156,7 +156,8 @@ const en: typeof zh = {
       unlocated_hint: 'These facilities have no coordinates and are not on the map. Add a location to show them.',
       mark: 'Add location',
       located: 'Facilities on the map ({{count}}, by location)',
-      counted_only: 'Maps of a province or the country count the facilities only: choose a city in the table above to list them.',
+      counted_only:
+        'Maps of a province or the country count the facilities only: choose a city in the table above to list them.',
     },
     popup: {
       kind: 'Kind',
