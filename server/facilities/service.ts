@@ -18,7 +18,6 @@ function add(out: FieldErrors, field: string, key: string, params?: Record<strin
   if (!out[field]) out[field] = params ? { key: `errors.${key}`, params } : { key: `errors.${key}` };
 }
 
-
 const counts = (kind: FacilityKind) => (ashPlacementKinds as readonly string[]).includes(kind);
 
 /** Every region code a facility's input names, for one batched lookup. */
