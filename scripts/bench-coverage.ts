@@ -7,6 +7,9 @@
 //
 // The file is kept in data/bench/ between runs: importing the divisions takes a while, generating the facilities
 // a few seconds. A version mark in its settings table says which generator made it; another version regenerates.
+// The village rule (isAdminVillageName in server/regions/levels.ts) is checked on every open: when a stored kind no
+// longer follows it, the divisions are imported again (which re-derives every kind) and the facilities regenerated,
+// the mark carrying the number of administrative villages the rule finds.
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -18,13 +21,14 @@ import { createDb } from '../server/db.js';
 import type { BuildMode, FacilityKind } from '../server/facilities/kinds.js';
 import { projectRoot } from '../server/paths.js';
 import { importDivisions } from '../server/regions/service.js';
+import { isAdminVillageName } from '../server/regions/levels.js';
 
 export const COUNTRY_FILE = path.join(projectRoot, 'data', 'bench', 'coverage-country.sqlite');
 /** The date the coverage is computed for: after every generated opening and closing. */
 export const BENCH_DATE = '2025-12-31';
 export const GOAL_MS = 3000;
 const VILLAGE_UNITS = 620_573;
-const GENERATOR = 'coverage-country v1';
+const GENERATOR = 'coverage-country v2';
 const MARK = 'bench_coverage_generator';
 
 const log = (msg: string) => process.stdout.write(`${msg}\n`);
@@ -59,7 +63,7 @@ interface Made {
  * status history: planned, under construction, operating from 2021–2025; one in eleven never opens, one in
  * fifteen closes in 2024.
  */
-async function generateFacilities(db: Knex): Promise<Made> {
+async function generateFacilities(db: Knex, generator: string): Promise<Made> {
   const townships = (await db('regions').where('level', 'township').orderBy('code').pluck('code')) as string[];
   const counties = (await db('regions').where('level', 'county').orderBy('code').pluck('code')) as string[];
   const chosen = townships.filter((_, i) => i % 6 === 0);
@@ -180,7 +184,7 @@ async function generateFacilities(db: Knex): Promise<Made> {
     await insertBatches(trx, 'facility_status_history', history);
     await insertBatches(trx, 'facility_service_areas', areas);
     await insertBatches(trx, 'cremators', cremators);
-    await trx('settings').insert({ key: MARK, value: GENERATOR }).onConflict('key').merge(['value']);
+    await trx('settings').insert({ key: MARK, value: generator }).onConflict('key').merge(['value']);
   });
   return {
     facilities: facilities.length,
@@ -189,6 +193,22 @@ async function generateFacilities(db: Knex): Promise<Made> {
     areas: areas.length,
     cremators: cremators.length,
   };
+}
+
+/** Administrative villages by the rule of today, and the units whose stored kind differs from it. */
+async function villageRule(db: Knex): Promise<{ villages: number; stale: number }> {
+  let villages = 0,
+    stale = 0;
+  const rows = (await db('regions').where('level', 'village').select('name', 'is_admin_village')) as {
+    name: string;
+    is_admin_village: number | boolean | null;
+  }[];
+  for (const r of rows) {
+    const admin = isAdminVillageName(r.name);
+    if (admin) villages += 1;
+    if (admin !== (r.is_admin_village === 1 || r.is_admin_village === true)) stale += 1;
+  }
+  return { villages, stale };
 }
 
 async function clearFacilities(db: Knex): Promise<void> {
@@ -229,11 +249,21 @@ export async function prepareCountry(
         `  ${(await count()).toLocaleString('en-US')} village-level units in ${((Date.now() - started) / 1000).toFixed(1)} s`,
       );
     }
+    let admin = await villageRule(db);
+    if (admin.stale > 0) {
+      log(
+        `bench-coverage: ${admin.stale.toLocaleString('en-US')} village kinds differ from the rule: importing again…`,
+      );
+      await importDivisions(db, { all: true });
+      admin = await villageRule(db);
+      if (admin.stale > 0) throw new Error(`${admin.stale} village kinds still differ from the rule after importing`);
+    }
+    const generator = `${GENERATOR}; ${admin.villages} administrative villages`;
     const mark = await db('settings').where({ key: MARK }).first('value');
-    if (opts.rebuild || mark?.value !== GENERATOR) {
+    if (opts.rebuild || mark?.value !== generator) {
       await clearFacilities(db);
       const started = Date.now();
-      const made = await generateFacilities(db);
+      const made = await generateFacilities(db, generator);
       log(
         `bench-coverage: generated ${made.facilities.toLocaleString('en-US')} facilities (${Object.entries(made.byKind)
           .map(([k, n]) => `${k} ${n}`)

@@ -15,6 +15,7 @@ import { mapRoutes } from './coverage/map/routes.js';
 import { proposalRoutes } from './coverage/proposal/routes.js';
 import { figureRoutes } from './coverage/figures/routes.js';
 import { targetRoutes } from './coverage/targets/routes.js';
+import { yearRoutes } from './coverage/years/routes.js';
 import { documentRoutes } from './documents/routes.js';
 import { facilityRoutes } from './facilities/routes.js';
 import { IMPORT_BODY_LIMIT } from './facilities/csv.js';
@@ -105,6 +106,7 @@ export function buildApp(ctx: AppContext): Express {
     proposalRoutes,
     mapRoutes,
     targetRoutes,
+    yearRoutes,
     figureRoutes,
     coverageRoutes,
     coverageApiRoutes,

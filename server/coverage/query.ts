@@ -9,6 +9,18 @@ export const blankTrimmed = (v: unknown) =>
 /** A region code of any level: 2, 4, 6, 9 or 12 digits. */
 export const REGION_CODE = /^\d{2}(\d{2}(\d{2}(\d{3}(\d{3})?)?)?)?$/;
 
+/**
+ * The whole country in a page's address (?region=all): its code is '' inside, but a blank region in an address
+ * means "the default city", so the country needs a word of its own.
+ */
+export const COUNTRY_PARAM = 'all';
+
+/** A region code as the pages write it in their addresses: the country as `all`. */
+export const regionParam = (code: string): string => (code === '' ? COUNTRY_PARAM : code);
+
+/** A region code read from an address: `all` is the country (''). */
+export const regionOfParam = (param: string): string => (param === COUNTRY_PARAM ? '' : param);
+
 /** The dates the coverage pages measure on: a date outside is a field error, not a computation. */
 export const inDateRange = (d: string): boolean => d >= '2000-01-01' && d <= '2099-12-31';
 

@@ -11,6 +11,7 @@ import { AppError, ConflictError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
 import { fieldErrors } from '../http/validate.js';
 import { zhCN } from '../i18n/zh-CN.js';
+import { guardClosedYears, type ChangeReach } from './closed-years.js';
 import { buildModes, facilityKinds, facilityStatuses, type Facility } from './kinds.js';
 import { facilityMessages } from './messages.js';
 import { FacilityInput, fenToYuan, shapeOf, StatusInput, type FacilityShape } from './schemas.js';
@@ -436,19 +437,32 @@ export async function applyImport(
       if (plan.version !== version) throw new ConflictError('facility_import_stale');
       const created: string[] = [];
       const updated: { name: string; changes: string[] }[] = [];
-      for (const op of ops) {
-        if (!op.existing) {
-          await insertWithStatus(trx, actor, { input: op.input, status: op.status });
-          created.push(op.input.name);
-          continue;
+      // An import gives no reason: one that would alter a closed year (年度报送) is refused whole.
+      const reach: ChangeReach = {
+        codes: ops.flatMap((op) => [...codesOf(op.input), op.existing?.region_code ?? '']).filter(Boolean),
+        from: '2000-01-01',
+        entity: 'facility',
+        entityId: null,
+      };
+      await guardClosedYears(trx, actor, reach, undefined, async () => {
+        for (const op of ops) {
+          if (!op.existing) {
+            await insertWithStatus(trx, actor, { input: op.input, status: op.status });
+            created.push(op.input.name);
+            continue;
+          }
+          const id = op.existing.id;
+          const { areas, ...row } = op.input;
+          await store.updateFacility(trx, id, { ...row, updated_at: nowIso() });
+          if (op.row.changes.includes('service_area')) await store.replaceAreas(trx, id, areas);
+          if (op.statusChange) await appendStatus(trx, actor, id, op.status, today);
+          updated.push({ name: op.input.name, changes: op.row.changes });
         }
-        const id = op.existing.id;
-        const { areas, ...row } = op.input;
-        await store.updateFacility(trx, id, { ...row, updated_at: nowIso() });
-        if (op.row.changes.includes('service_area')) await store.replaceAreas(trx, id, areas);
-        if (op.statusChange) await appendStatus(trx, actor, id, op.status, today);
-        updated.push({ name: op.input.name, changes: op.row.changes });
-      }
+      }).catch((err: unknown) => {
+        if (err instanceof ConflictError && err.code === 'closed_year_changed')
+          throw new ConflictError('closed_year_import', {}, { years: err.params.years });
+        throw err;
+      });
       await audit.record(trx, {
         actor,
         action: 'import',

@@ -10,6 +10,7 @@ import { todayInShanghai } from '../time.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import { pagination } from '../http/pagination.js';
 import type { RouteDef } from '../http/routes.js';
+import { optionalText } from '../http/fields.js';
 import { fieldErrors, parse } from '../http/validate.js';
 import { translator } from '../i18n/index.js';
 import { shortName } from '../regions/levels.js';
@@ -28,6 +29,10 @@ const ApiQuery = z.object({
     .optional(),
   status: z.enum(facilityStatuses).optional(),
 });
+
+/** Why a change that alters a closed year's submitted figures is made anyway (年度报送; asked for only then). */
+const ClosedYearReason = z.object({ closed_year_reason: optionalText(500) });
+const closedYearReason = (body: unknown): string | undefined => parse(ClosedYearReason, body).closed_year_reason;
 
 const PER_PAGE = 30;
 const READERS: readonly Role[] = everyone;
@@ -229,7 +234,13 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
       () => formData(req, values),
       async () => {
         const { input, status } = await parseForm(values, true);
-        const id = await registry.createFacility(db, req.user!, { input, status: status! }, ip(req));
+        const id = await registry.createFacility(
+          db,
+          req.user!,
+          { input, status: status! },
+          ip(req),
+          closedYearReason(body),
+        );
         flash(req, 'flash.facility_created', { name: input.name });
         res.redirect(`/staff/facilities/${id}`);
       },
@@ -254,7 +265,7 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
       async () => {
         const { input } = await parseForm(values, false);
         const version = typeof body.version === 'string' && body.version !== '' ? body.version : undefined;
-        await registry.updateFacility(db, req.user!, f.id, input, version, ip(req));
+        await registry.updateFacility(db, req.user!, f.id, input, version, ip(req), closedYearReason(body));
         flash(req, 'flash.facility_updated', { name: input.name });
         res.redirect(`/staff/facilities/${f.id}`);
       },
@@ -307,7 +318,7 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
       () => showData(req, f, req.body),
       async () => {
         const entry = parse(StatusInput, req.body);
-        await registry.recordStatus(db, req.user!, f.id, entry, ip(req));
+        await registry.recordStatus(db, req.user!, f.id, entry, ip(req), closedYearReason(req.body));
         flash(req, 'flash.facility_status_recorded', {
           date: entry.effective_on,
           status: translator(req.lang)(`statuses.${entry.status}`),
@@ -320,7 +331,7 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
   // ## Delete (a facility registered by mistake)
   async function deletePage(req: Request, res: Response) {
     const f = await load(req);
-    res.render('facilities/delete', { f, refs: await registry.references(db, f.id) });
+    res.render('facilities/delete', { f, refs: await registry.references(db, f.id), values: {} });
   }
 
   async function remove(req: Request, res: Response) {
@@ -328,9 +339,9 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
     await withForm(
       res,
       'facilities/delete',
-      async () => ({ f, refs: await registry.references(db, f.id) }),
+      async () => ({ f, refs: await registry.references(db, f.id), values: req.body }),
       async () => {
-        await registry.deleteFacility(db, req.user!, f.id, ip(req));
+        await registry.deleteFacility(db, req.user!, f.id, ip(req), closedYearReason(req.body));
         flash(req, 'flash.facility_deleted', { name: f.name });
         res.redirect('/staff/facilities');
       },
@@ -382,7 +393,10 @@ export function facilityRoutes(ctx: AppContext): RouteDef[] {
       if (err instanceof ImportRejected)
         return res.status(400).render('facilities/import', importData({ csv: text, plan: err.plan }));
       if (err instanceof ConflictError)
-        return res.status(409).render('facilities/import', importData({ csv: text, formError: err.code }));
+        return res.status(409).render('facilities/import', {
+          ...importData({ csv: text, formError: err.code }),
+          formErrorParams: err.params,
+        });
       throw err;
     }
   }

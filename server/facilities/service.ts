@@ -7,6 +7,7 @@ import { changed } from '../changes.js';
 import { isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { todayInShanghai } from '../time.js';
+import { guardClosedYears, type ChangeReach } from './closed-years.js';
 import { ashPlacementKinds, type Facility, type FacilityKind, type FacilityStatus } from './kinds.js';
 import { shortName } from '../regions/levels.js';
 import { serviceOf } from './service-area.js';
@@ -235,7 +236,28 @@ export async function insertWithStatus(trx: Knex, actor: audit.Actor, f: NewFaci
   return id;
 }
 
-export async function createFacility(db: Knex, actor: Keeper, f: NewFacility, ip: string | null): Promise<number> {
+/** What a change to a facility reaches: where it stands and what it lists, from a day on (closed years, 年度报送). */
+const reachOf = (codes: string[], from: string, entityId: number | null): ChangeReach => ({
+  codes: [...new Set(codes.filter(Boolean))],
+  from,
+  entity: 'facility',
+  entityId,
+});
+
+/** The fields whose change alters what a facility counts for on every day it operated. */
+const countingFields: readonly (keyof FacilityInput)[] = ['kind', 'region_code', 'build_mode', 'areas'];
+
+/**
+ * `closedYearReason`: why a change that alters a closed year's submitted figures is made anyway; without one such a
+ * change is refused (ConflictError closed_year_changed, with the differences).
+ */
+export async function createFacility(
+  db: Knex,
+  actor: Keeper,
+  f: NewFacility,
+  ip: string | null,
+  closedYearReason?: string,
+): Promise<number> {
   await assertFacility(db, f.input, {
     ...statusProblems([], f.status, todayInShanghai()),
     ...scopeProblems(f.input, scopeOf(actor)),
@@ -243,13 +265,18 @@ export async function createFacility(db: Knex, actor: Keeper, f: NewFacility, ip
   const created = await reportingNameClash(f.input.name, () =>
     db.transaction(async (trx) => {
       if (await store.findByName(trx, f.input.name)) throw nameTaken(f.input.name);
-      const id = await insertWithStatus(trx, actor, f);
+      const reach = reachOf(codesOf(f.input), f.status.effective_on, null);
+      const id = await guardClosedYears(trx, actor, reach, closedYearReason, async () => {
+        const id = await insertWithStatus(trx, actor, f);
+        reach.entityId = id;
+        return id;
+      });
       await audit.record(trx, {
         actor,
         action: 'create',
         entity: 'facility',
         entityId: id,
-        after: { ...f.input, status: f.status },
+        after: { ...f.input, status: f.status, ...(closedYearReason ? { closed_year_reason: closedYearReason } : {}) },
         regionCode: f.input.region_code,
         ip,
       });
@@ -271,6 +298,7 @@ export async function updateFacility(
   input: FacilityInput,
   version: string | undefined,
   ip: string | null,
+  closedYearReason?: string,
 ): Promise<void> {
   const scope = scopeOf(actor);
   await assertFacility(db, input, scopeProblems(input, scope));
@@ -286,8 +314,20 @@ export async function updateFacility(
       if (fields.length === 0) return;
       const other = await store.findByName(trx, input.name);
       if (other && other.id !== id) throw nameTaken(input.name);
-      await store.updateFacility(trx, id, { ...rowOf(input), updated_at: nowIso() });
-      if (fields.includes('areas')) await store.replaceAreas(trx, id, input.areas);
+      const save = async () => {
+        await store.updateFacility(trx, id, { ...rowOf(input), updated_at: nowIso() });
+        if (fields.includes('areas')) await store.replaceAreas(trx, id, input.areas);
+      };
+      const first = (await store.statusHistory(trx, id))[0];
+      if (first && fields.some((k) => countingFields.includes(k)))
+        await guardClosedYears(
+          trx,
+          actor,
+          reachOf([...codesOf(before), ...codesOf(input)], first.effective_on, id),
+          closedYearReason,
+          save,
+        );
+      else await save();
       const pick = (f: FacilityInput) => Object.fromEntries(fields.map((k) => [k, f[k]]));
       await audit.record(trx, {
         actor,
@@ -295,7 +335,7 @@ export async function updateFacility(
         entity: 'facility',
         entityId: id,
         before: pick(before),
-        after: pick(input),
+        after: { ...pick(input), ...(closedYearReason ? { closed_year_reason: closedYearReason } : {}) },
         regionCode: input.region_code,
         ip,
       });
@@ -311,20 +351,28 @@ export async function recordStatus(
   id: number,
   entry: StatusInput,
   ip: string | null,
+  closedYearReason?: string,
 ): Promise<void> {
   await db.transaction(async (trx) => {
-    const locked = await store.lockFacility(trx, id);
-    if (!locked) throw new NotFoundError();
-    const before = (await store.find(trx, id))!;
-    await appendStatus(trx, actor, id, entry, todayInShanghai());
+    if (!(await store.lockFacility(trx, id))) throw new NotFoundError();
+    const f = (await store.find(trx, id))!;
+    const areas = (await store.serviceAreas(trx, [id])).get(id) ?? [];
+    await guardClosedYears(
+      trx,
+      actor,
+      reachOf([f.region_code, ...areas], entry.effective_on, id),
+      closedYearReason,
+      () => appendStatus(trx, actor, id, entry, todayInShanghai()),
+    );
+    const after = closedYearReason ? { ...entry, closed_year_reason: closedYearReason } : entry;
     await audit.record(trx, {
       actor,
       action: 'status',
       entity: 'facility',
       entityId: id,
-      before: { status: before.status },
-      after: entry,
-      regionCode: before.region_code,
+      before: { status: f.status },
+      after,
+      regionCode: f.region_code,
       ip,
     });
   });
@@ -361,7 +409,13 @@ const isForeignKeyViolation = (err: unknown) => {
 };
 
 /** Removes a facility entered by mistake. Anything that refers to it (cases, prices, cremators, accounts) keeps it. */
-export async function deleteFacility(db: Knex, actor: audit.Actor, id: number, ip: string | null): Promise<Facility> {
+export async function deleteFacility(
+  db: Knex,
+  actor: audit.Actor,
+  id: number,
+  ip: string | null,
+  closedYearReason?: string,
+): Promise<Facility> {
   try {
     const removed = await db.transaction(async (trx) => {
       if (!(await store.lockFacility(trx, id))) throw new NotFoundError();
@@ -371,7 +425,16 @@ export async function deleteFacility(db: Knex, actor: audit.Actor, id: number, i
         ...inputOf(f, (await store.serviceAreas(trx, [id])).get(id) ?? []),
         history: await store.statusHistory(trx, id),
       };
-      await store.deleteFacility(trx, id);
+      const remove = () => store.deleteFacility(trx, id);
+      if (before.history.length)
+        await guardClosedYears(
+          trx,
+          actor,
+          reachOf(codesOf(before), before.history[0].effective_on, id),
+          closedYearReason,
+          remove,
+        );
+      else await remove();
       await audit.record(trx, {
         actor,
         action: 'delete',

@@ -8,6 +8,7 @@ import { coverageMessages } from '../coverage/dashboard/messages.js';
 import { coverageMapMessages } from '../coverage/map/messages.js';
 import { proposalMessages } from '../coverage/proposal/messages.js';
 import { coverageTargetMessages } from '../coverage/targets/messages.js';
+import { yearMessages } from '../coverage/years/messages.js';
 import { cremationMessages } from '../cremation/messages.js';
 import { custodyMessages } from '../custody/messages.js';
 import { documentMessages } from '../documents/messages.js';
@@ -29,6 +30,7 @@ export const domainMessages: DomainMessages<object>[] = [
   coverageMapMessages,
   proposalMessages,
   coverageTargetMessages,
+  yearMessages,
   cremationMessages,
   custodyMessages,
   documentMessages,

@@ -15,7 +15,7 @@ export interface Picker {
   /** The deepest region picked, or '' when none. */
   value: string;
   /** Levels with a single region (the demo's province and city) are fixed, not asked. */
-  fixed: { code: string; name: string }[];
+  fixed: { code: string; name: string; level: Level }[];
   levels: PickerLevel[];
 }
 
@@ -36,7 +36,7 @@ export async function buildPicker(
     if (options.length === 0) break;
     const level = options[0].level;
     if (options.length === 1 && picker.levels.length === 0 && level !== maxLevel) {
-      picker.fixed.push({ code: options[0].code, name: options[0].name });
+      picker.fixed.push({ code: options[0].code, name: options[0].name, level });
       picker.value = options[0].code;
       parent = options[0].code;
       continue;

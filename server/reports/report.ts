@@ -25,6 +25,7 @@ import {
 import { drawBlock } from './formal.js';
 import { chartGrid, grid, type Fitting, type GridColumn, type GridRow } from './layout.js';
 import { inForce, targetRate, type ReportData } from './service.js';
+import type { UncoveredArea } from '../coverage/dashboard/service.js';
 import type { ReportBlock } from './settings-service.js';
 import {
   assess,
@@ -33,6 +34,8 @@ import {
   otherShown,
   summaryTable,
   townshipTable,
+  areaTable,
+  uncoveredTable,
   type OtherKey,
   type ReportTable,
   type TableColumn,
@@ -93,25 +96,30 @@ export async function renderReport(d: ReportData, lang: Lang, fonts: Fonts, bloc
   const numerals = t('coverage_report.numerals').split(',');
   let n = 0;
   const heading = (key: string, y: number, keep: number): number => {
-    const text =
-      key === 'appendix'
-        ? t('coverage_report.sections.appendix')
-        : t('coverage_report.section', {
-            n: numerals[n] ?? String(n + 1),
-            title: t(`coverage_report.sections.${key}`),
-          });
-    n += key === 'appendix' ? 0 : 1;
+    const text = key.startsWith('appendix')
+      ? t(`coverage_report.sections.${key}`)
+      : t('coverage_report.section', {
+          n: numerals[n] ?? String(n + 1),
+          title: t(`coverage_report.sections.${key}`),
+        });
+    n += key.startsWith('appendix') ? 0 : 1;
     if (y + keep > contentBottom(doc)) y = c.newPage();
     textAt(doc, text, left, y, width, { font: BOLD, size: 13.5 });
     return y + 26;
   };
 
-  const summaryEnd = summarySection(c, heading('summary', c.newPage(), 0));
-  if (d.region.level === 'city') countySection(c, heading('counties', summaryEnd + 18, 190));
-  const townshipsEnd = townshipSection(c, heading('townships', c.newPage(), 0));
-  const progressEnd = progressSection(c, heading('progress', townshipsEnd + 18, 470));
+  let y = summarySection(c, heading('summary', c.newPage(), 0));
+  // Above a city: its children (provinces or cities), then a province's counties; townships and villages are left
+  // to the city and county reports (docs/COVERAGE.md, "Province and country").
+  if (d.areas) y = areaSection(c, heading(`areas_${d.region.level}`, c.newPage(), 0));
+  if (d.region.level === 'city' || d.region.level === 'province')
+    y = countySection(c, heading('counties', y + 18, 190));
+  if (d.townships.length) y = townshipSection(c, heading('townships', c.newPage(), 0));
+  const progressEnd = progressSection(c, heading('progress', y + 18, 470));
   if (otherShown(d).length) otherSection(c, heading('other', progressEnd + 18, 200));
-  const appendixEnd = appendix(c, heading('appendix', c.newPage(), 0));
+  const appendixEnd = d.uncoveredAreas
+    ? appendixCounted(c, heading('appendix_counted', c.newPage(), 0), d.uncoveredAreas)
+    : appendix(c, heading('appendix', c.newPage(), 0));
   drawBlock(doc, block, lang, { x: left, y: appendixEnd + 28, width, newPage: c.newPage });
 
   // Running header and footer on every page but the cover, which is not counted.
@@ -309,7 +317,7 @@ function summaryText(c: Ctx): string[] {
   const { d, t, lang, none } = c;
   const i = d.indicators;
   const date = formatDate(d.date, lang);
-  const city = d.region.level === 'city';
+  const city = d.region.level !== 'county';
   let first = t(city ? 'coverage_report.overview_city' : 'coverage_report.overview_county', {
     region: d.region.fullName,
     date,
@@ -387,6 +395,39 @@ function countySection(c: Ctx, y: number): number {
     gridOpts(c, y, NARROW_TABLE),
   );
   return note(c, t('coverage_report.county_table_note'), y + 5);
+}
+
+// ## 2. Provinces of the country, cities of a province (above a city)
+
+function areaSection(c: Ctx, y: number): number {
+  const { doc, d, t, lang, none } = c;
+  const table = areaTable(d, lang);
+  const keys = [
+    'area',
+    'counties_covered',
+    'counties_rate',
+    'townships_covered',
+    'townships_rate',
+    'villages_total',
+    'villages_covered',
+    'villages_rate',
+    ...(showCentral(d) ? ['central_rate'] : []),
+    'cremation_covered',
+    'cremation_rate',
+  ];
+  const { columns, cells } = pick(
+    table,
+    keys,
+    (col) => (col.key === 'area' ? 64 : col.kind === 'rate' ? 36 : col.key === 'villages_total' ? 38 : 34),
+    { area: 'name' },
+  );
+  y = grid(
+    doc,
+    columns,
+    table.rows.map((r) => ({ kind: r.total ? ('total' as const) : ('body' as const), cells: cells(r, none) })),
+    gridOpts(c, y, NARROW_TABLE),
+  );
+  return note(c, t('coverage_report.areas_table_note'), y + 5);
 }
 
 // ## 3. Townships by county, each county closed by its subtotal
@@ -609,6 +650,31 @@ function otherSection(c: Ctx, y: number): number {
     }),
     y + 5,
   );
+}
+
+// ## Appendix above a city: uncovered administrative villages counted per county (a province) or city (the country)
+
+function appendixCounted(c: Ctx, y: number, areas: UncoveredArea[]): number {
+  const { doc, d, t, lang } = c;
+  const count = areas.reduce((sum, a) => sum + a.villages, 0);
+  if (count === 0) return paragraph(c, t('coverage_report.appendix_none'), y);
+  const townships = areas.reduce((sum, a) => sum + a.townships, 0);
+  const unit = t(`coverage_report.appendix_unit.${d.region.level === 'country' ? 'country' : 'province'}`);
+  y = paragraph(c, t('coverage_report.appendix_counted_lead', { count, townships, unit }), y) + 4;
+  const table = uncoveredTable(d, lang);
+  const { columns, cells } = pick(table, ['name', 'villages', 'central', 'townships'], (col) =>
+    col.key === 'name' ? 160 : 80,
+  );
+  const rows: GridRow[] = [];
+  let parent = '';
+  for (const r of table.rows) {
+    if (r.group && r.group.code !== parent) {
+      parent = r.group.code;
+      rows.push({ kind: 'group', cells: [r.group.name] });
+    }
+    rows.push({ cells: cells(r, c.none) });
+  }
+  return grid(doc, columns, rows, gridOpts(c, y));
 }
 
 // ## Appendix: uncovered administrative villages by township

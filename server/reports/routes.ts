@@ -18,6 +18,7 @@ import { ApiReportQuery, CsvQuery, ReportQuery, type TableKey } from './schemas.
 import { reportDefaultRegion, loadReport, type ReportData } from './service.js';
 import { reportBlock, type ReportBlock } from './settings-service.js';
 import { allTables, tableOf } from './tables.js';
+import { regionParam } from '../coverage/query.js';
 
 /** Coverage figures are the bureau's management data. */
 const READERS: readonly Role[] = ['admin', 'bureau', 'county_bureau'];
@@ -43,12 +44,13 @@ function fileName(
 ): { name: string; ascii: string } {
   const t = translator(lang);
   const en = translator('en');
+  const code = regionParam(d.region.code);
   const name = t(`coverage_report.${key}`, {
-    region: lang === 'en' ? d.region.code : d.region.fullName,
+    region: lang === 'en' ? code : d.region.fullName,
     date: d.date,
     table: table ? (lang === 'en' ? table : t(`coverage_report.tables.${table}`)) : '',
   });
-  return { name, ascii: en(`coverage_report.${key}`, { region: d.region.code, date: d.date, table: table ?? '' }) };
+  return { name, ascii: en(`coverage_report.${key}`, { region: code, date: d.date, table: table ?? '' }) };
 }
 
 function send(
@@ -114,7 +116,7 @@ export function reportRoutes(ctx: AppContext): RouteDef[] {
     const started = performance.now();
     const q = parse(CsvQuery, req.query);
     const d = await staffReport(req.user!, q);
-    const key: TableKey = q.table ?? (d.region.level === 'city' ? 'counties' : 'townships');
+    const key: TableKey = q.table ?? (d.areas ? 'areas' : d.region.level === 'city' ? 'counties' : 'townships');
     send(
       res,
       toCsv(tableOf(d, req.lang, key), req.lang, await tableMeta(req, d)),

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { zone } from '../time.js';
 
-export const tableKeys = ['summary', 'counties', 'townships', 'uncovered', 'years', 'other'] as const;
+export const tableKeys = ['summary', 'areas', 'counties', 'townships', 'uncovered', 'years', 'other'] as const;
 export type TableKey = (typeof tableKeys)[number];
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
@@ -18,7 +18,8 @@ export const ReportDate = z.string().refine(
   { error: 'errors.report_date' },
 );
 
-const RegionCode = z.string().regex(/^(\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, { error: 'errors.region_code_format' });
+/** A region code, or `all` for the whole country. */
+const RegionCode = z.string().regex(/^(all|\d{2}|\d{4}|\d{6}|\d{9}|\d{12})$/, { error: 'errors.region_code_format' });
 
 /** Staff pages: both default (the demo city or the first city; today in Asia/Shanghai). */
 export const ReportQuery = z.object({
@@ -27,7 +28,10 @@ export const ReportQuery = z.object({
 });
 export type ReportQuery = z.infer<typeof ReportQuery>;
 
-/** CSV: one table per file; without `table`, the county table of a city and the township table of a county. */
+/**
+ * CSV: one table per file; without `table`, the county table of a city, the township table of a county, and the
+ * table of cities (a province) or provinces (the country).
+ */
 export const CsvQuery = ReportQuery.extend({
   table: z.preprocess(blank, z.enum(tableKeys, { error: 'errors.invalid_choice' }).optional()),
 });

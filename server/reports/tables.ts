@@ -7,6 +7,7 @@ import { formatMoney, formatPoints, formatRate, rateTenths, tenthsText } from '.
 import { translator, type Lang, type Translate } from '../i18n/index.js';
 import type { TableKey } from './schemas.js';
 import { inForce, targetRate, type ReportData } from './service.js';
+import type { UncoveredArea } from '../coverage/dashboard/service.js';
 
 /**
  * text and code are strings; int a whole number; rate a fraction 0–1 (shown as a percent); points percentage
@@ -160,7 +161,7 @@ export function countyTable(d: ReportData, lang: Lang): ReportTable {
       behindList(d, t, c.code, c.indicators),
     ],
   }));
-  if (d.region.level === 'city') {
+  if (d.region.level === 'city' || (d.region.level === 'province' && rows.length)) {
     const i = d.indicators;
     rows.push({
       total: true,
@@ -178,6 +179,43 @@ export function countyTable(d: ReportData, lang: Lang): ReportTable {
     });
   }
   return { key: 'counties', title: t('coverage_report.tables.counties'), columns, rows };
+}
+
+/** Above a city: a row per child (the provinces of the country, the cities of a province), then the total. */
+export function areaTable(d: ReportData, lang: Lang): ReportTable {
+  const t = translator(lang);
+  const level = d.areas?.level ?? 'city';
+  const columns: TableColumn[] = [
+    { key: 'code', kind: 'code', header: t('coverage_report.col.code') },
+    { key: 'area', kind: 'text', header: t(`coverage_report.col.${level}`) },
+    ...ratioColumns(t, t('coverage_report.short.counties'), 'counties'),
+    ...ratioColumns(t, t('coverage_report.short.townships'), 'townships'),
+    ...ratioColumns(t, t('coverage_report.short.villages'), 'villages'),
+    ...ratioColumns(t, t('coverage_report.short.central_villages'), 'central'),
+    ...ratioColumns(t, t('coverage_report.short.cremation_counties'), 'cremation'),
+    { key: 'communities', kind: 'int', header: t('coverage_report.col.communities') },
+    { key: 'behind', kind: 'text', header: t('coverage_report.col.behind') },
+  ];
+  const row = (code: string, name: string, i: Record<CoverageIndicator, Ratio>, communities: number): Cell[] => [
+    code,
+    name,
+    ...ratioCells(i.counties),
+    ...ratioCells(i.townships),
+    ...ratioCells(i.villages),
+    ...ratioCells(i.central_villages),
+    ...ratioCells(i.cremation_counties),
+    communities,
+    behindList(d, t, code, i),
+  ];
+  const rows: TableRow[] = (d.areas?.rows ?? []).map((a) => ({
+    cells: row(a.code, a.name, a.indicators, a.communities),
+  }));
+  if (rows.length)
+    rows.push({
+      total: true,
+      cells: row(d.region.code, t('coverage_report.total_row'), d.indicators, d.communities),
+    });
+  return { key: 'areas', title: t(`coverage_report.tables.areas_${d.region.level}`), columns, rows };
 }
 
 export function townshipTable(d: ReportData, lang: Lang): ReportTable {
@@ -227,6 +265,7 @@ export function townshipTable(d: ReportData, lang: Lang): ReportTable {
 
 export function uncoveredTable(d: ReportData, lang: Lang): ReportTable {
   const t = translator(lang);
+  if (d.uncoveredAreas) return uncoveredCountTable(d, d.uncoveredAreas, t);
   const columns: TableColumn[] = [
     {
       key: 'county_code',
@@ -263,6 +302,30 @@ export function uncoveredTable(d: ReportData, lang: Lang): ReportTable {
     })),
   );
   return { key: 'uncovered', title: t('coverage_report.tables.uncovered'), columns, rows };
+}
+
+/** Above a city the uncovered villages are counted per county (a province) or per city (the country), not listed. */
+function uncoveredCountTable(d: ReportData, areas: UncoveredArea[], t: Translate): ReportTable {
+  const [parent, unit] = d.region.level === 'country' ? ['province', 'city'] : ['city', 'county'];
+  const columns: TableColumn[] = [
+    {
+      key: 'parent_code',
+      kind: 'code',
+      header: t('coverage_report.col.code_short'),
+      group: t(`coverage_report.col.${parent}`),
+    },
+    { key: 'parent', kind: 'text', header: t(`coverage_report.col.${parent}`) },
+    { key: 'code', kind: 'code', header: t('coverage_report.col.code_short'), group: t(`coverage_report.col.${unit}`) },
+    { key: 'name', kind: 'text', header: t(`coverage_report.col.${unit}`) },
+    { key: 'villages', kind: 'int', header: t('coverage_report.col.uncovered_villages_count') },
+    { key: 'central', kind: 'int', header: t('coverage_report.col.uncovered_central') },
+    { key: 'townships', kind: 'int', header: t('coverage_report.col.uncovered_townships') },
+  ];
+  const rows: TableRow[] = areas.map((a) => ({
+    group: a.parent,
+    cells: [a.parent.code, a.parent.name, a.code, a.name, a.villages, a.central, a.townships],
+  }));
+  return { key: 'uncovered', title: t('coverage_report.tables.uncovered_counted'), columns, rows };
 }
 
 /** Long format: one row per year and charted indicator, with the target of that year. */
@@ -349,8 +412,9 @@ export function otherTable(d: ReportData, lang: Lang): ReportTable {
 export function allTables(d: ReportData, lang: Lang): ReportTable[] {
   const out = [
     summaryTable(d, lang),
-    countyTable(d, lang),
-    townshipTable(d, lang),
+    ...(d.areas ? [areaTable(d, lang)] : []),
+    ...(d.counties.length ? [countyTable(d, lang)] : []),
+    ...(d.townships.length ? [townshipTable(d, lang)] : []),
     uncoveredTable(d, lang),
     yearTable(d, lang),
   ];
@@ -362,6 +426,8 @@ export function tableOf(d: ReportData, lang: Lang, key: TableKey): ReportTable {
   switch (key) {
     case 'summary':
       return summaryTable(d, lang);
+    case 'areas':
+      return areaTable(d, lang);
     case 'counties':
       return countyTable(d, lang);
     case 'townships':

@@ -18,6 +18,7 @@ import {
   fileTypes,
 } from '../../server/cases/family-kinds.js';
 import { funeralZones, targetIndicators } from '../../server/coverage/indicators/kinds.js';
+import { snapshotIndicators, submissionStatuses } from '../../server/coverage/years/kinds.js';
 import { resourceKinds } from '../../server/cremation/schemas.js';
 import { bookingStatuses } from '../../server/cremation/store.js';
 import { custodyStatuses, placeKinds, slotStatuses } from '../../server/custody/kinds.js';
@@ -387,6 +388,54 @@ describe(`database rules (${dialect})`, () => {
     await accepted(db, 'case_payments', { ...rows.case_payments(), kind: 'refund', reason: '家属取消告别' });
   });
 
+  it('refuses a yearly submission in an unknown state, returned without a reason or reviewed by nobody, and snapshot counts that make no sense', async () => {
+    const user = (await db('users').first('id')).id as number;
+    const good = {
+      region_code: '520203',
+      year: 2099,
+      status: 'submitted',
+      round: 1,
+      submitted_by: user,
+      submitted_at: now,
+      updated_at: now,
+    };
+    await accepted(db, 'year_submissions', good);
+    const bad: [Record<string, unknown>, string][] = [
+      [{ status: 'draft', reviewed_by: user, reviewed_at: now }, 'year_submissions_status_in'],
+      [{ status: 'returned', reviewed_by: user, reviewed_at: now }, 'year_submissions_returned_reason'],
+      [{ status: 'accepted' }, 'year_submissions_reviewed'],
+      [{ round: 0 }, 'year_submissions_round_positive'],
+      [{ year: 1999 }, 'year_submissions_year_range'],
+    ];
+    for (const [spoil, rule] of bad) {
+      const err = await insertError(db, 'year_submissions', { ...good, ...spoil });
+      expect(isCheckViolation(err), `${rule}: ${String(err)}`).to.equal(true);
+      expect(violatedConstraint(err)).to.contain(rule);
+    }
+    const [row] = await db('year_submissions').insert(good).returning('id');
+    const id = typeof row === 'object' ? row.id : row;
+    const snap = {
+      submission_id: id,
+      round: 1,
+      region_code: '520203',
+      region_name: '六枝特区',
+      indicator: 'villages',
+      total: 5,
+      covered: 3,
+    };
+    await accepted(db, 'year_snapshot_rows', snap);
+    for (const [spoil, rule] of [
+      [{ indicator: 'cities' }, 'year_snapshot_rows_indicator_in'],
+      [{ covered: 6 }, 'year_snapshot_rows_counts'],
+      [{ total: -1, covered: -1 }, 'year_snapshot_rows_counts'],
+    ] as [Record<string, unknown>, string][]) {
+      const err = await insertError(db, 'year_snapshot_rows', { ...snap, ...spoil });
+      expect(isCheckViolation(err), `${rule}: ${String(err)}`).to.equal(true);
+      expect(violatedConstraint(err)).to.contain(rule);
+    }
+    await db('year_submissions').where({ id }).delete();
+  });
+
   it('lists in each CHECK exactly the codes of the constant the code uses', async () => {
     const lists: [table: string, constraint: string, codes: readonly string[]][] = [
       ['regions', 'regions_level_in', levels],
@@ -424,6 +473,8 @@ describe(`database rules (${dialect})`, () => {
       ['case_document_files', 'case_document_files_file_type_in', fileTypes],
       ['case_document_files', 'case_document_files_status_in', fileStatuses],
       ['region_kind_overrides', 'region_kind_overrides_kind_in', villageKinds],
+      ['year_submissions', 'year_submissions_status_in', submissionStatuses],
+      ['year_snapshot_rows', 'year_snapshot_rows_indicator_in', snapshotIndicators],
     ];
     for (const [table, constraint, codes] of lists) {
       expect(

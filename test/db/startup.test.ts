@@ -31,7 +31,7 @@ describe(`db: concurrent first start (${dialect})`, () => {
     expect(results.filter((r) => r.created)).to.have.length(1);
     expect(new Set(results.map((r) => r.secret)).size).to.equal(1);
     const count = async (table: string) => Number((await t.db(table).count({ n: '*' }))[0].n);
-    expect(await count('users')).to.equal(5); // one per role (db/seeds/demo.ts)
+    expect(await count('users')).to.equal(5); // one demo account per role
     expect(await count('facilities')).to.equal(172); // db/seeds/demo.ts and demo-coverage.ts
     expect(await count('regions')).to.equal(1250);
   });

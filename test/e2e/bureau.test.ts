@@ -55,8 +55,19 @@ const BUREAU_PAGES: { name: string; path: string; role?: 'admin' }[] = [
   { name: 'regions-county', path: '/staff/regions?parent=520281' },
   { name: 'village-kind', path: '/staff/regions/{village}/kind' },
   { name: 'report-settings', path: '/staff/coverage/report-settings?region=5202' },
+  // 年度报送 and 同比.
+  { name: 'years', path: '/staff/coverage/years' },
+  { name: 'compare', path: '/staff/coverage/compare?region=5202' },
+  { name: 'compare-county', path: '/staff/coverage/compare?region=520281' },
   { name: 'audit', path: '/staff/audit', role: 'admin' },
   { name: 'audit-bureau', path: '/staff/audit?entity=facility' },
+  // ## Province and country (issue 16, item 3); their maps have no boundaries to wait for, hence names not map-…
+  { name: 'dashboard-country', path: '/staff/coverage?region=all' },
+  { name: 'dashboard-province', path: '/staff/coverage?region=52' },
+  { name: 'list-province-villages', path: '/staff/coverage/villages?region=52&status=uncovered' },
+  { name: 'list-country-townships', path: '/staff/coverage/townships?region=all' },
+  { name: 'country-map', path: '/staff/coverage/map?region=all' },
+  { name: 'province-map', path: '/staff/coverage/map?region=52' },
 ];
 
 async function signIn(page: Page, username: string): Promise<void> {

@@ -10,9 +10,9 @@ const ALL: Role[] = [...roles];
 /** Everyone but the county bureau, which keeps facilities and figures and has no access to cases. */
 const CASES: Role[] = ['admin', 'bureau', 'front_desk', 'cemetery_staff'];
 const ADMIN: Role[] = ['admin'];
-const FRONT: Role[] = ['admin', 'front_desk'];
-/** The bureaus: the city's and a county's (the county bureau's paths name its county, 520201, which it may open). */
+/** The administrator and both bureaus (the city's and a county's). */
 const BUREAUS: Role[] = ['admin', 'bureau', 'county_bureau'];
+const FRONT: Role[] = ['admin', 'front_desk'];
 
 // route → [roles allowed, a concrete path to request]
 const table: Record<string, [Role[], string]> = {
@@ -164,6 +164,16 @@ const table: Record<string, [Role[], string]> = {
   'POST /staff/coverage/targets/:id': [['admin', 'bureau'], '/staff/coverage/targets/999'],
   'GET /staff/coverage/targets/:id/delete': [['admin', 'bureau'], '/staff/coverage/targets/999/delete'],
   'POST /staff/coverage/targets/:id/delete': [['admin', 'bureau'], '/staff/coverage/targets/999/delete'],
+  // 年度报送: the bureaus read; a county bureau reads only its county (5202 answers it 404), reviewers are the city's.
+  'GET /staff/coverage/years': [BUREAUS, '/staff/coverage/years'],
+  'GET /staff/coverage/years/submit': [BUREAUS, '/staff/coverage/years/submit?region=5202&year=2025'],
+  'POST /staff/coverage/years/submit': [BUREAUS, '/staff/coverage/years/submit'],
+  'GET /staff/coverage/years/:id': [BUREAUS, '/staff/coverage/years/999'],
+  'POST /staff/coverage/years/:id/accept': [['admin', 'bureau'], '/staff/coverage/years/999/accept'],
+  'POST /staff/coverage/years/:id/return': [['admin', 'bureau'], '/staff/coverage/years/999/return'],
+  'GET /staff/coverage/compare': [BUREAUS, '/staff/coverage/compare'],
+  'GET /staff/coverage/compare.csv': [BUREAUS, '/staff/coverage/compare.csv'],
+  'GET /staff/coverage/compare.xlsx': [BUREAUS, '/staff/coverage/compare.xlsx'],
   'GET /staff/coverage/figures': [BUREAUS, '/staff/coverage/figures'],
   'POST /staff/coverage/figures': [BUREAUS, '/staff/coverage/figures'],
   'GET /staff/coverage/figures/graves': [BUREAUS, '/staff/coverage/figures/graves?region=520201'],

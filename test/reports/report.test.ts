@@ -355,7 +355,7 @@ describe(`reports: coverage progress report (${dialect})`, function () {
   it('answers bad input on the staff downloads with 400 and an error page', async () => {
     expect((await bureau.get('/staff/coverage/report.pdf?region=5202&date=2026-13-01')).status).to.equal(400);
     expect((await bureau.get('/staff/coverage/report.csv?region=5202&table=everything')).status).to.equal(400);
-    expect((await bureau.get('/staff/coverage/report.xlsx?region=52')).status).to.equal(400);
+    expect((await bureau.get('/staff/coverage/report.xlsx?region=520201101')).status).to.equal(400);
     expect((await bureau.get('/staff/coverage/report.pdf?region=5299')).status).to.equal(404);
   });
 });

@@ -4,9 +4,23 @@
 import type { Knex } from 'knex';
 import * as regions from '../../regions/service.js';
 import type { RegionRef } from '../indicators/kinds.js';
-import { coveredBy, countsForCoverage, isVillageCovered, summarise, type CoveredBy } from '../engine/rules.js';
-import { coverageStateWithFacilities, villagesUnder, type OperatingFacility } from '../engine/service.js';
-import { countingFacilities, type Status } from './service.js';
+import {
+  coveredBy,
+  countsForCoverage,
+  isVillageCovered,
+  summarise,
+  townshipCounts,
+  type CoverageState,
+  type CoveredBy,
+} from '../engine/rules.js';
+import {
+  coverageStateWithFacilities,
+  villagesOf,
+  villagesUnder,
+  type OperatingFacility,
+  type VillageFlags,
+} from '../engine/service.js';
+import { countingFacilities, summarisesUncovered, type Status } from './service.js';
 import { formatRatio } from '../../http/format.js';
 import type { BuildMode, FacilityKind } from '../../facilities/kinds.js';
 
@@ -83,25 +97,33 @@ export async function villages(
   region: RegionRef,
   opts: ListOptions & { central?: boolean; kind?: 'village' | 'community' },
 ): Promise<Page<VillageRow>> {
+  const community = opts.kind === 'community';
+  // Above a city (11–17 thousand villages in a province, 620 thousand in the country) the page is found from the
+  // townships' counts and only its townships' villages are read; a search reads only the units it matches.
+  const large = summarisesUncovered(region);
   const [{ state, facilities, by }, all] = await Promise.all([
     read(db, region, opts.date),
-    villagesUnder(db, region.code),
+    large && !opts.q ? undefined : villagesUnder(db, region.code, large ? { q: opts.q } : {}),
   ]);
-  const community = opts.kind === 'community';
-  const wanted = all.filter(
+  const page = all ? undefined : await villagePage(db, state, { ...opts, community });
+  const wanted = (page?.units ?? all!).filter(
     (v) =>
       (community ? !v.is_admin_village : v.is_admin_village) &&
       (!opts.central || (v.is_admin_village && v.is_central_village)) &&
       matches(opts.q, v.name, v.code),
   );
-  const { counts, rows } = byStatus(wanted, (v) => isVillageCovered(state, v), opts.status);
-  const shown = paginate(rows, opts.page, opts.perPage);
+  const listed = byStatus(wanted, (v) => isVillageCovered(state, v), opts.status);
+  const counts = page?.counts ?? listed.counts;
+  const total = page ? page.total : listed.rows.length;
+  const shown = page
+    ? listed.rows.slice(page.skip, page.skip + opts.perPage)
+    : paginate(listed.rows, opts.page, opts.perPage);
   const names = await regions.regionNames(db, [
     ...new Set(shown.flatMap((v) => [v.parent_code, v.parent_code.slice(0, 6)])),
   ]);
   return {
     counts,
-    total: rows.length,
+    total,
     rows: shown.map((v) => {
       const covered = isVillageCovered(state, v);
       return {
@@ -117,6 +139,45 @@ export async function villages(
       };
     }),
   };
+}
+
+/**
+ * One page of a long village list from the townships' totals in the state (code order): the counts of every tab,
+ * the rows before the page, and the village-level units of just the townships the page runs through.
+ */
+async function villagePage(
+  db: Knex,
+  state: CoverageState,
+  opts: ListOptions & { central?: boolean; community: boolean },
+): Promise<{ counts: Page<VillageRow>['counts']; total: number; units: VillageFlags[]; skip: number }> {
+  const counts = { all: 0, covered: 0, uncovered: 0 };
+  const per: { code: string; n: number }[] = [];
+  for (const t of state.townships.values()) {
+    const c = townshipCounts(t);
+    const [covered, all] = opts.community
+      ? [c.communities, t.communities]
+      : opts.central
+        ? [c.central, t.centralVillages]
+        : [c.villages, t.adminVillages];
+    counts.all += all;
+    counts.covered += covered;
+    counts.uncovered += all - covered;
+    const n = opts.status === 'covered' ? covered : opts.status === 'uncovered' ? all - covered : all;
+    if (n > 0) per.push({ code: t.code, n });
+  }
+  const total = opts.status ? counts[opts.status] : counts.all;
+  const from = (opts.page - 1) * opts.perPage;
+  const townships: string[] = [];
+  let before = 0,
+    skip = 0;
+  for (const t of per) {
+    if (before + t.n > from && before < from + opts.perPage) {
+      if (townships.length === 0) skip = from - before;
+      townships.push(t.code);
+    }
+    before += t.n;
+  }
+  return { counts, total, units: townships.length ? await villagesOf(db, townships) : [], skip };
 }
 
 // ## Townships
@@ -135,14 +196,18 @@ export interface TownshipRow {
 export async function townships(db: Knex, region: RegionRef, opts: ListOptions): Promise<Page<TownshipRow>> {
   const { state, facilities, by } = await read(db, region, opts.date);
   const codes = [...state.townships.keys()];
-  const names = await regions.regionNames(db, [...new Set([...codes, ...codes.map((c) => c.slice(0, 6))])]);
-  const wanted = codes.filter((c) => matches(opts.q, names.get(c), c));
+  // Names are read for the page only, unless a search needs them all (the country has 41,352 townships).
+  const withCounties = (list: string[]) => [...new Set([...list, ...list.map((c) => c.slice(0, 6))])];
+  const searched = opts.q ? await regions.regionNames(db, codes) : undefined;
+  const wanted = codes.filter((c) => matches(opts.q, searched?.get(c), c));
   const { counts, rows } = byStatus(wanted, (c) => state.coveredTownships.has(c), opts.status);
+  const shown = paginate(rows, opts.page, opts.perPage);
+  const names = await regions.regionNames(db, withCounties(shown));
   const per = summarise(state, 9).children;
   return {
     counts,
     total: rows.length,
-    rows: paginate(rows, opts.page, opts.perPage).map((code) => {
+    rows: shown.map((code) => {
       const ind = per.get(code)!.indicators;
       return {
         code,

@@ -155,6 +155,16 @@ const zh = {
     uncovered_township: '{{name}}：未覆盖 {{n}} 个',
     uncovered_central: '其中中心村 {{n}} 个',
     uncovered_list: '在名单中查看',
+    uncovered_counted: {
+      province:
+        '共 {{n}} 个行政村尚无公益性骨灰安放设施服务，分布在 {{a}} 个区县的 {{t}} 个乡镇（街道）。按市列出各区县的数量，点击数量查看该区县的名单。',
+      country:
+        '共 {{n}} 个行政村尚无公益性骨灰安放设施服务，分布在 {{a}} 个市的 {{t}} 个乡镇（街道）。按省列出各市的数量，点击数量查看该市的名单。',
+    },
+    uncovered_caption: '{{name}}未覆盖的行政村数量',
+    uncovered_villages: '未覆盖行政村',
+    uncovered_central_col: '其中中心村',
+    uncovered_townships: '涉及乡镇（街道）',
     // other indicators
     other_title: '其他指标',
     other_year: '{{year}}年',
@@ -384,6 +394,16 @@ const en: typeof zh = {
     uncovered_township: '{{name}}: {{n}} not covered',
     uncovered_central: 'central villages: {{n}}',
     uncovered_list: 'Open as a list',
+    uncovered_counted: {
+      province:
+        "{{n}} administrative villages have no public-welfare place for ashes yet, in {{t}} townships of {{a}} counties. Counted per county under its city; each count opens the county's list.",
+      country:
+        "{{n}} administrative villages have no public-welfare place for ashes yet, in {{t}} townships of {{a}} cities. Counted per city under its province; each count opens the city's list.",
+    },
+    uncovered_caption: 'Villages not covered in {{name}}',
+    uncovered_villages: 'Villages not covered',
+    uncovered_central_col: 'of them central',
+    uncovered_townships: 'Townships',
     other_title: 'Other indicators',
     other_year: '{{year}}',
     other_none: 'No cremation, burial, waiver or grave remediation figures yet.',

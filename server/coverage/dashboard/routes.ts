@@ -1,6 +1,7 @@
 // The bureau's coverage dashboard (/staff/coverage) and the lists behind its numbers: villages, townships, counties
 // and the facilities that count, for a region and date taken from the query string (region=CODE&date=YYYY-MM-DD).
-import { defaultRegion } from '../engine/service.js';
+import { COUNTRY, defaultRegion } from '../engine/service.js';
+import { COUNTRY_PARAM, regionParam } from '../query.js';
 import type { Request, Response } from 'express';
 import { mayOpenRegion, scopedRegion } from '../../accounts/access.js';
 import { regionScope, type Role } from '../../accounts/roles.js';
@@ -19,7 +20,7 @@ import { kindHref } from '../../regions/kind-routes.js';
 import { kindEditors, type Region } from '../../regions/levels.js';
 import { renderChart } from './chart.js';
 import { DashboardQuery, ListQuery, Where } from './schemas.js';
-import { dashboard, dashboardHref, listHref, type ChildRow, type Dashboard } from './service.js';
+import { dashboard, dashboardHref, listHref, type ChildRow, type Dashboard, type UncoveredArea } from './service.js';
 import type { RegionRef } from '../indicators/kinds.js';
 import * as lists from './lists.js';
 import { otherIndicators, type OtherIndicators } from '../indicators/service.js';
@@ -28,7 +29,7 @@ import { compare } from '../targets/service.js';
 const ROLES: Role[] = ['admin', 'bureau', 'county_bureau'];
 const PER_PAGE = 50;
 
-const toRef = (r: Region): RegionRef => ({ code: r.code, name: r.name, level: r.level });
+const toRef = (r: Region | RegionRef): RegionRef => ({ code: r.code, name: r.name, level: r.level });
 
 export function coverageRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
@@ -40,7 +41,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
   async function where(
     req: Request,
     res: Response,
-  ): Promise<{ region: Region; trail: Region[]; date: string } | undefined> {
+  ): Promise<{ region: RegionRef; trail: RegionRef[]; date: string } | undefined> {
     if (Object.keys(req.query).some((k) => k.startsWith('region__') || k === '_refresh')) {
       const params = new URLSearchParams();
       const code = pickedCode(req.query, 'region');
@@ -55,7 +56,9 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
         )
           params.set(k, v);
       }
-      if (code) params.set('region', code);
+      // "全部" at the top level is the whole country; at a lower level, the region above it (the picker's fields
+      // carry the fixed levels, so "全部" under a single province is that province).
+      params.set('region', regionParam(code));
       res.redirect(302, `${req.path}?${params.toString()}`);
       return undefined;
     }
@@ -64,17 +67,20 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       const fields = fieldErrors(parsed.error);
       throw new ValidationError(fields, fields.date ? 'coverage_date' : 'coverage_region');
     }
-    // A county bureau opens its county and below (another region is 403); by default its own region.
-    const code = scopedRegion(req.user!, parsed.data.region) ?? (await defaultRegion(db));
+    const date = parsed.data.date ?? todayInShanghai();
+    // A county bureau opens its county and below (another region, the country included, is 403); by default its own.
+    const asked = scopedRegion(req.user!, parsed.data.region);
+    if (asked === COUNTRY_PARAM) return { region: COUNTRY, trail: [COUNTRY], date };
+    const code = asked ?? (await defaultRegion(db));
     if (!code) throw new NotFoundError('coverage_no_regions');
     const trail = await regions.regionTrail(db, code);
     const region = trail[trail.length - 1];
     if (!region || region.code !== code || region.level === 'village') throw new NotFoundError('region_not_found');
-    return { region, trail, date: parsed.data.date ?? todayInShanghai() };
+    return { region: toRef(region), trail: [COUNTRY, ...trail.map(toRef)], date };
   }
 
   /** The breadcrumb: regions above the user's own are named, not linked (it cannot open them). */
-  const crumbs = (req: Request, trail: Region[], date: string) =>
+  const crumbs = (req: Request, trail: RegionRef[], date: string) =>
     trail.map((r, i) => ({
       name: r.name,
       href: mayOpenRegion(req.user!, r.code) ? dashboardHref(r.code, date) : undefined,
@@ -95,7 +101,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       buildPicker(db, 'region', region.code, 'township', regionScope(req.user!)),
       otherIndicators(db, { region: region.code, date: w.date }),
     ]);
-    const query = new URLSearchParams({ region: region.code, date: w.date }).toString();
+    const query = new URLSearchParams({ region: regionParam(region.code), date: w.date }).toString();
     res.render('coverage/dashboard', {
       title: `${region.name} · ${t('coverage.title')}`,
       styles: ['/static/css/coverage.css'],
@@ -111,7 +117,8 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       names: Object.fromEntries(w.trail.map((r) => [r.code, r.name])),
       links: {
         map: `/staff/coverage/map?${query}`,
-        proposal: `/staff/coverage/proposal?${query}`,
+        // The proposal measures one province at most: the whole country has no page of its own there.
+        proposal: region.level === 'country' ? undefined : `/staff/coverage/proposal?${query}`,
         pdf: `/staff/coverage/report.pdf?${query}`,
         csv: `/staff/coverage/report.csv?${query}`,
         xlsx: `/staff/coverage/report.xlsx?${query}`,
@@ -144,6 +151,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
         href: p.date ? listHref(d.chart.indicator, region.code, p.date, 'covered') : undefined,
       })),
       uncoveredGroups: groupByCounty(d),
+      uncoveredAreas: d.uncoveredAreas && uncoveredAreaGroups(d.uncoveredAreas, w.date),
       uncoveredCount: d.uncovered.reduce((n, g) => n + g.villages.length, 0),
       villageRows:
         region.level === 'township'
@@ -267,6 +275,27 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
     return out;
   }
 
+  /** Uncovered villages counted per county under its city (a province), or per city under its province (the country). */
+  function uncoveredAreaGroups(areas: UncoveredArea[], date: string) {
+    const groups: { code: string; name: string; villages: number; areas: object[] }[] = [];
+    let villages = 0,
+      townships = 0;
+    for (const a of areas) {
+      let g = groups[groups.length - 1];
+      if (!g || g.code !== a.parent.code)
+        groups.push((g = { code: a.parent.code, name: a.parent.name, villages: 0, areas: [] }));
+      g.villages += a.villages;
+      villages += a.villages;
+      townships += a.townships;
+      g.areas.push({
+        ...a,
+        dashboard: dashboardHref(a.code, date),
+        list: listHref('villages', a.code, date, 'uncovered'),
+      });
+    }
+    return { groups, villages, townships, count: areas.length };
+  }
+
   /** A township's dashboard lists its villages one by one, with the facilities covering each. */
   /** A township's units, with the bureau's kind corrections marked and, for those who may, a link to correct one. */
   async function villageRows(d: Dashboard, role: Role, back: string) {
@@ -316,7 +345,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
     }
     // Links keep every filter but the one they change.
     const keep = (over: Record<string, string | undefined>, code = region.code) => {
-      const p = new URLSearchParams({ region: code, date: w.date });
+      const p = new URLSearchParams({ region: regionParam(code), date: w.date });
       const base: Record<string, string | undefined> = {
         central: q.central,
         kind: q.kind,
@@ -337,7 +366,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       region,
       day: w.date,
       dateLabel: formatDate(w.date, lang),
-      query: new URLSearchParams({ region: region.code, date: w.date }).toString(),
+      query: new URLSearchParams({ region: regionParam(region.code), date: w.date }).toString(),
       trail: w.trail.map((r, i) => ({
         name: r.name,
         href: mayOpenRegion(req.user!, r.code) ? keep({}, r.code) : undefined,
@@ -357,7 +386,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
           }))
         : undefined,
       hidden: Object.entries({
-        region: region.code,
+        region: regionParam(region.code),
         date: w.date,
         central: q.central,
         kind: q.kind,

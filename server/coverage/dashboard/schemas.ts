@@ -10,7 +10,7 @@ const RegionCode = z.preprocess(
   blank,
   z
     .string()
-    .regex(/^\d{2}(\d{2}(\d{2}(\d{3})?)?)?$/, { error: 'errors.coverage_region' })
+    .regex(/^(all|\d{2}(\d{2}(\d{2}(\d{3})?)?)?)$/, { error: 'errors.coverage_region' })
     .optional(),
 );
 const DateParam = z.preprocess(
@@ -18,7 +18,7 @@ const DateParam = z.preprocess(
   z.iso.date({ error: 'errors.coverage_date' }).refine(inDateRange, { error: 'errors.coverage_date' }).optional(),
 );
 
-/** Region and date of every dashboard and list address; an unreadable one is a field error. */
+/** Region (a code, or `all` for the whole country) and date of every dashboard and list address; an unreadable one is a field error. */
 export const Where = z.object({ region: RegionCode, date: DateParam });
 
 /** Sorting of the child table and the chart's indicator; anything unknown falls back to the default. */

@@ -3,7 +3,7 @@
 // uncovered villages by township. Numbers come from the coverage engine; this file only arranges and compares them.
 import type { Knex } from 'knex';
 import { codeLength } from '../../regions/levels.js';
-import { coveredBy, countsForCoverage, summarise, type CoverageState } from '../engine/rules.js';
+import { coveredBy, countsForCoverage, summarise, townshipCounts, type CoverageState } from '../engine/rules.js';
 import {
   coverageIndicators,
   type CoverageIndicator,
@@ -23,6 +23,8 @@ import {
   type TargetInForce,
 } from '../targets/service.js';
 import { formatRate, formatRatio, gapTenths, percentNumber, ratioTenths, tenthsText } from '../../http/format.js';
+import { regionParam } from '../query.js';
+import * as regions from '../../regions/service.js';
 
 /** What a number on the page stands for, and so which list it links to. */
 export type ListIndicator = CoverageIndicator | 'communities';
@@ -35,7 +37,7 @@ export function listHref(
   date: string,
   status?: Status,
 ): string {
-  const p = new URLSearchParams({ region, date });
+  const p = new URLSearchParams({ region: regionParam(region), date });
   let path = 'villages';
   if (indicator === 'counties' || indicator === 'cremation_counties') path = 'counties';
   else if (indicator === 'townships') path = 'townships';
@@ -48,7 +50,7 @@ export function listHref(
 }
 
 export const dashboardHref = (region: string, date: string, extra: Record<string, string> = {}): string =>
-  `/staff/coverage?${new URLSearchParams({ region, date, ...extra }).toString()}`;
+  `/staff/coverage?${new URLSearchParams({ region: regionParam(region), date, ...extra }).toString()}`;
 
 // ## Targets
 
@@ -264,12 +266,18 @@ export async function yearlyIndicators(
   db: Knex,
   prefix: string,
   years: number[],
-  opts: { date: string; state?: CoverageState },
+  opts: { date: string; state?: CoverageState; states?: Map<string, { state: CoverageState }> },
 ): Promise<YearPoint[]> {
   const year = Number(opts.date.slice(0, 4));
   const dateOf = (y: number) => (y === year ? opts.date : `${y}-12-31`);
-  const wanted = years.filter((y) => y <= year && !(y === year && opts.state)).map(dateOf);
-  const states = await coverageStatesOn(db, prefix, wanted);
+  const wanted = years
+    .filter((y) => y <= year && !(y === year && opts.state))
+    .map(dateOf)
+    .filter((d) => !opts.states?.has(d));
+  const states = new Map<string, { state: CoverageState }>([
+    ...(opts.states ?? []),
+    ...(wanted.length ? await coverageStatesOn(db, prefix, wanted) : []),
+  ]);
   return years.map((y): YearPoint => {
     if (y > year) return { year: y, date: null, partial: false, indicators: null };
     const date = dateOf(y);
@@ -327,6 +335,61 @@ export function toSeries(
   }));
 }
 
+// ## Uncovered villages above city level, counted
+
+/** Above a city the uncovered villages are counted, never listed: a province has 11–17 thousand, the country 400 thousand. */
+export const summarisesUncovered = (region: Pick<RegionRef, 'level'>): boolean =>
+  region.level === 'province' || region.level === 'country';
+
+export interface UncoveredArea {
+  code: string;
+  name: string;
+  /** The city of a county, the province of a city. */
+  parent: { code: string; name: string };
+  /** Uncovered administrative villages, of them central villages, and the townships they lie in. */
+  villages: number;
+  central: number;
+  townships: number;
+}
+
+/**
+ * Uncovered administrative villages per unit of a code length (6: per county, 4: per city), in code order, from
+ * the township totals of the state alone: no village row is read.
+ */
+export async function uncoveredCounts(db: Knex, state: CoverageState, length: 4 | 6): Promise<UncoveredArea[]> {
+  const by = new Map<string, UncoveredArea>();
+  for (const t of state.townships.values()) {
+    if (t.whole) continue;
+    const c = townshipCounts(t);
+    const open = t.adminVillages - c.villages;
+    if (open <= 0) continue;
+    const code = t.code.slice(0, length);
+    let a = by.get(code);
+    if (!a)
+      by.set(
+        code,
+        (a = {
+          code,
+          name: code,
+          parent: { code: code.slice(0, length - 2), name: '' },
+          villages: 0,
+          central: 0,
+          townships: 0,
+        }),
+      );
+    a.villages += open;
+    a.central += t.centralVillages - c.central;
+    a.townships += 1;
+  }
+  const out = [...by.values()].sort((a, b) => a.code.localeCompare(b.code));
+  const names = await regions.regionNames(db, [...new Set(out.flatMap((a) => [a.code, a.parent.code]))]);
+  for (const a of out) {
+    a.name = names.get(a.code) ?? a.code;
+    a.parent.name = names.get(a.parent.code) ?? a.parent.code;
+  }
+  return out;
+}
+
 // ## The page
 
 /** Indicators the chart can show (those with units below the region). */
@@ -346,7 +409,10 @@ export interface Dashboard {
   sort: SortKey;
   series: SeriesPoint[];
   chart: { indicator: ChartIndicator; choices: ChartIndicator[] };
+  /** Uncovered villages by township (a city, county or township); empty above a city, which counts them instead. */
   uncovered: UncoveredTownship[];
+  /** Above a city: uncovered villages counted per county (a province) or per city (the country). */
+  uncoveredAreas?: UncoveredArea[];
   /** Facilities covering each village-level child (a township's dashboard lists its villages). */
   villageFacilities: Map<string, { id: number; name: string }[]>;
 }
@@ -368,9 +434,11 @@ export async function dashboard(
   const dates = [...new Set([date, ...years.filter((y) => y < year).map((y) => `${y}-12-31`)])];
   const states = await coverageStatesOn(db, region.code, dates);
   const { state, facilities } = states.get(date)!;
-  const [result, uncovered] = await Promise.all([
+  const summarised = summarisesUncovered(region);
+  const [result, uncovered, uncoveredAreas] = await Promise.all([
     coverageOf(db, region, state, date),
-    uncoveredVillages(db, { region: region.code, date, state }),
+    summarised ? [] : uncoveredVillages(db, { region: region.code, date, state }),
+    summarised ? uncoveredCounts(db, state, region.level === 'country' ? 4 : 6) : undefined,
   ]);
   const ind = result.region.indicators;
   const choices = chartIndicators.filter((i) => ind[i].total > 0 && !(unitLevel[i] === region.code.length));
@@ -429,6 +497,7 @@ export async function dashboard(
     series: toSeries(points, region.code, chartIndicator, targets),
     chart: { indicator: chartIndicator, choices },
     uncovered,
+    uncoveredAreas,
     villageFacilities,
   };
 }

@@ -176,9 +176,14 @@ export async function coverageOf(
   };
 }
 
-/** Village-level units below a region (a code prefix), in code order. */
-export function villagesUnder(db: Knex, prefix: string): Promise<store.VillageFlags[]> {
-  return store.villagesUnder(db, prefix);
+/** Village-level units below a region (a code prefix), in code order; with q, those whose name or code holds it. */
+export function villagesUnder(db: Knex, prefix: string, opts: { q?: string } = {}): Promise<store.VillageFlags[]> {
+  return store.villagesUnder(db, prefix, opts);
+}
+
+/** The village-level units of the given townships, in code order. */
+export function villagesOf(db: Knex, townships: string[]): Promise<store.VillageFlags[]> {
+  return store.villagesOf(db, townships);
 }
 
 export interface UncoveredTownship {

@@ -109,10 +109,15 @@ export async function villagesByCode(db: Knex, codes: string[]): Promise<Village
 export async function villagesUnder(
   db: Knex,
   prefix: string,
-  opts: { adminOnly?: boolean } = {},
+  opts: { adminOnly?: boolean; q?: string } = {},
 ): Promise<VillageFlags[]> {
   const q = underPrefix(db('regions').where('level', 'village'), 'code', prefix).orderBy('code');
   if (opts.adminOnly) q.where('is_admin_village', true);
+  const text = opts.q?.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+  if (text)
+    q.where((w) => {
+      w.whereRaw("name like ? escape '\\'", [`%${text}%`]).orWhereRaw("code like ? escape '\\'", [`%${text}%`]);
+    });
   return (await q.select(villageColumns)).map(toVillage);
 }
 

@@ -15,6 +15,8 @@ import { buildPicker, pickedCode } from '../../regions/picker.js';
 import type { Level } from '../../regions/levels.js';
 import * as regions from '../../regions/service.js';
 import { qs, tabsQuery } from '../query.js';
+import { optionalText } from '../../http/fields.js';
+import { z } from 'zod';
 import { defaultRegion } from '../engine/service.js';
 import * as figures from './service.js';
 import { funeralZones } from '../indicators/kinds.js';
@@ -132,6 +134,11 @@ function gridRow<M extends string>(
     count,
   };
 }
+
+/** Why a change that alters a closed year's submitted figures is made anyway (asked for only then). */
+const ClosedYearReason = z.object({ closed_year_reason: optionalText(500) });
+const reasonIn = (body: Record<string, unknown>) =>
+  typeof body.closed_year_reason === 'string' ? body.closed_year_reason : undefined;
 
 export function figureRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
@@ -265,12 +272,13 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
     await withGrid(
       res,
       'coverage/figures',
-      (errors) => figuresData(req, res, body, body, errors),
+      async (errors) => ({ ...(await figuresData(req, res, body, body, errors)), closedYearReason: reasonIn(body) }),
       async () => {
         const codes = postedCodes(body, countyMeasures);
         assertRegionsInScope(req.user!, codes);
         const input = parseGrid(countyGridSchema(codes), body, codes, countyMeasures, countyRowProblems);
-        const n = await figures.saveCountyFigures(db, req.user!, input.year, input.rows, ip(req));
+        const reason = parse(ClosedYearReason, body).closed_year_reason;
+        const n = await figures.saveCountyFigures(db, req.user!, input.year, input.rows, ip(req), reason);
         flash(req, n ? 'flash.figures_saved' : 'flash.figures_unchanged', { year: input.year, n });
         res.redirect(`${BASE}/figures${qs({ region: String(body.region ?? ''), year: input.year })}`);
       },
@@ -340,12 +348,13 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
     await withGrid(
       res,
       'coverage/figures-graves',
-      (errors) => gravesData(req, res, body, body, errors),
+      async (errors) => ({ ...(await gravesData(req, res, body, body, errors)), closedYearReason: reasonIn(body) }),
       async () => {
         const codes = postedCodes(body, ['found', 'remediated']);
         assertRegionsInScope(req.user!, codes);
         const input = parseGrid(graveGridSchema(codes), body, codes, ['found', 'remediated'], graveRowProblems);
-        const n = await figures.saveGraves(db, req.user!, input.year, input.rows, ip(req));
+        const reason = parse(ClosedYearReason, body).closed_year_reason;
+        const n = await figures.saveGraves(db, req.user!, input.year, input.rows, ip(req), reason);
         flash(req, n ? 'flash.figures_saved' : 'flash.figures_unchanged', { year: input.year, n });
         res.redirect(`${BASE}/figures/graves${qs({ region: String(body.region ?? ''), year: input.year })}`);
       },
@@ -466,6 +475,7 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
       villages: villages.map((v) => ({ ...v, checked: chosen ? chosen.has(v.code) : v.central })),
       picked: villages.filter((v) => (chosen ? chosen.has(v.code) : v.central)).length,
       backHref: `${BASE}/figures${qs({ region: up(req, region.slice(0, 4)) })}`,
+      closedYearReason: typeof input.closed_year_reason === 'string' ? input.closed_year_reason : undefined,
     };
   }
 
@@ -487,7 +497,8 @@ export function figureRoutes(ctx: AppContext): RouteDef[] {
       () => centralData(req, res, body, raw),
       async () => {
         const input = parse(CentralInput, body);
-        const n = await figures.saveCentralVillages(db, req.user!, tw.code, input.central, ip(req));
+        const reason = parse(ClosedYearReason, body).closed_year_reason;
+        const n = await figures.saveCentralVillages(db, req.user!, tw.code, input.central, ip(req), reason);
         flash(req, 'flash.central_saved', { township: tw.name, n });
         res.redirect(`${BASE}/figures/central-villages${qs({ region: tw.code })}`);
       },

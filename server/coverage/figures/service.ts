@@ -8,6 +8,7 @@ import { ConflictError, ValidationError, type FieldErrors } from '../../http/err
 import type { Level } from '../../regions/levels.js';
 import type { FuneralZone } from '../indicators/kinds.js';
 import { forgetDivisionTotals } from '../engine/service.js';
+import { guardChange, guardYearFigures } from '../years/guard.js';
 import * as store from './store.js';
 import type { NamedRegion, VillageChoice, YearTotals, ZoneRow } from './store.js';
 import {
@@ -106,6 +107,7 @@ export async function saveCountyFigures(
   year: number,
   rows: CountyRowInput[],
   ip: string | null,
+  closedYearReason?: string,
 ): Promise<number> {
   await assertRows(db, rows, { level: 'county', cell: 'deaths', key: 'errors.figures_county_only' }, countyRowProblems);
   return saveRows(
@@ -125,6 +127,7 @@ export async function saveCountyFigures(
       blank: (r) => countyMeasures.every((m) => r[m] === null),
     },
     ip,
+    closedYearReason,
   );
 }
 
@@ -143,6 +146,7 @@ async function saveRows<R extends { region_code: string; version: string | null 
   actor: audit.Actor,
   s: SaveSpec<R>,
   ip: string | null,
+  closedYearReason?: string,
 ): Promise<number> {
   try {
     return await db.transaction(async (trx) => {
@@ -153,6 +157,7 @@ async function saveRows<R extends { region_code: string; version: string | null 
         s.rows.map((r) => r.region_code),
       );
       let n = 0;
+      const changes: { region_code: string; before: unknown; after: unknown }[] = [];
       for (const r of s.rows) {
         const e = existing.get(r.region_code);
         const after = s.values(r);
@@ -179,8 +184,16 @@ async function saveRows<R extends { region_code: string; version: string | null 
           await store.insertGridRow(trx, s.table, key, after);
           await audit.record(trx, { ...where, action: 'create', after });
         }
+        changes.push({ region_code: r.region_code, before, after: s.blank(r) ? null : after });
         n++;
       }
+      if (n > 0)
+        await guardYearFigures(
+          trx,
+          actor,
+          { codes: changes.map((c) => c.region_code), year: s.year, entity: s.entity, rows: changes },
+          closedYearReason,
+        );
       return n;
     });
   } catch (err) {
@@ -230,6 +243,7 @@ export async function saveGraves(
   year: number,
   rows: GraveRowInput[],
   ip: string | null,
+  closedYearReason?: string,
 ): Promise<number> {
   await assertRows(
     db,
@@ -249,6 +263,7 @@ export async function saveGraves(
       blank: (r) => r.found === null && r.remediated === null,
     },
     ip,
+    closedYearReason,
   );
 }
 
@@ -333,6 +348,7 @@ export async function saveCentralVillages(
   township: string,
   codes: string[],
   ip: string | null,
+  closedYearReason?: string,
 ): Promise<number> {
   const wanted = new Set(codes);
   const changes = await db.transaction(async (trx) => {
@@ -344,15 +360,24 @@ export async function saveCentralVillages(
     const on = villages.filter((v) => wanted.has(v.code) && !v.central).map((v) => v.code);
     const off = villages.filter((v) => !wanted.has(v.code) && v.central).map((v) => v.code);
     if (on.length === 0 && off.length === 0) return 0;
-    await store.setCentral(trx, on, true);
-    await store.setCentral(trx, off, false);
+    // Marks have no date: they count on every day, so every closed year of the county and city is checked.
+    const reach = { codes: [township], from: '2000-01-01', entity: 'central_villages', entityId: township };
+    await guardChange(trx, actor, reach, closedYearReason, async () => {
+      await store.setCentral(trx, on, true);
+      await store.setCentral(trx, off, false);
+    });
     await audit.record(trx, {
       actor,
       action: 'update',
       entity: 'central_villages',
       entityId: township,
       before: { central: villages.filter((v) => v.central).map((v) => v.code) },
-      after: { central: villages.filter((v) => wanted.has(v.code)).map((v) => v.code), added: on, removed: off },
+      after: {
+        central: villages.filter((v) => wanted.has(v.code)).map((v) => v.code),
+        added: on,
+        removed: off,
+        ...(closedYearReason ? { closed_year_reason: closedYearReason } : {}),
+      },
       regionCode: township,
       ip,
     });

@@ -57,6 +57,7 @@ const zh = {
       unlocated_hint: '以下设施没有坐标，不在地图上显示。标注位置后即可在地图上看到。',
       mark: '标注位置',
       located: '地图上的设施（{{count}} 处，按所在地排列）',
+      counted_only: '省级和全国地图只统计设施数量：请在上表中选择一个市查看设施名单。',
     },
     popup: {
       kind: '类别',
@@ -155,6 +156,8 @@ const en: typeof zh = {
       unlocated_hint: 'These facilities have no coordinates and are not on the map. Add a location to show them.',
       mark: 'Add location',
       located: 'Facilities on the map ({{count}}, by location)',
+      counted_only:
+        'Maps of a province or the country count the facilities only: choose a city in the table above to list them.',
     },
     popup: {
       kind: 'Kind',

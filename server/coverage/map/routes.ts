@@ -15,6 +15,7 @@ import { translator, type Lang, type Translate } from '../../i18n/index.js';
 import { buildPicker, pickedCode } from '../../regions/picker.js';
 import type { FuneralZone, Ratio } from '../indicators/kinds.js';
 import { MapQuery } from './schemas.js';
+import { COUNTRY_PARAM, regionParam } from '../query.js';
 import { funeralZones, mapData, RATE_CLASSES, type MapData, type MapFacility } from './service.js';
 
 const BUREAU = ['admin', 'bureau', 'county_bureau'] as const;
@@ -30,8 +31,10 @@ function chunk<T>(rows: T[], max: number): T[][] {
 /** A ratio's rate as every page shows it (server/http/format.ts), a dash when there is nothing to count. */
 const percent = (r: Ratio): string => formatRatio(r.covered, r.total, '—');
 
-const mapPath = (region: string, date: string) => `/staff/coverage/map?${new URLSearchParams({ region, date })}`;
-const dashboardPath = (region: string, date: string) => `/staff/coverage?${new URLSearchParams({ region, date })}`;
+const mapPath = (region: string, date: string) =>
+  `/staff/coverage/map?${new URLSearchParams({ region: regionParam(region), date })}`;
+const dashboardPath = (region: string, date: string) =>
+  `/staff/coverage?${new URLSearchParams({ region: regionParam(region), date })}`;
 const facilityPath = (id: number) => `/staff/facilities/${id}`;
 const facilityEditPath = (id: number) => `/staff/facilities/${id}/edit`;
 
@@ -42,9 +45,18 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
   async function readQuery(req: Request) {
     const parsed = MapQuery.safeParse(req.query);
     if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error));
-    const asked = pickedCode(req.query as Record<string, unknown>, 'region') || undefined;
-    const region = scopedRegion(req.user!, asked) ?? (await defaultRegion(db));
-    return { region, date: parsed.data.date ?? todayInShanghai() };
+    const date = parsed.data.date ?? todayInShanghai();
+    const picked = pickedCode(req.query as Record<string, unknown>, 'region');
+    // A county bureau maps its county and below (another region, the country included, is 403); by default its own.
+    if (regionScope(req.user!) !== undefined) {
+      const asked = parsed.data.region === COUNTRY_PARAM ? COUNTRY_PARAM : picked || undefined;
+      return { region: scopedRegion(req.user!, asked)!, date };
+    }
+    if (parsed.data.region === COUNTRY_PARAM) return { region: '', date };
+    // The picker's "全部" at its top level is the whole country; no region at all is the default city.
+    const fromPicker = Object.keys(req.query).some((k) => k.startsWith('region__'));
+    const region = picked || (fromPicker ? '' : await defaultRegion(db));
+    return { region, date };
   }
 
   const ratio = (t: Translate, r: Ratio) =>
@@ -111,7 +123,9 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
       };
     };
     const childLevel = data.coverage.children[0]?.level;
-    const query = new URLSearchParams({ region: data.region.code, date: data.date }).toString();
+    const query = new URLSearchParams({ region: regionParam(data.region.code), date: data.date }).toString();
+    // Above a city the facilities are counted, not listed (a province has hundreds, the country thousands).
+    const listed = data.city !== null;
     const tiles = config.mapTiles;
     return {
       region: data.region,
@@ -127,8 +141,9 @@ export function mapRoutes(ctx: AppContext): RouteDef[] {
       rows: data.coverage.children.map(row),
       printTables: chunk(data.coverage.children.map(row), PRINT_ROWS),
       childLevelName: childLevel ? t(`levels.${childLevel}`) : '',
-      located: data.facilities.map((f) => facilityView(t, lang, f)),
-      unlocated: data.unlocated.map((f) => facilityView(t, lang, f)),
+      located: listed ? data.facilities.map((f) => facilityView(t, lang, f)) : [],
+      unlocated: listed ? data.unlocated.map((f) => facilityView(t, lang, f)) : [],
+      countedOnly: !listed,
       facilityCount: data.facilities.length + data.unlocated.length,
       hasSample: [...data.facilities, ...data.unlocated].some((f) => f.is_sample),
       dashboardUrl: dashboardPath(data.region.code, data.date),

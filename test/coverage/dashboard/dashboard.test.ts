@@ -396,8 +396,14 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
     );
     expect(res.status).to.equal(302);
     expect(res.location).to.equal('/staff/coverage?date=2026-11-25&sort=villages&region=520281');
-    const back = await bureau.get('/staff/coverage?region__county=&date=2026-11-25');
-    expect(back.location).to.equal('/staff/coverage?date=2026-11-25');
+    // The form carries the fixed levels (one province, one city): "全部" below them is the city, never the default.
+    const back = await bureau.get(
+      '/staff/coverage?region__province=52&region__city=5202&region__county=&date=2026-11-25',
+    );
+    expect(back.location).to.equal('/staff/coverage?date=2026-11-25&region=5202');
+    // "全部" at the top level is the whole country.
+    const top = await bureau.get('/staff/coverage?region__county=&date=2026-11-25');
+    expect(top.location).to.equal('/staff/coverage?date=2026-11-25&region=all');
   });
 
   it("is the bureau's and the administrator's only", async () => {
