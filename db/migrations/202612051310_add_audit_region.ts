@@ -43,6 +43,7 @@ export async function fillRegions(knex: Knex): Promise<void> {
         'region_kind',
         'report_settings',
         'central_villages',
+        'year_submission',
       ])
       .whereNull('region_code')
       .where('id', '>', last)
@@ -56,7 +57,7 @@ export async function fillRegions(knex: Knex): Promise<void> {
       const id = r.entity_id === null ? null : String(r.entity_id);
       let code: string | null = null;
       if (r.entity === 'facility') code = (id && located.get(id)) ?? codeIn(json.region_code);
-      else if (r.entity === 'coverage_target') code = codeIn(json.region_code);
+      else if (r.entity === 'coverage_target' || r.entity === 'year_submission') code = codeIn(json.region_code);
       else if (id) code = codeIn(id.split('/')[0]);
       if (code) await knex('audit_log').where('id', r.id).update({ region_code: code });
     }

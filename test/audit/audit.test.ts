@@ -6,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { fillRegions } from '../../db/migrations/202612051310_add_audit_region.js';
 import { createTarget, updateTarget } from '../../server/coverage/targets/service.js';
+import { submitYear } from '../../server/coverage/years/service.js';
 import { todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { type Client, signedIn, textOf } from '../helpers/client.js';
@@ -231,5 +232,18 @@ describe(`audit: the bureau's readable log (${dialect})`, () => {
     const [entry] = entries((await county.get(`/staff/audit?entity=region_kind&entity_id=${unit.code}`)).text);
     expect(entry).to.contain('村级单位类型').and.contain('更正').and.contain(unit.name);
     expect(entry).to.contain('类型： 行政村 → 社区').and.contain('人工更正： 否 → 是').and.contain('理由： 已撤村改居');
+  });
+
+  it("shows a county's yearly submission in that county's audit, with its region", async () => {
+    const user = await app.db('users').where({ username: 'county' }).first();
+    const id = await submitYear(app.db, user, '520201', 2025, '2026-01-15', null);
+    const [entry] = entries((await county.get(`/staff/audit?entity=year_submission&entity_id=${id}`)).text);
+    expect(entry).to.contain('年度报送').and.contain('钟山区');
+    expect(
+      await app
+        .db('audit_log')
+        .where({ entity: 'year_submission', entity_id: String(id) })
+        .pluck('region_code'),
+    ).to.deep.equal(['520201']);
   });
 });

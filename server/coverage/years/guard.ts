@@ -118,6 +118,7 @@ export async function guardChange<T>(
       entity: reach.entity,
       entityId: reach.entityId,
       after: { reason, region_code: f.region_code, year: f.year, differences: f.rows },
+      regionCode: f.region_code,
     });
   }
   return result;
@@ -171,6 +172,7 @@ export async function guardYearFigures(
       entity: change.entity,
       entityId: `${s.region_code}/${s.year}`,
       after: { reason, region_code: s.region_code, year: s.year, rows: change.rows },
+      regionCode: s.region_code,
     });
   }
 }

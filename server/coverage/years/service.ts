@@ -154,6 +154,7 @@ export async function submitYear(
         entity: 'year_submission',
         entityId: id,
         after: { region_code: region.code, year, round, figures: own },
+        regionCode: region.code,
         ip,
       });
       return id;
@@ -195,6 +196,7 @@ export async function reviewYear(
       entityId: id,
       before: { status: 'submitted', round: decision.round },
       after: { status, region_code: s.region_code, year: s.year, reason: decision.reason ?? null },
+      regionCode: s.region_code,
       ip,
     });
   });
