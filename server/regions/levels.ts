@@ -17,7 +17,7 @@ export const villageKinds = ['village', 'community'] as const;
 export type VillageKind = (typeof villageKinds)[number];
 
 /** Who may correct the kind of one unit (the bureau's correction, kept across imports). */
-export const kindEditors: readonly Role[] = ['admin', 'bureau'];
+export const kindEditors: readonly Role[] = ['admin', 'bureau', 'county_bureau'];
 
 // …村 or …嘎查 (Inner Mongolia), alone or followed by 委/委会/委员会/民委员会: 村委会, 村民委员会, 嘎查委员会.
 const ADMIN_VILLAGE_END = /(村|嘎查)(委|委会|委员会|民委员会)?$/;

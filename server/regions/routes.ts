@@ -1,7 +1,7 @@
 // Regions: the public JSON lookup used by the picker, and the staff browser.
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { everyone } from '../accounts/roles.js';
+import { everyone, inRegionScope } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
 import type { RouteDef } from '../http/routes.js';
 import { NotFoundError } from '../http/errors.js';
@@ -52,7 +52,7 @@ export function regionRoutes(ctx: AppContext): RouteDef[] {
           children.map((c) => c.code),
         )
       : new Map();
-    const mayCorrect = villages && kindEditors.includes(req.user!.role);
+    const mayCorrect = villages && kindEditors.includes(req.user!.role) && inRegionScope(req.user!, region!.code);
     const rows = children.map((c) => ({
       ...c,
       ...(summaries.get(c.code) ?? {}),

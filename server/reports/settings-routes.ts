@@ -22,7 +22,7 @@ import {
   type SettingsFields,
 } from './settings-service.js';
 
-const BUREAU = ['admin', 'bureau'] as const;
+const BUREAU = ['admin', 'bureau', 'county_bureau'] as const;
 const PATH = '/staff/coverage/report-settings';
 const FIELDS = ['issuer', 'head', 'reviewer', 'phone'] as const;
 
@@ -98,12 +98,19 @@ export function reportSettingsRoutes(ctx: AppContext): RouteDef[] {
   async function saveHandler(req: Request, res: Response) {
     const body = req.body as Record<string, unknown>;
     const code = typeof body.region === 'string' ? body.region : '';
-    // A bureau tied to its city keeps that city's settings only.
-    assertRegionsInScope(req.user!, [code]);
+    // A bureau tied to its region keeps that region's settings only; no region at all is the form's field error.
+    if (code) assertRegionsInScope(req.user!, [code]);
     await withForm(
       res,
       'reports/settings',
-      async () => pageData(res, (await regions.findRegion(db, code)) ? code : await reportDefaultRegion(db), body),
+      async () =>
+        pageData(
+          res,
+          (await regions.findRegion(db, code))
+            ? code
+            : (scopedRegion(req.user!, undefined) ?? (await reportDefaultRegion(db))),
+          body,
+        ),
       async () => {
         const input = parse(SettingsInput, body);
         const outcome = await saveSettings(db, req.user!, input, ip(req));

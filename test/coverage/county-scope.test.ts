@@ -240,6 +240,47 @@ describe(`county bureau: its county's registry, coverage and figures (${dialect}
     expect((await county.get('/staff/coverage/targets/new')).status).to.equal(403);
   });
 
+  it("keeps its county's report settings and corrects unit kinds in its county only", async () => {
+    const settings = '/staff/coverage/report-settings';
+    expect((await county.get(`${settings}?region=520203`)).status).to.equal(403);
+    const saved = await county.post(
+      settings,
+      { region: '520201', issuer: '钟山区民政局', head: '局长丁', reviewer: '', phone: '0858-8221235' },
+      { from: `${settings}?region=520201` },
+    );
+    expect(saved.status).to.equal(302);
+    expect(await app.db('report_settings').where({ region_code: '520201' }).first()).to.include({
+      issuer: '钟山区民政局',
+    });
+    const elsewhere = await county.post(
+      settings,
+      { region: '520203', issuer: '六枝特区民政局', head: '', reviewer: '', phone: '' },
+      { from: `${settings}?region=520201` },
+    );
+    expect(elsewhere.status).to.equal(403);
+    expect(await app.db('report_settings').where({ region_code: '520203' }).first()).to.equal(undefined);
+
+    const own = await app.db('regions').where({ parent_code: OWN_TOWNSHIP, is_admin_village: true }).first('code');
+    const other = await app.db('regions').where('code', 'like', '520203%').andWhere({ level: 'village' }).first('code');
+    expect((await county.get(`/staff/regions/${own.code}/kind`)).status).to.equal(200);
+    expect((await county.get(`/staff/regions/${other.code}/kind`)).status).to.equal(403);
+    const corrected = await county.post(
+      `/staff/regions/${own.code}/kind`,
+      { kind: 'community', reason: '已撤村建居（范围测试）' },
+      { from: `/staff/regions/${own.code}/kind` },
+    );
+    expect(corrected.status).to.equal(302);
+    const entry = await app.db('audit_log').where({ entity: 'region_kind', entity_id: own.code }).first();
+    expect(entry).to.include({ actor_name: 'county', region_code: own.code });
+    const refused = await county.post(
+      `/staff/regions/${other.code}/kind`,
+      { kind: 'community', reason: '越权' },
+      { from: `/staff/regions/${other.code}/kind` },
+    );
+    expect(refused.status).to.equal(403);
+    expect(await app.db('region_kind_overrides').where({ code: other.code }).first()).to.equal(undefined);
+  });
+
   it('scopes a city bureau tied to its city the same way, while an unscoped bureau sees every region', async () => {
     expect((await bureau.get(`/staff/facilities/${guiyang}`)).status).to.equal(200);
     expect((await city.get(`/staff/facilities/${guiyang}`)).status).to.equal(404);

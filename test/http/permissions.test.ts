@@ -32,8 +32,8 @@ const table: Record<string, [Role[], string]> = {
   'POST /staff/tokens/:id/revoke': [ADMIN, '/staff/tokens/999/revoke'],
   'GET /staff/regions': [ALL, '/staff/regions'],
   // The bureau corrects a unit's kind (行政村/社区); 520201101200 is a village of the demo divisions.
-  'GET /staff/regions/:code/kind': [['admin', 'bureau'], '/staff/regions/520201101200/kind'],
-  'POST /staff/regions/:code/kind': [['admin', 'bureau'], '/staff/regions/999999999999/kind'],
+  'GET /staff/regions/:code/kind': [['admin', 'bureau', 'county_bureau'], '/staff/regions/520201101200/kind'],
+  'POST /staff/regions/:code/kind': [['admin', 'bureau', 'county_bureau'], '/staff/regions/520201999999/kind'],
   'GET /staff/facilities': [ALL, '/staff/facilities'],
   // Facility registry: the bureaus and admin keep it (a county bureau its county's); the others read their own facility's page (999: none, so 404).
   'GET /staff/facilities/new': [BUREAUS, '/staff/facilities/new'],
@@ -193,9 +193,15 @@ const table: Record<string, [Role[], string]> = {
   'GET /staff/coverage/report.xlsx': [BUREAUS, '/staff/coverage/report.xlsx?region=520201&date=2025-12-31'],
   'GET /api/v1/coverage/report.pdf': [BUREAUS, '/api/v1/coverage/report.pdf?region=520201&date=2025-12-31'],
   // What the report's sign-off block says, per region (bureau).
-  'GET /staff/coverage/report-settings': [['admin', 'bureau'], '/staff/coverage/report-settings?region=520201'],
-  'POST /staff/coverage/report-settings': [['admin', 'bureau'], '/staff/coverage/report-settings'],
-  'POST /staff/coverage/report-settings/clear': [['admin', 'bureau'], '/staff/coverage/report-settings/clear'],
+  'GET /staff/coverage/report-settings': [
+    ['admin', 'bureau', 'county_bureau'],
+    '/staff/coverage/report-settings?region=520201',
+  ],
+  'POST /staff/coverage/report-settings': [['admin', 'bureau', 'county_bureau'], '/staff/coverage/report-settings'],
+  'POST /staff/coverage/report-settings/clear': [
+    ['admin', 'bureau', 'county_bureau'],
+    '/staff/coverage/report-settings/clear',
+  ],
 };
 
 describe(`permissions: route × role (${dialect})`, () => {
