@@ -3,7 +3,7 @@ import type { DomainMessages } from '../i18n/types.js';
 
 const zh = {
   facilities: {
-    lead: '本市殡仪馆、骨灰堂、公墓和集中治丧点的登记信息。覆盖率按各设施的状态记录和服务范围计算。',
+    lead: '辖区内殡仪馆、骨灰堂、公墓和集中治丧点的登记信息。覆盖率按各设施的状态记录和服务范围计算。',
     count: '共 {{n}} 个设施',
     new: '登记新设施',
     edit: '编辑设施',
@@ -264,7 +264,7 @@ const zh = {
 
 const en: typeof zh = {
   facilities: {
-    lead: "The city's funeral homes, columbaria, cemeteries and funeral service points. Coverage is computed from each facility's status history and service area.",
+    lead: "Funeral homes, columbaria, cemeteries and funeral service points in your area. Coverage is computed from each facility's status history and service area.",
     count: '{{n}} facilities',
     new: 'Register a facility',
     edit: 'Edit facility',
