@@ -29,6 +29,9 @@ async function latest(db: Knex): Promise<string[]> {
   return applied as string[];
 }
 
+/** How long a SQLite process waits for another one's migrations before giving up. */
+const CONTENDED_WAIT_MS = 120_000;
+
 // Any number that is ours alone: the advisory lock that serialises migrations across processes.
 const MIGRATION_LOCK = 5_202_001;
 
@@ -49,8 +52,10 @@ export async function migrateLatest(db: Knex): Promise<string[]> {
   // and the pragma cannot change inside knex's transaction. After a migration, every key is checked before the app
   // starts.
   await db.raw('PRAGMA foreign_keys = OFF');
+  // The other process may take a while: a first start runs every migration, and on a new checkout tsx compiles each.
+  const giveUpAt = Date.now() + CONTENDED_WAIT_MS;
   try {
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       try {
         const applied = await latest(db);
         const broken = applied.length
@@ -63,7 +68,7 @@ export async function migrateLatest(db: Knex): Promise<string[]> {
         return applied;
       } catch (err) {
         const contended = err instanceof Error && /already exists|already locked|SQLITE_BUSY/i.test(err.message);
-        if (!contended || attempt >= 60) throw err;
+        if (!contended || Date.now() >= giveUpAt) throw err;
         await new Promise((r) => setTimeout(r, 250));
       }
     }

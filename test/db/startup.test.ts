@@ -11,7 +11,9 @@ describe(`db: concurrent first start (${dialect})`, () => {
   });
   after(() => t.drop());
 
-  it('three processes starting at once leave one set of demo data and one shared secret', async () => {
+  it('three processes starting at once leave one set of demo data and one shared secret', async function () {
+    // Three real processes on two cores, each compiling the migrations when the checkout is new.
+    this.timeout(180_000);
     const env = {
       ...process.env,
       FIRST_START_URL: t.databaseUrl ?? '',
