@@ -96,10 +96,16 @@ export async function childSummaries(
   return out;
 }
 
+/** Any number that is ours alone: the advisory lock that takes import batches one at a time. */
+const IMPORT_LOCK = 5_202_002;
+
 export async function upsertMany(
   trx: Knex,
   rows: Omit<Region, 'is_central_village' | 'population' | 'lng' | 'lat'>[],
 ): Promise<void> {
+  // Imports in several processes at once (a first start) take their batches in turn on PostgreSQL: two batches
+  // upserting the same rows and then clearing central marks would otherwise wait on each other (a deadlock).
+  if (trx.client.config.client === 'pg') await trx.raw('SELECT pg_advisory_xact_lock(?)', [IMPORT_LOCK]);
   // Names and the village/community flag come from the source (the flag as the import derived it); central-village
   // marks, population and coordinates are the bureau's own and are kept, except that a community is never central.
   await trx('regions').insert(rows).onConflict('code').merge(['name', 'level', 'parent_code', 'is_admin_village']);
