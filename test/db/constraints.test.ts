@@ -26,6 +26,7 @@ import { isCheckViolation, isExclusionViolation, violatedConstraint } from '../.
 import { buildModes, facilityKinds, facilityStatuses } from '../../server/facilities/kinds.js';
 import { basicKinds, priceCategories, priceUnits } from '../../server/prices/schemas.js';
 import { levels, villageKinds } from '../../server/regions/levels.js';
+import { dayCountKinds, reservationChannels, reservationStatuses, windowStatuses } from '../../server/visits/kinds.js';
 import { dialect, freshDb, startApp, type TestApp } from '../helpers/app.js';
 import { nextIdNumber } from '../helpers/id-numbers.js';
 import { signedIn, textOf } from '../helpers/client.js';
@@ -475,6 +476,10 @@ describe(`database rules (${dialect})`, () => {
       ['region_kind_overrides', 'region_kind_overrides_kind_in', villageKinds],
       ['year_submissions', 'year_submissions_status_in', submissionStatuses],
       ['year_snapshot_rows', 'year_snapshot_rows_indicator_in', snapshotIndicators],
+      ['visit_windows', 'visit_windows_status_in', windowStatuses],
+      ['visit_reservations', 'visit_reservations_status_in', reservationStatuses],
+      ['visit_reservations', 'visit_reservations_channel_in', reservationChannels],
+      ['visit_day_counts', 'visit_day_counts_kind_in', dayCountKinds],
     ];
     for (const [table, constraint, codes] of lists) {
       expect(
