@@ -78,6 +78,10 @@ describe('browser: a family books, shows and cancels a visit on a phone', functi
         }
         expect(await accessibilityProblems(checked), `axe-core on ${step}`).to.deep.equal([]);
         expect(await phoneProblems(checked), `phone layout of ${step}`).to.deep.equal([]);
+        // The narrowest phones the 适老化 rules name: 360 px.
+        await checked.setViewportSize({ width: 360, height: PHONE.height });
+        expect(await phoneProblems(checked), `phone layout of ${step} at 360 px`).to.deep.equal([]);
+        await checked.setViewportSize(PHONE);
       };
       try {
         await page.goto('/');

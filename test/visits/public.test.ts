@@ -133,6 +133,7 @@ describe(`visits: public booking pages (${dialect})`, () => {
     const phone = nextPhone();
     const res = await c.post(path, form({ phone, name: '示例家属戊', car_plate: '贵B 12345' }));
     expect(res.status).to.equal(303);
+    noSession(res);
     const code = /^\/visits\/r\/([A-Z0-9]{8})$/.exec(res.location!)![1];
     const r = await db('visit_reservations').where({ code }).first();
     expect(r).to.include({ phone, party_size: 2, channel: 'public', car_plate: '贵B12345', visiting: '示例逝者' });
