@@ -35,6 +35,7 @@ import { regionRoutes } from './regions/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { reportSettingsRoutes } from './reports/settings-routes.js';
 import { staffRoutes } from './staff/routes.js';
+import { visitPublicRoutes } from './visits/public-routes.js';
 
 export function buildApp(ctx: AppContext): Express {
   const app = express();
@@ -112,6 +113,7 @@ export function buildApp(ctx: AppContext): Express {
     coverageApiRoutes,
     reportRoutes,
     reportSettingsRoutes,
+    visitPublicRoutes,
   ]) {
     mount(router, routes(ctx), registry);
   }
