@@ -70,7 +70,7 @@ export async function up(knex: Knex): Promise<void> {
     t.increments('id');
     t.integer('memorial_id').notNullable().references('id').inTable('memorials');
     t.string('kind', 10).notNullable();
-    t.string('message', 200).nullable();
+    t.text('message').nullable(); // at most 200 characters, by its CHECK on both databases
     t.string('writer_name', 30).nullable();
     t.string('status', 10).notNullable();
     t.string('request_id', 64).notNullable(); // a form sent twice leaves one tribute
