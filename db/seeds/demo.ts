@@ -13,6 +13,7 @@ import { seedDemoMoney } from './demo-money.js';
 import { seedDemoCases } from './demo-cases.js';
 import { seedDemoCustody } from './demo-custody.js';
 import { seedDemoDay } from './demo-day.js';
+import { seedDemoMemorials } from './demo-memorials.js';
 
 export const DEMO_CITY = '5202';
 
@@ -152,6 +153,7 @@ export async function seedDemo(
     if (opts.day) await seedDemoDay(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
     await seedDemoFamily(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
     await seedDemoMoney(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
+    await seedDemoMemorials(trx, userIds.get('frontdesk'));
     await trx('audit_log').insert({
       at: now,
       action: 'seed',

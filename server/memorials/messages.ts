@@ -4,6 +4,7 @@ import type { DomainMessages } from '../i18n/types.js';
 const zh = {
   memorials: {
     list_title: '网上祭扫',
+    home_text: '为逝去的亲人建立网上纪念页，亲友可献花、点烛、留言寄托哀思。',
     list_lead: '以下是家属设为公开的纪念页。未公开的纪念页只能通过家属分享的链接访问。',
     search: '按逝者姓名查找',
     search_button: '查找',
@@ -150,6 +151,7 @@ const zh = {
 const en: typeof zh = {
   memorials: {
     list_title: 'Online memorials',
+    home_text: 'An online memorial page for a loved one, where family and friends leave flowers, candles and messages.',
     list_lead:
       'Memorial pages their families made public. Other pages can be reached only by the link the family shares.',
     search: 'Find by name of the deceased',
