@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import sharp from 'sharp';
 import { MAX_PHOTO_BYTES } from '../../server/memorials/kinds.js';
-import { TRIBUTES_PER_ADDRESS } from '../../server/memorials/limits.js';
+import { CLAIMS_PER_ADDRESS, TRIBUTES_PER_ADDRESS } from '../../server/memorials/limits.js';
 import { ineligibility } from '../../server/memorials/service.js';
 import { pdfText } from '../documents/pdf-tools.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
@@ -224,6 +224,25 @@ describe(`memorials: online memorial pages (${dialect})`, () => {
       ).to.have.length(1);
       // Used: a third try is 409 as well.
       expect((await claim(code)).res.status).to.equal(409);
+    });
+
+    it('hands a claimed page to a new owner with a new code; the old link stops working', async () => {
+      const { caseId, slug, manage } = await claimedPage();
+      const code = await issueCode(caseId);
+      expect((await new Client(app.url).get(manage)).status).to.equal(200); // until the new code is claimed
+      const { res, link } = await claim(code, new Client(app.url), '李明', '13708581111');
+      expect(res.status).to.equal(200);
+      expect((await new Client(app.url).get(manage)).status).to.equal(404);
+      expect((await new Client(app.url).get(link!.pathname + link!.search)).status).to.equal(200);
+      expect(link!.pathname).to.equal(`/memorials/${slug}/manage`);
+      expect((await memorialOf(caseId)).owner_name).to.equal('李明');
+    });
+
+    it(`answers 429 after ${CLAIMS_PER_ADDRESS} claim attempts from one address`, async () => {
+      for (let i = 0; i < CLAIMS_PER_ADDRESS; i += 1) expect((await claim('2345-6789-ABCD')).res.status).to.equal(400);
+      const res = (await claim('2345-6789-ABCD')).res;
+      expect(res.status).to.equal(429);
+      expect(textOf(res.text)).to.contain('尝试次数过多');
     });
 
     it('refuses an unknown code, a malformed code and a phone that is no mainland mobile, on the form', async () => {
