@@ -27,6 +27,7 @@ import { buildModes, facilityKinds, facilityStatuses } from '../../server/facili
 import { memorialStatuses, memorialVisibilities, tributeKinds, tributeStatuses } from '../../server/memorials/kinds.js';
 import { basicKinds, priceCategories, priceUnits } from '../../server/prices/schemas.js';
 import { levels, villageKinds } from '../../server/regions/levels.js';
+import { dayCountKinds, reservationChannels, reservationStatuses, windowStatuses } from '../../server/visits/kinds.js';
 import { dialect, freshDb, startApp, type TestApp } from '../helpers/app.js';
 import { nextIdNumber } from '../helpers/id-numbers.js';
 import { signedIn, textOf } from '../helpers/client.js';
@@ -522,6 +523,10 @@ describe(`database rules (${dialect})`, () => {
       ['memorials', 'memorials_visibility_in', memorialVisibilities],
       ['memorial_tributes', 'memorial_tributes_kind_in', tributeKinds],
       ['memorial_tributes', 'memorial_tributes_status_in', tributeStatuses],
+      ['visit_windows', 'visit_windows_status_in', windowStatuses],
+      ['visit_reservations', 'visit_reservations_status_in', reservationStatuses],
+      ['visit_reservations', 'visit_reservations_channel_in', reservationChannels],
+      ['visit_day_counts', 'visit_day_counts_kind_in', dayCountKinds],
     ];
     for (const [table, constraint, codes] of lists) {
       expect(
