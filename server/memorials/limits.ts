@@ -1,13 +1,9 @@
 // Counters of the public memorial forms, in the database (rate_limits) so that they hold across processes:
 // tributes per address (a flood of messages waits for the family to read), claim attempts per address (guessing).
-import {
-  RateLimiterPostgres,
-  RateLimiterRes,
-  RateLimiterSQLite,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
-import { dialectOf, type Db } from '../db.js';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { AppContext } from '../context.js';
 import { TooManyRequestsError } from '../http/errors.js';
+import { addressLimiter } from '../http/rate-limit.js';
 
 export const TRIBUTES_PER_ADDRESS = 5;
 export const TRIBUTE_WINDOW_S = 10 * 60;
@@ -19,23 +15,10 @@ export interface MemorialLimits {
   claims: RateLimiterAbstract;
 }
 
-export function memorialLimits(db: Db): MemorialLimits {
-  const make = (keyPrefix: string, points: number, duration: number) => {
-    const opts = {
-      storeClient: db,
-      storeType: 'knex',
-      tableName: 'rate_limits',
-      tableCreated: true,
-      keyPrefix,
-      points,
-      duration,
-      clearExpiredByTimeout: false, // the login limiter (accounts/login-limits.ts) sweeps the shared table
-    };
-    return dialectOf(db) === 'postgres' ? new RateLimiterPostgres(opts) : new RateLimiterSQLite(opts);
-  };
+export function memorialLimits(ctx: AppContext): MemorialLimits {
   return {
-    tributes: make('memorial-tribute', TRIBUTES_PER_ADDRESS, TRIBUTE_WINDOW_S),
-    claims: make('memorial-claim', CLAIMS_PER_ADDRESS, CLAIM_WINDOW_S),
+    tributes: addressLimiter(ctx, 'memorial-tribute', TRIBUTES_PER_ADDRESS, TRIBUTE_WINDOW_S),
+    claims: addressLimiter(ctx, 'memorial-claim', CLAIMS_PER_ADDRESS, CLAIM_WINDOW_S),
   };
 }
 

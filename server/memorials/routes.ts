@@ -9,6 +9,7 @@ import { loadFonts } from '../documents/fonts.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import { pagination } from '../http/pagination.js';
+import { perAddress } from '../http/rate-limit.js';
 import { noStore, type RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { translator } from '../i18n/index.js';
@@ -58,7 +59,7 @@ export function photoBody(ctx: AppContext, who: 'owner' | 'staff'): RequestHandl
 
 export function memorialRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
-  const limits = memorialLimits(db);
+  const limits = memorialLimits(ctx);
   const ip = (req: Request) => req.ip ?? null;
   const origin = (req: Request) => `${req.protocol}://${req.get('host')}`;
   const slugOf = (req: Request) => String(req.params.slug);
@@ -342,6 +343,7 @@ export function memorialRoutes(ctx: AppContext): RouteDef[] {
 
   const notFoundUnlessSlug: RequestHandler = (req, _res, next) =>
     next(/^[A-Za-z0-9_-]{22}$/.test(String(req.params.slug)) ? undefined : new NotFoundError());
+  const manageLimit = perAddress(ctx, 'memorial-manage');
   const styled: RequestHandler = (_req, res, next) => {
     res.locals.styles = STYLES;
     next();
@@ -372,7 +374,15 @@ export function memorialRoutes(ctx: AppContext): RouteDef[] {
     { method: 'post', path: '/staff/cases/:id/memorial/tributes/:tributeId', roles: FRONT, handler: staffDecide },
   ];
   return [
-    ...publicRoutes.map((r) => ({ ...r, before: r.path.includes(':slug') ? [notFoundUnlessSlug, styled] : [styled] })),
+    ...publicRoutes.map((r) => ({
+      ...r,
+      before: [
+        ...(r.path.includes(':slug') ? [notFoundUnlessSlug] : []),
+        // Pages opened by the owner's key: a look-up by a secret, under the platform's public limit.
+        ...(r.path.includes('/manage') ? [manageLimit] : []),
+        styled,
+      ],
+    })),
     ...staffRoutes.map((r) => ({ ...r, before: [noStore, styled] })),
   ];
 }
