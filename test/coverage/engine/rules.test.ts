@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import {
   addFacility,
   buildState,
+  divisionsOf,
   isVillageCovered,
   summarise,
   townshipCounts,
@@ -321,5 +322,51 @@ describe('coverage engine: roll-up', () => {
     expect(own.indicators.townships).to.deep.equal({ total: 1, covered: 1, rate: 1 });
     expect(villageIndicators(s, units[3]).indicators.communities).to.deep.equal({ total: 1, covered: 1, rate: 1 });
     expect(villageIndicators(s, units[2]).indicators.villages).to.deep.equal({ total: 1, covered: 0, rate: 0 });
+  });
+});
+
+describe('coverage engine: states of several dates from one set of division totals', () => {
+  it('share the townships nothing serves, and each keeps what its own facilities cover', () => {
+    const divisions = divisionsOf(totals());
+    const before = summarise(buildState('52', divisions, [], flags), 6);
+    const served = buildState(
+      '52',
+      divisions,
+      [
+        fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202']),
+        fac('columbarium', '520203101'),
+      ],
+      flags,
+    );
+    const other = buildState('52', divisions, [fac('rural_public_cemetery', '520201102201', 'single_village')], flags);
+    // The township nothing serves in either state is the same shared object; the served ones are each state's own.
+    expect(served.townships.get('520203102')).to.equal(other.townships.get('520203102'));
+    expect(served.townships.get('520201101')).to.not.equal(other.townships.get('520201101'));
+    expect(covered(served)).to.deep.equal([
+      '520201101201',
+      '520201101202',
+      '520203101201',
+      '520203101202',
+      '520203101001',
+      '520203101002',
+    ]);
+    expect(covered(other)).to.deep.equal(['520201102201']);
+    // The divisions themselves are untouched: a state built from them afterwards starts empty.
+    expect(summarise(buildState('52', divisions, [], flags), 6)).to.deep.equal(before);
+    expect(whole(served).villages).to.deep.equal({ total: 7, covered: 4, rate: 4 / 7 });
+    expect(whole(other).villages).to.deep.equal({ total: 7, covered: 1, rate: 1 / 7 });
+    // Summed per county, the same as the states built each from totals of their own.
+    const fresh = buildState(
+      '52',
+      totals(),
+      [
+        fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202']),
+        fac('columbarium', '520203101'),
+      ],
+      flags,
+    );
+    expect(summarise(served, 6)).to.deep.equal(summarise(fresh, 6));
+    expect(summarise(served, 9)).to.deep.equal(summarise(fresh, 9));
+    expect([...served.townships.values()]).to.deep.equal([...fresh.townships.values()]);
   });
 });
