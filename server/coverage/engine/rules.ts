@@ -268,34 +268,89 @@ interface TownshipSums {
   kids: Map<string, Tally>;
 }
 
-// Per shared townships (so per division totals, dropped with them) and child length: the states of the chart's dates
-// and the page's own state share one pass over the country's townships instead of one each.
-const sharedSums = new WeakMap<ReadonlyMap<string, TownshipState>, Map<number, TownshipSums>>();
+// Sums over the shared townships, made once per division totals (and dropped with them): the states of the chart's
+// dates and the page's own state share one pass over the country's townships instead of one each.
+const sharedDerived = new WeakMap<ReadonlyMap<string, TownshipState>, Map<string, unknown>>();
+
+function once<T>(townships: Townships, key: string, make: (shared: ReadonlyMap<string, TownshipState>) => T): T {
+  let derived = sharedDerived.get(townships.shared);
+  if (!derived) sharedDerived.set(townships.shared, (derived = new Map()));
+  if (!derived.has(key)) derived.set(key, make(townships.shared));
+  return derived.get(key) as T;
+}
 
 function townshipSums(townships: Townships, childLength: number): TownshipSums {
-  let byLength = sharedSums.get(townships.shared);
-  if (!byLength) sharedSums.set(townships.shared, (byLength = new Map()));
-  const known = byLength.get(childLength);
-  if (known) return known;
-  const villagesInChildren = childLength <= 9;
-  const sums: TownshipSums = { total: emptyTally(), kids: new Map() };
-  const add = (t: Tally, ts: TownshipState, villages: boolean) => {
-    t.townships[1] += 1;
-    if (!villages) return;
-    t.villages[1] += ts.adminVillages;
-    t.central[1] += ts.centralVillages;
-    t.communities[1] += ts.communities;
-  };
-  for (const ts of townships.shared.values()) {
-    add(sums.total, ts, true);
-    if (ts.code.length < childLength) continue;
-    const key = ts.code.slice(0, childLength);
-    let k = sums.kids.get(key);
-    if (!k) sums.kids.set(key, (k = emptyTally()));
-    add(k, ts, villagesInChildren);
+  return once(townships, `totals ${childLength}`, (shared) => {
+    const villagesInChildren = childLength <= 9;
+    const sums: TownshipSums = { total: emptyTally(), kids: new Map() };
+    const add = (t: Tally, ts: TownshipState, villages: boolean) => {
+      t.townships[1] += 1;
+      if (!villages) return;
+      t.villages[1] += ts.adminVillages;
+      t.central[1] += ts.centralVillages;
+      t.communities[1] += ts.communities;
+    };
+    for (const ts of shared.values()) {
+      add(sums.total, ts, true);
+      if (ts.code.length < childLength) continue;
+      const key = ts.code.slice(0, childLength);
+      let k = sums.kids.get(key);
+      if (!k) sums.kids.set(key, (k = emptyTally()));
+      add(k, ts, villagesInChildren);
+    }
+    return sums;
+  });
+}
+
+/** Uncovered administrative villages of an area, of them central villages, and the townships they lie in. */
+export interface UncoveredSum {
+  villages: number;
+  central: number;
+  townships: number;
+}
+
+/** What a township leaves uncovered: nothing when served whole or when every administrative village is covered. */
+function uncoveredOf(ts: TownshipState): UncoveredSum | undefined {
+  if (ts.whole) return undefined;
+  const c = townshipCounts(ts);
+  const open = ts.adminVillages - c.villages;
+  if (open <= 0) return undefined;
+  return { villages: open, central: ts.centralVillages - c.central, townships: 1 };
+}
+
+/**
+ * Uncovered administrative villages per group of units sharing the first `length` digits (4: per city, 6: per
+ * county), from the townships' totals alone, in code order; groups with none are left out.
+ */
+export function uncoveredSums(state: CoverageState, length: number): Map<string, UncoveredSum> {
+  // As if nothing were covered (per shared townships), then each township a facility serves put right.
+  const base = once(state.townships, `uncovered ${length}`, (shared) => {
+    const out = new Map<string, UncoveredSum>();
+    for (const ts of shared.values()) {
+      const u = uncoveredOf(ts);
+      if (!u) continue;
+      const key = ts.code.slice(0, length);
+      const a = out.get(key);
+      if (!a) out.set(key, u);
+      else {
+        a.villages += u.villages;
+        a.central += u.central;
+        a.townships += 1;
+      }
+    }
+    return out;
+  });
+  const sums = new Map([...base].map(([key, a]) => [key, { ...a }]));
+  for (const ts of state.townships.served()) {
+    const key = ts.code.slice(0, length);
+    const before = uncoveredOf(state.townships.shared.get(ts.code)!);
+    const after = uncoveredOf(ts);
+    if (!before && !after) continue;
+    let a = sums.get(key);
+    if (!a) sums.set(key, (a = { villages: 0, central: 0, townships: 0 }));
+    for (const k of ['villages', 'central', 'townships'] as const) a[k] += (after?.[k] ?? 0) - (before?.[k] ?? 0);
   }
-  byLength.set(childLength, sums);
-  return sums;
+  return new Map([...sums].filter(([, a]) => a.townships > 0).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
 }
 
 /**
