@@ -7,6 +7,7 @@ import {
   isVillageCovered,
   summarise,
   townshipCounts,
+  uncoveredSums,
   villageIndicators,
   type CoverageState,
 } from '../../../server/coverage/engine/rules.js';
@@ -368,5 +369,52 @@ describe('coverage engine: states of several dates from one set of division tota
     expect(summarise(served, 6)).to.deep.equal(summarise(fresh, 6));
     expect(summarise(served, 9)).to.deep.equal(summarise(fresh, 9));
     expect([...served.townships.values()]).to.deep.equal([...fresh.townships.values()]);
+  });
+});
+
+describe('coverage engine: uncovered villages counted per area', () => {
+  // Counted one township at a time, as the pages did before the sums were shared.
+  const byHand = (s: CoverageState, length: number) => {
+    const out = new Map<string, { villages: number; central: number; townships: number }>();
+    for (const t of s.townships.values()) {
+      const c = townshipCounts(t);
+      if (t.whole || t.adminVillages - c.villages <= 0) continue;
+      const a = out.get(t.code.slice(0, length)) ?? { villages: 0, central: 0, townships: 0 };
+      a.villages += t.adminVillages - c.villages;
+      a.central += t.centralVillages - c.central;
+      a.townships += 1;
+      out.set(t.code.slice(0, length), a);
+    }
+    return [...out].sort(([a], [b]) => a.localeCompare(b));
+  };
+
+  it('counts per county and per city what the townships leave uncovered, leaving out areas with none', () => {
+    const divisions = divisionsOf(totals());
+    const states = [
+      buildState('52', divisions, [], flags),
+      buildState(
+        '52',
+        divisions,
+        [fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202'])],
+        flags,
+      ),
+      buildState(
+        '52',
+        divisions,
+        [
+          fac('columbarium', '520203101'),
+          fac('rural_public_cemetery', '520201102201', 'multi_village', ['520201102202']),
+        ],
+        flags,
+      ),
+    ];
+    for (const s of states)
+      for (const length of [4, 6]) expect([...uncoveredSums(s, length)], `${length}`).to.deep.equal(byHand(s, length));
+    expect([...uncoveredSums(states[0], 6)]).to.deep.equal([
+      ['520201', { villages: 5, central: 1, townships: 2 }],
+      ['520203', { villages: 2, central: 1, townships: 1 }],
+    ]);
+    // 520203's villages are all covered: the county is left out.
+    expect([...uncoveredSums(states[2], 6)]).to.deep.equal([['520201', { villages: 3, central: 1, townships: 1 }]]);
   });
 });
