@@ -59,7 +59,7 @@ const zh = {
     site_capacity: '每个时段的场地容量',
     site_capacity_hint: '按开放比例折算后为可预约人数。',
     peak_dates: '高峰日期',
-    peak_dates_hint: '已按明年清明节前后三天预填，可修改；多个日期用空格或换行分开。',
+    peak_dates_hint: '已按即将到来的清明节及前后三天预填，可修改；多个日期用空格或换行分开。',
     peak_capacity: '高峰日每个时段的场地容量',
     peak_capacity_hint: '填写了高峰日期时必填。',
     preview: '下一步：核对',

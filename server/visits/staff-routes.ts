@@ -10,7 +10,6 @@ import { isoDate, idOrUndefined } from '../http/fields.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import { noStore, type RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
-import { todayInShanghai } from '../time.js';
 import { CapacityInput, GenerateInput, ReservationInput, SettingsInput, VisitCode } from './schemas.js';
 import * as visits from './service.js';
 import * as staff from './staff-service.js';
@@ -87,7 +86,8 @@ export function visitStaffRoutes(ctx: AppContext): RouteDef[] {
     const f = await facilityOrChoice(req, res, 'write', 'visits_staff.generate_title');
     if (!f) return;
     const s = await visits.settings(db, f.id);
-    const from = todayInShanghai();
+    // New windows follow on from the days that have them already.
+    const from = await staff.firstDayWithout(db, f);
     const to = staff.addDays(from, staff.DAYS_PER_PAGE - 1);
     res.render('visits/staff/generate', {
       facility: f,

@@ -138,6 +138,17 @@ export async function fortnight(db: Knex, f: Facility, from: string | undefined,
   };
 }
 
+/** The first day from today without windows (within a generation's reach): where new windows would follow on. */
+export async function firstDayWithout(db: Knex, f: Facility, now = new Date()): Promise<string> {
+  const today = todayInShanghai(now);
+  const have = new Set(
+    (await visits.daysWithWindows(db, f.id, today, addDays(today, visits.MAX_GENERATE_DAYS))).map((d) => d.visit_date),
+  );
+  let day = today;
+  while (have.has(day)) day = addDays(day, 1);
+  return day;
+}
+
 /** The Qingming period of the coming spring (清明 −3 … +3 days): the peak dates the generate form suggests. */
 export function qingmingPeriod(now = new Date()): string[] {
   const today = todayInShanghai(now);

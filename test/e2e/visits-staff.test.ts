@@ -89,6 +89,22 @@ describe('browser: cemetery staff make windows, book for a caller, admit at the 
       expect(await page.getByTestId('slip-code').isVisible()).to.equal(true);
       await screenshot(page, SUITE, 'slip-print');
       await page.emulateMedia({ media: 'screen' });
+      await page.getByRole('link', { name: '为来电人取消' }).click();
+      expect(await page.locator('h1').innerText()).to.equal(`取消预约 ${code}？`);
+      await axe('cancel-confirm');
+      await page.getByRole('link', { name: '保留预约' }).click();
+
+      // The window: its capacity, the close confirmation and the printed list with the caller on it.
+      await page.goto(`/staff/visits/windows/${tonight}`);
+      await axe('window');
+      await page.getByRole('link', { name: '关闭时段' }).click();
+      await axe('window-close');
+      await page.getByRole('link', { name: '不改变' }).click();
+      await page.getByRole('link', { name: '预约名单' }).first().click();
+      expect(await page.locator('.visit-sheet').innerText())
+        .to.contain('示例老人')
+        .and.contain('代约');
+      await axe('sheet');
 
       // At the gate: the code as the scanner reads it from the QR code.
       await page.goto('/staff/visits');
