@@ -74,6 +74,22 @@ describe(`visits: the staff's pages (${dialect})`, () => {
       expect((await visits.window(db, w))!.status).to.equal('open');
     });
 
+    it('lets the administrator choose a facility and keep its windows', async () => {
+      const admin = await signedIn(app, 'admin');
+      const choose = await admin.get('/staff/visits');
+      expect(choose.status).to.equal(200);
+      expect(choose.text).to.contain(`href="/staff/visits?facility=${columbarium}"`);
+      const page = await admin.get(`/staff/visits?facility=${columbarium}`);
+      expect(textOf(page.text)).to.contain(COLUMBARIUM).and.contain('保存预约规则');
+      expect((await admin.get(`/staff/visits/gate`)).text).to.contain(`href="/staff/visits/gate?facility=${cemetery}"`);
+    });
+
+    it('serves the gate camera its QR reader from the package', async () => {
+      const res = await fetch(`${app.url}/static/vendor/jsqr/jsQR.js`);
+      expect(res.status).to.equal(200);
+      expect(await res.text()).to.contain('jsQR');
+    });
+
     it('lets a bureau read the windows and the day summary but not change them', async () => {
       const page = await bureau.get(`/staff/visits?facility=${cemetery}`);
       expect(page.status).to.equal(200);
