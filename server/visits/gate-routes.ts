@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { AppError } from '../http/errors.js';
 import { isoDate, idOrUndefined } from '../http/fields.js';
+import { formatDate } from '../http/format.js';
 import { noStore, type RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { todayInShanghai } from '../time.js';
@@ -46,8 +47,12 @@ export function visitGateRoutes(ctx: AppContext): RouteDef[] {
       });
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
-      const reason =
-        err.status === 400 ? { key: 'errors.visit_code_invalid' } : { key: `errors.${err.code}`, params: err.params };
+      // Another day's date the way the page writes dates (2026年12月5日), not as the ISO the service gives.
+      const params =
+        err.code === 'visit_other_day'
+          ? { ...err.params, date: formatDate(String(err.params.date), res.locals.lang) }
+          : err.params;
+      const reason = err.status === 400 ? { key: 'errors.visit_code_invalid' } : { key: `errors.${err.code}`, params };
       res.status(err.status).render('visits/staff/gate', { ...page, refused: reason });
     }
   }

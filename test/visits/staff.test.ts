@@ -314,7 +314,8 @@ describe(`visits: the staff's pages (${dialect})`, () => {
       const { reservation: t } = await visits.reserve(db, tomorrow, input(), pub);
       const other = await staff.post('/staff/visits/gate', { code: t.code });
       expect(other.status).to.equal(409);
-      expect(textOf(other.text)).to.contain(`这个预约是 ${t.visit_date} 的，不是今天的。`);
+      const [y, m, d] = t.visit_date.split('-').map(Number);
+      expect(textOf(other.text)).to.contain(`这个预约是 ${y}年${m}月${d}日 的，不是今天的。`);
       expect((await visits.reservationByCode(db, t.code))!.arrived_at).to.equal(null);
 
       const { reservation: c } = await visits.reserve(db, today, input(), pub);
