@@ -5,7 +5,8 @@
 import { expect } from 'chai';
 import { DEMO_PASSWORD } from '../helpers/app.js';
 import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
-import { addWindow, CEMETERY, dayFromToday, facilityNamed, nextPhone } from '../visits/fixtures.js';
+import { CEMETERY, dayFromToday, facilityNamed, nextPhone } from '../visits/fixtures.js';
+import { allDayWindow } from '../visits/staff-fixtures.js';
 
 const SUITE = 'visits-staff';
 
@@ -17,8 +18,8 @@ describe('browser: cemetery staff make windows, book for a caller, admit at the 
   it('windows → generate → 代约 → slip → gate → day summary', async () => {
     const db = suite.app().db;
     const cemetery = await facilityNamed(db, CEMETERY);
-    // A window later today, so that the caller's code is today's whatever the hour of the run.
-    const tonight = await addWindow(db, cemetery, { offset: 0, capacity: 30 });
+    // A window of today open till midnight, so that the caller's code is today's whatever the hour of the run.
+    const tonight = await allDayWindow(db, cemetery, 30);
     const context = await suite.browser().newContext({ baseURL: suite.app().url });
     context.setDefaultTimeout(15_000);
     const page = await context.newPage();
@@ -153,7 +154,7 @@ describe('browser: cemetery staff make windows, book for a caller, admit at the 
 
       // The day: the caller's window shows one reservation of two people, arrived.
       await page.getByRole('link', { name: '当日汇总' }).click();
-      const row = page.locator('[data-testid="day-summary"] tbody tr', { hasText: /23:\d\d–23:\d\d/ });
+      const row = page.locator('[data-testid="day-summary"] tbody tr', { hasText: '00:00–23:59' });
       expect((await row.innerText()).split(/\s+/).slice(1)).to.deep.equal(['30', '1', '2', '1', '2', '0']);
       await axe('day');
       expect(problems, 'console errors / page errors').to.deep.equal([]);
