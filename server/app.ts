@@ -30,11 +30,13 @@ import { requestLog } from './http/request-log.js';
 import { csrf, sessionMiddleware } from './http/session.js';
 import { viewEngine } from './http/views.js';
 import { projectRoot, staticDir, viewsDir } from './paths.js';
+import { memorialRoutes, OWNER_PHOTO_PATH, photoBody, STAFF_PHOTO_PATH } from './memorials/routes.js';
 import { priceRoutes } from './prices/routes.js';
 import { regionRoutes } from './regions/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { reportSettingsRoutes } from './reports/settings-routes.js';
 import { staffRoutes } from './staff/routes.js';
+import { visitPublicRoutes } from './visits/public-routes.js';
 import { visitGateRoutes } from './visits/gate-routes.js';
 import { visitStaffRoutes } from './visits/staff-routes.js';
 
@@ -91,6 +93,8 @@ export function buildApp(ctx: AppContext): Express {
   app.use(locals);
   // A case paper's upload is multipart: its body (and the CSRF token in it) is read before the CSRF check.
   app.post(UPLOAD_PATH, uploadBody());
+  app.post(OWNER_PHOTO_PATH, photoBody(ctx, 'owner'));
+  app.post(STAFF_PHOTO_PATH, photoBody(ctx, 'staff'));
   app.use(csrf(ctx).doubleCsrfProtection);
 
   const registry: RouteDef[] = [];
@@ -107,6 +111,7 @@ export function buildApp(ctx: AppContext): Express {
     takingsRoutes,
     documentRoutes,
     priceRoutes,
+    memorialRoutes,
     resourceRoutes,
     cremationRoutes,
     custodyRoutes,
@@ -119,6 +124,7 @@ export function buildApp(ctx: AppContext): Express {
     coverageApiRoutes,
     reportRoutes,
     reportSettingsRoutes,
+    visitPublicRoutes,
     visitStaffRoutes,
     visitGateRoutes,
   ]) {

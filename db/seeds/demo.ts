@@ -13,6 +13,7 @@ import { seedDemoMoney } from './demo-money.js';
 import { seedDemoCases } from './demo-cases.js';
 import { seedDemoCustody } from './demo-custody.js';
 import { seedDemoDay } from './demo-day.js';
+import { seedDemoMemorials } from './demo-memorials.js';
 import { seedDemoVisits } from './demo-visits.js';
 
 export const DEMO_CITY = '5202';
@@ -153,6 +154,7 @@ export async function seedDemo(
     if (opts.day) await seedDemoDay(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
     await seedDemoFamily(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
     await seedDemoMoney(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
+    await seedDemoMemorials(trx, userIds.get('frontdesk'));
     await seedDemoVisits(
       trx,
       { cemetery: ids.get('大河镇农村公益性公墓（示例）')!, columbarium: ids.get('钟山区公益性骨灰堂（示例）')! },

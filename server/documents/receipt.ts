@@ -65,6 +65,16 @@ export interface ReceiptData {
   balanceFen: number;
   printedAt: string; // ISO instant
   printedBy: string;
+  /** The one-time code by which the family claims the online memorial page, printed only when just issued. */
+  memorialClaim?: MemorialClaim;
+}
+
+export interface MemorialClaim {
+  code: string;
+  /** Where the family types it: the claim page's full address. */
+  url: string;
+  /** ISO instant after which the code no longer works. */
+  expiresAt: string;
 }
 
 const MARGIN = 50;
@@ -148,7 +158,8 @@ export async function renderReceipt(d: ReceiptData, fonts: Fonts): Promise<Buffe
   y = table(doc, paymentColumns(d, width), paymentRows(d), { x: left, y, size: SIZE, rowHeight: 24, continuePage });
   y += 22;
 
-  summary(doc, d, y, continuePage);
+  y = summary(doc, d, y, continuePage);
+  if (d.memorialClaim) claimBlock(doc, d.lang, d.memorialClaim, y + 24, continuePage);
 
   eachPage(doc, (i, count) => {
     const base = doc.page.height - MARGIN + FOOTER;
@@ -232,7 +243,7 @@ function paymentRows(d: ReceiptData): TableRow[] {
 }
 
 /** Totals on the right, the payee and the family's signature on the left; kept together on one page. */
-function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number): void {
+function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number): number {
   const t = translator(d.lang);
   const left = contentLeft(doc),
     width = contentWidth(doc);
@@ -260,7 +271,7 @@ function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number
       value: { size: SIZE },
     },
   );
-  fieldGrid(doc, [[{ label: t('documents.summary_balance'), value: formatMoney(d.balanceFen) }]], {
+  const bottom = fieldGrid(doc, [[{ label: t('documents.summary_balance'), value: formatMoney(d.balanceFen) }]], {
     x,
     y: end,
     widths,
@@ -278,4 +289,27 @@ function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number
   doc.font(REGULAR).fontSize(SIZE);
   const lineStart = left + doc.widthOfString(sign) + 4;
   rule(doc, lineStart, Math.min(lineStart + 120, left + textWidth), top + 76, 0.6);
+  return Math.max(bottom, top + 80);
+}
+
+/** The online memorial page's claim code, boxed, with where to type it and until when: the family keeps this paper. */
+function claimBlock(doc: Doc, lang: Lang, m: MemorialClaim, y: number, continuePage: () => number): void {
+  const t = translator(lang);
+  const left = contentLeft(doc),
+    width = contentWidth(doc);
+  const top = ensureSpace(doc, y, 96, continuePage);
+  doc.save().lineWidth(0.75).strokeColor(MUTED).rect(left, top, width, 88).stroke().restore();
+  textAt(doc, t('documents.memorial_claim_title'), left + 10, top + 8, width - 20, { font: BOLD, size: 11 });
+  textAt(doc, t('documents.memorial_claim_code', { code: m.code }), left + 10, top + 28, width - 20, {
+    font: BOLD,
+    size: 14,
+  });
+  textAt(
+    doc,
+    t('documents.memorial_claim_how', { url: m.url, date: formatDateTime(m.expiresAt, lang) }),
+    left + 10,
+    top + 50,
+    width - 20,
+    { size: 9, color: MUTED },
+  );
 }

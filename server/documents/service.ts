@@ -14,7 +14,7 @@ import type { Lang } from '../i18n/index.js';
 import { renderCertificate } from './certificate.js';
 import { unprintable, type Fonts } from './fonts.js';
 import { renderPaymentReceipt } from './payment-receipt.js';
-import { renderReceipt } from './receipt.js';
+import { renderReceipt, type MemorialClaim } from './receipt.js';
 import * as store from './store.js';
 
 export type Printer = cases.Actor & Pick<User, 'display_name'>;
@@ -107,6 +107,7 @@ export async function printReceipt(
   actor: Printer,
   caseId: number,
   lang: Lang,
+  extra: { memorialClaim?: MemorialClaim } = {},
 ): Promise<Printed> {
   const c = await cases.loadCase(db, actor, caseId);
   const a = await cases.account(db, c.id);
@@ -146,6 +147,7 @@ export async function printReceipt(
       balanceFen: a.balance,
       printedAt: nowIso(),
       printedBy: actor.display_name,
+      memorialClaim: extra.memorialClaim,
     },
     fonts,
   );

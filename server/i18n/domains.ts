@@ -14,12 +14,14 @@ import { custodyMessages } from '../custody/messages.js';
 import { documentMessages } from '../documents/messages.js';
 import { paymentReceiptMessages } from '../documents/payment-receipt-messages.js';
 import { facilityMessages } from '../facilities/messages.js';
+import { memorialMessages } from '../memorials/messages.js';
 import { priceMessages } from '../prices/messages.js';
 import { regionMessages } from '../regions/messages.js';
 import { reportMessages } from '../reports/messages.js';
 import { reportSettingsMessages } from '../reports/settings-messages.js';
 import { staffMessages } from '../staff/messages.js';
 import { visitMessages } from '../visits/messages.js';
+import { visitPublicMessages } from '../visits/public-messages.js';
 import { visitStaffMessages } from '../visits/staff-messages.js';
 import type { DomainMessages } from './types.js';
 
@@ -38,9 +40,11 @@ export const domainMessages: DomainMessages<object>[] = [
   documentMessages,
   paymentReceiptMessages,
   facilityMessages,
+  memorialMessages,
   priceMessages,
   regionMessages,
   visitMessages,
+  visitPublicMessages,
   visitStaffMessages,
   reportMessages,
   reportSettingsMessages,
