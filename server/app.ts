@@ -37,6 +37,8 @@ import { reportRoutes } from './reports/routes.js';
 import { reportSettingsRoutes } from './reports/settings-routes.js';
 import { staffRoutes } from './staff/routes.js';
 import { visitPublicRoutes } from './visits/public-routes.js';
+import { visitGateRoutes } from './visits/gate-routes.js';
+import { visitStaffRoutes } from './visits/staff-routes.js';
 
 export function buildApp(ctx: AppContext): Express {
   const app = express();
@@ -72,6 +74,11 @@ export function buildApp(ctx: AppContext): Express {
   app.use(
     '/static/vendor/leaflet',
     express.static(path.join(projectRoot, 'node_modules', 'leaflet', 'dist'), { maxAge: '1d' }),
+  );
+  // jsQR for the gate's camera where the browser has no BarcodeDetector.
+  app.use(
+    '/static/vendor/jsqr',
+    express.static(path.join(projectRoot, 'node_modules', 'jsqr', 'dist'), { maxAge: '1d' }),
   );
   app.use('/static', express.static(staticDir, { maxAge: '1h' }));
 
@@ -118,6 +125,8 @@ export function buildApp(ctx: AppContext): Express {
     reportRoutes,
     reportSettingsRoutes,
     visitPublicRoutes,
+    visitStaffRoutes,
+    visitGateRoutes,
   ]) {
     mount(router, routes(ctx), registry);
   }

@@ -22,6 +22,7 @@ import { reportSettingsMessages } from '../reports/settings-messages.js';
 import { staffMessages } from '../staff/messages.js';
 import { visitMessages } from '../visits/messages.js';
 import { visitPublicMessages } from '../visits/public-messages.js';
+import { visitStaffMessages } from '../visits/staff-messages.js';
 import type { DomainMessages } from './types.js';
 
 export const domainMessages: DomainMessages<object>[] = [
@@ -44,6 +45,7 @@ export const domainMessages: DomainMessages<object>[] = [
   regionMessages,
   visitMessages,
   visitPublicMessages,
+  visitStaffMessages,
   reportMessages,
   reportSettingsMessages,
   staffMessages,

@@ -13,6 +13,9 @@ const ADMIN: Role[] = ['admin'];
 /** The administrator and both bureaus (the city's and a county's). */
 const BUREAUS: Role[] = ['admin', 'bureau', 'county_bureau'];
 const FRONT: Role[] = ['admin', 'front_desk'];
+/** Visit windows: read by the bureaus (their region's), kept by the facility's staff. */
+const VISITS: Role[] = ['admin', 'bureau', 'county_bureau', 'cemetery_staff'];
+const VISIT_STAFF: Role[] = ['admin', 'cemetery_staff'];
 
 // route → [roles allowed, a concrete path to request]
 const table: Record<string, [Role[], string]> = {
@@ -214,6 +217,27 @@ const table: Record<string, [Role[], string]> = {
     ['admin', 'bureau', 'county_bureau'],
     '/staff/coverage/report-settings/clear',
   ],
+  // Visits (staff): cemetery staff keep their own facility's windows, bureaus read them; without ?facility= the others
+  // choose one; window 999999 and code ZZZZZZZZ are none (404).
+  'GET /staff/visits': [VISITS, '/staff/visits'],
+  'POST /staff/visits/settings': [VISIT_STAFF, '/staff/visits/settings'],
+  'GET /staff/visits/generate': [VISIT_STAFF, '/staff/visits/generate'],
+  'POST /staff/visits/generate': [VISIT_STAFF, '/staff/visits/generate'],
+  'GET /staff/visits/windows/:id': [VISIT_STAFF, '/staff/visits/windows/999999'],
+  'POST /staff/visits/windows/:id/capacity': [VISIT_STAFF, '/staff/visits/windows/999999/capacity'],
+  'GET /staff/visits/windows/:id/status': [VISIT_STAFF, '/staff/visits/windows/999999/status'],
+  'POST /staff/visits/windows/:id/status': [VISIT_STAFF, '/staff/visits/windows/999999/status'],
+  'GET /staff/visits/windows/:id/reservations': [VISIT_STAFF, '/staff/visits/windows/999999/reservations'],
+  'GET /staff/visits/book': [VISIT_STAFF, '/staff/visits/book'],
+  'GET /staff/visits/lookup': [VISIT_STAFF, '/staff/visits/lookup?code=ZZZZZZZZ'],
+  'GET /staff/visits/windows/:id/book': [VISIT_STAFF, '/staff/visits/windows/999999/book'],
+  'POST /staff/visits/windows/:id/book': [VISIT_STAFF, '/staff/visits/windows/999999/book'],
+  'GET /staff/visits/reservations/:code': [VISIT_STAFF, '/staff/visits/reservations/ZZZZZZZZ'],
+  'GET /staff/visits/reservations/:code/cancel': [VISIT_STAFF, '/staff/visits/reservations/ZZZZZZZZ/cancel'],
+  'POST /staff/visits/reservations/:code/cancel': [VISIT_STAFF, '/staff/visits/reservations/ZZZZZZZZ/cancel'],
+  'GET /staff/visits/gate': [VISIT_STAFF, '/staff/visits/gate'],
+  'POST /staff/visits/gate': [VISIT_STAFF, '/staff/visits/gate'],
+  'GET /staff/visits/day': [VISITS, '/staff/visits/day'],
 };
 
 describe(`permissions: route × role (${dialect})`, () => {
