@@ -9,7 +9,15 @@ import { ReservationInput } from '../../server/visits/schemas.js';
 import * as visits from '../../server/visits/service.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
 import { signedIn, textOf, type Client } from '../helpers/client.js';
-import { addWindow, CEMETERY, COLUMBARIUM, dayFromToday, facilityNamed, nextPhone } from './fixtures.js';
+import {
+  addWindow,
+  awayFromMidnight,
+  CEMETERY,
+  COLUMBARIUM,
+  dayFromToday,
+  facilityNamed,
+  nextPhone,
+} from './fixtures.js';
 import { allDayWindow } from './staff-fixtures.js';
 import { nowIso } from '../../server/db.js';
 
@@ -334,7 +342,9 @@ describe(`visits: the staff's pages (${dialect})`, () => {
   });
 
   describe('the day summary', () => {
-    it('counts per window the reservations, people, arrivals and, once a window has ended, the no-shows', async () => {
+    it('counts per window the reservations, people, arrivals and, once a window has ended, the no-shows', async function () {
+      this.timeout(300_000);
+      await awayFromMidnight();
       const date = dayFromToday(0);
       // A window of today that has ended (00:00–00:01 in Shanghai), booked before it began.
       const times = visits.windowInstants(date, '00:00', '00:01');
