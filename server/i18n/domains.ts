@@ -14,6 +14,7 @@ import { custodyMessages } from '../custody/messages.js';
 import { documentMessages } from '../documents/messages.js';
 import { paymentReceiptMessages } from '../documents/payment-receipt-messages.js';
 import { facilityMessages } from '../facilities/messages.js';
+import { homeMessages } from '../home/messages.js';
 import { priceMessages } from '../prices/messages.js';
 import { regionMessages } from '../regions/messages.js';
 import { reportMessages } from '../reports/messages.js';
@@ -36,6 +37,7 @@ export const domainMessages: DomainMessages<object>[] = [
   documentMessages,
   paymentReceiptMessages,
   facilityMessages,
+  homeMessages,
   priceMessages,
   regionMessages,
   reportMessages,

@@ -1,0 +1,160 @@
+// Every public page for families (适老化, issue 17 item 10), in a real browser at two phone sizes, in standard and
+// large type: axe-core finds nothing serious or critical, nothing sticks out sideways, every line of text is spaced
+// at least 1.3 times its size, large type is large; and the 大字模式 link works with JavaScript off and is remembered
+// from page to page. A new public page is one line in `publicPages` (the first test fails until it is there).
+import { expect } from 'chai';
+import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { TestApp } from '../helpers/app.js';
+import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
+
+const SUITE = 'public-pages';
+
+/** A public page: its route in the route table, a name for the screenshots, and a concrete path to open. */
+interface PublicPage {
+  route: string;
+  name: string;
+  path: (app: TestApp) => string | Promise<string>;
+}
+
+const firstHome = async (app: TestApp) =>
+  (await app.db('facilities').where({ kind: 'funeral_home', status: 'operating' }).orderBy('id').first('id')).id;
+
+export const publicPages: PublicPage[] = [
+  { route: '/', name: 'home', path: () => '/' },
+  { route: '/prices', name: 'prices', path: () => '/prices' },
+  { route: '/prices/:facilityId', name: 'prices-home', path: async (app) => `/prices/${await firstHome(app)}` },
+  { route: '/login', name: 'login', path: () => '/login' },
+  // { route: '/rate', name: 'rate', path: () => '/rate' },
+];
+
+/** Public GET routes that answer no page of their own: a redirect, JSON, a file. */
+const notPages = new Set(['/lang/:lang', '/display/:mode', '/healthz']);
+
+const viewports = [
+  { width: 360, height: 740 },
+  { width: 390, height: 844 },
+];
+const modes = ['standard', 'large'] as const;
+
+/** Elements with text of their own whose line height is below 1.3 times their font size ('normal' counts as below). */
+const tightText = (page: Page) =>
+  page.evaluate(() => {
+    const found: string[] = [];
+    for (const el of Array.from(document.body.querySelectorAll<HTMLElement>('*'))) {
+      const ownText = Array.from(el.childNodes).some((n) => n.nodeType === 3 && n.textContent!.trim() !== '');
+      if (!ownText || el.getClientRects().length === 0) continue;
+      const s = getComputedStyle(el);
+      if (s.visibility === 'hidden' || s.display === 'none') continue;
+      const ratio = s.lineHeight === 'normal' ? 0 : parseFloat(s.lineHeight) / parseFloat(s.fontSize);
+      if (!(ratio >= 1.3 - 1e-6))
+        found.push(`${el.tagName.toLowerCase()}.${el.className} "${el.textContent!.trim().slice(0, 20)}" ${ratio}`);
+    }
+    return found;
+  });
+
+describe('e2e: public pages for the elderly (适老化)', function () {
+  this.timeout(240_000);
+  const { app, browser } = browserSuite();
+
+  async function withPage(fn: (page: Page, context: BrowserContext) => Promise<void>, opts: BrowserContextOptions) {
+    const context = await browser().newContext({ baseURL: app().url, isMobile: true, hasTouch: true, ...opts });
+    const page = await context.newPage();
+    const problems = opts.javaScriptEnabled === false ? [] : watchErrors(page);
+    try {
+      await fn(page, context);
+      expect(problems, 'console errors / page errors').to.deep.equal([]);
+    } finally {
+      await context.close();
+    }
+  }
+
+  it('lists every public page of the route tables', () => {
+    const pages = app()
+      .routes.filter((r) => r.roles === 'public' && r.method === 'get' && !r.path.startsWith('/api/'))
+      .map((r) => r.path)
+      .filter((p) => !notPages.has(p));
+    expect(pages.length).to.be.greaterThan(3);
+    for (const p of pages)
+      expect(
+        publicPages.map((x) => x.route),
+        `${p} is a public page: add it to publicPages`,
+      ).to.include(p);
+  });
+
+  for (const mode of modes)
+    for (const viewport of viewports)
+      it(`passes axe-core, fits and spaces its lines at ${viewport.width}×${viewport.height} in ${mode} type`, async () => {
+        await withPage(
+          async (page, context) => {
+            if (mode === 'large') await context.addCookies([{ name: 'display', value: 'large', url: app().url }]);
+            for (const p of publicPages) {
+              const path = await p.path(app());
+              const res = await page.goto(path);
+              expect(res?.status(), path).to.equal(200);
+              const where = `${path} at ${viewport.width}px, ${mode}`;
+              expect(await page.locator('body').getAttribute('class'), where).to.equal(
+                mode === 'large' ? 'layout-public type-large' : 'layout-public',
+              );
+              expect(await accessibilityProblems(page), `axe-core on ${where}`).to.deep.equal([]);
+              const widths = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+              expect(widths[0], `page width on ${where}`).to.be.at.most(widths[1]);
+              expect(await tightText(page), `line height below 1.3 on ${where}`).to.deep.equal([]);
+              const bodySize = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
+              if (mode === 'large') expect(bodySize, where).to.be.at.least(22);
+              else expect(bodySize, where).to.be.at.least(16);
+              // The toggle is a target of at least 44 px, reachable by keyboard.
+              const toggle = page.locator('a.display-toggle');
+              expect((await toggle.boundingBox())!.height, `toggle on ${where}`).to.be.at.least(44);
+              await screenshot(page, SUITE, `${p.name}-${viewport.width}-${mode}`);
+            }
+          },
+          { viewport },
+        );
+      });
+
+  it('switches to large type and back with JavaScript off, remembered from page to page', async () => {
+    await withPage(
+      async (page) => {
+        await page.goto('/prices');
+        const toggle = page.locator('a.display-toggle');
+        expect((await toggle.innerText()).trim()).to.equal('大字模式');
+        await toggle.click();
+        await page.waitForURL('**/prices');
+        expect(await page.locator('body').getAttribute('class')).to.equal('layout-public type-large');
+        expect((await toggle.innerText()).trim()).to.equal('标准字号');
+        // Remembered: another page opens in large type too.
+        await page.goto('/login');
+        expect(await page.locator('body').getAttribute('class')).to.equal('layout-public type-large');
+        await screenshot(page, SUITE, 'login-large-no-js');
+        await page.locator('a.display-toggle').click();
+        await page.waitForURL('**/login');
+        expect(await page.locator('body').getAttribute('class')).to.equal('layout-public');
+        await page.goto('/');
+        expect(await page.locator('body').getAttribute('class')).to.equal('layout-public');
+      },
+      { viewport: viewports[0], javaScriptEnabled: false },
+    );
+  });
+
+  it('reaches the large-type link from the keyboard, after the skip link, with a visible focus ring', async () => {
+    await withPage(
+      async (page) => {
+        await page.goto('/');
+        const focused: string[] = [];
+        for (let i = 0; i < 6; i += 1) {
+          await page.keyboard.press('Tab');
+          focused.push(await page.evaluate(() => (document.activeElement as HTMLElement).className || ''));
+          if (focused.at(-1) === 'display-toggle') break;
+        }
+        expect(focused[0]).to.equal('skip-link');
+        expect(focused).to.include('display-toggle');
+        const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
+        expect(outline).to.equal('solid');
+        await page.keyboard.press('Enter');
+        await page.waitForURL((u) => u.pathname === '/');
+        expect(await page.locator('body').getAttribute('class')).to.equal('layout-public type-large');
+      },
+      { viewport: viewports[1] },
+    );
+  });
+});
