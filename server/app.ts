@@ -34,6 +34,7 @@ import { priceRoutes } from './prices/routes.js';
 import { regionRoutes } from './regions/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { reportSettingsRoutes } from './reports/settings-routes.js';
+import { satisfactionRoutes } from './satisfaction/routes.js';
 import { staffRoutes } from './staff/routes.js';
 
 export function buildApp(ctx: AppContext): Express {
@@ -112,6 +113,7 @@ export function buildApp(ctx: AppContext): Express {
     coverageApiRoutes,
     reportRoutes,
     reportSettingsRoutes,
+    satisfactionRoutes,
   ]) {
     mount(router, routes(ctx), registry);
   }

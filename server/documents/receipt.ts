@@ -65,6 +65,8 @@ export interface ReceiptData {
   balanceFen: number;
   printedAt: string; // ISO instant
   printedBy: string;
+  /** 满意度测评 of a closed case: where to rate, the code as printed, a QR code of the link (PNG) when it is absolute. */
+  survey?: { link: string; code: string; qrPng?: Buffer };
 }
 
 const MARGIN = 50;
@@ -148,7 +150,8 @@ export async function renderReceipt(d: ReceiptData, fonts: Fonts): Promise<Buffe
   y = table(doc, paymentColumns(d, width), paymentRows(d), { x: left, y, size: SIZE, rowHeight: 24, continuePage });
   y += 22;
 
-  summary(doc, d, y, continuePage);
+  y = summary(doc, d, y, continuePage);
+  if (d.survey) surveyBlock(doc, d, d.survey, y + 22, continuePage);
 
   eachPage(doc, (i, count) => {
     const base = doc.page.height - MARGIN + FOOTER;
@@ -231,8 +234,8 @@ function paymentRows(d: ReceiptData): TableRow[] {
   return rows;
 }
 
-/** Totals on the right, the payee and the family's signature on the left; kept together on one page. */
-function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number): void {
+/** Totals on the right, the payee and the family's signature on the left; kept together on one page. Returns its end. */
+function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number): number {
   const t = translator(d.lang);
   const left = contentLeft(doc),
     width = contentWidth(doc);
@@ -278,4 +281,27 @@ function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number
   doc.font(REGULAR).fontSize(SIZE);
   const lineStart = left + doc.widthOfString(sign) + 4;
   rule(doc, lineStart, Math.min(lineStart + 120, left + textWidth), top + 76, 0.6);
+  return end + lastRow;
+}
+
+/** The survey's link and code, with the QR code of the link on the right when there is one; kept on one page. */
+function surveyBlock(
+  doc: Doc,
+  d: ReceiptData,
+  s: NonNullable<ReceiptData['survey']>,
+  y: number,
+  continuePage: () => number,
+): void {
+  const t = translator(d.lang);
+  const left = contentLeft(doc),
+    width = contentWidth(doc);
+  const qr = s.qrPng ? 84 : 0;
+  const top = ensureSpace(doc, y, Math.max(qr, 84) + 10, continuePage);
+  rule(doc, left, left + width, top, 0.5, MUTED);
+  const textWidth = width - (qr ? qr + 16 : 0);
+  textAt(doc, t('satisfaction.receipt_heading'), left, top + 10, textWidth, { font: BOLD, size: 12 });
+  textAt(doc, t('satisfaction.receipt_text'), left, top + 30, textWidth, { size: 9.5, color: MUTED });
+  textAt(doc, `${t('satisfaction.receipt_link')}：${s.link}`, left, top + 56, textWidth, { size: SIZE });
+  textAt(doc, `${t('satisfaction.receipt_code')}：${s.code}`, left, top + 74, textWidth, { font: BOLD, size: 13 });
+  if (s.qrPng) doc.image(s.qrPng, left + width - qr, top + 8, { width: qr, height: qr });
 }

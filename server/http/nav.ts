@@ -42,6 +42,7 @@ export const navItems: NavItem[] = [
   },
   { href: '/staff/facilities', key: 'nav.facilities', roles: everyone },
   { href: '/staff/coverage', key: 'nav.coverage', roles: ['admin', 'bureau', 'county_bureau'] },
+  { href: '/staff/satisfaction', key: 'nav.satisfaction', roles: ['admin', 'bureau', 'county_bureau', 'front_desk'] },
   { href: '/staff/regions', key: 'nav.regions', roles: everyone },
   { href: '/staff/users', key: 'nav.users', roles: ['admin'] },
   { href: '/staff/tokens', key: 'nav.tokens', roles: ['admin'] },

@@ -19,6 +19,7 @@ import { priceMessages } from '../prices/messages.js';
 import { regionMessages } from '../regions/messages.js';
 import { reportMessages } from '../reports/messages.js';
 import { reportSettingsMessages } from '../reports/settings-messages.js';
+import { satisfactionMessages } from '../satisfaction/messages.js';
 import { staffMessages } from '../staff/messages.js';
 import type { DomainMessages } from './types.js';
 
@@ -42,5 +43,6 @@ export const domainMessages: DomainMessages<object>[] = [
   regionMessages,
   reportMessages,
   reportSettingsMessages,
+  satisfactionMessages,
   staffMessages,
 ];
