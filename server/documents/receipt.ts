@@ -296,12 +296,16 @@ function surveyBlock(
   const left = contentLeft(doc),
     width = contentWidth(doc);
   const qr = s.qrPng ? 84 : 0;
-  const top = ensureSpace(doc, y, Math.max(qr, 84) + 10, continuePage);
+  const top = ensureSpace(doc, y, Math.max(qr, 96) + 10, continuePage);
   rule(doc, left, left + width, top, 0.5, MUTED);
   const textWidth = width - (qr ? qr + 16 : 0);
-  textAt(doc, t('satisfaction.receipt_heading'), left, top + 10, textWidth, { font: BOLD, size: 12 });
-  textAt(doc, t('satisfaction.receipt_text'), left, top + 30, textWidth, { size: 9.5, color: MUTED });
-  textAt(doc, `${t('satisfaction.receipt_link')}：${s.link}`, left, top + 56, textWidth, { size: SIZE });
-  textAt(doc, `${t('satisfaction.receipt_code')}：${s.code}`, left, top + 74, textWidth, { font: BOLD, size: 13 });
+  let at = textAt(doc, t('satisfaction.receipt_heading'), left, top + 10, textWidth, { font: BOLD, size: 12 });
+  at = textAt(doc, t(s.qrPng ? 'satisfaction.receipt_text_qr' : 'satisfaction.receipt_text'), left, at + 4, textWidth, {
+    size: 9.5,
+    color: MUTED,
+    lineGap: 2,
+  });
+  at = textAt(doc, `${t('satisfaction.receipt_link')}：${s.link}`, left, at + 6, textWidth, { size: SIZE });
+  textAt(doc, `${t('satisfaction.receipt_code')}：${s.code}`, left, at + 4, textWidth, { font: BOLD, size: 13 });
   if (s.qrPng) doc.image(s.qrPng, left + width - qr, top + 8, { width: qr, height: qr });
 }

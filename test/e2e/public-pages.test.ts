@@ -4,6 +4,7 @@
 // from page to page. A new public page is one line in `publicPages` (the first test fails until it is there).
 import { expect } from 'chai';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { insertCase } from '../cremation/fixtures.js';
 import type { TestApp } from '../helpers/app.js';
 import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
 
@@ -19,12 +20,18 @@ interface PublicPage {
 const firstHome = async (app: TestApp) =>
   (await app.db('facilities').where({ kind: 'funeral_home', status: 'operating' }).orderBy('id').first('id')).id;
 
+/** A survey code of the demo data not yet used (the statement of a closed demo case carries it). */
+const openCode = async (app: TestApp) =>
+  (await app.db('satisfaction_surveys').whereNull('rated_at').orderBy('id').first('code')).code;
+
 export const publicPages: PublicPage[] = [
   { route: '/', name: 'home', path: () => '/' },
   { route: '/prices', name: 'prices', path: () => '/prices' },
   { route: '/prices/:facilityId', name: 'prices-home', path: async (app) => `/prices/${await firstHome(app)}` },
   { route: '/login', name: 'login', path: () => '/login' },
-  // { route: '/rate', name: 'rate', path: () => '/rate' },
+  { route: '/rate', name: 'rate', path: () => '/rate' },
+  { route: '/rate', name: 'rate-form', path: async (app) => `/rate?code=${await openCode(app)}` },
+  { route: '/rate/thanks', name: 'rate-thanks', path: () => '/rate/thanks' },
 ];
 
 /** Public GET routes that answer no page of their own: a redirect, JSON, a file. */
@@ -155,6 +162,37 @@ describe('e2e: public pages for the elderly (适老化)', function () {
         expect(await page.locator('body').getAttribute('class')).to.equal('layout-public type-large');
       },
       { viewport: viewports[1] },
+    );
+  });
+
+  it('lets a family rate the service with JavaScript off, in large type, from the code to the thanks', async () => {
+    const home = (await app().db('facilities').where({ kind: 'funeral_home' }).orderBy('id').first('id')).id;
+    const caseId = await insertCase(app().db, home, { status: 'ashes_placed' });
+    await app()
+      .db('satisfaction_surveys')
+      .insert({ case_id: caseId, facility_id: home, code: 'E2E2TEST', issued_at: new Date().toISOString() });
+    await withPage(
+      async (page, context) => {
+        await context.addCookies([{ name: 'display', value: 'large', url: app().url }]);
+        await page.goto('/rate');
+        await page.getByLabel('测评码').fill('e2e2-test');
+        await page.getByRole('button', { name: '下一步' }).click();
+        await page.getByRole('button', { name: '提交评价' }).waitFor();
+        // Sent without a choice: the message is at the top and by the choices, the comment kept.
+        await page.getByLabel('意见和建议（选填）').fill('告别厅安排得很好。');
+        await page.getByRole('button', { name: '提交评价' }).click();
+        await page.locator('.errors-summary').waitFor();
+        expect(await page.locator('.errors-summary').innerText()).to.contain('请选择一项评价');
+        expect(await page.getByLabel('意见和建议（选填）').inputValue()).to.equal('告别厅安排得很好。');
+        await screenshot(page, SUITE, 'rate-error-large');
+        await page.getByLabel('4 分 · 满意').check();
+        await page.getByRole('button', { name: '提交评价' }).click();
+        await page.waitForURL('**/rate/thanks');
+        expect(await page.locator('h1').innerText()).to.equal('感谢您的评价');
+        const row = await app().db('satisfaction_surveys').where({ code: 'E2E2TEST' }).first();
+        expect([row.rating, row.comment]).to.deep.equal([4, '告别厅安排得很好。']);
+      },
+      { viewport: viewports[0], javaScriptEnabled: false },
     );
   });
 });

@@ -1,7 +1,11 @@
 // The satisfaction survey (满意度测评): a code is made when a case closes and printed on its statement; the family
 // rates once on the public page (of two at once, one wins); bad input is answered field by field; wrong codes are
 // counted per address; the staff page shows ratings per facility and month within the reader's scope.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
+import jsQRModule from 'jsqr';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, signedIn, textOf } from '../helpers/client.js';
 import { facilityId, insertCase } from '../cremation/fixtures.js';
@@ -10,6 +14,24 @@ import { CODE_FAILURES } from '../../server/satisfaction/limits.js';
 import { printedCode } from '../../server/satisfaction/schemas.js';
 
 const PUBLIC_URL = 'https://shian.example.org';
+
+// jsqr is CommonJS: its default import is the function, which its types (an ES default) do not say.
+const jsQR = jsQRModule as unknown as (data: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
+
+/** The QR codes a phone would read off the printed first page: rendered by pdftoppm (grey, 150 dpi), read by jsQR. */
+function qrOnPage(pdf: Buffer): string | undefined {
+  const out = spawnSync('pdftoppm', ['-gray', '-r', '150', '-f', '1', '-l', '1', '-'], {
+    input: pdf,
+    maxBuffer: 32 * 1024 * 1024,
+  });
+  const pgm = out.stdout;
+  const header = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 50).toString('latin1'))!;
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const grey = pgm.subarray(header[0].length);
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0; i < width * height; i += 1) rgba.set([grey[i], grey[i], grey[i], 255], i * 4);
+  return jsQR(rgba, width, height)?.data;
+}
 const CODE = /^[2-9A-HJ-NP-Z]{8}$/;
 
 describe(`satisfaction survey: codes and ratings (${dialect})`, () => {
@@ -40,7 +62,10 @@ describe(`satisfaction survey: codes and ratings (${dialect})`, () => {
   async function fetchPdf(c: Client, url: string) {
     const cookie = (c as unknown as { cookieHeader(): string }).cookieHeader();
     const res = await fetch(app.url + url, { headers: { cookie } });
-    return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+    const body = Buffer.from(await res.arrayBuffer());
+    const keep = process.env.SHIAN_PDF_DIR; // to look at the statement by eye: pdftoppm -png -r 80 <file> <prefix>
+    if (keep && res.ok) fs.writeFileSync(path.join(keep, `${url.slice(1).replace(/\W+/g, '-')}.pdf`), body);
+    return { status: res.status, body };
   }
 
   it('makes one survey code when a case closes, none while it is open', async () => {
@@ -71,12 +96,12 @@ describe(`satisfaction survey: codes and ratings (${dialect})`, () => {
     expect(text).to.contain('服务满意度测评');
     expect(text).to.contain(`${PUBLIC_URL}/rate`);
     expect(text).to.contain(printedCode(code));
-    expect(closed.body.includes('/Subtype /Image')).to.equal(true);
+    expect(qrOnPage(closed.body)).to.equal(`${PUBLIC_URL}/rate?code=${code}`);
 
     const open = await insertCase(app.db, home, { status: 'cremated' });
     const openPdf = await fetchPdf(desk, `/staff/cases/${open}/receipt.pdf`);
     expect(pdfText(openPdf.body)).to.not.contain('服务满意度测评');
-    expect(openPdf.body.includes('/Subtype /Image')).to.equal(false);
+    expect(qrOnPage(openPdf.body)).to.equal(undefined);
   });
 
   it('takes a rating once: code → five labelled choices → thanks; the same code again is refused in Chinese', async () => {
@@ -188,5 +213,33 @@ describe(`satisfaction survey: codes and ratings (${dialect})`, () => {
     expect(textOf(blocked.text)).to.contain('输入错误次数过多');
     const counted = await app.db('rate_limits').where('key', 'like', 'survey-code%').first();
     expect(counted, 'the counter lives in rate_limits').to.not.equal(undefined);
+  });
+});
+
+describe(`satisfaction survey: the statement without a public address (${dialect})`, () => {
+  let app: TestApp;
+  before(async () => {
+    app = await startApp();
+  });
+  after(() => app.close());
+
+  it('prints the path /rate and the code, and no QR code, when SHIAN_PUBLIC_URL is not set', async () => {
+    const desk = await signedIn(app, 'front_desk');
+    const home = await facilityId(app.db);
+    const caseId = await insertCase(app.db, home, { status: 'cremated' });
+    await desk.post(
+      `/staff/cases/${caseId}/status`,
+      { from: 'cremated', to: 'ashes_placed', note: '', closing_reason_documents_missing: '家属补交' },
+      { from: `/staff/cases/${caseId}` },
+    );
+    const { code } = await app.db('satisfaction_surveys').where({ case_id: caseId }).first();
+    const cookie = (desk as unknown as { cookieHeader(): string }).cookieHeader();
+    const res = await fetch(`${app.url}/staff/cases/${caseId}/receipt.pdf`, { headers: { cookie } });
+    const pdf = Buffer.from(await res.arrayBuffer());
+    const text = pdfText(pdf);
+    expect(text).to.contain('网址：/rate');
+    expect(text).to.contain(`测评码：${printedCode(code)}`);
+    expect(text).to.not.contain('二维码');
+    expect(qrOnPage(pdf)).to.equal(undefined);
   });
 });
