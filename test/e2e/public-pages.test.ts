@@ -107,7 +107,7 @@ describe('e2e: public pages for the elderly (适老化)', function () {
               expect(widths[0], `page width on ${where}`).to.be.at.most(widths[1]);
               expect(await tightText(page), `line height below 1.3 on ${where}`).to.deep.equal([]);
               const bodySize = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
-              if (mode === 'large') expect(bodySize, where).to.be.at.least(22);
+              if (mode === 'large') expect(bodySize, where).to.be.at.least(24);
               else expect(bodySize, where).to.be.at.least(16);
               // The toggle is a target of at least 44 px, reachable by keyboard.
               const toggle = page.locator('a.display-toggle');
