@@ -30,12 +30,14 @@ import { requestLog } from './http/request-log.js';
 import { csrf, sessionMiddleware } from './http/session.js';
 import { viewEngine } from './http/views.js';
 import { projectRoot, staticDir, viewsDir } from './paths.js';
+import { memorialRoutes, OWNER_PHOTO_PATH, photoBody, STAFF_PHOTO_PATH } from './memorials/routes.js';
 import { priceRoutes } from './prices/routes.js';
 import { regionRoutes } from './regions/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { reportSettingsRoutes } from './reports/settings-routes.js';
 import { satisfactionRoutes } from './satisfaction/routes.js';
 import { staffRoutes } from './staff/routes.js';
+import { visitPublicRoutes } from './visits/public-routes.js';
 
 export function buildApp(ctx: AppContext): Express {
   const app = express();
@@ -85,6 +87,8 @@ export function buildApp(ctx: AppContext): Express {
   app.use(locals);
   // A case paper's upload is multipart: its body (and the CSRF token in it) is read before the CSRF check.
   app.post(UPLOAD_PATH, uploadBody());
+  app.post(OWNER_PHOTO_PATH, photoBody(ctx, 'owner'));
+  app.post(STAFF_PHOTO_PATH, photoBody(ctx, 'staff'));
   app.use(csrf(ctx).doubleCsrfProtection);
 
   const registry: RouteDef[] = [];
@@ -101,6 +105,7 @@ export function buildApp(ctx: AppContext): Express {
     takingsRoutes,
     documentRoutes,
     priceRoutes,
+    memorialRoutes,
     resourceRoutes,
     cremationRoutes,
     custodyRoutes,
@@ -114,6 +119,7 @@ export function buildApp(ctx: AppContext): Express {
     reportRoutes,
     reportSettingsRoutes,
     satisfactionRoutes,
+    visitPublicRoutes,
   ]) {
     mount(router, routes(ctx), registry);
   }

@@ -22,6 +22,7 @@ const Env = z.object({
   SHIAN_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
   SHIAN_LOGIN_LOCK_MINUTES: z.coerce.number().int().min(1).default(15),
   SHIAN_LOGIN_IP_LIMIT: z.coerce.number().int().min(1).default(30),
+  SHIAN_PUBLIC_RATE_LIMIT: z.coerce.number().int().min(1).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAP_TILE_URL: z
     .string()
@@ -100,6 +101,11 @@ export interface Config {
   /** A session ends idleMs after its last use, and maxMs after login whatever its use. */
   session: { idleMs: number; maxMs: number };
   login: { maxFailures: number; lockMinutes: number; ipLimitPer15Min: number };
+  /**
+   * Requests per address per minute on the public pages that write or look up by a secret (a visit booking, a
+   * cancel, a look-up by code and phone, a tribute, a rating): counted in the database, so it holds across processes.
+   */
+  publicRatePerMinute: number;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** MAP_TILE_URL: without it the coverage map draws boundaries on a plain background. */
   mapTiles?: MapTiles;
@@ -133,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       lockMinutes: e.SHIAN_LOGIN_LOCK_MINUTES,
       ipLimitPer15Min: e.SHIAN_LOGIN_IP_LIMIT,
     },
+    publicRatePerMinute: e.SHIAN_PUBLIC_RATE_LIMIT,
     logLevel: e.LOG_LEVEL,
     mapTiles: e.MAP_TILE_URL
       ? {

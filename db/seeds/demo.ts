@@ -14,6 +14,8 @@ import { seedDemoSatisfaction } from './demo-satisfaction.js';
 import { seedDemoCases } from './demo-cases.js';
 import { seedDemoCustody } from './demo-custody.js';
 import { seedDemoDay } from './demo-day.js';
+import { seedDemoMemorials } from './demo-memorials.js';
+import { seedDemoVisits } from './demo-visits.js';
 
 export const DEMO_CITY = '5202';
 
@@ -157,6 +159,12 @@ export async function seedDemo(
       trx,
       facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
       { extra: opts.day ?? false },
+    );
+    await seedDemoMemorials(trx, userIds.get('frontdesk'));
+    await seedDemoVisits(
+      trx,
+      { cemetery: ids.get('大河镇农村公益性公墓（示例）')!, columbarium: ids.get('钟山区公益性骨灰堂（示例）')! },
+      userIds.get('cemetery'),
     );
     await trx('audit_log').insert({
       at: now,

@@ -66,7 +66,7 @@ export function documentRoutes(ctx: AppContext): RouteDef[] {
       req.user!,
       idParam(req),
       req.lang,
-      config.publicUrl,
+      { publicUrl: config.publicUrl },
     );
     sendPdf(res, printed, 'documents.receipt_file', req.lang);
   }

@@ -15,7 +15,7 @@ import { renderCertificate } from './certificate.js';
 import { unprintable, type Fonts } from './fonts.js';
 import { renderPaymentReceipt } from './payment-receipt.js';
 import QRCode from 'qrcode';
-import { renderReceipt, type ReceiptData } from './receipt.js';
+import { renderReceipt, type MemorialClaim, type ReceiptData } from './receipt.js';
 import { surveyOfCase } from '../satisfaction/service.js';
 import { printedCode } from '../satisfaction/schemas.js';
 import * as store from './store.js';
@@ -110,12 +110,12 @@ export async function printReceipt(
   actor: Printer,
   caseId: number,
   lang: Lang,
-  publicUrl?: string,
+  extra: { memorialClaim?: MemorialClaim; publicUrl?: string } = {},
 ): Promise<Printed> {
   const c = await cases.loadCase(db, actor, caseId);
   const a = await cases.account(db, c.id);
   const contact = await cases.mainContact(db, c.id);
-  const survey = await surveyLink(db, c.id, publicUrl);
+  const survey = await surveyLink(db, c.id, extra.publicUrl);
   const pdf = await renderReceipt(
     {
       lang,
@@ -152,6 +152,7 @@ export async function printReceipt(
       printedAt: nowIso(),
       printedBy: actor.display_name,
       survey,
+      memorialClaim: extra.memorialClaim,
     },
     fonts,
   );

@@ -44,6 +44,12 @@ export class ConflictError extends AppError {
     super(409, code, fields, params);
   }
 }
+/** A well-formed request that cannot be honoured as sent: an idempotency key reused with another body. */
+export class UnprocessableError extends AppError {
+  constructor(code: string) {
+    super(422, code);
+  }
+}
 export class PayloadTooLargeError extends AppError {
   constructor(code = 'body_too_large') {
     super(413, code);

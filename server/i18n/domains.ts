@@ -15,12 +15,15 @@ import { documentMessages } from '../documents/messages.js';
 import { paymentReceiptMessages } from '../documents/payment-receipt-messages.js';
 import { facilityMessages } from '../facilities/messages.js';
 import { homeMessages } from '../home/messages.js';
+import { memorialMessages } from '../memorials/messages.js';
 import { priceMessages } from '../prices/messages.js';
 import { regionMessages } from '../regions/messages.js';
 import { reportMessages } from '../reports/messages.js';
 import { reportSettingsMessages } from '../reports/settings-messages.js';
 import { satisfactionMessages } from '../satisfaction/messages.js';
 import { staffMessages } from '../staff/messages.js';
+import { visitMessages } from '../visits/messages.js';
+import { visitPublicMessages } from '../visits/public-messages.js';
 import type { DomainMessages } from './types.js';
 
 export const domainMessages: DomainMessages<object>[] = [
@@ -39,8 +42,11 @@ export const domainMessages: DomainMessages<object>[] = [
   paymentReceiptMessages,
   facilityMessages,
   homeMessages,
+  memorialMessages,
   priceMessages,
   regionMessages,
+  visitMessages,
+  visitPublicMessages,
   reportMessages,
   reportSettingsMessages,
   satisfactionMessages,

@@ -280,6 +280,7 @@ export const en: Catalog = {
     account_locked:
       'Too many failed sign-ins: the account is locked until {{until}}. Try later or ask an administrator.',
     too_many_attempts: 'Too many sign-in attempts. Try again in {{minutes}} minutes.',
+    too_many_requests: 'Too many requests from this address. Try again in {{minutes}} minutes.',
     login_required: 'Please sign in.',
     token_invalid: 'The API token is invalid or revoked.',
     forbidden: 'You are not allowed to do this.',

@@ -266,6 +266,7 @@ export const zhCN = {
     invalid_credentials: '用户名或密码不正确。',
     account_locked: '登录失败次数过多，账户已锁定至 {{until}}。请稍后再试，或联系系统管理员解锁。',
     too_many_attempts: '登录尝试过于频繁，请 {{minutes}} 分钟后再试。',
+    too_many_requests: '操作过于频繁，请 {{minutes}} 分钟后再试。',
     login_required: '请先登录。',
     token_invalid: 'API 令牌无效或已吊销。',
     forbidden: '您没有权限执行此操作。',

@@ -1,32 +1,18 @@
 // How many wrong survey codes an address may try: the counter lives in rate_limits (rate-limiter-flexible), so
 // every process counts the same. Only failures count (a code unknown or already used), so a family that types its
 // code, corrects a comment and sends the form is never stopped, while a guesser is after a few tries.
-import {
-  RateLimiterPostgres,
-  RateLimiterRes,
-  RateLimiterSQLite,
-  type RateLimiterAbstract,
-} from 'rate-limiter-flexible';
-import { dialectOf, type Db } from '../db.js';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { AppContext } from '../context.js';
 import { TooManyRequestsError } from '../http/errors.js';
+import { addressLimiter } from '../http/rate-limit.js';
 
 export const CODE_FAILURES = 20;
 const WINDOW_S = 3600;
 export const FAILURE_PREFIX = 'survey-code';
 
-export function surveyLimiter(db: Db): RateLimiterAbstract {
-  const opts = {
-    storeClient: db,
-    storeType: 'knex',
-    tableName: 'rate_limits',
-    tableCreated: true,
-    keyPrefix: FAILURE_PREFIX,
-    points: CODE_FAILURES,
-    duration: WINDOW_S,
-    clearExpiredByTimeout: false,
-  };
-  return dialectOf(db) === 'postgres' ? new RateLimiterPostgres(opts) : new RateLimiterSQLite(opts);
-}
+/** Wrong codes per address and hour (the platform's per-minute allowance on /rate comes on top: routes.ts). */
+export const surveyLimiter = (ctx: AppContext): RateLimiterAbstract =>
+  addressLimiter(ctx, FAILURE_PREFIX, CODE_FAILURES, WINDOW_S);
 
 const keyOf = (ip: string | null) => ip ?? '?';
 

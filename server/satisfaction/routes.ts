@@ -7,6 +7,7 @@ import type { AppContext } from '../context.js';
 import { formatAverage, formatDateTime } from '../http/format.js';
 import { withForm } from '../http/forms.js';
 import { pagination } from '../http/pagination.js';
+import { perAddress } from '../http/rate-limit.js';
 import { noStore, type RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { translator, type Lang } from '../i18n/index.js';
@@ -21,7 +22,9 @@ const CodeQuery = z.object({ code: SurveyCode });
 
 export function satisfactionRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
-  const limiter = surveyLimiter(db);
+  const limiter = surveyLimiter(ctx);
+  // The platform's allowance per address and minute (SHIAN_PUBLIC_RATE_LIMIT), shared by the survey's two routes.
+  const publicLimit = perAddress(ctx, 'survey');
   const ip = (req: Request) => req.ip ?? null;
 
   /** The page's fixed parts: the five choices, 非常不满意 … 非常满意, and the comment's limit. */
@@ -149,8 +152,8 @@ export function satisfactionRoutes(ctx: AppContext): RouteDef[] {
   }
 
   return [
-    { method: 'get', path: '/rate', roles: 'public', handler: ratePage },
-    { method: 'post', path: '/rate', roles: 'public', handler: rate },
+    { method: 'get', path: '/rate', roles: 'public', handler: ratePage, before: [publicLimit] },
+    { method: 'post', path: '/rate', roles: 'public', handler: rate, before: [publicLimit] },
     { method: 'get', path: '/rate/thanks', roles: 'public', handler: thanks },
     { method: 'get', path: '/staff/satisfaction', roles: READERS, handler: reportPage, before: [noStore] },
     { method: 'get', path: '/staff/satisfaction.csv', roles: READERS, handler: csv, before: [noStore] },

@@ -24,8 +24,10 @@ import { bookingStatuses } from '../../server/cremation/store.js';
 import { custodyStatuses, placeKinds, slotStatuses } from '../../server/custody/kinds.js';
 import { isCheckViolation, isExclusionViolation, violatedConstraint } from '../../server/db.js';
 import { buildModes, facilityKinds, facilityStatuses } from '../../server/facilities/kinds.js';
+import { memorialStatuses, memorialVisibilities, tributeKinds, tributeStatuses } from '../../server/memorials/kinds.js';
 import { basicKinds, priceCategories, priceUnits } from '../../server/prices/schemas.js';
 import { levels, villageKinds } from '../../server/regions/levels.js';
+import { dayCountKinds, reservationChannels, reservationStatuses, windowStatuses } from '../../server/visits/kinds.js';
 import { dialect, freshDb, startApp, type TestApp } from '../helpers/app.js';
 import { nextIdNumber } from '../helpers/id-numbers.js';
 import { signedIn, textOf } from '../helpers/client.js';
@@ -464,6 +466,48 @@ describe(`database rules (${dialect})`, () => {
     await db('year_submissions').where({ id }).delete();
   });
 
+  it('refuses a memorial page or tribute the code should never write: half an owner, a closed page without its time, a message over 200 characters or missing', async () => {
+    const memorial = {
+      case_id: await insertCase(db, home),
+      facility_id: home,
+      slug: unique('slug'),
+      status: 'open',
+      visibility: 'unlisted',
+      created_at: now,
+      updated_at: now,
+    };
+    await accepted(db, 'memorials', memorial);
+    for (const [spoil, rule] of [
+      [{ visibility: 'hidden' }, 'memorials_visibility_in'],
+      [{ status: 'closed' }, 'memorials_closed_at'],
+      [{ owner_name: '王丽' }, 'memorials_owner_complete'],
+      [{ biography: '字'.repeat(2001) }, 'memorials_biography_length'],
+    ] as [Record<string, unknown>, string][]) {
+      const err = await insertError(db, 'memorials', { ...memorial, ...spoil });
+      expect(isCheckViolation(err), `${rule}: ${String(err)}`).to.equal(true);
+      expect(violatedConstraint(err)).to.contain(rule);
+    }
+    const [row] = await db('memorials').insert(memorial).returning('id');
+    const tribute = {
+      memorial_id: idOf(row),
+      kind: 'message',
+      message: '念',
+      status: 'pending',
+      request_id: unique('r'),
+      created_at: now,
+    };
+    await accepted(db, 'memorial_tributes', tribute);
+    for (const [spoil, rule] of [
+      [{ message: null }, 'memorial_tributes_message_given'],
+      [{ message: '念'.repeat(201) }, 'memorial_tributes_message_length'],
+      [{ status: 'approved' }, 'memorial_tributes_decided'],
+    ] as [Record<string, unknown>, string][]) {
+      const err = await insertError(db, 'memorial_tributes', { ...tribute, ...spoil });
+      expect(isCheckViolation(err), `${rule}: ${String(err)}`).to.equal(true);
+      expect(violatedConstraint(err)).to.contain(rule);
+    }
+  });
+
   it('lists in each CHECK exactly the codes of the constant the code uses', async () => {
     const lists: [table: string, constraint: string, codes: readonly string[]][] = [
       ['regions', 'regions_level_in', levels],
@@ -503,6 +547,14 @@ describe(`database rules (${dialect})`, () => {
       ['region_kind_overrides', 'region_kind_overrides_kind_in', villageKinds],
       ['year_submissions', 'year_submissions_status_in', submissionStatuses],
       ['year_snapshot_rows', 'year_snapshot_rows_indicator_in', snapshotIndicators],
+      ['memorials', 'memorials_status_in', memorialStatuses],
+      ['memorials', 'memorials_visibility_in', memorialVisibilities],
+      ['memorial_tributes', 'memorial_tributes_kind_in', tributeKinds],
+      ['memorial_tributes', 'memorial_tributes_status_in', tributeStatuses],
+      ['visit_windows', 'visit_windows_status_in', windowStatuses],
+      ['visit_reservations', 'visit_reservations_status_in', reservationStatuses],
+      ['visit_reservations', 'visit_reservations_channel_in', reservationChannels],
+      ['visit_day_counts', 'visit_day_counts_kind_in', dayCountKinds],
     ];
     for (const [table, constraint, codes] of lists) {
       expect(

@@ -3,6 +3,7 @@
 // at least 1.3 times its size, large type is large; and the 大字模式 link works with JavaScript off and is remembered
 // from page to page. A new public page is one line in `publicPages` (the first test fails until it is there).
 import { expect } from 'chai';
+import { DateTime } from 'luxon';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { insertCase } from '../cremation/fixtures.js';
 import type { TestApp } from '../helpers/app.js';
@@ -24,6 +25,18 @@ const firstHome = async (app: TestApp) =>
 const openCode = async (app: TestApp) =>
   (await app.db('satisfaction_surveys').whereNull('rated_at').orderBy('id').first('code')).code;
 
+/** An open visit window still to come (demo-visits.ts makes them for the days ahead): its facility, day and id. */
+async function nextWindow(app: TestApp): Promise<{ facility: number; date: string; id: number }> {
+  const w = await app
+    .db('visit_windows')
+    .where('status', 'open')
+    .where('starts_at', '>', new Date(Date.now() + 3_600_000).toISOString())
+    .orderBy('starts_at')
+    .first('id', 'facility_id', 'visit_date');
+  const date = typeof w.visit_date === 'string' ? w.visit_date : DateTime.fromJSDate(w.visit_date).toISODate()!;
+  return { facility: w.facility_id, date: date.slice(0, 10), id: w.id };
+}
+
 export const publicPages: PublicPage[] = [
   { route: '/', name: 'home', path: () => '/' },
   { route: '/prices', name: 'prices', path: () => '/prices' },
@@ -32,10 +45,56 @@ export const publicPages: PublicPage[] = [
   { route: '/rate', name: 'rate', path: () => '/rate' },
   { route: '/rate', name: 'rate-form', path: async (app) => `/rate?code=${await openCode(app)}` },
   { route: '/rate/thanks', name: 'rate-thanks', path: () => '/rate/thanks' },
+  { route: '/visits', name: 'visits', path: () => '/visits' },
+  { route: '/visits/lookup', name: 'visits-lookup', path: () => '/visits/lookup' },
+  {
+    route: '/visits/r/:code',
+    name: 'visit-ticket',
+    path: async (app) =>
+      `/visits/r/${(await app.db('visit_reservations').where({ status: 'booked' }).orderBy('id').first('code')).code}`,
+  },
+  {
+    route: '/visits/:facilityId',
+    name: 'visits-facility',
+    path: async (app) => `/visits/${(await nextWindow(app)).facility}`,
+  },
+  {
+    route: '/visits/:facilityId/:date',
+    name: 'visits-day',
+    path: async (app) => {
+      const w = await nextWindow(app);
+      return `/visits/${w.facility}/${w.date}`;
+    },
+  },
+  {
+    route: '/visits/:facilityId/:date/:windowId',
+    name: 'visits-book',
+    path: async (app) => {
+      const w = await nextWindow(app);
+      return `/visits/${w.facility}/${w.date}/${w.id}`;
+    },
+  },
+  { route: '/memorials', name: 'memorials', path: () => '/memorials' },
+  { route: '/memorials/claim', name: 'memorials-claim', path: () => '/memorials/claim' },
+  {
+    route: '/memorials/:slug',
+    name: 'memorial',
+    path: async (app) =>
+      `/memorials/${(await app.db('memorials').where({ status: 'open', visibility: 'public' }).orderBy('id').first('slug')).slug}`,
+  },
 ];
 
-/** Public GET routes that answer no page of their own: a redirect, JSON, a file. */
-const notPages = new Set(['/lang/:lang', '/display/:mode', '/healthz']);
+/**
+ * Public GET routes that answer no page of their own (a redirect, JSON, a file), or a page that needs a secret
+ * shown once (the memorial owner's key: test/e2e/memorials.test.ts walks it).
+ */
+const notPages = new Set([
+  '/lang/:lang',
+  '/display/:mode',
+  '/healthz',
+  '/memorials/:slug/photo.jpg',
+  '/memorials/:slug/manage',
+]);
 
 const viewports = [
   { width: 360, height: 740 },

@@ -107,6 +107,18 @@ const table: Record<string, [Role[], string]> = {
   'GET /staff/cases/:id/files/:fileId': [FRONT, '/staff/cases/999/files/1'],
   'GET /staff/cases/:id/files/:fileId/withdraw': [FRONT, '/staff/cases/999/files/1/withdraw'],
   'POST /staff/cases/:id/files/:fileId/withdraw': [FRONT, '/staff/cases/999/files/1/withdraw'],
+  // A case's online memorial page (case 999: none, so 404 for those let through).
+  'GET /staff/cases/:id/memorial': [FRONT, '/staff/cases/999/memorial'],
+  'POST /staff/cases/:id/memorial': [FRONT, '/staff/cases/999/memorial'],
+  'POST /staff/cases/:id/memorial/claim-code': [FRONT, '/staff/cases/999/memorial/claim-code'],
+  'POST /staff/cases/:id/memorial/claim-code/statement.pdf': [
+    FRONT,
+    '/staff/cases/999/memorial/claim-code/statement.pdf',
+  ],
+  'POST /staff/cases/:id/memorial/page': [FRONT, '/staff/cases/999/memorial/page'],
+  'POST /staff/cases/:id/memorial/photo': [FRONT, '/staff/cases/999/memorial/photo'],
+  'POST /staff/cases/:id/memorial/close': [FRONT, '/staff/cases/999/memorial/close'],
+  'POST /staff/cases/:id/memorial/tributes/:tributeId': [FRONT, '/staff/cases/999/memorial/tributes/1'],
   // Cremation: funeral home 1 is the front desk's own; its cremator 1, hall 1 and closure 1 are demo data.
   'GET /staff/funeral-homes/:id/resources': [['admin', 'bureau', 'front_desk'], '/staff/funeral-homes/1/resources'],
   'GET /staff/funeral-homes/:id/cremators/new': [FRONT, '/staff/funeral-homes/1/cremators/new'],
