@@ -35,6 +35,7 @@ import { priceRoutes } from './prices/routes.js';
 import { regionRoutes } from './regions/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { reportSettingsRoutes } from './reports/settings-routes.js';
+import { satisfactionRoutes } from './satisfaction/routes.js';
 import { staffRoutes } from './staff/routes.js';
 import { visitPublicRoutes } from './visits/public-routes.js';
 import { visitGateRoutes } from './visits/gate-routes.js';
@@ -124,6 +125,7 @@ export function buildApp(ctx: AppContext): Express {
     coverageApiRoutes,
     reportRoutes,
     reportSettingsRoutes,
+    satisfactionRoutes,
     visitPublicRoutes,
     visitStaffRoutes,
     visitGateRoutes,

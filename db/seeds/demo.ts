@@ -10,6 +10,7 @@ import { seedDemoCoverage } from './demo-coverage.js';
 import { seedDemoCremation } from './demo-cremation.js';
 import { seedDemoFamily } from './demo-family.js';
 import { seedDemoMoney } from './demo-money.js';
+import { seedDemoSatisfaction } from './demo-satisfaction.js';
 import { seedDemoCases } from './demo-cases.js';
 import { seedDemoCustody } from './demo-custody.js';
 import { seedDemoDay } from './demo-day.js';
@@ -154,6 +155,11 @@ export async function seedDemo(
     if (opts.day) await seedDemoDay(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
     await seedDemoFamily(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
     await seedDemoMoney(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
+    await seedDemoSatisfaction(
+      trx,
+      facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
+      { extra: opts.day ?? false },
+    );
     await seedDemoMemorials(trx, userIds.get('frontdesk'));
     await seedDemoVisits(
       trx,

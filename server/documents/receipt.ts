@@ -65,6 +65,8 @@ export interface ReceiptData {
   balanceFen: number;
   printedAt: string; // ISO instant
   printedBy: string;
+  /** 满意度测评 of a closed case: where to rate, the code as printed, a QR code of the link (PNG) when it is absolute. */
+  survey?: { link: string; code: string; qrPng?: Buffer };
   /** The one-time code by which the family claims the online memorial page, printed only when just issued. */
   memorialClaim?: MemorialClaim;
 }
@@ -159,6 +161,7 @@ export async function renderReceipt(d: ReceiptData, fonts: Fonts): Promise<Buffe
   y += 22;
 
   y = summary(doc, d, y, continuePage);
+  if (d.survey) y = surveyBlock(doc, d, d.survey, y + 22, continuePage);
   if (d.memorialClaim) claimBlock(doc, d.lang, d.memorialClaim, y + 24, continuePage);
 
   eachPage(doc, (i, count) => {
@@ -242,7 +245,7 @@ function paymentRows(d: ReceiptData): TableRow[] {
   return rows;
 }
 
-/** Totals on the right, the payee and the family's signature on the left; kept together on one page. */
+/** Totals on the right, the payee and the family's signature on the left; kept together on one page. Returns its end. */
 function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number): number {
   const t = translator(d.lang);
   const left = contentLeft(doc),
@@ -312,4 +315,34 @@ function claimBlock(doc: Doc, lang: Lang, m: MemorialClaim, y: number, continueP
     width - 20,
     { size: 9, color: MUTED },
   );
+}
+
+/** The survey's link and code, with the QR code of the link on the right when there is one; kept on one page. Returns its end. */
+function surveyBlock(
+  doc: Doc,
+  d: ReceiptData,
+  s: NonNullable<ReceiptData['survey']>,
+  y: number,
+  continuePage: () => number,
+): number {
+  const t = translator(d.lang);
+  const left = contentLeft(doc),
+    width = contentWidth(doc);
+  const qr = s.qrPng ? 84 : 0;
+  const top = ensureSpace(doc, y, Math.max(qr, 96) + 10, continuePage);
+  rule(doc, left, left + width, top, 0.5, MUTED);
+  const textWidth = width - (qr ? qr + 16 : 0);
+  let at = textAt(doc, t('satisfaction.receipt_heading'), left, top + 10, textWidth, { font: BOLD, size: 12 });
+  at = textAt(doc, t(s.qrPng ? 'satisfaction.receipt_text_qr' : 'satisfaction.receipt_text'), left, at + 4, textWidth, {
+    size: 9.5,
+    color: MUTED,
+    lineGap: 2,
+  });
+  at = textAt(doc, `${t('satisfaction.receipt_link')}：${s.link}`, left, at + 6, textWidth, { size: SIZE });
+  const end = textAt(doc, `${t('satisfaction.receipt_code')}：${s.code}`, left, at + 4, textWidth, {
+    font: BOLD,
+    size: 13,
+  });
+  if (s.qrPng) doc.image(s.qrPng, left + width - qr, top + 8, { width: qr, height: qr });
+  return Math.max(end, top + 8 + qr);
 }

@@ -14,11 +14,13 @@ import { custodyMessages } from '../custody/messages.js';
 import { documentMessages } from '../documents/messages.js';
 import { paymentReceiptMessages } from '../documents/payment-receipt-messages.js';
 import { facilityMessages } from '../facilities/messages.js';
+import { homeMessages } from '../home/messages.js';
 import { memorialMessages } from '../memorials/messages.js';
 import { priceMessages } from '../prices/messages.js';
 import { regionMessages } from '../regions/messages.js';
 import { reportMessages } from '../reports/messages.js';
 import { reportSettingsMessages } from '../reports/settings-messages.js';
+import { satisfactionMessages } from '../satisfaction/messages.js';
 import { staffMessages } from '../staff/messages.js';
 import { visitMessages } from '../visits/messages.js';
 import { visitPublicMessages } from '../visits/public-messages.js';
@@ -40,6 +42,7 @@ export const domainMessages: DomainMessages<object>[] = [
   documentMessages,
   paymentReceiptMessages,
   facilityMessages,
+  homeMessages,
   memorialMessages,
   priceMessages,
   regionMessages,
@@ -48,5 +51,6 @@ export const domainMessages: DomainMessages<object>[] = [
   visitStaffMessages,
   reportMessages,
   reportSettingsMessages,
+  satisfactionMessages,
   staffMessages,
 ];

@@ -308,6 +308,7 @@ export function memorialRoutes(ctx: AppContext): RouteDef[] {
     );
     const printed = await printReceipt(db, loadFonts(ctx.config.fallbackFonts), req.user!, caseId, req.lang, {
       memorialClaim: { code, expiresAt, url: `${origin(req)}/memorials/claim` },
+      publicUrl: ctx.config.publicUrl,
     });
     res.set({
       'Content-Type': 'application/pdf',

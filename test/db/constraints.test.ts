@@ -225,6 +225,16 @@ describe(`database rules (${dialect})`, () => {
       recorded_at: now,
     }),
     coverage_targets: () => ({ region_code: region, indicator: 'villages', year: 2099, rate: 0.5, updated_at: now }),
+    satisfaction_surveys: () => ({
+      case_id: caseId,
+      facility_id: home,
+      code: 'RULE2345',
+      issued_at: now,
+      rating: 3,
+      comment: '规则测试',
+      rated_at: now,
+      rated_month: '2099-01',
+    }),
     region_year_stats: () => ({
       region_code: '520201',
       year: 2099,
@@ -339,6 +349,24 @@ describe(`database rules (${dialect})`, () => {
     ];
     for (const c of cases) await expectRefused(c);
     await accepted(db, 'coverage_targets', { ...rows.coverage_targets(), rate: 1 });
+  });
+
+  it('refuses a satisfaction rating outside 1–5, or a rating without its time and month', async () => {
+    const cases: Case[] = [
+      ['satisfaction_surveys', { rating: 0 }, 'satisfaction_surveys_rating_range'],
+      ['satisfaction_surveys', { rating: 6 }, 'satisfaction_surveys_rating_range'],
+      ['satisfaction_surveys', { rated_at: null }, 'satisfaction_surveys_rated_whole'],
+      ['satisfaction_surveys', { rating: null }, 'satisfaction_surveys_rated_whole'],
+    ];
+    for (const c of cases) await expectRefused(c);
+    // Not yet rated: no score, time, month or comment.
+    await accepted(db, 'satisfaction_surveys', {
+      ...rows.satisfaction_surveys(),
+      rating: null,
+      comment: null,
+      rated_at: null,
+      rated_month: null,
+    });
   });
 
   it('refuses a closure of a cremator or hall that does not exist, or whose keys disagree', async () => {

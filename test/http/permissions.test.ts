@@ -213,6 +213,9 @@ const table: Record<string, [Role[], string]> = {
     '/staff/coverage/report-settings?region=520201',
   ],
   'POST /staff/coverage/report-settings': [['admin', 'bureau', 'county_bureau'], '/staff/coverage/report-settings'],
+  // 满意度: the bureaus (a county bureau its county's homes), admin, and a funeral home's front desk its own home.
+  'GET /staff/satisfaction': [['admin', 'bureau', 'county_bureau', 'front_desk'], '/staff/satisfaction'],
+  'GET /staff/satisfaction.csv': [['admin', 'bureau', 'county_bureau', 'front_desk'], '/staff/satisfaction.csv'],
   'POST /staff/coverage/report-settings/clear': [
     ['admin', 'bureau', 'county_bureau'],
     '/staff/coverage/report-settings/clear',
