@@ -35,6 +35,7 @@ import { regionRoutes } from './regions/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { reportSettingsRoutes } from './reports/settings-routes.js';
 import { staffRoutes } from './staff/routes.js';
+import { visitApiRoutes } from './visits/api-routes.js';
 
 export function buildApp(ctx: AppContext): Express {
   const app = express();
@@ -89,6 +90,7 @@ export function buildApp(ctx: AppContext): Express {
   const registry: RouteDef[] = [];
   const router = express.Router({ caseSensitive: true });
   for (const routes of [
+    visitApiRoutes, // first: on Qingming morning its requests walk the fewest routes
     homeRoutes,
     accountRoutes,
     staffRoutes,

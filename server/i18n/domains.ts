@@ -20,6 +20,7 @@ import { reportMessages } from '../reports/messages.js';
 import { reportSettingsMessages } from '../reports/settings-messages.js';
 import { staffMessages } from '../staff/messages.js';
 import { visitMessages } from '../visits/messages.js';
+import { visitApiMessages } from '../visits/api-messages.js';
 import type { DomainMessages } from './types.js';
 
 export const domainMessages: DomainMessages<object>[] = [
@@ -40,6 +41,7 @@ export const domainMessages: DomainMessages<object>[] = [
   priceMessages,
   regionMessages,
   visitMessages,
+  visitApiMessages,
   reportMessages,
   reportSettingsMessages,
   staffMessages,
