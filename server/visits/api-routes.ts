@@ -10,13 +10,22 @@ import { noStore, type RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { translator } from '../i18n/index.js';
 import { IdempotencyKey, WindowsQuery } from './api-schemas.js';
+import { CommitGroup, limitedRun } from './api-service.js';
 import { CancelInput, ReservationInput, VisitCode } from './schemas.js';
 import * as visits from './service.js';
 
 export function visitApiRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
-  // One allowance per address for every visit endpoint that writes or looks up by code and phone.
+  // One allowance per address for every visit endpoint that writes or looks up by code and phone. Reservations count
+  // in the rows perAddress keeps, inside their commit group (api-service.ts); cancels through perAddress itself.
   const limit = perAddress(ctx, 'visits');
+  const group = new CommitGroup(db);
+  const address = (req: Request) => ({
+    prefix: 'visits',
+    address: req.ip ?? 'unknown',
+    points: ctx.config.publicRatePerMinute,
+    now: () => Date.now(),
+  });
 
   async function listWindows(req: Request, res: Response) {
     const q = parse(WindowsQuery, req.query);
@@ -57,9 +66,11 @@ export function visitApiRoutes(ctx: AppContext): RouteDef[] {
         },
       };
     };
-    const answer = key
-      ? await visits.idempotent(db, `visit-reserve:${key.data}`, visits.requestHash({ windowId, input }), book)
-      : await book(db);
+    const answer = await limitedRun(group, address(req), (trx) =>
+      key
+        ? visits.idempotent(trx, `visit-reserve:${key.data}`, visits.requestHash({ windowId, input }), book)
+        : book(trx),
+    );
     res.status(answer.status).json(answer.body);
   }
 
@@ -84,7 +95,7 @@ export function visitApiRoutes(ctx: AppContext): RouteDef[] {
       path: '/api/v1/visit-windows/:id/reservations',
       roles: 'public',
       handler: reserve,
-      before: [limit, noStore],
+      before: [noStore],
     },
     {
       method: 'post',
