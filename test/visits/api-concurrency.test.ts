@@ -5,6 +5,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { expect } from 'chai';
+import { AppError } from '../../server/http/errors.js';
+import { CommitGroup, limitedRun } from '../../server/visits/api-service.js';
+import { ReservationInput } from '../../server/visits/schemas.js';
+import * as visits from '../../server/visits/service.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
 import { addWindow, CEMETERY, facilityNamed, nextPhone } from './fixtures.js';
 
@@ -135,6 +139,40 @@ describe(`visits: capacity over HTTP under concurrency (${dialect})`, function (
     );
     expect(tally(reused)).to.deep.equal({ '422 idempotency_key_reused': 5 });
     expect(await booked(w)).to.equal(3);
+  });
+
+  it('commits reservations that arrive together on SQLite in one shared transaction, each decided on its own', async function () {
+    if (dialect !== 'sqlite') return this.skip();
+    const w = await addWindow(app.db, cemetery, { capacity: 30 });
+    const group = new CommitGroup(app.db);
+    const limit = { prefix: 'group-test', address: '192.0.2.7', points: 1_000_000, now: () => Date.now() };
+    let begins = 0;
+    const count = (q: { sql: string }) => {
+      if (/^BEGIN/i.test(q.sql)) begins++;
+    };
+    app.db.on('query', count);
+    let outcomes: string[];
+    try {
+      outcomes = await Promise.all(
+        Array.from({ length: 40 }, () =>
+          limitedRun(group, limit, (trx) =>
+            visits.reserve(trx, w, ReservationInput.parse(person()), { channel: 'public' }),
+          ).then(
+            () => 'ok',
+            (e: AppError) => `${e.status} ${e.code}`,
+          ),
+        ),
+      );
+    } finally {
+      app.db.removeListener('query', count);
+    }
+    expect(outcomes.filter((o) => o === 'ok')).to.have.length(30);
+    expect(outcomes.filter((o) => o === '409 full')).to.have.length(10);
+    expect(begins).to.equal(1);
+    expect(await booked(w)).to.equal(30);
+    expect(await sumOfParties(w)).to.equal(30);
+    // The refused requests were counted against their address all the same.
+    expect(Number((await app.db('rate_limits').where({ key: 'group-test:192.0.2.7' }).first()).points)).to.equal(40);
   });
 
   describe('two app processes on one PostgreSQL schema', () => {
