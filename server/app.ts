@@ -40,6 +40,7 @@ import { staffRoutes } from './staff/routes.js';
 import { visitPublicRoutes } from './visits/public-routes.js';
 import { visitGateRoutes } from './visits/gate-routes.js';
 import { visitStaffRoutes } from './visits/staff-routes.js';
+import { visitApiRoutes } from './visits/api-routes.js';
 
 export function buildApp(ctx: AppContext): Express {
   const app = express();
@@ -101,6 +102,7 @@ export function buildApp(ctx: AppContext): Express {
   const registry: RouteDef[] = [];
   const router = express.Router({ caseSensitive: true });
   for (const routes of [
+    visitApiRoutes, // first: on Qingming morning its requests walk the fewest routes
     homeRoutes,
     accountRoutes,
     staffRoutes,

@@ -25,6 +25,7 @@ import { staffMessages } from '../staff/messages.js';
 import { visitMessages } from '../visits/messages.js';
 import { visitPublicMessages } from '../visits/public-messages.js';
 import { visitStaffMessages } from '../visits/staff-messages.js';
+import { visitApiMessages } from '../visits/api-messages.js';
 import type { DomainMessages } from './types.js';
 
 export const domainMessages: DomainMessages<object>[] = [
@@ -49,6 +50,7 @@ export const domainMessages: DomainMessages<object>[] = [
   visitMessages,
   visitPublicMessages,
   visitStaffMessages,
+  visitApiMessages,
   reportMessages,
   reportSettingsMessages,
   satisfactionMessages,
