@@ -345,6 +345,9 @@ describe(`database rules (${dialect})`, () => {
       ['farewell_halls', { capacity: 0 }, 'farewell_halls_capacity_positive'],
       ['users', { failed_logins: -1 }, 'users_failed_logins_not_negative'],
       ['regions', { population: -1 }, 'regions_population_not_negative'],
+      ['regions', { village_count: -1 }, 'regions_village_count_not_negative'],
+      ['regions', { admin_village_count: -1 }, 'regions_admin_village_count_not_negative'],
+      ['regions', { central_village_count: -1 }, 'regions_central_village_count_not_negative'],
       ['case_counters', { last: -1 }, 'case_counters_last_not_negative'],
     ];
     for (const c of cases) await expectRefused(c);

@@ -39,36 +39,35 @@ export interface TownshipTotals {
   communities: number;
 }
 
-/** Townships (with their village totals) and counties below a prefix ('' for the whole country). */
+/**
+ * Townships (with their village totals) and counties below a prefix ('' for the whole country). Each township row
+ * keeps its own totals, counted again by the database in the transaction of every change to its villages
+ * (db/migrations/202612052700_keep_township_totals.ts): no pass over the 620,573 village rows.
+ */
 export async function divisionTotals(
   db: Knex,
   prefix: string,
 ): Promise<{ counties: string[]; townships: TownshipTotals[] }> {
-  const [counties, townships, rows] = await Promise.all([
+  const [counties, rows] = await Promise.all([
     underPrefix(db('regions').where('level', 'county'), 'code', prefix).orderBy('code').pluck('code') as Promise<
       string[]
     >,
-    underPrefix(db('regions').where('level', 'township'), 'code', prefix).orderBy('code').pluck('code') as Promise<
-      string[]
-    >,
-    // One pass over the village level, grouped by township (a village's parent, whose code also starts with the
-    // prefix): regions_level_parent_flags_index covers it.
-    underPrefix(db('regions').where('level', 'village'), 'parent_code', prefix.slice(0, 9))
-      .groupBy('parent_code')
-      .select('parent_code')
-      .sum({ a: db.raw('CASE WHEN is_admin_village THEN 1 ELSE 0 END') })
-      .sum({ c: db.raw('CASE WHEN is_admin_village AND is_central_village THEN 1 ELSE 0 END') })
-      .count({ n: '*' }) as unknown as Promise<
-      { parent_code: string; a: number | string | null; c: number | string | null; n: number | string }[]
+    underPrefix(db('regions').where('level', 'township'), 'code', prefix)
+      .orderBy('code')
+      .select('code', 'village_count', 'admin_village_count', 'central_village_count') as Promise<
+      { code: string; village_count: number; admin_village_count: number; central_village_count: number }[]
     >,
   ]);
-  const byTownship = new Map(rows.map((r) => [r.parent_code, r]));
   return {
     counties,
-    townships: townships.map((code) => {
-      const r = byTownship.get(code);
-      const a = Number(r?.a ?? 0);
-      return { code, adminVillages: a, centralVillages: Number(r?.c ?? 0), communities: Number(r?.n ?? 0) - a };
+    townships: rows.map((r) => {
+      const a = Number(r.admin_village_count);
+      return {
+        code: r.code,
+        adminVillages: a,
+        centralVillages: Number(r.central_village_count),
+        communities: Number(r.village_count) - a,
+      };
     }),
   };
 }
