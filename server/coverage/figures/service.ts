@@ -363,8 +363,7 @@ export async function saveCentralVillages(
     // Marks have no date: they count on every day, so every closed year of the county and city is checked.
     const reach = { codes: [township], from: '2000-01-01', entity: 'central_villages', entityId: township };
     await guardChange(trx, actor, reach, closedYearReason, async () => {
-      await store.setCentral(trx, on, true);
-      await store.setCentral(trx, off, false);
+      await store.setCentral(trx, on, off);
     });
     await audit.record(trx, {
       actor,

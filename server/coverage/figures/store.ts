@@ -201,9 +201,21 @@ export async function centralCounts(
   return new Map(rows.map((r) => [r.parent_code, { villages: Number(r.n), central: Number(r.c ?? 0) }]));
 }
 
-export async function setCentral(trx: Knex, codes: string[], central: boolean): Promise<void> {
-  for (let i = 0; i < codes.length; i += 500)
+/**
+ * Marks the `on` villages central and the `off` ones not in one statement (per 500 codes). A trigger counts the
+ * township's kept totals again at the end of the statement: on PostgreSQL the villages are then locked before their
+ * township, as in every other change to them, rather than some after it (which could deadlock with a correction).
+ */
+export async function setCentral(trx: Knex, on: string[], off: string[]): Promise<void> {
+  const codes = [...on, ...off];
+  const central = new Set(on);
+  for (let i = 0; i < codes.length; i += 500) {
+    const batch = codes.slice(i, i + 500);
+    const marked = batch.filter((c) => central.has(c));
     await trx('regions')
-      .whereIn('code', codes.slice(i, i + 500))
-      .update({ is_central_village: central });
+      .whereIn('code', batch)
+      .update({
+        is_central_village: marked.length ? trx.raw(`(code IN (${marked.map(() => '?').join(', ')}))`, marked) : false,
+      });
+  }
 }
