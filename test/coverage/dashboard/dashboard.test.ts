@@ -363,6 +363,14 @@ describe(`coverage dashboard: pages (${dialect})`, () => {
         .where({ level: 'township' })
         .where('name', 'like', '%街道')
         .whereLike('code', '5202%')
+        // A street without administrative villages, in code order: unordered, the first row is whatever the table's
+        // layout gives (on PostgreSQL, a row an update rewrote comes later).
+        .whereNotExists((q) => {
+          q.from('regions as v')
+            .whereRaw('v.parent_code = regions.code')
+            .where({ 'v.level': 'village', 'v.is_admin_village': true });
+        })
+        .orderBy('code')
         .first('code')
     ).code;
     const html = await page(`region=${street}&date=${DATE}`);
