@@ -31,6 +31,10 @@ describe(`coverage: other indicators (${dialect})`, () => {
   /** Starts from no figures, cases, targets or zones at all: the demo data carries some of each. */
   async function clear() {
     for (const t of [
+      'memorial_tributes',
+      'memorial_photos',
+      'memorials',
+      'satisfaction_surveys',
       'case_deductions',
       'case_closing_reasons',
       'case_events',
