@@ -4,6 +4,7 @@ import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
 import { dbFromConfig, dialectOf } from './db.js';
 import { createLogger, prepare } from './startup.js';
+import { forgetOldKeys } from './visits/service.js';
 
 const config = loadConfig();
 const log = createLogger(config);
@@ -27,6 +28,13 @@ if (config.demoData) {
 const server = buildApp(ctx).listen(config.port, config.host, () => {
   log.info({ port: config.port, database: dialectOf(db) }, `逝安 Shi'an listening on http://localhost:${config.port}`);
 });
+
+// Idempotency keys are kept a day, long enough for any client to retry; older ones are dropped every hour.
+const housekeeping = setInterval(
+  () => void forgetOldKeys(db).catch((err: unknown) => log.warn({ err }, 'idempotency keys cleanup failed')),
+  3_600_000,
+);
+housekeeping.unref();
 
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));
 

@@ -433,6 +433,14 @@ export interface Answer {
   body: unknown;
 }
 
+/** How long an idempotency key's answer is kept. */
+export const KEY_KEPT_MS = 24 * 3_600_000;
+
+/** Drops the idempotency keys older than KEY_KEPT_MS; returns how many. */
+export function forgetOldKeys(db: Knex, now: Date = new Date()): Promise<number> {
+  return store.forgetKeys(db, new Date(now.getTime() - KEY_KEPT_MS).toISOString());
+}
+
 /** A hash of what was asked: the same key with another request is refused (422). */
 export function requestHash(parts: unknown): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex');

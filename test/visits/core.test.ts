@@ -252,6 +252,17 @@ describe(`visits: rules (${dialect})`, () => {
       expect(other).to.equal('422 idempotency_key_reused');
     });
 
+    it('forgets keys after a day, and only those', async () => {
+      const old = new Date(Date.now() - visits.KEY_KEPT_MS - 60_000).toISOString();
+      await db('idempotency_keys').insert([
+        { key: 'reserve:old-one', request_hash: 'x', created_at: old },
+        { key: 'reserve:new-one', request_hash: 'x', created_at: new Date().toISOString() },
+      ]);
+      expect(await visits.forgetOldKeys(db)).to.be.at.least(1);
+      expect(await db('idempotency_keys').where({ key: 'reserve:old-one' }).first()).to.equal(undefined);
+      expect(await db('idempotency_keys').where({ key: 'reserve:new-one' }).first()).to.not.equal(undefined);
+    });
+
     it('keeps a refusal as the answer to its key', async () => {
       const w = await addWindow(db, cemetery, { status: 'closed' });
       const body = input();
