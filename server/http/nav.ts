@@ -40,6 +40,12 @@ export const navItems: NavItem[] = [
     roles: ['admin', 'bureau', 'front_desk'],
     section: /^\/staff\/funeral-homes(\/\d+\/prices(\/|$)|\/?$)/,
   },
+  {
+    href: '/staff/resting',
+    own: (id) => `/staff/resting/${id}`,
+    key: 'nav.resting',
+    roles: ['admin', 'bureau', 'county_bureau', 'cemetery_staff'],
+  },
   { href: '/staff/facilities', key: 'nav.facilities', roles: everyone },
   { href: '/staff/coverage', key: 'nav.coverage', roles: ['admin', 'bureau', 'county_bureau'] },
   { href: '/staff/regions', key: 'nav.regions', roles: everyone },

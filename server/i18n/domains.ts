@@ -18,6 +18,7 @@ import { priceMessages } from '../prices/messages.js';
 import { regionMessages } from '../regions/messages.js';
 import { reportMessages } from '../reports/messages.js';
 import { reportSettingsMessages } from '../reports/settings-messages.js';
+import { restingMessages } from '../resting/messages.js';
 import { staffMessages } from '../staff/messages.js';
 import { visitMessages } from '../visits/messages.js';
 import { visitPublicMessages } from '../visits/public-messages.js';
@@ -45,4 +46,5 @@ export const domainMessages: DomainMessages<object>[] = [
   reportMessages,
   reportSettingsMessages,
   staffMessages,
+  restingMessages,
 ];
