@@ -32,7 +32,12 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
 
   async function facilityPage(req: Request, res: Response) {
     const data = await resting.facilityPage(db, req.user!, idParam(req));
-    res.render('resting/facility', { ...data, statuses: shownStatuses, styles: STYLES, values: { hold_hours: data.holdHours } });
+    res.render('resting/facility', {
+      ...data,
+      statuses: shownStatuses,
+      styles: STYLES,
+      values: { hold_hours: data.holdHours },
+    });
   }
 
   async function saveSettings(req: Request, res: Response) {
@@ -58,7 +63,15 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
     res.render('resting/walls-form', {
       ...data,
       styles: STYLES,
-      values: { hall: 'A', wall_from: '1', wall_to: '12', rows: '10', columns: '20', tier: '普通', term_years: String(DEFAULT_TERM_YEARS) },
+      values: {
+        hall: 'A',
+        wall_from: '1',
+        wall_to: '12',
+        rows: '10',
+        columns: '20',
+        tier: '普通',
+        term_years: String(DEFAULT_TERM_YEARS),
+      },
     });
   }
 
@@ -134,7 +147,12 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
   // ## Grid and place
   async function gridPage(req: Request, res: Response) {
     const data = await resting.gridPage(db, req.user!, idParam(req), idParam(req, 'gid'));
-    res.render('resting/grid', { ...data, statuses: shownStatuses, styles: STYLES, printedAt: new Date().toISOString() });
+    res.render('resting/grid', {
+      ...data,
+      statuses: shownStatuses,
+      styles: STYLES,
+      printedAt: new Date().toISOString(),
+    });
   }
 
   async function placePage(req: Request, res: Response) {
@@ -147,7 +165,12 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
   /** The place's page again with the refusal (409 naming until when it is held). */
   async function onPlace(req: Request, res: Response, fn: () => Promise<void>) {
     const id = idParam(req);
-    await withForm(res, 'resting/place', async () => ({ ...(await resting.placePage(db, req.user!, id)), styles: STYLES }), fn);
+    await withForm(
+      res,
+      'resting/place',
+      async () => ({ ...(await resting.placePage(db, req.user!, id)), styles: STYLES }),
+      fn,
+    );
   }
 
   async function holdPlace(req: Request, res: Response) {
@@ -237,5 +260,3 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
   ];
   return routes.map((r) => ({ ...r, before: [noStore, ...(r.before ?? [])] }));
 }
-
-

@@ -36,7 +36,8 @@ export const WallRangeInput = z
     if (v.special_tier) {
       if (v.special_from === undefined)
         ctx.addIssue({ code: 'custom', path: ['special_from'], message: 'errors.required' });
-      if (v.special_to === undefined) ctx.addIssue({ code: 'custom', path: ['special_to'], message: 'errors.required' });
+      if (v.special_to === undefined)
+        ctx.addIssue({ code: 'custom', path: ['special_to'], message: 'errors.required' });
       if (v.special_from !== undefined && v.special_to !== undefined) {
         if (v.special_to < v.special_from)
           ctx.addIssue({ code: 'custom', path: ['special_to'], message: 'errors.range_backwards' });
@@ -60,7 +61,10 @@ export const SectionInput = z
     place_type: z.enum(plotTypes, { error: 'errors.invalid_choice' }),
     area_m2: z.preprocess(
       (v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v),
-      z.number({ error: 'errors.area_invalid' }).positive({ error: 'errors.area_invalid' }).max(100, { error: 'errors.area_invalid' }),
+      z
+        .number({ error: 'errors.area_invalid' })
+        .positive({ error: 'errors.area_invalid' })
+        .max(100, { error: 'errors.area_invalid' }),
     ),
     tier: optionalText(20),
     term_years: count(99),

@@ -44,7 +44,9 @@ export interface RestingFacility {
 }
 
 const asResting = (f: Facility): RestingFacility | undefined =>
-  restingKinds[f.kind] ? { id: f.id, name: f.name, kind: f.kind, region_code: f.region_code, placeKind: restingKinds[f.kind] } : undefined;
+  restingKinds[f.kind]
+    ? { id: f.id, name: f.name, kind: f.kind, region_code: f.region_code, placeKind: restingKinds[f.kind] }
+    : undefined;
 
 // ## The one rule of shown statuses
 
@@ -203,7 +205,8 @@ export async function createWalls(
 ): Promise<{ walls: number; niches: number }> {
   const facility = await writableLayout(db, actor, id, 'niche');
   const n = wallRangeCount(input);
-  if (n > MAX_RANGE) throw new ValidationError({ wall_to: { key: 'errors.range_too_large', params: { max: MAX_RANGE } } });
+  if (n > MAX_RANGE)
+    throw new ValidationError({ wall_to: { key: 'errors.range_too_large', params: { max: MAX_RANGE } } });
   const now = nowIso();
   const tierOf = (row: number) =>
     input.special_tier && row >= input.special_from! && row <= input.special_to! ? input.special_tier : input.tier;
@@ -257,7 +260,9 @@ export async function createWalls(
     });
   } catch (err) {
     if (isUniqueViolation(err))
-      throw new ConflictError('wall_exists', { wall_from: { key: 'errors.wall_exists', params: { hall: input.hall } } });
+      throw new ConflictError('wall_exists', {
+        wall_from: { key: 'errors.wall_exists', params: { hall: input.hall } },
+      });
     throw err;
   }
   return { walls: input.wall_to - input.wall_from + 1, niches: n };
@@ -321,7 +326,9 @@ export async function createSection(
     });
   } catch (err) {
     if (isUniqueViolation(err))
-      throw new ConflictError('section_exists', { code: { key: 'errors.section_exists', params: { code: input.code } } });
+      throw new ConflictError('section_exists', {
+        code: { key: 'errors.section_exists', params: { code: input.code } },
+      });
     throw err;
   }
   return { plots: n };
@@ -375,7 +382,13 @@ export async function placePage(db: Knex, actor: Actor, placeId: number) {
 /** A history entry as staff read it: what happened, and the hold's end or the block's reason. */
 function describe(h: store.HistoryRow) {
   const after = (h.after ? JSON.parse(h.after) : {}) as { hold_expires_at?: string; blocked_reason?: string };
-  return { at: h.at, actor_name: h.actor_name, action: h.action, until: after.hold_expires_at, reason: after.blocked_reason };
+  return {
+    at: h.at,
+    actor_name: h.actor_name,
+    action: h.action,
+    until: after.hold_expires_at,
+    reason: after.blocked_reason,
+  };
 }
 
 /** Why a place could not be taken: held (until when), occupied or blocked. */

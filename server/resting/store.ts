@@ -113,6 +113,16 @@ export async function findPlace(db: Knex, id: number): Promise<PlaceRow | undefi
 }
 
 /**
+ * Free, or held by a hold that has lapsed: what a new hold or a block may take. `WHERE status = 'free' OR (status =
+ * 'held' AND hold_expires_at <= now)`, so that an expired hold needs no job to clear it.
+ */
+const takable = (now: string) => (w: Knex.QueryBuilder) => {
+  w.where('status', 'free').orWhere((h) => {
+    h.where('status', 'held').where('hold_expires_at', '<=', now);
+  });
+};
+
+/**
  * Holds the place if it is free or its hold has lapsed: the row count says who won (0: someone else holds, occupies
  * or blocked it). An expired hold needs no job to clear it: this condition treats it as free.
  */
@@ -124,11 +134,15 @@ export async function holdPlace(
   until: string,
   kind?: PlaceKind,
 ): Promise<boolean> {
-  const q = trx('resting_places')
-    .where({ id })
-    .where((w) => w.where('status', 'free').orWhere((h) => h.where('status', 'held').where('hold_expires_at', '<=', now)));
+  const q = trx('resting_places').where({ id }).where(takable(now));
   if (kind) q.where('kind', kind);
-  const n = await q.update({ status: 'held', hold_expires_at: until, held_by: by, blocked_reason: null, updated_at: now });
+  const n = await q.update({
+    status: 'held',
+    hold_expires_at: until,
+    held_by: by,
+    blocked_reason: null,
+    updated_at: now,
+  });
   return n === 1;
 }
 
@@ -144,7 +158,7 @@ export async function releaseHold(trx: Knex, id: number, now: string): Promise<b
 export async function blockPlace(trx: Knex, id: number, reason: string, now: string): Promise<boolean> {
   const n = await trx('resting_places')
     .where({ id })
-    .where((w) => w.where('status', 'free').orWhere((h) => h.where('status', 'held').where('hold_expires_at', '<=', now)))
+    .where(takable(now))
     .update({ status: 'blocked', blocked_reason: reason, hold_expires_at: null, held_by: null, updated_at: now });
   return n === 1;
 }
@@ -176,10 +190,9 @@ export async function inventory(db: Knex, facilityId: number, now: string): Prom
       'place_type',
       'status',
       'term_ends_on',
-      db.raw(
-        `CASE WHEN status = 'held' AND hold_expires_at > ? THEN 1 ELSE 0 END AS hold_live`,
-        [now],
-      ) as unknown as string,
+      db.raw(`CASE WHEN status = 'held' AND hold_expires_at > ? THEN 1 ELSE 0 END AS hold_live`, [
+        now,
+      ]) as unknown as string,
       db.raw('COUNT(*) AS n') as unknown as string,
     );
   return rows.map((r: Record<string, unknown>) => ({
