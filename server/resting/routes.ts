@@ -86,6 +86,7 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
       async () => {
         const input = parse(WallRangeInput, values);
         if (!input.confirm) {
+          await resting.checkWallRange(db, req.user!, id, input);
           res.render('resting/walls-confirm', {
             ...data,
             styles: STYLES,

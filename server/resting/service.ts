@@ -192,6 +192,20 @@ export async function sectionForm(db: Knex, actor: Actor, id: number) {
   return { facility: await writableLayout(db, actor, id, 'plot') };
 }
 
+/** The confirm step: a range naming a wall that exists already is refused before it is shown. */
+export async function checkWallRange(db: Knex, actor: Actor, id: number, input: WallRangeInput): Promise<void> {
+  const facility = await writableLayout(db, actor, id, 'niche');
+  const n = wallRangeCount(input);
+  if (n > MAX_RANGE)
+    throw new ValidationError({ wall_to: { key: 'errors.range_too_large', params: { max: MAX_RANGE } } });
+  const codes = new Set((await store.groupsOf(db, facility.id)).map((g) => g.code));
+  for (let wall = input.wall_from; wall <= input.wall_to; wall += 1)
+    if (codes.has(`${input.hall}-${pad(wall)}`))
+      throw new ConflictError('wall_exists', {
+        wall_from: { key: 'errors.wall_exists', params: { hall: input.hall } },
+      });
+}
+
 /**
  * 生成格位: every wall of the range with its rows × columns of niches, in one transaction; a wall that exists
  * already refuses the whole range (named).

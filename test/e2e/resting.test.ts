@@ -64,7 +64,7 @@ describe('browser: niches and plots', function () {
     const context = await suite.browser().newContext({ baseURL: suite.app().url });
     context.setDefaultTimeout(20_000);
     const page = await context.newPage();
-    const problems = watchErrors(page);
+    const problems = watchErrors(page, { expectedStatuses: [409] });
     try {
       await signIn(page, 'admin');
       await page.goto('/staff/resting');
@@ -90,7 +90,10 @@ describe('browser: niches and plots', function () {
       await page.getByRole('link', { name: '钟山区公益性骨灰堂（示例）' }).click();
       await page.getByRole('link', { name: '生成格位墙' }).click();
       await page.getByRole('button', { name: '下一步' }).click();
-      expect(await page.locator('main').innerText()).to.contain('将在 A 厅生成 12 面墙，共 2,400 个格位');
+      expect(await page.locator('main').innerText()).to.contain('A 厅的这些墙中已有墙存在'); // the demo's hall A
+      await page.getByLabel('厅号').fill('C');
+      await page.getByRole('button', { name: '下一步' }).click();
+      expect(await page.locator('main').innerText()).to.contain('将在 C 厅生成 12 面墙，共 2,400 个格位');
       expect(await accessibilityProblems(page), 'axe-core on the confirm step').to.deep.equal([]);
       await screenshot(page, SUITE, 'walls-confirm');
       expect(problems).to.deep.equal([]);

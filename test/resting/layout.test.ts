@@ -76,6 +76,12 @@ describe(`resting: layout and scopes (${dialect})`, () => {
     );
     expect(res.status).to.equal(409);
     expect(textOf(res.text)).to.contain('C 厅的这些墙中已有墙存在');
+    const preview = await admin.post(
+      `/staff/resting/${columbarium}/walls`,
+      { ...wallForm, wall_from: '3', wall_to: '5' },
+      { from: `/staff/resting/${columbarium}/walls/new` },
+    );
+    expect(preview.status, 'already at the confirm step').to.equal(409);
     expect(await app.db('resting_places').where('code', 'like', 'C-04-%').count({ n: '*' })).to.deep.equal([{ n: 0 }]);
   });
 
