@@ -141,6 +141,24 @@ describe(`resting: layout and scopes (${dialect})`, () => {
     expect(violatedConstraint(err)).to.contain('resting_places_ash_grave_max_1m2');
   });
 
+  it('has the database refuse a hold without its expiry, a block without its reason, and a niche of a plot type', async () => {
+    const place = await app.db('resting_places').where({ facility_id: cemetery, status: 'free' }).first('id');
+    const refused = (change: Record<string, unknown>) =>
+      app
+        .db('resting_places')
+        .where({ id: place.id })
+        .update(change)
+        .then(
+          () => null,
+          (e: unknown) => violatedConstraint(e),
+        );
+    expect(await refused({ status: 'held', hold_expires_at: null })).to.contain('resting_places_hold_fields');
+    expect(await refused({ status: 'blocked' })).to.contain('resting_places_block_reason');
+    expect(await refused({ status: 'free', blocked_reason: '旧原因' })).to.contain('resting_places_block_reason');
+    expect(await refused({ kind: 'niche' })).to.contain('resting_places_niche_type');
+    expect(await refused({ status: 'reserved' })).to.contain('resting_places_status_in');
+  });
+
   it('lets cemetery staff open their own cemetery and not the columbarium, another facility (404)', async () => {
     const staff = await signedIn(app, 'cemetery_staff');
     expect((await staff.get(`/staff/resting/${cemetery}`)).status).to.equal(200);
