@@ -33,6 +33,7 @@ const accounts: {
       '/staff/cremation',
       '/staff/custody',
       '/staff/funeral-homes',
+      '/staff/resting',
       '/staff/facilities',
       '/staff/coverage',
       '/staff/regions',
@@ -54,6 +55,7 @@ const accounts: {
       '/staff/cremation',
       '/staff/custody',
       '/staff/funeral-homes',
+      '/staff/resting',
       '/staff/facilities',
       '/staff/coverage',
       '/staff/regions',
@@ -66,7 +68,7 @@ const accounts: {
     displayName: '钟山区民政局',
     page: '/staff/audit',
     heading: '审计日志',
-    nav: () => ['/staff', '/staff/facilities', '/staff/coverage', '/staff/regions', '/staff/audit'],
+    nav: () => ['/staff', '/staff/resting', '/staff/facilities', '/staff/coverage', '/staff/regions', '/staff/audit'],
   },
   {
     username: 'frontdesk',
@@ -91,7 +93,7 @@ const accounts: {
     displayName: '公墓管理员',
     page: '/staff/regions',
     heading: '行政区划',
-    nav: () => ['/staff', '/staff/cases', '/staff/facilities', '/staff/regions'],
+    nav: (home) => ['/staff', '/staff/cases', `/staff/resting/${home}`, '/staff/facilities', '/staff/regions'],
   },
 ];
 
