@@ -43,6 +43,18 @@ interface Scenario {
   /** Maximum server CPU per request in ms; reported as PASS/FAIL like `goal`. */
   cpuGoalMs?: number;
   /** Runs once before the scenario, to make what it needs through the app (a token, records); what it returns replaces path, headers or body. */
+  /**
+   * A scenario that drives the load itself instead of a timed autocannon run of one request (the Qingming burst:
+   * until a day's windows are full); what it returns is its row.
+   */
+  run?: (ctx: {
+    base: string;
+    connections: number;
+    sqliteFile?: string;
+    databaseUrl?: string;
+    cpu(): number | undefined;
+    log(s: string): void;
+  }) => Promise<Omit<Row, 'name'> & { notes?: string[] }>;
   prepare?: (ctx: {
     base: string;
     session?: Session;
@@ -79,6 +91,32 @@ const scenarios: Scenario[] = [
     path: '/api/v1/cremation/bookings',
     expectStatus: 409,
     prepare: async (ctx) => (await import('./bench-cremation.js')).takenSlotBooking(ctx),
+  },
+  // Families reserving Qingming visits through the JSON API (issue 17, item 13): 100 connections until a day of
+  // 8 windows × 500 places is full; requests/s here is reservations (201s) per second. scripts/bench-visits.ts.
+  {
+    name: 'Qingming burst: 100 connections reserving 8 windows × 500 places until full (POST, API)',
+    method: 'POST',
+    path: '/api/v1/visit-windows',
+    goal: 0.3,
+    latencyGoalMs: 100,
+    connections: 100,
+    run: async (ctx) => {
+      const { qingmingBurst } = await import('./bench-visits.js');
+      const r = await qingmingBurst(ctx, ctx.log);
+      const note =
+        `Qingming burst: ${fmt(r.reservations)} reservations in ${r.seconds.toFixed(2)} s ` +
+        `(${fmt(r.requests)} requests: ${r.codes}); CHECK ${r.check}`;
+      return {
+        rps: r.perSecond,
+        p50: r.p50,
+        p99: r.p99,
+        requests: r.requests,
+        bad: r.bad,
+        cpuPerReq: r.cpuMs,
+        notes: [note],
+      };
+    },
   },
   // Its preparation first times the whole-country coverage (620,573 villages) on a SQLite file of its own and prints it.
   {
@@ -626,6 +664,8 @@ async function main(): Promise<number> {
       SHIAN_DATA_DIR: dataDir,
       SHIAN_DEMO_PASSWORD: DEMO_PASSWORD,
       LOG_LEVEL: 'warn',
+      // Behind a proxy on this machine: the Qingming burst's families come from many addresses (X-Forwarded-For).
+      SHIAN_TRUST_PROXY: 'loopback',
     });
     const health = (await (await waitForHealth(app, '/healthz')).json()) as { database?: string };
     if (health.database !== db.key) throw new Error(`app reports database ${health.database}, expected ${db.key}`);
@@ -636,6 +676,22 @@ async function main(): Promise<number> {
       if (listed.loginAs) {
         session = sessions.get(listed.loginAs) ?? (await login(app.base, listed.loginAs));
         sessions.set(listed.loginAs, session);
+      }
+      if (listed.run) {
+        const { notes: runNotes, ...measured } = await listed.run({
+          base: app.base,
+          connections: listed.connections ?? connections,
+          sqliteFile: process.env.DATABASE_URL ? undefined : path.join(dataDir, 'shian.sqlite'),
+          databaseUrl: process.env.DATABASE_URL,
+          cpu: () => cpuMs(app.child.pid),
+          log,
+        });
+        const row: Row = { name: listed.name, ...measured, ratio: measured.rps / baselineRow.rps };
+        Object.assign(row, { goal: listed.goal, latencyGoalMs: listed.latencyGoalMs, cpuGoalMs: listed.cpuGoalMs });
+        for (const n of runNotes ?? []) log(`  ${n}`);
+        notes.push(...(runNotes ?? []));
+        rows.push(row);
+        continue;
       }
       const s = {
         ...listed,

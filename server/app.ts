@@ -31,12 +31,17 @@ import { requestLog } from './http/request-log.js';
 import { csrf, sessionMiddleware } from './http/session.js';
 import { viewEngine } from './http/views.js';
 import { projectRoot, staticDir, viewsDir } from './paths.js';
+import { memorialRoutes, OWNER_PHOTO_PATH, photoBody, STAFF_PHOTO_PATH } from './memorials/routes.js';
 import { priceRoutes } from './prices/routes.js';
 import { regionRoutes } from './regions/routes.js';
 import { reportRoutes } from './reports/routes.js';
 import { reportSettingsRoutes } from './reports/settings-routes.js';
+import { satisfactionRoutes } from './satisfaction/routes.js';
 import { staffRoutes } from './staff/routes.js';
 import { visitPublicRoutes } from './visits/public-routes.js';
+import { visitGateRoutes } from './visits/gate-routes.js';
+import { visitStaffRoutes } from './visits/staff-routes.js';
+import { visitApiRoutes } from './visits/api-routes.js';
 
 export function buildApp(ctx: AppContext): Express {
   const app = express();
@@ -73,6 +78,11 @@ export function buildApp(ctx: AppContext): Express {
     '/static/vendor/leaflet',
     express.static(path.join(projectRoot, 'node_modules', 'leaflet', 'dist'), { maxAge: '1d' }),
   );
+  // jsQR for the gate's camera where the browser has no BarcodeDetector.
+  app.use(
+    '/static/vendor/jsqr',
+    express.static(path.join(projectRoot, 'node_modules', 'jsqr', 'dist'), { maxAge: '1d' }),
+  );
   app.use('/static', express.static(staticDir, { maxAge: '1h' }));
 
   app.use(ctx.pageCache.serve);
@@ -86,11 +96,14 @@ export function buildApp(ctx: AppContext): Express {
   app.use(locals);
   // A case paper's upload is multipart: its body (and the CSRF token in it) is read before the CSRF check.
   app.post(UPLOAD_PATH, uploadBody());
+  app.post(OWNER_PHOTO_PATH, photoBody(ctx, 'owner'));
+  app.post(STAFF_PHOTO_PATH, photoBody(ctx, 'staff'));
   app.use(csrf(ctx).doubleCsrfProtection);
 
   const registry: RouteDef[] = [];
   const router = express.Router({ caseSensitive: true });
   for (const routes of [
+    visitApiRoutes, // first: on Qingming morning its requests walk the fewest routes
     homeRoutes,
     accountRoutes,
     staffRoutes,
@@ -102,6 +115,7 @@ export function buildApp(ctx: AppContext): Express {
     takingsRoutes,
     documentRoutes,
     priceRoutes,
+    memorialRoutes,
     resourceRoutes,
     cremationRoutes,
     custodyRoutes,
@@ -114,7 +128,10 @@ export function buildApp(ctx: AppContext): Express {
     coverageApiRoutes,
     reportRoutes,
     reportSettingsRoutes,
+    satisfactionRoutes,
     visitPublicRoutes,
+    visitStaffRoutes,
+    visitGateRoutes,
     restingRoutes,
   ]) {
     mount(router, routes(ctx), registry);

@@ -37,6 +37,11 @@ const Env = z.object({
     .regex(/^[a-z0-9]{1,16}$/i)
     .default('abc'),
   SHIAN_FALLBACK_FONTS: z.string().optional(),
+  SHIAN_PUBLIC_URL: z
+    .string()
+    .url()
+    .regex(/^https?:\/\//)
+    .optional(),
 });
 
 /** A base map of tiles under the coverage map; origins are what the CSP must allow images from. */
@@ -106,6 +111,8 @@ export interface Config {
   mapTiles?: MapTiles;
   /** Font files or folders for characters the main font lacks, in the order tried: SHIAN_FALLBACK_FONTS, then Debian's. */
   fallbackFonts: string[];
+  /** SHIAN_PUBLIC_URL: where families reach the public pages (printed links and QR codes); none, paths alone. */
+  publicUrl?: string;
   /** Set by tests: no background timers, quiet logs. */
   testing: boolean;
 }
@@ -146,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       e.SHIAN_FALLBACK_FONTS === 'off'
         ? []
         : [...(e.SHIAN_FALLBACK_FONTS ?? '').split(path.delimiter).filter(Boolean), ...DEBIAN_FALLBACK_FONTS],
+    publicUrl: e.SHIAN_PUBLIC_URL?.replace(/\/+$/, ''),
     testing: false,
   };
 }

@@ -3,9 +3,21 @@ import { DateTime } from 'luxon';
 
 export const zone = 'Asia/Shanghai';
 
-/** Today's date in Asia/Shanghai as YYYY-MM-DD. */
+/** China has kept UTC+8 all year since 1992 (summer time ended after 1991): from then on no zone lookup is needed. */
+const FIXED_OFFSET_SINCE = Date.UTC(1992, 0, 1);
+const EIGHT_HOURS_MS = 8 * 3_600_000;
+
+/** Today's date in Asia/Shanghai as YYYY-MM-DD (on every public booking: the fixed offset spares a zone lookup). */
 export function todayInShanghai(now: Date = new Date()): string {
+  const t = now.getTime();
+  if (t >= FIXED_OFFSET_SINCE) return new Date(t + EIGHT_HOURS_MS).toISOString().slice(0, 10);
   return DateTime.fromJSDate(now).setZone(zone).toISODate()!;
+}
+
+/** The calendar day `days` after a day 'YYYY-MM-DD' (days may be negative). */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
 /** An instant (an ISO string without offset is UTC, as the database hands it back) in Asia/Shanghai. */

@@ -10,9 +10,11 @@ import { seedDemoCoverage } from './demo-coverage.js';
 import { seedDemoCremation } from './demo-cremation.js';
 import { seedDemoFamily } from './demo-family.js';
 import { seedDemoMoney } from './demo-money.js';
+import { seedDemoSatisfaction } from './demo-satisfaction.js';
 import { seedDemoCases } from './demo-cases.js';
 import { seedDemoCustody } from './demo-custody.js';
 import { seedDemoDay } from './demo-day.js';
+import { seedDemoMemorials } from './demo-memorials.js';
 import { seedDemoVisits } from './demo-visits.js';
 import { seedDemoResting } from './demo-resting.js';
 
@@ -154,6 +156,12 @@ export async function seedDemo(
     if (opts.day) await seedDemoDay(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
     await seedDemoFamily(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
     await seedDemoMoney(trx, ids.get('六盘水市殡仪馆（示例）')!, userIds.get('frontdesk')!);
+    await seedDemoSatisfaction(
+      trx,
+      facilities.filter((f) => f.kind === 'funeral_home').map((f) => ids.get(f.name)!),
+      { extra: opts.day ?? false },
+    );
+    await seedDemoMemorials(trx, userIds.get('frontdesk'));
     await seedDemoVisits(
       trx,
       { cemetery: ids.get('大河镇农村公益性公墓（示例）')!, columbarium: ids.get('钟山区公益性骨灰堂（示例）')! },

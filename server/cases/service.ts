@@ -28,6 +28,7 @@ import * as family from './family-store.js';
 import { normalisePhone } from './phone.js';
 import { findFacility } from '../facilities/service.js';
 import { findRegion } from '../regions/service.js';
+import { issueSurveyIn } from '../satisfaction/service.js';
 
 export type Actor = Pick<User, 'id' | 'username' | 'role' | 'facility_id'>;
 
@@ -335,6 +336,8 @@ export async function moveCaseIn(
     after: { status: to, note, ...(closing.length ? { closing } : {}) },
     ip,
   });
+  // 满意度测评: the family gets its survey code with the closed case's statement.
+  if (completes(to)) await issueSurveyIn(trx, id);
 }
 
 /** The full ID number, for the funeral home's own staff only; every reveal is in the audit log. */

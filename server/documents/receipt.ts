@@ -65,6 +65,18 @@ export interface ReceiptData {
   balanceFen: number;
   printedAt: string; // ISO instant
   printedBy: string;
+  /** 满意度测评 of a closed case: where to rate, the code as printed, a QR code of the link (PNG) when it is absolute. */
+  survey?: { link: string; code: string; qrPng?: Buffer };
+  /** The one-time code by which the family claims the online memorial page, printed only when just issued. */
+  memorialClaim?: MemorialClaim;
+}
+
+export interface MemorialClaim {
+  code: string;
+  /** Where the family types it: the claim page's full address. */
+  url: string;
+  /** ISO instant after which the code no longer works. */
+  expiresAt: string;
 }
 
 const MARGIN = 50;
@@ -148,7 +160,9 @@ export async function renderReceipt(d: ReceiptData, fonts: Fonts): Promise<Buffe
   y = table(doc, paymentColumns(d, width), paymentRows(d), { x: left, y, size: SIZE, rowHeight: 24, continuePage });
   y += 22;
 
-  summary(doc, d, y, continuePage);
+  y = summary(doc, d, y, continuePage);
+  if (d.survey) y = surveyBlock(doc, d, d.survey, y + 22, continuePage);
+  if (d.memorialClaim) claimBlock(doc, d.lang, d.memorialClaim, y + 24, continuePage);
 
   eachPage(doc, (i, count) => {
     const base = doc.page.height - MARGIN + FOOTER;
@@ -231,8 +245,8 @@ function paymentRows(d: ReceiptData): TableRow[] {
   return rows;
 }
 
-/** Totals on the right, the payee and the family's signature on the left; kept together on one page. */
-function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number): void {
+/** Totals on the right, the payee and the family's signature on the left; kept together on one page. Returns its end. */
+function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number): number {
   const t = translator(d.lang);
   const left = contentLeft(doc),
     width = contentWidth(doc);
@@ -260,7 +274,7 @@ function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number
       value: { size: SIZE },
     },
   );
-  fieldGrid(doc, [[{ label: t('documents.summary_balance'), value: formatMoney(d.balanceFen) }]], {
+  const bottom = fieldGrid(doc, [[{ label: t('documents.summary_balance'), value: formatMoney(d.balanceFen) }]], {
     x,
     y: end,
     widths,
@@ -278,4 +292,57 @@ function summary(doc: Doc, d: ReceiptData, y: number, continuePage: () => number
   doc.font(REGULAR).fontSize(SIZE);
   const lineStart = left + doc.widthOfString(sign) + 4;
   rule(doc, lineStart, Math.min(lineStart + 120, left + textWidth), top + 76, 0.6);
+  return Math.max(bottom, top + 80);
+}
+
+/** The online memorial page's claim code, boxed, with where to type it and until when: the family keeps this paper. */
+function claimBlock(doc: Doc, lang: Lang, m: MemorialClaim, y: number, continuePage: () => number): void {
+  const t = translator(lang);
+  const left = contentLeft(doc),
+    width = contentWidth(doc);
+  const top = ensureSpace(doc, y, 96, continuePage);
+  doc.save().lineWidth(0.75).strokeColor(MUTED).rect(left, top, width, 88).stroke().restore();
+  textAt(doc, t('documents.memorial_claim_title'), left + 10, top + 8, width - 20, { font: BOLD, size: 11 });
+  textAt(doc, t('documents.memorial_claim_code', { code: m.code }), left + 10, top + 28, width - 20, {
+    font: BOLD,
+    size: 14,
+  });
+  textAt(
+    doc,
+    t('documents.memorial_claim_how', { url: m.url, date: formatDateTime(m.expiresAt, lang) }),
+    left + 10,
+    top + 50,
+    width - 20,
+    { size: 9, color: MUTED },
+  );
+}
+
+/** The survey's link and code, with the QR code of the link on the right when there is one; kept on one page. Returns its end. */
+function surveyBlock(
+  doc: Doc,
+  d: ReceiptData,
+  s: NonNullable<ReceiptData['survey']>,
+  y: number,
+  continuePage: () => number,
+): number {
+  const t = translator(d.lang);
+  const left = contentLeft(doc),
+    width = contentWidth(doc);
+  const qr = s.qrPng ? 84 : 0;
+  const top = ensureSpace(doc, y, Math.max(qr, 96) + 10, continuePage);
+  rule(doc, left, left + width, top, 0.5, MUTED);
+  const textWidth = width - (qr ? qr + 16 : 0);
+  let at = textAt(doc, t('satisfaction.receipt_heading'), left, top + 10, textWidth, { font: BOLD, size: 12 });
+  at = textAt(doc, t(s.qrPng ? 'satisfaction.receipt_text_qr' : 'satisfaction.receipt_text'), left, at + 4, textWidth, {
+    size: 9.5,
+    color: MUTED,
+    lineGap: 2,
+  });
+  at = textAt(doc, `${t('satisfaction.receipt_link')}：${s.link}`, left, at + 6, textWidth, { size: SIZE });
+  const end = textAt(doc, `${t('satisfaction.receipt_code')}：${s.code}`, left, at + 4, textWidth, {
+    font: BOLD,
+    size: 13,
+  });
+  if (s.qrPng) doc.image(s.qrPng, left + width - qr, top + 8, { width: qr, height: qr });
+  return Math.max(end, top + 8 + qr);
 }

@@ -66,6 +66,7 @@ export function documentRoutes(ctx: AppContext): RouteDef[] {
       req.user!,
       idParam(req),
       req.lang,
+      { publicUrl: config.publicUrl },
     );
     sendPdf(res, printed, 'documents.receipt_file', req.lang);
   }

@@ -14,7 +14,10 @@ import type { Lang } from '../i18n/index.js';
 import { renderCertificate } from './certificate.js';
 import { unprintable, type Fonts } from './fonts.js';
 import { renderPaymentReceipt } from './payment-receipt.js';
-import { renderReceipt } from './receipt.js';
+import QRCode from 'qrcode';
+import { renderReceipt, type MemorialClaim, type ReceiptData } from './receipt.js';
+import { surveyOfCase } from '../satisfaction/service.js';
+import { printedCode } from '../satisfaction/schemas.js';
 import * as store from './store.js';
 
 export type Printer = cases.Actor & Pick<User, 'display_name'>;
@@ -107,10 +110,12 @@ export async function printReceipt(
   actor: Printer,
   caseId: number,
   lang: Lang,
+  extra: { memorialClaim?: MemorialClaim; publicUrl?: string } = {},
 ): Promise<Printed> {
   const c = await cases.loadCase(db, actor, caseId);
   const a = await cases.account(db, c.id);
   const contact = await cases.mainContact(db, c.id);
+  const survey = await surveyLink(db, c.id, extra.publicUrl);
   const pdf = await renderReceipt(
     {
       lang,
@@ -146,10 +151,26 @@ export async function printReceipt(
       balanceFen: a.balance,
       printedAt: nowIso(),
       printedBy: actor.display_name,
+      survey,
+      memorialClaim: extra.memorialClaim,
     },
     fonts,
   );
   return { pdf, caseNumber: c.case_number };
+}
+
+/**
+ * The closed case's survey as printed (满意度测评): the public page's address (the configured base URL, else the path)
+ * and the code; with a base URL, a QR code of the address with the code filled in. None while the case is open.
+ */
+async function surveyLink(db: Knex, caseId: number, publicUrl?: string): Promise<ReceiptData['survey']> {
+  const s = await surveyOfCase(db, caseId);
+  if (!s) return undefined;
+  const link = `${publicUrl ?? ''}/rate`;
+  const qrPng = publicUrl
+    ? await QRCode.toBuffer(`${link}?code=${s.code}`, { type: 'png', margin: 1, width: 240, errorCorrectionLevel: 'M' })
+    : undefined;
+  return { link, code: printedCode(s.code), qrPng };
 }
 
 /** The receipt (收据) of one payment, deposit or refund, for whoever may read the case; VOID stamped once voided. */

@@ -5,7 +5,9 @@ import { dialectOf, ping } from '../db.js';
 import { facilityChoices } from '../facilities/service.js';
 import { regionNames } from '../regions/service.js';
 import type { Facility } from '../facilities/kinds.js';
+import { NotFoundError } from '../http/errors.js';
 import { isLang } from '../i18n/index.js';
+import { DISPLAY_COOKIE, DISPLAY_COOKIE_MS, isDisplayMode } from '../http/display.js';
 import { safeNext } from '../http/forms.js';
 import type { RouteDef } from '../http/routes.js';
 
@@ -54,6 +56,19 @@ export function homeRoutes(ctx: AppContext): RouteDef[] {
     res.redirect(safeNext(req.query.back === undefined ? '/' : req.query.back));
   }
 
+  /** 大字模式 / 标准字号: a link, so it works without JavaScript; back to the page it was chosen on. */
+  function setDisplay(req: Request, res: Response) {
+    const mode = req.params.mode;
+    if (!isDisplayMode(mode)) {
+      throw new NotFoundError();
+    }
+    if (mode === 'large')
+      res.cookie(DISPLAY_COOKIE, mode, { maxAge: DISPLAY_COOKIE_MS, sameSite: 'lax', httpOnly: true });
+    else res.clearCookie(DISPLAY_COOKIE, { sameSite: 'lax', httpOnly: true });
+    const back = typeof req.query.back === 'string' ? req.query.back : '/';
+    res.set('Cache-Control', 'no-store').redirect(safeNext(back) === back ? back : '/');
+  }
+
   async function healthz(_req: Request, res: Response) {
     await ping(db);
     res.set('Cache-Control', 'no-store').json({ status: 'ok', database: dialectOf(db) });
@@ -62,6 +77,7 @@ export function homeRoutes(ctx: AppContext): RouteDef[] {
   return [
     { method: 'get', path: '/', roles: 'public', handler: home, before: [ctx.pageCache.fill('/', 1_000)] },
     { method: 'get', path: '/lang/:lang', roles: 'public', handler: setLang },
+    { method: 'get', path: '/display/:mode', roles: 'public', handler: setDisplay },
     { method: 'get', path: '/healthz', roles: 'public', handler: healthz },
   ];
 }

@@ -120,3 +120,8 @@ export function percentInput(rate: number): string {
   const tenths = rateTenths(rate);
   return tenths % 10 === 0 ? String(tenths / 10) : tenthsText(tenths);
 }
+
+/** An average score with one decimal, half up, from whole-number sums: 17 over 4 → "4.3"; `none` when count is 0. */
+export function formatAverage(sum: number, count: number, none = ''): string {
+  return count === 0 ? none : tenthsText(Math.floor((20 * sum + count) / (2 * count)));
+}

@@ -40,6 +40,7 @@ export const navItems: NavItem[] = [
     roles: ['admin', 'bureau', 'front_desk'],
     section: /^\/staff\/funeral-homes(\/\d+\/prices(\/|$)|\/?$)/,
   },
+  { href: '/staff/visits', key: 'nav.visits', roles: ['admin', 'bureau', 'county_bureau', 'cemetery_staff'] },
   {
     href: '/staff/resting',
     own: (id) => `/staff/resting/${id}`,
@@ -48,6 +49,7 @@ export const navItems: NavItem[] = [
   },
   { href: '/staff/facilities', key: 'nav.facilities', roles: everyone },
   { href: '/staff/coverage', key: 'nav.coverage', roles: ['admin', 'bureau', 'county_bureau'] },
+  { href: '/staff/satisfaction', key: 'nav.satisfaction', roles: ['admin', 'bureau', 'county_bureau', 'front_desk'] },
   { href: '/staff/regions', key: 'nav.regions', roles: everyone },
   { href: '/staff/users', key: 'nav.users', roles: ['admin'] },
   { href: '/staff/tokens', key: 'nav.tokens', roles: ['admin'] },

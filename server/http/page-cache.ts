@@ -7,6 +7,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { TtlCache, systemClock, type Clock } from '../cache.js';
 import { defaultLang, isLang, type Lang } from '../i18n/index.js';
 import { SESSION_COOKIE } from './cookies.js';
+import { displayOfHeader } from './display.js';
 
 /** A kept page: its UTF-8 bytes and their ETag, made once rather than on every request that gets it. */
 interface Entry {
@@ -18,15 +19,20 @@ interface Entry {
 const etagOf = (bytes: Buffer) =>
   `W/"${bytes.length.toString(16)}-${createHash('sha1').update(bytes).digest('base64').slice(0, 27)}"`;
 
-function anonymousLang(req: Request): Lang | undefined {
+/**
+ * What a kept page depends on besides its path, for an anonymous visitor: the language and the display mode (large
+ * type puts a class on <body>), as one key such as `zh-CN` or `zh-CN|large`; undefined for a signed-in visitor.
+ */
+function anonymousKey(req: Request): string | undefined {
   const cookie = req.headers.cookie ?? '';
   if (cookie.includes(`${SESSION_COOKIE}=`)) return undefined;
   const m = /(?:^|;\s*)lang=([^;]+)/.exec(cookie);
-  return m ? (isLang(m[1]) ? m[1] : defaultLang) : defaultLang;
+  const lang: Lang = m ? (isLang(m[1]) ? m[1] : defaultLang) : defaultLang;
+  return displayOfHeader(cookie) === 'large' ? `${lang}|large` : lang;
 }
 
 export class PageCache {
-  /** The kept pages of each cached path, by language. */
+  /** The kept pages of each cached path, by language and display mode. */
   private paths = new Map<string, TtlCache<string, Entry>>();
 
   constructor(private readonly clock: Clock = systemClock) {}
@@ -35,11 +41,11 @@ export class PageCache {
     return this.paths.get(path);
   }
 
-  /** Answers a cached page when there is a fresh one for this path and language. */
+  /** Answers a cached page when there is a fresh one for this path, language and display mode. */
   serve: RequestHandler = (req, res, next) => {
     const pages = req.method === 'GET' ? this.kept(req.path) : undefined;
-    const lang = pages && anonymousLang(req);
-    const hit = lang ? pages!.peek(lang) : undefined;
+    const key = pages && anonymousKey(req);
+    const hit = key ? pages!.peek(key) : undefined;
     if (!hit) return next();
     hit.then((entry) => {
       res.type('html');
@@ -62,8 +68,8 @@ export class PageCache {
     }
     const kept = pages;
     return (req, res, next) => {
-      const lang = anonymousLang(req);
-      if (!lang || req.user) return next();
+      const key = anonymousKey(req);
+      if (!key || req.user) return next();
       const render = res.render.bind(res) as (
         view: string,
         options: object,
@@ -74,7 +80,7 @@ export class PageCache {
           if (err) return next(err);
           if (res.statusCode === 200) {
             const bytes = Buffer.from(html);
-            kept.set(lang, { bytes, etag: etagOf(bytes) });
+            kept.set(key, { bytes, etag: etagOf(bytes) });
           }
           res.send(html);
         });

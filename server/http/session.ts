@@ -64,9 +64,13 @@ export function sessionMiddleware(ctx: AppContext): RequestHandler {
       maxAge: ctx.config.session.idleMs,
     },
   });
-  // A visitor without a session cookie who only reads (families on public pages) needs no session at all.
+  // A visitor without a session cookie who only reads (families on public pages) needs no session at all, nor does
+  // any caller of the JSON API without one (bearer tokens, public bookings): no session id is made or signed for them.
   return (req, res, next) => {
-    if ((req.method === 'GET' || req.method === 'HEAD') && !req.headers.cookie?.includes(`${SESSION_COOKIE}=`))
+    if (
+      (req.method === 'GET' || req.method === 'HEAD' || isApi(req)) &&
+      !req.headers.cookie?.includes(`${SESSION_COOKIE}=`)
+    )
       return next();
     withSession(req, res, next);
   };

@@ -14,14 +14,19 @@ import { custodyMessages } from '../custody/messages.js';
 import { documentMessages } from '../documents/messages.js';
 import { paymentReceiptMessages } from '../documents/payment-receipt-messages.js';
 import { facilityMessages } from '../facilities/messages.js';
+import { homeMessages } from '../home/messages.js';
+import { memorialMessages } from '../memorials/messages.js';
 import { priceMessages } from '../prices/messages.js';
 import { regionMessages } from '../regions/messages.js';
 import { reportMessages } from '../reports/messages.js';
 import { reportSettingsMessages } from '../reports/settings-messages.js';
 import { restingMessages } from '../resting/messages.js';
+import { satisfactionMessages } from '../satisfaction/messages.js';
 import { staffMessages } from '../staff/messages.js';
 import { visitMessages } from '../visits/messages.js';
 import { visitPublicMessages } from '../visits/public-messages.js';
+import { visitStaffMessages } from '../visits/staff-messages.js';
+import { visitApiMessages } from '../visits/api-messages.js';
 import type { DomainMessages } from './types.js';
 
 export const domainMessages: DomainMessages<object>[] = [
@@ -39,12 +44,17 @@ export const domainMessages: DomainMessages<object>[] = [
   documentMessages,
   paymentReceiptMessages,
   facilityMessages,
+  homeMessages,
+  memorialMessages,
   priceMessages,
   regionMessages,
   visitMessages,
   visitPublicMessages,
+  visitStaffMessages,
+  visitApiMessages,
   reportMessages,
   reportSettingsMessages,
+  satisfactionMessages,
   staffMessages,
   restingMessages,
 ];

@@ -14,7 +14,7 @@ import {
   UnprocessableError,
   ValidationError,
 } from '../http/errors.js';
-import { todayInShanghai, zone } from '../time.js';
+import { addDays, todayInShanghai, zone } from '../time.js';
 import type { Reservation, VisitSettings, VisitWindow } from './kinds.js';
 import { CODE_ALPHABET, CODE_LENGTH, type GenerateInput, type ReservationInput } from './schemas.js';
 import * as store from './store.js';
@@ -51,7 +51,7 @@ export function qingmingDay(year: number): string {
 
 /** The last day that can be booked today: today + the days ahead, in Asia/Shanghai. */
 export function lastBookableDate(s: Pick<VisitSettings, 'book_ahead_days'>, now: Date): string {
-  return DateTime.fromISO(todayInShanghai(now), { zone }).plus({ days: s.book_ahead_days }).toISODate()!;
+  return addDays(todayInShanghai(now), s.book_ahead_days);
 }
 
 /** What a family may do with a window now; the reason when it cannot be booked. */

@@ -265,16 +265,18 @@ export async function reserve(trx: Knex, r: NewReservation, when: BookableWhen):
     const rows = out.rows as { id: number }[];
     return rows[0]?.id;
   }
-  const taken = await trx('visit_windows')
+  const taken = (await trx('visit_windows')
     .where({ id: r.window_id, status: 'open' })
     .whereRaw('booked + ? <= capacity', [r.party_size])
     .where('visit_date', '<=', when.lastDate)
     .where('ends_at', '>', when.now)
-    .update({ booked: trx.raw('booked + ?', [r.party_size]) });
-  if (taken !== 1) return undefined;
-  const w = await trx('visit_windows').select('facility_id', 'visit_date').where({ id: r.window_id }).first();
+    .update({ booked: trx.raw('booked + ?', [r.party_size]) }, ['facility_id', 'visit_date'])) as {
+    facility_id: number;
+    visit_date: string;
+  }[];
+  if (taken.length !== 1) return undefined;
   const [row] = await trx('visit_reservations')
-    .insert({ ...r, facility_id: w.facility_id, visit_date: w.visit_date, status: 'booked' })
+    .insert({ ...r, facility_id: taken[0].facility_id, visit_date: taken[0].visit_date, status: 'booked' })
     .returning('id');
   return typeof row === 'object' ? row.id : row;
 }

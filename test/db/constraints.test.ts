@@ -24,6 +24,7 @@ import { bookingStatuses } from '../../server/cremation/store.js';
 import { custodyStatuses, placeKinds, slotStatuses } from '../../server/custody/kinds.js';
 import { isCheckViolation, isExclusionViolation, violatedConstraint } from '../../server/db.js';
 import { buildModes, facilityKinds, facilityStatuses } from '../../server/facilities/kinds.js';
+import { memorialStatuses, memorialVisibilities, tributeKinds, tributeStatuses } from '../../server/memorials/kinds.js';
 import { basicKinds, priceCategories, priceUnits } from '../../server/prices/schemas.js';
 import { levels, villageKinds } from '../../server/regions/levels.js';
 import {
@@ -230,6 +231,16 @@ describe(`database rules (${dialect})`, () => {
       recorded_at: now,
     }),
     coverage_targets: () => ({ region_code: region, indicator: 'villages', year: 2099, rate: 0.5, updated_at: now }),
+    satisfaction_surveys: () => ({
+      case_id: caseId,
+      facility_id: home,
+      code: 'RULE2345',
+      issued_at: now,
+      rating: 3,
+      comment: '规则测试',
+      rated_at: now,
+      rated_month: '2099-01',
+    }),
     region_year_stats: () => ({
       region_code: '520201',
       year: 2099,
@@ -346,6 +357,24 @@ describe(`database rules (${dialect})`, () => {
     await accepted(db, 'coverage_targets', { ...rows.coverage_targets(), rate: 1 });
   });
 
+  it('refuses a satisfaction rating outside 1–5, or a rating without its time and month', async () => {
+    const cases: Case[] = [
+      ['satisfaction_surveys', { rating: 0 }, 'satisfaction_surveys_rating_range'],
+      ['satisfaction_surveys', { rating: 6 }, 'satisfaction_surveys_rating_range'],
+      ['satisfaction_surveys', { rated_at: null }, 'satisfaction_surveys_rated_whole'],
+      ['satisfaction_surveys', { rating: null }, 'satisfaction_surveys_rated_whole'],
+    ];
+    for (const c of cases) await expectRefused(c);
+    // Not yet rated: no score, time, month or comment.
+    await accepted(db, 'satisfaction_surveys', {
+      ...rows.satisfaction_surveys(),
+      rating: null,
+      comment: null,
+      rated_at: null,
+      rated_month: null,
+    });
+  });
+
   it('refuses a closure of a cremator or hall that does not exist, or whose keys disagree', async () => {
     const missing = await insertError(db, 'resource_closures', {
       ...rows.resource_closures(),
@@ -443,6 +472,48 @@ describe(`database rules (${dialect})`, () => {
     await db('year_submissions').where({ id }).delete();
   });
 
+  it('refuses a memorial page or tribute the code should never write: half an owner, a closed page without its time, a message over 200 characters or missing', async () => {
+    const memorial = {
+      case_id: await insertCase(db, home),
+      facility_id: home,
+      slug: unique('slug'),
+      status: 'open',
+      visibility: 'unlisted',
+      created_at: now,
+      updated_at: now,
+    };
+    await accepted(db, 'memorials', memorial);
+    for (const [spoil, rule] of [
+      [{ visibility: 'hidden' }, 'memorials_visibility_in'],
+      [{ status: 'closed' }, 'memorials_closed_at'],
+      [{ owner_name: '王丽' }, 'memorials_owner_complete'],
+      [{ biography: '字'.repeat(2001) }, 'memorials_biography_length'],
+    ] as [Record<string, unknown>, string][]) {
+      const err = await insertError(db, 'memorials', { ...memorial, ...spoil });
+      expect(isCheckViolation(err), `${rule}: ${String(err)}`).to.equal(true);
+      expect(violatedConstraint(err)).to.contain(rule);
+    }
+    const [row] = await db('memorials').insert(memorial).returning('id');
+    const tribute = {
+      memorial_id: idOf(row),
+      kind: 'message',
+      message: '念',
+      status: 'pending',
+      request_id: unique('r'),
+      created_at: now,
+    };
+    await accepted(db, 'memorial_tributes', tribute);
+    for (const [spoil, rule] of [
+      [{ message: null }, 'memorial_tributes_message_given'],
+      [{ message: '念'.repeat(201) }, 'memorial_tributes_message_length'],
+      [{ status: 'approved' }, 'memorial_tributes_decided'],
+    ] as [Record<string, unknown>, string][]) {
+      const err = await insertError(db, 'memorial_tributes', { ...tribute, ...spoil });
+      expect(isCheckViolation(err), `${rule}: ${String(err)}`).to.equal(true);
+      expect(violatedConstraint(err)).to.contain(rule);
+    }
+  });
+
   it('lists in each CHECK exactly the codes of the constant the code uses', async () => {
     const lists: [table: string, constraint: string, codes: readonly string[]][] = [
       ['regions', 'regions_level_in', levels],
@@ -482,6 +553,10 @@ describe(`database rules (${dialect})`, () => {
       ['region_kind_overrides', 'region_kind_overrides_kind_in', villageKinds],
       ['year_submissions', 'year_submissions_status_in', submissionStatuses],
       ['year_snapshot_rows', 'year_snapshot_rows_indicator_in', snapshotIndicators],
+      ['memorials', 'memorials_status_in', memorialStatuses],
+      ['memorials', 'memorials_visibility_in', memorialVisibilities],
+      ['memorial_tributes', 'memorial_tributes_kind_in', tributeKinds],
+      ['memorial_tributes', 'memorial_tributes_status_in', tributeStatuses],
       ['visit_windows', 'visit_windows_status_in', windowStatuses],
       ['visit_reservations', 'visit_reservations_status_in', reservationStatuses],
       ['visit_reservations', 'visit_reservations_channel_in', reservationChannels],

@@ -16,6 +16,9 @@ const FRONT: Role[] = ['admin', 'front_desk'];
 /** Resting places: read by their keepers and the bureaus; kept by cemetery staff and the administrator. */
 const RESTING: Role[] = ['admin', 'bureau', 'county_bureau', 'cemetery_staff'];
 const KEEPERS: Role[] = ['admin', 'cemetery_staff'];
+/** Visit windows: read by the bureaus (their region's), kept by the facility's staff. */
+const VISITS: Role[] = ['admin', 'bureau', 'county_bureau', 'cemetery_staff'];
+const VISIT_STAFF: Role[] = ['admin', 'cemetery_staff'];
 
 // route → [roles allowed, a concrete path to request]
 const table: Record<string, [Role[], string]> = {
@@ -110,6 +113,18 @@ const table: Record<string, [Role[], string]> = {
   'GET /staff/cases/:id/files/:fileId': [FRONT, '/staff/cases/999/files/1'],
   'GET /staff/cases/:id/files/:fileId/withdraw': [FRONT, '/staff/cases/999/files/1/withdraw'],
   'POST /staff/cases/:id/files/:fileId/withdraw': [FRONT, '/staff/cases/999/files/1/withdraw'],
+  // A case's online memorial page (case 999: none, so 404 for those let through).
+  'GET /staff/cases/:id/memorial': [FRONT, '/staff/cases/999/memorial'],
+  'POST /staff/cases/:id/memorial': [FRONT, '/staff/cases/999/memorial'],
+  'POST /staff/cases/:id/memorial/claim-code': [FRONT, '/staff/cases/999/memorial/claim-code'],
+  'POST /staff/cases/:id/memorial/claim-code/statement.pdf': [
+    FRONT,
+    '/staff/cases/999/memorial/claim-code/statement.pdf',
+  ],
+  'POST /staff/cases/:id/memorial/page': [FRONT, '/staff/cases/999/memorial/page'],
+  'POST /staff/cases/:id/memorial/photo': [FRONT, '/staff/cases/999/memorial/photo'],
+  'POST /staff/cases/:id/memorial/close': [FRONT, '/staff/cases/999/memorial/close'],
+  'POST /staff/cases/:id/memorial/tributes/:tributeId': [FRONT, '/staff/cases/999/memorial/tributes/1'],
   // Cremation: funeral home 1 is the front desk's own; its cremator 1, hall 1 and closure 1 are demo data.
   'GET /staff/funeral-homes/:id/resources': [['admin', 'bureau', 'front_desk'], '/staff/funeral-homes/1/resources'],
   'GET /staff/funeral-homes/:id/cremators/new': [FRONT, '/staff/funeral-homes/1/cremators/new'],
@@ -220,10 +235,34 @@ const table: Record<string, [Role[], string]> = {
     '/staff/coverage/report-settings?region=520201',
   ],
   'POST /staff/coverage/report-settings': [['admin', 'bureau', 'county_bureau'], '/staff/coverage/report-settings'],
+  // 满意度: the bureaus (a county bureau its county's homes), admin, and a funeral home's front desk its own home.
+  'GET /staff/satisfaction': [['admin', 'bureau', 'county_bureau', 'front_desk'], '/staff/satisfaction'],
+  'GET /staff/satisfaction.csv': [['admin', 'bureau', 'county_bureau', 'front_desk'], '/staff/satisfaction.csv'],
   'POST /staff/coverage/report-settings/clear': [
     ['admin', 'bureau', 'county_bureau'],
     '/staff/coverage/report-settings/clear',
   ],
+  // Visits (staff): cemetery staff keep their own facility's windows, bureaus read them; without ?facility= the others
+  // choose one; window 999999 and code ZZZZZZZZ are none (404).
+  'GET /staff/visits': [VISITS, '/staff/visits'],
+  'POST /staff/visits/settings': [VISIT_STAFF, '/staff/visits/settings'],
+  'GET /staff/visits/generate': [VISIT_STAFF, '/staff/visits/generate'],
+  'POST /staff/visits/generate': [VISIT_STAFF, '/staff/visits/generate'],
+  'GET /staff/visits/windows/:id': [VISIT_STAFF, '/staff/visits/windows/999999'],
+  'POST /staff/visits/windows/:id/capacity': [VISIT_STAFF, '/staff/visits/windows/999999/capacity'],
+  'GET /staff/visits/windows/:id/status': [VISIT_STAFF, '/staff/visits/windows/999999/status'],
+  'POST /staff/visits/windows/:id/status': [VISIT_STAFF, '/staff/visits/windows/999999/status'],
+  'GET /staff/visits/windows/:id/reservations': [VISIT_STAFF, '/staff/visits/windows/999999/reservations'],
+  'GET /staff/visits/book': [VISIT_STAFF, '/staff/visits/book'],
+  'GET /staff/visits/lookup': [VISIT_STAFF, '/staff/visits/lookup?code=ZZZZZZZZ'],
+  'GET /staff/visits/windows/:id/book': [VISIT_STAFF, '/staff/visits/windows/999999/book'],
+  'POST /staff/visits/windows/:id/book': [VISIT_STAFF, '/staff/visits/windows/999999/book'],
+  'GET /staff/visits/reservations/:code': [VISIT_STAFF, '/staff/visits/reservations/ZZZZZZZZ'],
+  'GET /staff/visits/reservations/:code/cancel': [VISIT_STAFF, '/staff/visits/reservations/ZZZZZZZZ/cancel'],
+  'POST /staff/visits/reservations/:code/cancel': [VISIT_STAFF, '/staff/visits/reservations/ZZZZZZZZ/cancel'],
+  'GET /staff/visits/gate': [VISIT_STAFF, '/staff/visits/gate'],
+  'POST /staff/visits/gate': [VISIT_STAFF, '/staff/visits/gate'],
+  'GET /staff/visits/day': [VISITS, '/staff/visits/day'],
 };
 
 describe(`permissions: route × role (${dialect})`, () => {

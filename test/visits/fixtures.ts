@@ -18,11 +18,13 @@ export function dayFromToday(offset: number, now: Date = new Date()): string {
   return DateTime.fromISO(todayInShanghai(now), { zone }).plus({ days: offset }).toISODate()!;
 }
 
-let windowHour = 0;
+let windowMinute = 0;
+let todaySecond = 0;
 
 /**
- * A fresh window of the facility on the day `offset` from today: each call takes the next minute of 23:00–23:59, so
- * windows never collide with the demo's or each other's (offset 0 ends at 23:59 Shanghai time, still ahead).
+ * A fresh window of the facility on the day `offset` from today. On a later day each call takes the next minute
+ * of 23:00–23:59; today's windows run from a second of 00:30–00:59 to 23:59:59, so the hour of the run never makes
+ * them over (a window of 23:10–23:11 would be over at 23:30). Neither collides with the demo's windows.
  */
 export async function addWindow(
   db: Knex,
@@ -30,11 +32,16 @@ export async function addWindow(
   opts: { offset?: number; capacity?: number; status?: 'open' | 'closed'; startsPast?: boolean } = {},
 ): Promise<number> {
   const date = dayFromToday(opts.offset ?? 1);
-  const m = windowHour++ % 59;
-  const t = (n: number) => `23:${String(n).padStart(2, '0')}`;
-  const times = opts.startsPast
-    ? { starts_at: '2000-01-01T00:00:00.000Z', ends_at: '2000-01-01T01:00:00.000Z' }
-    : windowInstants(date, t(m), t(m + 1));
+  const two = (n: number) => String(n).padStart(2, '0');
+  let times: { starts_at: string; ends_at: string };
+  if (opts.startsPast) times = { starts_at: '2000-01-01T00:00:00.000Z', ends_at: '2000-01-01T01:00:00.000Z' };
+  else if ((opts.offset ?? 1) === 0) {
+    const n = todaySecond++ % 1800;
+    times = windowInstants(date, `00:${two(30 + Math.floor(n / 60))}:${two(n % 60)}`, '23:59:59');
+  } else {
+    const m = windowMinute++ % 59;
+    times = windowInstants(date, `23:${two(m)}`, `23:${two(m + 1)}`);
+  }
   const [row] = await db('visit_windows')
     .insert({
       facility_id: facilityId,
@@ -56,4 +63,16 @@ let phoneSeq = Math.floor(Math.random() * 1e7);
 export function nextPhone(): string {
   phoneSeq = (phoneSeq + 7919) % 1e8;
   return `139${String(phoneSeq).padStart(8, '0')}`;
+}
+
+/**
+ * Waits, when Shanghai's clock is within two minutes of midnight, until 00:02: a test that needs a window of today
+ * that has ended (00:00–00:01) and one still open (until 23:59) holds at any hour this way.
+ */
+export async function awayFromMidnight(now: () => Date = () => new Date()): Promise<void> {
+  const t = DateTime.fromJSDate(now()).setZone(zone);
+  const minutes = t.hour * 60 + t.minute;
+  if (minutes >= 2 && minutes < 23 * 60 + 58) return;
+  const until = (minutes < 2 ? t.startOf('day') : t.plus({ days: 1 }).startOf('day')).plus({ minutes: 2 });
+  await new Promise((r) => setTimeout(r, until.diff(t).as('milliseconds')));
 }

@@ -3,7 +3,7 @@
 // uncovered villages by township. Numbers come from the coverage engine; this file only arranges and compares them.
 import type { Knex } from 'knex';
 import { codeLength } from '../../regions/levels.js';
-import { coveredBy, countsForCoverage, summarise, townshipCounts, type CoverageState } from '../engine/rules.js';
+import { coveredBy, countsForCoverage, summarise, uncoveredSums, type CoverageState } from '../engine/rules.js';
 import {
   coverageIndicators,
   type CoverageIndicator,
@@ -357,31 +357,12 @@ export interface UncoveredArea {
  * the township totals of the state alone: no village row is read.
  */
 export async function uncoveredCounts(db: Knex, state: CoverageState, length: 4 | 6): Promise<UncoveredArea[]> {
-  const by = new Map<string, UncoveredArea>();
-  for (const t of state.townships.values()) {
-    if (t.whole) continue;
-    const c = townshipCounts(t);
-    const open = t.adminVillages - c.villages;
-    if (open <= 0) continue;
-    const code = t.code.slice(0, length);
-    let a = by.get(code);
-    if (!a)
-      by.set(
-        code,
-        (a = {
-          code,
-          name: code,
-          parent: { code: code.slice(0, length - 2), name: '' },
-          villages: 0,
-          central: 0,
-          townships: 0,
-        }),
-      );
-    a.villages += open;
-    a.central += t.centralVillages - c.central;
-    a.townships += 1;
-  }
-  const out = [...by.values()].sort((a, b) => a.code.localeCompare(b.code));
+  const out: UncoveredArea[] = [...uncoveredSums(state, length)].map(([code, a]) => ({
+    code,
+    name: code,
+    parent: { code: code.slice(0, length - 2), name: '' },
+    ...a,
+  }));
   const names = await regions.regionNames(db, [...new Set(out.flatMap((a) => [a.code, a.parent.code]))]);
   for (const a of out) {
     a.name = names.get(a.code) ?? a.code;
@@ -461,10 +442,11 @@ export async function dashboard(
   const columns = childColumns(region);
   const sort = opts.sort && (opts.sort === 'code' || columns.includes(opts.sort)) ? opts.sort : 'code';
 
-  const by = coveredBy(facilities);
-  const names = new Map(facilities.map((f) => [f.id, f.name]));
+  // Which facility covers each village, for a township's list of its villages only (the country has thousands).
   const villageFacilities = new Map<string, { id: number; name: string }[]>();
   if (region.level === 'township') {
+    const by = coveredBy(facilities);
+    const names = new Map(facilities.map((f) => [f.id, f.name]));
     for (const c of result.children) {
       const ids = [
         ...new Set([...(by.villages.get(c.code) ?? []), ...(by.townshipsWhole.get(c.code.slice(0, 9)) ?? [])]),

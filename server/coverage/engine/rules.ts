@@ -19,15 +19,86 @@ export interface TownshipState extends TownshipTotals {
   covered: ReadonlyMap<string, VillageFlags>;
 }
 
-// A country has 41,352 townships and most are served by nothing: they share one empty map until addFacility()
-// gives a township a map of its own, which keeps a whole-country computation from making 41,352 maps per call.
+// A country has 41,352 townships and most are served by nothing on any date. The townships of the division totals
+// are made once, frozen, and shared by every state built from them (one per date on the dashboard's chart); a state
+// holds objects of its own only for the townships a facility serves (Townships below), so building one costs what
+// its facilities serve, not what the country holds.
 const NONE: ReadonlyMap<string, VillageFlags> = new Map();
+
+/**
+ * The townships of a state, read as one map of every township in the divisions' order: the shared ones, and in front
+ * of them the state's own copies of those a facility serves.
+ */
+export class Townships {
+  constructor(
+    /** Every township, as served by nothing (frozen; shared with the other states of the same divisions). */
+    readonly shared: ReadonlyMap<string, TownshipState>,
+    private readonly own = new Map<string, TownshipState>(),
+  ) {}
+
+  get size(): number {
+    return this.shared.size;
+  }
+
+  has(code: string): boolean {
+    return this.shared.has(code);
+  }
+
+  get(code: string): TownshipState | undefined {
+    return this.own.get(code) ?? this.shared.get(code);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.shared.keys();
+  }
+
+  values(): IterableIterator<TownshipState> {
+    if (this.own.size === 0) return this.shared.values();
+    const out: TownshipState[] = [];
+    for (const [code, t] of this.shared) out.push(this.own.get(code) ?? t);
+    return out.values();
+  }
+
+  entries(): IterableIterator<[string, TownshipState]> {
+    const out: [string, TownshipState][] = [];
+    for (const [code, t] of this.shared) out.push([code, this.own.get(code) ?? t]);
+    return out.values();
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, TownshipState]> {
+    return this.entries();
+  }
+
+  /** The townships a facility serves in this state (those with an object of their own), in no particular order. */
+  served(): IterableIterator<TownshipState> {
+    return this.own.values();
+  }
+
+  /** The state's own object for a township, to change (a copy of the shared one the first time); undefined if unknown. */
+  toChange(code: string): TownshipState | undefined {
+    const mine = this.own.get(code);
+    if (mine) return mine;
+    const shared = this.shared.get(code);
+    if (!shared) return undefined;
+    const copy: TownshipState = { ...shared };
+    this.own.set(code, copy);
+    return copy;
+  }
+
+  /** A copy that can be changed without touching this one (the shared townships stay shared). */
+  copy(): Townships {
+    return new Townships(
+      this.shared,
+      new Map([...this.own].map(([code, t]) => [code, { ...t, covered: new Map(t.covered) }])),
+    );
+  }
+}
 
 /** Which units are covered below a prefix on one date. */
 export interface CoverageState {
   prefix: string;
   counties: string[];
-  townships: Map<string, TownshipState>;
+  townships: Townships;
   /** Counties with a counting facility located in them. */
   coveredCounties: Set<string>;
   /** Townships with a counting facility located in them or serving them whole. */
@@ -36,31 +107,48 @@ export interface CoverageState {
   cremationCounties: Set<string>;
 }
 
+/** Division totals as every state starts from them: counties, and each township served by nothing (frozen, shared). */
+export interface Divisions {
+  counties: string[];
+  townships: ReadonlyMap<string, TownshipState>;
+}
+
+type Totals = { counties: string[]; townships: TownshipTotals[] };
+
+/** The starting point of the states built from these totals (the coverage service keeps it with the totals). */
+export function divisionsOf(totals: Totals): Divisions {
+  const townships = new Map<string, TownshipState>();
+  for (const t of totals.townships) {
+    townships.set(
+      t.code,
+      Object.freeze({
+        code: t.code,
+        adminVillages: t.adminVillages,
+        centralVillages: t.centralVillages,
+        communities: t.communities,
+        whole: false,
+        covered: NONE,
+      }),
+    );
+  }
+  return { counties: totals.counties, townships };
+}
+
 /**
  * Applies the rules to the facilities operating on the date. `villageFlags` must hold every village-level unit
  * served one by one (store.villagesByCode); units outside the prefix and unknown codes are ignored.
  */
 export function buildState(
   prefix: string,
-  totals: { counties: string[]; townships: TownshipTotals[] },
+  totals: Totals | Divisions,
   facilities: OperatingFacility[],
   villageFlags: Map<string, VillageFlags>,
 ): CoverageState {
-  const townships = new Map<string, TownshipState>();
-  for (const t of totals.townships) {
-    townships.set(t.code, {
-      code: t.code,
-      adminVillages: t.adminVillages,
-      centralVillages: t.centralVillages,
-      communities: t.communities,
-      whole: false,
-      covered: NONE,
-    });
-  }
+  const divisions = totals.townships instanceof Map ? (totals as Divisions) : divisionsOf(totals as Totals);
   const state: CoverageState = {
     prefix,
-    counties: totals.counties,
-    townships,
+    counties: divisions.counties,
+    townships: new Townships(divisions.townships),
     coveredCounties: new Set(),
     coveredTownships: new Set(),
     cremationCounties: new Set(),
@@ -87,15 +175,15 @@ export function addFacility(
   if (loc.length >= 9) state.coveredTownships.add(townshipOf(loc));
   const s = serviceOf(f);
   for (const t of s.townships) {
-    const ts = state.townships.get(t);
+    const ts = state.townships.toChange(t);
     if (!ts) continue;
     ts.whole = true;
     state.coveredTownships.add(t);
   }
   for (const v of s.villages) {
     const flags = villageFlags.get(v);
-    const ts = state.townships.get(townshipOf(v));
-    if (!flags || !ts) continue;
+    if (!flags || !state.townships.has(townshipOf(v))) continue;
+    const ts = state.townships.toChange(townshipOf(v))!;
     if (ts.covered === NONE) ts.covered = new Map();
     (ts.covered as Map<string, VillageFlags>).set(v, flags);
   }
@@ -167,6 +255,104 @@ const summary = (t: Tally): Summary => ({ indicators: toIndicators(t), communiti
 /** Indicators with nothing counted (0 of 0, rate null). */
 export const emptySummary = (): Summary => summary(emptyTally());
 
+const addTally = (to: Tally, t: Tally) => {
+  for (const key of Object.keys(t) as (keyof Tally)[]) {
+    to[key][0] += t[key][0];
+    to[key][1] += t[key][1];
+  }
+};
+
+/** The totals of a state's townships, as if none were covered: overall and per group of the first `childLength` digits. */
+interface TownshipSums {
+  total: Tally;
+  kids: Map<string, Tally>;
+}
+
+// Sums over the shared townships, made once per division totals (and dropped with them): the states of the chart's
+// dates and the page's own state share one pass over the country's townships instead of one each.
+const sharedDerived = new WeakMap<ReadonlyMap<string, TownshipState>, Map<string, unknown>>();
+
+function once<T>(townships: Townships, key: string, make: (shared: ReadonlyMap<string, TownshipState>) => T): T {
+  let derived = sharedDerived.get(townships.shared);
+  if (!derived) sharedDerived.set(townships.shared, (derived = new Map()));
+  if (!derived.has(key)) derived.set(key, make(townships.shared));
+  return derived.get(key) as T;
+}
+
+function townshipSums(townships: Townships, childLength: number): TownshipSums {
+  return once(townships, `totals ${childLength}`, (shared) => {
+    const villagesInChildren = childLength <= 9;
+    const sums: TownshipSums = { total: emptyTally(), kids: new Map() };
+    const add = (t: Tally, ts: TownshipState, villages: boolean) => {
+      t.townships[1] += 1;
+      if (!villages) return;
+      t.villages[1] += ts.adminVillages;
+      t.central[1] += ts.centralVillages;
+      t.communities[1] += ts.communities;
+    };
+    for (const ts of shared.values()) {
+      add(sums.total, ts, true);
+      if (ts.code.length < childLength) continue;
+      const key = ts.code.slice(0, childLength);
+      let k = sums.kids.get(key);
+      if (!k) sums.kids.set(key, (k = emptyTally()));
+      add(k, ts, villagesInChildren);
+    }
+    return sums;
+  });
+}
+
+/** Uncovered administrative villages of an area, of them central villages, and the townships they lie in. */
+export interface UncoveredSum {
+  villages: number;
+  central: number;
+  townships: number;
+}
+
+/** What a township leaves uncovered: nothing when served whole or when every administrative village is covered. */
+function uncoveredOf(ts: TownshipState): UncoveredSum | undefined {
+  if (ts.whole) return undefined;
+  const c = townshipCounts(ts);
+  const open = ts.adminVillages - c.villages;
+  if (open <= 0) return undefined;
+  return { villages: open, central: ts.centralVillages - c.central, townships: 1 };
+}
+
+/**
+ * Uncovered administrative villages per group of units sharing the first `length` digits (4: per city, 6: per
+ * county), from the townships' totals alone, in code order; groups with none are left out.
+ */
+export function uncoveredSums(state: CoverageState, length: number): Map<string, UncoveredSum> {
+  // As if nothing were covered (per shared townships), then each township a facility serves put right.
+  const base = once(state.townships, `uncovered ${length}`, (shared) => {
+    const out = new Map<string, UncoveredSum>();
+    for (const ts of shared.values()) {
+      const u = uncoveredOf(ts);
+      if (!u) continue;
+      const key = ts.code.slice(0, length);
+      const a = out.get(key);
+      if (!a) out.set(key, u);
+      else {
+        a.villages += u.villages;
+        a.central += u.central;
+        a.townships += 1;
+      }
+    }
+    return out;
+  });
+  const sums = new Map([...base].map(([key, a]) => [key, { ...a }]));
+  for (const ts of state.townships.served()) {
+    const key = ts.code.slice(0, length);
+    const before = uncoveredOf(state.townships.shared.get(ts.code)!);
+    const after = uncoveredOf(ts);
+    if (!before && !after) continue;
+    let a = sums.get(key);
+    if (!a) sums.set(key, (a = { villages: 0, central: 0, townships: 0 }));
+    for (const k of ['villages', 'central', 'townships'] as const) a[k] += (after?.[k] ?? 0) - (before?.[k] ?? 0);
+  }
+  return new Map([...sums].filter(([, a]) => a.townships > 0).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)));
+}
+
 /**
  * Indicators for the state's own prefix and for each group of units sharing the first `childLength` digits
  * (the region's children: 2 provinces, 4 cities, 6 counties, 9 townships), in one pass. A unit is counted in
@@ -200,25 +386,33 @@ export function summarise(
     const k = child(c);
     if (k) addCounty(k, covered, cremation);
   }
-  const addTownship = (t: Tally, ts: TownshipState, isCovered: number, covered: TownshipCounts | undefined) => {
-    t.townships[1] += 1;
-    t.townships[0] += isCovered;
-    if (!covered) return;
-    t.villages[1] += ts.adminVillages;
-    t.villages[0] += covered.villages;
-    t.central[1] += ts.centralVillages;
-    t.central[0] += covered.central;
-    t.communities[1] += ts.communities;
-    t.communities[0] += covered.communities;
-  };
+  // The townships' totals come summed per child from the divisions (the same for every state built from them);
+  // only the townships a facility covers or serves are then visited, to add what they cover.
+  const sums = townshipSums(state.townships, childLength);
+  addTally(total, sums.total);
+  for (const [key, t] of sums.kids) {
+    let k = kids.get(key);
+    if (!k) kids.set(key, (k = emptyTally()));
+    addTally(k, t);
+  }
+  for (const code of state.coveredTownships) {
+    if (!state.townships.has(code)) continue;
+    total.townships[0] += 1;
+    const k = child(code);
+    if (k) k.townships[0] += 1;
+  }
   // Below a township the children are villages: villageIndicators() counts those one by one.
   const villagesInChildren = childLength <= 9;
-  for (const ts of state.townships.values()) {
+  const addCovered = (t: Tally, c: TownshipCounts) => {
+    t.villages[0] += c.villages;
+    t.central[0] += c.central;
+    t.communities[0] += c.communities;
+  };
+  for (const ts of state.townships.served()) {
     const covered = townshipCounts(ts);
-    const isCovered = state.coveredTownships.has(ts.code) ? 1 : 0;
-    addTownship(total, ts, isCovered, covered);
-    const k = child(ts.code);
-    if (k) addTownship(k, ts, isCovered, villagesInChildren ? covered : undefined);
+    addCovered(total, covered);
+    const k = villagesInChildren ? child(ts.code) : undefined;
+    if (k) addCovered(k, covered);
   }
   const children = new Map<string, Summary>();
   for (const [key, t] of kids) children.set(key, summary(t));

@@ -6,12 +6,14 @@ import { codeLength, type Level } from '../../regions/levels.js';
 import * as regions from '../../regions/service.js';
 import {
   buildState,
+  divisionsOf,
   emptySummary,
   isVillageCovered,
   summarise,
   townshipCounts,
   villageIndicators,
   type CoverageState,
+  type Divisions,
 } from './rules.js';
 import type { CoverageResult, RegionCoverage, RegionRef } from '../indicators/kinds.js';
 import * as store from './store.js';
@@ -25,17 +27,22 @@ export const COUNTRY: RegionRef = { code: '', name: '全国', level: 'country' }
 // process for a few minutes, and dropped at once in the process that made the change (the regions service tells
 // after an import commits, the figures service after central villages are saved).
 const TOTALS_TTL_MS = 5 * 60_000;
-type Totals = Awaited<ReturnType<typeof store.divisionTotals>>;
-const totalsCaches = new WeakMap<Knex, TtlCache<string, Totals>>();
+// Kept as every state starts from them (rules.divisionsOf), so that the states of the chart's dates share them.
+const totalsCaches = new WeakMap<Knex, TtlCache<string, Divisions>>();
 let totalsClock: Clock = systemClock;
 const clock: Clock = { now: () => totalsClock.now() };
 
-function divisionTotals(db: Knex, prefix: string): Promise<Totals> {
+function divisionTotals(db: Knex, prefix: string): Promise<Divisions> {
   let cache = totalsCaches.get(db);
   if (!cache)
     totalsCaches.set(
       db,
-      (cache = new TtlCache({ ttlMs: TOTALS_TTL_MS, max: 200, clock, load: (p) => store.divisionTotals(db, p) })),
+      (cache = new TtlCache({
+        ttlMs: TOTALS_TTL_MS,
+        max: 200,
+        clock,
+        load: async (p) => divisionsOf(await store.divisionTotals(db, p)),
+      })),
     );
   return cache.get(prefix);
 }

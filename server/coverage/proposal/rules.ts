@@ -79,11 +79,10 @@ export function requiredUnits(target: number, total: number): number {
 
 /** A copy deep enough for addFacility to change without touching the original. */
 export function cloneState(state: CoverageState): CoverageState {
-  const townships = new Map([...state.townships].map(([k, t]) => [k, { ...t, covered: new Map(t.covered) }]));
   return {
     ...state,
     counties: [...state.counties],
-    townships,
+    townships: state.townships.copy(),
     coveredCounties: new Set(state.coveredCounties),
     coveredTownships: new Set(state.coveredTownships),
     cremationCounties: new Set(state.cremationCounties),

@@ -3,9 +3,11 @@ import { expect } from 'chai';
 import {
   addFacility,
   buildState,
+  divisionsOf,
   isVillageCovered,
   summarise,
   townshipCounts,
+  uncoveredSums,
   villageIndicators,
   type CoverageState,
 } from '../../../server/coverage/engine/rules.js';
@@ -321,5 +323,98 @@ describe('coverage engine: roll-up', () => {
     expect(own.indicators.townships).to.deep.equal({ total: 1, covered: 1, rate: 1 });
     expect(villageIndicators(s, units[3]).indicators.communities).to.deep.equal({ total: 1, covered: 1, rate: 1 });
     expect(villageIndicators(s, units[2]).indicators.villages).to.deep.equal({ total: 1, covered: 0, rate: 0 });
+  });
+});
+
+describe('coverage engine: states of several dates from one set of division totals', () => {
+  it('share the townships nothing serves, and each keeps what its own facilities cover', () => {
+    const divisions = divisionsOf(totals());
+    const before = summarise(buildState('52', divisions, [], flags), 6);
+    const served = buildState(
+      '52',
+      divisions,
+      [
+        fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202']),
+        fac('columbarium', '520203101'),
+      ],
+      flags,
+    );
+    const other = buildState('52', divisions, [fac('rural_public_cemetery', '520201102201', 'single_village')], flags);
+    // The township nothing serves in either state is the same shared object; the served ones are each state's own.
+    expect(served.townships.get('520203102')).to.equal(other.townships.get('520203102'));
+    expect(served.townships.get('520201101')).to.not.equal(other.townships.get('520201101'));
+    expect(covered(served)).to.deep.equal([
+      '520201101201',
+      '520201101202',
+      '520203101201',
+      '520203101202',
+      '520203101001',
+      '520203101002',
+    ]);
+    expect(covered(other)).to.deep.equal(['520201102201']);
+    // The divisions themselves are untouched: a state built from them afterwards starts empty.
+    expect(summarise(buildState('52', divisions, [], flags), 6)).to.deep.equal(before);
+    expect(whole(served).villages).to.deep.equal({ total: 7, covered: 4, rate: 4 / 7 });
+    expect(whole(other).villages).to.deep.equal({ total: 7, covered: 1, rate: 1 / 7 });
+    // Summed per county, the same as the states built each from totals of their own.
+    const fresh = buildState(
+      '52',
+      totals(),
+      [
+        fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202']),
+        fac('columbarium', '520203101'),
+      ],
+      flags,
+    );
+    expect(summarise(served, 6)).to.deep.equal(summarise(fresh, 6));
+    expect(summarise(served, 9)).to.deep.equal(summarise(fresh, 9));
+    expect([...served.townships.values()]).to.deep.equal([...fresh.townships.values()]);
+  });
+});
+
+describe('coverage engine: uncovered villages counted per area', () => {
+  // Counted one township at a time, as the pages did before the sums were shared.
+  const byHand = (s: CoverageState, length: number) => {
+    const out = new Map<string, { villages: number; central: number; townships: number }>();
+    for (const t of s.townships.values()) {
+      const c = townshipCounts(t);
+      if (t.whole || t.adminVillages - c.villages <= 0) continue;
+      const a = out.get(t.code.slice(0, length)) ?? { villages: 0, central: 0, townships: 0 };
+      a.villages += t.adminVillages - c.villages;
+      a.central += t.centralVillages - c.central;
+      a.townships += 1;
+      out.set(t.code.slice(0, length), a);
+    }
+    return [...out].sort(([a], [b]) => a.localeCompare(b));
+  };
+
+  it('counts per county and per city what the townships leave uncovered, leaving out areas with none', () => {
+    const divisions = divisionsOf(totals());
+    const states = [
+      buildState('52', divisions, [], flags),
+      buildState(
+        '52',
+        divisions,
+        [fac('rural_public_cemetery', '520201101201', 'multi_village', ['520201101202'])],
+        flags,
+      ),
+      buildState(
+        '52',
+        divisions,
+        [
+          fac('columbarium', '520203101'),
+          fac('rural_public_cemetery', '520201102201', 'multi_village', ['520201102202']),
+        ],
+        flags,
+      ),
+    ];
+    for (const s of states)
+      for (const length of [4, 6]) expect([...uncoveredSums(s, length)], `${length}`).to.deep.equal(byHand(s, length));
+    expect([...uncoveredSums(states[0], 6)]).to.deep.equal([
+      ['520201', { villages: 5, central: 1, townships: 2 }],
+      ['520203', { villages: 2, central: 1, townships: 1 }],
+    ]);
+    // 520203's villages are all covered: the county is left out.
+    expect([...uncoveredSums(states[2], 6)]).to.deep.equal([['520201', { villages: 3, central: 1, townships: 1 }]]);
   });
 });

@@ -1,0 +1,204 @@
+// The Qingming burst (issue 17, item 13): one day's visit windows at one facility, and 100 connections posting
+// reservations through the JSON API until every place is taken. Each request is another family: its own mobile
+// number (the per-phone daily limit), one of a few thousand client addresses (X-Forwarded-For, the app trusting the
+// loopback proxy) so that the per-address limit counts as it would in the field. Reports reservations/s (201s per
+// second until full), latencies, and checks in the database that the places booked are exactly the places there were.
+import autocannon from 'autocannon';
+import type { Knex } from 'knex';
+import { createDb } from '../server/db.js';
+import { generateWindows } from '../server/visits/service.js';
+import { todayInShanghai, zone } from '../server/time.js';
+import { DateTime } from 'luxon';
+
+/** A facility of a visit kind without demo windows (db/seeds/demo.ts), so the day holds the burst's windows only. */
+const FACILITY = '凉都经营性公墓（示例）';
+export const WINDOWS = 8;
+export const PLACES = Number(process.env.BENCH_QINGMING_PLACES ?? 500);
+/** Client addresses the requests come from, in turn: about a family per address and a few requests each. */
+const ADDRESSES = 2_000;
+
+export interface BurstResult {
+  reservations: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  /** 409 full: a window filled between a request's choice and its answer. */
+  full: number;
+  /** Anything but 201 and 409 full, socket errors and timeouts. */
+  bad: number;
+  codes: string;
+  cpuMs?: number;
+  check: string;
+}
+
+export interface BurstTarget {
+  base: string;
+  connections: number;
+  sqliteFile?: string;
+  databaseUrl?: string;
+  cpu(): number | undefined;
+}
+
+function openDb(t: BurstTarget): Knex {
+  return t.databaseUrl ? createDb({ databaseUrl: t.databaseUrl, poolMax: 2 }) : createDb({ sqliteFile: t.sqliteFile });
+}
+
+/** Makes the day's windows through the visit service (audited as the administrator); returns their ids. */
+async function makeDay(db: Knex, offset: number, places: number): Promise<{ facility: number; windows: number[] }> {
+  const facility = (await db('facilities').where({ name: FACILITY }).first('id', 'region_code')) as {
+    id: number;
+    region_code: string;
+  };
+  const admin = (await db('users').where({ username: 'admin' }).first('id', 'username')) as {
+    id: number;
+    username: string;
+  };
+  const date = DateTime.fromISO(todayInShanghai(), { zone }).plus({ days: offset }).toISODate()!;
+  const times = Array.from({ length: WINDOWS }, (_, i) => ({
+    start: `${String(8 + i).padStart(2, '0')}:00`,
+    end: `${String(9 + i).padStart(2, '0')}:00`,
+  }));
+  await generateWindows(
+    db,
+    { facility_id: facility.id, from: date, to: date, times, capacity: places, peak_dates: [] },
+    admin,
+    facility.region_code,
+  );
+  const rows = await db('visit_windows').where({ facility_id: facility.id, visit_date: date }).orderBy('starts_at');
+  const windows = rows.map((r: { id: number }) => Number(r.id));
+  if (windows.length !== WINDOWS || rows.some((r: { booked: number }) => Number(r.booked) !== 0))
+    throw new Error(`Qingming burst: expected ${WINDOWS} empty windows on ${date}, found ${windows.length}`);
+  return { facility: facility.id, windows };
+}
+
+/** The database's word on the day: every place booked, none twice, no window over its capacity. */
+async function checkDay(db: Knex, windows: number[]): Promise<{ ok: boolean; text: string }> {
+  const [w] = (await db('visit_windows')
+    .whereIn('id', windows)
+    .sum({ booked: 'booked', capacity: 'capacity' })
+    .select(db.raw('SUM(CASE WHEN booked > capacity THEN 1 ELSE 0 END) AS over'))) as Record<string, unknown>[];
+  const [r] = await db('visit_reservations')
+    .whereIn('window_id', windows)
+    .where({ status: 'booked' })
+    .sum({ people: 'party_size' })
+    .count({ n: '*' });
+  const booked = Number(w.booked),
+    capacity = Number(w.capacity),
+    over = Number(w.over),
+    people = Number(r.people);
+  const ok = booked === capacity && over === 0 && people === booked;
+  return {
+    ok,
+    text: `sum(booked) ${booked} ${booked === capacity ? '=' : '≠'} sum(capacity) ${capacity}, windows over capacity ${over}, people in reservations ${people}`,
+  };
+}
+
+let phoneSeq = 0;
+const phone = () => `138${String(phoneSeq++).padStart(8, '0')}`;
+
+/** 100 connections posting across the windows until all are full; stops at the last place. */
+function burst(t: BurstTarget, windows: number[], places: number): Promise<Omit<BurstResult, 'check' | 'cpuMs'>> {
+  const total = windows.length * places;
+  const full = new Set<number>();
+  let next = 0;
+  let created = 0;
+  let refused = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  let ending: NodeJS.Timeout | undefined;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: t.base,
+        connections: t.connections,
+        duration: 120, // a ceiling: the burst stops when the day is full
+        timeout: 30,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest: (req: Record<string, unknown>, context: Record<string, unknown>) => {
+              let w = windows[next++ % windows.length];
+              for (let i = 0; full.has(w) && i < windows.length; i++) w = windows[next++ % windows.length];
+              context.window = w;
+              const n = phoneSeq;
+              return {
+                ...req,
+                path: `/api/v1/visit-windows/${w}/reservations`,
+                headers: {
+                  'content-type': 'application/json',
+                  'x-forwarded-for': `10.${(n % ADDRESSES) >> 8}.${(n % ADDRESSES) & 255}.${1 + (n % 7)}`,
+                },
+                body: JSON.stringify({ name: '示例家属', phone: phone(), party_size: 1 }),
+              };
+            },
+            // Marks the window full for the rest of this connection's requests (counting is done below).
+            onResponse: (status: number, _body: string, context: Record<string, unknown>) => {
+              if (status !== 409) return;
+              full.add(context.window as number);
+              // Every window full: the answers still on their way get a moment to arrive, then the burst is over.
+              if (full.size === windows.length && !ending) ending = setTimeout(() => instance.stop(), 2_000);
+            },
+          },
+        ],
+      } as unknown as autocannon.Options,
+      (err: unknown, result: autocannon.Result) => {
+        clearTimeout(ending);
+        if (err) return reject(err);
+        const codes = Object.entries(result.statusCodeStats ?? {})
+          .map(([code, s]) => `${code}×${s.count ?? 0}`)
+          .join(', ');
+        const seconds = (lastAt - firstAt) / 1000;
+        const responses = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+        resolve({
+          reservations: created,
+          seconds,
+          perSecond: created / seconds,
+          p50: result.latency.p50,
+          p99: result.latency.p99,
+          requests: responses,
+          full: refused,
+          bad: responses - created - refused + result.errors + result.timeouts,
+          codes,
+        });
+      },
+    );
+    instance.on('response', (_client: unknown, status: number) => {
+      if (status === 201) {
+        created++;
+        lastAt = performance.now();
+        if (created === total) instance.stop();
+      } else if (status === 409) refused++;
+    });
+    firstAt = performance.now();
+  });
+}
+
+/** The warm-up (another day, 8 × 50) and then the measured burst (8 × 500), each checked in the database. */
+export async function qingmingBurst(t: BurstTarget, log: (s: string) => void): Promise<BurstResult> {
+  const db = openDb(t);
+  try {
+    const warm = await makeDay(db, 5, 50);
+    log(`  warming up Qingming burst… (${WINDOWS} × 50 places)`);
+    await burst(t, warm.windows, 50);
+    const day = await makeDay(db, 6, PLACES);
+    log(`  measuring Qingming burst… (${WINDOWS} × ${PLACES} places, ${t.connections} connections, until full)`);
+    const cpuBefore = t.cpu();
+    const r = await burst(t, day.windows, PLACES);
+    const cpuAfter = t.cpu();
+    const check = await checkDay(db, day.windows);
+    log(`  Qingming burst: ${r.reservations} reservations in ${r.seconds.toFixed(2)} s; ${check.text}`);
+    if (!check.ok) throw new Error(`Qingming burst: CHECK FAILED: ${check.text}`);
+    // A reservation made but not answered in time (a client timeout) is in `bad`, which fails the run.
+    if (r.reservations !== WINDOWS * PLACES)
+      log(`  ✗ Qingming burst: ${r.reservations} answers 201 of ${WINDOWS * PLACES} places booked (${r.codes})`);
+    return {
+      ...r,
+      cpuMs: cpuBefore !== undefined && cpuAfter !== undefined ? (cpuAfter - cpuBefore) / r.requests : undefined,
+      check: check.text,
+    };
+  } finally {
+    await db.destroy();
+  }
+}
