@@ -16,6 +16,7 @@ import { seedDemoCustody } from './demo-custody.js';
 import { seedDemoDay } from './demo-day.js';
 import { seedDemoMemorials } from './demo-memorials.js';
 import { seedDemoVisits } from './demo-visits.js';
+import { seedDemoResting } from './demo-resting.js';
 
 export const DEMO_CITY = '5202';
 
@@ -165,6 +166,11 @@ export async function seedDemo(
       trx,
       { cemetery: ids.get('大河镇农村公益性公墓（示例）')!, columbarium: ids.get('钟山区公益性骨灰堂（示例）')! },
       userIds.get('cemetery'),
+    );
+    await seedDemoResting(
+      trx,
+      { cemetery: ids.get('大河镇农村公益性公墓（示例）')!, columbarium: ids.get('钟山区公益性骨灰堂（示例）')! },
+      { admin: userIds.get('admin')!, cemetery: userIds.get('cemetery')! },
     );
     await trx('audit_log').insert({
       at: now,

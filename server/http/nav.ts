@@ -41,6 +41,12 @@ export const navItems: NavItem[] = [
     section: /^\/staff\/funeral-homes(\/\d+\/prices(\/|$)|\/?$)/,
   },
   { href: '/staff/visits', key: 'nav.visits', roles: ['admin', 'bureau', 'county_bureau', 'cemetery_staff'] },
+  {
+    href: '/staff/resting',
+    own: (id) => `/staff/resting/${id}`,
+    key: 'nav.resting',
+    roles: ['admin', 'bureau', 'county_bureau', 'cemetery_staff'],
+  },
   { href: '/staff/facilities', key: 'nav.facilities', roles: everyone },
   { href: '/staff/coverage', key: 'nav.coverage', roles: ['admin', 'bureau', 'county_bureau'] },
   { href: '/staff/satisfaction', key: 'nav.satisfaction', roles: ['admin', 'bureau', 'county_bureau', 'front_desk'] },

@@ -27,6 +27,12 @@ import { buildModes, facilityKinds, facilityStatuses } from '../../server/facili
 import { memorialStatuses, memorialVisibilities, tributeKinds, tributeStatuses } from '../../server/memorials/kinds.js';
 import { basicKinds, priceCategories, priceUnits } from '../../server/prices/schemas.js';
 import { levels, villageKinds } from '../../server/regions/levels.js';
+import {
+  groupKinds as restingGroupKinds,
+  placeKinds as restingPlaceKinds,
+  placeStatuses as restingStatuses,
+  placeTypes as restingPlaceTypes,
+} from '../../server/resting/kinds.js';
 import { dayCountKinds, reservationChannels, reservationStatuses, windowStatuses } from '../../server/visits/kinds.js';
 import { dialect, freshDb, startApp, type TestApp } from '../helpers/app.js';
 import { nextIdNumber } from '../helpers/id-numbers.js';
@@ -558,6 +564,10 @@ describe(`database rules (${dialect})`, () => {
       ['visit_reservations', 'visit_reservations_status_in', reservationStatuses],
       ['visit_reservations', 'visit_reservations_channel_in', reservationChannels],
       ['visit_day_counts', 'visit_day_counts_kind_in', dayCountKinds],
+      ['resting_groups', 'resting_groups_kind_in', restingGroupKinds],
+      ['resting_places', 'resting_places_kind_in', restingPlaceKinds],
+      ['resting_places', 'resting_places_type_in', restingPlaceTypes],
+      ['resting_places', 'resting_places_status_in', restingStatuses],
     ];
     for (const [table, constraint, codes] of lists) {
       expect(

@@ -34,6 +34,7 @@ const accounts: {
       '/staff/custody',
       '/staff/funeral-homes',
       '/staff/visits',
+      '/staff/resting',
       '/staff/facilities',
       '/staff/coverage',
       '/staff/satisfaction',
@@ -57,6 +58,7 @@ const accounts: {
       '/staff/custody',
       '/staff/funeral-homes',
       '/staff/visits',
+      '/staff/resting',
       '/staff/facilities',
       '/staff/coverage',
       '/staff/satisfaction',
@@ -73,6 +75,7 @@ const accounts: {
     nav: () => [
       '/staff',
       '/staff/visits',
+      '/staff/resting',
       '/staff/facilities',
       '/staff/coverage',
       '/staff/satisfaction',
@@ -104,7 +107,14 @@ const accounts: {
     displayName: '公墓管理员',
     page: '/staff/regions',
     heading: '行政区划',
-    nav: () => ['/staff', '/staff/cases', '/staff/visits', '/staff/facilities', '/staff/regions'],
+    nav: (home) => [
+      '/staff',
+      '/staff/cases',
+      '/staff/visits',
+      `/staff/resting/${home}`,
+      '/staff/facilities',
+      '/staff/regions',
+    ],
   },
 ];
 

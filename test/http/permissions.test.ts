@@ -13,6 +13,9 @@ const ADMIN: Role[] = ['admin'];
 /** The administrator and both bureaus (the city's and a county's). */
 const BUREAUS: Role[] = ['admin', 'bureau', 'county_bureau'];
 const FRONT: Role[] = ['admin', 'front_desk'];
+/** Resting places: read by their keepers and the bureaus; kept by cemetery staff and the administrator. */
+const RESTING: Role[] = ['admin', 'bureau', 'county_bureau', 'cemetery_staff'];
+const KEEPERS: Role[] = ['admin', 'cemetery_staff'];
 /** Visit windows: read by the bureaus (their region's), kept by the facility's staff. */
 const VISITS: Role[] = ['admin', 'bureau', 'county_bureau', 'cemetery_staff'];
 const VISIT_STAFF: Role[] = ['admin', 'cemetery_staff'];
@@ -164,6 +167,25 @@ const table: Record<string, [Role[], string]> = {
   'POST /staff/cases/:id/custody/move': [FRONT, '/staff/cases/999/custody/move'],
   'GET /staff/cases/:id/custody/release': [FRONT, '/staff/cases/999/custody/release'],
   'POST /staff/cases/:id/custody/release': [FRONT, '/staff/cases/999/custody/release'],
+  // Resting places: cemetery staff and admin keep them, the bureaus read their region's, the front desk none; 999 is no
+  // facility or place, so the pages answer 404 to those allowed.
+  'GET /staff/resting': [RESTING, '/staff/resting'],
+  'GET /staff/resting/:id': [RESTING, '/staff/resting/999'],
+  'POST /staff/resting/:id/settings': [KEEPERS, '/staff/resting/999/settings'],
+  'GET /staff/resting/:id/walls/new': [KEEPERS, '/staff/resting/999/walls/new'],
+  'POST /staff/resting/:id/walls': [KEEPERS, '/staff/resting/999/walls'],
+  'GET /staff/resting/:id/sections/new': [KEEPERS, '/staff/resting/999/sections/new'],
+  'POST /staff/resting/:id/sections': [KEEPERS, '/staff/resting/999/sections'],
+  'GET /staff/resting/:id/grid/:gid': [RESTING, '/staff/resting/999/grid/1'],
+  'GET /staff/resting/places/:id': [RESTING, '/staff/resting/places/999999'],
+  'POST /staff/resting/places/:id/hold': [KEEPERS, '/staff/resting/places/999999/hold'],
+  'POST /staff/resting/places/:id/release': [KEEPERS, '/staff/resting/places/999999/release'],
+  'GET /staff/resting/places/:id/block': [KEEPERS, '/staff/resting/places/999999/block'],
+  'POST /staff/resting/places/:id/block': [KEEPERS, '/staff/resting/places/999999/block'],
+  'POST /staff/resting/places/:id/unblock': [KEEPERS, '/staff/resting/places/999999/unblock'],
+  'GET /api/v1/facilities/:id/inventory': [RESTING, '/api/v1/facilities/999/inventory'],
+  'POST /api/v1/niches/:id/hold': [KEEPERS, '/api/v1/niches/999999/hold'],
+  'POST /api/v1/plots/:id/hold': [KEEPERS, '/api/v1/plots/999999/hold'],
   'GET /api/v1/coverage': [BUREAUS, '/api/v1/coverage?region=520201&date=2025-12-31'],
   // Coverage dashboard and the lists behind its numbers (bureau).
   'GET /staff/coverage': [BUREAUS, '/staff/coverage?region=520201&date=2025-12-31'],
