@@ -242,24 +242,23 @@ export async function createWalls(
         const rows: store.NewPlace[] = [];
         for (let row = 1; row <= input.rows; row += 1)
           for (let column = 1; column <= input.columns; column += 1)
-            rows.push({
-              facility_id: facility.id,
-              group_id: groupId,
-              kind: 'niche',
-              code: nicheCode(input.hall, wall, row, column),
-              row_no: row,
-              column_no: column,
-              place_type: 'niche',
-              tier: tierOf(row),
-              area_m2: null,
-              term_years: input.term_years,
-              term_ends_on: null,
-              status: 'free',
-              hold_expires_at: null,
-              held_by: null,
-              blocked_reason: null,
-              updated_at: now,
-            });
+            rows.push(
+              freePlace(
+                {
+                  facility_id: facility.id,
+                  group_id: groupId,
+                  kind: 'niche',
+                  code: nicheCode(input.hall, wall, row, column),
+                  row_no: row,
+                  column_no: column,
+                  place_type: 'niche',
+                  tier: tierOf(row),
+                  area_m2: null,
+                  term_years: input.term_years,
+                },
+                now,
+              ),
+            );
         await store.insertPlaces(trx, rows);
       }
       await audit.record(trx, {
@@ -280,6 +279,22 @@ export async function createWalls(
     throw err;
   }
   return { walls: input.wall_to - input.wall_from + 1, niches: n };
+}
+
+/** A new place as laid out: free, with no term, hold or block yet. */
+function freePlace(
+  p: Omit<store.NewPlace, 'term_ends_on' | 'status' | 'hold_expires_at' | 'held_by' | 'blocked_reason' | 'updated_at'>,
+  now: string,
+): store.NewPlace {
+  return {
+    ...p,
+    term_ends_on: null,
+    status: 'free',
+    hold_expires_at: null,
+    held_by: null,
+    blocked_reason: null,
+    updated_at: now,
+  };
 }
 
 /** 生成墓位: a section's rows × plots of one type, area and term, in one transaction. */
@@ -309,24 +324,23 @@ export async function createSection(
       const rows: store.NewPlace[] = [];
       for (let row = 1; row <= input.rows; row += 1)
         for (let column = 1; column <= input.columns; column += 1)
-          rows.push({
-            facility_id: facility.id,
-            group_id: groupId,
-            kind: 'plot',
-            code: plotCode(input.code, row, column),
-            row_no: row,
-            column_no: column,
-            place_type: input.place_type,
-            tier: input.tier ?? null,
-            area_m2: input.area_m2,
-            term_years: input.term_years,
-            term_ends_on: null,
-            status: 'free',
-            hold_expires_at: null,
-            held_by: null,
-            blocked_reason: null,
-            updated_at: now,
-          });
+          rows.push(
+            freePlace(
+              {
+                facility_id: facility.id,
+                group_id: groupId,
+                kind: 'plot',
+                code: plotCode(input.code, row, column),
+                row_no: row,
+                column_no: column,
+                place_type: input.place_type,
+                tier: input.tier ?? null,
+                area_m2: input.area_m2,
+                term_years: input.term_years,
+              },
+              now,
+            ),
+          );
       await store.insertPlaces(trx, rows);
       await audit.record(trx, {
         actor,

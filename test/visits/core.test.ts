@@ -4,28 +4,25 @@ import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { AppError } from '../../server/http/errors.js';
-import { ReservationInput } from '../../server/visits/schemas.js';
 import * as visits from '../../server/visits/service.js';
 import { zone } from '../../server/time.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
 import { nextIdNumber } from '../helpers/id-numbers.js';
-import { addWindow, CEMETERY, COLUMBARIUM, dayFromToday, facilityNamed, nextPhone } from './fixtures.js';
+import {
+  addWindow,
+  CEMETERY,
+  COLUMBARIUM,
+  dayFromToday,
+  facilityNamed,
+  nextPhone,
+  outcome,
+  reservationInput,
+} from './fixtures.js';
 
 const actor = { id: 1, username: 'admin' };
 const staff = { channel: 'staff' as const, actor, regionCode: '520201' };
 const pub = { channel: 'public' as const };
-const input = (over: Record<string, unknown> = {}) =>
-  ReservationInput.parse({ name: '示例家属', phone: nextPhone(), party_size: 1, ...over });
-
-async function outcome(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof AppError) return `${e.status} ${e.code}`;
-    throw e;
-  }
-}
+const input = reservationInput;
 
 describe(`visits: rules (${dialect})`, () => {
   let app: TestApp;

@@ -3,6 +3,8 @@
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { nowIso } from '../../server/db.js';
+import { AppError } from '../../server/http/errors.js';
+import { ReservationInput } from '../../server/visits/schemas.js';
 import { windowInstants } from '../../server/visits/service.js';
 import { todayInShanghai, zone } from '../../server/time.js';
 
@@ -75,4 +77,19 @@ export async function awayFromMidnight(now: () => Date = () => new Date()): Prom
   if (minutes >= 2 && minutes < 23 * 60 + 58) return;
   const until = (minutes < 2 ? t.startOf('day') : t.plus({ days: 1 }).startOf('day')).plus({ minutes: 2 });
   await new Promise((r) => setTimeout(r, until.diff(t).as('milliseconds')));
+}
+
+/** A family's booking: a sample name, a fresh phone, a party of one, and whatever the test changes. */
+export const reservationInput = (over: Record<string, unknown> = {}) =>
+  ReservationInput.parse({ name: '示例家属', phone: nextPhone(), party_size: 1, ...over });
+
+/** 'ok', or a refusal as "status code" ("409 full"): what a test of many requests at once counts. */
+export async function outcome(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return 'ok';
+  } catch (e) {
+    if (e instanceof AppError) return `${e.status} ${e.code}`;
+    throw e;
+  }
 }

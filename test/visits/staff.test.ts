@@ -4,8 +4,6 @@
 // admitting a code once and on its day only, and the day summary's numbers.
 import { expect } from 'chai';
 import type { Knex } from 'knex';
-import { AppError } from '../../server/http/errors.js';
-import { ReservationInput } from '../../server/visits/schemas.js';
 import * as visits from '../../server/visits/service.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
 import { signedIn, textOf, type Client } from '../helpers/client.js';
@@ -17,24 +15,15 @@ import {
   dayFromToday,
   facilityNamed,
   nextPhone,
+  outcome,
+  reservationInput,
 } from './fixtures.js';
 import { allDayWindow } from './staff-fixtures.js';
 import { nowIso } from '../../server/db.js';
 
 const pub = { channel: 'public' as const };
 
-const input = (over: Record<string, unknown> = {}) =>
-  ReservationInput.parse({ name: '示例家属', phone: nextPhone(), party_size: 1, ...over });
-
-async function outcome(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'ok';
-  } catch (e) {
-    if (e instanceof AppError) return `${e.status} ${e.code}`;
-    throw e;
-  }
-}
+const input = reservationInput;
 
 describe(`visits: the staff's pages (${dialect})`, () => {
   let app: TestApp;
