@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { nowIso } from '../../server/db.js';
 import type { PlaceType } from '../../server/resting/kinds.js';
-import { nicheCode, plotCode } from '../../server/resting/service.js';
+import { nicheCode, plotCode } from '../../server/resting/layout-service.js';
 import { insertGroups, insertPlaces, type NewGroup, type NewPlace } from '../../server/resting/store.js';
 import { todayInShanghai, zone } from '../../server/time.js';
 

@@ -11,6 +11,7 @@ import { parse } from '../http/validate.js';
 import { inShanghai } from '../time.js';
 import { DEFAULT_TERM_YEARS, plotTypes, shownStatuses, type PlaceKind } from './kinds.js';
 import { BlockInput, HoldSettingInput, SectionInput, WallRangeInput } from './schemas.js';
+import * as layout from './layout-service.js';
 import * as resting from './service.js';
 
 /** Cemetery and columbarium staff keep their own; the bureaus read their region's; the front desk reads none. */
@@ -59,7 +60,7 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
 
   // ## Layout: a range, shown with its count, then created on confirm
   async function wallFormPage(req: Request, res: Response) {
-    const data = await resting.wallForm(db, req.user!, idParam(req));
+    const data = await layout.wallForm(db, req.user!, idParam(req));
     res.render('resting/walls-form', {
       ...data,
       styles: STYLES,
@@ -77,7 +78,7 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
 
   async function createWalls(req: Request, res: Response) {
     const id = idParam(req);
-    const data = await resting.wallForm(db, req.user!, id);
+    const data = await layout.wallForm(db, req.user!, id);
     const values = req.body ?? {};
     await withForm(
       res,
@@ -86,20 +87,20 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
       async () => {
         const input = parse(WallRangeInput, values);
         if (!input.confirm) {
-          await resting.checkWallRange(db, req.user!, id, input);
+          await layout.checkWallRange(db, req.user!, id, input);
           res.render('resting/walls-confirm', {
             ...data,
             styles: STYLES,
             input,
             values,
-            count: resting.wallRangeCount(input),
+            count: layout.wallRangeCount(input),
             walls: input.wall_to - input.wall_from + 1,
-            first: resting.nicheCode(input.hall, input.wall_from, 1, 1),
-            last: resting.nicheCode(input.hall, input.wall_to, input.rows, input.columns),
+            first: layout.nicheCode(input.hall, input.wall_from, 1, 1),
+            last: layout.nicheCode(input.hall, input.wall_to, input.rows, input.columns),
           });
           return;
         }
-        const made = await resting.createWalls(db, req.user!, id, input, ip(req));
+        const made = await layout.createWalls(db, req.user!, id, input, ip(req));
         flash(req, 'resting.flash.walls_created', { walls: made.walls, niches: made.niches });
         res.redirect(`/staff/resting/${id}`);
       },
@@ -107,7 +108,7 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function sectionFormPage(req: Request, res: Response) {
-    const data = await resting.sectionForm(db, req.user!, idParam(req));
+    const data = await layout.sectionForm(db, req.user!, idParam(req));
     res.render('resting/section-form', {
       ...data,
       styles: STYLES,
@@ -118,7 +119,7 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
 
   async function createSection(req: Request, res: Response) {
     const id = idParam(req);
-    const data = await resting.sectionForm(db, req.user!, id);
+    const data = await layout.sectionForm(db, req.user!, id);
     const values = req.body ?? {};
     await withForm(
       res,
@@ -133,12 +134,12 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
             input,
             values,
             count: input.rows * input.columns,
-            first: resting.plotCode(input.code, 1, 1),
-            last: resting.plotCode(input.code, input.rows, input.columns),
+            first: layout.plotCode(input.code, 1, 1),
+            last: layout.plotCode(input.code, input.rows, input.columns),
           });
           return;
         }
-        const made = await resting.createSection(db, req.user!, id, input, ip(req));
+        const made = await layout.createSection(db, req.user!, id, input, ip(req));
         flash(req, 'resting.flash.section_created', { code: input.code, plots: made.plots });
         res.redirect(`/staff/resting/${id}`);
       },
