@@ -86,27 +86,14 @@ export async function createWalls(
           created_by: actor.id,
           created_at: now,
         });
-        const rows: store.NewPlace[] = [];
-        for (let row = 1; row <= input.rows; row += 1)
-          for (let column = 1; column <= input.columns; column += 1)
-            rows.push(
-              freePlace(
-                {
-                  facility_id: facility.id,
-                  group_id: groupId,
-                  kind: 'niche',
-                  code: nicheCode(input.hall, wall, row, column),
-                  row_no: row,
-                  column_no: column,
-                  place_type: 'niche',
-                  tier: tierOf(row),
-                  area_m2: null,
-                  term_years: input.term_years,
-                },
-                now,
-              ),
-            );
-        await store.insertPlaces(trx, rows);
+        await layPlaces(trx, groupId, facility.id, input.rows, input.columns, now, (row, column) => ({
+          kind: 'niche',
+          code: nicheCode(input.hall, wall, row, column),
+          place_type: 'niche',
+          tier: tierOf(row),
+          area_m2: null,
+          term_years: input.term_years,
+        }));
       }
       await audit.record(trx, {
         actor,
@@ -128,20 +115,35 @@ export async function createWalls(
   return { walls: input.wall_to - input.wall_from + 1, niches: n };
 }
 
-/** A new place as laid out: free, with no term, hold or block yet. */
-function freePlace(
-  p: Omit<store.NewPlace, 'term_ends_on' | 'status' | 'hold_expires_at' | 'held_by' | 'blocked_reason' | 'updated_at'>,
+type PlaceFields = Pick<store.NewPlace, 'kind' | 'code' | 'place_type' | 'tier' | 'area_m2' | 'term_years'>;
+
+/** Inserts a wall's or section's rows × columns of places, all free: no term, hold or block yet. */
+async function layPlaces(
+  trx: Knex,
+  groupId: number,
+  facilityId: number,
+  rows: number,
+  columns: number,
   now: string,
-): store.NewPlace {
-  return {
-    ...p,
-    term_ends_on: null,
-    status: 'free',
-    hold_expires_at: null,
-    held_by: null,
-    blocked_reason: null,
-    updated_at: now,
-  };
+  place: (row: number, column: number) => PlaceFields,
+): Promise<void> {
+  const out: store.NewPlace[] = [];
+  for (let row = 1; row <= rows; row += 1)
+    for (let column = 1; column <= columns; column += 1)
+      out.push({
+        ...place(row, column),
+        facility_id: facilityId,
+        group_id: groupId,
+        row_no: row,
+        column_no: column,
+        term_ends_on: null,
+        status: 'free',
+        hold_expires_at: null,
+        held_by: null,
+        blocked_reason: null,
+        updated_at: now,
+      });
+  await store.insertPlaces(trx, out);
 }
 
 /** 生成墓位: a section's rows × plots of one type, area and term, in one transaction. */
@@ -168,27 +170,14 @@ export async function createSection(
         created_by: actor.id,
         created_at: now,
       });
-      const rows: store.NewPlace[] = [];
-      for (let row = 1; row <= input.rows; row += 1)
-        for (let column = 1; column <= input.columns; column += 1)
-          rows.push(
-            freePlace(
-              {
-                facility_id: facility.id,
-                group_id: groupId,
-                kind: 'plot',
-                code: plotCode(input.code, row, column),
-                row_no: row,
-                column_no: column,
-                place_type: input.place_type,
-                tier: input.tier ?? null,
-                area_m2: input.area_m2,
-                term_years: input.term_years,
-              },
-              now,
-            ),
-          );
-      await store.insertPlaces(trx, rows);
+      await layPlaces(trx, groupId, facility.id, input.rows, input.columns, now, (row, column) => ({
+        kind: 'plot',
+        code: plotCode(input.code, row, column),
+        place_type: input.place_type,
+        tier: input.tier ?? null,
+        area_m2: input.area_m2,
+        term_years: input.term_years,
+      }));
       await audit.record(trx, {
         actor,
         action: 'create',
