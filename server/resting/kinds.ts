@@ -26,3 +26,32 @@ export type GroupKind = (typeof groupKinds)[number];
 export const DEFAULT_HOLD_HOURS = 72;
 export const DEFAULT_TERM_YEARS = 20;
 export const EXPIRING_DAYS = 90;
+
+// ## Contracts and placements
+
+/** A contract is in force until the place is given up (迁出 of everyone placed, or the family ends it). */
+export const contractStatuses = ['active', 'ended'] as const;
+export type ContractStatus = (typeof contractStatuses)[number];
+
+/** Fee lines of a contract: the first term, a renewal (续期) or a correction; nothing is ever deleted. */
+export const feeLineKinds = ['initial', 'renewal', 'correction'] as const;
+export type FeeLineKind = (typeof feeLineKinds)[number];
+
+/**
+ * How the ashes were laid: in a niche, in one of the plot types, or scattered (撒散, at the facility, with no place).
+ * All but niche, single and double are green burial (节地生态安葬).
+ */
+export const burialMethods = [...placeTypes, 'scattering'] as const;
+export type BurialMethod = (typeof burialMethods)[number];
+export const greenBurialMethods = [
+  'tree',
+  'lawn',
+  'flower_bed',
+  'wall',
+  'deep_no_mound',
+  'scattering',
+] as const satisfies readonly BurialMethod[];
+
+/** How a family was told that a term ends or has ended (a notice is recorded before anything is cleared). */
+export const noticeMethods = ['phone', 'sms', 'letter', 'visit', 'announcement'] as const;
+export type NoticeMethod = (typeof noticeMethods)[number];

@@ -32,6 +32,11 @@ import {
   placeKinds as restingPlaceKinds,
   placeStatuses as restingStatuses,
   placeTypes as restingPlaceTypes,
+  burialMethods,
+  contractStatuses as restingContractStatuses,
+  feeLineKinds as restingFeeLineKinds,
+  greenBurialMethods,
+  noticeMethods as restingNoticeMethods,
 } from '../../server/resting/kinds.js';
 import { dayCountKinds, reservationChannels, reservationStatuses, windowStatuses } from '../../server/visits/kinds.js';
 import { dialect, freshDb, startApp, type TestApp } from '../helpers/app.js';
@@ -568,6 +573,11 @@ describe(`database rules (${dialect})`, () => {
       ['resting_places', 'resting_places_kind_in', restingPlaceKinds],
       ['resting_places', 'resting_places_type_in', restingPlaceTypes],
       ['resting_places', 'resting_places_status_in', restingStatuses],
+      ['resting_contracts', 'resting_contracts_status_in', restingContractStatuses],
+      ['resting_fee_lines', 'resting_fee_lines_kind_in', restingFeeLineKinds],
+      ['resting_placements', 'resting_placements_method_in', burialMethods],
+      ['resting_placements', 'resting_placements_green_by_method', greenBurialMethods],
+      ['resting_notices', 'resting_notices_method_in', restingNoticeMethods],
     ];
     for (const [table, constraint, codes] of lists) {
       expect(
