@@ -19,6 +19,12 @@ const READ: Role[] = ['admin', 'bureau', 'county_bureau', 'cemetery_staff'];
 const WRITE: Role[] = ['admin', 'cemetery_staff'];
 const STYLES = ['/static/css/resting.css'];
 
+/** A range form's fields as typed: the confirm page carries them back, and 修改 returns to the form with them. */
+const formValues = (req: Request): Record<string, unknown> => {
+  const { confirm: _confirm, edit: _edit, ...values } = (req.body ?? {}) as Record<string, unknown>;
+  return values;
+};
+
 export function restingRoutes(ctx: AppContext): RouteDef[] {
   const { db } = ctx;
   const ip = (req: Request) => req.ip ?? null;
@@ -79,13 +85,14 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
   async function createWalls(req: Request, res: Response) {
     const id = idParam(req);
     const data = await layout.wallForm(db, req.user!, id);
-    const values = req.body ?? {};
+    const values = formValues(req);
+    if (req.body?.edit) return res.render('resting/walls-form', { ...data, styles: STYLES, values });
     await withForm(
       res,
       'resting/walls-form',
       () => ({ ...data, styles: STYLES, values }),
       async () => {
-        const input = parse(WallRangeInput, values);
+        const input = parse(WallRangeInput, req.body ?? {});
         if (!input.confirm) {
           await layout.checkWallRange(db, req.user!, id, input);
           res.render('resting/walls-confirm', {
@@ -120,13 +127,14 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
   async function createSection(req: Request, res: Response) {
     const id = idParam(req);
     const data = await layout.sectionForm(db, req.user!, id);
-    const values = req.body ?? {};
+    const values = formValues(req);
+    if (req.body?.edit) return res.render('resting/section-form', { ...data, styles: STYLES, plotTypes, values });
     await withForm(
       res,
       'resting/section-form',
       () => ({ ...data, styles: STYLES, plotTypes, values }),
       async () => {
-        const input = parse(SectionInput, values);
+        const input = parse(SectionInput, req.body ?? {});
         if (!input.confirm) {
           res.render('resting/section-confirm', {
             ...data,

@@ -41,6 +41,20 @@ describe(`resting: layout and scopes (${dialect})`, () => {
     expect(await app.db('resting_places').where('code', 'like', 'C-%').count({ n: '*' })).to.deep.equal([{ n: 0 }]);
   });
 
+  it('goes back from the confirm step to the form with everything as typed (修改), creating nothing', async () => {
+    const admin = await signedIn(app, 'admin');
+    const res = await admin.post(
+      `/staff/resting/${columbarium}/walls`,
+      { ...wallForm, hall: 'C', wall_to: '3', confirm: '1', edit: '1' },
+      { from: `/staff/resting/${columbarium}/walls/new` },
+    );
+    expect(res.status).to.equal(200);
+    for (const [name, value] of Object.entries({ hall: 'C', wall_to: '3', special_tier: '优选', special_from: '4' }))
+      expect(res.text, name).to.match(new RegExp(`name="${name}"[^>]*value="${value}"`));
+    expect(res.text).not.to.contain('name="confirm"');
+    expect(await app.db('resting_places').where('code', 'like', 'C-%').count({ n: '*' })).to.deep.equal([{ n: 0 }]);
+  });
+
   it('creates hall C walls 1–3 × 10 rows × 20 columns: 600 niches coded hall-wall-row-column, rows 4–7 in the other tier', async () => {
     const admin = await signedIn(app, 'admin');
     const res = await admin.post(
