@@ -4,13 +4,14 @@ import type { Knex } from 'knex';
 import type { User } from '../accounts/roles.js';
 import { NotFoundError } from '../http/errors.js';
 import type { WorkingDay } from './slots.js';
+import * as resourceStore from './resource-store.js';
 import * as store from './store.js';
 
 export type Actor = Pick<User, 'id' | 'username' | 'role' | 'facility_id'>;
 
 export const auditEntity = { cremator: 'cremator', hall: 'farewell_hall' } as const;
 
-export const workingDay = (r: store.Resource): WorkingDay => ({
+export const workingDay = (r: resourceStore.Resource): WorkingDay => ({
   dayStart: r.day_start,
   dayEnd: r.day_end,
   slotMinutes: r.slot_minutes,

@@ -10,6 +10,7 @@ import { todayInShanghai } from '../time.js';
 import type { ResourceInput, ResourceKind } from './schemas.js';
 import { locateSlot, type WorkingDay } from './slots.js';
 import { forgetDays } from './day-cache.js';
+import * as resourceStore from './resource-store.js';
 import * as store from './store.js';
 import { auditEntity, funeralHome, type Actor } from './common.js';
 
@@ -17,9 +18,9 @@ export async function resourcesOf(db: Knex, actor: Actor, facilityId: number, no
   const facility = await funeralHome(db, facilityId);
   assertCanRead(actor, facilityId);
   const [cremators, halls, closures] = await Promise.all([
-    store.listResources(db, 'cremator', facilityId),
-    store.listResources(db, 'hall', facilityId),
-    store.closuresOfFacility(db, facilityId, now.toISOString(), '9999-12-31T00:00:00.000Z'),
+    resourceStore.listResources(db, 'cremator', facilityId),
+    resourceStore.listResources(db, 'hall', facilityId),
+    resourceStore.closuresOfFacility(db, facilityId, now.toISOString(), '9999-12-31T00:00:00.000Z'),
   ]);
   return { facility, cremators, halls, closures };
 }
@@ -31,10 +32,10 @@ export async function resourceOf(
   facilityId: number,
   kind: ResourceKind,
   id: number,
-): Promise<store.Resource> {
+): Promise<resourceStore.Resource> {
   await funeralHome(db, facilityId);
   assertCanRead(actor, facilityId);
-  const r = await store.findResource(db, kind, id);
+  const r = await resourceStore.findResource(db, kind, id);
   if (!r || r.facility_id !== facilityId) throw new NotFoundError();
   return r;
 }
@@ -86,7 +87,7 @@ export async function createResource(
     const created = await db.transaction(async (trx) => {
       const now = nowIso();
       const row = { facility_id: facilityId, ...resourceRow(kind, input), created_at: now, updated_at: now };
-      const id = await store.insertResource(trx, kind, row);
+      const id = await resourceStore.insertResource(trx, kind, row);
       await audit.record(trx, { actor, action: 'create', entity: auditEntity[kind], entityId: id, after: row, ip });
       return id;
     });
@@ -117,14 +118,14 @@ export async function updateResource(
   await checkPriceItem(db, facilityId, input);
   try {
     await db.transaction(async (trx) => {
-      const before = await store.lockResource(trx, kind, id, 'update');
+      const before = await resourceStore.lockResource(trx, kind, id, 'update');
       if (!before || before.facility_id !== facilityId) throw new NotFoundError();
       const patch = { ...resourceRow(kind, input), updated_at: nowIso() };
       const day: WorkingDay = { dayStart: input.day_start, dayEnd: input.day_end, slotMinutes: input.slot_minutes };
       const future = await store.activeBookingsOf(trx, kind, id, now.toISOString(), null);
       const stranded = input.active ? future.filter((b) => !('slot' in locateSlot(b.starts_at, day))) : future;
       if (stranded.length) throw new ConflictError('resource_has_bookings', {}, { count: stranded.length });
-      await store.updateResource(trx, kind, id, patch);
+      await resourceStore.updateResource(trx, kind, id, patch);
       await audit.record(trx, {
         actor,
         action: 'update',
@@ -169,8 +170,8 @@ export async function addClosure(
     let targets: { kind: ResourceKind; id: number }[];
     if (req.target === 'all') {
       const [c, h] = await Promise.all([
-        store.listResources(trx, 'cremator', facilityId, { activeOnly: true }),
-        store.listResources(trx, 'hall', facilityId, { activeOnly: true }),
+        resourceStore.listResources(trx, 'cremator', facilityId, { activeOnly: true }),
+        resourceStore.listResources(trx, 'hall', facilityId, { activeOnly: true }),
       ]);
       targets = [...c, ...h].map((r) => ({ kind: r.kind, id: r.id }));
     } else targets = [req.target];
@@ -178,11 +179,11 @@ export async function addClosure(
     let blocking = 0;
     let added = 0;
     for (const t of targets) {
-      const r = await store.lockResource(trx, t.kind, t.id, 'update');
+      const r = await resourceStore.lockResource(trx, t.kind, t.id, 'update');
       if (!r || r.facility_id !== facilityId) throw new ValidationError({ target: { key: 'errors.resource_unknown' } });
       blocking += (await store.activeBookingsOf(trx, t.kind, t.id, req.starts_at, req.ends_at)).length;
       if (blocking) continue;
-      const same = (await store.closuresOf(trx, t.kind, t.id, req.starts_at, req.ends_at)).some(
+      const same = (await resourceStore.closuresOf(trx, t.kind, t.id, req.starts_at, req.ends_at)).some(
         (c) => c.starts_at === req.starts_at && c.ends_at === req.ends_at && c.reason === req.reason,
       );
       if (same) continue;
@@ -195,7 +196,7 @@ export async function addClosure(
         created_by: actor.id,
         created_at: nowIso(),
       };
-      const id = await store.insertClosure(trx, row);
+      const id = await resourceStore.insertClosure(trx, row);
       await audit.record(trx, { actor, action: 'create', entity: 'resource_closure', entityId: id, after: row, ip });
       added += 1;
     }
@@ -206,10 +207,15 @@ export async function addClosure(
   return count;
 }
 
-export async function closureOf(db: Knex, actor: Actor, facilityId: number, closureId: number): Promise<store.Closure> {
+export async function closureOf(
+  db: Knex,
+  actor: Actor,
+  facilityId: number,
+  closureId: number,
+): Promise<resourceStore.Closure> {
   await funeralHome(db, facilityId);
   assertCanRead(actor, facilityId);
-  const c = await store.findClosure(db, closureId);
+  const c = await resourceStore.findClosure(db, closureId);
   if (!c || Number(c.facility_id) !== facilityId) throw new NotFoundError();
   return c;
 }
@@ -220,11 +226,11 @@ export async function removeClosure(
   facilityId: number,
   closureId: number,
   ip: string | null,
-): Promise<store.Closure> {
+): Promise<resourceStore.Closure> {
   const closure = await closureOf(db, actor, facilityId, closureId);
   assertCanWrite(actor, facilityId);
   await db.transaction(async (trx) => {
-    if (!(await store.deleteClosure(trx, closureId))) throw new NotFoundError();
+    if (!(await resourceStore.deleteClosure(trx, closureId))) throw new NotFoundError();
     await audit.record(trx, {
       actor,
       action: 'delete',

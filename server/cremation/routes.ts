@@ -25,6 +25,7 @@ import {
   resourceKinds,
   type ResourceKind,
 } from './schemas.js';
+import * as day from './day-service.js';
 import * as cremation from './service.js';
 import * as steps from './steps-service.js';
 import { dayCaches, type KeptGrid } from './day-cache.js';
@@ -86,14 +87,14 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     const user = req.user!;
     const lang = req.lang ?? 'zh-CN';
     const writer = canWrite(user, facilityId);
-    const rows = await cremation.dayRows(db, user, facilityId, date);
+    const rows = await day.dayRows(db, user, facilityId, date);
     const forCase = caseId ? await cremation.caseToBook(db, user, caseId, facilityId) : undefined;
     // The case in hand (from the case page, or carried on after a booking): what it holds already, what is next.
     const caseBookings = forCase
       ? (await cremation.bookingsForCase(db, forCase.id)).filter((b) => b.status === 'booked')
       : [];
     const draw = async (): Promise<KeptGrid> => {
-      const view = cremation.dayViewOf(rows, date, new Date(grids.clock.now()));
+      const view = day.dayViewOf(rows, date, new Date(grids.clock.now()));
       const homes = user.facility_id ? [] : await cremation.listFuneralHomes(db);
       const t = translator(lang);
       const dayBookings = [...view.farewells, ...view.cremations]
@@ -142,7 +143,7 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
 
   async function boardPage(req: Request, res: Response) {
     const { facilityId, date } = await dayFor(req);
-    const view = await cremation.dayView(db, req.user!, facilityId, date, new Date(0));
+    const view = await day.dayView(db, req.user!, facilityId, date, new Date(0));
     const now = new Date().toISOString();
     const writer = canWrite(req.user!, facilityId);
     const homes = req.user!.facility_id ? [] : await cremation.listFuneralHomes(db);
@@ -275,7 +276,7 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
     const date =
       q.date ??
       (booking.starts_at >= dayBounds(todayInShanghai()).start ? dateOf(booking.starts_at) : todayInShanghai());
-    const rows = await cremation.freeSlots(db, req.user!, kind, booking.facility_id, date);
+    const rows = await day.freeSlots(db, req.user!, kind, booking.facility_id, date);
     const base = `/staff/cremation/bookings/${kind}/${booking.id}/reschedule`;
     return {
       kind,
@@ -405,7 +406,7 @@ export function cremationRoutes(ctx: AppContext): RouteDef[] {
   // ## API
   async function apiAvailability(req: Request, res: Response) {
     const q = parse(ApiDayQuery, req.query);
-    res.json(await cremation.cremationAvailability(db, req.user!, q.facility, q.date));
+    res.json(await day.cremationAvailability(db, req.user!, q.facility, q.date));
   }
 
   async function apiBook(req: Request, res: Response) {

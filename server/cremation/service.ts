@@ -1,5 +1,6 @@
-// Use cases of cremation scheduling (resources and closures are in resources.ts, re-exported here): the day's grid;
-// booking, rescheduling and cancelling a slot; the morning day board; a case's bookings for the case page.
+// Use cases of cremation scheduling (resources and closures are in resources.ts, re-exported here; the day's grid,
+// board and availability in day-service.ts): booking, rescheduling and cancelling a slot; a case's bookings for the
+// case page.
 // Every change is one transaction with its audit row. The partial unique indexes decide who gets a slot.
 import type { Knex } from 'knex';
 import { assertCanRead, assertCanWrite } from '../accounts/access.js';
@@ -7,16 +8,16 @@ import * as audit from '../audit/service.js';
 import { isExclusionViolation, isUniqueViolation, nowIso, violatedConstraint } from '../db.js';
 import * as lines from '../cases/lines-service.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
-import { todayInShanghai } from '../time.js';
-import { dayGrid, type Grid } from './grid.js';
 import type { ResourceKind } from './schemas.js';
 import { dateOf, dayBounds, locateSlot, overlaps, timeOf } from './slots.js';
 import { forgetDays, keptDay } from './day-cache.js';
+import * as resourceStore from './resource-store.js';
 import * as store from './store.js';
 import { funeralHome, workingDay, type Actor } from './common.js';
 
 export { funeralHome, type Actor } from './common.js';
-export type { Booking, Closure, Facility, Resource } from './store.js';
+export type { Booking, Facility } from './store.js';
+export type { Closure, Resource } from './resource-store.js';
 
 /** cancel_reason of a booking replaced by a reschedule (shown translated, never as typed text). */
 export const RESCHEDULED = 'rescheduled';
@@ -41,140 +42,6 @@ export function listFuneralHomes(db: Knex): Promise<readonly store.Facility[]> {
 
 export * from './resources.js';
 
-// ## The day: grid, availability, board
-
-/** What a funeral home's day pages are made from: its active resources, the day's closures and active bookings. */
-export interface DayRows {
-  facility: store.Facility;
-  resources: store.Resource[];
-  closures: store.Closure[];
-  bookings: store.Booking[];
-}
-
-/**
- * The rows of a funeral home's day, in four queries however many resources and bookings there are, after the
- * checks every day page makes. The same object is handed out while it is kept (day-cache.ts): it is frozen.
- */
-export async function dayRows(db: Knex, actor: Actor, facilityId: number, date: string): Promise<Readonly<DayRows>> {
-  const rows = await keptDay(db, `day|${facilityId}|${date}`, async () => {
-    const { start, end } = dayBounds(date);
-    const [facility, resources, closures, bookings] = await Promise.all([
-      store.findFacility(db, facilityId),
-      store.listAllResources(db, facilityId, { activeOnly: true }),
-      store.closuresOfFacility(db, facilityId, start, end),
-      store.activeBookingsOfFacilityAllKinds(db, facilityId, start, end),
-    ]);
-    return { facility, resources, closures, bookings };
-  });
-  if (!rows.facility || rows.facility.kind !== 'funeral_home') throw new NotFoundError();
-  assertCanRead(actor, facilityId);
-  return rows as Readonly<DayRows>;
-}
-
-export interface DayView {
-  facility: store.Facility;
-  date: string;
-  cremators: Grid<store.Resource>;
-  halls: Grid<store.Resource>;
-  cremations: store.Booking[];
-  farewells: store.Booking[];
-  closures: store.Closure[];
-  /** When the view next changes by the clock alone (ms since the epoch): a shown slot begins, or the date turns. */
-  changesAt: number;
-}
-
-/** The day's grids and lists from its rows, as they stand at `now`. Pure. */
-export function dayViewOf(rows: Readonly<DayRows>, date: string, now = new Date()): DayView {
-  const { facility, resources, closures, bookings } = rows;
-  const cremators = resources.filter((r) => r.kind === 'cremator');
-  const halls = resources.filter((r) => r.kind === 'hall');
-  const cremations = bookings.filter((b) => b.kind === 'cremator');
-  const farewells = bookings.filter((b) => b.kind === 'hall');
-  const closuresOf = (kind: ResourceKind) => closures.filter((c) => c.resource_type === kind);
-  const view = {
-    facility,
-    date,
-    closures: [...closures],
-    cremations,
-    farewells,
-    cremators: dayGrid(date, cremators, cremations, closuresOf('cremator'), now),
-    halls: dayGrid(date, halls, farewells, closuresOf('hall'), now),
-  };
-  return {
-    ...view,
-    changesAt: Math.min(
-      nextChange(view.cremators, now),
-      nextChange(view.halls, now),
-      Date.parse(dayBounds(todayInShanghai(now)).end),
-    ),
-  };
-}
-
-/** The start of the first slot after now that is not taken: it turns from free or closed to past then. */
-function nextChange(grid: Grid<store.Resource>, now: Date): number {
-  const nowIso = now.toISOString();
-  let first = Infinity;
-  for (const row of grid.rows) {
-    for (const c of row.cells) {
-      if (c.starts_at && c.state !== 'taken' && c.starts_at > nowIso) first = Math.min(first, Date.parse(c.starts_at));
-    }
-  }
-  return first;
-}
-
-/** Everything a day's pages show. */
-export async function dayView(
-  db: Knex,
-  actor: Actor,
-  facilityId: number,
-  date: string,
-  now = new Date(),
-): Promise<DayView> {
-  return dayViewOf(await dayRows(db, actor, facilityId, date), date, now);
-}
-
-export interface ApiSlot {
-  cremator_id: number;
-  starts_at: string;
-  ends_at: string;
-  state: 'free' | 'taken' | 'closed';
-}
-
-/** Every slot of the home's active cremators on a day; a slot that has begun counts as closed. */
-export async function cremationAvailability(
-  db: Knex,
-  actor: Actor,
-  facilityId: number,
-  date: string,
-  now = new Date(),
-): Promise<ApiSlot[]> {
-  const facility = await funeralHome(db, facilityId);
-  assertCanRead(actor, facility.id);
-  const { start, end } = dayBounds(date);
-  const [cremators, closures, bookings] = await Promise.all([
-    store.listResources(db, 'cremator', facilityId, { activeOnly: true }),
-    store.closuresOfFacility(db, facilityId, start, end),
-    store.activeBookingsOfFacility(db, 'cremator', facilityId, start, end),
-  ]);
-  const grid = dayGrid(
-    date,
-    cremators,
-    bookings,
-    closures.filter((c) => c.resource_type === 'cremator'),
-    now,
-  );
-  return grid.rows.flatMap((row) =>
-    row.cells
-      .filter((c) => c.state !== 'off')
-      .map((c) => ({
-        cremator_id: row.resource.id,
-        starts_at: c.starts_at!,
-        ends_at: c.ends_at!,
-        state: c.state === 'past' ? ('closed' as const) : (c.state as ApiSlot['state']),
-      })),
-  );
-}
-
 // ## Booking
 
 export interface BookingRequest {
@@ -186,7 +53,7 @@ export interface BookingRequest {
 
 /** What the booking form shows: the slot (checked now, so a stale link says so at once) and the cases to choose from. */
 export async function bookingChoice(db: Knex, actor: Actor, req: Omit<BookingRequest, 'case_id'>, now = new Date()) {
-  const resource = await store.findResource(db, req.kind, req.resource_id);
+  const resource = await resourceStore.findResource(db, req.kind, req.resource_id);
   if (!resource) throw new NotFoundError();
   const facility = await funeralHome(db, resource.facility_id);
   assertCanWrite(actor, resource.facility_id);
@@ -229,23 +96,23 @@ export async function caseToBook(
 /** The rules of a slot other than "nobody has it": on the grid, in the future, not closed. */
 async function checkSlot(
   db: Knex,
-  resource: store.Resource,
+  resource: resourceStore.Resource,
   startsAt: string,
   now: Date,
 ): Promise<{ start: string; end: string }> {
   const located = locateSlot(startsAt, workingDay(resource));
   if ('problem' in located) throw new ValidationError({ starts_at: { key: `errors.${located.problem}` } });
   if (located.slot.start < now.toISOString()) throw new ValidationError({ starts_at: { key: 'errors.slot_in_past' } });
-  const closed = (await store.closuresOf(db, resource.kind, resource.id, located.slot.start, located.slot.end)).find(
-    (c) => overlaps(located.slot, { start: c.starts_at, end: c.ends_at }),
-  );
+  const closed = (
+    await resourceStore.closuresOf(db, resource.kind, resource.id, located.slot.start, located.slot.end)
+  ).find((c) => overlaps(located.slot, { start: c.starts_at, end: c.ends_at }));
   if (closed)
     throw new ValidationError({ starts_at: { key: 'errors.slot_closed', params: { reason: closed.reason } } });
   return located.slot;
 }
 
 /** The case may be booked at this resource: known, of the same funeral home, not past the step booked. */
-function checkCase(kind: ResourceKind, c: store.CaseRef | undefined, resource: store.Resource): store.CaseRef {
+function checkCase(kind: ResourceKind, c: store.CaseRef | undefined, resource: resourceStore.Resource): store.CaseRef {
   if (!c) throw new ValidationError({ case_id: { key: 'errors.case_unknown' } });
   if (c.facility_id !== resource.facility_id)
     throw new ValidationError({ case_id: { key: 'errors.case_other_facility' } });
@@ -273,7 +140,7 @@ async function placeBooking(
   now: Date,
   ip: string | null,
 ): Promise<{ id: number; charge?: lines.BookingCharge }> {
-  const resource = await store.lockResource(trx, req.kind, req.resource_id, 'share');
+  const resource = await resourceStore.lockResource(trx, req.kind, req.resource_id, 'share');
   if (!resource) throw new ValidationError({ resource_id: { key: 'errors.resource_unknown' } });
   assertCanWrite(actor, resource.facility_id);
   if (!resource.active) throw new ValidationError({ resource_id: { key: 'errors.resource_inactive' } });
@@ -449,20 +316,6 @@ export async function cancel(
   });
   forgetDays(db);
   return { booking: before, charges: { removed } };
-}
-
-/** The free slots of a kind on a day, per resource, for the reschedule page. */
-export async function freeSlots(
-  db: Knex,
-  actor: Actor,
-  kind: ResourceKind,
-  facilityId: number,
-  date: string,
-  now = new Date(),
-) {
-  const view = await dayView(db, actor, facilityId, date, now);
-  const grid = kind === 'cremator' ? view.cremators : view.halls;
-  return grid.rows.map((row) => ({ resource: row.resource, slots: row.cells.filter((c) => c.state === 'free') }));
 }
 
 // ## For the case page

@@ -14,13 +14,14 @@ import type { Actor } from './common.js';
 import { forgetDays } from './day-cache.js';
 import type { CremationRecordInput } from './schemas.js';
 import { bookingOf, type ChargeChange } from './service.js';
+import * as resourceStore from './resource-store.js';
 import * as store from './store.js';
 
 /** What the 记录火化 form offers: the booking, its case and the home's cremators (the booked one first). */
 export async function cremationToRecord(db: Knex, actor: Actor, bookingId: number) {
   const booking = await bookingOf(db, actor, 'cremator', bookingId);
   assertCanWrite(actor, booking.facility_id);
-  const cremators = await store.listResources(db, 'cremator', booking.facility_id);
+  const cremators = await resourceStore.listResources(db, 'cremator', booking.facility_id);
   cremators.sort((a, b) => Number(b.id === booking.resource_id) - Number(a.id === booking.resource_id));
   return { booking, cremators };
 }
@@ -46,7 +47,7 @@ export async function recordCremation(
   if (input.started_at < booking.starts_at) errors.started_at = { key: 'errors.cremation_before_slot' };
   if (input.started_at > now.toISOString()) errors.started_at = { key: 'errors.cremation_in_future' };
   if (input.ended_at > now.toISOString()) errors.ended_at = { key: 'errors.cremation_in_future' };
-  const cremator = await store.findResource(db, 'cremator', input.cremator_id);
+  const cremator = await resourceStore.findResource(db, 'cremator', input.cremator_id);
   if (!cremator || cremator.facility_id !== booking.facility_id)
     errors.cremator_id = { key: 'errors.cremator_other_home' };
   if (Object.keys(errors).length) throw new ValidationError(errors);

@@ -3,6 +3,7 @@
 // kept body is shared only where it should be (language, booking links, the home picker), inside each user's layout.
 import { expect } from 'chai';
 import { DAY_CACHE_MS } from '../../server/cremation/day-cache.js';
+import * as dayService from '../../server/cremation/day-service.js';
 import * as cremation from '../../server/cremation/service.js';
 import { ManualClock, startApp, dialect, type TestApp } from '../helpers/app.js';
 import { Client, signedIn, textOf } from '../helpers/client.js';
@@ -176,7 +177,7 @@ describe(`cremation: the availability page and its day cache (${dialect})`, () =
       created_at: '',
       updated_at: '',
     };
-    const before = cremation.dayViewOf(
+    const before = dayService.dayViewOf(
       { facility, resources: [r], closures: [], bookings: [booking] },
       day,
       new Date(Date.parse(at(day, '07:00'))),
@@ -185,7 +186,7 @@ describe(`cremation: the availability page and its day cache (${dialect})`, () =
       Date.parse(at(day, '09:00')),
       'the taken 08:00 slot does not change; the free 09:00 one turns past',
     );
-    const later = cremation.dayViewOf(
+    const later = dayService.dayViewOf(
       { facility, resources: [r], closures: [], bookings: [] },
       day,
       new Date(Date.parse(at(day, '09:30'))),
