@@ -93,6 +93,10 @@ export function timeOf(instant: string): string {
 }
 
 /** A date moved by whole days ('YYYY-MM-DD'). */
+/** 'HH:mm–HH:mm' in Asia/Shanghai. */
+export const span = (b: { starts_at: string; ends_at: string }): string =>
+  `${timeOf(b.starts_at)}–${timeOf(b.ends_at)}`;
+
 export function addDays(date: string, days: number): string {
   return iso(Date.parse(`${date.slice(0, 10)}T00:00:00.000Z`) + days * DAY_MS).slice(0, 10);
 }
