@@ -18,7 +18,7 @@ const READ: Role[] = ['admin', 'bureau', 'county_bureau', 'cemetery_staff'];
 /** Revealing a phone, recording a notice and clearing: the facility's own staff and the administrator. */
 const KEEP: Role[] = ['admin', 'cemetery_staff'];
 const BUREAUS: Role[] = ['admin', 'bureau', 'county_bureau'];
-const STYLES = ['/static/css/resting.css'];
+const STYLES = ['/static/css/resting.css', '/static/css/resting-lists.css'];
 
 type Reveal = { id: number; phone: string };
 
