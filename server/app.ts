@@ -23,6 +23,7 @@ import { homeRoutes } from './home/routes.js';
 import { cremationRoutes, resourceRoutes } from './cremation/routes.js';
 import { custodyRoutes } from './custody/routes.js';
 import { restingRoutes } from './resting/routes.js';
+import { restingListRoutes } from './resting/list-routes.js';
 import { loadUser } from './http/auth.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { locals } from './http/locals.js';
@@ -133,6 +134,7 @@ export function buildApp(ctx: AppContext): Express {
     visitStaffRoutes,
     visitGateRoutes,
     restingRoutes,
+    restingListRoutes,
   ]) {
     mount(router, routes(ctx), registry);
   }

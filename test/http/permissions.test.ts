@@ -186,6 +186,20 @@ const table: Record<string, [Role[], string]> = {
   'GET /api/v1/facilities/:id/inventory': [RESTING, '/api/v1/facilities/999/inventory'],
   'POST /api/v1/niches/:id/hold': [KEEPERS, '/api/v1/niches/999999/hold'],
   'POST /api/v1/plots/:id/hold': [KEEPERS, '/api/v1/plots/999999/hold'],
+  // The lists staff work from (facility 999, contract 999999: none, so 404 to those let through); the bureaus' capacity
+  // by county.
+  'GET /staff/resting/capacity/counties': [BUREAUS, '/staff/resting/capacity/counties'],
+  'GET /staff/resting/:id/expiring': [RESTING, '/staff/resting/999/expiring'],
+  'POST /staff/resting/:id/expiring/reveal': [KEEPERS, '/staff/resting/999/expiring/reveal'],
+  'GET /staff/resting/:id/expired': [RESTING, '/staff/resting/999/expired'],
+  'POST /staff/resting/:id/expired/reveal': [KEEPERS, '/staff/resting/999/expired/reveal'],
+  'GET /staff/resting/:id/expired/:cid': [RESTING, '/staff/resting/999/expired/999999'],
+  'POST /staff/resting/:id/expired/:cid/reveal': [KEEPERS, '/staff/resting/999/expired/999999/reveal'],
+  'POST /staff/resting/:id/expired/:cid/notices': [KEEPERS, '/staff/resting/999/expired/999999/notices'],
+  'GET /staff/resting/:id/expired/:cid/clear': [KEEPERS, '/staff/resting/999/expired/999999/clear'],
+  'POST /staff/resting/:id/expired/:cid/clear': [KEEPERS, '/staff/resting/999/expired/999999/clear'],
+  'GET /staff/resting/:id/holds': [RESTING, '/staff/resting/999/holds'],
+  'GET /staff/resting/:id/capacity': [RESTING, '/staff/resting/999/capacity'],
   'GET /api/v1/coverage': [BUREAUS, '/api/v1/coverage?region=520201&date=2025-12-31'],
   // Coverage dashboard and the lists behind its numbers (bureau).
   'GET /staff/coverage': [BUREAUS, '/staff/coverage?region=520201&date=2025-12-31'],

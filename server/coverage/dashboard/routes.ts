@@ -23,6 +23,7 @@ import { DashboardQuery, ListQuery, Where } from './schemas.js';
 import { dashboard, dashboardHref, listHref, type ChildRow, type Dashboard, type UncoveredArea } from './service.js';
 import type { RegionRef } from '../indicators/kinds.js';
 import * as lists from './lists.js';
+import { remainingCapacity } from '../../resting/list-service.js';
 import { otherIndicators, type OtherIndicators } from '../indicators/service.js';
 import { compare } from '../targets/service.js';
 
@@ -341,7 +342,13 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
       page = await lists.counties(db, region, { ...opts, indicator: q.indicator ?? 'counties' });
       which = q.indicator ?? 'counties';
     } else {
-      page = await lists.countingList(db, region, opts);
+      // Columbaria and cemeteries laid out in Shi'an show their free places and when they are full.
+      const counting = await lists.countingList(db, region, opts);
+      const remaining = await remainingCapacity(
+        db,
+        counting.rows.map((r) => r.id),
+      );
+      page = { ...counting, rows: counting.rows.map((r) => ({ ...r, remaining: remaining.get(r.id) })) };
     }
     // Links keep every filter but the one they change.
     const keep = (over: Record<string, string | undefined>, code = region.code) => {
