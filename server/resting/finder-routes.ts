@@ -17,7 +17,7 @@ import * as resting from './service.js';
 
 /** As the resting pages: their keepers and the bureaus; the front desk reads no resting places (403). */
 const READ: Role[] = ['admin', 'bureau', 'county_bureau', 'cemetery_staff'];
-const STAFF_STYLES = ['/static/css/resting.css'];
+const STAFF_STYLES = ['/static/css/resting.css', '/static/css/finder.css'];
 const PUBLIC_STYLES = ['/static/css/visits-public.css', '/static/css/graves.css'];
 
 /** What was typed, kept for the form (bounded; never parsed as a query). */

@@ -88,7 +88,9 @@ function results(db: Knex, f: FinderFilter): Knex.QueryBuilder {
     db('resting_contracts as c')
       .join('facilities as f', 'f.id', 'c.facility_id')
       .join('resting_places as p', 'p.id', 'c.place_id')
-      .whereNotExists((s) => s.select(db.raw('1')).from('resting_placements as x').whereRaw('x.contract_id = c.id'))
+      .whereNotExists((s) => {
+        s.select(db.raw('1')).from('resting_placements as x').whereRaw('x.contract_id = c.id');
+      })
       .select(
         db.raw('NULL as placement_id'),
         db.raw('NULL as deceased_name'),
