@@ -22,6 +22,7 @@ import { IMPORT_BODY_LIMIT } from './facilities/csv.js';
 import { homeRoutes } from './home/routes.js';
 import { cremationRoutes, resourceRoutes } from './cremation/routes.js';
 import { custodyRoutes } from './custody/routes.js';
+import { finderRoutes } from './resting/finder-routes.js';
 import { restingRoutes } from './resting/routes.js';
 import { restingListRoutes } from './resting/list-routes.js';
 import { loadUser } from './http/auth.js';
@@ -133,6 +134,7 @@ export function buildApp(ctx: AppContext): Express {
     visitPublicRoutes,
     visitStaffRoutes,
     visitGateRoutes,
+    finderRoutes, // before restingRoutes: /staff/resting/search is not a facility's /staff/resting/:id
     restingRoutes,
     restingListRoutes,
   ]) {

@@ -20,6 +20,7 @@ import { priceMessages } from '../prices/messages.js';
 import { regionMessages } from '../regions/messages.js';
 import { reportMessages } from '../reports/messages.js';
 import { reportSettingsMessages } from '../reports/settings-messages.js';
+import { finderMessages } from '../resting/finder-messages.js';
 import { restingMessages } from '../resting/messages.js';
 import { restingListMessages } from '../resting/list-messages.js';
 import { satisfactionMessages } from '../satisfaction/messages.js';
@@ -59,4 +60,5 @@ export const domainMessages: DomainMessages<object>[] = [
   staffMessages,
   restingMessages,
   restingListMessages,
+  finderMessages,
 ];

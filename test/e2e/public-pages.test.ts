@@ -74,6 +74,7 @@ export const publicPages: PublicPage[] = [
       return `/visits/${w.facility}/${w.date}/${w.id}`;
     },
   },
+  { route: '/graves', name: 'graves', path: () => '/graves' },
   { route: '/memorials', name: 'memorials', path: () => '/memorials' },
   { route: '/memorials/claim', name: 'memorials-claim', path: () => '/memorials/claim' },
   {

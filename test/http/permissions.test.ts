@@ -183,6 +183,9 @@ const table: Record<string, [Role[], string]> = {
   'GET /staff/resting/places/:id/block': [KEEPERS, '/staff/resting/places/999999/block'],
   'POST /staff/resting/places/:id/block': [KEEPERS, '/staff/resting/places/999999/block'],
   'POST /staff/resting/places/:id/unblock': [KEEPERS, '/staff/resting/places/999999/unblock'],
+  // The grave finder's staff search: read like the resting pages, each role in its scope (the front desk none).
+  'GET /staff/resting/search': [RESTING, '/staff/resting/search'],
+  'POST /staff/resting/search': [RESTING, '/staff/resting/search'],
   'GET /api/v1/facilities/:id/inventory': [RESTING, '/api/v1/facilities/999/inventory'],
   'POST /api/v1/niches/:id/hold': [KEEPERS, '/api/v1/niches/999999/hold'],
   'POST /api/v1/plots/:id/hold': [KEEPERS, '/api/v1/plots/999999/hold'],
