@@ -1,7 +1,7 @@
 // Who a public-welfare resting place may take (issue 18, item 4), checked when a contract or placement is written:
 // a rural public-welfare cemetery takes the deceased whose household village it serves (the service area coverage
 // counts with, serviceOf), an urban public-welfare cemetery or a public columbarium the residents of its county;
-// commercial cemeteries take anyone. The rules are written down in docs/ARCHITECTURE.md ("Eligibility").
+// commercial cemeteries take anyone. The rules are written down in docs/COVERAGE.md ("Who a facility takes").
 import type { Knex } from 'knex';
 import { serviceOf } from '../facilities/service-area.js';
 import { findFacility, regionsByCode, serviceAreaOf } from '../facilities/service.js';
