@@ -130,15 +130,23 @@ export interface ServedArea {
   villages: { code: string; name: string }[];
   /** The county (or city) of the county rules. */
   area: { code: string; name: string } | null;
+  /** A rural cemetery that serves no village yet (no build mode, no listed area). */
+  nothing: boolean;
 }
 
 /** Whom a resting facility takes, for its page: the villages and townships it serves, or its county. */
 export async function servedArea(db: Knex, facility: EligibilityFacility): Promise<ServedArea> {
   const rule: EligibilityRule | null = eligibilityRules[facility.kind as keyof typeof eligibilityRules] ?? null;
-  if (rule === null) return { rule, townships: [], villages: [], area: null };
+  if (rule === null) return { rule, townships: [], villages: [], area: null, nothing: false };
   if (rule !== 'rural_village') {
     const county = countyOf(facility.region_code);
-    return { rule, townships: [], villages: [], area: { code: county, name: await regionLabel(db, county) } };
+    return {
+      rule,
+      townships: [],
+      villages: [],
+      area: { code: county, name: await regionLabel(db, county) },
+      nothing: false,
+    };
   }
   const row = await findFacility(db, facility.id);
   const s = serviceOf({
@@ -151,5 +159,11 @@ export async function servedArea(db: Knex, facility: EligibilityFacility): Promi
   const villages = s.villages.filter((v) => !whole.has(v.slice(0, 9))).sort();
   const names = await regionLabels(db, [...townships, ...villages]);
   const named = (code: string) => ({ code, name: names.get(code)! });
-  return { rule, townships: townships.map(named), villages: villages.map(named), area: null };
+  return {
+    rule,
+    townships: townships.map(named),
+    villages: villages.map(named),
+    area: null,
+    nothing: townships.length + villages.length === 0,
+  };
 }

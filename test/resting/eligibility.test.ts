@@ -13,6 +13,7 @@ import {
   type EligibilityFacility,
 } from '../../server/resting/eligibility-service.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
+import { signedIn } from '../helpers/client.js';
 
 describe(`resting places: eligibility (${dialect})`, () => {
   let app: TestApp;
@@ -190,5 +191,19 @@ describe(`resting places: eligibility (${dialect})`, () => {
     expect(await servedArea(app.db, await facility('commercial_cemetery', '520204100'))).to.deep.include({
       rule: null,
     });
+  });
+
+  it('shows the villages served on the facility’s resting page (服务范围)', async () => {
+    const f = await facility('rural_public_cemetery', dahe[0].code, 'multi_village', [dahe[2].code]);
+    const bureau = await signedIn(app, 'bureau');
+    const page = await bureau.get(`/staff/resting/${f.id}`);
+    expect(page.status).to.equal(200);
+    const panel = /<section class="resting-served"[\s\S]*?<\/section>/.exec(page.text)?.[0] ?? '';
+    expect(panel).to.contain('服务范围');
+    expect(panel).to.contain('农村公益性公墓只安葬其服务村的村民');
+    expect(panel).to.contain(`<li data-code="${dahe[2].code}">大河镇${shortName(dahe[2].name)}</li>`);
+    expect(panel).not.to.contain(dahe[1].code);
+    const urban = await facility('urban_public_cemetery', '520204100');
+    expect((await bureau.get(`/staff/resting/${urban.id}`)).text).to.contain('服务地区：水城区');
   });
 });
