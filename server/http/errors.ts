@@ -44,10 +44,13 @@ export class ConflictError extends AppError {
     super(409, code, fields, params);
   }
 }
-/** A well-formed request that cannot be honoured as sent: an idempotency key reused with another body. */
+/**
+ * A well-formed request that cannot be honoured as sent: an idempotency key reused with another body, a deceased a
+ * public-welfare cemetery may not take (the message names the rule and the village from `params`).
+ */
 export class UnprocessableError extends AppError {
-  constructor(code: string) {
-    super(422, code);
+  constructor(code: string, fields: FieldErrors = {}, params: Record<string, unknown> = {}) {
+    super(422, code, fields, params);
   }
 }
 export class PayloadTooLargeError extends AppError {

@@ -23,6 +23,7 @@ import { reportSettingsMessages } from '../reports/settings-messages.js';
 import { finderMessages } from '../resting/finder-messages.js';
 import { restingMessages } from '../resting/messages.js';
 import { restingListMessages } from '../resting/list-messages.js';
+import { restingEligibilityMessages } from '../resting/eligibility-messages.js';
 import { satisfactionMessages } from '../satisfaction/messages.js';
 import { staffMessages } from '../staff/messages.js';
 import { visitMessages } from '../visits/messages.js';
@@ -61,4 +62,5 @@ export const domainMessages: DomainMessages<object>[] = [
   restingMessages,
   restingListMessages,
   finderMessages,
+  restingEligibilityMessages,
 ];

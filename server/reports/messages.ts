@@ -102,11 +102,18 @@ const zh = {
       grave_remediation: '已整治／排查发现（座）',
       waivers: '减免金额／受益案件数',
     },
+    green_source: {
+      entered: '填报数',
+      placements: '安放安葬记录',
+      mixed: '安放安葬记录与填报数',
+    },
     other_lead:
       '以下指标来自各区县按年度填报的死亡、火化和安葬人数，乡镇填报的散坟整治情况，以及治丧业务中的惠民殡葬减免记录；未填报的年份显示为“—”。',
     other_latest: '{{year}}年{{name}}{{rate}}',
     other_against: '，目标{{target}}，{{status}}',
     other_note: '注：{{basis}}。目标为当年目标，当年未设目标的沿用此前最近一年的目标。',
+    basis_source: '{{basis}}（{{source}}）',
+    green_note: '节地生态安葬率：有安放安葬记录的区县按当年记录统计，其余区县按填报数。',
     zones: '殡葬改革区划：{{list}}。',
     zone_item: '{{zone}}：{{names}}',
     zone_names: { cremation: '火葬区', reform: '土葬改革区' },
@@ -295,11 +302,19 @@ const en: typeof zh = {
       grave_remediation: 'remediated / found (graves)',
       waivers: 'amount waived / cases',
     },
+    green_source: {
+      entered: 'as entered',
+      placements: 'from placements',
+      mixed: 'from placements and as entered',
+    },
     other_lead:
       'From the deaths, cremations and burials each county enters per year, the scattered graves townships report, and the fee waivers recorded on funeral cases; "—" where nothing was entered.',
     other_latest: '{{name}} in {{year}}: {{rate}}',
     other_against: ', target {{target}}, {{status}}',
     other_note: 'Note: {{basis}}. The target is the one for the year, else the latest earlier one.',
+    basis_source: '{{basis}} ({{source}})',
+    green_note:
+      ' Green burial rate: counties with placements recorded in the year count them; the others their figures as entered.',
     zones: 'Funeral zones: {{list}}.',
     zone_item: '{{zone}}: {{names}}',
     zone_names: { cremation: 'cremation zone', reform: 'burial reform zone' },

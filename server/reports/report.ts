@@ -647,7 +647,7 @@ function otherSection(c: Ctx, y: number): number {
         .filter((k) => k !== 'waivers')
         .map((k) => `${t(`coverage_report.other.${k}`)}＝${t(`coverage_report.other_basis.${k}`)}`)
         .join(t('coverage_report.list_sep')),
-    }),
+    }) + (shown.includes('green_burial_rate') ? t('coverage_report.green_note') : ''),
     y + 5,
   );
 }

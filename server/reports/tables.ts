@@ -390,11 +390,16 @@ export function otherTable(d: ReportData, lang: Lang): ReportTable {
       const target = k === 'waivers' ? null : y[k].target;
       const status =
         k === 'waivers' ? null : t(`coverage_report.status.${target ? (target.met ? 'met' : 'behind') : 'no_target'}`);
+      // The green-burial rate says where each year's figure came from (placements or the figures entered).
+      const source = k === 'green_burial_rate' ? y.green_burial_rate.source : null;
+      const basis = t(`coverage_report.other_basis.${k}`);
       rows.push({
         cells: [
           y.year,
           t(`coverage_report.other.${k}`),
-          t(`coverage_report.other_basis.${k}`),
+          source
+            ? t('coverage_report.basis_source', { basis, source: t(`coverage_report.green_source.${source}`) })
+            : basis,
           k === 'waivers' ? null : f.numerator,
           k === 'waivers' ? f.numerator : null,
           f.denominator,

@@ -11,6 +11,7 @@ import { parse } from '../http/validate.js';
 import { inShanghai } from '../time.js';
 import { DEFAULT_TERM_YEARS, plotTypes, shownStatuses, type PlaceKind } from './kinds.js';
 import { BlockInput, HoldSettingInput, SectionInput, WallRangeInput } from './schemas.js';
+import { servedArea } from './eligibility-service.js';
 import * as layout from './layout-service.js';
 import * as resting from './service.js';
 
@@ -41,6 +42,7 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
     const data = await resting.facilityPage(db, req.user!, idParam(req));
     res.render('resting/facility', {
       ...data,
+      served: await servedArea(db, data.facility),
       statuses: shownStatuses,
       styles: STYLES,
       values: { hold_hours: data.holdHours },

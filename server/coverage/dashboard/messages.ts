@@ -183,6 +183,11 @@ const zh = {
       grave_remediation: '已整治 {{a}} / 排查 {{b}} 座，{{t}} 个乡镇上报',
     },
     cremation_source: { entered: '火化数为填报数', cases: '火化数来自治丧业务', mixed: '火化数部分来自治丧业务' },
+    green_source: {
+      entered: '安葬数为填报数',
+      placements: '来自安放安葬记录',
+      mixed: '部分区县来自安放安葬记录，其余为填报数',
+    },
     // lists
     list: {
       villages: '行政村名单',
@@ -424,6 +429,11 @@ const en: typeof zh = {
       entered: 'cremations as entered',
       cases: 'cremations counted from funeral cases',
       mixed: 'cremations partly from funeral cases',
+    },
+    green_source: {
+      entered: 'burials as entered',
+      placements: 'counted from placements',
+      mixed: 'some counties from placements, the rest as entered',
     },
     list: {
       villages: 'Administrative villages',

@@ -222,7 +222,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
         rateText: formatRate(c.cremation_rate.rate!),
         a: c.cremation_rate.numerator,
         b: c.cremation_rate.denominator,
-        source: c.cremation_rate.source,
+        sourceKey: c.cremation_rate.source && `coverage.cremation_source.${c.cremation_rate.source}`,
         target: check(c.cremation_rate.target, c.cremation_rate.rate),
         href: figures(c.year),
       });
@@ -234,6 +234,7 @@ export function coverageRoutes(ctx: AppContext): RouteDef[] {
         rateText: formatRate(g.green_burial_rate.rate!),
         a: g.green_burial_rate.numerator,
         b: g.green_burial_rate.denominator,
+        sourceKey: g.green_burial_rate.source && `coverage.green_source.${g.green_burial_rate.source}`,
         target: check(g.green_burial_rate.target, g.green_burial_rate.rate),
         href: figures(g.year),
       });

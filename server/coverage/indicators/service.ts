@@ -30,8 +30,8 @@ export interface OtherYear {
   year: number;
   /** cremations / deaths over the counties that entered deaths. `source` says where the cremations came from. */
   cremation_rate: Figure & { source: 'entered' | 'cases' | 'mixed' | null; target: TargetCheck | null };
-  /** green burials / all burials and placements over the counties that entered both. */
-  green_burial_rate: Figure & { target: TargetCheck | null };
+  /** green burials / all burials and placements: placements where a county has them, else its entered figures. */
+  green_burial_rate: Figure & { source: GreenSource | null; target: TargetCheck | null };
   /** Fee waivers (惠民殡葬) and rewards deducted on funeral cases: numerator in fen, denominator the cases; no rate. */
   waivers: Figure;
   /** Graves remediated / found so far, over the townships that reported (the latest report up to the year counts). */
@@ -61,6 +61,58 @@ function yearBounds(year: number): [string, string] {
 }
 
 const n = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+// ## Green burial (节地生态安葬率)
+
+/** Where a year's green-burial figure came from: the yearly figures entered, the placements, or some of each. */
+export type GreenSource = 'entered' | 'placements' | 'mixed';
+
+export interface GreenYear extends Figure {
+  year: number;
+  /** null when the figure is unavailable. */
+  source: GreenSource | null;
+}
+
+/**
+ * The green-burial rate of a region per year: the one rule the dashboard, its chart and the reports show (see
+ * docs/COVERAGE.md, "Green burial"). Counted per county and year: a county whose facilities recorded any placement in
+ * the year counts its placements there (green ones over all, scattering green, removed ones still counted); a county
+ * without any counts the burials and green burials entered for it (the years before the system), when both are
+ * entered; the counties are summed. The placements are those of facilities standing under the region; the figures
+ * are those of its counties. `stats` are the region's yearly figures when the caller has read them already.
+ */
+export async function greenBurialYears(
+  db: Knex,
+  prefix: string,
+  years: number[],
+  stats?: store.StatRow[],
+): Promise<GreenYear[]> {
+  if (!years.length) return [];
+  const entered = stats ?? (await store.yearStats(db, prefix, Math.min(...years), Math.max(...years)));
+  const placed = await Promise.all(
+    years.map((y) => store.placementsByCounty(db, prefix, [`${y}-01-01`, `${y + 1}-01-01`])),
+  );
+  return years.map((year, i) => {
+    const counties = placed[i];
+    let all = 0,
+      green = 0,
+      fromFigures = 0;
+    for (const p of counties.values()) {
+      all += p.placements;
+      green += p.green;
+    }
+    for (const s of entered) {
+      if (Number(s.year) !== year || counties.has(s.region_code)) continue;
+      if (n(s.burials) === null || n(s.green_burials) === null) continue;
+      all += n(s.burials)!;
+      green += n(s.green_burials)!;
+      fromFigures++;
+    }
+    const f = figure(green, all);
+    const source = !f.available ? null : fromFigures === 0 ? 'placements' : counties.size === 0 ? 'entered' : 'mixed';
+    return { year, ...f, source };
+  });
+}
 
 /** Deductions (waivers, rewards) recorded in the year on cases of the deceased living under the prefix. */
 async function deductions(db: Knex, prefix: string, year: number): Promise<Figure> {
@@ -94,6 +146,7 @@ export async function otherIndicators(db: Knex, opts: { region?: string; date: s
     targetsAbove(db, prefix),
     zoneOf(db, prefix),
   ]);
+  const greens = await greenBurialYears(db, prefix, years, stats);
 
   const series: OtherYear[] = [];
   for (const y of years) {
@@ -119,14 +172,8 @@ export async function otherIndicators(db: Knex, opts: { region?: string; date: s
     const cremation = figure(cremations, deaths);
     const source = !cremation.available ? null : fromCases === 0 ? 'entered' : entered === 0 ? 'cases' : 'mixed';
 
-    let burials = 0,
-      green = 0;
-    for (const s of rows) {
-      if (n(s.burials) === null || n(s.green_burials) === null) continue;
-      burials += n(s.burials)!;
-      green += n(s.green_burials)!;
-    }
-    const greenFig = figure(green, burials);
+    const g = greens.find((x) => x.year === y)!;
+    const greenFig = figure(g.numerator, g.denominator);
 
     // Each township's latest report up to the year: the counts are "so far", not per year.
     const latest = new Map<string, { found: number; remediated: number }>();
@@ -143,7 +190,11 @@ export async function otherIndicators(db: Knex, opts: { region?: string; date: s
     series.push({
       year: y,
       cremation_rate: { ...cremation, source, target: check(targets, prefix, 'cremation_rate', y, cremation.rate) },
-      green_burial_rate: { ...greenFig, target: check(targets, prefix, 'green_burial_rate', y, greenFig.rate) },
+      green_burial_rate: {
+        ...greenFig,
+        source: g.source,
+        target: check(targets, prefix, 'green_burial_rate', y, greenFig.rate),
+      },
       waivers: await deductions(db, prefix, y),
       grave_remediation: {
         ...graveFig,

@@ -1,5 +1,5 @@
 // Queries of the indicators beyond coverage: yearly figures and grave reports as entered, cremations counted from
-// funeral cases, deductions, and the funeral zones of regions.
+// funeral cases, placements counted from the resting places, deductions, and the funeral zones of regions.
 import type { Knex } from 'knex';
 import type { FuneralZone } from './kinds.js';
 
@@ -51,6 +51,30 @@ export async function casesCremated(
     .countDistinct({ n: 'c.id' })
     .groupByRaw(county)) as unknown as { county: string; n: number | string }[];
   return new Map(rows.map((r) => [r.county, Number(r.n)]));
+}
+
+/**
+ * Placements (安放/安葬, scattering included) made in [from, to) (calendar days, Asia/Shanghai) at the facilities
+ * standing under the prefix, per county of the facility: all of them and the green ones. A placement removed later
+ * (迁出) still counts: it was made in its year.
+ */
+export async function placementsByCounty(
+  db: Knex,
+  prefix: string,
+  [from, to]: [string, string],
+): Promise<Map<string, { placements: number; green: number }>> {
+  const county = 'substr(f.region_code, 1, 6)';
+  const q = db('resting_placements as p')
+    .join('facilities as f', 'f.id', 'p.facility_id')
+    .where('p.placed_on', '>=', from)
+    .where('p.placed_on', '<', to);
+  if (prefix) q.where('f.region_code', 'like', `${prefix}%`);
+  const rows = (await q
+    .select(db.raw(`${county} as county`))
+    .count({ placements: '*' })
+    .sum({ green: db.raw('CASE WHEN p.green THEN 1 ELSE 0 END') })
+    .groupByRaw(county)) as unknown as { county: string; placements: number | string; green: number | string }[];
+  return new Map(rows.map((r) => [r.county, { placements: Number(r.placements), green: Number(r.green ?? 0) }]));
 }
 
 /** Deductions (waivers, rewards) recorded in [from, to) on cases of the deceased living under the prefix: fen and cases. */

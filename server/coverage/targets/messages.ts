@@ -63,7 +63,8 @@ const zh = {
     },
     m_hint: {
       burials: '含骨灰安放、公墓安葬、生态安葬等全部安葬与安放。',
-      green_burials: '树葬、草坪葬、花坛葬、壁葬、深埋不留坟头和骨灰撒散。',
+      green_burials:
+        '树葬、草坪葬、花坛葬、壁葬、深埋不留坟头和骨灰撒散。某区县某年在系统中有安放安葬记录时，看板的节地生态安葬率按记录统计，不再用这里的填报数。',
     },
     cremation_rate: '火化率',
     green_rate: '生态安葬率',
@@ -217,7 +218,8 @@ const en: typeof zh = {
     },
     m_hint: {
       burials: 'Every burial and placement of ashes: columbaria, cemeteries, green burials.',
-      green_burials: 'Tree, lawn, flower-bed and wall burials, no-mound deep burial and scattering.',
+      green_burials:
+        'Tree, lawn, flower-bed and wall burials, no-mound deep burial and scattering. Where a county has placements recorded in the system for a year, the dashboard counts its green-burial rate from them instead of these figures.',
     },
     cremation_rate: 'Cremation rate',
     green_rate: 'Green-burial rate',
