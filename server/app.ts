@@ -42,6 +42,7 @@ import { visitPublicRoutes } from './visits/public-routes.js';
 import { visitGateRoutes } from './visits/gate-routes.js';
 import { visitStaffRoutes } from './visits/staff-routes.js';
 import { visitApiRoutes } from './visits/api-routes.js';
+import { waiverRoutes } from './waivers/routes.js';
 
 export function buildApp(ctx: AppContext): Express {
   const app = express();
@@ -133,6 +134,7 @@ export function buildApp(ctx: AppContext): Express {
     visitStaffRoutes,
     visitGateRoutes,
     restingRoutes,
+    waiverRoutes,
   ]) {
     mount(router, routes(ctx), registry);
   }
