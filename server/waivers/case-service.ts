@@ -101,7 +101,10 @@ export async function recomputeCaseWaivers(trx: Knex, actor: Actor | null, caseI
     quantity: w.quantity,
     amount_fen: w.amount_fen,
   }));
-  if (before.map(key).join('|') === after.map(key).join('|')) return;
+  // A deleted line takes its waiver line with it (ON DELETE CASCADE): the deductions must still match the lines.
+  const sum = (rows: { amount_fen: number }[]) => rows.reduce((s, w) => s + w.amount_fen, 0);
+  if (before.map(key).join('|') === after.map(key).join('|') && (await caseStore.waiverDeducted(trx, caseId)) === sum(after))
+    return;
   await caseStore.clearWaivers(trx, caseId);
   const at = nowIso();
   for (const v of e.verdicts) {

@@ -122,6 +122,11 @@ export async function waiverLines(db: Knex, caseId: number): Promise<StoredWaive
   return rows.map((r) => ({ ...r, quantity: Number(r.quantity), amount_fen: Number(r.amount_fen) }));
 }
 
+export async function waiverDeducted(db: Knex, caseId: number): Promise<number> {
+  const row = await db('case_deductions').where({ case_id: caseId, source: WAIVER_SOURCE }).sum({ s: 'amount_fen' }).first();
+  return Number(row?.s ?? 0);
+}
+
 /** Takes off the case's waiver: its waiver lines and the deductions they made. */
 export async function clearWaivers(trx: Knex, caseId: number): Promise<void> {
   await trx('case_waiver_lines').where({ case_id: caseId }).del();

@@ -30,7 +30,7 @@ type Body = Record<string, unknown>;
 /** The policy form's flat fields (group_<code>, match_by_<n> …) as the schema's shape. */
 function policyBody(body: Body) {
   const groups = Object.keys(body)
-    .filter((k) => k.startsWith('group_') && k !== 'group_code')
+    .filter((k) => k.startsWith('group_') && k !== 'group_code' && body[k])
     .map((k) => k.slice('group_'.length));
   const items = Array.from({ length: ITEM_ROWS * 2 }, (_, n) => ({
     match_by: body[`match_by_${n}`],
