@@ -46,13 +46,15 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable();
   });
   const now = new Date().toISOString();
-  await knex('waiver_groups').insert([
-    { code: 'residents', name_zh: '户籍居民', name_en: 'Registered residents', all_residents: true, sort: 1 },
-    { code: 'dibao', name_zh: '低保对象', name_en: 'Minimum-living-allowance recipients', sort: 2 },
-    { code: 'tekun', name_zh: '特困供养人员', name_en: 'Persons in extreme poverty under state support', sort: 3 },
-    { code: 'sanwu', name_zh: '城市"三无"人员', name_en: 'Urban "three-no" persons', sort: 4 },
-    { code: 'youfu', name_zh: '重点优抚对象', name_en: 'Key entitled groups (veterans and families)', sort: 5 },
-  ].map((g) => ({ all_residents: false, ...g, created_at: now })));
+  await knex('waiver_groups').insert(
+    [
+      { code: 'residents', name_zh: '户籍居民', name_en: 'Registered residents', all_residents: true, sort: 1 },
+      { code: 'dibao', name_zh: '低保对象', name_en: 'Minimum-living-allowance recipients', sort: 2 },
+      { code: 'tekun', name_zh: '特困供养人员', name_en: 'Persons in extreme poverty under state support', sort: 3 },
+      { code: 'sanwu', name_zh: '城市"三无"人员', name_en: 'Urban "three-no" persons', sort: 4 },
+      { code: 'youfu', name_zh: '重点优抚对象', name_en: 'Key entitled groups (veterans and families)', sort: 5 },
+    ].map((g) => ({ all_residents: false, ...g, created_at: now })),
+  );
 
   // A policy is its identity and region; what it says is in its versions.
   await knex.schema.createTable('waiver_policies', (t) => {

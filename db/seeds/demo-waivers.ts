@@ -8,7 +8,12 @@ interface DemoPolicy {
   groups: string[];
   total_cap_fen: number | null;
   green_reward_fen: number;
-  items: { match_by: 'basic_kind' | 'code'; match_value: string; cap_fen: number | null; quantity_cap: number | null }[];
+  items: {
+    match_by: 'basic_kind' | 'code';
+    match_value: string;
+    cap_fen: number | null;
+    quantity_cap: number | null;
+  }[];
 }
 
 const FROM = '2026-01-01';

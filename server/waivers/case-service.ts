@@ -19,9 +19,7 @@ export function standingLines(lines: caseStore.LineFacts[]): EngineLine[] {
   const out: EngineLine[] = [];
   for (const l of lines) {
     if (l.kind === 'correction' && l.corrects_line_id !== null) continue;
-    const corrected = lines
-      .filter((x) => x.corrects_line_id === l.id)
-      .reduce((s, x) => s + x.quantity, 0);
+    const corrected = lines.filter((x) => x.corrects_line_id === l.id).reduce((s, x) => s + x.quantity, 0);
     out.push({
       id: l.id,
       code: l.code,
@@ -55,7 +53,12 @@ async function evaluate(db: Knex, facts: caseStore.CaseFacts): Promise<Evaluatio
   const listed = await listStore.membershipsOn(db, facts.id_number, deathDate);
   const declarations = await caseStore.declarations(db, facts.id);
   const concerned = policies.filter((p) => places.some((code) => code.startsWith(p.region_code)));
-  const versions = concerned.length ? await policyStore.versions(db, concerned.map((p) => p.id)) : [];
+  const versions = concerned.length
+    ? await policyStore.versions(
+        db,
+        concerned.map((p) => p.id),
+      )
+    : [];
   const byGroup = new Map(allGroups.map((g) => [g.code, g]));
   const engine = new Map<number, EngineVersion[]>();
   for (const p of concerned) engine.set(p.id, []);
@@ -79,8 +82,14 @@ async function evaluate(db: Knex, facts: caseStore.CaseFacts): Promise<Evaluatio
   return { facts, deathDate, lines, verdicts, waived, memberships, listed, declarations };
 }
 
-const key = (w: { case_line_id: number; policy_version_id: number; group_code: string; basis: string; quantity: number; amount_fen: number }) =>
-  `${w.case_line_id}:${w.policy_version_id}:${w.group_code}:${w.basis}:${w.quantity}:${w.amount_fen}`;
+const key = (w: {
+  case_line_id: number;
+  policy_version_id: number;
+  group_code: string;
+  basis: string;
+  quantity: number;
+  amount_fen: number;
+}) => `${w.case_line_id}:${w.policy_version_id}:${w.group_code}:${w.basis}:${w.quantity}:${w.amount_fen}`;
 
 /**
  * Rewrites the case's waiver from its lines as they now stand: waiver lines per case line and policy version, and one
@@ -88,7 +97,12 @@ const key = (w: { case_line_id: number; policy_version_id: number; group_code: s
  * transaction that changed the lines, so the bill and its waiver never disagree. A waiver that did not change is left
  * as it is (with its dates).
  */
-export async function recomputeCaseWaivers(trx: Knex, actor: Actor | null, caseId: number, ip: string | null): Promise<void> {
+export async function recomputeCaseWaivers(
+  trx: Knex,
+  actor: Actor | null,
+  caseId: number,
+  ip: string | null,
+): Promise<void> {
   const facts = await caseStore.lockedCase(trx, caseId);
   if (!facts) throw new NotFoundError('case_not_found');
   const e = await evaluate(trx, facts);
@@ -103,7 +117,10 @@ export async function recomputeCaseWaivers(trx: Knex, actor: Actor | null, caseI
   }));
   // A deleted line takes its waiver line with it (ON DELETE CASCADE): the deductions must still match the lines.
   const sum = (rows: { amount_fen: number }[]) => rows.reduce((s, w) => s + w.amount_fen, 0);
-  if (before.map(key).join('|') === after.map(key).join('|') && (await caseStore.waiverDeducted(trx, caseId)) === sum(after))
+  if (
+    before.map(key).join('|') === after.map(key).join('|') &&
+    (await caseStore.waiverDeducted(trx, caseId)) === sum(after)
+  )
     return;
   await caseStore.clearWaivers(trx, caseId);
   const at = nowIso();
@@ -150,7 +167,14 @@ export interface CaseWaiverPanel {
   death_date: string;
   policies: PanelPolicy[];
   /** Each standing line with what it is charged, waived and left for the family to pay. */
-  lines: { id: number; name_zh: string; charged_fen: number; waived_fen: number; payable_fen: number; policy: string | null }[];
+  lines: {
+    id: number;
+    name_zh: string;
+    charged_fen: number;
+    waived_fen: number;
+    payable_fen: number;
+    policy: string | null;
+  }[];
   waived_total_fen: number;
   listed: { group_code: string; valid_from: string; valid_to: string | null }[];
   declarations: (caseStore.DeclarationRow & { verified: boolean })[];
@@ -207,7 +231,8 @@ export async function casePanel(db: Knex, actor: Actor, caseId: number): Promise
 /** The waiver of each case line (fen), for the statement of charges. */
 export async function waivedByLine(db: Knex, caseId: number): Promise<Map<number, number>> {
   const out = new Map<number, number>();
-  for (const w of await caseStore.waiverLines(db, caseId)) out.set(w.case_line_id, (out.get(w.case_line_id) ?? 0) + w.amount_fen);
+  for (const w of await caseStore.waiverLines(db, caseId))
+    out.set(w.case_line_id, (out.get(w.case_line_id) ?? 0) + w.amount_fen);
   return out;
 }
 
@@ -248,7 +273,16 @@ export async function declare(
   ip: string | null,
 ): Promise<void> {
   const row = { case_id: caseId, ...input, declared_by: actor.id, declared_at: nowIso() };
-  await changeDeclaration(db, actor, caseId, input.group_code, ip, (trx) => caseStore.upsertDeclaration(trx, row), 'waiver_declared', input);
+  await changeDeclaration(
+    db,
+    actor,
+    caseId,
+    input.group_code,
+    ip,
+    (trx) => caseStore.upsertDeclaration(trx, row),
+    'waiver_declared',
+    input,
+  );
 }
 
 export async function withdrawDeclaration(

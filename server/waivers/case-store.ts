@@ -123,7 +123,10 @@ export async function waiverLines(db: Knex, caseId: number): Promise<StoredWaive
 }
 
 export async function waiverDeducted(db: Knex, caseId: number): Promise<number> {
-  const row = await db('case_deductions').where({ case_id: caseId, source: WAIVER_SOURCE }).sum({ s: 'amount_fen' }).first();
+  const row = await db('case_deductions')
+    .where({ case_id: caseId, source: WAIVER_SOURCE })
+    .sum({ s: 'amount_fen' })
+    .first();
   return Number(row?.s ?? 0);
 }
 

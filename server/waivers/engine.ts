@@ -90,7 +90,8 @@ export function eligibility(
   const all = v.groups.find((g) => g.all_residents);
   // A list match is the stronger ground: it needs no verification; a declaration waits for it (待核实).
   for (const want of ['list', 'declared'] as const)
-    for (const g of v.groups) if (memberships.get(g.code) === want) return { applies: true, group_code: g.code, basis: want };
+    for (const g of v.groups)
+      if (memberships.get(g.code) === want) return { applies: true, group_code: g.code, basis: want };
   if (all) return { applies: true, group_code: all.code, basis: 'residence' };
   return { applies: false, refusal: 'group_not_matched' };
 }
@@ -100,7 +101,10 @@ function matches(item: EngineItem, line: EngineLine): boolean {
 }
 
 /** One policy's waiver of the given lines, caps consumed in line order. */
-export function waiveLines(v: EngineVersion, lines: EngineLine[]): { line_id: number; quantity: number; amount_fen: number }[] {
+export function waiveLines(
+  v: EngineVersion,
+  lines: EngineLine[],
+): { line_id: number; quantity: number; amount_fen: number }[] {
   const qtyLeft = v.items.map((i) => i.quantity_cap ?? Infinity);
   const fenLeft = v.items.map((i) => i.cap_fen ?? Infinity);
   let totalLeft = v.total_cap_fen ?? Infinity;
@@ -136,12 +140,26 @@ export function computeWaivers(
   for (const [policyId, versions] of [...policies].sort((a, b) => a[0] - b[0])) {
     const v = versionOn(versions, c.death_date);
     if (!v) {
-      verdicts.push({ policy_id: policyId, version: null, applies: false, refusal: 'outside_validity', waived_fen: 0, cap_reached: false });
+      verdicts.push({
+        policy_id: policyId,
+        version: null,
+        applies: false,
+        refusal: 'outside_validity',
+        waived_fen: 0,
+        cap_reached: false,
+      });
       continue;
     }
     const e = eligibility(c, v, memberships);
     if (!e.applies) {
-      verdicts.push({ policy_id: policyId, version: v, applies: false, refusal: e.refusal, waived_fen: 0, cap_reached: false });
+      verdicts.push({
+        policy_id: policyId,
+        version: v,
+        applies: false,
+        refusal: e.refusal,
+        waived_fen: 0,
+        cap_reached: false,
+      });
       continue;
     }
     applying.push({ v, group_code: e.group_code, basis: e.basis });
@@ -159,8 +177,7 @@ export function computeWaivers(
     const won = lines.filter((l) => winner.get(l.id)?.policy === a.v.policy_id);
     const waived = waiveLines(a.v, won);
     const sum = waived.reduce((s, w) => s + w.amount_fen, 0);
-    for (const w of waived)
-      out.push({ ...w, version_id: a.v.id, group_code: a.group_code, basis: a.basis });
+    for (const w of waived) out.push({ ...w, version_id: a.v.id, group_code: a.group_code, basis: a.basis });
     verdicts.push({
       policy_id: a.v.policy_id,
       version: a.v,

@@ -57,10 +57,12 @@ export function readList(csv: string): ReadList {
     throw new ValidationError({ csv: { key: 'errors.waiver_csv_unreadable' } });
   }
   if (records.length < 2) throw new ValidationError({ csv: { key: 'errors.waiver_csv_empty' } });
-  if (records.length - 1 > MAX_ROWS) throw new ValidationError({ csv: { key: 'errors.waiver_csv_too_long', params: { max: MAX_ROWS } } });
+  if (records.length - 1 > MAX_ROWS)
+    throw new ValidationError({ csv: { key: 'errors.waiver_csv_too_long', params: { max: MAX_ROWS } } });
   const columns = records[0].map((h) => HEADERS[h.trim().toLowerCase()] ?? HEADERS[h.trim()]);
   const at = (name: string) => columns.indexOf(name as never);
-  if (at('id_number') < 0 || at('valid_from') < 0) throw new ValidationError({ csv: { key: 'errors.waiver_csv_header' } });
+  if (at('id_number') < 0 || at('valid_from') < 0)
+    throw new ValidationError({ csv: { key: 'errors.waiver_csv_header' } });
   const out: ReadList = { rows: [], errors: [], total: records.length - 1 };
   const seen = new Set<string>();
   records.slice(1).forEach((r, i) => {
@@ -95,7 +97,13 @@ export async function previewList(db: Knex, user: Staff, groupCode: string, csv:
   if (!mayImport(user)) throw new ForbiddenError();
   const group = await checkGroup(db, groupCode);
   const read = readList(csv);
-  return { group, total: read.total, valid: read.rows.length, errors: read.errors.slice(0, 200), more: Math.max(read.errors.length - 200, 0) };
+  return {
+    group,
+    total: read.total,
+    valid: read.rows.length,
+    errors: read.errors.slice(0, 200),
+    more: Math.max(read.errors.length - 200, 0),
+  };
 }
 
 /**
@@ -125,7 +133,12 @@ export async function importList(
       action: 'import',
       entity: 'waiver_list',
       entityId: id,
-      after: { group_code: input.group_code, rows: read.rows.length, rows_with_errors: read.errors.length, file_name: input.file_name ?? null },
+      after: {
+        group_code: input.group_code,
+        rows: read.rows.length,
+        rows_with_errors: read.errors.length,
+        file_name: input.file_name ?? null,
+      },
       regionCode: regionScope(user) ?? null,
       ip,
     });
@@ -133,15 +146,24 @@ export async function importList(
   });
   try {
     for (let i = 0; i < read.rows.length; i += BATCH) {
-      const batch = read.rows.slice(i, i + BATCH).map(({ id_number, valid_from, valid_to }) => ({ id_number, valid_from, valid_to }));
+      const batch = read.rows
+        .slice(i, i + BATCH)
+        .map(({ id_number, valid_from, valid_to }) => ({ id_number, valid_from, valid_to }));
       await db.transaction(async (trx) => {
         const added = await listStore.insertMembers(trx, importId, input.group_code, batch, nowIso());
         await listStore.progress(trx, importId, { rows_done: i + batch.length, rows_added: added });
       });
     }
-    await listStore.progress(db, importId, { rows_done: read.rows.length, rows_added: 0, status: 'done', finished_at: nowIso() });
+    await listStore.progress(db, importId, {
+      rows_done: read.rows.length,
+      rows_added: 0,
+      status: 'done',
+      finished_at: nowIso(),
+    });
   } catch (err) {
-    await listStore.progress(db, importId, { rows_done: 0, rows_added: 0, status: 'failed', finished_at: nowIso() }).catch(() => undefined);
+    await listStore
+      .progress(db, importId, { rows_done: 0, rows_added: 0, status: 'failed', finished_at: nowIso() })
+      .catch(() => undefined);
     throw err;
   }
   return importId;

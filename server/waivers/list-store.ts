@@ -35,7 +35,9 @@ export async function insertImport(
     started_at: string;
   },
 ): Promise<number> {
-  const [out] = await db('waiver_list_imports').insert({ ...row, status: 'running', rows_done: 0 }).returning('id');
+  const [out] = await db('waiver_list_imports')
+    .insert({ ...row, status: 'running', rows_done: 0 })
+    .returning('id');
   return typeof out === 'object' ? out.id : out;
 }
 
@@ -63,7 +65,12 @@ export async function progress(
 ): Promise<void> {
   await trx('waiver_list_imports')
     .where({ id })
-    .update({ rows_done: p.rows_done, rows_added: trx.raw('rows_added + ?', [p.rows_added]), ...(p.status ? { status: p.status } : {}), ...(p.finished_at ? { finished_at: p.finished_at } : {}) });
+    .update({
+      rows_done: p.rows_done,
+      rows_added: trx.raw('rows_added + ?', [p.rows_added]),
+      ...(p.status ? { status: p.status } : {}),
+      ...(p.finished_at ? { finished_at: p.finished_at } : {}),
+    });
 }
 
 export async function imports(db: Knex, regionPrefix: string | undefined, limit = 50): Promise<ImportRow[]> {
@@ -120,6 +127,7 @@ export async function membershipsOn(db: Knex, idNumber: string, date: string): P
       void w.whereNull('valid_to').orWhere('valid_to', '>=', date);
     })
     .select('group_code', 'id_number', 'valid_from', 'valid_to');
-  const d = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : v === null ? null : String(v).slice(0, 10));
+  const d = (v: unknown) =>
+    v instanceof Date ? v.toISOString().slice(0, 10) : v === null ? null : String(v).slice(0, 10);
   return rows.map((r) => ({ ...r, valid_from: d(r.valid_from)!, valid_to: d(r.valid_to) }));
 }

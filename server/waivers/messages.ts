@@ -39,10 +39,12 @@ const zh = {
     save: '保存',
     read_only: '您可以查看此政策，但不能修改。',
     lists: '对象名单',
-    lists_lead: '导入民政部门提供的低保、特困等名单（CSV：身份证号、开始日期、结束日期），接运登记时自动核对逝者身份证号。',
+    lists_lead:
+      '导入民政部门提供的低保、特困等名单（CSV：身份证号、开始日期、结束日期），接运登记时自动核对逝者身份证号。',
     list_group: '名单类别',
     list_file: 'CSV 文件内容',
-    list_file_hint: '第一行为表头：身份证号,开始日期,结束日期（或 id_number,valid_from,valid_to）。日期格式 2026-01-01。',
+    list_file_hint:
+      '第一行为表头：身份证号,开始日期,结束日期（或 id_number,valid_from,valid_to）。日期格式 2026-01-01。',
     file_name: '文件名（可空）',
     preview: '预览',
     preview_title: '导入预览',
@@ -150,7 +152,8 @@ const en: typeof zh = {
     note: 'Note',
     groups: 'Eligible groups',
     items: 'Waived items',
-    items_hint: 'By basic service kind: every funeral home’s item of that kind (recommended); by item code: only that code.',
+    items_hint:
+      'By basic service kind: every funeral home’s item of that kind (recommended); by item code: only that code.',
     match_by: 'By',
     match_value: 'Kind or code',
     cap: 'Cap per item (yuan, optional)',
@@ -167,10 +170,12 @@ const en: typeof zh = {
     save: 'Save',
     read_only: 'You may read this policy but not change it.',
     lists: 'Group lists',
-    lists_lead: 'Import the lists of minimum-allowance and extreme-poverty recipients (CSV: ID number, valid from, valid to); intake checks the deceased against them.',
+    lists_lead:
+      'Import the lists of minimum-allowance and extreme-poverty recipients (CSV: ID number, valid from, valid to); intake checks the deceased against them.',
     list_group: 'Group',
     list_file: 'CSV content',
-    list_file_hint: 'First row is the header: id_number,valid_from,valid_to (or 身份证号,开始日期,结束日期). Dates as 2026-01-01.',
+    list_file_hint:
+      'First row is the header: id_number,valid_from,valid_to (or 身份证号,开始日期,结束日期). Dates as 2026-01-01.',
     file_name: 'File name (optional)',
     preview: 'Preview',
     preview_title: 'Import preview',
@@ -212,7 +217,8 @@ const en: typeof zh = {
     certificate_no: 'Certificate number',
     declare: 'Declare',
     withdraw: 'Withdraw',
-    declare_hint: 'Not on a list but the family holds a certificate: enter its number. The waiver counts at once, marked “to verify”.',
+    declare_hint:
+      'Not on a list but the family holds a certificate: enter its number. The waiver counts at once, marked “to verify”.',
   },
   audit: {
     actions: {

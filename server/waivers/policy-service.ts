@@ -43,12 +43,18 @@ function phaseOf(v: { valid_from: string; valid_to: string | null }, today: stri
 
 export async function listPolicies(db: Knex, user: Staff): Promise<PolicySummary[]> {
   const policies = (await store.policies(db)).filter((p) => concerns(user, p.region_code));
-  const versions = await store.versions(db, policies.map((p) => p.id));
+  const versions = await store.versions(
+    db,
+    policies.map((p) => p.id),
+  );
   const today = todayInShanghai();
   return policies.map((p) => {
     const own = versions.filter((v) => v.policy_id === p.id);
     // Today's version; a policy edited for a later date shows its newest.
-    const current = versionOn(own.map((v) => ({ ...v, region_code: p.region_code, groups: [], items: [] })), today);
+    const current = versionOn(
+      own.map((v) => ({ ...v, region_code: p.region_code, groups: [], items: [] })),
+      today,
+    );
     const shown = own.find((v) => v.id === current?.id) ?? own[own.length - 1];
     return {
       ...p,
@@ -67,7 +73,10 @@ export async function policyPage(db: Knex, user: Staff, id: number) {
   const today = todayInShanghai();
   return {
     policy: p,
-    versions: versions.slice().reverse().map((v) => ({ ...v, phase: phaseOf(v, today) })),
+    versions: versions
+      .slice()
+      .reverse()
+      .map((v) => ({ ...v, phase: phaseOf(v, today) })),
     latest: versions[versions.length - 1],
     writable: mayKeep(user, p.region_code),
   };

@@ -45,7 +45,10 @@ const dateOf = (v: unknown): string | null =>
 const numOrNull = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 export async function groups(db: Knex): Promise<GroupRow[]> {
-  const rows = await db('waiver_groups').orderBy('sort').orderBy('code').select('code', 'name_zh', 'name_en', 'all_residents');
+  const rows = await db('waiver_groups')
+    .orderBy('sort')
+    .orderBy('code')
+    .select('code', 'name_zh', 'name_en', 'all_residents');
   return rows.map((g) => ({ ...g, all_residents: Boolean(g.all_residents) }));
 }
 
@@ -88,7 +91,9 @@ export async function versions(
       'v.created_at',
     );
   const ids = rows.map((r) => r.id as number);
-  const gs = ids.length ? await db('waiver_policy_groups').whereIn('version_id', ids).select('version_id', 'group_code') : [];
+  const gs = ids.length
+    ? await db('waiver_policy_groups').whereIn('version_id', ids).select('version_id', 'group_code')
+    : [];
   const items: ItemRow[] = ids.length
     ? await db('waiver_policy_items')
         .whereIn('version_id', ids)
@@ -110,7 +115,10 @@ export async function versions(
   }));
 }
 
-export async function insertPolicy(trx: Knex, row: { region_code: string; created_by: number; at: string }): Promise<number> {
+export async function insertPolicy(
+  trx: Knex,
+  row: { region_code: string; created_by: number; at: string },
+): Promise<number> {
   const [out] = await trx('waiver_policies')
     .insert({ region_code: row.region_code, created_by: row.created_by, created_at: row.at, updated_at: row.at })
     .returning('id');
@@ -151,8 +159,7 @@ export async function insertVersion(
   const id: number = typeof out === 'object' ? out.id : out;
   if (groupCodes.length)
     await trx('waiver_policy_groups').insert(groupCodes.map((group_code) => ({ version_id: id, group_code })));
-  if (items.length)
-    await trx('waiver_policy_items').insert(items.map((i, sort) => ({ ...i, version_id: id, sort })));
+  if (items.length) await trx('waiver_policy_items').insert(items.map((i, sort) => ({ ...i, version_id: id, sort })));
   return id;
 }
 

@@ -77,7 +77,12 @@ function versionValues(v?: {
 /** Values as posted, for the form shown again with its messages. */
 function postedValues(body: Body) {
   const b = policyBody(body);
-  const items = b.items.map((i) => ({ match_by: i.match_by, match_value: i.match_value, cap: i.cap_fen, quantity_cap: i.quantity_cap }));
+  const items = b.items.map((i) => ({
+    match_by: i.match_by,
+    match_value: i.match_value,
+    cap: i.cap_fen,
+    quantity_cap: i.quantity_cap,
+  }));
   while (items.length < ITEM_ROWS) items.push({ match_by: 'basic_kind', match_value: '', cap: '', quantity_cap: '' });
   return { ...body, groups: b.groups, items, total_cap: body.total_cap_fen, green_reward: body.green_reward_fen };
 }
@@ -100,7 +105,10 @@ export function waiverRoutes(ctx: AppContext): RouteDef[] {
   }
 
   async function newForm(req: Request, res: Response) {
-    res.render('waivers/form', await formData({ values: { ...versionValues(), region_code: req.user!.region_code ?? '' } }));
+    res.render(
+      'waivers/form',
+      await formData({ values: { ...versionValues(), region_code: req.user!.region_code ?? '' } }),
+    );
   }
 
   async function create(req: Request, res: Response) {

@@ -22,16 +22,27 @@ const yuan = (key: string) =>
 
 const count = z.preprocess(
   (v) => (typeof v === 'string' ? v.trim() || undefined : v),
-  z.coerce.number({ error: 'errors.waiver_quantity_format' }).int({ error: 'errors.waiver_quantity_format' }).min(1, { error: 'errors.waiver_quantity_format' }).max(3650, { error: 'errors.waiver_quantity_format' }).optional(),
+  z.coerce
+    .number({ error: 'errors.waiver_quantity_format' })
+    .int({ error: 'errors.waiver_quantity_format' })
+    .min(1, { error: 'errors.waiver_quantity_format' })
+    .max(3650, { error: 'errors.waiver_quantity_format' })
+    .optional(),
 );
 
-const optionalDate = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), isoDate().optional());
+const optionalDate = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  isoDate().optional(),
+);
 
 const list = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 export const PolicyItemInput = z.object({
   match_by: z.enum(matchKinds),
-  match_value: z.string().trim().regex(/^[A-Za-z0-9_-]{2,30}$/, { error: 'errors.waiver_item_format' }),
+  match_value: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{2,30}$/, { error: 'errors.waiver_item_format' }),
   cap_fen: yuan('errors.waiver_cap_range'),
   quantity_cap: count,
 });
@@ -40,7 +51,11 @@ export type PolicyItemInput = z.infer<typeof PolicyItemInput>;
 export const PolicyInput = z
   .object({
     name: requiredText(100),
-    region_code: z.string().trim().regex(/^\d{4}(\d{2})?$/, { error: 'errors.waiver_region_level' }).optional(),
+    region_code: z
+      .string()
+      .trim()
+      .regex(/^\d{4}(\d{2})?$/, { error: 'errors.waiver_region_level' })
+      .optional(),
     valid_from: isoDate(),
     valid_to: optionalDate,
     effective_from: optionalDate,
@@ -58,7 +73,10 @@ export const PolicyInput = z
         .pipe(z.array(PolicyItemInput).min(1, { error: 'errors.waiver_items_required' })),
     ),
   })
-  .refine((v) => !v.valid_to || v.valid_to >= v.valid_from, { path: ['valid_to'], error: 'errors.waiver_period_reversed' });
+  .refine((v) => !v.valid_to || v.valid_to >= v.valid_from, {
+    path: ['valid_to'],
+    error: 'errors.waiver_period_reversed',
+  });
 export type PolicyInput = z.infer<typeof PolicyInput>;
 
 export const ListImportInput = z.object({

@@ -50,9 +50,16 @@ describe('waiver engine', () => {
       applies: false,
       refusal: 'non_resident',
     });
-    expect(eligibility({ ...resident, household_region_code: null }, v, new Map())).to.deep.include({ refusal: 'no_household' });
-    expect(eligibility({ ...resident, death_date: '2027-01-01' }, v, new Map())).to.deep.include({ refusal: 'outside_validity' });
-    expect(eligibility({ ...resident, death_date: '2026-12-31' }, v, new Map())).to.deep.include({ applies: true, basis: 'residence' });
+    expect(eligibility({ ...resident, household_region_code: null }, v, new Map())).to.deep.include({
+      refusal: 'no_household',
+    });
+    expect(eligibility({ ...resident, death_date: '2027-01-01' }, v, new Map())).to.deep.include({
+      refusal: 'outside_validity',
+    });
+    expect(eligibility({ ...resident, death_date: '2026-12-31' }, v, new Map())).to.deep.include({
+      applies: true,
+      basis: 'residence',
+    });
     const low = version({ groups: [dibao] });
     expect(eligibility(resident, low, new Map())).to.deep.include({ refusal: 'group_not_matched' });
     expect(eligibility(resident, low, new Map([['dibao', 'list']]))).to.deep.include({ applies: true, basis: 'list' });
@@ -60,7 +67,9 @@ describe('waiver engine', () => {
   });
 
   it('caps refrigeration at 3 days over several lines, in line order, at the unit price', () => {
-    const v = version({ items: [{ match_by: 'basic_kind', match_value: 'refrigeration', cap_fen: null, quantity_cap: 3 }] });
+    const v = version({
+      items: [{ match_by: 'basic_kind', match_value: 'refrigeration', cap_fen: null, quantity_cap: 3 }],
+    });
     const out = waiveLines(v, [line(2, 'refrigeration', 2, 10_000), line(5, 'refrigeration', 4, 10_000)]);
     expect(out).to.deep.equal([
       { line_id: 2, quantity: 2, amount_fen: 20_000 },
@@ -115,14 +124,30 @@ describe('waiver engine', () => {
       ],
     });
     const lines = [line(1, 'cremation', 1, 40_000), line(2, 'transport', 1, 30_000)];
-    const r = computeWaivers(resident, new Map([[1, [all]], [2, [low]]]), lines, new Map([['dibao', 'list']]));
+    const r = computeWaivers(
+      resident,
+      new Map([
+        [1, [all]],
+        [2, [low]],
+      ]),
+      lines,
+      new Map([['dibao', 'list']]),
+    );
     expect(r.lines.map((w) => [w.line_id, w.version_id, w.amount_fen])).to.deep.equal([
       [1, 20, 40_000],
       [2, 10, 30_000],
     ]);
     expect(r.verdicts.map((v) => v.waived_fen)).to.deep.equal([30_000, 40_000]);
     // Not on the list: only the residents' policy, which then waives both lines up to its own caps.
-    const alone = computeWaivers(resident, new Map([[1, [all]], [2, [low]]]), lines, new Map());
+    const alone = computeWaivers(
+      resident,
+      new Map([
+        [1, [all]],
+        [2, [low]],
+      ]),
+      lines,
+      new Map(),
+    );
     expect(alone.lines.map((w) => [w.line_id, w.version_id, w.amount_fen])).to.deep.equal([
       [1, 10, 30_000],
       [2, 10, 30_000],

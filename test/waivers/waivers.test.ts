@@ -4,7 +4,6 @@ import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { addLine, removeLine } from '../../server/cases/lines-service.js';
-import { checkCharacter } from '../../server/cases/id-number.js';
 import { addDays, todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { signedIn, textOf, type Client } from '../helpers/client.js';
@@ -28,7 +27,8 @@ describe(`fee waivers (${dialect})`, () => {
   let bureau: Client;
   let front: Client;
   const item = async (code: string, facility = home) =>
-    (await db('price_items').where({ facility_id: facility, code }).orderBy('valid_from', 'desc').first('id')).id as number;
+    (await db('price_items').where({ facility_id: facility, code }).orderBy('valid_from', 'desc').first('id'))
+      .id as number;
 
   async function makeCase(over: { death: string; household: string | null; id?: string; facility?: number }) {
     serial += 1;
@@ -51,7 +51,10 @@ describe(`fee waivers (${dialect})`, () => {
     return typeof row === 'object' ? (row.id as number) : (row as number);
   }
   const waiverRows = (caseId: number) =>
-    db('case_waiver_lines').where({ case_id: caseId }).orderBy('case_line_id').select('case_line_id', 'amount_fen', 'basis');
+    db('case_waiver_lines')
+      .where({ case_id: caseId })
+      .orderBy('case_line_id')
+      .select('case_line_id', 'amount_fen', 'basis');
   const deducted = async (caseId: number) =>
     Number((await db('case_deductions').where({ case_id: caseId }).sum({ s: 'amount_fen' }).first())?.s ?? 0);
 
@@ -102,7 +105,9 @@ describe(`fee waivers (${dialect})`, () => {
     const v = await db('waiver_policy_versions').where({ policy_id: residentsPolicy });
     expect(v).to.have.length(1);
     expect([Number(v[0].total_cap_fen), Number(v[0].green_reward_fen), v[0].effective_from]).to.deep.equal([
-      154_000, 100_000, '2026-01-01',
+      154_000,
+      100_000,
+      '2026-01-01',
     ]);
     expect((await front.get(`/staff/waivers/${residentsPolicy}/edit`)).status).to.equal(403);
     expect((await front.get(`/staff/waivers/${residentsPolicy}`)).status).to.equal(200);
@@ -138,7 +143,10 @@ describe(`fee waivers (${dialect})`, () => {
     expect(past.status).to.equal(400);
     const res = await bureau.post(`/staff/waivers/${residentsPolicy}`, policyForm({ cap_0: '400', base_version: '1' }));
     expect(res.status).to.equal(302);
-    const stale = await bureau.post(`/staff/waivers/${residentsPolicy}`, policyForm({ cap_0: '380', base_version: '1' }));
+    const stale = await bureau.post(
+      `/staff/waivers/${residentsPolicy}`,
+      policyForm({ cap_0: '380', base_version: '1' }),
+    );
     expect(stale.status).to.equal(409);
     const versions = await db('waiver_policy_versions').where({ policy_id: residentsPolicy }).orderBy('version');
     expect(versions.map((v) => [v.version, v.effective_from])).to.deep.equal([
@@ -176,7 +184,12 @@ describe(`fee waivers (${dialect})`, () => {
     const done = await bureau.post('/staff/waivers/lists', { group_code: 'dibao', csv, confirm: '1' });
     expect(done.status).to.equal(302);
     const imp = await db('waiver_list_imports').orderBy('id', 'desc').first();
-    expect([imp.status, Number(imp.rows_total), Number(imp.rows_done), Number(imp.rows_added)]).to.deep.equal(['done', 1, 1, 1]);
+    expect([imp.status, Number(imp.rows_total), Number(imp.rows_done), Number(imp.rows_added)]).to.deep.equal([
+      'done',
+      1,
+      1,
+      1,
+    ]);
     // The same list again adds nobody.
     await bureau.post('/staff/waivers/lists', { group_code: 'dibao', csv, confirm: '1' });
     expect(await db('waiver_list_members').where({ id_number: listed })).to.have.length(1);
@@ -204,10 +217,16 @@ describe(`fee waivers (${dialect})`, () => {
     expect(await deducted(neither)).to.equal(0);
     expect(textOf((await front.get(`/staff/cases/${neither}`)).text)).to.contain('不属于享受对象');
     await front.get(`/staff/cases/${declared}`);
-    const missing = await front.post(`/staff/cases/${declared}/waivers/declarations`, { group_code: 'dibao', certificate_no: '' });
+    const missing = await front.post(`/staff/cases/${declared}/waivers/declarations`, {
+      group_code: 'dibao',
+      certificate_no: '',
+    });
     expect(missing.status).to.equal(302);
     expect(await deducted(declared)).to.equal(0);
-    await front.post(`/staff/cases/${declared}/waivers/declarations`, { group_code: 'dibao', certificate_no: '低保证2026-001' });
+    await front.post(`/staff/cases/${declared}/waivers/declarations`, {
+      group_code: 'dibao',
+      certificate_no: '低保证2026-001',
+    });
     expect((await waiverRows(declared)).map((w) => w.basis)).to.deep.equal(['declared']);
     const page = textOf((await front.get(`/staff/cases/${declared}`)).text);
     expect(page).to.contain('待核实');
@@ -259,7 +278,9 @@ describe(`fee waivers (${dialect})`, () => {
     if (spawnSync('pdftotext', ['-v']).error) this.skip();
     const c = await makeCase({ death: today, household: '520201' });
     await addLine(db, clerk, c, await item('BASIC_CREMATION'), 1, null);
-    const res = await fetch(`${app.url}/staff/cases/${c}/receipt.pdf`, { headers: { cookie: (front as any).cookieHeader() } });
+    const res = await fetch(`${app.url}/staff/cases/${c}/receipt.pdf`, {
+      headers: { cookie: (front as unknown as { cookieHeader(): string }).cookieHeader() },
+    });
     expect(res.status).to.equal(200);
     const pdf = Buffer.from(await res.arrayBuffer());
     const out = spawnSync('pdftotext', ['-', '-'], { input: pdf }).stdout.toString('utf8').replace(/\s+/g, '');
@@ -272,7 +293,10 @@ describe(`fee waivers (${dialect})`, () => {
     const c = await makeCase({ death: today, household: '520201', facility: otherHome });
     expect((await front.get(`/staff/cases/${c}`)).status).to.equal(404);
     await front.get('/staff/cases');
-    const res = await front.post(`/staff/cases/${c}/waivers/declarations`, { group_code: 'dibao', certificate_no: 'X1' });
+    const res = await front.post(`/staff/cases/${c}/waivers/declarations`, {
+      group_code: 'dibao',
+      certificate_no: 'X1',
+    });
     expect(res.status).to.equal(404);
     expect(await db('case_waiver_declarations').where({ case_id: c })).to.have.length(0);
   });
@@ -284,6 +308,5 @@ describe(`fee waivers (${dialect})`, () => {
       ['cremation', 30_000],
       ['refrigeration', null],
     ]);
-    void checkCharacter;
   });
 });
