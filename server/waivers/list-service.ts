@@ -162,7 +162,7 @@ export async function importList(
     });
   } catch (err) {
     await listStore
-      .progress(db, importId, { rows_done: 0, rows_added: 0, status: 'failed', finished_at: nowIso() })
+      .progress(db, importId, { rows_added: 0, status: 'failed', finished_at: nowIso() })
       .catch(() => undefined);
     throw err;
   }

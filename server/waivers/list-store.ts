@@ -61,12 +61,12 @@ export async function insertMembers(
 export async function progress(
   trx: Knex,
   id: number,
-  p: { rows_done: number; rows_added: number; status?: ImportStatus; finished_at?: string },
+  p: { rows_done?: number; rows_added: number; status?: ImportStatus; finished_at?: string },
 ): Promise<void> {
   await trx('waiver_list_imports')
     .where({ id })
     .update({
-      rows_done: p.rows_done,
+      ...(p.rows_done !== undefined ? { rows_done: p.rows_done } : {}),
       rows_added: trx.raw('rows_added + ?', [p.rows_added]),
       ...(p.status ? { status: p.status } : {}),
       ...(p.finished_at ? { finished_at: p.finished_at } : {}),

@@ -3,7 +3,7 @@
 import type { Request, Response } from 'express';
 import type { Role } from '../accounts/roles.js';
 import type { AppContext } from '../context.js';
-import { AppError } from '../http/errors.js';
+import { AppError, ForbiddenError } from '../http/errors.js';
 import { flash, idParam, withForm } from '../http/forms.js';
 import { noStore, type RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
@@ -133,6 +133,7 @@ export function waiverRoutes(ctx: AppContext): RouteDef[] {
 
   async function editForm(req: Request, res: Response) {
     const page = await policies.policyPage(db, req.user!, idParam(req));
+    if (!page.writable) throw new ForbiddenError();
     res.render('waivers/form', await formData({ policy: page.policy, values: versionValues(page.latest) }));
   }
 

@@ -4,6 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { expect } from 'chai';
 import type { Knex } from 'knex';
 import { addLine, removeLine } from '../../server/cases/lines-service.js';
+import { ConflictError } from '../../server/http/errors.js';
+import { editPolicy } from '../../server/waivers/policy-service.js';
+import { PolicyInput } from '../../server/waivers/schemas.js';
 import { addDays, todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, type TestApp } from '../helpers/app.js';
 import { signedIn, textOf, type Client } from '../helpers/client.js';
@@ -308,5 +311,56 @@ describe(`fee waivers (${dialect})`, () => {
       ['cremation', 30_000],
       ['refrigeration', null],
     ]);
+  });
+
+  it('lets a county bureau keep its county’s policies only', async () => {
+    const county = await signedIn(app, 'county_bureau');
+    await county.get('/staff/waivers/new');
+    const city = await county.post('/staff/waivers', policyForm({ name: '全市（县局无权）', region_code: '5202' }));
+    expect(city.status).to.equal(403);
+    const own = await county.post('/staff/waivers', policyForm({ name: '钟山区特困补充', region_code: '520201' }));
+    expect(own.status).to.equal(302);
+    // It reads the city's policies but cannot edit them.
+    const cityPolicy = (await db('waiver_policy_versions').where({ name: '全市低保救助' }).first('policy_id'))
+      .policy_id;
+    expect((await county.get(`/staff/waivers/${cityPolicy}`)).status).to.equal(200);
+    expect((await county.get(`/staff/waivers/${cityPolicy}/edit`)).status).to.equal(403);
+  });
+
+  it('makes one new version of eight edits of the same version saved at once; the others are told 409', async () => {
+    const bureauUser = await db('users').where({ username: 'bureau' }).first('id', 'username', 'role', 'region_code');
+    const latest = Number(
+      (await db('waiver_policy_versions').where({ policy_id: residentsPolicy }).max({ v: 'version' }).first())?.v,
+    );
+    const form = (cap: string) => {
+      const f = policyForm({ cap_0: cap, base_version: String(latest) });
+      return PolicyInput.parse({
+        ...f,
+        groups: ['residents'],
+        items: [
+          { match_by: 'basic_kind', match_value: 'cremation', cap_fen: f.cap_0 },
+          { match_by: 'basic_kind', match_value: 'refrigeration', quantity_cap: '3' },
+        ],
+      });
+    };
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) => editPolicy(db, bureauUser, residentsPolicy, form(String(300 + i)), null)),
+    );
+    const won = results.filter((r) => r.status === 'fulfilled');
+    expect(won).to.have.length(1);
+    for (const r of results)
+      if (r.status === 'rejected') expect(r.reason, String(r.reason)).to.be.instanceOf(ConflictError);
+    const versions = await db('waiver_policy_versions').where({ policy_id: residentsPolicy });
+    expect(versions).to.have.length(latest + 1);
+  });
+
+  it('keeps a case’s waiver equal to its deductions when lines are added at once', async () => {
+    const c = await makeCase({ death: today, household: '520201' });
+    const cold = await item('BASIC_COLD');
+    await Promise.all(Array.from({ length: 6 }, () => addLine(db, clerk, c, cold, 1, null)));
+    const rows = await waiverRows(c);
+    // Refrigeration capped at 3 days: three of the six one-day lines are waived, never more.
+    expect(rows.map((w) => Number(w.amount_fen))).to.deep.equal([10_000, 10_000, 10_000]);
+    expect(await deducted(c)).to.equal(30_000);
   });
 });
