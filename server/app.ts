@@ -44,6 +44,7 @@ import { visitPublicRoutes } from './visits/public-routes.js';
 import { visitGateRoutes } from './visits/gate-routes.js';
 import { visitStaffRoutes } from './visits/staff-routes.js';
 import { visitApiRoutes } from './visits/api-routes.js';
+import { waiverRoutes } from './waivers/routes.js';
 
 export function buildApp(ctx: AppContext): Express {
   const app = express();
@@ -137,6 +138,7 @@ export function buildApp(ctx: AppContext): Express {
     finderRoutes, // before restingRoutes: /staff/resting/search is not a facility's /staff/resting/:id
     restingRoutes,
     restingListRoutes,
+    waiverRoutes,
   ]) {
     mount(router, routes(ctx), registry);
   }

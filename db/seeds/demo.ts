@@ -17,6 +17,7 @@ import { seedDemoDay } from './demo-day.js';
 import { seedDemoMemorials } from './demo-memorials.js';
 import { seedDemoVisits } from './demo-visits.js';
 import { seedDemoResting } from './demo-resting.js';
+import { seedDemoWaivers } from './demo-waivers.js';
 
 export const DEMO_CITY = '5202';
 
@@ -93,7 +94,14 @@ export async function seedDemo(
    * bodies: demo cases with bodies stored in the fridges; day: a day of demo cases at the first funeral home
    * (pickups, bookings this week, balances owed; demo-day.ts). Only a real first start asks: tests count their own cases.
    */
-  opts: { password?: string; onProgress?: (msg: string) => void; bodies?: boolean; day?: boolean } = {},
+  opts: {
+    password?: string;
+    onProgress?: (msg: string) => void;
+    bodies?: boolean;
+    day?: boolean;
+    /** Fee waiver policies (demo-waivers.ts): with a real first start (day), or when asked; tests count their own. */
+    waivers?: boolean;
+  } = {},
 ): Promise<SeedResult> {
   const usernames = users.map((u) => u.username);
   const done = await db('settings').where({ key: 'demo_seeded' }).first();
@@ -172,6 +180,7 @@ export async function seedDemo(
       { cemetery: ids.get('大河镇农村公益性公墓（示例）')!, columbarium: ids.get('钟山区公益性骨灰堂（示例）')! },
       { admin: userIds.get('admin')!, cemetery: userIds.get('cemetery')! },
     );
+    if (opts.waivers ?? opts.day) await seedDemoWaivers(trx, DEMO_CITY, userIds.get('bureau') ?? null);
     await trx('audit_log').insert({
       at: now,
       action: 'seed',

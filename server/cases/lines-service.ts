@@ -8,10 +8,19 @@ import { nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
 import { findPriceItem, priceItemsOn } from '../prices/service.js';
 import { todayInShanghai } from '../time.js';
+import { recomputeCaseWaivers } from '../waivers/case-service.js';
 import { loadCase, type Actor } from './service.js';
 import * as moneyStore from './money-store.js';
 import { isFinal } from './states.js';
 import * as store from './store.js';
+
+/**
+ * Fee waivers (issue 19): every change of a case's lines ends here, in the change's transaction, so the waiver
+ * deductions (server/waivers) always follow the lines as they stand.
+ */
+export async function linesChanged(trx: Knex, actor: Actor, caseId: number, ip: string | null): Promise<void> {
+  await recomputeCaseWaivers(trx, actor, caseId, ip);
+}
 
 // ## Lines made by bookings (issue 15 item 3), called in the booking's transaction
 
@@ -77,6 +86,7 @@ export async function removeBookingLine(
     before: line,
     ip,
   });
+  await linesChanged(trx, actor, caseId, ip);
   return { line_id: line.id, name_zh: line.name_zh, amount_fen: Number(line.amount_fen) };
 }
 
@@ -134,6 +144,7 @@ async function insertLineAudited(
     after: { line_id: lineId, ...line },
     ip,
   });
+  await linesChanged(trx, actor, line.case_id, ip);
   return lineId;
 }
 
@@ -161,5 +172,6 @@ export async function removeLine(
       before: line,
       ip,
     });
+    await linesChanged(trx, actor, caseId, ip);
   });
 }

@@ -15,6 +15,7 @@ import { loadCase, mainContact, type Actor } from './service.js';
 import { isFinal } from './states.js';
 import * as moneyStore from './money-store.js';
 import * as store from './store.js';
+import { linesChanged } from './lines-service.js';
 
 /** Takes the case's lock and answers its money as it stands. */
 async function locked(trx: Knex, caseId: number) {
@@ -249,6 +250,7 @@ export async function correct(db: Knex, actor: Actor, caseId: number, x: Correct
       after: { line_id: lineId, ...line },
       ip,
     });
+    await linesChanged(trx, actor, caseId, ip);
   });
 }
 

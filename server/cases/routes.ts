@@ -45,6 +45,7 @@ import { priceItemsOn } from '../prices/service.js';
 import { loadFonts } from '../documents/fonts.js';
 import { certificateReady, unprintableFields, type Unprintable } from '../documents/service.js';
 import { translator } from '../i18n/index.js';
+import { casePanel } from '../waivers/case-service.js';
 
 const PER_PAGE = 30;
 const FRONT = ['admin', 'front_desk'] as const;
@@ -208,6 +209,8 @@ export function caseRoutes(ctx: AppContext): RouteDef[] {
       requestId: randomUUID(),
       unprintable: unprintable({ ...c, ...printedContact(kin.contacts) }),
       family: kin,
+      // Fee waivers (issue 19): the policies considered for this case and the waiver of each line.
+      waivers: await casePanel(db, req.user!, c.id),
       ...extra,
     });
   }

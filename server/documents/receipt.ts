@@ -32,6 +32,8 @@ export interface ReceiptLine {
   quantity: number;
   unitPriceFen: number;
   amountFen: number;
+  /** What a fee waiver (惠民殡葬, server/waivers) takes off this line; the family pays the rest. */
+  waivedFen?: number;
 }
 export interface ReceiptDeduction {
   label: string;
@@ -180,8 +182,23 @@ export async function renderReceipt(d: ReceiptData, fonts: Fonts): Promise<Buffe
   return finish(doc);
 }
 
+/** A waived line shows charged, waived and to pay; the category column gives way to them. */
+const hasWaivers = (d: ReceiptData) => d.lines.some((l) => (l.waivedFen ?? 0) > 0);
+
 function serviceColumns(d: ReceiptData, width: number): Column[] {
   const t = translator(d.lang);
+  if (hasWaivers(d)) {
+    const fixed = 36 + 84 + 36 + 76 + 70 + 76;
+    return [
+      { header: t('documents.seq'), width: 36, align: 'center' },
+      { header: t('documents.item'), width: width - fixed },
+      { header: t('documents.unit_price'), width: 84, align: 'right' },
+      { header: t('documents.quantity'), width: 36, align: 'right' },
+      { header: t('documents.charged'), width: 76, align: 'right' },
+      { header: t('documents.waived'), width: 70, align: 'right' },
+      { header: t('documents.payable'), width: 76, align: 'right' },
+    ];
+  }
   const fixed = 36 + 58 + 104 + 44 + 96;
   return [
     { header: t('documents.seq'), width: 36, align: 'center' },
@@ -196,6 +213,7 @@ function serviceColumns(d: ReceiptData, width: number): Column[] {
 function serviceRows(d: ReceiptData): TableRow[] {
   const t = translator(d.lang);
   if (!d.lines.length) return [{ cells: [t('documents.no_lines')], span: 6 }];
+  if (hasWaivers(d)) return waivedServiceRows(d);
   const rows: TableRow[] = d.lines.map((l, i) => ({
     cells: [
       String(i + 1),
@@ -207,6 +225,25 @@ function serviceRows(d: ReceiptData): TableRow[] {
     ],
   }));
   rows.push({ cells: [t('documents.subtotal'), formatMoney(d.totalFen)], span: 5, bold: true, shade: true });
+  for (const x of d.deductions)
+    rows.push({ cells: [t('documents.deduction', { label: x.label }), minus(x.amountFen)], span: 5 });
+  return rows;
+}
+
+function waivedServiceRows(d: ReceiptData): TableRow[] {
+  const t = translator(d.lang);
+  const rows: TableRow[] = d.lines.map((l, i) => ({
+    cells: [
+      String(i + 1),
+      l.correction ? `${l.name}${t('documents.correction_mark', { reason: l.correction })}` : l.name,
+      t('documents.per_unit', { price: formatMoney(l.unitPriceFen), unit: t(`units.${l.unit}`) }),
+      String(l.quantity),
+      formatMoney(l.amountFen),
+      l.waivedFen ? minus(l.waivedFen) : '',
+      formatMoney(l.amountFen - (l.waivedFen ?? 0)),
+    ],
+  }));
+  rows.push({ cells: [t('documents.subtotal'), formatMoney(d.totalFen)], span: 4, bold: true, shade: true });
   for (const x of d.deductions)
     rows.push({ cells: [t('documents.deduction', { label: x.label }), minus(x.amountFen)], span: 5 });
   return rows;

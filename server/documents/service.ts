@@ -19,6 +19,7 @@ import { renderReceipt, type MemorialClaim, type ReceiptData } from './receipt.j
 import { surveyOfCase } from '../satisfaction/service.js';
 import { printedCode } from '../satisfaction/schemas.js';
 import * as store from './store.js';
+import { waivedByLine } from '../waivers/case-service.js';
 
 export type Printer = cases.Actor & Pick<User, 'display_name'>;
 export interface Printed {
@@ -116,6 +117,7 @@ export async function printReceipt(
   const a = await cases.account(db, c.id);
   const contact = await cases.mainContact(db, c.id);
   const survey = await surveyLink(db, c.id, extra.publicUrl);
+  const waived = await waivedByLine(db, c.id);
   const pdf = await renderReceipt(
     {
       lang,
@@ -134,6 +136,7 @@ export async function printReceipt(
         quantity: Number(l.quantity),
         unitPriceFen: Number(l.unit_price_fen),
         amountFen: Number(l.amount_fen),
+        waivedFen: waived.get(l.id) ?? 0,
       })),
       deductions: a.deductions.map((x) => ({ label: x.label, amountFen: Number(x.amount_fen) })),
       payments: a.payments.map((p) => ({

@@ -30,6 +30,7 @@ import { visitMessages } from '../visits/messages.js';
 import { visitPublicMessages } from '../visits/public-messages.js';
 import { visitStaffMessages } from '../visits/staff-messages.js';
 import { visitApiMessages } from '../visits/api-messages.js';
+import { waiverMessages } from '../waivers/messages.js';
 import type { DomainMessages } from './types.js';
 
 export const domainMessages: DomainMessages<object>[] = [
@@ -63,4 +64,5 @@ export const domainMessages: DomainMessages<object>[] = [
   restingListMessages,
   finderMessages,
   restingEligibilityMessages,
+  waiverMessages,
 ];

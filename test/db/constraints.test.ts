@@ -39,6 +39,11 @@ import {
   noticeMethods as restingNoticeMethods,
 } from '../../server/resting/kinds.js';
 import { dayCountKinds, reservationChannels, reservationStatuses, windowStatuses } from '../../server/visits/kinds.js';
+import {
+  bases as waiverBases,
+  importStatuses as waiverImportStatuses,
+  matchKinds as waiverMatchKinds,
+} from '../../server/waivers/kinds.js';
 import { dialect, freshDb, startApp, type TestApp } from '../helpers/app.js';
 import { nextIdNumber } from '../helpers/id-numbers.js';
 import { signedIn, textOf } from '../helpers/client.js';
@@ -578,6 +583,9 @@ describe(`database rules (${dialect})`, () => {
       ['resting_placements', 'resting_placements_method_in', burialMethods],
       ['resting_placements', 'resting_placements_green_by_method', greenBurialMethods],
       ['resting_notices', 'resting_notices_method_in', restingNoticeMethods],
+      ['waiver_policy_items', 'waiver_policy_items_match_by_in', waiverMatchKinds],
+      ['waiver_list_imports', 'waiver_list_imports_status_in', waiverImportStatuses],
+      ['case_waiver_lines', 'case_waiver_lines_basis_in', waiverBases],
     ];
     for (const [table, constraint, codes] of lists) {
       expect(

@@ -261,6 +261,21 @@ const table: Record<string, [Role[], string]> = {
   ],
   // Visits (staff): cemetery staff keep their own facility's windows, bureaus read them; without ?facility= the others
   // choose one; window 999999 and code ZZZZZZZZ are none (404).
+  // Fee waivers (issue 19): the bureaus keep the policies and lists, the front desk reads the policies; a declaration
+  // belongs to a case (999999: none, so 404 for those who get through).
+  'GET /staff/waivers': [['admin', 'bureau', 'county_bureau', 'front_desk'], '/staff/waivers'],
+  'GET /staff/waivers/new': [BUREAUS, '/staff/waivers/new'],
+  'POST /staff/waivers': [BUREAUS, '/staff/waivers'],
+  'GET /staff/waivers/lists': [BUREAUS, '/staff/waivers/lists'],
+  'POST /staff/waivers/lists': [BUREAUS, '/staff/waivers/lists'],
+  'GET /staff/waivers/:id': [['admin', 'bureau', 'county_bureau', 'front_desk'], '/staff/waivers/999999'],
+  'GET /staff/waivers/:id/edit': [BUREAUS, '/staff/waivers/999999/edit'],
+  'POST /staff/waivers/:id': [BUREAUS, '/staff/waivers/999999'],
+  'POST /staff/cases/:id/waivers/declarations': [CASES, '/staff/cases/999999/waivers/declarations'],
+  'POST /staff/cases/:id/waivers/declarations/:group/delete': [
+    CASES,
+    '/staff/cases/999999/waivers/declarations/dibao/delete',
+  ],
   'GET /staff/visits': [VISITS, '/staff/visits'],
   'POST /staff/visits/settings': [VISIT_STAFF, '/staff/visits/settings'],
   'GET /staff/visits/generate': [VISIT_STAFF, '/staff/visits/generate'],
