@@ -22,6 +22,7 @@ import { IMPORT_BODY_LIMIT } from './facilities/csv.js';
 import { homeRoutes } from './home/routes.js';
 import { cremationRoutes, resourceRoutes } from './cremation/routes.js';
 import { custodyRoutes } from './custody/routes.js';
+import { contractRoutes } from './resting/contract-routes.js';
 import { restingRoutes } from './resting/routes.js';
 import { loadUser } from './http/auth.js';
 import { errorHandler, notFound } from './http/error-handler.js';
@@ -132,6 +133,7 @@ export function buildApp(ctx: AppContext): Express {
     visitPublicRoutes,
     visitStaffRoutes,
     visitGateRoutes,
+    contractRoutes,
     restingRoutes,
   ]) {
     mount(router, routes(ctx), registry);

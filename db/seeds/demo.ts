@@ -17,6 +17,7 @@ import { seedDemoDay } from './demo-day.js';
 import { seedDemoMemorials } from './demo-memorials.js';
 import { seedDemoVisits } from './demo-visits.js';
 import { seedDemoResting } from './demo-resting.js';
+import { seedDemoRestingContracts } from './demo-resting-contracts.js';
 
 export const DEMO_CITY = '5202';
 
@@ -168,6 +169,11 @@ export async function seedDemo(
       userIds.get('cemetery'),
     );
     await seedDemoResting(
+      trx,
+      { cemetery: ids.get('大河镇农村公益性公墓（示例）')!, columbarium: ids.get('钟山区公益性骨灰堂（示例）')! },
+      { admin: userIds.get('admin')!, cemetery: userIds.get('cemetery')! },
+    );
+    await seedDemoRestingContracts(
       trx,
       { cemetery: ids.get('大河镇农村公益性公墓（示例）')!, columbarium: ids.get('钟山区公益性骨灰堂（示例）')! },
       { admin: userIds.get('admin')!, cemetery: userIds.get('cemetery')! },

@@ -21,6 +21,7 @@ import { regionMessages } from '../regions/messages.js';
 import { reportMessages } from '../reports/messages.js';
 import { reportSettingsMessages } from '../reports/settings-messages.js';
 import { restingMessages } from '../resting/messages.js';
+import { contractMessages } from '../resting/contract-messages.js';
 import { satisfactionMessages } from '../satisfaction/messages.js';
 import { staffMessages } from '../staff/messages.js';
 import { visitMessages } from '../visits/messages.js';
@@ -57,4 +58,5 @@ export const domainMessages: DomainMessages<object>[] = [
   satisfactionMessages,
   staffMessages,
   restingMessages,
+  contractMessages,
 ];

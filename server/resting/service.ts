@@ -22,6 +22,7 @@ import {
 } from './kinds.js';
 import type { BlockInput, HoldSettingInput } from './schemas.js';
 import * as store from './store.js';
+import { contractsOfPlace } from './contract-store.js';
 
 export type { GroupRow, PlaceRow, HistoryRow } from './store.js';
 
@@ -198,23 +199,38 @@ export async function placeOf(db: Knex, actor: Actor, placeId: number, now = new
 
 export async function placePage(db: Knex, actor: Actor, placeId: number) {
   const data = await placeOf(db, actor, placeId);
-  const [group, history, holdHours] = await Promise.all([
+  const [group, history, holdHours, contracts] = await Promise.all([
     store.findGroup(db, data.place.group_id),
     store.historyOf(db, data.place.id),
     holdHoursOf(db, data.facility.id),
+    contractsOfPlace(db, data.place.id),
   ]);
-  return { ...data, group: group!, history: history.map(describe), holdHours };
+  const contract = contracts.find((c) => c.status === 'active');
+  return { ...data, group: group!, history: history.map(describe), holdHours, contract, contracts };
 }
 
 /** A history entry as staff read it: what happened, and the hold's end or the block's reason. */
 function describe(h: store.HistoryRow) {
-  const after = (h.after ? JSON.parse(h.after) : {}) as { hold_expires_at?: string; blocked_reason?: string };
+  const after = (h.after ? JSON.parse(h.after) : {}) as {
+    hold_expires_at?: string;
+    blocked_reason?: string;
+    contract_id?: number;
+    contract_number?: string;
+    deceased_name?: string;
+    term_ends_on?: string;
+    removal_reason?: string;
+    end_reason?: string;
+  };
   return {
     at: h.at,
     actor_name: h.actor_name,
     action: h.action,
     until: after.hold_expires_at,
-    reason: after.blocked_reason,
+    reason: after.blocked_reason ?? after.removal_reason ?? after.end_reason,
+    // contract events (签订、安放、续期、迁出、终止) name the contract, the deceased and the term's end
+    contract_number: after.contract_number,
+    deceased_name: after.deceased_name,
+    term_ends_on: h.action === 'renew' || h.action === 'contract' ? after.term_ends_on : undefined,
   };
 }
 
