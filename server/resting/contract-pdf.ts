@@ -82,9 +82,9 @@ export async function renderContract(d: ContractPdfData, fonts: Fonts): Promise<
       ],
       [
         { label: t('contracts.holder_relationship'), value: c.holder_relationship ?? '' },
-        { label: t('contracts.holder_id_number'), value: c.holder_id_number ?? '' },
+        { label: t('contracts.id_number'), value: c.holder_id_number ?? '' },
       ],
-      [{ label: t('contracts.holder_address'), value: c.holder_address ?? '' }],
+      [{ label: t('contracts.pdf_address'), value: c.holder_address ?? '' }],
     ],
     {
       x: left,
@@ -130,8 +130,8 @@ export async function renderContract(d: ContractPdfData, fonts: Fonts): Promise<
     doc,
     [
       { header: t('contracts.fee_kind'), width: 60 },
-      { header: t('contracts.item'), width: 150 },
-      { header: t('contracts.period'), width: width - 390 },
+      { header: t('contracts.item'), width: 120 },
+      { header: t('contracts.period'), width: width - 360 },
       { header: t('contracts.quantity'), width: 50, align: 'right' },
       { header: t('contracts.unit_price'), width: 65, align: 'right' },
       { header: t('contracts.amount'), width: 65, align: 'right' },

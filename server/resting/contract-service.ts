@@ -12,7 +12,7 @@ import { DateTime } from 'luxon';
 import { assertCanWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
 import { normaliseIdNumber, readIdNumber } from '../cases/id-number.js';
-import { isUniqueViolation, nowIso } from '../db.js';
+import { isUniqueViolation } from '../db.js';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError, type FieldErrors } from '../http/errors.js';
 import { priceItemsOn, type PriceItem } from '../prices/service.js';
 import { findRegion } from '../regions/service.js';

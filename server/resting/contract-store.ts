@@ -166,6 +166,26 @@ export async function activeContractOfPlace(db: Knex, placeId: number): Promise<
   return r ? toContract(r) : undefined;
 }
 
+/** The contracts in force on one wall or section, by place code (one indexed query per grid page). */
+export async function activeContractsOfGroup(
+  db: Knex,
+  groupId: number,
+): Promise<{ id: number; contract_number: string; code: string; holder_name: string; term_ends_on: string }[]> {
+  const rows = await db('resting_contracts as c')
+    .join('resting_places as p', 'p.id', 'c.place_id')
+    .where('p.group_id', groupId)
+    .where('c.status', 'active')
+    .orderBy('p.code')
+    .select('c.id', 'c.contract_number', 'p.code', 'c.holder_name', 'c.term_ends_on');
+  return rows.map((r: Record<string, unknown>) => ({
+    id: Number(r.id),
+    contract_number: String(r.contract_number),
+    code: String(r.code),
+    holder_name: String(r.holder_name),
+    term_ends_on: day(r.term_ends_on)!,
+  }));
+}
+
 /** Every contract the place has had, newest first. */
 export async function contractsOfPlace(db: Knex, placeId: number): Promise<ContractRow[]> {
   const rows = await db('resting_contracts').where({ place_id: placeId }).orderBy('id', 'desc');

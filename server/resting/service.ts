@@ -22,7 +22,7 @@ import {
 } from './kinds.js';
 import type { BlockInput, HoldSettingInput } from './schemas.js';
 import * as store from './store.js';
-import { contractsOfPlace } from './contract-store.js';
+import { activeContractsOfGroup, contractsOfPlace } from './contract-store.js';
 
 export type { GroupRow, PlaceRow, HistoryRow } from './store.js';
 
@@ -173,7 +173,10 @@ export async function gridPage(db: Knex, actor: Actor, facilityId: number, group
   const facility = await restingFacility(db, actor, facilityId);
   const group = await store.findGroup(db, groupId);
   if (!group || group.facility_id !== facility.id) throw new NotFoundError();
-  const places = await store.placesOfGroup(db, group.id);
+  const [places, contracts] = await Promise.all([
+    store.placesOfGroup(db, group.id),
+    activeContractsOfGroup(db, group.id),
+  ]);
   const today = todayInShanghai(now);
   const counts = zeros();
   const rows: { row: number; cells: GridCell[] }[] = [];
@@ -184,7 +187,7 @@ export async function gridPage(db: Knex, actor: Actor, facilityId: number, group
     rows[rows.length - 1].cells.push({ ...p, shown });
   }
   const columns = Array.from({ length: group.column_count }, (_, i) => i + 1);
-  return { facility, group, rows, columns, counts, total: places.length };
+  return { facility, group, rows, columns, counts, total: places.length, contracts };
 }
 
 /** A niche or plot the user may read, with its shown status and its facility. */
