@@ -2,6 +2,17 @@
 import type { DomainMessages } from '../i18n/types.js';
 
 const zh = {
+  audit: {
+    actions: {
+      contract: '签订合同',
+      placement: '安放',
+      renew: '续期',
+      removal: '迁出',
+      reveal: '查看完整信息',
+      print: '打印',
+    },
+    entities: { resting_contract: '安放合同' },
+  },
   resting: {
     actions: {
       contract: '签订合同',
@@ -56,7 +67,7 @@ const zh = {
     placed_on: '安放日期',
     derived_hint: '可留空，由身份证号得出。',
     section_fees: '费用',
-    fee_hint: '按本单位价目表（编码 {{code}}）计费：{{name}}，{{price}}。',
+    fee_hint: '按本单位价目表（编码 {{code}}）计费：{{name}}，{{price}}/{{unit}}。',
     fee_missing: '价目表中没有此位置的价格（编码 {{code}}）。',
     fees: '费用明细',
     fee_kind: '类别',
@@ -146,6 +157,17 @@ const zh = {
 };
 
 const en: typeof zh = {
+  audit: {
+    actions: {
+      contract: 'Contract signed',
+      placement: 'Placed',
+      renew: 'Renewed',
+      removal: 'Removed',
+      reveal: 'Full details read',
+      print: 'Printed',
+    },
+    entities: { resting_contract: 'Resting-place contract' },
+  },
   resting: {
     actions: {
       contract: 'Contract signed',
@@ -200,7 +222,7 @@ const en: typeof zh = {
     placed_on: 'Placed on',
     derived_hint: 'May be left blank: the ID number gives it.',
     section_fees: 'Fees',
-    fee_hint: 'From this facility’s price list (code {{code}}): {{name}}, {{price}}.',
+    fee_hint: 'From this facility’s price list (code {{code}}): {{name}}, {{price}} per {{unit}}.',
     fee_missing: 'The price list has no price for this place (code {{code}}).',
     fees: 'Fee lines',
     fee_kind: 'Kind',
