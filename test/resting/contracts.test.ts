@@ -205,6 +205,24 @@ describe(`resting: contracts (${dialect})`, function () {
     expect(await app.db('resting_placements').where({ place_id: placeId }).count({ n: '*' })).to.deep.equal([{ n: 1 }]);
   });
 
+  it('answers 50 contract forms for one place posted at once over HTTP with one 302 and 49 × 409', async () => {
+    const placeId = await hold('D1-06-04');
+    await staff.get(`/staff/resting/places/${placeId}/contract/new`);
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        staff.post(`/staff/resting/places/${placeId}/contract`, {
+          ...holder,
+          ...byHand(),
+          request_id: `http-race-${i}-${Date.now()}`,
+        }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).to.deep.equal([302, ...Array(49).fill(409)]);
+    expect(textOf(answers.find((a) => a.status === 409)!.text)).to.contain('D1-06-04 已签订合同，不能再次分配');
+    expect(await app.db('resting_contracts').where({ place_id: placeId }).count({ n: '*' })).to.deep.equal([{ n: 1 }]);
+  });
+
   it('re-renders the form with a message per field', async () => {
     const placeId = await hold('D1-06-02');
     const bad = nextIdNumber().slice(0, 17) + 'Y';
