@@ -23,6 +23,7 @@ import { homeRoutes } from './home/routes.js';
 import { cremationRoutes, resourceRoutes } from './cremation/routes.js';
 import { custodyRoutes } from './custody/routes.js';
 import { finderRoutes } from './resting/finder-routes.js';
+import { contractRoutes } from './resting/contract-routes.js';
 import { restingRoutes } from './resting/routes.js';
 import { restingListRoutes } from './resting/list-routes.js';
 import { loadUser } from './http/auth.js';
@@ -136,6 +137,7 @@ export function buildApp(ctx: AppContext): Express {
     visitStaffRoutes,
     visitGateRoutes,
     finderRoutes, // before restingRoutes: /staff/resting/search is not a facility's /staff/resting/:id
+    contractRoutes,
     restingRoutes,
     restingListRoutes,
     waiverRoutes,

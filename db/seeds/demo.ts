@@ -18,6 +18,7 @@ import { seedDemoMemorials } from './demo-memorials.js';
 import { seedDemoVisits } from './demo-visits.js';
 import { seedDemoResting } from './demo-resting.js';
 import { seedDemoWaivers } from './demo-waivers.js';
+import { seedDemoRestingContracts } from './demo-resting-contracts.js';
 
 export const DEMO_CITY = '5202';
 
@@ -181,6 +182,11 @@ export async function seedDemo(
       { admin: userIds.get('admin')!, cemetery: userIds.get('cemetery')! },
     );
     if (opts.waivers ?? opts.day) await seedDemoWaivers(trx, DEMO_CITY, userIds.get('bureau') ?? null);
+    await seedDemoRestingContracts(
+      trx,
+      { cemetery: ids.get('大河镇农村公益性公墓（示例）')!, columbarium: ids.get('钟山区公益性骨灰堂（示例）')! },
+      { admin: userIds.get('admin')!, cemetery: userIds.get('cemetery')! },
+    );
     await trx('audit_log').insert({
       at: now,
       action: 'seed',

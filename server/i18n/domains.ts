@@ -24,6 +24,7 @@ import { finderMessages } from '../resting/finder-messages.js';
 import { restingMessages } from '../resting/messages.js';
 import { restingListMessages } from '../resting/list-messages.js';
 import { restingEligibilityMessages } from '../resting/eligibility-messages.js';
+import { contractMessages } from '../resting/contract-messages.js';
 import { satisfactionMessages } from '../satisfaction/messages.js';
 import { staffMessages } from '../staff/messages.js';
 import { visitMessages } from '../visits/messages.js';
@@ -65,4 +66,5 @@ export const domainMessages: DomainMessages<object>[] = [
   finderMessages,
   restingEligibilityMessages,
   waiverMessages,
+  contractMessages,
 ];

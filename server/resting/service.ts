@@ -22,6 +22,7 @@ import {
 } from './kinds.js';
 import type { BlockInput, HoldSettingInput } from './schemas.js';
 import * as store from './store.js';
+import { activeContractsOfGroup, contractsOfPlace } from './contract-store.js';
 
 export type { GroupRow, PlaceRow, HistoryRow } from './store.js';
 
@@ -172,7 +173,10 @@ export async function gridPage(db: Knex, actor: Actor, facilityId: number, group
   const facility = await restingFacility(db, actor, facilityId);
   const group = await store.findGroup(db, groupId);
   if (!group || group.facility_id !== facility.id) throw new NotFoundError();
-  const places = await store.placesOfGroup(db, group.id);
+  const [places, contracts] = await Promise.all([
+    store.placesOfGroup(db, group.id),
+    activeContractsOfGroup(db, group.id),
+  ]);
   const today = todayInShanghai(now);
   const counts = zeros();
   const rows: { row: number; cells: GridCell[] }[] = [];
@@ -183,7 +187,7 @@ export async function gridPage(db: Knex, actor: Actor, facilityId: number, group
     rows[rows.length - 1].cells.push({ ...p, shown });
   }
   const columns = Array.from({ length: group.column_count }, (_, i) => i + 1);
-  return { facility, group, rows, columns, counts, total: places.length };
+  return { facility, group, rows, columns, counts, total: places.length, contracts };
 }
 
 /** A niche or plot the user may read, with its shown status and its facility. */
@@ -198,23 +202,38 @@ export async function placeOf(db: Knex, actor: Actor, placeId: number, now = new
 
 export async function placePage(db: Knex, actor: Actor, placeId: number) {
   const data = await placeOf(db, actor, placeId);
-  const [group, history, holdHours] = await Promise.all([
+  const [group, history, holdHours, contracts] = await Promise.all([
     store.findGroup(db, data.place.group_id),
     store.historyOf(db, data.place.id),
     holdHoursOf(db, data.facility.id),
+    contractsOfPlace(db, data.place.id),
   ]);
-  return { ...data, group: group!, history: history.map(describe), holdHours };
+  const contract = contracts.find((c) => c.status === 'active');
+  return { ...data, group: group!, history: history.map(describe), holdHours, contract, contracts };
 }
 
 /** A history entry as staff read it: what happened, and the hold's end or the block's reason. */
 function describe(h: store.HistoryRow) {
-  const after = (h.after ? JSON.parse(h.after) : {}) as { hold_expires_at?: string; blocked_reason?: string };
+  const after = (h.after ? JSON.parse(h.after) : {}) as {
+    hold_expires_at?: string;
+    blocked_reason?: string;
+    contract_id?: number;
+    contract_number?: string;
+    deceased_name?: string;
+    term_ends_on?: string;
+    removal_reason?: string;
+    end_reason?: string;
+  };
   return {
     at: h.at,
     actor_name: h.actor_name,
     action: h.action,
     until: after.hold_expires_at,
-    reason: after.blocked_reason,
+    reason: after.blocked_reason ?? after.removal_reason ?? after.end_reason,
+    // contract events (签订、安放、续期、迁出、终止) name the contract, the deceased and the term's end
+    contract_number: after.contract_number,
+    deceased_name: after.deceased_name,
+    term_ends_on: h.action === 'renew' || h.action === 'contract' ? after.term_ends_on : undefined,
   };
 }
 
