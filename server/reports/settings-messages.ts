@@ -44,7 +44,6 @@ const zh = {
     title_table: '{{title}}·{{table}}',
   },
   coverage_tabs: { report_settings: '报表设置' },
-  audit: { entities: { report_settings: '报表设置' } },
   flash: {
     report_settings_created: '已保存{{region}}的报表设置。',
     report_settings_updated: '已保存{{region}}的报表设置。',
@@ -103,7 +102,6 @@ const en: typeof zh = {
     title_table: '{{title}}: {{table}}',
   },
   coverage_tabs: { report_settings: 'Report settings' },
-  audit: { entities: { report_settings: 'Report settings' } },
   flash: {
     report_settings_created: 'Saved the report settings of {{region}}.',
     report_settings_updated: 'Saved the report settings of {{region}}.',

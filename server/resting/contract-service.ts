@@ -377,7 +377,8 @@ export async function createContract(
 async function activeContract(db: Knex, actor: Actor, contractId: number) {
   const data = await contractOf(db, actor, contractId);
   assertCanWrite(actor, { id: data.facility.id, region_code: data.facility.region_code });
-  if (data.contract.status !== 'active') throw new ConflictError('contract_not_active');
+  if (data.contract.status !== 'active')
+    throw new ConflictError('contract_not_active', {}, { number: data.contract.contract_number });
   return data;
 }
 

@@ -2,6 +2,7 @@
 // what it writes is what i18next writes, with the parameters given, some missing, and none.
 import { expect } from 'chai';
 import i18next from 'i18next';
+import { domainMessages } from '../../server/i18n/domains.js';
 import { catalogs, languages, translator } from '../../server/i18n/index.js';
 
 type Tree = { [key: string]: string | Tree };
@@ -41,4 +42,22 @@ describe('platform: translations with parameters', () => {
       expect(checked).to.be.above(50);
     });
   }
+});
+
+describe('platform: one text per message key', () => {
+  it('has no key that two domains word differently (the later one would silently win)', () => {
+    for (const lang of languages) {
+      const seen = new Map<string, { text: string; domain: number }>();
+      const clashes: string[] = [];
+      domainMessages.forEach((domain, i) => {
+        for (const [key, text] of messages(domain[lang] as unknown as Tree)) {
+          const before = seen.get(key);
+          if (before && before.domain !== i && before.text !== text)
+            clashes.push(`${lang} ${key}: ${before.text} / ${text}`);
+          seen.set(key, { text, domain: i });
+        }
+      });
+      expect(clashes).to.deep.equal([]);
+    }
+  });
 });

@@ -190,6 +190,7 @@ describe(`resting: contracts (${dialect})`, function () {
       deceased_name: '赵某',
       id_number: nextIdNumber(),
       death_date: DateTime.fromISO(today, { zone }).minus({ days: 2 }).toISODate()!,
+      household_region: '520201101',
       request_id: `race-${i}-${Date.now()}`,
     });
     const results = await Promise.allSettled(
@@ -262,6 +263,8 @@ describe(`resting: contracts (${dialect})`, function () {
 
   it('takes the deceased from a funeral case found by its number', async () => {
     const fc = await app.db('funeral_cases').orderBy('id').first();
+    // A household in 大河镇, which the sample rural cemetery serves whole (eligibility.test.ts tests the refusals).
+    await app.db('funeral_cases').where({ id: fc.id }).update({ household_region_code: '520201101' });
     const placeId = await hold('D1-06-03');
     const found = textOf((await staff.get(`/staff/resting/places/${placeId}/contract/new?q=${fc.case_number}`)).text);
     expect(found).to.contain(fc.deceased_name);

@@ -49,7 +49,7 @@ describe(`resting: finding a grave (${dialect})`, () => {
       method: 'niche',
     });
     // 乙: a double plot of the rural cemetery (钟山区 大河镇), its second slot empty.
-    const b = await plotAt(db, cemetery, 'D2-01-01');
+    const b = await plotAt(db, cemetery, 'D2-01-03');
     const cb = await insertContract(db, {
       facility: cemetery,
       place: b.id,
@@ -157,7 +157,7 @@ describe(`resting: finding a grave (${dialect})`, () => {
       expect(byHolder.text)
         .to.contain(`href="/staff/resting/contracts/${rows.yi.contract}"`)
         .and.contain(`href="/staff/resting/places/${rows.yi.place}"`);
-      expect(text).to.contain(rows.yi.number!).and.contain('D2-01-01').and.contain(CEMETERY).and.contain('在葬');
+      expect(text).to.contain(rows.yi.number!).and.contain('D2-01-03').and.contain(CEMETERY).and.contain('在葬');
       expect(names(await search(admin, { phone: '139 0000 2222' }))).to.deep.equal(['示例逝者乙']);
       expect(names(await search(admin, { phone: '+86 139-0000-2222' }))).to.deep.equal(['示例逝者乙']);
       expect(names(await search(admin, { phone: '2222' }))).to.deep.equal(['示例逝者乙']);
@@ -280,7 +280,7 @@ describe(`resting: finding a grave (${dialect})`, () => {
       // Nothing of the holder, the contract or the ID number.
       expect(text).to.not.contain('示例家属甲').and.not.contain(rows.jia.number!).and.not.contain(ids.jia.slice(-4));
       const plot = textOf((await ask('示例逝者乙', '13900002222')).text);
-      expect(plot).to.contain('墓位 · D2 墓区（双穴区） 第 1 排 第 1 号').and.contain(CEMETERY);
+      expect(plot).to.contain('墓位 · D2 墓区（双穴区） 第 1 排 第 3 号').and.contain(CEMETERY);
     });
 
     it('answers a wrong phone, a partial name, an unknown name, a removed placement and an ended contract alike', async () => {
