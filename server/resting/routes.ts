@@ -156,7 +156,16 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
     const names = Object.fromEntries(
       shownStatuses.map((s) => [s, { state: t(`resting.state.${s}`), letter: t(`resting.letter.${s}`) }]),
     ) as Record<ShownStatus, { state: string; letter: string }>;
-    const rows = data.rows.map((r) => ({ row: r.row, cells: r.cells.map((c) => ({ ...c, ...names[c.shown] })) }));
+    const rows = data.rows.map((r) => ({
+      row: r.row,
+      cells: r.cells.map(({ id, code, shown }) => ({
+        id,
+        code,
+        shown,
+        state: names[shown].state,
+        letter: names[shown].letter,
+      })),
+    }));
     res.render('resting/grid', {
       ...data,
       rows,
