@@ -92,6 +92,26 @@ const scenarios: Scenario[] = [
     expectStatus: 409,
     prepare: async (ctx) => (await import('./bench-cremation.js')).takenSlotBooking(ctx),
   },
+  // Resting places (issue 18, item 11): the first wall of the demo's 6,000-niche columbarium (10 × 20 niches, every
+  // state shown) and the columbarium's inventory by the JSON API. A staff page (CPU per request, p99) that the issue
+  // also holds to a share of the baseline. scripts/bench-resting.ts.
+  {
+    name: 'columbarium wall page (6,000 niches, 10 × 20 wall, admin)',
+    method: 'GET',
+    path: '/staff/resting',
+    loginAs: 'admin',
+    ...staffPage,
+    goal: 0.25,
+    latencyGoalMs: 100,
+    prepare: async (ctx) => (await import('./bench-resting.js')).wallPage(ctx),
+  },
+  {
+    name: 'columbarium inventory API (6,000 niches, bureau token)',
+    method: 'GET',
+    path: '/api/v1/facilities',
+    latencyGoalMs: 100,
+    prepare: async (ctx) => (await import('./bench-resting.js')).inventoryApi(ctx),
+  },
   // Families reserving Qingming visits through the JSON API (issue 17, item 13): 100 connections until a day of
   // 8 windows × 500 places is full; requests/s here is reservations (201s) per second. scripts/bench-visits.ts.
   {

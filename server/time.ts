@@ -14,6 +14,14 @@ export function todayInShanghai(now: Date = new Date()): string {
   return DateTime.fromJSDate(now).setZone(zone).toISODate()!;
 }
 
+/**
+ * The wall clock in Asia/Shanghai at an instant (ms since the epoch) by the fixed +08:00 offset, as the UTC fields of
+ * the returned Date; undefined before 1992, when the zone's rules must be looked up.
+ */
+export function shanghaiClock(ms: number): Date | undefined {
+  return ms >= FIXED_OFFSET_SINCE ? new Date(ms + EIGHT_HOURS_MS) : undefined;
+}
+
 /** The calendar day `days` after a day 'YYYY-MM-DD' (days may be negative). */
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number);

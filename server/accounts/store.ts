@@ -164,6 +164,17 @@ export async function revokeToken(trx: Knex, id: number, at: string): Promise<nu
   return trx('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: at });
 }
 
+/**
+ * Records when a token was last used, to the minute: the row is written only when its time is missing or at least
+ * a minute old, so a client calling many times a minute makes one write a minute, not one commit (a wait for the
+ * disk on SQLite) per request. The tokens page shows the time to the minute.
+ */
 export async function tokenUsed(db: Knex, id: number, at: string): Promise<void> {
-  await db('api_tokens').where({ id }).update({ last_used_at: at });
+  const minuteBefore = new Date(Date.parse(at) - 60_000).toISOString();
+  await db('api_tokens')
+    .where({ id })
+    .where((w) => {
+      w.whereNull('last_used_at').orWhere('last_used_at', '<=', minuteBefore);
+    })
+    .update({ last_used_at: at });
 }

@@ -1,7 +1,7 @@
 // How values are shown: Asia/Shanghai time the Chinese way, money from fen, rates as percents, personal data masked.
 import { DateTime } from 'luxon';
 import type { Lang } from '../i18n/types.js';
-import { inShanghai, zone } from '../time.js';
+import { inShanghai, shanghaiClock, zone } from '../time.js';
 
 const money = new Intl.NumberFormat('zh-CN', { style: 'currency', currency: 'CNY', minimumFractionDigits: 2 });
 
@@ -11,9 +11,33 @@ export function formatMoney(fen: number | null | undefined): string {
   return money.format(fen / 100);
 }
 
+/** What `Date.prototype.toISOString` writes, as the app stores and hands back instants. */
+const CANONICAL_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
 /** An instant, shown in Asia/Shanghai: 2026年11月25日 14:05 / 2026-11-25 14:05 */
 export function formatDateTime(v: string | Date | null | undefined, lang: Lang): string {
   if (!v) return '';
+  // Since 1992 Shanghai's offset is a fixed +08:00: an instant in the canonical form needs no zone lookup (luxon's,
+  // a few percent of a page that prints its time). Anything else goes the general way below.
+  const clock =
+    v instanceof Date
+      ? shanghaiClock(v.getTime())
+      : CANONICAL_INSTANT.test(v)
+        ? shanghaiClock(Date.parse(v))
+        : undefined;
+  if (clock) {
+    const [y, m, d, hh, mm] = [
+      clock.getUTCFullYear(),
+      clock.getUTCMonth() + 1,
+      clock.getUTCDate(),
+      clock.getUTCHours(),
+      clock.getUTCMinutes(),
+    ];
+    return lang === 'zh-CN'
+      ? `${y}年${m}月${d}日 ${two(hh)}:${two(mm)}`
+      : `${y}-${two(m)}-${two(d)} ${two(hh)}:${two(mm)}`;
+  }
   const d = inShanghai(v);
   if (!d.isValid) return '';
   return d.toFormat(lang === 'zh-CN' ? 'yyyy年M月d日 HH:mm' : 'yyyy-MM-dd HH:mm');

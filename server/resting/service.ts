@@ -1,7 +1,6 @@
 // Use cases of resting places (issue 18): which facilities a user keeps or reads, laying out columbarium walls and
 // cemetery sections from a range, the wall/section grid, a place's page and history, holds, blocks and the inventory.
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
 import { assertCanRead, assertCanWrite, canRead, canWrite } from '../accounts/access.js';
 import type { User } from '../accounts/roles.js';
 import * as audit from '../audit/service.js';
@@ -9,7 +8,7 @@ import { nowIso } from '../db.js';
 import { facilityChoices, findFacility } from '../facilities/service.js';
 import type { Facility, FacilityKind } from '../facilities/kinds.js';
 import { ConflictError, NotFoundError } from '../http/errors.js';
-import { inShanghai, todayInShanghai, zone } from '../time.js';
+import { addDays, inShanghai, todayInShanghai } from '../time.js';
 import {
   DEFAULT_HOLD_HOURS,
   EXPIRING_DAYS,
@@ -60,14 +59,26 @@ export function shownStatus(
   p: { status: PlaceStatus; term_ends_on: string | null; holdLive: boolean },
   today: string,
 ): ShownStatus {
-  if (p.status === 'held') return p.holdLive ? 'held' : 'free';
-  if (p.status === 'occupied' && p.term_ends_on) {
-    const end = p.term_ends_on.slice(0, 10);
-    if (end < today) return 'expired';
-    const horizon = DateTime.fromISO(today, { zone }).plus({ days: EXPIRING_DAYS }).toISODate()!;
-    if (end <= horizon) return 'expiring';
-  }
-  return p.status;
+  return shownStatusOn(today)(p);
+}
+
+/**
+ * The same rule for many places on one day: the horizon is worked out once (a wall page or the inventory asks for
+ * hundreds or thousands of places), by calendar arithmetic on the date's text, no time-zone lookup per place.
+ */
+export function shownStatusOn(
+  today: string,
+): (p: { status: PlaceStatus; term_ends_on: string | null; holdLive: boolean }) => ShownStatus {
+  const horizon = addDays(today, EXPIRING_DAYS);
+  return (p) => {
+    if (p.status === 'held') return p.holdLive ? 'held' : 'free';
+    if (p.status === 'occupied' && p.term_ends_on) {
+      const end = p.term_ends_on.slice(0, 10);
+      if (end < today) return 'expired';
+      if (end <= horizon) return 'expiring';
+    }
+    return p.status;
+  };
 }
 
 /** Whether a hold still lives at `now` (its expiry is the first instant it no longer does). */
@@ -107,20 +118,27 @@ export interface Inventory {
 
 const zeros = () => Object.fromEntries(shownStatuses.map((s) => [s, 0])) as Record<ShownStatus, number>;
 
-/** Counts by type and shown status, from one grouped query. */
+/**
+ * Counts by type and shown status, from one grouped query over the facility's index (no row read): a group per
+ * type, stored status and term end, with how many of its holds still live.
+ */
 export async function inventoryOf(db: Knex, facilityId: number, now = new Date()): Promise<Inventory> {
   const groups = await store.inventory(db, facilityId, now.toISOString());
-  const today = todayInShanghai(now);
+  const shown = shownStatusOn(todayInShanghai(now));
   const inv: Inventory = { total: 0, byStatus: zeros(), byType: [] };
   const types = new Map<PlaceType, Inventory['byType'][number]>();
+  const add = (t: Inventory['byType'][number], s: ShownStatus, n: number) => {
+    t.total += n;
+    t.byStatus[s] += n;
+    inv.total += n;
+    inv.byStatus[s] += n;
+  };
   for (const g of groups) {
-    const s = shownStatus({ status: g.status, term_ends_on: g.term_ends_on, holdLive: g.hold_live }, today);
     let t = types.get(g.place_type);
     if (!t) types.set(g.place_type, (t = { place_type: g.place_type, total: 0, byStatus: zeros() }));
-    t.total += g.n;
-    t.byStatus[s] += g.n;
-    inv.total += g.n;
-    inv.byStatus[s] += g.n;
+    const place = { status: g.status, term_ends_on: g.term_ends_on };
+    if (g.live > 0) add(t, shown({ ...place, holdLive: true }), g.live);
+    if (g.n > g.live) add(t, shown({ ...place, holdLive: false }), g.n - g.live);
   }
   inv.byType = placeTypes.filter((t) => types.has(t)).map((t) => types.get(t)!);
   return inv;
@@ -164,7 +182,10 @@ export async function saveHoldHours(
 
 // ## Grid and place
 
-export interface GridCell extends store.PlaceRow {
+/** A cell of a wall's or section's grid: what its link and its state need. */
+export interface GridCell {
+  id: number;
+  code: string;
   shown: ShownStatus;
 }
 
@@ -173,18 +194,15 @@ export async function gridPage(db: Knex, actor: Actor, facilityId: number, group
   const facility = await restingFacility(db, actor, facilityId);
   const group = await store.findGroup(db, groupId);
   if (!group || group.facility_id !== facility.id) throw new NotFoundError();
-  const [places, contracts] = await Promise.all([
-    store.placesOfGroup(db, group.id),
-    activeContractsOfGroup(db, group.id),
-  ]);
-  const today = todayInShanghai(now);
+  const [places, contracts] = await Promise.all([store.gridCellsOf(db, group.id), activeContractsOfGroup(db, group.id)]);
+  const shown = shownStatusOn(todayInShanghai(now));
   const counts = zeros();
   const rows: { row: number; cells: GridCell[] }[] = [];
   for (const p of places) {
-    const shown = shownStatus({ ...p, holdLive: holdLives(p.hold_expires_at, now) }, today);
-    counts[shown] += 1;
+    const s = shown({ status: p.status, term_ends_on: p.term_ends_on, holdLive: holdLives(p.hold_expires_at, now) });
+    counts[s] += 1;
     if (rows.length === 0 || rows[rows.length - 1].row !== p.row_no) rows.push({ row: p.row_no, cells: [] });
-    rows[rows.length - 1].cells.push({ ...p, shown });
+    rows[rows.length - 1].cells.push({ id: p.id, code: p.code, shown: s });
   }
   const columns = Array.from({ length: group.column_count }, (_, i) => i + 1);
   return { facility, group, rows, columns, counts, total: places.length, contracts };

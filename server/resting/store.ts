@@ -95,13 +95,26 @@ const placeColumns = [
   'p.updated_at',
 ];
 
-/** One group's places by row and column: a wall page reads one wall only. */
-export async function placesOfGroup(db: Knex, groupId: number): Promise<PlaceRow[]> {
-  const rows = await db('resting_places as p')
-    .where('p.group_id', groupId)
-    .orderBy(['p.row_no', 'p.column_no'])
-    .select(placeColumns);
-  return rows.map(toPlace);
+export interface GridCellRow {
+  id: number;
+  code: string;
+  row_no: number;
+  status: PlaceStatus;
+  term_ends_on: string | null;
+  hold_expires_at: string | null;
+}
+
+/**
+ * What a grid draws of one group's places, by row and column: the link, the code and what the shown status needs
+ * (a wall page reads one wall only, six columns of its rows).
+ */
+export async function gridCellsOf(db: Knex, groupId: number): Promise<GridCellRow[]> {
+  const rows: Record<string, unknown>[] = await db('resting_places')
+    .where('group_id', groupId)
+    .orderBy(['row_no', 'column_no'])
+    .select('id', 'code', 'row_no', 'status', 'term_ends_on', 'hold_expires_at');
+  for (const r of rows) if (r.hold_expires_at !== null) r.hold_expires_at = iso(r.hold_expires_at);
+  return rows as unknown as GridCellRow[];
 }
 
 export async function findPlace(db: Knex, id: number): Promise<PlaceRow | undefined> {
@@ -174,23 +187,25 @@ export interface InventoryGroup {
   place_type: PlaceType;
   status: PlaceStatus;
   term_ends_on: string | null;
-  hold_live: boolean;
+  /** Of the group's n places, how many are held by a hold that still lives. */
+  live: number;
   n: number;
 }
 
 /**
- * The facility's places counted by type, stored status, term end and whether a hold still lives: one grouped query
- * (index on facility, type, status); the shown status of each group is derived by the one rule in service.ts.
+ * The facility's places counted by type, stored status and term end, with how many holds still live: one grouped
+ * query, answered from the index on (facility, type, status, term end, hold expiry) alone, in its order; the shown
+ * status of each group is derived by the one rule in service.ts.
  */
 export async function inventory(db: Knex, facilityId: number, now: string): Promise<InventoryGroup[]> {
   const rows = await db('resting_places')
     .where({ facility_id: facilityId })
-    .groupBy('place_type', 'status', 'term_ends_on', 'hold_live')
+    .groupBy('place_type', 'status', 'term_ends_on')
     .select(
       'place_type',
       'status',
       'term_ends_on',
-      db.raw(`CASE WHEN status = 'held' AND hold_expires_at > ? THEN 1 ELSE 0 END AS hold_live`, [
+      db.raw(`SUM(CASE WHEN status = 'held' AND hold_expires_at > ? THEN 1 ELSE 0 END) AS live`, [
         now,
       ]) as unknown as string,
       db.raw('COUNT(*) AS n') as unknown as string,
@@ -199,7 +214,7 @@ export async function inventory(db: Knex, facilityId: number, now: string): Prom
     place_type: r.place_type as PlaceType,
     status: r.status as PlaceStatus,
     term_ends_on: (r.term_ends_on as string | null) ?? null,
-    hold_live: Number(r.hold_live) === 1,
+    live: Number(r.live),
     n: Number(r.n),
   }));
 }

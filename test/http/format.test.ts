@@ -1,7 +1,7 @@
 // Pure formatting rules: money in fen, Asia/Shanghai dates, masking of personal data.
 import { expect } from 'chai';
 import { formatDate, formatDateTime, formatMoney, maskIdNumber, maskPhone } from '../../server/http/format.js';
-import { todayInShanghai } from '../../server/time.js';
+import { inShanghai, todayInShanghai } from '../../server/time.js';
 
 describe('format', () => {
   it('shows fen as yuan with a thousands separator', () => {
@@ -15,6 +15,31 @@ describe('format', () => {
     expect(formatDateTime('2026-04-04T16:30:00.000Z', 'zh-CN')).to.equal('2026年4月5日 00:30');
     expect(formatDateTime('2026-04-04T16:30:00.000Z', 'en')).to.equal('2026-04-05 00:30');
     expect(formatDateTime(null, 'zh-CN')).to.equal('');
+  });
+
+  it('shows every instant as the time-zone rules do, by the fixed offset since 1992 and by the rules before', () => {
+    const viaZone = (v: string | Date, lang: 'zh-CN' | 'en') =>
+      inShanghai(v).toFormat(lang === 'zh-CN' ? 'yyyy年M月d日 HH:mm' : 'yyyy-MM-dd HH:mm');
+    const instants = [
+      Date.UTC(1991, 8, 14, 15, 59, 59), // summer time, before the fixed offset
+      Date.UTC(1991, 11, 31, 15, 59, 59, 999),
+      Date.UTC(1991, 11, 31, 16, 0, 0),
+      Date.UTC(1992, 0, 1, 0, 0, 0),
+      Date.UTC(2026, 11, 31, 15, 59, 59, 999),
+      Date.UTC(2026, 11, 31, 16, 0, 0),
+      Date.UTC(2028, 1, 28, 16, 5, 0),
+      Date.UTC(9999, 11, 31, 15, 59, 0),
+    ];
+    for (let i = 0; i < 500; i += 1) instants.push(Date.UTC(1985, 0, 1) + Math.floor(Math.random() * 4e12));
+    for (const ms of instants)
+      for (const v of [new Date(ms), new Date(ms).toISOString()])
+        for (const lang of ['zh-CN', 'en'] as const)
+          expect(formatDateTime(v, lang), `${new Date(ms).toISOString()} ${lang}`).to.equal(viaZone(v, lang));
+    // Other forms go the general way: an offset of their own, no fraction, a date alone; an invalid one shows nothing.
+    expect(formatDateTime('2026-04-05T00:30:00+08:00', 'en')).to.equal('2026-04-05 00:30');
+    expect(formatDateTime('2026-04-04T16:30:00Z', 'en')).to.equal('2026-04-05 00:30');
+    expect(formatDateTime('2026-04-04T16:30:00', 'en')).to.equal('2026-04-05 00:30');
+    expect(formatDateTime('2026-13-40T16:30:00.000Z', 'en')).to.equal('');
   });
 
   it('shows calendar dates without shifting them', () => {
