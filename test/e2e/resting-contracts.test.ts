@@ -50,6 +50,7 @@ describe('browser: contracts of niches and plots', function () {
       await page.getByLabel('身份证号', { exact: true }).fill(nextIdNumber());
       const yesterday = DateTime.fromISO(todayInShanghai(), { zone }).minus({ days: 1 }).toISODate()!;
       await page.getByLabel('死亡日期').fill(yesterday);
+      await page.getByLabel('户籍地区划代码').fill('520201101'); // 大河镇, which the sample cemetery serves
       await screenshot(page, SUITE, 'form');
       await page.getByRole('button', { name: '签订合同', exact: true }).click();
       await page.waitForURL(/\/staff\/resting\/contracts\/\d+$/);
