@@ -10,7 +10,7 @@ import { noStore, type RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { translator } from '../i18n/index.js';
 import { IdempotencyKey, WindowsQuery } from './api-schemas.js';
-import { CommitGroup, limitedRun } from './api-service.js';
+import { CommitGroup, limitedNow, limitedRun, reserveNow } from './api-service.js';
 import { CancelInput, ReservationInput, VisitCode } from './schemas.js';
 import * as visits from './service.js';
 
@@ -55,22 +55,25 @@ export function visitApiRoutes(ctx: AppContext): RouteDef[] {
     if (key && !key.success)
       throw new ValidationError({ idempotency_key: { key: 'errors.visit_api_idempotency_key_invalid' } });
     const input = parse(ReservationInput, req.body ?? {});
-    const book = async (trx: typeof db) => {
-      const { reservation: r, window: w } = await visits.reserve(trx, windowId, input, { channel: 'public' });
-      return {
-        status: 201,
-        body: {
-          code: r.code,
-          window: { id: w.id, starts_at: w.starts_at, ends_at: w.ends_at },
-          party_size: r.party_size,
-        },
-      };
-    };
-    const answer = await limitedRun(group, address(req), (trx) =>
-      key
-        ? visits.idempotent(trx, `visit-reserve:${key.data}`, visits.requestHash({ windowId, input }), book)
-        : book(trx),
-    );
+    const answerOf = ({ reservation: r, window: w }: visits.Booked) => ({
+      status: 201,
+      body: {
+        code: r.code,
+        window: { id: w.id, starts_at: w.starts_at, ends_at: w.ends_at },
+        party_size: r.party_size,
+      },
+    });
+    // On SQLite a booking without a key runs on the connection itself (api-service.ts, reserveNow): the lean path.
+    const answer =
+      !key && group.grouped
+        ? await limitedNow(group, address(req), (b) => answerOf(reserveNow(b, windowId, input)))
+        : await limitedRun(group, address(req), (trx) => {
+            const book = async (t: typeof db) =>
+              answerOf(await visits.reserve(t, windowId, input, { channel: 'public' }));
+            return key
+              ? visits.idempotent(trx, `visit-reserve:${key.data}`, visits.requestHash({ windowId, input }), book)
+              : book(trx);
+          });
     res.status(answer.status).json(answer.body);
   }
 

@@ -208,7 +208,7 @@ export interface Booked {
 }
 
 /** Settings-dependent field rules: party size, the ID number where asked, the car plate only where there is parking. */
-function checkAgainstSettings(input: ReservationInput, s: VisitSettings): void {
+export function checkAgainstSettings(input: ReservationInput, s: VisitSettings): void {
   const fields: ConstructorParameters<typeof ValidationError>[0] = {};
   if (input.party_size > s.max_party_size)
     fields.party_size = { key: 'errors.visit_party_over_limit', params: { max: s.max_party_size } };
@@ -218,7 +218,11 @@ function checkAgainstSettings(input: ReservationInput, s: VisitSettings): void {
 
 /** Why a window refused a booking, read after the statement said no. */
 async function refusal(db: Knex, windowId: number, s: VisitSettings, now: Date, partySize: number): Promise<AppError> {
-  const w = await store.window(db, windowId);
+  return refusalOf(await store.window(db, windowId), s, now, partySize);
+}
+
+/** Why this window (as read after the statement said no) refuses a booking of `partySize` now. */
+export function refusalOf(w: VisitWindow | undefined, s: VisitSettings, now: Date, partySize: number): AppError {
   if (!w) return new NotFoundError();
   const state = windowState(w, s, now, partySize);
   switch (state) {
@@ -309,7 +313,8 @@ export async function reserve(
   }
 }
 
-function secondsToMidnight(now: Date): number {
+/** The seconds left of today in Shanghai (at least a minute): when the daily limits count again. */
+export function secondsToMidnight(now: Date): number {
   const t = DateTime.fromJSDate(now).setZone(zone);
   return Math.max(60, Math.ceil(t.endOf('day').diff(t, 'seconds').seconds));
 }

@@ -38,7 +38,7 @@ export async function visitFacility(db: Knex, id: number): Promise<VisitFacility
   return db('facilities').select(facilityColumns).where({ id }).whereIn('kind', visitKinds).first();
 }
 
-function settingsRow(r: Record<string, unknown> | undefined, facilityId: number): VisitSettings {
+export function settingsRow(r: Record<string, unknown> | undefined, facilityId: number): VisitSettings {
   if (!r) return { facility_id: facilityId, ...defaultSettings };
   return {
     facility_id: facilityId,
@@ -61,7 +61,7 @@ export async function saveSettings(trx: Knex, s: VisitSettings, userId: number |
   await trx('visit_settings').insert(row).onConflict('facility_id').merge();
 }
 
-function windowRow(r: Record<string, unknown>): VisitWindow {
+export function windowRow(r: Record<string, unknown>): VisitWindow {
   return {
     id: Number(r.id),
     facility_id: Number(r.facility_id),
@@ -75,7 +75,7 @@ function windowRow(r: Record<string, unknown>): VisitWindow {
   };
 }
 
-const windowColumns = [
+export const windowColumns = [
   'id',
   'facility_id',
   'visit_date',

@@ -6,7 +6,7 @@ import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { expect } from 'chai';
 import { AppError } from '../../server/http/errors.js';
-import { CommitGroup, limitedRun } from '../../server/visits/api-service.js';
+import { CommitGroup, limitedNow, limitedRun, reserveNow } from '../../server/visits/api-service.js';
 import { ReservationInput } from '../../server/visits/schemas.js';
 import * as visits from '../../server/visits/service.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
@@ -173,6 +173,51 @@ describe(`visits: capacity over HTTP under concurrency (${dialect})`, function (
     expect(await sumOfParties(w)).to.equal(30);
     // The refused requests were counted against their address all the same.
     expect(Number((await app.db('rate_limits').where({ key: 'group-test:192.0.2.7' }).first()).points)).to.equal(40);
+  });
+
+  it("runs SQLite's lean path (no Idempotency-Key) on the connection in the shared transaction, beside knex work", async function () {
+    if (dialect !== 'sqlite') return this.skip();
+    const w = await addWindow(app.db, cemetery, { capacity: 30 });
+    const group = new CommitGroup(app.db);
+    const limit = { prefix: 'group-test-now', address: '192.0.2.8', points: 1_000_000, now: () => Date.now() };
+    let begins = 0;
+    const count = (q: { sql: string }) => {
+      if (/^BEGIN/i.test(q.sql)) begins++;
+    };
+    const phone = nextPhone();
+    app.db.on('query', count);
+    let outcomes: string[];
+    try {
+      const lean = (input: ReservationInput) => limitedNow(group, limit, (b) => reserveNow(b, w, input));
+      const knexWork = (input: ReservationInput) =>
+        limitedRun(group, limit, (trx) => visits.reserve(trx, w, input, { channel: 'public' }));
+      outcomes = await Promise.all(
+        [
+          // The phone's daily limit (2 by default) holds on the lean path too: the third is refused, nothing taken.
+          ...Array.from({ length: 3 }, () => lean(ReservationInput.parse(person({ phone })))),
+          lean(ReservationInput.parse(person({ party_size: 6 }))),
+          ...Array.from({ length: 36 }, (_, i) => (i % 2 ? lean : knexWork)(ReservationInput.parse(person()))),
+        ].map((p) =>
+          p.then(
+            () => 'ok',
+            (e: AppError) => `${e.status} ${e.code}`,
+          ),
+        ),
+      );
+    } finally {
+      app.db.removeListener('query', count);
+    }
+    expect(outcomes.slice(0, 4)).to.deep.equal(['ok', 'ok', '429 visit_phone_limit', '400 invalid_input']);
+    expect(outcomes.filter((o) => o === 'ok')).to.have.length(30);
+    expect(outcomes.filter((o) => o === '409 full')).to.have.length(8);
+    expect(begins).to.equal(1);
+    expect(await booked(w)).to.equal(30);
+    expect(await sumOfParties(w)).to.equal(30);
+    const counted = await app.db('visit_day_counts').where({ kind: 'phone', subject: phone }).first();
+    expect(Number(counted.count)).to.equal(2);
+    expect(Number((await app.db('rate_limits').where({ key: 'group-test-now:192.0.2.8' }).first()).points)).to.equal(
+      40,
+    );
   });
 
   describe('two app processes on one PostgreSQL schema', () => {
