@@ -41,6 +41,8 @@ import {
 import { dayCountKinds, reservationChannels, reservationStatuses, windowStatuses } from '../../server/visits/kinds.js';
 import {
   bases as waiverBases,
+  claimLineKinds as waiverClaimLineKinds,
+  claimStatuses as waiverClaimStatuses,
   importStatuses as waiverImportStatuses,
   matchKinds as waiverMatchKinds,
 } from '../../server/waivers/kinds.js';
@@ -586,6 +588,9 @@ describe(`database rules (${dialect})`, () => {
       ['waiver_policy_items', 'waiver_policy_items_match_by_in', waiverMatchKinds],
       ['waiver_list_imports', 'waiver_list_imports_status_in', waiverImportStatuses],
       ['case_waiver_lines', 'case_waiver_lines_basis_in', waiverBases],
+      ['waiver_claims', 'waiver_claims_status_in', waiverClaimStatuses],
+      ['waiver_claim_lines', 'waiver_claim_lines_kind_in', waiverClaimLineKinds],
+      ['waiver_claim_events', 'waiver_claim_events_to_status_in', waiverClaimStatuses],
     ];
     for (const [table, constraint, codes] of lists) {
       expect(
