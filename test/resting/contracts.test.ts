@@ -238,7 +238,7 @@ describe(`resting: contracts (${dialect})`, function () {
     });
     expect(res.status).to.equal(400);
     const text = textOf(res.text);
-    expect(text).to.contain('请填写 11 位手机号码');
+    expect(text).to.contain('请输入中国大陆手机号码');
     expect(text).to.contain('应为 18 位');
     expect(res.text).to.match(/id="holder_name"[^>]*aria-invalid="true"/);
     expect(res.text).to.match(/id="deceased_name"[^>]*aria-invalid="true"/);

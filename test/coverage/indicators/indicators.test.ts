@@ -49,6 +49,8 @@ describe(`coverage: other indicators (${dialect})`, () => {
     ])
       await app.db(t).delete();
     await app.db('funeral_cases').delete();
+    // Placements count toward the green-burial rate (the demo has some): none here but the tests' own.
+    await app.db('resting_placements').delete();
     for (const t of ['region_year_stats', 'grave_remediation', 'coverage_targets']) await app.db(t).delete();
     await app.db('regions').update({ funeral_zone: null });
   }
