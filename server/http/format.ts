@@ -43,9 +43,21 @@ export function formatDateTime(v: string | Date | null | undefined, lang: Lang):
   return d.toFormat(lang === 'zh-CN' ? 'yyyy年M月d日 HH:mm' : 'yyyy-MM-dd HH:mm');
 }
 
+const CALENDAR_DATE = /^(\d{4})-(\d\d)-(\d\d)/;
+const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+
 /** A calendar date 'YYYY-MM-DD' (no time zone): 2026年11月25日 / 2026-11-25 */
 export function formatDate(v: string | null | undefined, lang: Lang): string {
   if (!v) return '';
+  // A calendar date needs no time zone: its own digits, checked to be a real day (no 2026-02-30), without luxon's
+  // zone lookup (a wall page's list of contracts spent 3 % of its time there). Other forms go the general way below.
+  const m = CALENDAR_DATE.exec(v);
+  if (m) {
+    const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    const day = new Date(Date.UTC(2000, mo - 1, d));
+    if (mo >= 1 && mo <= 12 && d >= 1 && day.getUTCMonth() === mo - 1 && (mo !== 2 || d < 29 || leap(y)))
+      return lang === 'zh-CN' ? `${m[1]}年${mo}月${d}日` : `${m[1]}-${m[2]}-${m[3]}`;
+  }
   const d = DateTime.fromISO(v.slice(0, 10), { zone });
   if (!d.isValid) return '';
   return d.toFormat(lang === 'zh-CN' ? 'yyyy年M月d日' : 'yyyy-MM-dd');

@@ -50,6 +50,20 @@ const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
 /** What only i18next does: nesting, formats, unescaped or plural/context options. */
 const SPECIAL = /\$t\(|\{\{\s*[-\w]*[^}\w\s]/;
 const OPTIONS = ['count', 'context', 'lng', 'lngs', 'defaultValue', 'ns', 'returnObjects'];
+const PLURAL_SUFFIXES = [
+  'zero',
+  'one',
+  'two',
+  'few',
+  'many',
+  'other',
+  'ordinal_zero',
+  'ordinal_one',
+  'ordinal_two',
+  'ordinal_few',
+  'ordinal_many',
+  'ordinal_other',
+];
 
 /** A message with only plain {{name}} placeholders, split for substitution; null when i18next must render it. */
 function partsOf(text: unknown): Parts | null {
@@ -65,10 +79,22 @@ function make(lang: Lang): Translate {
   // A message with plain {{name}} placeholders is split once and filled in here: i18next's lookup and interpolation
   // per call were most of the dashboard's translation time (its rows' labels). Anything else goes to i18next.
   const split = new Map<string, Parts | null>();
+  // A count is only a placeholder for a message without plural forms (key_one, key_other…; Chinese has none): then
+  // i18next would pick the same text, so it is filled in here too (its plural lookup cost a wall page 4 %).
+  const plurals = new Map<string, boolean>();
+  const plural = (key: string): boolean => {
+    let has = plurals.get(key);
+    if (has === undefined)
+      plurals.set(
+        key,
+        (has = PLURAL_SUFFIXES.some((s) => i18n.getResource(lang, 'translation', `${key}_${s}`) !== undefined)),
+      );
+    return has;
+  };
   const fill = (key: string, params: Record<string, unknown>): string | undefined => {
     let parts = split.get(key);
     if (parts === undefined) split.set(key, (parts = partsOf(i18n.getResource(lang, 'translation', key))));
-    if (parts === null || OPTIONS.some((o) => o in params)) return undefined;
+    if (parts === null || OPTIONS.some((o) => o in params && (o !== 'count' || plural(key)))) return undefined;
     let out = parts[0];
     for (let i = 1; i < parts.length; i += 2) {
       const v = params[parts[i]];

@@ -1,5 +1,6 @@
 // Pure formatting rules: money in fen, Asia/Shanghai dates, masking of personal data.
 import { expect } from 'chai';
+import { DateTime } from 'luxon';
 import { formatDate, formatDateTime, formatMoney, maskIdNumber, maskPhone } from '../../server/http/format.js';
 import { inShanghai, todayInShanghai } from '../../server/time.js';
 
@@ -44,6 +45,24 @@ describe('format', () => {
 
   it('shows calendar dates without shifting them', () => {
     expect(formatDate('2026-04-05', 'zh-CN')).to.equal('2026年4月5日');
+  });
+
+  it('shows every calendar date as luxon does, and nothing for a day that does not exist', () => {
+    const viaLuxon = (v: string, lang: 'zh-CN' | 'en') => {
+      const d = DateTime.fromISO(v.slice(0, 10), { zone: 'Asia/Shanghai' });
+      return d.isValid ? d.toFormat(lang === 'zh-CN' ? 'yyyy年M月d日' : 'yyyy-MM-dd') : '';
+    };
+    const two = (n: number) => String(n).padStart(2, '0');
+    const dates = ['2024-02-29', '2026-02-29', '1900-02-29', '2000-02-29', '2026-04-31', '2026-00-10', '2026-13-01'];
+    dates.push('2026-12-00', '0000-01-01', '0099-03-04', '9999-12-31', '2026-12-03T20:00:00Z', '20261203', '2026-1-3');
+    for (let i = 0; i < 3000; i += 1) {
+      const y = 1890 + Math.floor(Math.random() * 230);
+      dates.push(`${y}-${two(Math.floor(Math.random() * 14))}-${two(Math.floor(Math.random() * 33))}`);
+    }
+    for (const v of dates)
+      for (const lang of ['zh-CN', 'en'] as const)
+        expect(formatDate(v, lang), `${v} ${lang}`).to.equal(viaLuxon(v, lang));
+    expect(formatDate('2026-02-30', 'en')).to.equal('');
   });
 
   it('takes today from Shanghai, not UTC', () => {

@@ -41,6 +41,22 @@ describe('platform: translations with parameters', () => {
       }
       expect(checked).to.be.above(50);
     });
+
+    it(`writes ${lang} messages given a count as i18next does, with plural forms or without`, () => {
+      const t = translator(lang);
+      const ref = reference.getFixedT(lang);
+      const keys = new Set<string>();
+      for (const [key, text] of messages(catalogs[lang] as Tree)) {
+        if (/\{\{\s*count\s*\}\}/.test(text)) keys.add(key);
+        const base = /^(.*)_(?:zero|one|two|few|many|other)$/.exec(key)?.[1];
+        if (base) keys.add(base); // the plural forms' key, which only i18next resolves
+      }
+      expect(keys.size).to.be.above(5);
+      for (const key of keys)
+        for (const count of [0, 1, 2, 5, 21])
+          for (const params of [{ count }, { count, unit: '村' }])
+            expect(t(key, params), `${key} ${count}`).to.equal(ref(key, params));
+    });
   }
 });
 
