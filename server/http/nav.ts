@@ -40,7 +40,12 @@ export const navItems: NavItem[] = [
     roles: ['admin', 'bureau', 'front_desk'],
     section: /^\/staff\/funeral-homes(\/\d+\/prices(\/|$)|\/?$)/,
   },
-  { href: '/staff/waivers/claims', key: 'nav.waiver_claims', roles: ['admin', 'bureau', 'county_bureau', 'front_desk'], section: /^\/staff\/waivers\/(claims|settlements)(\/|$)/ },
+  {
+    href: '/staff/waivers/claims',
+    key: 'nav.waiver_claims',
+    roles: ['admin', 'bureau', 'county_bureau', 'front_desk'],
+    section: /^\/staff\/waivers\/(claims|settlements)(\/|$)/,
+  },
   {
     href: '/staff/waivers',
     key: 'nav.waivers',

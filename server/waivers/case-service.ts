@@ -230,7 +230,12 @@ export async function casePanel(db: Knex, actor: Actor, caseId: number): Promise
     groups: groups.filter((g) => !g.all_residents),
     groupNames: Object.fromEntries(groups.map((g) => [g.code, g])),
     writable: canWrite(actor, c.facility_id) && !isFinal(c.status),
-    claim: await claimOfCase(db, actor, c.id, stored.reduce((s, w) => s + w.amount_fen, 0)),
+    claim: await claimOfCase(
+      db,
+      actor,
+      c.id,
+      stored.reduce((s, w) => s + w.amount_fen, 0),
+    ),
   };
 }
 

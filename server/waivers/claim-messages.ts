@@ -55,7 +55,8 @@ const zh = {
     review_note: '审核意见',
     batch: '结算批次',
     settlements: '结算',
-    settlements_lead: '选择殡仪馆和申领月份，核对已批准的申领及合计后确认结算。确认后这些申领变为“已结算”，不可再更改。',
+    settlements_lead:
+      '选择殡仪馆和申领月份，核对已批准的申领及合计后确认结算。确认后这些申领变为“已结算”，不可再更改。',
     show: '显示待结算申领',
     approved_title: '{{home}} {{month}} 已批准待结算的申领',
     none_approved: '该殡仪馆该月没有已批准待结算的申领。',
@@ -101,8 +102,7 @@ const zh = {
     waiver_claim_settled_bill: '该个案的减免申领已结算，账单变更会改变减免金额，不能办理；请联系民政部门另行处理。',
     waiver_claim_month_format: '月份格式为 2026-01。',
     waiver_settlement_empty: '没有可结算的申领。',
-    waiver_settlement_changed:
-      '确认后待结算的申领有变化（现为 {{count}} 笔），未结算任何申领；请核对后重新确认。',
+    waiver_settlement_changed: '确认后待结算的申领有变化（现为 {{count}} 笔），未结算任何申领；请核对后重新确认。',
   },
 };
 
@@ -113,7 +113,8 @@ const en: typeof zh = {
     lead: 'A funeral home submits a claim once the family has paid its share (or the case is closed); the bureau reviews it and settles approved claims per home and month. Settled claims and batches never change.',
     case_title: 'Waiver claim',
     case_submit: 'Submit the waiver claim',
-    case_submit_hint: 'The claim is this case’s waiver total, its lines copied from the bill as it stands; a later change of the bill corrects the claim.',
+    case_submit_hint:
+      'The claim is this case’s waiver total, its lines copied from the bill as it stands; a later change of the bill corrects the claim.',
     case_none: 'No claim submitted yet.',
     number: 'Claim no.',
     home: 'Funeral home',
@@ -160,7 +161,8 @@ const en: typeof zh = {
     review_note: 'Review note',
     batch: 'Batch',
     settlements: 'Settlement',
-    settlements_lead: 'Choose a funeral home and month, check the approved claims and their total, then confirm. The claims become settled and never change.',
+    settlements_lead:
+      'Choose a funeral home and month, check the approved claims and their total, then confirm. The claims become settled and never change.',
     show: 'Show claims to settle',
     approved_title: 'Approved claims of {{home}}, {{month}}',
     none_approved: 'No approved claims to settle for this home and month.',
@@ -200,13 +202,17 @@ const en: typeof zh = {
     waiver_claim_not_found: 'No such claim.',
     waiver_claim_exists: 'This case’s waiver has already been claimed; a case is claimed once.',
     waiver_claim_no_waiver: 'This case has no waiver to claim.',
-    waiver_claim_bill_unsettled: 'The family’s share is still owed: a claim can be made once the bill is settled or the case closed.',
-    waiver_claim_wrong_status: 'The claim’s status no longer allows this step (someone may have just handled it); reload.',
+    waiver_claim_bill_unsettled:
+      'The family’s share is still owed: a claim can be made once the bill is settled or the case closed.',
+    waiver_claim_wrong_status:
+      'The claim’s status no longer allows this step (someone may have just handled it); reload.',
     waiver_claim_settled: 'The claim is settled and can no longer change.',
-    waiver_claim_settled_bill: 'This case’s waiver claim is settled; a change of the bill that changes the waiver is refused. Ask the bureau.',
+    waiver_claim_settled_bill:
+      'This case’s waiver claim is settled; a change of the bill that changes the waiver is refused. Ask the bureau.',
     waiver_claim_month_format: 'Enter a month as 2026-01.',
     waiver_settlement_empty: 'There are no claims to settle.',
-    waiver_settlement_changed: 'The approved claims changed since you confirmed (now {{count}}); nothing was settled. Check and confirm again.',
+    waiver_settlement_changed:
+      'The approved claims changed since you confirmed (now {{count}}); nothing was settled. Check and confirm again.',
   },
 };
 

@@ -60,7 +60,12 @@ export interface ClaimOfCase {
 }
 
 /** The claim panel of a case page: its claim, or whether one can be made now. */
-export async function claimOfCase(db: Knex, actor: ClaimActor, caseId: number, waivedFen: number): Promise<ClaimOfCase> {
+export async function claimOfCase(
+  db: Knex,
+  actor: ClaimActor,
+  caseId: number,
+  waivedFen: number,
+): Promise<ClaimOfCase> {
   const claim = await store.claimOfCase(db, caseId);
   if (claim || waivedFen <= 0) return { claim, submittable: false, blocker: null };
   const c = await store.caseForClaim(db, caseId);
@@ -165,7 +170,14 @@ export async function moveClaim(
       ? { review_note: note ?? null, reviewed_by: actor.id, reviewed_at: at }
       : ({} as Record<string, never>);
     if (!(await store.moveClaim(trx, id, from, to, set, at))) refused((await store.findClaim(trx, id))?.status);
-    await store.insertEvent(trx, { claim_id: id, from_status: claim.status, to_status: to, note: note ?? null, actor_id: actor.id, at });
+    await store.insertEvent(trx, {
+      claim_id: id,
+      from_status: claim.status,
+      to_status: to,
+      note: note ?? null,
+      actor_id: actor.id,
+      at,
+    });
     await audit.record(trx, {
       actor,
       action: `waiver_claim_${move}`,
@@ -194,7 +206,8 @@ export async function claimPage(db: Knex, actor: ClaimActor, id: number): Promis
     lines: await store.lines(db, id),
     events: await store.events(db, id),
     declarations: await store.declarations(db, claim.case_id),
-    reviewable: REVIEWERS.includes(actor.role) && (['submitted', 'evidence_requested'] as string[]).includes(claim.status),
+    reviewable:
+      REVIEWERS.includes(actor.role) && (['submitted', 'evidence_requested'] as string[]).includes(claim.status),
     resubmittable: canWrite(actor, claim.facility_id) && claim.status === 'evidence_requested',
   };
 }
@@ -274,7 +287,14 @@ export async function settle(
       if (done.count !== input.count || done.amount_fen !== input.amount_fen)
         throw new ConflictError('waiver_settlement_changed', {}, { count: done.count, amount: done.amount_fen });
       for (const c of await store.claimIdsOfBatch(trx, batchId))
-        await store.insertEvent(trx, { claim_id: c.id, from_status: 'approved', to_status: 'settled', note: batchNumber, actor_id: actor.id, at });
+        await store.insertEvent(trx, {
+          claim_id: c.id,
+          from_status: 'approved',
+          to_status: 'settled',
+          note: batchNumber,
+          actor_id: actor.id,
+          at,
+        });
       await audit.record(trx, {
         actor,
         action: 'waiver_settled',
@@ -294,7 +314,11 @@ export async function settle(
 
 export async function batchPage(db: Knex, actor: ClaimActor, id: number) {
   const batch = await store.findBatch(db, id);
-  if (!batch || !REVIEWERS.includes(actor.role) || !canRead(actor, { id: batch.facility_id, region_code: batch.facility_region_code }))
+  if (
+    !batch ||
+    !REVIEWERS.includes(actor.role) ||
+    !canRead(actor, { id: batch.facility_id, region_code: batch.facility_region_code })
+  )
     throw new NotFoundError();
   return { batch, claims: await store.claimsOfBatch(db, id) };
 }
@@ -313,7 +337,12 @@ const lineKey = (l: { case_line_id: number | null; policy_version_id: number; gr
  * approved one gets a correction line per changed waiver (the difference in quantity and fen); a settled one refuses
  * the change, which rolls back the change of the bill.
  */
-export async function billChanged(trx: Knex, actor: ClaimActor | null, caseId: number, ip: string | null): Promise<void> {
+export async function billChanged(
+  trx: Knex,
+  actor: ClaimActor | null,
+  caseId: number,
+  ip: string | null,
+): Promise<void> {
   const claim = await store.claimOfCase(trx, caseId);
   if (!claim) return;
   if (claim.status === 'settled') throw new ConflictError('waiver_claim_settled_bill');
@@ -341,7 +370,14 @@ export async function billChanged(trx: Knex, actor: ClaimActor | null, caseId: n
       seen.add(k);
       const h = held.get(k);
       const d = f.amount_fen - (h?.amount_fen ?? 0);
-      if (d !== 0) corrections.push({ ...f, kind: 'correction', quantity: f.quantity - (h?.quantity ?? 0), amount_fen: d, reason: 'bill_changed' });
+      if (d !== 0)
+        corrections.push({
+          ...f,
+          kind: 'correction',
+          quantity: f.quantity - (h?.quantity ?? 0),
+          amount_fen: d,
+          reason: 'bill_changed',
+        });
     }
     for (const [k, h] of held)
       if (!seen.has(k) && h.amount_fen !== 0)

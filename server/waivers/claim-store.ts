@@ -99,7 +99,11 @@ function claimQuery(db: Knex) {
     );
 }
 
-const toClaim = (r: ClaimRow): ClaimRow => ({ ...r, amount_fen: Number(r.amount_fen), death_date: dateOf(r.death_date) });
+const toClaim = (r: ClaimRow): ClaimRow => ({
+  ...r,
+  amount_fen: Number(r.amount_fen),
+  death_date: dateOf(r.death_date),
+});
 
 export async function findClaim(db: Knex, id: number): Promise<ClaimRow | undefined> {
   const r = await claimQuery(db).where('w.id', id).first();
@@ -134,10 +138,7 @@ export async function listClaims(
   page: number,
   perPage: number,
 ): Promise<{ rows: ClaimRow[]; total: number }> {
-  const counted = await filtered(db, f)
-    .clearSelect()
-    .count({ n: '*' })
-    .first();
+  const counted = await filtered(db, f).clearSelect().count({ n: '*' }).first();
   const rows = await filtered(db, f)
     .orderBy('w.submitted_at', 'desc')
     .orderBy('w.id', 'desc')
@@ -306,11 +307,7 @@ export async function settleApproved(
   await trx('waiver_claims')
     .where({ facility_id: facilityId, month, status: 'approved' })
     .update({ status: 'settled', batch_id: batchId, updated_at: at });
-  const r = await trx('waiver_claims')
-    .where({ batch_id: batchId })
-    .count({ n: '*' })
-    .sum({ s: 'amount_fen' })
-    .first();
+  const r = await trx('waiver_claims').where({ batch_id: batchId }).count({ n: '*' }).sum({ s: 'amount_fen' }).first();
   return { count: Number(r?.n ?? 0), amount_fen: Number(r?.s ?? 0) };
 }
 
@@ -372,7 +369,14 @@ export async function caseForClaim(db: Knex, caseId: number) {
   const c = await db('funeral_cases as c')
     .join('facilities as f', 'f.id', 'c.facility_id')
     .where('c.id', caseId)
-    .first('c.id', 'c.facility_id', 'f.region_code as facility_region_code', 'c.household_region_code', 'c.death_at', 'c.status');
+    .first(
+      'c.id',
+      'c.facility_id',
+      'f.region_code as facility_region_code',
+      'c.household_region_code',
+      'c.death_at',
+      'c.status',
+    );
   return c as
     | {
         id: number;
