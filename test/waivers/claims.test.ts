@@ -306,3 +306,27 @@ describe(`waiver claims (${dialect})`, () => {
     expect((await county.get(`/staff/waivers/claims/${id}`)).status).to.equal(200);
   });
 });
+
+describe(`waiver claims of the demo data (${dialect})`, () => {
+  let app: TestApp;
+  after(() => app?.close());
+
+  it('seeds claims in each state whose amounts equal the sum of their lines and the batch its claims', async () => {
+    app = await startApp({ seed: false });
+    const { seedDemo } = await import('../../db/seeds/demo.js');
+    await seedDemo(app.db, { password: DEMO_PASSWORD, waivers: true });
+    const db = app.db;
+    const rows = await db('waiver_claims').orderBy('id');
+    expect(rows.map((r) => r.status)).to.deep.equal(['settled', 'approved', 'submitted', 'evidence_requested']);
+    for (const r of rows) {
+      const s = await db('waiver_claim_lines').where({ claim_id: r.id }).sum({ s: 'amount_fen' }).first();
+      expect(Number(s?.s), r.claim_number).to.equal(Number(r.amount_fen));
+      const w = await db('case_waiver_lines').where({ case_id: r.case_id }).sum({ s: 'amount_fen' }).first();
+      expect(Number(w?.s)).to.equal(Number(r.amount_fen));
+      expect(Number(r.amount_fen)).to.be.greaterThan(0);
+    }
+    const batch = await db('waiver_settlement_batches').first();
+    expect([Number(batch.claims_count), Number(batch.amount_fen)]).to.deep.equal([1, Number(rows[0].amount_fen)]);
+    expect(await db('waiver_claim_lines').where({ basis: 'declared' })).to.not.have.length(0);
+  });
+});
