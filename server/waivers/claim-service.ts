@@ -19,6 +19,7 @@ import { ConflictError, ForbiddenError, NotFoundError } from '../http/errors.js'
 import { inShanghai } from '../time.js';
 import type { ClaimStatus } from './kinds.js';
 import * as store from './claim-store.js';
+import * as policyStore from './policy-store.js';
 
 export type ClaimActor = Pick<User, 'id' | 'username' | 'role' | 'facility_id'> & Partial<Pick<User, 'region_code'>>;
 
@@ -195,6 +196,7 @@ export interface ClaimPage {
   lines: store.ClaimLineRow[];
   events: store.EventRow[];
   declarations: { group_code: string; certificate_no: string; declared_at: string }[];
+  groupNames: Record<string, string>;
   reviewable: boolean;
   resubmittable: boolean;
 }
@@ -206,6 +208,7 @@ export async function claimPage(db: Knex, actor: ClaimActor, id: number): Promis
     lines: await store.lines(db, id),
     events: await store.events(db, id),
     declarations: await store.declarations(db, claim.case_id),
+    groupNames: Object.fromEntries((await policyStore.groups(db)).map((g) => [g.code, g.name_zh])),
     reviewable:
       REVIEWERS.includes(actor.role) && (['submitted', 'evidence_requested'] as string[]).includes(claim.status),
     resubmittable: canWrite(actor, claim.facility_id) && claim.status === 'evidence_requested',
