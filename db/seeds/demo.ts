@@ -17,7 +17,7 @@ import { seedDemoDay } from './demo-day.js';
 import { seedDemoMemorials } from './demo-memorials.js';
 import { seedDemoVisits } from './demo-visits.js';
 import { seedDemoResting } from './demo-resting.js';
-import { seedDemoWaivers } from './demo-waivers.js';
+import { seedDemoWaiverClaims, seedDemoWaivers } from './demo-waivers.js';
 import { seedDemoRestingContracts } from './demo-resting-contracts.js';
 
 export const DEMO_CITY = '5202';
@@ -182,6 +182,14 @@ export async function seedDemo(
       { admin: userIds.get('admin')!, cemetery: userIds.get('cemetery')! },
     );
     if (opts.waivers ?? opts.day) await seedDemoWaivers(trx, DEMO_CITY, userIds.get('bureau') ?? null);
+    // Claims of the demo home in each state (one settled in a batch), made through the claim services.
+    if (opts.waivers ?? opts.day)
+      await seedDemoWaiverClaims(
+        trx,
+        ids.get('六盘水市殡仪馆（示例）')!,
+        { id: userIds.get('frontdesk')!, username: 'frontdesk' },
+        { id: userIds.get('bureau')!, username: 'bureau' },
+      );
     await seedDemoRestingContracts(
       trx,
       { cemetery: ids.get('大河镇农村公益性公墓（示例）')!, columbarium: ids.get('钟山区公益性骨灰堂（示例）')! },

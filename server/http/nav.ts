@@ -40,7 +40,18 @@ export const navItems: NavItem[] = [
     roles: ['admin', 'bureau', 'front_desk'],
     section: /^\/staff\/funeral-homes(\/\d+\/prices(\/|$)|\/?$)/,
   },
-  { href: '/staff/waivers', key: 'nav.waivers', roles: ['admin', 'bureau', 'county_bureau', 'front_desk'] },
+  {
+    href: '/staff/waivers/claims',
+    key: 'nav.waiver_claims',
+    roles: ['admin', 'bureau', 'county_bureau', 'front_desk'],
+    section: /^\/staff\/waivers\/(claims|settlements)(\/|$)/,
+  },
+  {
+    href: '/staff/waivers',
+    key: 'nav.waivers',
+    roles: ['admin', 'bureau', 'county_bureau', 'front_desk'],
+    section: /^\/staff\/waivers(?!\/(claims|settlements)(\/|$))(\/|$)/,
+  },
   { href: '/staff/visits', key: 'nav.visits', roles: ['admin', 'bureau', 'county_bureau', 'cemetery_staff'] },
   {
     href: '/staff/resting',

@@ -31,6 +31,7 @@ import { visitMessages } from '../visits/messages.js';
 import { visitPublicMessages } from '../visits/public-messages.js';
 import { visitStaffMessages } from '../visits/staff-messages.js';
 import { visitApiMessages } from '../visits/api-messages.js';
+import { claimMessages } from '../waivers/claim-messages.js';
 import { waiverMessages } from '../waivers/messages.js';
 import type { DomainMessages } from './types.js';
 
@@ -66,5 +67,6 @@ export const domainMessages: DomainMessages<object>[] = [
   finderMessages,
   restingEligibilityMessages,
   waiverMessages,
+  claimMessages,
   contractMessages,
 ];

@@ -11,6 +11,7 @@ import { inShanghai } from '../time.js';
 import { computeWaivers, type EngineLine, type EngineVersion, type Memberships, type PolicyVerdict } from './engine.js';
 import type { Basis, Refusal } from './kinds.js';
 import * as caseStore from './case-store.js';
+import { billChanged, claimOfCase, type ClaimOfCase } from './claim-service.js';
 import * as listStore from './list-store.js';
 import * as policyStore from './policy-store.js';
 
@@ -148,6 +149,8 @@ export async function recomputeCaseWaivers(
     after: { waiver_lines: after },
     ip,
   });
+  // A claim already made follows the new waiver: copied again, corrected, or (settled) the change is refused.
+  await billChanged(trx, actor, caseId, ip);
 }
 
 export interface PanelPolicy {
@@ -181,6 +184,8 @@ export interface CaseWaiverPanel {
   groups: policyStore.GroupRow[];
   groupNames: Record<string, policyStore.GroupRow>;
   writable: boolean;
+  /** The case's claim (申领), or whether it can be submitted now. */
+  claim: ClaimOfCase;
 }
 
 /** What the case page shows: the policies considered and why each applies or not, and the waiver of each line. */
@@ -225,6 +230,12 @@ export async function casePanel(db: Knex, actor: Actor, caseId: number): Promise
     groups: groups.filter((g) => !g.all_residents),
     groupNames: Object.fromEntries(groups.map((g) => [g.code, g])),
     writable: canWrite(actor, c.facility_id) && !isFinal(c.status),
+    claim: await claimOfCase(
+      db,
+      actor,
+      c.id,
+      stored.reduce((s, w) => s + w.amount_fen, 0),
+    ),
   };
 }
 

@@ -11,6 +11,7 @@ import { basicKinds } from '../prices/schemas.js';
 import { todayInShanghai } from '../time.js';
 import { matchKinds } from './kinds.js';
 import * as caseWaivers from './case-service.js';
+import { claimRoutes } from './claim-routes.js';
 import * as lists from './list-service.js';
 import * as policies from './policy-service.js';
 import { DeclarationInput, ListImportInput, PolicyInput } from './schemas.js';
@@ -218,6 +219,8 @@ export function waiverRoutes(ctx: AppContext): RouteDef[] {
     );
 
   return [
+    // ## Claims and settlement (claim-routes.ts), before /staff/waivers/:id
+    ...claimRoutes(ctx),
     // ## Policies (the bureaus keep them; the front desk reads them)
     { method: 'get', path: '/staff/waivers', roles: READ, handler: index },
     { method: 'get', path: '/staff/waivers/new', roles: KEEP, handler: newForm },
