@@ -32,6 +32,7 @@ import { visitPublicMessages } from '../visits/public-messages.js';
 import { visitStaffMessages } from '../visits/staff-messages.js';
 import { visitApiMessages } from '../visits/api-messages.js';
 import { waiverMessages } from '../waivers/messages.js';
+import { waiverReportMessages } from '../waivers/report-messages.js';
 import type { DomainMessages } from './types.js';
 
 export const domainMessages: DomainMessages<object>[] = [
@@ -66,5 +67,6 @@ export const domainMessages: DomainMessages<object>[] = [
   finderMessages,
   restingEligibilityMessages,
   waiverMessages,
+  waiverReportMessages,
   contractMessages,
 ];
