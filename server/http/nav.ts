@@ -41,6 +41,7 @@ export const navItems: NavItem[] = [
     section: /^\/staff\/funeral-homes(\/\d+\/prices(\/|$)|\/?$)/,
   },
   { href: '/staff/waivers', key: 'nav.waivers', roles: ['admin', 'bureau', 'county_bureau', 'front_desk'] },
+  { href: '/staff/waiver-reports', key: 'nav.waiver_reports', roles: ['admin', 'bureau', 'county_bureau'] },
   { href: '/staff/visits', key: 'nav.visits', roles: ['admin', 'bureau', 'county_bureau', 'cemetery_staff'] },
   {
     href: '/staff/resting',
