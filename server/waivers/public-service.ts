@@ -40,9 +40,16 @@ export interface PublicPage {
 const applies = (policyRegion: string, chosen: string) =>
   chosen.startsWith(policyRegion) || policyRegion.startsWith(chosen);
 
-export async function publicPolicies(db: Knex, region: string | undefined, today = todayInShanghai()): Promise<PublicPage> {
+export async function publicPolicies(
+  db: Knex,
+  region: string | undefined,
+  today = todayInShanghai(),
+): Promise<PublicPage> {
   const [policies, groups] = await Promise.all([policyStore.policies(db), policyStore.groups(db)]);
-  const versions = await policyStore.versions(db, policies.map((p) => p.id));
+  const versions = await policyStore.versions(
+    db,
+    policies.map((p) => p.id),
+  );
   const inForce: PublicPolicy[] = [];
   for (const p of policies) {
     // Today's version: the newest in effect by today; the policy is shown while today lies in its validity.
@@ -68,7 +75,8 @@ export async function publicPolicies(db: Knex, region: string | undefined, today
     db,
     inForce.flatMap((p) => p.items.filter((i) => i.match_by === 'code').map((i) => i.match_value)),
   );
-  for (const p of inForce) for (const i of p.items) if (i.match_by === 'code') i.name = names.get(i.match_value) ?? i.match_value;
+  for (const p of inForce)
+    for (const i of p.items) if (i.match_by === 'code') i.name = names.get(i.match_value) ?? i.match_value;
   const regions = [...new Map(inForce.map((p) => [p.region_code, p.region_name])).entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([code, name]) => ({ code, name }));

@@ -113,22 +113,40 @@ export async function renderSummary(s: WaiverSummary, lang: Lang, fonts: Fonts, 
     y = textAt(doc, heading, left, y, width, { font: BOLD, size: 11.5 }) + 4;
     const nameW = width - 180 - (key === 'counties' ? 80 : 0);
     const columns = [
-      { header: t(`waiver_reports.col.${({ counties: 'county', months: 'month', groups: 'group', items: 'item' } as const)[key]}`), width: nameW },
+      {
+        header: t(
+          `waiver_reports.col.${({ counties: 'county', months: 'month', groups: 'group', items: 'item' } as const)[key]}`,
+        ),
+        width: nameW,
+      },
       ...(key === 'counties' ? [{ header: t('waiver_reports.col.code'), width: 80 }] : []),
       { header: t('waiver_reports.people'), width: 70, align: 'right' as const },
       { header: t('waiver_reports.amount'), width: 110, align: 'right' as const },
     ];
     const rows = shown.map((r) => ({
-      cells: [r.name, ...(key === 'counties' ? [r.key === 'none' ? '' : r.key] : []), String(r.people), formatMoney(r.amount_fen)],
+      cells: [
+        r.name,
+        ...(key === 'counties' ? [r.key === 'none' ? '' : r.key] : []),
+        String(r.people),
+        formatMoney(r.amount_fen),
+      ],
     }));
     if (!max || all.length <= max)
       rows.push({
-        cells: [t('waiver_reports.total'), ...(key === 'counties' ? [''] : []), String(s.people), formatMoney(s.amount_fen)],
+        cells: [
+          t('waiver_reports.total'),
+          ...(key === 'counties' ? [''] : []),
+          String(s.people),
+          formatMoney(s.amount_fen),
+        ],
         bold: true,
       } as (typeof rows)[number]);
     y = table(doc, columns, rows, { x: left, y, size: 9.5, rowHeight: 18, padding: 4, continuePage: onePage });
     if (max && all.length > max)
-      y = textAt(doc, t('waiver_reports.pdf_more', { n: all.length - max }), left, y + 3, width, { size: 9, color: MUTED });
+      y = textAt(doc, t('waiver_reports.pdf_more', { n: all.length - max }), left, y + 3, width, {
+        size: 9,
+        color: MUTED,
+      });
     y += 12;
   };
   section('counties', t('waiver_reports.tables.counties'), MAX_ROWS.counties);

@@ -50,11 +50,22 @@ export function waiverReportRoutes(ctx: AppContext): RouteDef[] {
       to: s.to,
       table: table ? t(`waiver_reports.tables.${table}`) : '',
     });
-    const ascii = translator('en')(`waiver_reports.${key}`, { region: s.region.code || 'all', from: s.from, to: s.to, table });
+    const ascii = translator('en')(`waiver_reports.${key}`, {
+      region: s.region.code || 'all',
+      from: s.from,
+      to: s.to,
+      table,
+    });
     return { name, ascii };
   };
 
-  function send(res: Response, body: Buffer, type: string, kind: 'inline' | 'attachment', f: { name: string; ascii: string }) {
+  function send(
+    res: Response,
+    body: Buffer,
+    type: string,
+    kind: 'inline' | 'attachment',
+    f: { name: string; ascii: string },
+  ) {
     res.set({
       'Content-Type': type,
       'Content-Disposition': disposition(kind, f.name, f.ascii),
@@ -127,7 +138,13 @@ export function waiverReportRoutes(ctx: AppContext): RouteDef[] {
       req.lang,
       { ...(await tableMeta(req, s)), creator: translator(req.lang)('app.full_name') },
     );
-    send(res, book, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'attachment', fileName(s, req.lang, 'file_xlsx'));
+    send(
+      res,
+      book,
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'attachment',
+      fileName(s, req.lang, 'file_xlsx'),
+    );
   }
 
   async function pdf(req: Request, res: Response) {
@@ -147,7 +164,13 @@ export function waiverReportRoutes(ctx: AppContext): RouteDef[] {
     const region = scopedRegion(req.user!, q.region) ?? '';
     const s = await waiverSummary(db, { region, from: q.from, to: q.to, lang: req.lang });
     const rows = (rs: typeof s.by_group, name: 'group' | 'item' | 'county' | 'month') =>
-      rs.map((r) => ({ [name]: r.key, name: r.name, people: r.people, amount_fen: r.amount_fen, ...(r.quantity !== undefined ? { quantity: r.quantity } : {}) }));
+      rs.map((r) => ({
+        [name]: r.key,
+        name: r.name,
+        people: r.people,
+        amount_fen: r.amount_fen,
+        ...(r.quantity !== undefined ? { quantity: r.quantity } : {}),
+      }));
     res.set('Cache-Control', 'private, no-store');
     res.json({
       region: s.region.code === '' ? null : s.region.code,

@@ -50,5 +50,13 @@ export type WaiverSummaryQuery = z.infer<typeof WaiverSummaryQuery>;
 
 /** The public page: a city or county (none: every policy in force). */
 export const PublicWaiverQuery = z.object({
-  region: z.preprocess(blank, z.string().regex(/^(\d{4}|\d{6})$/).optional()).catch(undefined),
+  region: z
+    .preprocess(
+      blank,
+      z
+        .string()
+        .regex(/^(\d{4}|\d{6})$/)
+        .optional(),
+    )
+    .catch(undefined),
 });
