@@ -303,8 +303,8 @@ describe(`waiver reports (${dialect})`, function () {
     expect(text).not.to.contain('钟山区明年的政策');
     expect(text).to.contain('低保对象');
     expect(text).to.contain('特困供养人员');
-    expect(text).to.match(/遗体火化\s*¥300\.00/);
-    expect(text).to.match(/遗体冷藏\s*按实际收费全额减免\s*3/);
+    expect(text).to.match(/遗体火化\s*最多减免：¥300\.00；\s*数量上限：不限/);
+    expect(text).to.match(/遗体冷藏\s*最多减免：按实际收费全额减免；\s*数量上限：3/);
     expect(text).to.contain('每位逝者最多减免 ¥1,540.00');
     expect(text).to.contain('另给予奖补 ¥1,000.00');
     expect(text).to.contain('低保证');
