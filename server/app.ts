@@ -46,6 +46,8 @@ import { visitGateRoutes } from './visits/gate-routes.js';
 import { visitStaffRoutes } from './visits/staff-routes.js';
 import { visitApiRoutes } from './visits/api-routes.js';
 import { waiverRoutes } from './waivers/routes.js';
+import { waiverReportRoutes } from './waivers/report-routes.js';
+import { waiverPublicRoutes } from './waivers/public-routes.js';
 
 export function buildApp(ctx: AppContext): Express {
   const app = express();
@@ -141,6 +143,8 @@ export function buildApp(ctx: AppContext): Express {
     restingRoutes,
     restingListRoutes,
     waiverRoutes,
+    waiverReportRoutes,
+    waiverPublicRoutes,
   ]) {
     mount(router, routes(ctx), registry);
   }

@@ -52,6 +52,7 @@ export const navItems: NavItem[] = [
     roles: ['admin', 'bureau', 'county_bureau', 'front_desk'],
     section: /^\/staff\/waivers(?!\/(claims|settlements)(\/|$))(\/|$)/,
   },
+  { href: '/staff/waiver-reports', key: 'nav.waiver_reports', roles: ['admin', 'bureau', 'county_bureau'] },
   { href: '/staff/visits', key: 'nav.visits', roles: ['admin', 'bureau', 'county_bureau', 'cemetery_staff'] },
   {
     href: '/staff/resting',

@@ -33,6 +33,7 @@ import { visitStaffMessages } from '../visits/staff-messages.js';
 import { visitApiMessages } from '../visits/api-messages.js';
 import { claimMessages } from '../waivers/claim-messages.js';
 import { waiverMessages } from '../waivers/messages.js';
+import { waiverReportMessages } from '../waivers/report-messages.js';
 import type { DomainMessages } from './types.js';
 
 export const domainMessages: DomainMessages<object>[] = [
@@ -68,5 +69,6 @@ export const domainMessages: DomainMessages<object>[] = [
   restingEligibilityMessages,
   waiverMessages,
   claimMessages,
+  waiverReportMessages,
   contractMessages,
 ];

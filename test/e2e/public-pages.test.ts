@@ -7,6 +7,7 @@ import { DateTime } from 'luxon';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { insertCase } from '../cremation/fixtures.js';
 import type { TestApp } from '../helpers/app.js';
+import { seedDemoWaivers } from '../../db/seeds/demo-waivers.js';
 import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
 
 const SUITE = 'public-pages';
@@ -75,6 +76,15 @@ export const publicPages: PublicPage[] = [
     },
   },
   { route: '/graves', name: 'graves', path: () => '/graves' },
+  {
+    route: '/waivers',
+    name: 'waivers',
+    // The demo policies (tests start without them), once: the page lists their groups, items and caps.
+    path: async (app) => {
+      if (!(await app.db('waiver_policies').first('id'))) await seedDemoWaivers(app.db, '5202', null);
+      return '/waivers';
+    },
+  },
   { route: '/memorials', name: 'memorials', path: () => '/memorials' },
   { route: '/memorials/claim', name: 'memorials-claim', path: () => '/memorials/claim' },
   {

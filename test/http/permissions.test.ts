@@ -305,6 +305,12 @@ const table: Record<string, [Role[], string]> = {
   'GET /staff/waivers/settlements': [BUREAUS, '/staff/waivers/settlements'],
   'POST /staff/waivers/settlements': [BUREAUS, '/staff/waivers/settlements'],
   'GET /staff/waivers/settlements/:id': [BUREAUS, '/staff/waivers/settlements/999999'],
+  // Waiver reports (issue 19 item 5, 7): the bureaus and the administrator, in the county bureau's own county here.
+  'GET /staff/waiver-reports': [BUREAUS, '/staff/waiver-reports?region=520201'],
+  'GET /staff/waiver-reports.csv': [BUREAUS, '/staff/waiver-reports.csv?region=520201'],
+  'GET /staff/waiver-reports.xlsx': [BUREAUS, '/staff/waiver-reports.xlsx?region=520201'],
+  'GET /staff/waiver-reports.pdf': [BUREAUS, '/staff/waiver-reports.pdf?region=520201'],
+  'GET /api/v1/waivers/summary': [BUREAUS, '/api/v1/waivers/summary?region=520201&from=2026-01-01&to=2026-12-31'],
   'GET /staff/visits': [VISITS, '/staff/visits'],
   'POST /staff/visits/settings': [VISIT_STAFF, '/staff/visits/settings'],
   'GET /staff/visits/generate': [VISIT_STAFF, '/staff/visits/generate'],

@@ -8,6 +8,7 @@ import type { FuneralZone, OtherIndicator, RegionRef } from './kinds.js';
 import { resolveRegion } from '../engine/service.js';
 import { compare, targetInForce, targetsAbove, type Target, type TargetInForce } from '../targets/service.js';
 import * as store from './store.js';
+import { waiverTotals } from '../../waivers/report-service.js';
 
 /** The first year of the series the dashboard charts (the plans run from 2021). */
 export const SERIES_FROM = 2021;
@@ -32,7 +33,7 @@ export interface OtherYear {
   cremation_rate: Figure & { source: 'entered' | 'cases' | 'mixed' | null; target: TargetCheck | null };
   /** green burials / all burials and placements: placements where a county has them, else its entered figures. */
   green_burial_rate: Figure & { source: GreenSource | null; target: TargetCheck | null };
-  /** Fee waivers (惠民殡葬) and rewards deducted on funeral cases: numerator in fen, denominator the cases; no rate. */
+  /** Fee waivers (惠民殡葬) of the counted claims by year of death: numerator in fen, denominator the people; no rate. */
   waivers: Figure;
   /** Graves remediated / found so far, over the townships that reported (the latest report up to the year counts). */
   grave_remediation: Figure & { townships: number; target: TargetCheck | null };
@@ -114,10 +115,14 @@ export async function greenBurialYears(
   });
 }
 
-/** Deductions (waivers, rewards) recorded in the year on cases of the deceased living under the prefix. */
-async function deductions(db: Knex, prefix: string, year: number): Promise<Figure> {
-  const { fen, cases } = await store.deductions(db, prefix, yearBounds(year));
-  return { numerator: fen, denominator: cases, rate: null, available: cases > 0 };
+/**
+ * Fee waivers (惠民殡葬) of the year: the counted claims (approved or settled) of the deceased living under the prefix
+ * who died in the year, read through the waiver reports (server/waivers/report-service.ts), so that the dashboard and
+ * the waiver reports show the same fen. Numerator the fen of their lines, denominator the people.
+ */
+async function waivers(db: Knex, prefix: string, year: number): Promise<Figure> {
+  const { people, amount_fen } = await waiverTotals(db, prefix, `${year}-01-01`, `${year}-12-31`);
+  return { numerator: amount_fen, denominator: people, rate: null, available: people > 0 };
 }
 
 /** The target in force for the year (targets/service.ts) and how the actual rate stands against it. */
@@ -195,7 +200,7 @@ export async function otherIndicators(db: Knex, opts: { region?: string; date: s
         source: g.source,
         target: check(targets, prefix, 'green_burial_rate', y, greenFig.rate),
       },
-      waivers: await deductions(db, prefix, y),
+      waivers: await waivers(db, prefix, y),
       grave_remediation: {
         ...graveFig,
         townships: latest.size,

@@ -1,5 +1,5 @@
 // Queries of the indicators beyond coverage: yearly figures and grave reports as entered, cremations counted from
-// funeral cases, placements counted from the resting places, deductions, and the funeral zones of regions.
+// funeral cases, placements counted from the resting places, and the funeral zones of regions.
 import type { Knex } from 'knex';
 import type { FuneralZone } from './kinds.js';
 
@@ -75,24 +75,6 @@ export async function placementsByCounty(
     .sum({ green: db.raw('CASE WHEN p.green THEN 1 ELSE 0 END') })
     .groupByRaw(county)) as unknown as { county: string; placements: number | string; green: number | string }[];
   return new Map(rows.map((r) => [r.county, { placements: Number(r.placements), green: Number(r.green ?? 0) }]));
-}
-
-/** Deductions (waivers, rewards) recorded in [from, to) on cases of the deceased living under the prefix: fen and cases. */
-export async function deductions(
-  db: Knex,
-  prefix: string,
-  [from, to]: [string, string],
-): Promise<{ fen: number; cases: number }> {
-  const q = db('case_deductions as d')
-    .join('funeral_cases as c', 'c.id', 'd.case_id')
-    .where('d.created_at', '>=', from)
-    .where('d.created_at', '<', to);
-  if (prefix) q.where('c.household_region_code', 'like', `${prefix}%`);
-  const [row] = (await q.sum({ fen: 'd.amount_fen' }).countDistinct({ cases: 'd.case_id' })) as unknown as {
-    fen: number | string | null;
-    cases: number | string;
-  }[];
-  return { fen: Number(row?.fen ?? 0), cases: Number(row?.cases ?? 0) };
 }
 
 /** Every county and township below a prefix with its own funeral zone, in code order. */

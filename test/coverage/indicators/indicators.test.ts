@@ -1,10 +1,11 @@
 // The indicators beyond coverage: cremation rate from entered figures or, without them, from the cases that reached
-// the cremated state; green-burial rate; waiver totals from the deductions on cases; scattered-grave remediation with
+// the cremated state; green-burial rate; waiver totals from the counted claims (approved, settled) by year of death; scattered-grave remediation with
 // each township's latest report carried forward and the target in force; all unavailable without data; funeral zones.
 import { expect } from 'chai';
 import { otherIndicators, zonesUnder } from '../../../server/coverage/indicators/service.js';
 import { startApp, dialect, type TestApp } from '../../helpers/app.js';
 import { nextIdNumber } from '../../helpers/id-numbers.js';
+import { clearClaims, fixtureVersion, insertClaim } from '../../waivers/claim-fixtures.js';
 
 describe(`coverage: other indicators (${dialect})`, () => {
   let app: TestApp;
@@ -30,6 +31,7 @@ describe(`coverage: other indicators (${dialect})`, () => {
 
   /** Starts from no figures, cases, targets or zones at all: the demo data carries some of each. */
   async function clear() {
+    await clearClaims(app.db);
     for (const t of [
       'memorial_tributes',
       'memorial_photos',
@@ -158,17 +160,19 @@ describe(`coverage: other indicators (${dialect})`, () => {
     expect(city.cremation_rate).to.include({ numerator: 902, denominator: 1510, source: 'mixed' });
   });
 
-  it("sums the deductions recorded in the year on cases of the region's residents", async () => {
-    await funeralCase(
-      village,
-      [['registered', '2025-02-01T03:00:00.000Z']],
-      [
-        [50_000, '2025-02-01T04:00:00.000Z'],
-        [20_000, '2025-02-02T04:00:00.000Z'],
-      ],
-    );
-    await funeralCase('520201', [['registered', '2025-02-01T03:00:00.000Z']], [[30_000, '2025-05-01T04:00:00.000Z']]);
-    await funeralCase('520201', [['registered', '2024-02-01T03:00:00.000Z']], [[99_900, '2024-06-01T04:00:00.000Z']]);
+  it("sums the counted claims of the region's residents who died in the year, pending and rejected ones apart", async () => {
+    const v = await fixtureVersion(app.db);
+    const claim = (
+      household: string,
+      death: string,
+      status: 'approved' | 'settled' | 'submitted' | 'rejected',
+      fen: number[],
+    ) => insertClaim(app.db, v, { facility: home, household, death, status, lines: fen.map((f) => ({ fen: f })) });
+    await claim(village, '2025-02-01', 'approved', [50_000, 20_000]);
+    await claim('520201', '2025-12-31', 'settled', [30_000]);
+    await claim('520201', '2025-05-01', 'submitted', [7_000]);
+    await claim('520201', '2025-05-01', 'rejected', [8_000]);
+    await claim('520201', '2024-12-31', 'settled', [99_900]);
     const city = await otherIndicators(app.db, { region: '5202', date: '2025-06-30' });
     expect(city.waivers).to.include({ numerator: 100_000, denominator: 2, rate: null, available: true });
     expect(city.series.find((s) => s.year === 2024)!.waivers).to.include({ numerator: 99_900, denominator: 1 });
