@@ -7,6 +7,7 @@ import { addLine, removeLine } from '../../server/cases/lines-service.js';
 import { ConflictError } from '../../server/http/errors.js';
 import { moveClaim, moves, settle, submitClaim, type ClaimMove } from '../../server/waivers/claim-service.js';
 import { claimStatuses, type ClaimStatus } from '../../server/waivers/kinds.js';
+import { waiverSummary } from '../../server/waivers/report-service.js';
 import { addDays, todayInShanghai } from '../../server/time.js';
 import { startApp, dialect, DEMO_PASSWORD, type TestApp } from '../helpers/app.js';
 import { Client, signedIn, textOf } from '../helpers/client.js';
@@ -328,5 +329,15 @@ describe(`waiver claims of the demo data (${dialect})`, () => {
     const batch = await db('waiver_settlement_batches').first();
     expect([Number(batch.claims_count), Number(batch.amount_fen)]).to.deep.equal([1, Number(rows[0].amount_fen)]);
     expect(await db('waiver_claim_lines').where({ basis: 'declared' })).to.not.have.length(0);
+
+    // The city's report over all time equals the counted claims (approved, settled) to the fen, in every breakdown.
+    const counted = rows.filter((r) => r.status === 'approved' || r.status === 'settled');
+    const pending = rows.filter((r) => r.status === 'submitted' || r.status === 'evidence_requested');
+    const fen = (rs: { amount_fen: number | string }[]) => rs.reduce((a, r) => a + Number(r.amount_fen), 0);
+    const report = await waiverSummary(db, { region: '5202', from: '1900-01-01', to: '2999-12-31', lang: 'zh-CN' });
+    expect([report.people, report.amount_fen]).to.deep.equal([counted.length, fen(counted)]);
+    expect(report.pending).to.deep.equal({ people: pending.length, amount_fen: fen(pending) });
+    for (const rowsOf of [report.by_county, report.by_month, report.by_group, report.by_item])
+      expect(fen(rowsOf)).to.equal(fen(counted));
   });
 });
