@@ -63,7 +63,8 @@ const zh = {
     birth_date: '出生日期',
     death_date: '死亡日期',
     household_region: '户籍地区划代码',
-    household_region_hint: '6–12 位统计用区划代码，例如 520201101。公益性公墓和骨灰堂按户籍地核对服务范围，必须填写；经营性公墓可不填。',
+    household_region_hint:
+      '6–12 位统计用区划代码，例如 520201101。公益性公墓和骨灰堂按户籍地核对服务范围，必须填写；经营性公墓可不填。',
     placed_on: '安放日期',
     derived_hint: '可留空，由身份证号得出。',
     section_fees: '费用',
@@ -215,7 +216,8 @@ const en: typeof zh = {
     birth_date: 'Date of birth',
     death_date: 'Date of death',
     household_region: 'Household region code',
-    household_region_hint: 'A 6–12 digit statistical region code, e.g. 520201101. Public cemeteries and columbaria check it against the area they serve; commercial cemeteries do not need it.',
+    household_region_hint:
+      'A 6–12 digit statistical region code, e.g. 520201101. Public cemeteries and columbaria check it against the area they serve; commercial cemeteries do not need it.',
     placed_on: 'Placed on',
     derived_hint: 'May be left blank: the ID number gives it.',
     section_fees: 'Fees',

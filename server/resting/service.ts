@@ -194,7 +194,10 @@ export async function gridPage(db: Knex, actor: Actor, facilityId: number, group
   const facility = await restingFacility(db, actor, facilityId);
   const group = await store.findGroup(db, groupId);
   if (!group || group.facility_id !== facility.id) throw new NotFoundError();
-  const [places, contracts] = await Promise.all([store.gridCellsOf(db, group.id), activeContractsOfGroup(db, group.id)]);
+  const [places, contracts] = await Promise.all([
+    store.gridCellsOf(db, group.id),
+    activeContractsOfGroup(db, group.id),
+  ]);
   const shown = shownStatusOn(todayInShanghai(now));
   const counts = zeros();
   const rows: { row: number; cells: GridCell[] }[] = [];
