@@ -10,8 +10,7 @@ import { computeCoverage } from '../../server/coverage/engine/service.js';
 import { formatRatio } from '../../server/http/format.js';
 import { todayInShanghai } from '../../server/time.js';
 import { DEMO_PASSWORD } from '../helpers/app.js';
-import type { Page } from 'playwright-core';
-import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
+import { accessibilityProblems, browserSuite, screenshot, watchErrors, signIn } from '../helpers/browser.js';
 
 const SUITE = 'bureau';
 
@@ -69,14 +68,6 @@ const BUREAU_PAGES: { name: string; path: string; role?: 'admin' }[] = [
   { name: 'country-map', path: '/staff/coverage/map?region=all' },
   { name: 'province-map', path: '/staff/coverage/map?region=52' },
 ];
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL('**/staff');
-}
 
 describe('browser: the bureau reads coverage, the map, a proposal and prints the report', function () {
   this.timeout(120_000);

@@ -3,21 +3,11 @@
 // passes axe-core (nothing serious or critical). Screenshots land in test/artifacts/.
 import { expect } from 'chai';
 import { DateTime } from 'luxon';
-import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../helpers/app.js';
-import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
+import { accessibilityProblems, browserSuite, screenshot, watchErrors, signIn } from '../helpers/browser.js';
 import { nextIdNumber } from '../helpers/id-numbers.js';
 import { todayInShanghai, zone } from '../../server/time.js';
 
 const SUITE = 'resting-contracts';
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL('**/staff');
-}
 
 describe('browser: contracts of niches and plots', function () {
   this.timeout(120_000);

@@ -2,19 +2,9 @@
 // grid; the administrator opens a columbarium wall, a niche and the inventory. Each page passes axe-core (nothing
 // serious or critical). Screenshots land in test/artifacts/.
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
-import { DEMO_PASSWORD } from '../helpers/app.js';
-import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
+import { accessibilityProblems, browserSuite, screenshot, watchErrors, signIn } from '../helpers/browser.js';
 
 const SUITE = 'resting';
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL('**/staff');
-}
 
 describe('browser: niches and plots', function () {
   this.timeout(120_000);

@@ -3,25 +3,15 @@
 // claim list and the claim, approves it, and settles the home's month in a batch. Each page passes axe-core (nothing
 // serious or critical). Screenshots land in test/artifacts/.
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import { seedDemoWaivers } from '../../db/seeds/demo-waivers.js';
 import { addPayment } from '../../server/cases/money-service.js';
 import { addLine } from '../../server/cases/lines-service.js';
 import { addDays, todayInShanghai } from '../../server/time.js';
-import { DEMO_PASSWORD } from '../helpers/app.js';
-import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
+import { accessibilityProblems, browserSuite, screenshot, watchErrors, signIn } from '../helpers/browser.js';
 import { nextIdNumber } from '../helpers/id-numbers.js';
 import { at, facilityId } from '../cremation/fixtures.js';
 
 const SUITE = 'waiver-claim';
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL('**/staff');
-}
 
 describe('browser: a waiver claim from intake to settlement', function () {
   this.timeout(180_000);

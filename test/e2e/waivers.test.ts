@@ -2,23 +2,13 @@
 // case and sees the policy applied, each line charged, waived and to pay, and declares a 低保 certificate that shows
 // as 待核实. Each page passes axe-core (nothing serious or critical). Screenshots land in test/artifacts/.
 import { expect } from 'chai';
-import type { Page } from 'playwright-core';
 import { addLine } from '../../server/cases/lines-service.js';
 import { todayInShanghai } from '../../server/time.js';
-import { DEMO_PASSWORD } from '../helpers/app.js';
-import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
+import { accessibilityProblems, browserSuite, screenshot, watchErrors, signIn } from '../helpers/browser.js';
 import { nextIdNumber } from '../helpers/id-numbers.js';
 import { at, facilityId } from '../cremation/fixtures.js';
 
 const SUITE = 'waivers';
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL('**/staff');
-}
 
 describe('browser: fee waivers', function () {
   this.timeout(120_000);

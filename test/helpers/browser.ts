@@ -5,7 +5,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { pino } from 'pino';
-import { dialect, startApp, type TestApp } from './app.js';
+import { DEMO_PASSWORD, dialect, startApp, type TestApp } from './app.js';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -148,4 +148,13 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     .map(
       (v) => `${page.url()}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
     );
+}
+
+/** Signs a demo user in on the login page and waits for the staff dashboard. */
+export async function signIn(page: Page, username: string): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL('**/staff');
 }
