@@ -13,6 +13,7 @@ import { parse } from '../http/validate.js';
 import { translator } from '../i18n/index.js';
 import { todayInShanghai } from '../time.js';
 import { ContractInput, EndInput, PlacementInput, RemovalInput, RenewInput } from './contract-schemas.js';
+import * as changes from './contract-changes-service.js';
 import * as contracts from './contract-service.js';
 import * as resting from './service.js';
 
@@ -158,7 +159,7 @@ export function contractRoutes(ctx: AppContext): RouteDef[] {
       () => ({}),
       async (values) => {
         const input = parse(RenewInput, values);
-        const c = await contracts.renew(db, req.user!, idParam(req), input, ip(req));
+        const c = await changes.renew(db, req.user!, idParam(req), input, ip(req));
         flash(req, 'contracts.flash.renewed', { date: c.term_ends_on });
         toContract(res, idParam(req));
       },
@@ -186,7 +187,7 @@ export function contractRoutes(ctx: AppContext): RouteDef[] {
           });
           return;
         }
-        await contracts.removePlacement(db, req.user!, idParam(req), pid, input, ip(req));
+        await changes.removePlacement(db, req.user!, idParam(req), pid, input, ip(req));
         flash(req, 'contracts.flash.removed');
         toContract(res, idParam(req));
       },
@@ -210,7 +211,7 @@ export function contractRoutes(ctx: AppContext): RouteDef[] {
           });
           return;
         }
-        const { code } = await contracts.endContract(db, req.user!, idParam(req), input, ip(req));
+        const { code } = await changes.endContract(db, req.user!, idParam(req), input, ip(req));
         flash(req, 'contracts.flash.ended', { code });
         toContract(res, idParam(req));
       },

@@ -1,6 +1,6 @@
 // Use cases of contracts (issue 18 item 3): from a held place to a contract with its first fee line and placement
-// (createContract, the one way in, where the lead adds the eligibility check), a double plot's second placement,
-// renewal (续期), removal (迁出), the end of a contract, and the contract page and printed contract.
+// (createContract, the one way in, where the facility's eligibility rule is checked), a double plot's second placement,
+// and the contract page and printed contract; renewal, removal and the end are in contract-changes-service.ts.
 //
 // Prices: a place is priced by its facility's price list (server/prices), by code. A place of type T is priced by
 // the item coded `RP_<T>` (RP_NICHE, RP_SINGLE, RP_DOUBLE, RP_TREE, RP_LAWN, RP_FLOWER_BED, RP_WALL,
@@ -11,25 +11,17 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { assertCanWrite } from '../accounts/access.js';
 import * as audit from '../audit/service.js';
-import { normaliseIdNumber, readIdNumber } from '../cases/id-number.js';
 import { isUniqueViolation } from '../db.js';
-import { ConflictError, NotFoundError, UnprocessableError, ValidationError, type FieldErrors } from '../http/errors.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors.js';
 import { priceItemsOn, type PriceItem } from '../prices/service.js';
-import { findRegion } from '../regions/service.js';
 import type { Fonts } from '../documents/fonts.js';
 import { translator, type Lang } from '../i18n/index.js';
 import { renderContract } from './contract-pdf.js';
-import { inShanghai, todayInShanghai, zone } from '../time.js';
+import { deceasedOf, eligibilityField, type Deceased } from './deceased.js';
+import { todayInShanghai, zone } from '../time.js';
 import { assertEligible } from './eligibility-service.js';
 import { greenBurialMethods, type BurialMethod, type PlaceType } from './kinds.js';
-import type {
-  ContractInput,
-  DeceasedInput,
-  EndInput,
-  PlacementInput,
-  RemovalInput,
-  RenewInput,
-} from './contract-schemas.js';
+import type { ContractInput, PlacementInput } from './contract-schemas.js';
 import * as store from './contract-store.js';
 import { placeOf, type Actor } from './service.js';
 import type { PlaceRow } from './store.js';
@@ -140,84 +132,6 @@ export async function findCase(db: Knex, id: number): Promise<store.CaseChoice |
 export async function placementOf(db: Knex, contractId: number, id: number): Promise<store.PlacementRow | undefined> {
   const p = await store.findPlacement(db, id);
   return p && p.contract_id === contractId ? p : undefined;
-}
-
-// ## The deceased
-
-interface Deceased {
-  case_id: number | null;
-  deceased_name: string;
-  id_number: string | null;
-  sex: string | null;
-  birth_date: string | null;
-  death_date: string;
-  household_region_code: string | null;
-  placed_on: string;
-}
-
-const idProblemKey = {
-  format: 'errors.id_number_format',
-  birth_date: 'errors.id_number_birth_date',
-  check_digit: 'errors.id_number_check_digit',
-} as const;
-
-/** Where a refusal of eligibility shows on the form: beside the case picked, or beside the household region typed. */
-const eligibilityField = (input: DeceasedInput) => (input.case_id !== undefined ? 'case_id' : 'household_region');
-
-/**
- * The deceased from a funeral case, or as entered with intake's checks: the ID number's check digit and the facts it
- * carries, dates not after today, death not before birth, placement not before death, the household region known.
- */
-async function deceasedOf(db: Knex, input: DeceasedInput, today: string): Promise<Deceased> {
-  const errors: FieldErrors = {};
-  const placedOn = input.placed_on ?? today;
-  let d: Deceased;
-  if (input.case_id !== undefined) {
-    const c = await store.findCase(db, input.case_id);
-    if (!c) throw new ValidationError({ case_id: { key: 'errors.case_not_found' } });
-    d = {
-      case_id: c.id,
-      deceased_name: c.deceased_name,
-      id_number: c.id_number,
-      sex: c.sex,
-      birth_date: c.birth_date,
-      death_date: inShanghai(c.death_at).toISODate()!,
-      household_region_code: c.household_region_code,
-      placed_on: placedOn,
-    };
-  } else {
-    const id = normaliseIdNumber(input.id_number!);
-    const facts = readIdNumber(id);
-    let sex = input.sex ?? null;
-    let birth = input.birth_date ?? null;
-    if ('problem' in facts) errors.id_number = { key: idProblemKey[facts.problem] };
-    else {
-      if (input.sex && input.sex !== facts.sex) errors.sex = { key: 'errors.sex_mismatch' };
-      if (input.birth_date && input.birth_date !== facts.birthDate)
-        errors.birth_date = { key: 'errors.birth_date_mismatch', params: { date: facts.birthDate } };
-      sex = facts.sex;
-      birth = facts.birthDate;
-    }
-    const death = input.death_date!;
-    if (death > today) errors.death_date = { key: 'errors.death_in_future' };
-    else if (birth && death < birth) errors.death_date = { key: 'errors.death_before_birth' };
-    if (input.household_region && !(await findRegion(db, input.household_region)))
-      errors.household_region = { key: 'errors.region_unknown' };
-    d = {
-      case_id: null,
-      deceased_name: input.deceased_name!,
-      id_number: id,
-      sex,
-      birth_date: birth,
-      death_date: death,
-      household_region_code: input.household_region ?? null,
-      placed_on: placedOn,
-    };
-  }
-  if (placedOn > today) errors.placed_on = { key: 'errors.date_in_future' };
-  else if (placedOn < d.death_date) errors.placed_on = { key: 'errors.death_after_placement' };
-  if (Object.keys(errors).length) throw new ValidationError(errors);
-  return d;
 }
 
 function placementRow(
@@ -374,7 +288,7 @@ export async function createContract(
   return { contract: (await store.findContract(db, contractId))!, created: true, code: place.code };
 }
 
-async function activeContract(db: Knex, actor: Actor, contractId: number) {
+export async function activeContract(db: Knex, actor: Actor, contractId: number) {
   const data = await contractOf(db, actor, contractId);
   assertCanWrite(actor, { id: data.facility.id, region_code: data.facility.region_code });
   if (data.contract.status !== 'active')
@@ -424,159 +338,6 @@ export async function addPlacement(
     if (isUniqueViolation(err)) throw full();
     throw err;
   }
-}
-
-/** 续期: the term's end moves on by N years with a renewal fee line from the price list; the place's end follows. */
-export async function renew(
-  db: Knex,
-  actor: Actor,
-  contractId: number,
-  input: RenewInput,
-  ip: string | null,
-  now = new Date(),
-): Promise<store.ContractRow> {
-  const { contract, place, facility } = await activeContract(db, actor, contractId);
-  if (contract.term_ends_on !== input.expected_end) throw new ConflictError('contract_changed');
-  const today = todayInShanghai(now);
-  const item = await priceOfPlace(db, place, today);
-  if (!item) throw new UnprocessableError('no_price_for_place');
-  const from = DateTime.fromISO(contract.term_ends_on, { zone }).plus({ days: 1 }).toISODate()!;
-  const end = termEnd(from, input.years);
-  const fee = feeOf(item, input.years);
-  const at = now.toISOString();
-  await db.transaction(async (trx) => {
-    if (!(await store.extendTerm(trx, contract.id, contract.term_ends_on, end, at)))
-      throw new ConflictError('contract_changed');
-    await store.setPlaceTermEnd(trx, place.id, end, at);
-    await store.insertFeeLine(trx, {
-      contract_id: contract.id,
-      kind: 'renewal',
-      price_item_id: item.id,
-      code: item.code,
-      name_zh: item.name_zh,
-      unit: item.unit,
-      ...fee,
-      term_from: from,
-      term_to: end,
-      reason: null,
-      created_by: actor.id,
-      created_at: at,
-    });
-    for (const [entity, entityId] of [
-      ['resting_contract', contract.id],
-      ['resting_place', place.id],
-    ] as const)
-      await audit.record(trx, {
-        actor,
-        action: 'renew',
-        entity,
-        entityId,
-        before: { term_ends_on: contract.term_ends_on },
-        after: {
-          term_ends_on: end,
-          years: input.years,
-          amount_fen: fee.amount_fen,
-          contract_number: contract.contract_number,
-          code: place.code,
-        },
-        regionCode: facility.region_code,
-        ip,
-      });
-  });
-  return (await store.findContract(db, contract.id))!;
-}
-
-/** 迁出: the placement's removal is recorded with its reason and date; the row stays. */
-export async function removePlacement(
-  db: Knex,
-  actor: Actor,
-  contractId: number,
-  placementId: number,
-  input: RemovalInput,
-  ip: string | null,
-  now = new Date(),
-): Promise<store.PlacementRow> {
-  const { contract, place, facility } = await activeContract(db, actor, contractId);
-  const p = await store.findPlacement(db, placementId);
-  if (!p || p.contract_id !== contract.id) throw new NotFoundError();
-  if (p.removed_on) throw new ConflictError('placement_removed');
-  if (input.date > todayInShanghai(now)) throw new ValidationError({ date: { key: 'errors.date_in_future' } });
-  if (input.date < p.placed_on) throw new ValidationError({ date: { key: 'errors.removal_before_placement' } });
-  await db.transaction(async (trx) => {
-    if (!(await store.removePlacement(trx, p.id, input.date, input.reason)))
-      throw new ConflictError('placement_removed');
-    for (const [entity, entityId] of [
-      ['resting_contract', contract.id],
-      ['resting_place', place.id],
-    ] as const)
-      await audit.record(trx, {
-        actor,
-        action: 'removal',
-        entity,
-        entityId,
-        after: {
-          placement_id: p.id,
-          deceased_name: p.deceased_name,
-          removed_on: input.date,
-          removal_reason: input.reason,
-          contract_number: contract.contract_number,
-          code: place.code,
-        },
-        regionCode: facility.region_code,
-        ip,
-      });
-  });
-  return (await store.findPlacement(db, p.id))!;
-}
-
-/** Ends a contract once no placement remains: status ended with reason and date, and the place is free again. */
-export async function endContract(
-  db: Knex,
-  actor: Actor,
-  contractId: number,
-  input: EndInput,
-  ip: string | null,
-  now = new Date(),
-): Promise<{ contract: store.ContractRow; code: string }> {
-  const { contract, place, facility } = await activeContract(db, actor, contractId);
-  if (input.date > todayInShanghai(now)) throw new ValidationError({ date: { key: 'errors.date_in_future' } });
-  if (input.date < contract.term_starts_on)
-    throw new ValidationError({ date: { key: 'errors.removal_before_placement' } });
-  const at = now.toISOString();
-  await db.transaction(async (trx) => {
-    if ((await store.countInPlace(trx, contract.id)) > 0) throw new ConflictError('placements_remain');
-    if (
-      !(await store.endContract(
-        trx,
-        contract.id,
-        { ended_on: input.date, end_reason: input.reason, ended_by: actor.id },
-        at,
-      ))
-    )
-      throw new ConflictError('contract_changed');
-    await store.freeOccupiedPlace(trx, place.id, at);
-    for (const [entity, entityId] of [
-      ['resting_contract', contract.id],
-      ['resting_place', place.id],
-    ] as const)
-      await audit.record(trx, {
-        actor,
-        action: 'end',
-        entity,
-        entityId,
-        before: { status: 'active' },
-        after: {
-          status: 'ended',
-          ended_on: input.date,
-          end_reason: input.reason,
-          contract_number: contract.contract_number,
-          code: place.code,
-        },
-        regionCode: facility.region_code,
-        ip,
-      });
-  });
-  return { contract: (await store.findContract(db, contract.id))!, code: place.code };
 }
 
 /** The printed contract (PDF, full holder details as on paper), with an audit row of who printed it. */
