@@ -8,6 +8,7 @@ import { checkCharacter } from '../../server/cases/id-number.js';
 import { nowIso } from '../../server/db.js';
 import { greenBurialMethods, type PlaceType } from '../../server/resting/kinds.js';
 import { todayInShanghai, zone } from '../../server/time.js';
+import { grantGreenReward, type GreenPlacement } from '../../server/waivers/reward-service.js';
 
 const FROM = '2026-01-01';
 
@@ -38,6 +39,8 @@ function idNumber(birth: string, seq: number): string {
   const first17 = `520201${birth.replace(/-/g, '')}${String(seq).padStart(3, '0')}`;
   return first17 + checkCharacter(first17);
 }
+
+const idOf = (row: unknown): number => (typeof row === 'object' ? (row as { id: number }).id : (row as number));
 
 export async function seedDemoRestingContracts(
   trx: Knex,
@@ -96,6 +99,7 @@ export async function seedDemoRestingContracts(
     { facility: ids.cemetery, code: 'H1-01-01', endDays: 365 * 20 - 90, by: users.cemetery },
   ];
   const counters = new Map<string, number>();
+  const green: GreenPlacement[] = [];
   let n = 0;
   for (const p of plan) {
     n += 1;
@@ -154,7 +158,7 @@ export async function seedDemoRestingContracts(
     });
     const died = DateTime.fromISO(start, { zone }).minus({ days: 5 });
     const birth = died.minus({ years: 70 + (n % 15), days: n * 11 }).toISODate()!;
-    await trx('resting_placements').insert({
+    const placement = {
       facility_id: p.facility,
       contract_id: contractId,
       place_id: place.id,
@@ -170,7 +174,9 @@ export async function seedDemoRestingContracts(
       placed_on: start,
       created_by: p.by,
       created_at: now,
-    });
+    };
+    const [pid] = await trx('resting_placements').insert(placement).returning('id');
+    if (placement.green) green.push({ ...placement, case_id: null, id: idOf(pid) });
   }
   for (const [key, last] of counters) {
     const [facility, year] = key.split(':').map(Number);
@@ -178,7 +184,7 @@ export async function seedDemoRestingContracts(
   }
   // 撒散: ashes scattered at the cemetery, a green placement with no place and no contract.
   const scatteredOn = today.minus({ days: 20 }).toISODate()!;
-  await trx('resting_placements').insert({
+  const scattered = {
     facility_id: ids.cemetery,
     contract_id: null,
     place_id: null,
@@ -194,5 +200,9 @@ export async function seedDemoRestingContracts(
     placed_on: scatteredOn,
     created_by: users.cemetery,
     created_at: now,
-  });
+  };
+  const [sid] = await trx('resting_placements').insert(scattered).returning('id');
+  green.push({ ...scattered, case_id: null, id: idOf(sid) });
+  // Their green-burial rewards (生态安葬奖补), where the demo policies pay one (seeded only with them).
+  for (const g of green) await grantGreenReward(trx, { id: users.cemetery, username: 'cemetery' }, g, null, null);
 }

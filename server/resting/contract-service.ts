@@ -16,6 +16,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../http/errors
 import { priceItemsOn, type PriceItem } from '../prices/service.js';
 import type { Fonts } from '../documents/fonts.js';
 import { translator, type Lang } from '../i18n/index.js';
+import { grantGreenReward, rewardsOfPlacements } from '../waivers/reward-service.js';
 import { renderContract } from './contract-pdf.js';
 import { deceasedOf, eligibilityField, type Deceased } from './deceased.js';
 import { todayInShanghai, zone } from '../time.js';
@@ -87,6 +88,10 @@ export async function contractPage(db: Knex, actor: Actor, id: number, ip: strin
     regionCode: data.facility.region_code,
     ip,
   });
+  const rewards = await rewardsOfPlacements(
+    db,
+    placements.map((p) => p.id),
+  );
   const inPlace = placements.filter((p) => !p.removed_on);
   const capacity = data.place.place_type === 'double' ? 2 : 1;
   return {
@@ -94,7 +99,7 @@ export async function contractPage(db: Knex, actor: Actor, id: number, ip: strin
     fees,
     renewals: fees.filter((f) => f.kind === 'renewal'),
     total: fees.reduce((s, f) => s + f.amount_fen, 0),
-    placements,
+    placements: placements.map((p) => ({ ...p, reward: rewards.get(p.id) ?? null })),
     notices,
     active: data.contract.status === 'active',
     canPlaceSecond: data.contract.status === 'active' && capacity === 2 && inPlace.length < 2,
@@ -156,6 +161,22 @@ function placementRow(
     created_by: actor.id,
     created_at: now,
   };
+}
+
+/**
+ * Writes a placement and, for a green one that a policy rewards, its green-burial reward (生态安葬奖补) in the same
+ * transaction (server/waivers/reward-service.ts).
+ */
+async function writePlacement(
+  trx: Knex,
+  row: Omit<store.PlacementRow, 'id'>,
+  actor: Actor,
+  regionCode: string,
+  ip: string | null,
+): Promise<number> {
+  const id = await store.insertPlacement(trx, row);
+  await grantGreenReward(trx, actor, { ...row, id }, regionCode, ip);
+  return id;
 }
 
 const placementAudit = (d: Deceased, slot: number) => ({
@@ -242,7 +263,7 @@ export async function createContract(
         created_by: actor.id,
         created_at: at,
       });
-      await store.insertPlacement(trx, placementRow(place, id, 1, deceased, actor, at));
+      await writePlacement(trx, placementRow(place, id, 1, deceased, actor, at), actor, facility.region_code, ip);
       const { holder_phone: _phone, ...shown } = contract;
       await audit.record(trx, {
         actor,
@@ -316,7 +337,13 @@ export async function addPlacement(
   const at = now.toISOString();
   try {
     const id = await db.transaction(async (trx) => {
-      const id = await store.insertPlacement(trx, placementRow(place, contract.id, slot, deceased, actor, at));
+      const id = await writePlacement(
+        trx,
+        placementRow(place, contract.id, slot, deceased, actor, at),
+        actor,
+        facility.region_code,
+        ip,
+      );
       for (const [entity, entityId] of [
         ['resting_contract', contract.id],
         ['resting_place', place.id],

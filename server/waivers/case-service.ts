@@ -8,11 +8,12 @@ import { isFinal, type CaseStatus } from '../cases/states.js';
 import { nowIso } from '../db.js';
 import { ConflictError, NotFoundError, ValidationError } from '../http/errors.js';
 import { inShanghai } from '../time.js';
-import { computeWaivers, type EngineLine, type EngineVersion, type Memberships, type PolicyVerdict } from './engine.js';
+import { computeWaivers, type EngineLine, type Memberships, type PolicyVerdict } from './engine.js';
 import type { Basis, Refusal } from './kinds.js';
 import * as caseStore from './case-store.js';
 import { billChanged, claimOfCase, type ClaimOfCase } from './claim-service.js';
-import * as listStore from './list-store.js';
+import type * as listStore from './list-store.js';
+import { engineVersions, membershipsOf } from './policy-service.js';
 import * as policyStore from './policy-store.js';
 
 /** Lines as the waiver reads them: each charge with its units still standing (its corrections counted). */
@@ -48,32 +49,10 @@ async function evaluate(db: Knex, facts: caseStore.CaseFacts): Promise<Evaluatio
   const deathDate = inShanghai(facts.death_at).toISODate()!;
   const places = [facts.household_region_code, facts.facility_region_code].filter((c): c is string => !!c);
   // One after another: inside a transaction they share one connection.
-  const allGroups = await policyStore.groups(db);
-  const policies = await policyStore.policies(db);
+  const engine = await engineVersions(db, places);
   const lines = await caseStore.lines(db, facts.id);
-  const listed = await listStore.membershipsOn(db, facts.id_number, deathDate);
   const declarations = await caseStore.declarations(db, facts.id);
-  const concerned = policies.filter((p) => places.some((code) => code.startsWith(p.region_code)));
-  const versions = concerned.length
-    ? await policyStore.versions(
-        db,
-        concerned.map((p) => p.id),
-      )
-    : [];
-  const byGroup = new Map(allGroups.map((g) => [g.code, g]));
-  const engine = new Map<number, EngineVersion[]>();
-  for (const p of concerned) engine.set(p.id, []);
-  for (const v of versions) {
-    const p = concerned.find((x) => x.id === v.policy_id)!;
-    engine.get(v.policy_id)!.push({
-      ...v,
-      region_code: p.region_code,
-      groups: v.groups.map((code) => ({ code, all_residents: byGroup.get(code)?.all_residents ?? false })),
-    });
-  }
-  const memberships: Memberships = new Map();
-  for (const d of declarations) memberships.set(d.group_code, 'declared');
-  for (const m of listed) memberships.set(m.group_code, 'list');
+  const { memberships, listed } = await membershipsOf(db, facts.id_number, deathDate, declarations);
   const { verdicts, lines: waived } = computeWaivers(
     { death_date: deathDate, household_region_code: facts.household_region_code },
     engine,

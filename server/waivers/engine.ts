@@ -40,6 +40,8 @@ export interface EngineVersion {
   valid_from: string;
   valid_to: string | null;
   total_cap_fen: number | null;
+  /** 生态安葬奖补: a fixed amount per green placement (0: none). */
+  green_reward_fen?: number;
   groups: { code: string; all_residents: boolean }[];
   items: EngineItem[];
 }
@@ -191,4 +193,32 @@ export function computeWaivers(
   verdicts.sort((x, y) => x.policy_id - y.policy_id);
   out.sort((x, y) => x.line_id - y.line_id);
   return { verdicts, lines: out };
+}
+
+export interface GreenReward {
+  version: EngineVersion;
+  group_code: string;
+  basis: Basis;
+  amount_fen: number;
+}
+
+/**
+ * The green-burial reward (生态安葬奖补) of one green placement: of the policies whose version on the date of death
+ * covers the deceased (the same eligibility as a waiver), the one with the largest reward; on a tie the older policy.
+ * One reward per placement: two policies never both pay for the same burial.
+ */
+export function greenReward(
+  c: EngineCase,
+  policies: Map<number, EngineVersion[]>,
+  memberships: Memberships,
+): GreenReward | null {
+  let best: GreenReward | null = null;
+  for (const [, versions] of [...policies].sort((a, b) => a[0] - b[0])) {
+    const v = versionOn(versions, c.death_date);
+    const amount = v?.green_reward_fen ?? 0;
+    if (!v || amount <= 0 || (best && amount <= best.amount_fen)) continue;
+    const e = eligibility(c, v, memberships);
+    if (e.applies) best = { version: v, group_code: e.group_code, basis: e.basis, amount_fen: amount };
+  }
+  return best;
 }

@@ -8,7 +8,8 @@ import { isUniqueViolation, nowIso } from '../db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors.js';
 import { findRegion } from '../regions/service.js';
 import { todayInShanghai } from '../time.js';
-import { versionOn } from './engine.js';
+import { versionOn, type EngineVersion, type Memberships } from './engine.js';
+import * as listStore from './list-store.js';
 import type { PolicyInput } from './schemas.js';
 import * as store from './policy-store.js';
 
@@ -198,3 +199,48 @@ export async function editPolicy(
 }
 
 export const groups = store.groups;
+
+// ## What the engine reads (the waiver of a case, the reward of a green placement)
+
+/** Every version of the policies whose region holds one of the places (region codes), as the engine takes them. */
+export async function engineVersions(db: Knex, places: string[]): Promise<Map<number, EngineVersion[]>> {
+  // One after another: inside a transaction they share one connection.
+  const allGroups = await store.groups(db);
+  const policies = await store.policies(db);
+  const concerned = policies.filter((p) => places.some((code) => code.startsWith(p.region_code)));
+  const versions = concerned.length
+    ? await store.versions(
+        db,
+        concerned.map((p) => p.id),
+      )
+    : [];
+  const byGroup = new Map(allGroups.map((g) => [g.code, g]));
+  const engine = new Map<number, EngineVersion[]>();
+  for (const p of concerned) engine.set(p.id, []);
+  for (const v of versions) {
+    const p = concerned.find((x) => x.id === v.policy_id)!;
+    engine.get(v.policy_id)!.push({
+      ...v,
+      region_code: p.region_code,
+      groups: v.groups.map((code) => ({ code, all_residents: byGroup.get(code)?.all_residents ?? false })),
+    });
+  }
+  return engine;
+}
+
+/**
+ * The groups the deceased belonged to on the date of death: declared ones (待核实), and those an imported list holds
+ * the ID number in (a list match wins over a declaration of the same group).
+ */
+export async function membershipsOf(
+  db: Knex,
+  idNumber: string | null,
+  date: string,
+  declarations: { group_code: string }[],
+): Promise<{ memberships: Memberships; listed: listStore.MemberRow[] }> {
+  const listed = idNumber ? await listStore.membershipsOn(db, idNumber, date) : [];
+  const memberships: Memberships = new Map();
+  for (const d of declarations) memberships.set(d.group_code, 'declared');
+  for (const m of listed) memberships.set(m.group_code, 'list');
+  return { memberships, listed };
+}

@@ -10,28 +10,33 @@ import type { ReportBlock } from '../reports/settings-service.js';
 import type { ReportTable, TableColumn } from '../reports/tables.js';
 import type { SummaryRow, WaiverSummary } from './report-service.js';
 
-export const waiverTables = ['counties', 'months', 'groups', 'items'] as const;
+export const waiverTables = ['counties', 'months', 'groups', 'items', 'green'] as const;
 export type WaiverTable = (typeof waiverTables)[number];
 
 const rowsOf = (s: WaiverSummary, key: WaiverTable): SummaryRow[] =>
-  ({ counties: s.by_county, months: s.by_month, groups: s.by_group, items: s.by_item })[key];
+  ({ counties: s.by_county, months: s.by_month, groups: s.by_group, items: s.by_item, green: s.green.by_county })[key];
+
+/** A table's total: the claims' for the four waiver tables, the rewards' for the green-burial one. */
+const totalOf = (s: WaiverSummary, key: WaiverTable) =>
+  key === 'green' ? s.green : { people: s.people, amount_fen: s.amount_fen };
+
+const byCounty = (key: WaiverTable) => key === 'counties' || key === 'green';
 
 /** One table of the report with its total row last (the total of people is the report's, not the rows' sum). */
 export function waiverTable(s: WaiverSummary, lang: Lang, key: WaiverTable): ReportTable {
   const t = translator(lang);
-  const first: TableColumn[] =
-    key === 'counties'
-      ? [
-          { key: 'name', kind: 'text', header: t('waiver_reports.col.county') },
-          { key: 'code', kind: 'code', header: t('waiver_reports.col.code') },
-        ]
-      : [
-          {
-            key: 'name',
-            kind: 'text',
-            header: t(`waiver_reports.col.${({ months: 'month', groups: 'group', items: 'item' } as const)[key]}`),
-          },
-        ];
+  const first: TableColumn[] = byCounty(key)
+    ? [
+        { key: 'name', kind: 'text', header: t('waiver_reports.col.county') },
+        { key: 'code', kind: 'code', header: t('waiver_reports.col.code') },
+      ]
+    : [
+        {
+          key: 'name',
+          kind: 'text',
+          header: t(`waiver_reports.col.${({ months: 'month', groups: 'group', items: 'item' } as const)[key]}`),
+        },
+      ];
   const columns: TableColumn[] = [
     ...first,
     ...(key === 'items' ? [{ key: 'quantity', kind: 'int' as const, header: t('waiver_reports.quantity') }] : []),
@@ -40,17 +45,18 @@ export function waiverTable(s: WaiverSummary, lang: Lang, key: WaiverTable): Rep
   ];
   const cellsOf = (r: SummaryRow) => [
     r.name,
-    ...(key === 'counties' ? [r.key === 'none' ? '' : r.key] : []),
+    ...(byCounty(key) ? [r.key === 'none' ? '' : r.key] : []),
     ...(key === 'items' ? [r.quantity ?? 0] : []),
     r.people,
     r.amount_fen,
   ];
+  const total = totalOf(s, key);
   const totalCells = [
     t('waiver_reports.total'),
-    ...(key === 'counties' ? [''] : []),
+    ...(byCounty(key) ? [''] : []),
     ...(key === 'items' ? [rowsOf(s, key).reduce((a, r) => a + (r.quantity ?? 0), 0)] : []),
-    s.people,
-    s.amount_fen,
+    total.people,
+    total.amount_fen,
   ];
   return {
     // The report layer's tables are keyed by the coverage report's names; the files only read the title.
@@ -66,6 +72,9 @@ export const titleOf = (s: WaiverSummary, lang: Lang) =>
 
 export const headline = (s: WaiverSummary, lang: Lang) =>
   translator(lang)('waiver_reports.headline', { people: s.people, amount: formatMoney(s.amount_fen) });
+
+export const greenText = (s: WaiverSummary, lang: Lang) =>
+  translator(lang)('waiver_reports.green_text', { people: s.green.people, amount: formatMoney(s.green.amount_fen) });
 
 const MARGIN = 56;
 /** Rows of a table the one page holds; the rest are in the workbook. */
@@ -101,7 +110,8 @@ export async function renderSummary(s: WaiverSummary, lang: Lang, fonts: Fonts, 
       y,
       width,
       { size: 10, color: MUTED },
-    ) + 10;
+    ) + 2;
+  y = textAt(doc, greenText(s, lang), left, y, width, { size: 10, color: MUTED }) + 10;
 
   const onePage = () => {
     doc.addPage();
@@ -115,7 +125,7 @@ export async function renderSummary(s: WaiverSummary, lang: Lang, fonts: Fonts, 
     const columns = [
       {
         header: t(
-          `waiver_reports.col.${({ counties: 'county', months: 'month', groups: 'group', items: 'item' } as const)[key]}`,
+          `waiver_reports.col.${({ counties: 'county', months: 'month', groups: 'group', items: 'item', green: 'county' } as const)[key]}`,
         ),
         width: nameW,
       },
@@ -141,13 +151,13 @@ export async function renderSummary(s: WaiverSummary, lang: Lang, fonts: Fonts, 
         ],
         bold: true,
       } as (typeof rows)[number]);
-    y = table(doc, columns, rows, { x: left, y, size: 9.5, rowHeight: 18, padding: 4, continuePage: onePage });
+    y = table(doc, columns, rows, { x: left, y, size: 9.5, rowHeight: 17, padding: 4, continuePage: onePage });
     if (max && all.length > max)
       y = textAt(doc, t('waiver_reports.pdf_more', { n: all.length - max }), left, y + 3, width, {
         size: 9,
         color: MUTED,
       });
-    y += 12;
+    y += 10;
   };
   section('counties', t('waiver_reports.tables.counties'), MAX_ROWS.counties);
   section('groups', t('waiver_reports.tables.groups'));

@@ -28,7 +28,14 @@ const zh = {
     pdf: 'PDF 汇总（一页）',
     rules:
       '统计口径：已核准和已结算的申报计入；已提交、待补材料的申报单列为待审核，不计入；已驳回的不计入。期间按死亡日期（含首尾两日）。同一人的申报涉及多个对象类别或项目时，在各行分别计 1 人，故分项人数之和可能大于合计人数；金额之和总等于合计。',
-    tables: { counties: '分区县', months: '分月份', groups: '分对象类别', items: '分项目' },
+    tables: {
+      counties: '分区县',
+      months: '分月份',
+      groups: '分对象类别',
+      items: '分项目',
+      green: '生态安葬奖补（分区县）',
+    },
+    green_text: '生态安葬奖补 {{people}} 人，金额 {{amount}}（按安葬计发，另行统计，不含在减免金额内）。',
     col: { county: '区县', code: '代码', month: '死亡月份', group: '对象类别', item: '项目' },
     file_csv: '{{region}}惠民殡葬减免统计_{{table}}_{{from}}_{{to}}.csv',
     file_xlsx: '{{region}}惠民殡葬减免统计_{{from}}_{{to}}.xlsx',
@@ -117,7 +124,15 @@ const en: typeof zh = {
     pdf: 'PDF summary (one page)',
     rules:
       'Approved and settled claims count; submitted claims and those waiting for evidence are shown apart as to review and not counted; rejected ones are left out. The period is by date of death, both days included. A person whose claim names several groups or items counts once in each of their rows, so people by row may add up to more than the total; amounts always add up to it.',
-    tables: { counties: 'By county', months: 'By month', groups: 'By group', items: 'By item' },
+    tables: {
+      counties: 'By county',
+      months: 'By month',
+      groups: 'By group',
+      items: 'By item',
+      green: 'Green-burial rewards by county',
+    },
+    green_text:
+      'Green-burial rewards: {{people}} people, {{amount}} (paid per burial, counted apart, not in the waiver amount).',
     col: { county: 'County', code: 'Code', month: 'Month of death', group: 'Group', item: 'Item' },
     file_csv: 'waivers_{{region}}_{{table}}_{{from}}_{{to}}.csv',
     file_xlsx: 'waivers_{{region}}_{{from}}_{{to}}.xlsx',

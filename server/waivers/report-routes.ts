@@ -17,7 +17,7 @@ import { disposition } from '../reports/routes.js';
 import { reportDefaultRegion } from '../reports/service.js';
 import { reportBlock } from '../reports/settings-service.js';
 import { todayInShanghai } from '../time.js';
-import { headline, renderSummary, titleOf, waiverTable, waiverTables } from './report-document.js';
+import { greenText, headline, renderSummary, titleOf, waiverTable, waiverTables } from './report-document.js';
 import { WaiverReportQuery, WaiverSummaryQuery } from './report-schemas.js';
 import { COUNTED, PENDING, waiverSummary, type WaiverSummary } from './report-service.js';
 
@@ -109,6 +109,7 @@ export function waiverReportRoutes(ctx: AppContext): RouteDef[] {
       s,
       values: { region: s.region.code, from: s.from, to: s.to },
       headline: headline(s, req.lang),
+      greenText: greenText(s, req.lang),
       pendingText: t('waiver_reports.pending_text', {
         people: s.pending.people,
         amount: formatMoney(s.pending.amount_fen),
@@ -185,6 +186,11 @@ export function waiverReportRoutes(ctx: AppContext): RouteDef[] {
       by_item: rows(s.by_item, 'item'),
       by_county: rows(s.by_county, 'county'),
       by_month: rows(s.by_month, 'month'),
+      green_rewards: {
+        people: s.green.people,
+        amount_fen: s.green.amount_fen,
+        by_county: rows(s.green.by_county, 'county'),
+      },
     });
   }
 

@@ -17,6 +17,7 @@ import { translator, type Lang } from '../i18n/index.js';
 import * as regions from '../regions/service.js';
 import type { ClaimStatus } from './kinds.js';
 import * as store from './report-store.js';
+import * as rewardStore from './reward-store.js';
 
 export const COUNTED: readonly ClaimStatus[] = ['approved', 'settled'];
 export const PENDING: readonly ClaimStatus[] = ['submitted', 'evidence_requested'];
@@ -50,6 +51,11 @@ export interface WaiverSummary {
   by_month: SummaryRow[];
   by_group: SummaryRow[];
   by_item: SummaryRow[];
+  /**
+   * Green-burial rewards (生态安葬奖补) of the deceased of the region who died in the period, one per rewarded
+   * placement: paid for the burial, not deducted from a bill, so they are reported beside the claims, never in them.
+   */
+  green: { people: number; amount_fen: number; by_county: SummaryRow[] };
 }
 
 /** People and fen of the counted claims of the deceased under a prefix who died between from and to (inclusive). */
@@ -124,8 +130,9 @@ export async function waiverSummary(
   const t = translator(opts.lang);
   const region = await summaryRegion(db, opts.region);
   const range = { prefix: region.code, from: opts.from, to: opts.to };
-  const [lines, pending, groups, counties] = await Promise.all([
+  const [lines, rewards, pending, groups, counties] = await Promise.all([
     store.claimLines(db, range, COUNTED),
+    rewardStore.rewardsIn(db, range),
     store.claimTotals(db, range, PENDING),
     store.groupNames(db),
     region.level === 'county' || region.level === 'city' ? store.countiesUnder(db, region.code) : [],
@@ -134,27 +141,35 @@ export async function waiverSummary(
   const byCounty = new Tally(),
     byMonth = new Tally(),
     byGroup = new Tally(),
-    byItem = new Tally();
+    byItem = new Tally(),
+    greenByCounty = new Tally();
   // Every county of the region shows, with nothing where nothing was claimed (not for a province or the country).
-  if (region.level === 'city' || region.level === 'county') for (const c of counties) byCounty.seed(c.code, c.name);
+  if (region.level === 'city' || region.level === 'county')
+    for (const c of counties) {
+      byCounty.seed(c.code, c.name);
+      greenByCounty.seed(c.code, c.name);
+    }
   for (const m of monthsBetween(opts.from, opts.to)) byMonth.seed(m, m);
   const countyNames = new Map(counties.map((c) => [c.code, c.name]));
   const other = await store.regionNames(
     db,
-    [...new Set(lines.map((l) => (l.household_region_code ?? '').slice(0, 6)))].filter((c) => c && !countyNames.has(c)),
+    [...new Set([...lines, ...rewards].map((l) => (l.household_region_code ?? '').slice(0, 6)))].filter(
+      (c) => c && !countyNames.has(c),
+    ),
   );
+  const countyOf = (code: string | null): [string, string] => {
+    const county = (code ?? '').slice(0, 6);
+    return [
+      county || 'none',
+      countyNames.get(county) ?? other.get(county) ?? (county || t('waiver_reports.no_region')),
+    ];
+  };
   const people = new Set<number>();
   let fen = 0;
   for (const l of lines) {
     people.add(l.claim_id);
     fen += l.amount_fen;
-    const county = (l.household_region_code ?? '').slice(0, 6);
-    byCounty.add(
-      county || 'none',
-      countyNames.get(county) ?? other.get(county) ?? (county || t('waiver_reports.no_region')),
-      l.claim_id,
-      l.amount_fen,
-    );
+    byCounty.add(...countyOf(l.household_region_code), l.claim_id, l.amount_fen);
     const month = l.death_date.slice(0, 7);
     byMonth.add(month, month, l.claim_id, l.amount_fen);
     const g = groups.get(l.group_code);
@@ -166,6 +181,11 @@ export async function waiverSummary(
       l.amount_fen,
       l.kind === 'waiver' ? l.quantity : 0,
     );
+  }
+  let greenFen = 0;
+  for (const r of rewards) {
+    greenFen += r.amount_fen;
+    greenByCounty.add(...countyOf(r.household_region_code), r.placement_id, r.amount_fen);
   }
   const byKey = (a: SummaryRow, b: SummaryRow) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
   const byFen = (a: SummaryRow, b: SummaryRow) => b.amount_fen - a.amount_fen || byKey(a, b);
@@ -180,5 +200,6 @@ export async function waiverSummary(
     by_month: byMonth.list().sort(byKey),
     by_group: byGroup.list().sort(byFen),
     by_item: byItem.list(true).sort(byFen),
+    green: { people: rewards.length, amount_fen: greenFen, by_county: greenByCounty.list().sort(byKey) },
   };
 }

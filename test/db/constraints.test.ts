@@ -588,6 +588,7 @@ describe(`database rules (${dialect})`, () => {
       ['waiver_policy_items', 'waiver_policy_items_match_by_in', waiverMatchKinds],
       ['waiver_list_imports', 'waiver_list_imports_status_in', waiverImportStatuses],
       ['case_waiver_lines', 'case_waiver_lines_basis_in', waiverBases],
+      ['waiver_green_rewards', 'waiver_green_rewards_basis_in', waiverBases],
       ['waiver_claims', 'waiver_claims_status_in', waiverClaimStatuses],
       ['waiver_claim_lines', 'waiver_claim_lines_kind_in', waiverClaimLineKinds],
       ['waiver_claim_events', 'waiver_claim_events_to_status_in', waiverClaimStatuses],

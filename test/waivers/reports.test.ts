@@ -208,8 +208,18 @@ describe(`waiver reports (${dialect})`, function () {
     expect(x.status).to.equal(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(x.body as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).to.deep.equal(['分区县', '分月份', '分对象类别', '分项目']);
-    for (const ws of wb.worksheets) {
+    expect(wb.worksheets.map((w) => w.name)).to.deep.equal([
+      '分区县',
+      '分月份',
+      '分对象类别',
+      '分项目',
+      '生态安葬奖补（分区县）',
+    ]);
+    // The claims' four tables; green-burial rewards are counted apart (none in this period).
+    const green = readSheet(wb.getWorksheet('生态安葬奖补（分区县）')!);
+    const greenTotal = green.rows[green.rows.length - 1];
+    expect([greenTotal['人数'], Number(greenTotal['金额（元）'])]).to.deep.equal(['0', 0]);
+    for (const ws of wb.worksheets.slice(0, 4)) {
       const sheet = readSheet(ws);
       const amount = sheet.header.findIndex((h) => h === '金额（元）');
       const cents = (r: Record<string, string>) => Math.round(Number(r[sheet.header[amount]]) * 100);
