@@ -85,9 +85,17 @@ export function buildApp(ctx: AppContext): Express {
   const json = express.json({ limit: '200kb' });
   // Families booking on Qingming morning: anonymous calls of the visit API go to its routes from here, past everything
   // a page needs (http/early-api.ts); with a cookie or a token they go the whole way and reach the same routes.
+  const visitApiDefs = visitApiRoutes(ctx);
   const visitApi = express.Router({ caseSensitive: true });
-  mount(visitApi, visitApiRoutes(ctx), registry);
-  app.use(earlyApi(['/api/v1/visit-windows', '/api/v1/reservations'], [form, json], visitApi));
+  mount(visitApi, visitApiDefs, registry);
+  app.use(
+    earlyApi({
+      prefixes: ['/api/v1/visit-windows', '/api/v1/reservations'],
+      parsers: [json, form], // a JSON body is read by the first; the second sees it read and passes at once
+      defs: visitApiDefs,
+      router: visitApi,
+    }),
+  );
 
   // Leaflet for the coverage map, served from its package: no CDN.
   app.use(
