@@ -26,6 +26,8 @@ export interface BurstResult {
   requests: number;
   /** 409 full: a window filled between a request's choice and its answer. */
   full: number;
+  /** Of `requests`, those answered after the last place was taken (409 full): outside p50, p99 and CPU per request. */
+  afterLast: number;
   /** Anything but 201 and 409 full, socket errors and timeouts. */
   bad: number;
   codes: string;
@@ -109,7 +111,8 @@ interface Day {
  * starts: Node (libuv ≥ 1.45) accepts one new connection per turn of the event loop, so 100 connections opened at
  * once against a server whose turns each wait for a commit reach it over 100 commits, and that ramp, not the
  * reservations, made the tail of the measured burst (docs/BENCHMARKS.md, "Qingming burst"). Latencies are those of
- * the measured day's requests only, from the request's making to its answer.
+ * the measured day's requests answered until its last place was taken, from the request's making to its answer; the
+ * server's CPU per request is its CPU time over the same span divided by the same requests.
  */
 function burst(t: BurstTarget, warm: Day, day: Day): Promise<Omit<BurstResult, 'check'>> {
   const total = day.windows.length * day.places;
@@ -124,6 +127,8 @@ function burst(t: BurstTarget, warm: Day, day: Day): Promise<Omit<BurstResult, '
   let lastAt = 0;
   let cpuAtStart: number | undefined;
   let cpuAtEnd: number | undefined;
+  /** Requests answered when the last place was taken: the ones whose CPU the server's time up to then holds. */
+  let requestsAtEnd = 0;
   const latencies: number[] = [];
   let ending: NodeJS.Timeout | undefined;
   return new Promise((resolve, reject) => {
@@ -132,6 +137,7 @@ function burst(t: BurstTarget, warm: Day, day: Day): Promise<Omit<BurstResult, '
         url: t.base,
         connections: t.connections,
         duration: 180, // a ceiling: the burst stops when the day is full
+        sampleInt: 100, // stop() takes effect at the next sample: 0.1 s after the last place rather than up to 1 s
         timeout: 30,
         requests: [
           {
@@ -165,12 +171,15 @@ function burst(t: BurstTarget, warm: Day, day: Day): Promise<Omit<BurstResult, '
               const now = performance.now();
               if (p === 1) {
                 requests++;
-                latencies.push(now - (context.sentAt as number));
+                // Until the last place: the 409s answered after it (autocannon stops at its next sample) are no
+                // longer the burst, and counted they made p50 and p99 look shorter than the burst's own.
+                if (created < total) latencies.push(now - (context.sentAt as number));
                 if (status === 201) {
                   created++;
                   lastAt = now;
                   if (created === total) {
                     cpuAtEnd = t.cpu();
+                    requestsAtEnd = requests;
                     instance.stop();
                   }
                 } else if (status === 409) refused++;
@@ -203,9 +212,12 @@ function burst(t: BurstTarget, warm: Day, day: Day): Promise<Omit<BurstResult, '
           p99: at(0.99),
           requests,
           full: refused,
+          afterLast: requests - requestsAtEnd,
           bad: requests - created - refused + result.errors + result.timeouts,
           codes: `warm-up and measured: ${codes}`,
-          cpuMs: cpuAtStart !== undefined && cpuAtEnd !== undefined ? (cpuAtEnd - cpuAtStart) / requests : undefined,
+          // The 409s answered after the last place are not in the CPU time read then, so not in the divisor either.
+          cpuMs:
+            cpuAtStart !== undefined && cpuAtEnd !== undefined ? (cpuAtEnd - cpuAtStart) / requestsAtEnd : undefined,
         });
       },
     );

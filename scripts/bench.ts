@@ -126,7 +126,8 @@ const scenarios: Scenario[] = [
       const r = await qingmingBurst(ctx, ctx.log);
       const note =
         `Qingming burst: ${fmt(r.reservations)} reservations in ${r.seconds.toFixed(2)} s ` +
-        `(${fmt(r.requests)} requests: ${r.codes}); CHECK ${r.check}`;
+        `(${fmt(r.requests)} requests, ${fmt(r.afterLast)} of them answered after the last place; ${r.codes}); ` +
+        `CHECK ${r.check}`;
       return {
         rps: r.perSecond,
         p50: r.p50,

@@ -27,6 +27,7 @@ import { contractRoutes } from './resting/contract-routes.js';
 import { restingRoutes } from './resting/routes.js';
 import { restingListRoutes } from './resting/list-routes.js';
 import { loadUser } from './http/auth.js';
+import { earlyApi } from './http/early-api.js';
 import { errorHandler, notFound } from './http/error-handler.js';
 import { locals } from './http/locals.js';
 import { mount, type RouteDef } from './http/routes.js';
@@ -79,6 +80,23 @@ export function buildApp(ctx: AppContext): Express {
   // Paths only: query strings may carry names or phone numbers being searched.
   app.use(requestLog(ctx.log, (url) => url.startsWith('/static/') || url === '/healthz'));
 
+  const registry: RouteDef[] = [];
+  const form = express.urlencoded({ extended: false, limit: '200kb' });
+  const json = express.json({ limit: '200kb' });
+  // Families booking on Qingming morning: anonymous calls of the visit API go to its routes from here, past everything
+  // a page needs (http/early-api.ts); with a cookie or a token they go the whole way and reach the same routes.
+  const visitApiDefs = visitApiRoutes(ctx);
+  const visitApi = express.Router({ caseSensitive: true });
+  mount(visitApi, visitApiDefs, registry);
+  app.use(
+    earlyApi({
+      prefixes: ['/api/v1/visit-windows', '/api/v1/reservations'],
+      parsers: [json, form], // a JSON body is read by the first; the second sees it read and passes at once
+      defs: visitApiDefs,
+      router: visitApi,
+    }),
+  );
+
   // Leaflet for the coverage map, served from its package: no CDN.
   app.use(
     '/static/vendor/leaflet',
@@ -94,8 +112,8 @@ export function buildApp(ctx: AppContext): Express {
   app.use(ctx.pageCache.serve);
   // The registry's CSV import posts up to MAX_ROWS rows as form text (Chinese triples in size when URL-encoded).
   app.use('/staff/facilities/import', express.urlencoded({ extended: false, limit: IMPORT_BODY_LIMIT }));
-  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
-  app.use(express.json({ limit: '200kb' }));
+  app.use(form);
+  app.use(json);
   app.use(sessionMiddleware(ctx));
   app.use(cookieParser());
   app.use(loadUser(ctx));
@@ -106,10 +124,9 @@ export function buildApp(ctx: AppContext): Express {
   app.post(STAFF_PHOTO_PATH, photoBody(ctx, 'staff'));
   app.use(csrf(ctx).doubleCsrfProtection);
 
-  const registry: RouteDef[] = [];
   const router = express.Router({ caseSensitive: true });
+  router.use(visitApi);
   for (const routes of [
-    visitApiRoutes, // first: on Qingming morning its requests walk the fewest routes
     homeRoutes,
     accountRoutes,
     staffRoutes,

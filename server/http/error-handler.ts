@@ -14,6 +14,7 @@ import {
   TooManyRequestsError,
   ValidationError,
 } from './errors.js';
+import { answerJson } from './json.js';
 import { isApi } from './routes.js';
 import { fieldErrors } from './validate.js';
 import { ZodError } from 'zod';
@@ -66,7 +67,7 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
           { code: v.key.replace(/^errors\./, ''), message: t(v.key, v.params) },
         ]),
       );
-      res.status(e.status).json({ error: e.code, message, ...(Object.keys(fields).length ? { fields } : {}) });
+      answerJson(req, res, e.status, { error: e.code, message, ...(Object.keys(fields).length ? { fields } : {}) });
       return;
     }
     const fields = Object.keys(e.fields).length

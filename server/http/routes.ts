@@ -41,13 +41,18 @@ function requireRoles(allowed: readonly Role[]): RequestHandler {
   };
 }
 
+/** What runs for a route, in order: its own auth, the role check unless public, its `before`, the handler. */
+export function chainOf(def: RouteDef): RequestHandler[] {
+  const chain: RequestHandler[] = [...(def.auth ?? [])];
+  if (def.roles !== 'public') chain.push(requireRoles(def.roles));
+  chain.push(...(def.before ?? []));
+  chain.push(def.handler as RequestHandler);
+  return chain;
+}
+
 export function mount(router: Router, defs: RouteDef[], registry: RouteDef[]): void {
   for (const def of defs) {
-    const chain: RequestHandler[] = [...(def.auth ?? [])];
-    if (def.roles !== 'public') chain.push(requireRoles(def.roles));
-    chain.push(...(def.before ?? []));
-    chain.push(def.handler as RequestHandler);
-    router[def.method](def.path, ...chain);
+    router[def.method](def.path, ...chainOf(def));
     registry.push(def);
   }
 }

@@ -5,6 +5,7 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../context.js';
 import { NotFoundError, ValidationError } from '../http/errors.js';
 import { idParam } from '../http/forms.js';
+import { sendJson } from '../http/json.js';
 import { perAddress } from '../http/rate-limit.js';
 import { noStore, type RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
@@ -74,7 +75,7 @@ export function visitApiRoutes(ctx: AppContext): RouteDef[] {
               ? visits.idempotent(trx, `visit-reserve:${key.data}`, visits.requestHash({ windowId, input }), book)
               : book(trx);
           });
-    res.status(answer.status).json(answer.body);
+    sendJson(res, answer.status, answer.body);
   }
 
   async function cancel(req: Request, res: Response) {
@@ -83,7 +84,7 @@ export function visitApiRoutes(ctx: AppContext): RouteDef[] {
     const code = VisitCode.safeParse(req.params.code);
     if (!code.success) throw new NotFoundError('visit_reservation_not_found');
     const r = await visits.cancel(db, code.data, { phone });
-    res.json({
+    sendJson(res, 200, {
       code: r.code,
       status: r.status,
       party_size: r.party_size,

@@ -19,7 +19,7 @@ import {
   newCode,
   refusalOf,
   secondsToMidnight,
-  windowState,
+  windowStateAt,
   type Booked,
 } from './service.js';
 
@@ -173,10 +173,10 @@ export function reserveNow(b: SqliteBookings, windowId: number, input: Reservati
   if (!found) throw new NotFoundError('visit_window_not_found');
   const { window: w, settings: s } = found;
   checkAgainstSettings(input, s);
-  const state = windowState(w, s, now, input.party_size);
-  if (state === 'past' || state === 'closed' || state === 'not_open') throw refusalOf(w, s, now, input.party_size);
   const nowText = now.toISOString();
   const when = { lastDate: lastBookableDate(s, now), now: nowText };
+  const state = windowStateAt(w, input.party_size, nowText, when.lastDate);
+  if (state === 'past' || state === 'closed' || state === 'not_open') throw refusalOf(w, s, now, input.party_size);
   const day = { facility_id: w.facility_id, visit_date: w.visit_date };
   for (let attempt = 0; ; attempt++) {
     const row = {

@@ -58,9 +58,14 @@ export function lastBookableDate(s: Pick<VisitSettings, 'book_ahead_days'>, now:
 export type WindowState = 'bookable' | 'full' | 'closed' | 'not_open' | 'past';
 
 export function windowState(w: VisitWindow, s: VisitSettings, now: Date, partySize = 1): WindowState {
-  if (w.ends_at <= now.toISOString()) return 'past';
+  return windowStateAt(w, partySize, now.toISOString(), lastBookableDate(s, now));
+}
+
+/** windowState given now as ISO text and the last bookable date, for a caller that needs them too (one booking). */
+export function windowStateAt(w: VisitWindow, partySize: number, nowText: string, lastDate: string): WindowState {
+  if (w.ends_at <= nowText) return 'past';
   if (w.status === 'closed') return 'closed';
-  if (w.visit_date > lastBookableDate(s, now)) return 'not_open';
+  if (w.visit_date > lastDate) return 'not_open';
   if (w.booked + partySize > w.capacity) return 'full';
   return 'bookable';
 }

@@ -227,6 +227,58 @@ describe(`visits: JSON API (${dialect})`, () => {
       expect(res.headers.getSetCookie()).to.deep.equal([]);
       expect(await app.db('sessions').count({ n: '*' })).to.deep.equal(before);
     });
+
+    it('answers the same by the early way (no cookie) and the whole way (a cookie): language, headers, body', async () => {
+      const w = await addWindow(app.db, cemetery, { capacity: 1 });
+      const lang = { cookie: 'lang=en' };
+      const early = await post(`/api/v1/visit-windows/${w}/reservations`, person());
+      const whole = await post(`/api/v1/visit-windows/${w}/reservations`, person(), lang);
+      const earlyFull = await post(`/api/v1/visit-windows/${w}/reservations`, person());
+      expect([early.status, whole.status, earlyFull.status]).to.deep.equal([201, 409, 409]);
+      // The language comes from the cookie on the whole way; without one it is Chinese.
+      expect(whole.body.message).to.equal('This time is fully booked. Choose another time or day.');
+      expect(earlyFull.body).to.deep.equal({ error: 'full', message: '这个时段已约满，请选择其他时段或日期。' });
+      for (const res of [early, whole, earlyFull]) {
+        expect(res.headers.get('content-type')).to.equal('application/json; charset=utf-8');
+        expect(res.headers.get('cache-control')).to.equal('no-store');
+        expect(res.headers.get('content-security-policy')).to.include("script-src 'self'");
+        expect(res.headers.get('x-content-type-options')).to.equal('nosniff');
+        // A POST's answer is never revalidated: no ETag is worked out for it.
+        expect(res.headers.get('etag')).to.equal(null);
+      }
+      // Both ways reach the same routes: an unknown window is 404 on each, a bearer token is checked on the whole way.
+      const missing = await post('/api/v1/visit-windows/99999999/reservations', person());
+      const missingEn = await post('/api/v1/visit-windows/99999999/reservations', person(), lang);
+      expect([missing.status, missing.body.error, missingEn.status, missingEn.body.error]).to.deep.equal([
+        404,
+        'visit_window_not_found',
+        404,
+        'visit_window_not_found',
+      ]);
+      expect(missingEn.body.message).to.equal('This visit time was not found; choose again.');
+      const token = await post(`/api/v1/visit-windows/${w}/reservations`, person(), { authorization: 'Bearer nope' });
+      expect([token.status, token.body.error]).to.deep.equal([401, 'token_invalid']);
+      // A path the early way does not match itself (a trailing slash, an encoded parameter) still reaches its route.
+      const slash = await post(`/api/v1/visit-windows/${w}/reservations/`, person());
+      const encoded = await post(`/api/v1/visit-windows/%3${String(w)[0]}${String(w).slice(1)}/reservations`, person());
+      expect([slash.status, encoded.status]).to.deep.equal([409, 409]);
+    });
+
+    it('keeps the ETag of a GET answer, and answers 304 to its If-None-Match', async () => {
+      const path = `/api/v1/visit-windows?facility=${cemetery}&date=${dayFromToday(2)}`;
+      const etag = (await fetch(app.url + path)).headers.get('etag');
+      expect(etag).to.match(/^W\/"/);
+      // node:http, since fetch adds Cache-Control: no-cache to a request with If-None-Match.
+      const status = await new Promise<number | undefined>((resolve, reject) =>
+        http
+          .get(app.url + path, { headers: { 'if-none-match': etag! } }, (res) => {
+            res.resume();
+            resolve(res.statusCode);
+          })
+          .on('error', reject),
+      );
+      expect(status).to.equal(304);
+    });
   });
 });
 
