@@ -2,7 +2,7 @@
 // double-submit CSRF tokens (csrf-csrf). The cookie keeps its name and express-session's signed format.
 // See docs/ARCHITECTURE.md, "Signed-in requests".
 import type { Request, RequestHandler } from 'express';
-import session, { type SessionData } from 'express-session';
+import session, { type Session, type SessionData } from 'express-session';
 import { ConnectSessionKnexStore } from 'connect-session-knex';
 import { doubleCsrf } from 'csrf-csrf';
 import type { AppContext } from '../context.js';
@@ -14,22 +14,65 @@ export { CSRF_COOKIE, CSRF_FIELD, SESSION_COOKIE };
 /** How far behind its due value a session's expiry may be before a request writes it (at most one write per this). */
 export const TOUCH_SLACK_MS = 5 * 60_000;
 
+/** The expiry a session's row had when this request read it: a symbol, so never part of the session's saved data. */
+const STORED_EXPIRY = Symbol('storedExpiry');
+type WithStoredExpiry = { [STORED_EXPIRY]?: number };
+
 /**
  * connect-session-knex's store, touching less: express-session touches a session on every request that does not
  * change it, which would be a write (an fsync on SQLite) per page; here the expiry is written only when it is more
- * than TOUCH_SLACK_MS behind, so an eight-hour idle limit moves in five-minute steps.
+ * than TOUCH_SLACK_MS behind, so an eight-hour idle limit moves in five-minute steps. The read that finds the
+ * session also returns its row's expiry, so a request whose expiry is not behind sends no UPDATE at all (one that
+ * would have changed no row: an expiry only ever moves later).
  */
 export class SessionStore extends ConnectSessionKnexStore {
+  override async get(sid: string, callback: (err: unknown, session?: SessionData | null) => void) {
+    try {
+      await this.ready;
+      const { knex, tableName } = this.options;
+      // connect-session-knex's own condition: the row has not expired yet.
+      const live =
+        knex.client.dialect === 'sqlite3'
+          ? 'datetime(?) <= datetime(expired)'
+          : 'CAST(? as timestamp with time zone) <= expired';
+      const row = (await knex(tableName)
+        .where({ sid })
+        .andWhereRaw(live, [new Date().toISOString()])
+        .first('sess', 'expired')) as { sess: string | SessionData; expired: string | Date } | undefined;
+      let session: (SessionData & WithStoredExpiry) | null = null;
+      if (row) {
+        session = (typeof row.sess === 'string' ? JSON.parse(row.sess) : row.sess) as SessionData & WithStoredExpiry;
+        session[STORED_EXPIRY] = new Date(row.expired).getTime();
+      }
+      callback(null, session);
+      return session;
+    } catch (err) {
+      callback(err);
+      throw err;
+    }
+  }
+
+  /** express-session's session object, carrying the row's expiry over from what get() read. */
+  override createSession(req: Request, sess: SessionData): Session & SessionData {
+    const stored = (sess as WithStoredExpiry)[STORED_EXPIRY];
+    const session = super.createSession(req, sess);
+    if (stored !== undefined) (session as WithStoredExpiry)[STORED_EXPIRY] = stored;
+    return session;
+  }
+
   override async touch(sid: string, sess: SessionData, callback?: (err?: unknown) => void): Promise<void> {
     try {
       const expires = sess.cookie?.expires;
       if (expires) {
         const { knex, tableName } = this.options;
-        const due = new Date(expires);
-        await knex(tableName)
-          .where({ sid })
-          .where('expired', '<', new Date(due.getTime() - TOUCH_SLACK_MS).toISOString())
-          .update({ expired: due.toISOString() });
+        const behind = new Date(expires).getTime() - TOUCH_SLACK_MS;
+        const stored = (sess as WithStoredExpiry)[STORED_EXPIRY];
+        if (stored === undefined || stored < behind) {
+          await knex(tableName)
+            .where({ sid })
+            .where('expired', '<', new Date(behind).toISOString())
+            .update({ expired: new Date(expires).toISOString() });
+        }
       }
       callback?.();
     } catch (err) {

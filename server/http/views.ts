@@ -10,6 +10,9 @@ import { CSRF_FIELD } from './cookies.js';
 import { nameSummaryFields } from './error-summary.js';
 import type { FieldErrors } from './errors.js';
 
+/** Text made safe for HTML, exactly as `{{value}}` writes it in a template. */
+export const escapeHtml = (value: string | number): string => Handlebars.Utils.escapeExpression(String(value));
+
 const langOf = (o: HelperOptions): Lang => (o.data?.root?.lang as Lang) ?? 'zh-CN';
 
 const helpers = {

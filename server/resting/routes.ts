@@ -10,7 +10,8 @@ import { noStore, type RouteDef } from '../http/routes.js';
 import { parse } from '../http/validate.js';
 import { inShanghai } from '../time.js';
 import { translator } from '../i18n/index.js';
-import { DEFAULT_TERM_YEARS, plotTypes, shownStatuses, type PlaceKind, type ShownStatus } from './kinds.js';
+import { DEFAULT_TERM_YEARS, plotTypes, shownStatuses, type PlaceKind } from './kinds.js';
+import { gridRowsHtml, type StateNames } from './grid-html.js';
 import { BlockInput, HoldSettingInput, SectionInput, WallRangeInput } from './schemas.js';
 import { servedArea } from './eligibility-service.js';
 import * as layout from './layout-service.js';
@@ -161,24 +162,14 @@ export function restingRoutes(ctx: AppContext): RouteDef[] {
   async function gridPage(req: Request, res: Response) {
     const data = await resting.gridPage(db, req.user!, idParam(req), idParam(req, 'gid'));
     // Each state's name and letter translated once, not three times per cell (a wall has 200 cells, a section up to
-    // 99 × 99): the template's loop only writes them out.
+    // 99 × 99), and the cells written in one pass (grid-html.ts).
     const t = translator(req.lang);
     const names = Object.fromEntries(
       shownStatuses.map((s) => [s, { state: t(`resting.state.${s}`), letter: t(`resting.letter.${s}`) }]),
-    ) as Record<ShownStatus, { state: string; letter: string }>;
-    const rows = data.rows.map((r) => ({
-      row: r.row,
-      cells: r.cells.map(({ id, code, shown }) => ({
-        id,
-        code,
-        shown,
-        state: names[shown].state,
-        letter: names[shown].letter,
-      })),
-    }));
+    ) as StateNames;
     res.render('resting/grid', {
       ...data,
-      rows,
+      rowsHtml: gridRowsHtml(data.rows, names),
       statuses: shownStatuses,
       styles: STYLES,
       printedAt: new Date().toISOString(),

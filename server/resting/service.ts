@@ -191,9 +191,14 @@ export interface GridCell {
 
 /** One wall or section: its places by row (one group's rows only, at most 99 × 99). */
 export async function gridPage(db: Knex, actor: Actor, facilityId: number, groupId: number, now = new Date()) {
-  const facility = await restingFacility(db, actor, facilityId);
-  const group = await store.findGroup(db, groupId);
-  if (!group || group.facility_id !== facility.id) throw new NotFoundError();
+  // The wall and its facility in one statement: a missing wall, another facility's, a facility that keeps no
+  // resting places or one the user may not read all answer 404, as restingFacility and findGroup did one by one.
+  const found = await store.findGroupOfFacility(db, facilityId, groupId);
+  const kind = found && restingKinds[found.facility.kind];
+  if (!found || !kind) throw new NotFoundError();
+  const { group } = found;
+  const facility: RestingFacility = { ...found.facility, kind: found.facility.kind as FacilityKind, placeKind: kind };
+  assertCanRead(actor, { id: facility.id, region_code: facility.region_code });
   const [places, contracts] = await Promise.all([
     store.gridCellsOf(db, group.id),
     activeContractsOfGroup(db, group.id),

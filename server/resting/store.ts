@@ -75,6 +75,46 @@ export function findGroup(db: Knex, id: number): Promise<GroupRow | undefined> {
     .first('id', 'facility_id', 'kind', 'hall', 'code', 'name', 'row_count', 'column_count');
 }
 
+/** A group with what its page needs of its facility (name, kind, region for the access check), in one statement. */
+export interface GroupWithFacility {
+  group: GroupRow;
+  facility: { id: number; name: string; kind: string; region_code: string };
+}
+
+export async function findGroupOfFacility(
+  db: Knex,
+  facilityId: number,
+  groupId: number,
+): Promise<GroupWithFacility | undefined> {
+  const r = await db('resting_groups as g')
+    .join('facilities as f', 'f.id', 'g.facility_id')
+    .where('g.id', groupId)
+    .where('g.facility_id', facilityId)
+    .first(
+      'g.id',
+      'g.facility_id',
+      'g.kind',
+      'g.hall',
+      'g.code',
+      'g.name',
+      'g.row_count',
+      'g.column_count',
+      'f.name as facility_name',
+      'f.kind as facility_kind',
+      'f.region_code as facility_region_code',
+    );
+  if (!r) return undefined;
+  const { facility_name, facility_kind, facility_region_code, ...group } = r as GroupRow & {
+    facility_name: string;
+    facility_kind: string;
+    facility_region_code: string;
+  };
+  return {
+    group,
+    facility: { id: group.facility_id, name: facility_name, kind: facility_kind, region_code: facility_region_code },
+  };
+}
+
 const placeColumns = [
   'p.id',
   'p.facility_id',

@@ -182,6 +182,22 @@ describe(`accounts: sessions end when they should (${dialect})`, () => {
     await c.get('/staff');
     expect(Date.parse(await expiry())).to.be.greaterThan(Date.now() + 7 * 3_600_000, 'pushed back to the idle limit');
   });
+
+  it('sends no UPDATE of the session when its expiry is not behind: the read that finds it tells', async () => {
+    const c = await signedIn(app, 'admin');
+    await c.get('/staff');
+    const statements: string[] = [];
+    const listen = (q: { sql: string }) => statements.push(q.sql);
+    app.db.on('query', listen);
+    try {
+      await c.get('/staff');
+    } finally {
+      app.db.off('query', listen);
+    }
+    expect(statements.filter((s) => /\bsessions\b/.test(s)).map((s) => s.split(' ')[0].toLowerCase())).to.deep.equal([
+      'select',
+    ]);
+  });
 });
 
 describe(`accounts: the absolute lifetime of a session (${dialect})`, () => {

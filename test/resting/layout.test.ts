@@ -186,6 +186,16 @@ describe(`resting: layout and scopes (${dialect})`, () => {
     expect(list.location).to.equal(`/staff/resting/${cemetery}`);
   });
 
+  it('answers 404 for a wall asked under another facility, a facility keeping no places or a missing wall', async () => {
+    const admin = await signedIn(app, 'admin');
+    const wall = await app.db('resting_groups').where({ facility_id: columbarium }).first('id');
+    expect((await admin.get(`/staff/resting/${columbarium}/grid/${wall.id}`)).status).to.equal(200);
+    expect((await admin.get(`/staff/resting/${cemetery}/grid/${wall.id}`)).status).to.equal(404);
+    const home = await facilityNamed(app.db, '六盘水市殡仪馆（示例）');
+    expect((await admin.get(`/staff/resting/${home}/grid/${wall.id}`)).status).to.equal(404);
+    expect((await admin.get(`/staff/resting/${columbarium}/grid/999999`)).status).to.equal(404);
+  });
+
   it('lets the county bureau read its county’s columbarium and nothing outside it, and change none', async () => {
     const county = await signedIn(app, 'county_bureau');
     const page = await county.get(`/staff/resting/${columbarium}`);
