@@ -678,7 +678,9 @@ async function main(): Promise<number> {
   const notes: string[] = [];
   try {
     const appPort = await freePort();
-    const app = startServer('app', [mainJs], appPort, {
+    // BENCH_CPU_PROF=DIR: the app writes a V8 CPU profile (.cpuprofile) of the whole run into DIR when it stops.
+    const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+    const app = startServer('app', [...profile, mainJs], appPort, {
       ...process.env,
       PORT: String(appPort),
       HOST: '127.0.0.1',

@@ -94,12 +94,31 @@ export function watchErrors(page: Page, opts: { expectedStatuses?: number[] } = 
  * Hooks for a browser suite: a real app with demo data and Chromium, started before its tests and closed after;
  * the suite is skipped, saying why, where Chromium is absent.
  */
+/** One line of the server's pino log, shortened to its time, request, answer and duration where it has them. */
+function logLine(line: string): string {
+  try {
+    const o = JSON.parse(line) as {
+      time?: number;
+      msg?: string;
+      req?: { method?: string; url?: string };
+      res?: { statusCode?: number };
+      responseTime?: number;
+    };
+    const at = o.time ? new Date(o.time).toISOString().slice(11, 23) : '';
+    if (o.req && o.res) return `${at} ${o.req.method} ${o.req.url} → ${o.res.statusCode} in ${o.responseTime} ms`;
+    return `${at} ${o.msg ?? ''}`;
+  } catch {
+    return line.slice(0, 300);
+  }
+}
+
 /** Browser suites started by this process: numbers their server logs, which the next run overwrites. */
 let suitesStarted = 0;
 
 export function browserSuite(): { app: () => TestApp; browser: () => TestBrowser } {
   let app: TestApp | undefined;
   let browser: TestBrowser | undefined;
+  let logFile = '';
   before(async function () {
     if (!chromiumAvailable()) {
       console.log(`    ${CHROMIUM_MISSING}`);
@@ -107,9 +126,16 @@ export function browserSuite(): { app: () => TestApp; browser: () => TestBrowser
     }
     // The server's request log goes beside the screenshots, so that a stalled journey can be read from both sides.
     fs.mkdirSync(artifactsDir, { recursive: true });
-    const logFile = path.join(artifactsDir, `server-${dialect}-${++suitesStarted}.log`);
+    logFile = path.join(artifactsDir, `server-${dialect}-${++suitesStarted}.log`);
     const log = pino({ level: 'info' }, pino.destination({ dest: logFile, sync: true }));
     [app, browser] = await Promise.all([startApp({ log }), launchBrowser()]);
+  });
+  afterEach(function () {
+    // A failed journey prints the end of its server's request log (what the server answered, and when).
+    if (this.currentTest?.state !== 'failed') return;
+    const lines = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').trimEnd().split('\n') : [];
+    console.log(`    server log ${logFile}, last ${Math.min(lines.length, 25)} lines:`);
+    for (const line of lines.slice(-25)) console.log(`      ${logLine(line)}`);
   });
   after(async () => {
     await browser?.close();
@@ -156,5 +182,16 @@ export async function signIn(page: Page, username: string): Promise<void> {
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: '登录', exact: true }).click();
-  await page.waitForURL('**/staff');
+  try {
+    await page.waitForURL('**/staff');
+  } catch (err) {
+    // Say where the browser was left and what the page said, so that a stalled sign-in can be read from the log.
+    const said = await page
+      .locator('main')
+      .innerText({ timeout: 2_000 })
+      .catch(() => '(no main element)');
+    throw new Error(`signIn(${username}) stayed at ${page.url()}: ${said.slice(0, 300).replace(/\s+/g, ' ')}`, {
+      cause: err,
+    });
+  }
 }
