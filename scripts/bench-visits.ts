@@ -12,8 +12,12 @@ import { DateTime } from 'luxon';
 
 /** A facility of a visit kind without demo windows (db/seeds/demo.ts), so the day holds the burst's windows only. */
 const FACILITY = '凉都经营性公墓（示例）';
-export const WINDOWS = 8;
-export const PLACES = Number(process.env.BENCH_QINGMING_PLACES ?? 500);
+/** The day's size: its windows, the places of each window, and the places of each of the warm-up day's windows. */
+export interface BurstSize {
+  windows: number;
+  places: number;
+  warmPlaces: number;
+}
 /** Client addresses the requests come from, in turn: about a family per address and a few requests each. */
 const ADDRESSES = 2_000;
 
@@ -48,7 +52,12 @@ function openDb(t: BurstTarget): Knex {
 }
 
 /** Makes the day's windows through the visit service (audited as the administrator); returns their ids. */
-async function makeDay(db: Knex, offset: number, places: number): Promise<{ facility: number; windows: number[] }> {
+async function makeDay(
+  db: Knex,
+  offset: number,
+  count: number,
+  places: number,
+): Promise<{ facility: number; windows: number[] }> {
   const facility = (await db('facilities').where({ name: FACILITY }).first('id', 'region_code')) as {
     id: number;
     region_code: string;
@@ -58,7 +67,7 @@ async function makeDay(db: Knex, offset: number, places: number): Promise<{ faci
     username: string;
   };
   const date = DateTime.fromISO(todayInShanghai(), { zone }).plus({ days: offset }).toISODate()!;
-  const times = Array.from({ length: WINDOWS }, (_, i) => ({
+  const times = Array.from({ length: count }, (_, i) => ({
     start: `${String(8 + i).padStart(2, '0')}:00`,
     end: `${String(9 + i).padStart(2, '0')}:00`,
   }));
@@ -70,8 +79,8 @@ async function makeDay(db: Knex, offset: number, places: number): Promise<{ faci
   );
   const rows = await db('visit_windows').where({ facility_id: facility.id, visit_date: date }).orderBy('starts_at');
   const windows = rows.map((r: { id: number }) => Number(r.id));
-  if (windows.length !== WINDOWS || rows.some((r: { booked: number }) => Number(r.booked) !== 0))
-    throw new Error(`Qingming burst: expected ${WINDOWS} empty windows on ${date}, found ${windows.length}`);
+  if (windows.length !== count || rows.some((r: { booked: number }) => Number(r.booked) !== 0))
+    throw new Error(`Qingming burst: expected ${count} empty windows on ${date}, found ${windows.length}`);
   return { facility: facility.id, windows };
 }
 
@@ -224,23 +233,32 @@ function burst(t: BurstTarget, warm: Day, day: Day): Promise<Omit<BurstResult, '
   });
 }
 
-/** The warm-up (another day, 8 × 50) and then the measured burst (8 × 500), each checked in the database. */
-export async function qingmingBurst(t: BurstTarget, log: (s: string) => void): Promise<BurstResult> {
+/**
+ * The warm-up (another day, `size.windows` × `size.warmPlaces`: a second or two, as the other scenarios' 2 s, so the
+ * measured burst is of code the JIT has compiled) and then the measured burst (`size.windows` × `size.places`), each
+ * checked in the database.
+ */
+export async function qingmingBurst(t: BurstTarget, log: (s: string) => void, size: BurstSize): Promise<BurstResult> {
   const db = openDb(t);
+  const total = size.windows * size.places;
   try {
-    const warm = await makeDay(db, 5, 50);
-    const day = await makeDay(db, 6, PLACES);
+    const warm = await makeDay(db, 5, size.windows, size.warmPlaces);
+    const day = await makeDay(db, 6, size.windows, size.places);
     log(
-      `  Qingming burst: warming up (${WINDOWS} × 50 places), then measuring on the same connections ` +
-        `(${WINDOWS} × ${PLACES} places, ${t.connections} connections, until full)…`,
+      `  Qingming burst: warming up (${size.windows} × ${size.warmPlaces} places), then measuring on the same ` +
+        `connections (${size.windows} × ${size.places} places, ${t.connections} connections, until full)…`,
     );
-    const r = await burst(t, { windows: warm.windows, places: 50 }, { windows: day.windows, places: PLACES });
+    const r = await burst(
+      t,
+      { windows: warm.windows, places: size.warmPlaces },
+      { windows: day.windows, places: size.places },
+    );
     const check = await checkDay(db, day.windows);
     log(`  Qingming burst: ${r.reservations} reservations in ${r.seconds.toFixed(2)} s; ${check.text}`);
     if (!check.ok) throw new Error(`Qingming burst: CHECK FAILED: ${check.text}`);
     // A reservation made but not answered in time (a client timeout) is in `bad`, which fails the run.
-    if (r.reservations !== WINDOWS * PLACES)
-      log(`  ✗ Qingming burst: ${r.reservations} answers 201 of ${WINDOWS * PLACES} places booked (${r.codes})`);
+    if (r.reservations !== total)
+      log(`  ✗ Qingming burst: ${r.reservations} answers 201 of ${total} places booked (${r.codes})`);
     return {
       ...r,
       check: check.text,

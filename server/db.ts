@@ -107,6 +107,105 @@ function beginImmediate(db: Knex): void {
   };
 }
 
+/** What the deferred commits use of a better-sqlite3 connection. */
+export interface SqliteHandle {
+  pragma(s: string, options?: { simple?: boolean }): unknown;
+  prepare(sql: string): {
+    run(...params: unknown[]): unknown;
+    get(...params: unknown[]): Record<string, unknown> | undefined;
+  };
+  readonly name: string;
+  readonly memory: boolean;
+  readonly inTransaction: boolean;
+}
+
+/** The SQLite connection of `db` (its pool holds one), for work that runs on better-sqlite3 directly. */
+export async function withSqliteConnection<T>(db: Db, fn: (conn: SqliteHandle) => T): Promise<T> {
+  const client = db.client as {
+    acquireConnection(): Promise<SqliteHandle>;
+    releaseConnection(conn: SqliteHandle): Promise<void>;
+  };
+  const conn = await client.acquireConnection();
+  try {
+    return fn(conn);
+  } finally {
+    await client.releaseConnection(conn);
+  }
+}
+
+/**
+ * A transaction committed on SQLite without waiting for the disk on the event loop, and a promise that settles once
+ * it is on disk: what synchronous=FULL gives, with the wait in libuv's thread pool. The commit runs under
+ * synchronous=NORMAL (in WAL mode: the same commit, the WAL not synced; consistent after a crash, the last commits
+ * perhaps lost), the connection goes back to FULL at once, and the WAL file is then synced (fdatasync) off the loop
+ * by `WalSync`. Nothing may be acknowledged before `durable` settles: that is the caller's half of the bargain.
+ * A checkpoint that runs at this commit syncs the WAL and the database file itself, as under FULL.
+ * docs/ARCHITECTURE.md, "Durability on SQLite".
+ */
+export function commitDeferred<T>(
+  conn: SqliteHandle,
+  sync: WalSync,
+  work: () => T,
+): { value: T; durable: Promise<void> } {
+  if (conn.inTransaction) throw new Error('commitDeferred: the connection is already in a transaction');
+  conn.pragma('synchronous = NORMAL');
+  let value: T;
+  try {
+    conn.prepare('BEGIN IMMEDIATE').run();
+    try {
+      value = work();
+      conn.prepare('COMMIT').run();
+    } catch (err) {
+      if (conn.inTransaction) conn.prepare('ROLLBACK').run();
+      throw err;
+    }
+  } finally {
+    conn.pragma('synchronous = FULL');
+  }
+  return { value, durable: sync.sync(conn) };
+}
+
+/**
+ * Syncs SQLite's WAL file off the event loop, callers sharing syncs: while one runs, every caller that comes waits for
+ * the next, which starts when it ends and covers all of them (a group commit of the fdatasync itself). The file is
+ * opened by name at each sync, so a WAL that SQLite truncated or restarted is still the one synced. An in-memory
+ * database has nothing to sync.
+ */
+export class WalSync {
+  private running: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+
+  sync(conn: Pick<SqliteHandle, 'name' | 'memory'>): Promise<void> {
+    if (conn.memory) return Promise.resolve();
+    const file = `${conn.name}-wal`;
+    if (!this.running) return this.start(file);
+    // A sync under way may have started before this caller's commit: wait for the one after it.
+    this.next ??= this.running.then(
+      () => this.start(file),
+      () => this.start(file),
+    );
+    return this.next;
+  }
+
+  private start(file: string): Promise<void> {
+    this.next = undefined;
+    const run = (async () => {
+      const handle = await fs.promises.open(file, 'r');
+      try {
+        await handle.datasync();
+      } finally {
+        await handle.close();
+      }
+    })();
+    this.running = run;
+    const clear = () => {
+      if (this.running === run) this.running = undefined;
+    };
+    run.then(clear, clear);
+    return run;
+  }
+}
+
 export function dbFromConfig(config: Config): Db {
   return createDb({ databaseUrl: config.databaseUrl, sqliteFile: path.join(config.dataDir, 'shian.sqlite') });
 }
