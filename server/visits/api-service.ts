@@ -8,7 +8,7 @@
 // On SQLite a reservation without an Idempotency-Key runs on the connection itself (reserveNow, SqliteBookings in
 // api-store.ts): the rules of service.ts's reserve(), its statements compiled once, no knex objects per request.
 import type { Knex } from 'knex';
-import { commitDeferred, dialectOf, isUniqueViolation, WalSync, withSqliteConnection } from '../db.js';
+import { dialectOf, isUniqueViolation } from '../db.js';
 import { AppError, NotFoundError, TooManyRequestsError } from '../http/errors.js';
 import { countRequest, SqliteBookings, sqliteConnection } from './api-store.js';
 import type { Reservation } from './kinds.js';
@@ -39,8 +39,6 @@ interface Queued {
 /** The most requests one commit takes: a bound on the latency of the first of them. */
 const MAX_GROUP = 256;
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
 /** Runs work on the database, SQLite requests that arrive while a commit is under way committed together. */
 export class CommitGroup {
   private queue: Queued[] = [];
@@ -48,11 +46,7 @@ export class CommitGroup {
   /** Whether requests are grouped (SQLite); otherwise each work runs on the database directly. */
   readonly grouped: boolean;
 
-  /** `wal` syncs the groups made only of work on the connection (runNow): see drain(). */
-  constructor(
-    private readonly db: Knex,
-    private readonly wal = new WalSync(),
-  ) {
+  constructor(private readonly db: Knex) {
     this.grouped = dialectOf(db) === 'sqlite';
   }
 
@@ -79,86 +73,44 @@ export class CommitGroup {
 
   /**
    * Commits what is queued, group after group. Each group starts after the event loop has read what arrived meanwhile
-   * (setImmediate runs after the poll phase), so the requests sent during a group's work go in the next group together.
-   *
-   * A group made only of work on the connection (runNow: the bookings without an Idempotency-Key) is committed by
-   * commitDeferred: its commit does not wait for the disk on the event loop, its WAL is synced in the thread pool, and
-   * its requests are answered once that sync is done, while the next group is already being decided. A group with knex
-   * work commits the ordinary way (synchronous=FULL, the wait on the loop), since knex owns its transaction.
+   * (setImmediate runs after the poll phase): better-sqlite3 blocks the loop while it commits, so the requests sent
+   * during a commit are all read at once afterwards, and go in the next group together.
    */
   private async drain(): Promise<void> {
     try {
       while (this.queue.length) {
         const group = this.queue.splice(0, MAX_GROUP);
-        if (group.every((q) => q.now)) await this.commitNow(group);
-        else await this.commitWithKnex(group);
+        const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+        try {
+          await this.db.transaction(async (trx) => {
+            let bookings: SqliteBookings | undefined;
+            for (const q of group) {
+              try {
+                if (q.now) {
+                  bookings ??= new SqliteBookings(await sqliteConnection(trx));
+                  const b = bookings;
+                  outcomes.push({ ok: true, value: b.savepoint('request', () => q.now!(b)) });
+                } else outcomes.push({ ok: true, value: await trx.transaction((sp) => q.work!(sp)) });
+              } catch (error) {
+                outcomes.push({ ok: false, error });
+              }
+            }
+          });
+        } catch (err) {
+          for (const q of group) q.reject(err); // nothing of the group was committed
+          continue;
+        }
+        group.forEach((q, i) => {
+          const o = outcomes[i];
+          if (o.ok) q.resolve(o.value);
+          else q.reject(o.error);
+        });
         await new Promise((r) => setImmediate(r));
       }
     } finally {
       this.running = false;
     }
   }
-
-  /** A group of runNow work: decided and committed when this resolves, answered later, once on disk (commitDeferred). */
-  private async commitNow(group: Queued[]): Promise<void> {
-    const outcomes: Outcome[] = [];
-    let durable: Promise<void>;
-    try {
-      // The pool's one connection is free between groups unless other work (a staff page) holds it: then the group
-      // waits its turn like any query.
-      ({ durable } = await withSqliteConnection(this.db, (conn) =>
-        commitDeferred(conn, this.wal, () => {
-          const bookings = new SqliteBookings(conn);
-          for (const q of group) {
-            try {
-              outcomes.push({ ok: true, value: bookings.savepoint('request', () => q.now!(bookings)) });
-            } catch (error) {
-              outcomes.push({ ok: false, error });
-            }
-          }
-        }),
-      ));
-    } catch (err) {
-      for (const q of group) q.reject(err); // nothing of the group was committed
-      return;
-    }
-    durable.then(
-      () => settle(group, outcomes),
-      (err: unknown) => group.forEach((q) => q.reject(err)), // committed, but not known to be on disk
-    );
-  }
-
-  private async commitWithKnex(group: Queued[]): Promise<void> {
-    const outcomes: Outcome[] = [];
-    try {
-      await this.db.transaction(async (trx) => {
-        let bookings: SqliteBookings | undefined;
-        for (const q of group) {
-          try {
-            if (q.now) {
-              bookings ??= new SqliteBookings(await sqliteConnection(trx));
-              const b = bookings;
-              outcomes.push({ ok: true, value: b.savepoint('request', () => q.now!(b)) });
-            } else outcomes.push({ ok: true, value: await trx.transaction((sp) => q.work!(sp)) });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
-      });
-    } catch (err) {
-      for (const q of group) q.reject(err); // nothing of the group was committed
-      return;
-    }
-    settle(group, outcomes);
-  }
-}
-
-function settle(group: Queued[], outcomes: Outcome[]): void {
-  group.forEach((q, i) => {
-    const o = outcomes[i];
-    if (o.ok) q.resolve(o.value);
-    else q.reject(o.error);
-  });
 }
 
 /**

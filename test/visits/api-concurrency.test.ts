@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { createInterface } from 'node:readline';
 import { expect } from 'chai';
-import { WalSync } from '../../server/db.js';
 import { AppError } from '../../server/http/errors.js';
 import { CommitGroup, limitedNow, limitedRun, reserveNow } from '../../server/visits/api-service.js';
 import { ReservationInput } from '../../server/visits/schemas.js';
@@ -219,64 +218,6 @@ describe(`visits: capacity over HTTP under concurrency (${dialect})`, function (
     expect(Number((await app.db('rate_limits').where({ key: 'group-test-now:192.0.2.8' }).first()).points)).to.equal(
       40,
     );
-  });
-
-  it("answers SQLite's lean bookings only once their group's WAL is synced, the group committed before", async function () {
-    if (dialect !== 'sqlite') return this.skip();
-    const w = await addWindow(app.db, cemetery, { capacity: 30 });
-    let release!: () => void;
-    const synced = new Promise<void>((resolve) => (release = resolve));
-    let syncs = 0;
-    class HeldSync extends WalSync {
-      override sync() {
-        syncs++;
-        return synced;
-      }
-    }
-    const group = new CommitGroup(app.db, new HeldSync());
-    const limit = { prefix: 'group-test-held', address: '192.0.2.9', points: 1_000_000, now: () => Date.now() };
-    let answered = 0;
-    const all = Promise.all(
-      Array.from({ length: 40 }, () =>
-        limitedNow(group, limit, (b) => reserveNow(b, w, ReservationInput.parse(person())))
-          .then(
-            () => 'ok',
-            (e: AppError) => `${e.status} ${e.code}`,
-          )
-          .finally(() => answered++),
-      ),
-    );
-    for (let i = 0; i < 100 && (await booked(w)) < 30; i++) await new Promise((r) => setTimeout(r, 10));
-    // Committed (another reader sees every place taken), nobody answered: the sync has not ended.
-    expect(await booked(w)).to.equal(30);
-    expect(answered).to.equal(0);
-    expect(syncs).to.equal(1);
-    release();
-    const outcomes = await all;
-    expect(outcomes.filter((o) => o === 'ok')).to.have.length(30);
-    expect(outcomes.filter((o) => o === '409 full')).to.have.length(10);
-    expect(await sumOfParties(w)).to.equal(30);
-  });
-
-  it("fails SQLite's lean bookings of a group whose WAL sync fails: committed, but not known to be on disk", async function () {
-    if (dialect !== 'sqlite') return this.skip();
-    const w = await addWindow(app.db, cemetery, { capacity: 30 });
-    class FailingSync extends WalSync {
-      override sync() {
-        return Promise.reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
-      }
-    }
-    const group = new CommitGroup(app.db, new FailingSync());
-    const limit = { prefix: 'group-test-eio', address: '192.0.2.10', points: 1_000_000, now: () => Date.now() };
-    const outcomes = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        limitedNow(group, limit, (b) => reserveNow(b, w, ReservationInput.parse(person()))).then(
-          () => 'ok',
-          (e: { code?: string }) => e.code,
-        ),
-      ),
-    );
-    expect(outcomes).to.deep.equal(['EIO', 'EIO', 'EIO', 'EIO', 'EIO']);
   });
 
   describe('two app processes on one PostgreSQL schema', () => {
