@@ -584,6 +584,8 @@ npm run bench                                    # SQLite; builds, measures, pri
 npm run bench -- --duration 5 --connections 20   # seconds per scenario (default 10), concurrent connections (default 10)
 npm run bench -- --no-write                      # print only
 npm run bench -- --only cremation                # only the scenarios whose name has "cremation" (and the baseline); print only
+BENCH_CPU_PROF=/tmp/prof npm run bench -- --only qingming   # the app also writes a V8 CPU profile of its run into /tmp/prof
+BENCH_QINGMING_PLACES=500 BENCH_QINGMING_WARM_PLACES=50 npm run bench -- --only qingming   # the burst's places per window (default 2,500, warm-up 500)
 # PostgreSQL: a fresh database each run, so the demo accounts are seeded with the benchmark password
 psql -h 127.0.0.1 -U postgres -c 'drop database if exists bench_shian' -c 'create database bench_shian'
 DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_shian npm run bench   # rewrites the PostgreSQL section
