@@ -40,6 +40,16 @@ const MIGRATION_LOCK = 5_202_001;
  * bookkeeping tables without a lock: on PostgreSQL an advisory lock serialises them; SQLite, where a second
  * process is rare, retries while the other process finishes.
  */
+/**
+ * Knex adds the row of its lock table by reading the table and inserting when it is empty, outside any transaction: two
+ * processes starting together on a new SQLite file may both insert. Its lock then takes "the row whose is_locked is 0"
+ * and wants exactly one changed, so with two rows every later migration is refused as "already locked", for good. No
+ * process can hold that lock while there are two rows, so dropping all but the first is safe.
+ */
+async function oneLockRow(db: Knex): Promise<void> {
+  await db.raw('DELETE FROM knex_migrations_lock WHERE "index" <> (SELECT MIN("index") FROM knex_migrations_lock)');
+}
+
 export async function migrateLatest(db: Knex): Promise<string[]> {
   if (db.client.config.client === 'pg') {
     return db.transaction(async (lock) => {
@@ -69,6 +79,8 @@ export async function migrateLatest(db: Knex): Promise<string[]> {
       } catch (err) {
         const contended = err instanceof Error && /already exists|already locked|SQLITE_BUSY/i.test(err.message);
         if (!contended || Date.now() >= giveUpAt) throw err;
+        // A busy database here is the other process at work: the next attempt sees to it.
+        if (/already locked/i.test((err as Error).message)) await oneLockRow(db).catch(() => undefined);
         await new Promise((r) => setTimeout(r, 250));
       }
     }
