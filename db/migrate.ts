@@ -36,11 +36,6 @@ const CONTENDED_WAIT_MS = 120_000;
 const MIGRATION_LOCK = 5_202_001;
 
 /**
- * Applies pending migrations. Several processes may start at once on a new database, and knex creates its own
- * bookkeeping tables without a lock: on PostgreSQL an advisory lock serialises them; SQLite, where a second
- * process is rare, retries while the other process finishes.
- */
-/**
  * Knex adds the row of its lock table by reading the table and inserting when it is empty, outside any transaction: two
  * processes starting together on a new SQLite file may both insert. Its lock then takes "the row whose is_locked is 0"
  * and wants exactly one changed, so with two rows every later migration is refused as "already locked", for good. No
@@ -50,6 +45,11 @@ async function oneLockRow(db: Knex): Promise<void> {
   await db.raw('DELETE FROM knex_migrations_lock WHERE "index" <> (SELECT MIN("index") FROM knex_migrations_lock)');
 }
 
+/**
+ * Applies pending migrations. Several processes may start at once on a new database, and knex creates its own
+ * bookkeeping tables without a lock: on PostgreSQL an advisory lock serialises them; SQLite, where a second
+ * process is rare, retries while the other process finishes.
+ */
 export async function migrateLatest(db: Knex): Promise<string[]> {
   if (db.client.config.client === 'pg') {
     return db.transaction(async (lock) => {
