@@ -1,6 +1,7 @@
 // Query strings shared by the coverage pages: region and date travel between them (the sub-navigation keeps them),
 // and the parts of their schemas that are the same everywhere.
 import type { Request } from 'express';
+import { regionScope, type User } from '../accounts/roles.js';
 
 /** A query value left blank (or only spaces) is not given; others are trimmed. */
 export const blankTrimmed = (v: unknown) =>
@@ -36,4 +37,13 @@ export function tabsQuery(req: Request, region: string): string {
   const date =
     typeof req.query.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(req.query.date) ? req.query.date : undefined;
   return qs({ region, date }).slice(1);
+}
+
+/**
+ * The region the sub-navigation carries from a page about `region`: the user's own region when `region` holds it (a
+ * county bureau on its city's table of years), since the other coverage pages open only inside the user's scope.
+ */
+export function tabsRegion(user: Pick<User, 'role' | 'region_code'>, region: string): string {
+  const scope = regionScope(user);
+  return scope !== undefined && scope.startsWith(region) ? scope : region;
 }

@@ -1,6 +1,7 @@
 // Route tables: each domain lists its routes with the roles allowed; mount() adds the checks and
 // records every route, so the permission test can fail when a route has no entry in its table.
 import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
+import { match } from 'path-to-regexp';
 import type { Role } from '../accounts/roles.js';
 import { ForbiddenError, UnauthorizedError } from './errors.js';
 
@@ -55,4 +56,30 @@ export function mount(router: Router, defs: RouteDef[], registry: RouteDef[]): v
     router[def.method](def.path, ...chainOf(def));
     registry.push(def);
   }
+}
+
+type Matcher = { matches: (path: string) => boolean; roles: RouteDef['roles'] };
+/** Each app's GET routes, compiled once: a page's links are checked against them on every render. */
+const compiledPages = new WeakMap<readonly RouteDef[], Matcher[]>();
+
+/**
+ * Whether a user of `role` may open `href` (a path of this app, its query ignored): the roles of the first GET route
+ * it matches, in the order mount() recorded them, as Express would pick it. Pages draw a link to another domain's page
+ * only when the reader may follow it, rather than a link that answers 403. The user's facility or region scope is
+ * not looked at here: a page shows only what is in that scope already.
+ */
+export function mayOpen(registry: readonly RouteDef[], role: Role, href: string): boolean {
+  let pages = compiledPages.get(registry);
+  if (!pages) {
+    pages = registry
+      .filter((d) => d.method === 'get')
+      .map((d) => {
+        const m = match(d.path, { decode: false });
+        return { matches: (p: string) => m(p) !== false, roles: d.roles };
+      });
+    compiledPages.set(registry, pages);
+  }
+  const path = href.split(/[?#]/, 1)[0];
+  const route = pages.find((r) => r.matches(path));
+  return route !== undefined && (route.roles === 'public' || route.roles.includes(role));
 }

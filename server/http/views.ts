@@ -9,6 +9,8 @@ import { formatDate, formatDateTime, formatMoney, maskIdNumber, maskPhone } from
 import { CSRF_FIELD } from './cookies.js';
 import { nameSummaryFields } from './error-summary.js';
 import type { FieldErrors } from './errors.js';
+import { mayOpen, type RouteDef } from './routes.js';
+import type { Role } from '../accounts/roles.js';
 
 /** Text made safe for HTML, exactly as `{{value}}` writes it in a template. */
 export const escapeHtml = (value: string | number): string => Handlebars.Utils.escapeExpression(String(value));
@@ -44,6 +46,15 @@ const helpers = {
     return new Handlebars.SafeString(`<input type="hidden" name="${CSRF_FIELD}" value="${token}">`);
   },
   year: () => new Date().getFullYear(),
+  /**
+   * {{#if (mayOpen href)}}: whether the signed-in user may open that page of the app (its route's roles), so that a
+   * page links to another domain's page only for those who may follow the link. The app's route table and the user
+   * come with every render (app.locals.routes, res.locals.me); false when either is missing.
+   */
+  mayOpen(href: string, o: HelperOptions) {
+    const root = o.data?.root as { routes?: RouteDef[]; me?: { role: Role } } | undefined;
+    return root?.routes !== undefined && root.me !== undefined && mayOpen(root.routes, root.me.role, String(href));
+  },
 };
 
 type Template = Handlebars.TemplateDelegate;

@@ -66,6 +66,8 @@ export const en: Catalog = {
     name: 'Name',
     code: 'Code',
     status: 'Status',
+    /** The name of a table's scrolling frame (keyboard users focus it to scroll a wide table on a phone). */
+    scroll_table: 'Table (scrolls sideways)',
     kind: 'Kind',
     region: 'Region',
     created_at: 'Created',

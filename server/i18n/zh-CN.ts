@@ -58,6 +58,8 @@ export const zhCN = {
     name: '名称',
     code: '代码',
     status: '状态',
+    /** The name of a table's scrolling frame (keyboard users focus it to scroll a wide table on a phone). */
+    scroll_table: '表格（可左右滚动）',
     kind: '类别',
     region: '所在地区',
     created_at: '创建时间',

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import type { BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import type { Role } from '../../server/accounts/roles.js';
+import { todayInShanghai } from '../../server/time.js';
 import { DEMO_PASSWORD } from '../helpers/app.js';
 import { accessibilityProblems, browserSuite, screenshot, watchErrors } from '../helpers/browser.js';
 
@@ -308,5 +309,30 @@ describe('browser: each role logs in, sees its navigation, logs out', function (
       expect(await page.getByLabel('乡镇（街道）', { exact: true }).inputValue()).to.equal('520201101');
       await screenshot(page, SUITE, 'picker-filtered');
     });
+  });
+
+  it('on a phone, a wide staff table is a named frame that the keyboard can focus and scroll (390×844)', async () => {
+    await withPage(
+      async (page) => {
+        await logIn(page, 'county', DEMO_PASSWORD);
+        await page.waitForURL((url) => url.pathname === '/staff');
+        // Last year's figures of the county: a table of plain text, wider than a phone.
+        await page.goto(`/staff/coverage/years/submit?region=520201&year=${Number(todayInShanghai().slice(0, 4)) - 1}`);
+        const frame = page.getByRole('region', { name: '表格（可左右滚动）' }).first();
+        const sizes = await frame.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+        expect(sizes.scroll, 'the table is wider than its frame').to.be.greaterThan(sizes.client);
+        expect(await accessibilityProblems(page), 'axe-core: serious or critical').to.deep.equal([]);
+        await frame.focus();
+        await page.keyboard.press('ArrowRight');
+        await page.keyboard.press('ArrowRight');
+        await page.waitForFunction(
+          () => (document.querySelector('.table-wrap') as HTMLElement).scrollLeft > 0,
+          undefined,
+          { timeout: 2_000 },
+        );
+        await screenshot(page, SUITE, 'year-figures-phone-scrolled');
+      },
+      { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+    );
   });
 });

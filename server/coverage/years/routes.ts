@@ -13,7 +13,7 @@ import * as regions from '../../regions/service.js';
 import { todayInShanghai } from '../../time.js';
 import { formatRate } from '../../http/format.js';
 import { defaultRegion } from '../engine/service.js';
-import { qs } from '../query.js';
+import { qs, tabsRegion } from '../query.js';
 import { yearOnYear, type YearOnYear } from './compare.js';
 import { compareTable, compareView } from './compare-view.js';
 import { toCsv, toXlsx } from '../../reports/export.js';
@@ -115,7 +115,7 @@ export function yearRoutes(ctx: AppContext): RouteDef[] {
       city: cityRegion,
       years: yearList,
       rows,
-      tabsQuery: qs({ region: city }).slice(1),
+      tabsQuery: qs({ region: tabsRegion(user, city) }).slice(1),
     });
   }
 
@@ -134,7 +134,7 @@ export function yearRoutes(ctx: AppContext): RouteDef[] {
       closed: p.existing && p.existing.status !== 'returned',
       indicators: snapshotIndicators,
       table: figureTable(p.figures, p.region.code),
-      tabsQuery: qs({ region: p.region.code.slice(0, 4) }).slice(1),
+      tabsQuery: qs({ region: tabsRegion(req.user!, p.region.code.slice(0, 4)) }).slice(1),
     };
   }
 
@@ -175,7 +175,7 @@ export function yearRoutes(ctx: AppContext): RouteDef[] {
       resubmitHref: `${BASE}/submit${qs({ region: s.region_code, year: s.year })}`,
       changes: d.changes.map((c) => ({ ...c, rows: JSON.parse(c.differences) as unknown[] })),
       values: req.method === 'POST' ? req.body : {},
-      tabsQuery: qs({ region: s.region_code.slice(0, 4) }).slice(1),
+      tabsQuery: qs({ region: tabsRegion(req.user!, s.region_code.slice(0, 4)) }).slice(1),
     };
   }
 
