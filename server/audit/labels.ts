@@ -163,6 +163,16 @@ function subjectOf(row: AuditRow, t: Translate, names: Names): string {
   return '';
 }
 
+/**
+ * An action's name: the entity's own word for it where one is given (`audit.actions_of.<entity>.<action>`: the release
+ * of a body in custody is the handover of its ashes, of a niche the end of its hold), else the action's
+ * (`audit.actions.<action>`), else its code.
+ */
+function actionText(row: Pick<AuditRow, 'entity' | 'action'>, t: Translate): string {
+  const own = known(t, `audit.actions_of.${row.entity}.${row.action}`, '');
+  return own || known(t, `audit.actions.${row.action}`, row.action);
+}
+
 export function describe(row: AuditRow, t: Translate, names: Names): ReadableEntry {
   const facilityName = row.entity === 'facility' && row.entity_id ? names.facilities.get(row.entity_id) : undefined;
   return {
@@ -170,7 +180,7 @@ export function describe(row: AuditRow, t: Translate, names: Names): ReadableEnt
     at: row.at,
     actor: row.actor_name,
     actorName: row.actor_name ? (names.users.get(row.actor_name) ?? row.actor_name) : null,
-    action: known(t, `audit.actions.${row.action}`, row.action),
+    action: actionText(row, t),
     entity: known(t, `audit.entities.${row.entity}`, row.entity),
     entityId: row.entity_id,
     subject: subjectOf(row, t, names),

@@ -99,6 +99,11 @@ const zh = {
     body_moved: '已记录遗体移动。',
     ashes_released: '已登记骨灰领取。',
   },
+  audit: {
+    actions_of: { body_custody: { release: '骨灰领取' } },
+    actions: { receive: '接收遗体', move: '移动遗体', slot_service: '柜位停用或恢复', release: '释放' },
+    entities: { body_custody: '遗体保管', fridge: '冷藏柜', fridge_slot: '冷藏柜位' },
+  },
   errors: {
     not_the_named_recipient: '骨灰只交给案件登记的领取人（{{name}}）；如改由他人领取，请先在案件页更改骨灰领取人。',
     not_the_named_id: '与案件登记的领取人身份证号不一致，请核对原件。',
@@ -220,6 +225,16 @@ const en: typeof zh = {
     body_received: 'Body received.',
     body_moved: 'Move recorded.',
     ashes_released: 'Release of the ashes recorded.',
+  },
+  audit: {
+    actions_of: { body_custody: { release: 'Ashes handed over' } },
+    actions: {
+      receive: 'Receive body',
+      move: 'Move body',
+      slot_service: 'Slot in or out of service',
+      release: 'Release',
+    },
+    entities: { body_custody: 'Body custody', fridge: 'Fridge', fridge_slot: 'Fridge slot' },
   },
   errors: {
     not_the_named_recipient:

@@ -79,6 +79,7 @@ const zh = {
   warnings: {
     unprintable_characters: '这些字符在打印的单据上无法显示：{{characters}}',
   },
+  audit: { actions: { print_certificate: '打印证明' } },
   errors: {
     back_to_case: '返回案件',
     not_cremated_yet: '逝者尚未火化，或火化尚未在火化预约上记录：记录火化后才能出具火化证明。',
@@ -161,6 +162,7 @@ const en: typeof zh = {
   warnings: {
     unprintable_characters: 'These characters cannot be printed on the documents: {{characters}}',
   },
+  audit: { actions: { print_certificate: 'Print certificate' } },
   errors: {
     back_to_case: 'Back to the case',
     not_cremated_yet: 'A cremation certificate can only be issued once the cremation is recorded on its booking.',

@@ -120,6 +120,18 @@ const zh = {
     memorial_claim_how:
       '请访问 {{url}} ，输入认领码及管理人姓名、手机号码，即可认领并管理逝者的网上纪念页。认领码只能使用一次，{{date}} 前有效。',
   },
+  audit: {
+    actions: {
+      claim: '认领纪念页',
+      photo: '更换照片',
+      close: '关闭纪念页',
+      tribute: '敬献',
+      approve_tribute: '显示敬献',
+      reject_tribute: '不显示敬献',
+      issue_claim_code: '生成认领码',
+    },
+    entities: { memorial: '网上纪念页' },
+  },
   errors: {
     memorial_not_found: '找不到该纪念页。',
     memorial_case_withdrawn: '该案件已撤销或转出，不能创建纪念页。',
@@ -266,6 +278,18 @@ const en: typeof zh = {
     memorial_claim_code: 'Claim code: {{code}}',
     memorial_claim_how:
       "Go to {{url}} and type the code with the keeper's name and mobile number to claim and keep the online memorial page. The code works once, until {{date}}.",
+  },
+  audit: {
+    actions: {
+      claim: 'Claim page',
+      photo: 'Change photo',
+      close: 'Close page',
+      tribute: 'Tribute',
+      approve_tribute: 'Show tribute',
+      reject_tribute: 'Hide tribute',
+      issue_claim_code: 'Issue claim code',
+    },
+    entities: { memorial: 'Memorial page' },
   },
   errors: {
     memorial_not_found: 'No such memorial page.',

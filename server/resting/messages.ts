@@ -122,6 +122,24 @@ const zh = {
       unblocked: '{{code}} 已恢复使用。',
     },
   },
+  audit: {
+    actions_of: { resting_place: { release: '取消预定' } },
+    actions: {
+      hold: '预定',
+      block: '停用',
+      unblock: '恢复使用',
+      clear_contract: '清理到期合同',
+      record_notice: '记录到期通知',
+      reveal_holder_phone: '查看持证人完整手机号',
+    },
+    entities: {
+      resting_place: '格位墓位',
+      resting_placement: '安放安葬',
+      resting_section: '墓区',
+      resting_settings: '格位墓位设置',
+      resting_walls: '格位墙',
+    },
+  },
   errors: {
     whole_number: '请填写整数。',
     range_backwards: '结束值不能小于起始值。',
@@ -254,6 +272,24 @@ const en: typeof zh = {
       released: 'The hold on {{code}} is released.',
       blocked: '{{code}} is blocked.',
       unblocked: '{{code}} is in use again.',
+    },
+  },
+  audit: {
+    actions_of: { resting_place: { release: 'Hold released' } },
+    actions: {
+      hold: 'Hold',
+      block: 'Block',
+      unblock: 'Unblock',
+      clear_contract: 'Clear expired contract',
+      record_notice: 'Record notice',
+      reveal_holder_phone: 'Reveal holder phone',
+    },
+    entities: {
+      resting_place: 'Niche or plot',
+      resting_placement: 'Placement',
+      resting_section: 'Cemetery section',
+      resting_settings: 'Resting-place settings',
+      resting_walls: 'Niche walls',
     },
   },
   errors: {

@@ -13,6 +13,15 @@ const zh = {
     state_not_open: '未开放',
     state_past: '已结束',
   },
+  audit: {
+    actions: {
+      visit: { reserve_for: '代约', cancel_for: '代为取消预约', check_in: '入园核验' },
+      visit_settings: { update: '修改预约设置' },
+      visit_window: { capacity: '调整时段名额', close: '关闭时段', open: '开放时段' },
+      visit_windows: { generate: '批量生成时段' },
+    },
+    entities: { visit_reservation: '祭扫预约', visit_window: '祭扫时段' },
+  },
   errors: {
     full: '这个时段已约满，请选择其他时段或日期。',
     closed: '这个时段已停止预约，请选择其他时段。',
@@ -62,6 +71,15 @@ const en: typeof zh = {
     state_closed: 'Closed',
     state_not_open: 'Not open yet',
     state_past: 'Over',
+  },
+  audit: {
+    actions: {
+      visit: { reserve_for: 'Book for a family', cancel_for: 'Cancel for a family', check_in: 'Check in' },
+      visit_settings: { update: 'Change booking settings' },
+      visit_window: { capacity: 'Change window capacity', close: 'Close window', open: 'Open window' },
+      visit_windows: { generate: 'Generate windows' },
+    },
+    entities: { visit_reservation: 'Visit reservation', visit_window: 'Visit window' },
   },
   errors: {
     full: 'This time is fully booked. Choose another time or day.',

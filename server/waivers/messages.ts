@@ -90,6 +90,7 @@ const zh = {
   },
   audit: {
     actions: {
+      green_reward: '节地生态安葬奖补',
       new_version: '新版本',
       waivers_recomputed: '重算减免',
       waiver_declared: '申报减免对象',
@@ -222,6 +223,7 @@ const en: typeof zh = {
   },
   audit: {
     actions: {
+      green_reward: 'Green burial reward',
       new_version: 'New version',
       waivers_recomputed: 'Waivers recomputed',
       waiver_declared: 'Waiver group declared',

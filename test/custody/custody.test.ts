@@ -207,6 +207,9 @@ describe(`custody: receiving, storing, moving and releasing a body (${dialect})`
     expect(textOf(out![2])).to.contain('停用').and.contain('压缩机检修');
     expect(cards.some((m) => m[1] === 'free' && textOf(m[2]).includes('空闲'))).to.equal(true);
     expect(textOf(res.text)).to.contain('图例');
+    // Each slot's settings link names its fridge and slot for a screen reader ("格位设置 B柜 2 号格").
+    expect(mine![2]).to.match(/格位设置<span class="visually-hidden"> B柜 2 号格<\/span>/);
+    expect(res.text).not.to.include('[object Object]');
   });
 
   it('counts days in storage from the first day in a fridge (Shanghai calendar days)', async () => {

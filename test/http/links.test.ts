@@ -1,12 +1,13 @@
 // Links a page draws lead to pages the reader may open: a county bureau reading a waiver claim sees the case's number
 // but no link to the case (cases are not the county's), a facility page offers a funeral home's resources only to the
 // roles that keep them, and the coverage tabs of a county's table of years stay inside the county. Then every role
-// walks its pages from the dashboard, following the links it is shown, and none of them answers 403, 404 or 500.
+// walks its pages from the dashboard, following the links it is shown: none of them answers 403, 404 or 500, and
+// none shows a slip (a value the template could not write, a message key without its text).
 import { expect } from 'chai';
 import type { Role } from '../../server/accounts/roles.js';
 import { mayOpen } from '../../server/http/routes.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
-import { signedIn, type Client } from '../helpers/client.js';
+import { signedIn, textOf, type Client } from '../helpers/client.js';
 import { fixtureVersion, insertClaim } from '../waivers/claim-fixtures.js';
 
 /** The hrefs of a page that stay in the staff area, as the browser reads them (entities decoded, no fragment). */
@@ -19,6 +20,12 @@ function staffLinks(html: string): string[] {
         .split('#')[0],
   );
 }
+
+/**
+ * What a page must never show a person: a value the template could not write (`[object Object]`, `undefined`,
+ * `NaN`, an invalid date) or a catalog key with no text (`audit.entities.funeral_case`).
+ */
+const SLIPS = /\[object Object\]|\bundefined\b|\bNaN\b|Invalid Date(Time)?|\b[a-z_]+\.[a-z_]+\.[a-z_]+\b/g;
 
 describe(`links to pages the reader may open (${dialect})`, () => {
   let app: TestApp;
@@ -93,8 +100,8 @@ describe(`links to pages the reader may open (${dialect})`, () => {
 
   // Each role from its dashboard, breadth first, at most two pages of each shape (ids taken as one) and 80 pages in
   // all: the pages it is shown links to are pages it may open.
-  for (const role of ['county_bureau', 'front_desk', 'cemetery_staff', 'bureau'] as const) {
-    it(`${role}: every staff link on its pages opens`, async function () {
+  for (const role of ['county_bureau', 'front_desk', 'cemetery_staff', 'bureau', 'admin'] as const) {
+    it(`${role}: every staff link on its pages opens, and no page shows a code or a slip of the template`, async function () {
       this.timeout(120_000);
       const client: Client = await signedIn(app, role);
       const queue = ['/staff'];
@@ -114,6 +121,8 @@ describe(`links to pages the reader may open (${dialect})`, () => {
         const reply = await client.get(href);
         if (reply.status >= 400) failures.push(`${href} → ${reply.status}`);
         if (reply.status !== 200 || !reply.headers.get('content-type')?.includes('text/html')) continue;
+        const slips = textOf(reply.text).match(SLIPS);
+        if (slips) failures.push(`${href} shows ${[...new Set(slips)].join(', ')}`);
         for (const link of staffLinks(reply.text)) if (!seen.has(link)) queue.push(link);
       }
       expect(opened).to.be.greaterThan(10);
