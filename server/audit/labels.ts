@@ -104,7 +104,11 @@ export function valueText(field: string, v: unknown, t: Translate, names: Names)
     case 'funeral_zone':
       return known(t, `coverage_map.zones.${v}`, String(v));
     case 'investment_fen':
+    case 'amount_fen':
       return typeof v === 'number' ? formatMoney(v) : String(v);
+    case 'field':
+      // What a reveal showed in full: a field's name.
+      return fieldLabel(t, String(v));
     case 'rate':
       return typeof v === 'number' ? formatRate(v) : String(v);
     case 'history':
@@ -147,6 +151,9 @@ export function changesOf(row: Pick<AuditRow, 'before' | 'after'>, t: Translate,
   );
 }
 
+/** Entities whose record is a region, named by its code (a contract's id 10 is not the region 10). */
+const REGION_KEYED = new Set(['region', 'region_kind', 'central_villages', 'report_settings']);
+
 /** What the row is about, by name: a facility, a target (region, year, indicator), a region's figures of a year. */
 function subjectOf(row: AuditRow, t: Translate, names: Names): string {
   const j = { ...parsed(row.before), ...parsed(row.after) };
@@ -159,7 +166,7 @@ function subjectOf(row: AuditRow, t: Translate, names: Names): string {
     const [code, year] = row.entity_id.split('/');
     return `${region(code)} ${year}`;
   }
-  if (row.entity_id && /^\d{2,12}$/.test(row.entity_id) && row.entity !== 'facility') return region(row.entity_id);
+  if (row.entity_id && REGION_KEYED.has(row.entity) && /^\d{2,12}$/.test(row.entity_id)) return region(row.entity_id);
   return '';
 }
 

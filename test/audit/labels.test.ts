@@ -96,4 +96,42 @@ describe('audit: every action and entity has a name in each language', () => {
     expect(describeEntry(row('body_custody', 'release'), translator('en'), names).action).to.equal('Ashes handed over');
     expect(describeEntry(row('no_such_entity', 'no_such_action'), zh, names).action).to.equal('no_such_action');
   });
+
+  it('reads a reveal, a contract and an amount in words, and takes a record id for a region only where it is one', () => {
+    const names = {
+      facilities: new Map(),
+      regions: new Map([
+        ['10', '不该出现'],
+        ['520201', '钟山区'],
+      ]),
+      users: new Map(),
+    };
+    const zh = translator('zh-CN');
+    const entry = (entity: string, entityId: string, after: object) =>
+      describeEntry(
+        {
+          id: 1,
+          at: '2026-12-05T00:00:00.000Z',
+          actor_name: 'cemetery',
+          action: 'reveal',
+          entity,
+          entity_id: entityId,
+          before: null,
+          after: JSON.stringify(after),
+          ip: null,
+          region_code: null,
+        },
+        zh,
+        names,
+      );
+    const reveal = entry('resting_contract', '10', { field: 'holder_phone' });
+    expect(reveal.subject).to.equal(''); // contract 10, not a region coded 10
+    expect(reveal.changes.map((c) => `${c.label}：${c.after}`)).to.deep.equal(['查看的内容：持证人手机号']);
+    const printed = entry('resting_contract', '9', { contract_number: '2007-000001', amount_fen: 120_000 });
+    expect(printed.changes.map((c) => `${c.label}：${c.after}`)).to.deep.equal([
+      '合同编号：2007-000001',
+      '金额：¥1,200.00',
+    ]);
+    expect(entry('report_settings', '520201', {}).subject).to.equal('钟山区');
+  });
 });
