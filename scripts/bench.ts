@@ -66,6 +66,11 @@ interface Scenario {
     cpu(): number | undefined;
     log(s: string): void;
   }) => Promise<Omit<Row, 'name'> & { notes?: string[] }>;
+  /**
+   * Also measure, right after this page, the least such a page can cost outside the app (the floor below): set on
+   * the wall page, whose path names the wall (…/grid/ID) that the floor reads. SQLite only.
+   */
+  floor?: boolean;
   prepare?: (ctx: {
     base: string;
     session?: Session;
@@ -114,6 +119,7 @@ const scenarios: Scenario[] = [
     ...staffPage,
     goal: 0.25,
     latencyGoalMs: 100,
+    floor: true,
     prepare: async (ctx) => (await import('./bench-resting.js')).wallPage(ctx),
   },
   {
@@ -323,6 +329,62 @@ const app = express();
 app.get('/', (req, res) => res.send('hello'));
 app.listen(Number(process.env.PORT), '127.0.0.1');
 `;
+
+// The floor of the wall page: not the app, but the least any server can do for that page with this stack. Express 5
+// reads the same wall's places from the app's SQLite file with the statement the app's grid runs (better-sqlite3,
+// compiled once, read-only) and writes them as a bare table: no session, user, layout, templates, CSRF or route
+// table. Its share of the baseline bounds what the wall page could reach without keeping the drawn wall between
+// requests (docs/BENCHMARKS.md, "The wall page's floor").
+const floorSource = `
+import express from 'express';
+import Database from 'better-sqlite3';
+const db = new Database(process.env.FLOOR_DB, { readonly: true, fileMustExist: true });
+const places = db.prepare(
+  'SELECT id, code, row_no, status, term_ends_on, hold_expires_at FROM resting_places WHERE group_id = ? ORDER BY row_no, column_no',
+);
+const group = Number(process.env.FLOOR_GROUP);
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => '&#' + c.charCodeAt(0) + ';');
+const app = express();
+app.get('/', (req, res) => {
+  let html = '<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>wall</title><table>';
+  let row = -1;
+  for (const p of places.all(group)) {
+    if (p.row_no !== row) { html += (row === -1 ? '' : '</tr>') + '<tr>'; row = p.row_no; }
+    html += '<td class="' + esc(p.status) + '"><a href="/staff/resting/places/' + p.id + '" title="' + esc(p.code) + '">' +
+      esc(p.code) + '</a></td>';
+  }
+  if (row === -1) return res.status(404).send('no places');
+  res.set('Cache-Control', 'no-store').type('html').send(html + '</tr></table>');
+});
+app.listen(Number(process.env.PORT), '127.0.0.1');
+`;
+
+/** The floor of a wall page (floorSource) on the app's SQLite file, measured as a row of its own. */
+async function measureFloor(name: string, sqliteFile: string, wallPath: string): Promise<Row> {
+  const group = /\/grid\/(\d+)$/.exec(wallPath)?.[1];
+  if (!group) throw new Error(`${name}: no wall in ${wallPath}`);
+  const port = await freePort();
+  const floor = startServer('floor', ['--input-type=module', '-e', floorSource], port, {
+    ...process.env,
+    PORT: String(port),
+    FLOOR_DB: sqliteFile,
+    FLOOR_GROUP: group,
+  });
+  try {
+    await waitForHealth(floor, '/', 15_000);
+    return await measure({
+      name,
+      pid: floor.child.pid,
+      base: floor.base,
+      method: 'GET',
+      path: '/',
+      headers: {},
+      expectStatus: 200,
+    });
+  } finally {
+    await stopServer(floor);
+  }
+}
 
 // ─── Login ──────────────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -754,6 +816,15 @@ async function main(): Promise<number> {
       row.cpuGoalMs = s.cpuGoalMs;
       notes.push(...(s.notes ?? []));
       rows.push(row);
+      if (s.floor && !process.env.DATABASE_URL) {
+        const floor = await measureFloor(
+          'floor of that wall page, not the app: Express 5 reading its 200 places and writing a bare table',
+          path.join(dataDir, 'shian.sqlite'),
+          s.path,
+        );
+        floor.ratio = floor.rps / baselineRow.rps;
+        rows.push(floor);
+      }
     }
     await stopServer(app);
   } finally {
