@@ -677,6 +677,9 @@ DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_shian npm run bench   # re
   the CSRF cookie bound to it (\`shian.csrf\`).
 - A scenario with a goal shows PASS/FAIL; goals never fail the run. Non-expected status codes or socket errors do:
   the command exits non-zero. Scenarios are the \`scenarios\` table in \`scripts/bench.ts\`.
+- On SQLite the wall page's row is followed by its floor: not the app, but Express 5 reading the same wall's 200
+  places from the app's database file and writing a bare table (no session, layout or templates), measured the same
+  way: the least such a page costs on this machine in this run, and a check on how steady the machine was.
 `;
 
 const marker = (key: string, edge: 'start' | 'end') => `<!-- bench:${key}:${edge} -->`;
