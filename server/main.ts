@@ -2,7 +2,7 @@
 import { seedDemo } from '../db/seeds/demo.js';
 import { buildApp } from './app.js';
 import { loadConfig } from './config.js';
-import { dbFromConfig, dialectOf } from './db.js';
+import { dbFromConfig, dialectOf, optimizePlanner } from './db.js';
 import { createLogger, prepare } from './startup.js';
 import { forgetOldKeys } from './visits/service.js';
 
@@ -25,15 +25,19 @@ if (config.demoData) {
   }
 }
 
+// After the migrations and any demo data: the planner's counts of what the database holds now.
+await optimizePlanner(db, { atStart: true }).catch((err: unknown) => log.warn({ err }, 'planner statistics failed'));
+
 const server = buildApp(ctx).listen(config.port, config.host, () => {
   log.info({ port: config.port, database: dialectOf(db) }, `逝安 Shi'an listening on http://localhost:${config.port}`);
 });
 
-// Idempotency keys are kept a day, long enough for any client to retry; older ones are dropped every hour.
-const housekeeping = setInterval(
-  () => void forgetOldKeys(db).catch((err: unknown) => log.warn({ err }, 'idempotency keys cleanup failed')),
-  3_600_000,
-);
+// Every hour: idempotency keys older than a day (long enough for any client to retry) are dropped, and SQLite's
+// planner counts again the tables that grew or shrank a lot.
+const housekeeping = setInterval(() => {
+  void forgetOldKeys(db).catch((err: unknown) => log.warn({ err }, 'idempotency keys cleanup failed'));
+  void optimizePlanner(db).catch((err: unknown) => log.warn({ err }, 'planner statistics failed'));
+}, 3_600_000);
 housekeeping.unref();
 
 process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled rejection'));

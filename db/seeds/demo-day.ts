@@ -56,7 +56,7 @@ const cases: DemoCase[] = [
     paid_yuan: 0,
   },
   {
-    name: '刘德华',
+    name: '刘德顺',
     sex: 'male',
     birth: '19400715',
     status: 'stored',
