@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { casesToBook } from '../../server/cremation/store.js';
 import { optimizePlanner } from '../../server/db.js';
 import { dialect, startApp, type TestApp } from '../helpers/app.js';
+import { planOf, statementsOf } from '../helpers/plans.js';
 
 const FINISHED = 5_000;
 
@@ -28,20 +29,9 @@ const FINISHED = 5_000;
   after(() => app.close());
 
   const planOfCasesToBook = async () => {
-    let sql = '';
-    let bindings: unknown[] = [];
-    const listen = (q: { sql: string; bindings?: unknown[] }) => {
-      sql = q.sql;
-      bindings = q.bindings ?? [];
-    };
-    app.db.on('query', listen);
-    try {
-      await casesToBook(app.db, 'cremator', home);
-    } finally {
-      app.db.removeListener('query', listen);
-    }
-    const rows = (await app.db.raw(`EXPLAIN QUERY PLAN ${sql}`, bindings as never[])) as { detail: string }[];
-    return rows.map((r) => r.detail).join('\n');
+    const [s, ...more] = await statementsOf(app.db, () => casesToBook(app.db, 'cremator', home));
+    expect(more).to.have.length(0);
+    return planOf(app.db, s);
   };
 
   it('reads every case of the home without the counts, only those under way with them', async () => {
