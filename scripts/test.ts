@@ -1,6 +1,7 @@
 // npm test: every suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
 // Ends with one line "test: N passed, N failed, N skipped" summing both runs.
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 
 const runs: { dialect: 'sqlite' | 'postgres'; env: NodeJS.ProcessEnv }[] = [
   { dialect: 'sqlite', env: { SHIAN_TEST_DIALECT: 'sqlite' } },
@@ -13,6 +14,9 @@ let passed = 0,
   failed = 0,
   pending = 0,
   exitCode = 0;
+// Each run's failures, printed again at the very end: CI keeps only the tail of the output, which would otherwise
+// hold the PostgreSQL run alone.
+const failures: string[] = [];
 
 for (const run of runs) {
   console.log(`\n=== ${run.dialect} ===`);
@@ -33,11 +37,15 @@ for (const run of runs) {
   failed += n(/(\d+) failing/);
   pending += n(/(\d+) pending/);
   if (out.code !== 0) exitCode = 1;
+  const plain = stripVTControlCharacters(out.text);
+  const failing = /^ +\d+ failing$/m.exec(plain);
+  if (failing) failures.push(`=== ${run.dialect}: failures ===\n${plain.slice(failing.index)}`);
   if (out.code !== 0 && !/\d+ (passing|failing)/.test(out.text)) {
     console.error(`mocha (${run.dialect}) exited ${out.code} without results`);
     failed += 1;
   }
 }
 
+for (const f of failures) console.log(`\n${f.trimEnd()}`);
 console.log(`\ntest: ${passed} passed, ${failed} failed, ${pending} skipped`);
 process.exit(exitCode || (failed > 0 ? 1 : 0));
