@@ -27,7 +27,10 @@ describe(`db: concurrent first start (${dialect})`, () => {
           process.execPath,
           ['--import', 'tsx', 'test/helpers/first-start.ts'],
           { env },
-          (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout))),
+          (err, stdout, stderr) =>
+            err
+              ? reject(new Error(`${err.message}\n${stderr}`))
+              : resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')),
         );
       });
     const results = await Promise.all([run(), run(), run()]);
